@@ -1,0 +1,13 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+namespace bt::http {
+
+// The file name a Content-Disposition header proposes (RFC 6266, RFC 8187 ext-value):
+// filename* (UTF-8 or ISO-8859-1, percent-decoded) wins over filename. Returns an empty
+// string when there is none. The result is NOT sanitized: pass it to sanitizeFileName().
+QString contentDispositionFileName(const QByteArray &value);
+
+} // namespace bt::http

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QByteArray>
+#include <QDateTime>
+
+namespace bt::http {
+
+// Retry-After (RFC 9110 10.2.3): delay-seconds or an HTTP-date (IMF-fixdate, RFC 850 and
+// asctime forms). Returns the delay in milliseconds from `now`, 0 for a date in the past,
+// -1 when the value is malformed.
+qint64 parseRetryAfterMs(const QByteArray &value, const QDateTime &now);
+
+// Parse an HTTP-date in any of the three forms; invalid QDateTime on failure.
+QDateTime parseHttpDate(const QByteArray &value);
+
+} // namespace bt::http

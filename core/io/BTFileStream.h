@@ -1,0 +1,106 @@
+#pragma once
+
+#include "Error.h"
+
+#include <QByteArray>
+#include <QCryptographicHash>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace bt {
+
+class FileWriter; // private: the writer thread behind a Write stream
+
+// Streamed, buffered file I/O with bounded memory.
+//
+// Write mode: bytes go to "<path>.part" (never to <path> itself). Writes are queued in a
+// bounded buffer and written by a private writer thread with pwrite (partial writes and EINTR
+// handled), so the network thread never waits for the disk until the buffer is full. Callers
+// apply backpressure: stop reading the network while wantsMore() is false and continue on
+// drained(). publish() verifies nothing itself: it fsyncs, renames "<path>.part" to <path>
+// atomically and fsyncs the directory.
+//
+// Read mode: read(maxSize) returns the next chunk, empty at EOF (check error()).
+class BTFileStream : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Mode {
+        Read,     // read an existing file
+        Write,    // create or continue "<path>.part"; keeps existing bytes unless Truncate
+    };
+    enum class SyncPolicy {
+        None,      // never fsync (tests, scratch files)
+        OnPublish, // fsync file and directory when publishing (default)
+        Always,    // fdatasync after every flush of the buffer
+    };
+    struct Options
+    {
+        qint64 bufferSize = 1 << 20;       // one disk write / one read chunk
+        qint64 highWatermark = 8 << 20;    // wantsMore() false at or above this many queued bytes
+        qint64 lowWatermark = 2 << 20;     // drained() once the queue falls below this
+        qint64 preallocate = -1;           // total size to reserve with posix_fallocate, -1 none
+        SyncPolicy sync = SyncPolicy::OnPublish;
+        bool truncate = false;             // Write: drop any existing .part content
+        bool hash = true;                  // keep an incremental SHA-256 of sequential writes
+        QString tempSuffix = QStringLiteral(".part");
+    };
+
+    explicit BTFileStream(QObject *parent = nullptr);
+    ~BTFileStream() override; // closes (flushes) without publishing
+
+    bool open(const QString &path, Mode mode, const Options &options = {});
+    bool open(const QString &path, Mode mode, const Options &options, Error *error);
+    bool isOpen() const;
+    QString path() const;         // the final name
+    QString tempPath() const;     // "<path>.part" in Write mode
+    qint64 size() const;          // current size of the file on disk plus queued bytes beyond it
+
+    // Read mode
+    QByteArray read(qint64 maxSize);
+    bool atEnd() const;
+
+    // Write mode. write() appends at pos(); writeAt() is positional (segments). Both queue the
+    // bytes and return false only on a previous, sticky error (see error()).
+    bool write(const QByteArray &chunk);
+    bool writeAt(qint64 offset, const QByteArray &chunk);
+    bool wantsMore() const;       // false at/above the high watermark or while paused
+    qint64 bufferedBytes() const; // queued, not yet written
+
+    bool seek(qint64 offset);
+    qint64 pos() const;
+
+    void pause();  // Write: the writer stops after the current chunk; wantsMore() turns false
+    void resume();
+    bool isPaused() const;
+
+    bool flush(); // wait until every queued byte is written (not synced)
+    bool sync();  // flush, then fdatasync: call before committing offsets to the store
+    bool close(); // flush and close; the .part file stays
+    bool publish(); // flush, fsync, rename .part -> path, fsync the directory, close
+    bool discard(); // close and remove the .part file
+
+    // SHA-256 of bytes 0..size() when every write so far was sequential from offset 0.
+    bool hashValid() const;
+    QByteArray sha256() const;
+
+    Error error() const;
+
+    // Hash a whole file (the verification pass after segmented writes), in bufferSize chunks.
+    static QByteArray hashFile(const QString &path, QCryptographicHash::Algorithm algorithm,
+                               Error *error = nullptr);
+
+Q_SIGNALS:
+    void progress(qint64 done, qint64 total); // bytes written to disk, expected total (-1)
+    void drained();                            // buffer fell below the low watermark
+    void errorOccurred(const bt::Error &error);
+    void finished();                           // after publish()
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace bt

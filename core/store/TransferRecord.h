@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QUrl>
+#include <QVariantMap>
+
+namespace bt {
+
+// One range of a download and how much of it is on disk *and* synced. Bytes
+// [start, start + done) are durable; end is exclusive (-1 while the size is unknown).
+struct SegmentState
+{
+    qint64 start = 0;
+    qint64 end = -1;
+    qint64 done = 0;
+    bool operator==(const SegmentState &) const = default;
+};
+
+enum class TransferDirection { Download = 0, Upload = 1 };
+
+enum class TransferState {
+    Queued = 0,
+    Active = 1,
+    Paused = 2,
+    Verifying = 3,
+    Completed = 4,
+    Failed = 5,
+};
+
+// What a resume needs, as stored in one row of the store.
+struct TransferRecord
+{
+    qint64 id = 0; // 0 until inserted
+    TransferDirection direction = TransferDirection::Download;
+    TransferState state = TransferState::Queued;
+    QUrl url;           // as the person gave it
+    QUrl finalUrl;      // after redirects
+    QString destination; // download: final file path (empty until known); upload: source
+    QString directory;   // the folder the person chose (download)
+    QString requestedName; // -o / the dialog's name, empty when derived from the server
+    qint64 totalSize = -1;
+    qint64 doneSize = 0;
+    QByteArray etag;          // strong validator only
+    QByteArray lastModified;  // the header's text
+    QList<SegmentState> segments;
+    QString expectedChecksum; // "sha256=HEX" given by the person, or empty
+    QString sha256;           // hex of the complete file
+    int errorCode = 0;        // bt::ErrorCode of the last failure
+    QString lastError;
+    QDateTime added;
+    QDateTime updated;
+    QDateTime completed;
+    int priority = 0;
+    qint64 position = 0;      // manual queue order
+    QString uploadUrl;        // tus upload URL
+    QVariantMap options;      // headers, connections, limits... (stored as JSON)
+};
+
+} // namespace bt

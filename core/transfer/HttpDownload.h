@@ -1,0 +1,74 @@
+#pragma once
+
+#include "Error.h"
+#include "transfer/DownloadRequest.h"
+
+#include <QByteArray>
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace bt {
+
+class TransferStore;
+
+// A snapshot for listeners, sent about 4 times a second (never per packet).
+struct TransferProgress
+{
+    qint64 id = 0;
+    qint64 done = 0;
+    qint64 total = -1;     // -1 while unknown
+    qint64 speed = 0;      // bytes per second, moving average
+    qint64 etaSeconds = -1;
+    int connections = 0;
+    QString fileName;      // final path once known
+};
+
+// The one result path (KJob style): emitted once, at the end, whatever happened.
+struct TransferResult
+{
+    Error error;            // code None on success
+    qint64 id = 0;          // the store row
+    QString path;           // final path (success) or the .part path kept for a resume
+    qint64 size = 0;
+    QByteArray sha256Hex;
+    bool alreadyComplete = false; // nothing was downloaded: the file was complete in place
+};
+
+// One HTTP(S) download, single or multi-segment, into a BTFileStream. Lives on a worker
+// thread (moveToThread) with that thread's QNetworkAccessManager and TransferStore; start()
+// never blocks. Resume state goes to the store after the data it covers is fdatasync'ed.
+class HttpDownload : public QObject
+{
+    Q_OBJECT
+public:
+    HttpDownload(const DownloadRequest &request, QNetworkAccessManager *network,
+                 TransferStore *store, QObject *parent = nullptr);
+    ~HttpDownload() override;
+
+    const DownloadRequest &request() const;
+    qint64 id() const;
+
+public Q_SLOTS:
+    void start();
+    // Stop every connection, flush and sync the data, save the resume state, then emit
+    // finished() with ErrorCode::Cancelled. Used for pause, SIGINT and SIGTERM.
+    void stop();
+
+Q_SIGNALS:
+    void progress(const bt::TransferProgress &progress);
+    void message(const QString &text); // a log line for people: retries, fallbacks, redirects
+    void finished(const bt::TransferResult &result);
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace bt
+
+Q_DECLARE_METATYPE(bt::TransferProgress)
+Q_DECLARE_METATYPE(bt::TransferResult)
