@@ -6,14 +6,22 @@
 
 namespace bt::http {
 
-// Capped exponential backoff with full jitter. The attempt count resets when a transfer
+// Capped exponential backoff with jitter. The attempt count resets when a transfer
 // makes progress, so a long download over a flaky link is not failed by old errors.
+//
+// nextDelayMs(error):
+//  - -1 when the error is not transient or maxAttempts retries were already handed out;
+//  - otherwise the attempt count goes up by one (attempt n, 1-based) and the delay is drawn
+//    uniformly from [ceiling / 2, ceiling], ceiling = min(maxDelayMs, baseDelayMs * 2^(n-1))
+//    ("equal jitter": never a near-zero delay, yet clients do not retry in lockstep);
+//  - when the server sent Retry-After (error.retryAfterMs >= 0), the delay is at least
+//    min(retryAfterMs, maxRetryAfterMs).
 class RetryPolicy
 {
 public:
     struct Settings
     {
-        int maxAttempts = 10;           // retries after the first try
+        int maxAttempts = 10; // retries after the first try
         qint64 baseDelayMs = 1000;
         qint64 maxDelayMs = 60000;
         qint64 maxRetryAfterMs = 3600000; // cap on a server's Retry-After
