@@ -27,36 +27,42 @@ class BTFileStream : public QObject
 {
     Q_OBJECT
 public:
-    enum class Mode {
-        Read,     // read an existing file
-        Write,    // create or continue "<path>.part"; keeps existing bytes unless Truncate
+    enum class Mode
+    {
+        Read,  // read an existing file
+        Write, // create or continue "<path>.part"; keeps existing bytes unless Truncate
     };
-    enum class SyncPolicy {
+    enum class SyncPolicy
+    {
         None,      // never fsync (tests, scratch files)
         OnPublish, // fsync file and directory when publishing (default)
         Always,    // fdatasync after every flush of the buffer
     };
     struct Options
     {
-        qint64 bufferSize = 1 << 20;       // one disk write / one read chunk
-        qint64 highWatermark = 8 << 20;    // wantsMore() false at or above this many queued bytes
-        qint64 lowWatermark = 2 << 20;     // drained() once the queue falls below this
-        qint64 preallocate = -1;           // total size to reserve with posix_fallocate, -1 none
+        qint64 bufferSize = 1 << 20;    // one disk write / one read chunk
+        qint64 highWatermark = 8 << 20; // wantsMore() false at or above this many queued bytes
+        qint64 lowWatermark = 2 << 20;  // drained() once the queue falls below this
+        qint64 preallocate = -1;        // total size to reserve with posix_fallocate, -1 none
         SyncPolicy sync = SyncPolicy::OnPublish;
-        bool truncate = false;             // Write: drop any existing .part content
-        bool hash = true;                  // keep an incremental SHA-256 of sequential writes
+        bool truncate = false; // Write: drop any existing .part content
+        bool hash = true;      // keep an incremental SHA-256 of sequential writes
         QString tempSuffix = QStringLiteral(".part");
     };
 
     explicit BTFileStream(QObject *parent = nullptr);
     ~BTFileStream() override; // closes (flushes) without publishing
 
-    bool open(const QString &path, Mode mode, const Options &options = {});
+    // (No "options = {}" default: GCC rejects a nested class's default member initialisers in a
+    // default argument inside the enclosing class, hence the extra overload.)
+    bool open(const QString &path, Mode mode);
+    bool open(const QString &path, Mode mode, const Options &options);
     bool open(const QString &path, Mode mode, const Options &options, Error *error);
     bool isOpen() const;
-    QString path() const;         // the final name
-    QString tempPath() const;     // "<path>.part" in Write mode
-    qint64 size() const;          // current size of the file on disk plus queued bytes beyond it
+    QString path() const;     // the final name
+    QString tempPath() const; // "<path>.part" in Write mode
+    qint64 size() const;      // current size of the file on disk plus queued bytes beyond it
+    void setExpectedSize(qint64 total); // the total of progress(); default options.preallocate
 
     // Read mode
     QByteArray read(qint64 maxSize);
@@ -72,13 +78,13 @@ public:
     bool seek(qint64 offset);
     qint64 pos() const;
 
-    void pause();  // Write: the writer stops after the current chunk; wantsMore() turns false
+    void pause(); // Write: the writer stops after the current chunk; wantsMore() turns false
     void resume();
     bool isPaused() const;
 
-    bool flush(); // wait until every queued byte is written (not synced)
-    bool sync();  // flush, then fdatasync: call before committing offsets to the store
-    bool close(); // flush and close; the .part file stays
+    bool flush();   // wait until every queued byte is written (not synced)
+    bool sync();    // flush, then fdatasync: call before committing offsets to the store
+    bool close();   // flush and close; the .part file stays
     bool publish(); // flush, fsync, rename .part -> path, fsync the directory, close
     bool discard(); // close and remove the .part file
 
@@ -93,10 +99,11 @@ public:
                                Error *error = nullptr);
 
 Q_SIGNALS:
-    void progress(qint64 done, qint64 total); // bytes written to disk, expected total (-1)
-    void drained();                            // buffer fell below the low watermark
+    // Bytes this stream wrote to disk since open(), expected total (-1); about 4 a second.
+    void progress(qint64 done, qint64 total);
+    void drained(); // buffer fell below the low watermark
     void errorOccurred(const bt::Error &error);
-    void finished();                           // after publish()
+    void finished(); // after publish()
 
 private:
     class Private;

@@ -1,0 +1,534 @@
+#include "BTFileStream.h"
+
+#include "FileWriter.h"
+#include "Sha256.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QTimer>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace bt {
+
+namespace {
+
+constexpr int kProgressIntervalMs = 250; // about 4 progress signals a second
+
+QByteArray nativePath(const QString &path)
+{
+    return QFile::encodeName(path);
+}
+
+Error invalidArgument(const QString &message)
+{
+    Error e;
+    e.code = ErrorCode::InvalidArgument;
+    e.message = message;
+    return e;
+}
+
+} // namespace
+
+class BTFileStream::Private
+{
+public:
+    explicit Private(BTFileStream *q) : q(q) {}
+
+    BTFileStream *q;
+    Mode mode = Mode::Read;
+    Options options;
+    QString path;
+    QString tempPath;
+    int fd = -1;
+    bool isOpen = false;
+    bool paused = false;
+    qint64 pos = 0;
+    qint64 extent = 0; // Write: max(size on disk at open, end of every queued write)
+    Error error;       // owner-side errors; the writer keeps its own
+
+    std::unique_ptr<FileWriter> writer;
+    bool hashOk = false; // every write so far was sequential from offset 0 of an empty file
+    qint64 hashNext = 0;
+
+    QByteArray readBuf; // Read: bytes from pos on, starting at readOff
+    qint64 readOff = 0;
+
+    QTimer *progressTimer = nullptr;
+    qint64 expectedSize = -1;
+    qint64 lastProgress = -1;
+
+    void fail(const Error &e)
+    {
+        error = e;
+        Q_EMIT q->errorOccurred(e);
+    }
+    Error currentError() const
+    {
+        if (error.isError())
+            return error;
+        return writer ? writer->error() : Error{};
+    }
+    bool writable() const { return isOpen && mode == Mode::Write && !currentError().isError(); }
+    void reportProgress()
+    {
+        if (!writer)
+            return;
+        const qint64 done = writer->writtenBytes();
+        if (done != lastProgress) {
+            lastProgress = done;
+            Q_EMIT q->progress(done, expectedSize);
+        }
+    }
+    bool openWrite();
+    bool openRead();
+    bool finishWriter(); // flush, stop the thread, final progress
+    bool closeFd(const QString &what);
+    bool syncDirectory();
+};
+
+BTFileStream::BTFileStream(QObject *parent) : QObject(parent), d(std::make_unique<Private>(this)) {}
+
+BTFileStream::~BTFileStream()
+{
+    if (d->isOpen)
+        close();
+}
+
+bool BTFileStream::open(const QString &path, Mode mode)
+{
+    return open(path, mode, Options(), nullptr);
+}
+
+bool BTFileStream::open(const QString &path, Mode mode, const Options &options)
+{
+    return open(path, mode, options, nullptr);
+}
+
+bool BTFileStream::open(const QString &path, Mode mode, const Options &options, Error *error)
+{
+    if (d->isOpen)
+        close();
+    d->mode = mode;
+    d->options = options;
+    d->path = path;
+    d->tempPath = mode == Mode::Write ? path + options.tempSuffix : QString();
+    d->error = {};
+    d->writer.reset();
+    d->pos = 0;
+    d->extent = 0;
+    d->paused = false;
+    d->readBuf.clear();
+    d->readOff = 0;
+    d->lastProgress = -1;
+    d->expectedSize = options.preallocate > 0 ? options.preallocate : -1;
+
+    bool ok = false;
+    if (path.isEmpty() || options.bufferSize <= 0 || options.highWatermark <= 0 ||
+        (mode == Mode::Write && options.tempSuffix.isEmpty())) {
+        d->error = invalidArgument(
+            tr("Invalid file stream options for %1").arg(path.isEmpty() ? tr("(no name)") : path));
+    } else {
+        ok = mode == Mode::Write ? d->openWrite() : d->openRead();
+    }
+    if (error)
+        *error = d->error;
+    return ok;
+}
+
+bool BTFileStream::Private::openRead()
+{
+    fd = ::open(nativePath(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        error = Error::fromErrno(errno, path);
+        return false;
+    }
+    isOpen = true;
+    return true;
+}
+
+bool BTFileStream::Private::openWrite()
+{
+    const QByteArray native = nativePath(tempPath);
+    struct stat st
+    {
+    };
+    const bool existed = ::stat(native.constData(), &st) == 0;
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+    if (options.truncate)
+        flags |= O_TRUNC;
+    fd = ::open(native.constData(), flags, 0644);
+    if (fd < 0) {
+        error = Error::fromErrno(errno, tempPath);
+        return false;
+    }
+    if (::fstat(fd, &st) != 0) {
+        error = Error::fromErrno(errno, tempPath);
+        ::close(fd);
+        fd = -1;
+        return false;
+    }
+    const qint64 initialSize = st.st_size;
+    if (options.preallocate > 0) {
+        const int r = ::posix_fallocate(fd, 0, off_t(options.preallocate));
+        if (r != 0 && r != EOPNOTSUPP) {
+            error = Error::fromErrno(r, tempPath);
+            ::close(fd);
+            fd = -1;
+            if (!existed)
+                ::unlink(native.constData()); // leave no empty .part behind that we created
+            return false;
+        }
+        if (::fstat(fd, &st) == 0)
+            extent = st.st_size;
+    }
+    extent = qMax(extent, initialSize);
+    pos = initialSize; // continue after the bytes already there
+    hashOk = options.hash && initialSize == 0;
+    hashNext = 0;
+
+    FileWriter::Config config;
+    config.fd = fd;
+    config.displayPath = tempPath;
+    config.bufferSize = options.bufferSize;
+    config.highWatermark = options.highWatermark;
+    config.lowWatermark = qMin(options.lowWatermark, options.highWatermark);
+    config.syncEachWrite = options.sync == SyncPolicy::Always;
+    // Called on the writer thread: hop to the stream's thread. Pending calls die with q.
+    config.onDrained = [q = q] {
+        QMetaObject::invokeMethod(
+            q, [q] { Q_EMIT q->drained(); }, Qt::QueuedConnection);
+    };
+    config.onError = [q = q](const Error &e) {
+        QMetaObject::invokeMethod(
+            q, [q, e] { Q_EMIT q->errorOccurred(e); }, Qt::QueuedConnection);
+    };
+    writer = std::make_unique<FileWriter>(std::move(config));
+
+    if (!progressTimer) {
+        progressTimer = new QTimer(q);
+        progressTimer->setInterval(kProgressIntervalMs);
+        QObject::connect(progressTimer, &QTimer::timeout, q, [this] { reportProgress(); });
+    }
+    progressTimer->start();
+    isOpen = true;
+    return true;
+}
+
+bool BTFileStream::isOpen() const
+{
+    return d->isOpen;
+}
+
+QString BTFileStream::path() const
+{
+    return d->path;
+}
+
+QString BTFileStream::tempPath() const
+{
+    return d->tempPath;
+}
+
+qint64 BTFileStream::size() const
+{
+    if (d->mode == Mode::Write)
+        return d->extent;
+    struct stat st
+    {
+    };
+    if (d->fd >= 0 && ::fstat(d->fd, &st) == 0)
+        return st.st_size;
+    return 0;
+}
+
+void BTFileStream::setExpectedSize(qint64 total)
+{
+    d->expectedSize = total;
+}
+
+QByteArray BTFileStream::read(qint64 maxSize)
+{
+    if (!d->isOpen || d->mode != Mode::Read || maxSize <= 0 || d->error.isError())
+        return {};
+    if (d->readOff >= d->readBuf.size()) {
+        // Refill; a caller asking for more than a buffer gets it in one pread.
+        const qint64 want = qMax(d->options.bufferSize, maxSize);
+        d->readBuf.resize(want);
+        d->readOff = 0;
+        ssize_t n;
+        do {
+            n = ::pread(d->fd, d->readBuf.data(), size_t(want), off_t(d->pos));
+        } while (n < 0 && errno == EINTR);
+        if (n < 0) {
+            d->readBuf.clear();
+            d->fail(Error::fromErrno(errno, d->path));
+            return {};
+        }
+        d->readBuf.resize(n);
+        if (n == 0)
+            return {};
+    }
+    const qint64 n = qMin(maxSize, qint64(d->readBuf.size()) - d->readOff);
+    QByteArray out;
+    if (d->readOff == 0 && n == d->readBuf.size())
+        out = std::exchange(d->readBuf, QByteArray()); // hand the buffer over without a copy
+    else
+        out = d->readBuf.mid(d->readOff, n);
+    d->readOff += n;
+    d->pos += n;
+    return out;
+}
+
+bool BTFileStream::atEnd() const
+{
+    if (!d->isOpen)
+        return true;
+    if (d->mode == Mode::Read && d->readOff < d->readBuf.size())
+        return false;
+    return d->pos >= size();
+}
+
+bool BTFileStream::write(const QByteArray &chunk)
+{
+    if (!writeAt(d->pos, chunk))
+        return false;
+    d->pos += chunk.size();
+    return true;
+}
+
+bool BTFileStream::writeAt(qint64 offset, const QByteArray &chunk)
+{
+    if (!d->writable() || offset < 0)
+        return false;
+    if (chunk.isEmpty())
+        return true;
+    const bool hashed = d->hashOk && offset == d->hashNext;
+    if (hashed)
+        d->hashNext += chunk.size();
+    else
+        d->hashOk = false;
+    d->extent = qMax(d->extent, offset + chunk.size());
+    return d->writer->enqueue(offset, chunk, hashed);
+}
+
+bool BTFileStream::wantsMore() const
+{
+    return d->writable() && d->writer->wantsMore();
+}
+
+qint64 BTFileStream::bufferedBytes() const
+{
+    return d->writer ? d->writer->queuedBytes() : 0;
+}
+
+bool BTFileStream::seek(qint64 offset)
+{
+    if (!d->isOpen || offset < 0)
+        return false;
+    if (d->mode == Mode::Read) {
+        d->readBuf.clear();
+        d->readOff = 0;
+    }
+    d->pos = offset;
+    return true;
+}
+
+qint64 BTFileStream::pos() const
+{
+    return d->pos;
+}
+
+void BTFileStream::pause()
+{
+    d->paused = true;
+    if (d->writer)
+        d->writer->setPaused(true);
+}
+
+void BTFileStream::resume()
+{
+    d->paused = false;
+    if (d->writer)
+        d->writer->setPaused(false);
+}
+
+bool BTFileStream::isPaused() const
+{
+    return d->paused;
+}
+
+bool BTFileStream::flush()
+{
+    if (!d->isOpen)
+        return !d->currentError().isError();
+    if (d->mode != Mode::Write)
+        return true;
+    return d->writer->flush() && !d->error.isError();
+}
+
+bool BTFileStream::sync()
+{
+    if (!flush() || !d->isOpen)
+        return false;
+    if (d->mode == Mode::Write && ::fdatasync(d->fd) != 0) {
+        d->fail(Error::fromErrno(errno, d->tempPath));
+        return false;
+    }
+    return true;
+}
+
+bool BTFileStream::Private::finishWriter()
+{
+    const bool ok = writer->flush();
+    writer->stop();
+    if (progressTimer)
+        progressTimer->stop();
+    reportProgress();
+    return ok;
+}
+
+bool BTFileStream::Private::closeFd(const QString &what)
+{
+    const int r = ::close(fd);
+    fd = -1;
+    isOpen = false;
+    if (r != 0 && errno != EINTR) { // close(2) may report a deferred write error (NFS)
+        fail(Error::fromErrno(errno, what));
+        return false;
+    }
+    return true;
+}
+
+bool BTFileStream::close()
+{
+    if (!d->isOpen)
+        return !d->currentError().isError();
+    if (d->mode == Mode::Read)
+        return d->closeFd(d->path);
+    const bool ok = d->finishWriter();
+    return d->closeFd(d->tempPath) && ok && !d->error.isError();
+}
+
+bool BTFileStream::Private::syncDirectory()
+{
+    const QByteArray dir = nativePath(QFileInfo(path).absolutePath());
+    const int dfd = ::open(dir.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        fail(Error::fromErrno(errno, QFileInfo(path).absolutePath()));
+        return false;
+    }
+    // EINVAL: the file system cannot sync a directory; nothing more to do there.
+    const bool ok = ::fsync(dfd) == 0 || errno == EINVAL;
+    const int err = errno;
+    ::close(dfd);
+    if (!ok)
+        fail(Error::fromErrno(err, QFileInfo(path).absolutePath()));
+    return ok;
+}
+
+bool BTFileStream::publish()
+{
+    if (!d->isOpen || d->mode != Mode::Write || d->currentError().isError())
+        return false;
+    if (!d->finishWriter()) {
+        d->closeFd(d->tempPath);
+        return false;
+    }
+    const bool durable = d->options.sync != SyncPolicy::None;
+    if (durable && ::fsync(d->fd) != 0) {
+        d->fail(Error::fromErrno(errno, d->tempPath));
+        d->closeFd(d->tempPath);
+        return false;
+    }
+    if (!d->closeFd(d->tempPath))
+        return false;
+    if (::rename(nativePath(d->tempPath).constData(), nativePath(d->path).constData()) != 0) {
+        d->fail(Error::fromErrno(errno, d->path)); // the .part stays for a later attempt
+        return false;
+    }
+    if (durable && !d->syncDirectory())
+        return false;
+    Q_EMIT finished();
+    return true;
+}
+
+bool BTFileStream::discard()
+{
+    if (d->mode != Mode::Write || d->tempPath.isEmpty())
+        return false;
+    if (d->isOpen) {
+        d->writer->discardQueue();
+        d->writer->stop();
+        if (d->progressTimer)
+            d->progressTimer->stop();
+        d->closeFd(d->tempPath);
+    }
+    if (::unlink(nativePath(d->tempPath).constData()) != 0 && errno != ENOENT) {
+        d->fail(Error::fromErrno(errno, d->tempPath));
+        return false;
+    }
+    return true;
+}
+
+bool BTFileStream::hashValid() const
+{
+    return d->mode == Mode::Write && d->writer && d->options.hash && d->hashOk &&
+           d->hashNext == d->extent;
+}
+
+QByteArray BTFileStream::sha256() const
+{
+    if (!hashValid())
+        return {};
+    if (d->isOpen && !d->writer->flush())
+        return {};
+    return d->writer->hashResult();
+}
+
+Error BTFileStream::error() const
+{
+    return d->currentError();
+}
+
+QByteArray BTFileStream::hashFile(const QString &path, QCryptographicHash::Algorithm algorithm,
+                                  Error *error)
+{
+    const int fd = ::open(nativePath(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (error)
+            *error = Error::fromErrno(errno, path);
+        return {};
+    }
+    const bool sha256 = algorithm == QCryptographicHash::Sha256;
+    Sha256 fast; // QCryptographicHash's SHA-256 is ~10x slower, see Sha256.h
+    QCryptographicHash generic(sha256 ? QCryptographicHash::Md5 : algorithm);
+    QByteArray buf(1 << 20, Qt::Uninitialized);
+    for (;;) {
+        const ssize_t n = ::read(fd, buf.data(), size_t(buf.size()));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (error)
+                *error = Error::fromErrno(errno, path);
+            ::close(fd);
+            return {};
+        }
+        if (n == 0)
+            break;
+        if (sha256)
+            fast.addData(QByteArrayView(buf.constData(), n));
+        else
+            generic.addData(QByteArrayView(buf.constData(), n));
+    }
+    ::close(fd);
+    if (error)
+        *error = {};
+    return sha256 ? fast.result() : generic.result();
+}
+
+} // namespace bt
