@@ -1,0 +1,56 @@
+#pragma once
+
+#include "transfer/DownloadRequest.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace bt::cli {
+
+// The command line of `btstream`: parsing (QCommandLineParser) and validation of every value,
+// so that a bad invocation fails with the usage exit code before any network activity.
+class CliOptions
+{
+public:
+    enum class Action
+    {
+        Get,     // run the downloads in requests()
+        Help,    // print helpText() to stdout, exit 0
+        Version, // print versionText() to stdout, exit 0
+        Error,   // print errorText() to stderr, exit 2
+    };
+    enum class Output
+    {
+        Auto,
+        Quiet,
+        Json
+    };
+
+    // `arguments` as in QCoreApplication::arguments(): the program name first.
+    Action parse(const QStringList &arguments);
+
+    QString helpText() const { return m_helpText; }
+    QString versionText() const;
+    QString errorText() const { return m_errorText; }
+
+    const QList<DownloadRequest> &requests() const { return m_requests; }
+    QString dataDir() const { return m_dataDir; } // empty: TransferStore::defaultDataDir()
+    Output output() const { return m_output; }
+
+    // Value parsers, public for tests and reuse. false when malformed.
+    static bool parseRate(const QString &text, qint64 *bytesPerSecond); // 2M, 500K, 1G, 1000
+    static bool parseUrl(const QString &text, QUrl *url, QString *error);
+
+private:
+    Action parseGet(const QStringList &arguments);
+    Action fail(const QString &message);
+
+    QString m_helpText;
+    QString m_errorText;
+    QList<DownloadRequest> m_requests;
+    QString m_dataDir;
+    Output m_output = Output::Auto;
+};
+
+} // namespace bt::cli

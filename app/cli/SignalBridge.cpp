@@ -1,0 +1,77 @@
+#include "SignalBridge.h"
+
+#include "ExitCode.h"
+
+#include <QSocketNotifier>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace bt::cli {
+
+namespace {
+int g_fds[2] = {-1, -1};     // [0] written by the handler, [1] read by the notifier
+std::atomic<int> g_count{0}; // signals received so far
+} // namespace
+
+SignalBridge::SignalBridge(QObject *parent) : QObject(parent)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_fds) != 0)
+        return;
+    // The handler must never block, even if nobody reads.
+    ::fcntl(g_fds[0], F_SETFL, ::fcntl(g_fds[0], F_GETFL) | O_NONBLOCK);
+    m_notifier = new QSocketNotifier(g_fds[1], QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &SignalBridge::readSignal);
+}
+
+SignalBridge::~SignalBridge()
+{
+    for (int signalNumber : std::as_const(m_installed))
+        std::signal(signalNumber, SIG_DFL);
+    delete m_notifier;
+    for (int &fd : g_fds) {
+        if (fd >= 0)
+            ::close(fd);
+        fd = -1;
+    }
+}
+
+bool SignalBridge::install(std::initializer_list<int> signalNumbers)
+{
+    if (!m_notifier)
+        return false;
+    for (int signalNumber : signalNumbers) {
+        struct sigaction action = {};
+        action.sa_handler = &SignalBridge::handler;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        if (::sigaction(signalNumber, &action, nullptr) != 0)
+            return false;
+        m_installed.append(signalNumber);
+    }
+    return true;
+}
+
+void SignalBridge::handler(int signalNumber)
+{
+    // A person pressing Ctrl-C twice wants out now: the saved state is crash-safe anyway.
+    if (g_count.fetch_add(1) > 0)
+        ::_exit(ExitInterrupted);
+    const int savedErrno = errno;
+    const unsigned char byte = static_cast<unsigned char>(signalNumber);
+    [[maybe_unused]] const ssize_t n = ::write(g_fds[0], &byte, 1);
+    errno = savedErrno;
+}
+
+void SignalBridge::readSignal()
+{
+    unsigned char byte = 0;
+    if (::read(g_fds[1], &byte, 1) == 1)
+        Q_EMIT signalReceived(int(byte));
+}
+
+} // namespace bt::cli
