@@ -60,6 +60,7 @@ public:
 
     QTimer *progressTimer = nullptr;
     qint64 expectedSize = -1;
+    qint64 explicitExpectedSize = -1; // setExpectedSize(), kept across open()
     qint64 lastProgress = -1;
 
     void fail(const Error &e)
@@ -125,7 +126,9 @@ bool BTFileStream::open(const QString &path, Mode mode, const Options &options, 
     d->readBuf.clear();
     d->readOff = 0;
     d->lastProgress = -1;
-    d->expectedSize = options.preallocate > 0 ? options.preallocate : -1;
+    d->expectedSize = d->explicitExpectedSize >= 0 ? d->explicitExpectedSize
+                      : options.preallocate > 0    ? options.preallocate
+                                                   : -1;
 
     bool ok = false;
     if (path.isEmpty() || options.bufferSize <= 0 || options.highWatermark <= 0 ||
@@ -248,6 +251,7 @@ qint64 BTFileStream::size() const
 
 void BTFileStream::setExpectedSize(qint64 total)
 {
+    d->explicitExpectedSize = total;
     d->expectedSize = total;
 }
 

@@ -1,0 +1,188 @@
+// The writer thread: short writes, EINTR, backpressure bounds, sticky errors.
+#include "IoTestUtil.h"
+#include "io/BTFileStream.h"
+#include "io/FileWriter.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <atomic>
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace bt;
+using namespace bt::test;
+
+namespace {
+
+// A pwrite that writes at most 7 bytes and fails every third call with EINTR.
+struct StingyPwrite
+{
+    std::shared_ptr<std::atomic<int>> calls = std::make_shared<std::atomic<int>>(0);
+    ssize_t operator()(int fd, const void *buf, size_t n, off_t off) const
+    {
+        if (++*calls % 3 == 0) {
+            errno = EINTR;
+            return -1;
+        }
+        return ::pwrite(fd, buf, std::min<size_t>(n, 7), off);
+    }
+};
+
+} // namespace
+
+class TestFileWriter : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString file(const QString &name) const { return m_dir.filePath(name); }
+
+private Q_SLOTS:
+    void cleanup() { FileWriter::clearTestHooks(); }
+
+    void writeFullyCompletesShortWrites()
+    {
+        const QString path = file(QStringLiteral("short.bin"));
+        const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT, 0644);
+        QVERIFY(fd >= 0);
+        const QByteArray data = randomBytes(100000, 1);
+        StingyPwrite fn;
+        QCOMPARE(writeFully(fd, data.constData(), data.size(), 10, fn), 0);
+        ::close(fd);
+        QVERIFY(*fn.calls > data.size() / 7); // it really took many short writes
+        QCOMPARE(fileBytes(path), QByteArray(10, '\0') + data);
+    }
+
+    void writeFullyReportsErrorsAndNoProgress()
+    {
+        PwriteFunction full = [](int, const void *, size_t, off_t) -> ssize_t {
+            errno = ENOSPC;
+            return -1;
+        };
+        char byte = 'x';
+        QCOMPARE(writeFully(-1, &byte, 1, 0, full), ENOSPC);
+        PwriteFunction zero = [](int, const void *, size_t, off_t) -> ssize_t { return 0; };
+        QCOMPARE(writeFully(-1, &byte, 1, 0, zero), EIO); // no endless loop
+    }
+
+    void streamCompletesShortWrites()
+    {
+        StingyPwrite fn;
+        FileWriter::TestHooks hooks;
+        hooks.pwrite = fn;
+        FileWriter::setTestHooks(hooks);
+        const QByteArray data = randomBytes(300000, 2);
+        BTFileStream::Options o;
+        o.sync = BTFileStream::SyncPolicy::None;
+        BTFileStream s;
+        QVERIFY(s.open(file(QStringLiteral("stream-short.bin")), BTFileStream::Mode::Write, o));
+        for (qint64 off = 0; off < data.size(); off += 1000)
+            QVERIFY(s.write(data.mid(off, 1000)));
+        QVERIFY(s.publish());
+        QVERIFY(*fn.calls > data.size() / 7);
+        QCOMPARE(fileBytes(s.path()), data);
+    }
+
+    void backpressureBound()
+    {
+        FileWriter::TestHooks hooks;
+        hooks.delay = std::chrono::milliseconds(2); // a slow disk
+        FileWriter::setTestHooks(hooks);
+        BTFileStream::Options o;
+        o.sync = BTFileStream::SyncPolicy::None;
+        o.bufferSize = 64 * 1024;
+        o.highWatermark = 512 * 1024;
+        o.lowWatermark = 128 * 1024;
+        const QByteArray data = randomBytes(8 << 20, 3);
+        BTFileStream s;
+        QSignalSpy drained(&s, &BTFileStream::drained);
+        QVERIFY(s.open(file(QStringLiteral("slow.bin")), BTFileStream::Mode::Write, o));
+        qint64 maxBuffered = 0;
+        int stalls = 0;
+        for (qint64 off = 0; off < data.size(); off += 16 * 1024) {
+            if (!s.wantsMore()) {
+                ++stalls;
+                QVERIFY(s.bufferedBytes() >= o.highWatermark);
+                while (!s.wantsMore())
+                    QVERIFY(drained.wait(10000));
+                QVERIFY(s.bufferedBytes() < o.highWatermark);
+            }
+            QVERIFY(s.write(data.mid(off, 16 * 1024)));
+            maxBuffered = std::max(maxBuffered, s.bufferedBytes());
+            QVERIFY2(s.bufferedBytes() <= o.highWatermark + o.bufferSize,
+                     qPrintable(QString::number(s.bufferedBytes())));
+        }
+        QVERIFY(stalls > 0);
+        QVERIFY(drained.count() > 0);
+        QVERIFY(s.close());
+        QCOMPARE(fileBytes(s.tempPath()), data);
+        qInfo("max buffered %lld bytes, %d stalls", maxBuffered, stalls);
+    }
+
+    void boundHoldsForAProducerIgnoringWantsMore()
+    {
+        FileWriter::TestHooks hooks;
+        hooks.delay = std::chrono::milliseconds(1);
+        FileWriter::setTestHooks(hooks);
+        BTFileStream::Options o;
+        o.sync = BTFileStream::SyncPolicy::None;
+        o.bufferSize = 64 * 1024;
+        o.highWatermark = 256 * 1024;
+        o.lowWatermark = 64 * 1024;
+        const QByteArray data = randomBytes(4 << 20, 4);
+        BTFileStream s;
+        QVERIFY(s.open(file(QStringLiteral("greedy.bin")), BTFileStream::Mode::Write, o));
+        const qint64 chunk = 100 * 1024;
+        for (qint64 off = 0; off < data.size(); off += chunk) {
+            QVERIFY(s.write(data.mid(off, chunk))); // blocks while the queue is full
+            QVERIFY(s.bufferedBytes() <= o.highWatermark + chunk);
+        }
+        QVERIFY(s.close());
+        QCOMPARE(fileBytes(s.tempPath()), data);
+    }
+
+    void stickyErrorOnOwnerThread()
+    {
+        std::atomic<int> calls{0};
+        FileWriter::TestHooks hooks;
+        hooks.pwrite = [&calls](int fd, const void *buf, size_t n, off_t off) -> ssize_t {
+            if (++calls > 2) {
+                errno = ENOSPC;
+                return -1;
+            }
+            return ::pwrite(fd, buf, n, off);
+        };
+        FileWriter::setTestHooks(hooks);
+        BTFileStream::Options o;
+        o.sync = BTFileStream::SyncPolicy::None;
+        o.bufferSize = 64 * 1024;
+        BTFileStream s;
+        QThread *signalThread = nullptr;
+        connect(&s, &BTFileStream::errorOccurred, this,
+                [&signalThread] { signalThread = QThread::currentThread(); });
+        QSignalSpy errors(&s, &BTFileStream::errorOccurred);
+        QVERIFY(s.open(file(QStringLiteral("sticky.bin")), BTFileStream::Mode::Write, o));
+        const QByteArray data = randomBytes(1 << 20, 5);
+        for (qint64 off = 0; off < data.size(); off += o.bufferSize)
+            s.write(data.mid(off, o.bufferSize)); // may already refuse: the error is sticky
+        QVERIFY(!s.flush());
+        QCOMPARE(s.error().code, ErrorCode::DiskFull);
+        QVERIFY(s.error().message.contains(s.tempPath()));
+        QVERIFY(!s.write("more"));
+        QVERIFY(!s.wantsMore());
+        QCOMPARE(s.bufferedBytes(), 0);
+        QTRY_COMPARE(errors.count(), 1);
+        QCOMPARE(errors.first().first().value<bt::Error>().code, ErrorCode::DiskFull);
+        QCOMPARE(signalThread, QThread::currentThread()); // the stream's own thread
+        QVERIFY(!s.publish());
+        QVERIFY(!QFile::exists(s.path()));
+        QVERIFY(!s.close());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFileWriter)
+#include "tst_btfilestream_writer.moc"
