@@ -1,7 +1,6 @@
 #include "CookieFile.h"
 
 #include <QDateTime>
-#include <QTimeZone>
 
 namespace bt::http {
 
@@ -95,7 +94,7 @@ QList<QNetworkCookie> parseCookieFile(const QByteArray &content, int *skipped)
         cookie.setSecure(secure);
         cookie.setHttpOnly(httpOnly);
         if (expiry > 0) // 0: a session cookie
-            cookie.setExpirationDate(QDateTime::fromSecsSinceEpoch(expiry, QTimeZone::utc()));
+            cookie.setExpirationDate(QDateTime::fromSecsSinceEpoch(expiry, Qt::UTC));
         cookies.append(cookie);
     }
     if (skipped)

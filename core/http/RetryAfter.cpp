@@ -3,7 +3,6 @@
 #include <QDate>
 #include <QList>
 #include <QTime>
-#include <QTimeZone>
 
 namespace bt::http {
 
@@ -71,7 +70,7 @@ QDateTime makeUtc(int year, int month, int day, const QTime &time)
     const QDate date(year, month, day);
     if (!date.isValid() || !time.isValid())
         return {};
-    return QDateTime(date, time, QTimeZone::utc());
+    return QDateTime(date, time, Qt::UTC);
 }
 
 // RFC 9110 5.6.7: a two-digit year more than 50 years in the future is in the past century.
