@@ -19,9 +19,14 @@ struct SegmentState
     bool operator==(const SegmentState &) const = default;
 };
 
-enum class TransferDirection { Download = 0, Upload = 1 };
+enum class TransferDirection
+{
+    Download = 0,
+    Upload = 1
+};
 
-enum class TransferState {
+enum class TransferState
+{
     Queued = 0,
     Active = 1,
     Paused = 2,
@@ -36,15 +41,15 @@ struct TransferRecord
     qint64 id = 0; // 0 until inserted
     TransferDirection direction = TransferDirection::Download;
     TransferState state = TransferState::Queued;
-    QUrl url;           // as the person gave it
-    QUrl finalUrl;      // after redirects
-    QString destination; // download: final file path (empty until known); upload: source
-    QString directory;   // the folder the person chose (download)
+    QUrl url;              // as the person gave it
+    QUrl finalUrl;         // after redirects
+    QString destination;   // download: final file path (empty until known); upload: source
+    QString directory;     // the folder the person chose (download)
     QString requestedName; // -o / the dialog's name, empty when derived from the server
     qint64 totalSize = -1;
     qint64 doneSize = 0;
-    QByteArray etag;          // strong validator only
-    QByteArray lastModified;  // the header's text
+    QByteArray etag;         // strong validator only
+    QByteArray lastModified; // the header's text
     QList<SegmentState> segments;
     QString expectedChecksum; // "sha256=HEX" given by the person, or empty
     QString sha256;           // hex of the complete file
@@ -54,9 +59,9 @@ struct TransferRecord
     QDateTime updated;
     QDateTime completed;
     int priority = 0;
-    qint64 position = 0;      // manual queue order
-    QString uploadUrl;        // tus upload URL
-    QVariantMap options;      // headers, connections, limits... (stored as JSON)
+    qint64 position = 0; // manual queue order
+    QString uploadUrl;   // tus upload URL
+    QVariantMap options; // headers, connections, limits... (stored as JSON)
 };
 
 } // namespace bt

@@ -13,6 +13,12 @@ namespace bt {
 // connection to the same file. WAL mode, a schema version with migrations, bound values only.
 // A corrupt database is moved aside ("<file>.corrupt-<timestamp>") and reported, never reset
 // silently; a database locked by another process gives a clear error.
+//
+// Threads: use an instance only on the thread that called open() (a QtSql rule).
+// Corruption: when the file is not a database or PRAGMA quick_check fails, open() moves it
+// (and its -wal/-shm) aside to "<file>.corrupt-yyyyMMdd-hhmmss", returns false and names the
+// backup in the Error (code Store). The next open() finds no file and starts a fresh store,
+// so the person is told exactly once.
 class TransferStore
 {
 public:
@@ -25,32 +31,46 @@ public:
     static QString defaultDataDir();
     static QString databaseFileName() { return QStringLiteral("transfers.sqlite"); }
 
+    // Creates dataDir (0700) when missing. Fails with code Store when the database is
+    // corrupt (moved aside, see above), newer than this program, or in use by another program.
     bool open(const QString &dataDir, Error *error = nullptr);
     void close();
     bool isOpen() const;
     int schemaVersion() const;
+    // How long a write waits for another connection's lock (default 5000 ms); before open().
+    void setBusyTimeout(int ms);
+    // The error of the last call that failed (reads and batches have no Error parameter).
+    Error lastError() const;
 
-    // Writes. insert() fills record.id. Each is one transaction; use batch() to group.
+    // Writes. insert() fills record.id (and added/updated when invalid). Each is one
+    // transaction; use beginBatch()/commitBatch() to group. update(), updateProgress() and
+    // setState() set `updated` to now and fail on an unknown id; remove() of one does not.
     bool insert(TransferRecord &record, Error *error = nullptr);
     bool update(const TransferRecord &record, Error *error = nullptr);
     // The hot path: sizes and segment offsets only (after the data was fdatasync'ed).
     bool updateProgress(qint64 id, qint64 doneSize, const QList<SegmentState> &segments,
                         Error *error = nullptr);
+    // Also stores lastError (cleared when it is no error); Completed sets `completed` to now.
     bool setState(qint64 id, TransferState state, const Error &lastError = {},
                   Error *error = nullptr);
     bool remove(qint64 id, Error *error = nullptr);
 
+    // One IMMEDIATE transaction around the writes in between; nested calls are counted and
+    // only the outermost commitBatch() commits. close() commits an open batch.
     bool beginBatch();
     bool commitBatch();
+    // Drops the whole open batch (all nesting levels).
+    bool rollbackBatch();
 
     // Reads.
     std::optional<TransferRecord> load(qint64 id) const;
-    QList<TransferRecord> loadAll() const;
+    QList<TransferRecord> loadAll() const; // ordered by position, then id
     // The newest download of `url` requested into `directory` with `requestedName`
-    // (empty = derived): what "run the same command again" resumes.
+    // (empty = derived): what "run the same command again" resumes. Whatever its state, so
+    // that the caller can tell "already complete".
     std::optional<TransferRecord> findDownload(const QUrl &url, const QString &directory,
                                                const QString &requestedName) const;
-    // The unfinished download whose destination is `destination`, if any.
+    // The newest unfinished (not Completed) download whose destination is `destination`.
     std::optional<TransferRecord> findByDestination(const QString &destination) const;
 
     QString databasePath() const;

@@ -1,0 +1,297 @@
+#include "store/StoreConnection.h"
+
+#include "store/StoreSchema.h"
+
+#include <QAtomicInteger>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QThread>
+
+namespace bt::store {
+
+namespace {
+
+// SQLite primary result codes (the driver reports them as nativeErrorCode()).
+constexpr int kSqliteBusy = 5;
+constexpr int kSqliteLocked = 6;
+constexpr int kSqliteCorrupt = 11;
+constexpr int kSqliteFull = 13;
+constexpr int kSqliteNotADb = 26;
+
+// FULL: each commit fsyncs the WAL, so a committed offset survives power loss too, not
+// only kill -9. Measured cost on this project's machine is in tests/store (benchmark row).
+constexpr auto kSynchronous = "PRAGMA synchronous = FULL";
+
+QAtomicInteger<quint64> s_connectionCounter;
+
+int primaryCode(const QSqlError &e)
+{
+    bool ok = false;
+    const int code = e.nativeErrorCode().toInt(&ok);
+    return ok ? (code & 0xff) : -1;
+}
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("bt::TransferStore", text);
+}
+
+} // namespace
+
+bool ensurePrivateDir(const QString &dir)
+{
+    if (QDir(dir).exists())
+        return true;
+    if (!QDir().mkpath(dir))
+        return false;
+    return QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+}
+
+StoreConnection::~StoreConnection()
+{
+    close();
+}
+
+Error StoreConnection::inUseError() const
+{
+    return {ErrorCode::Store,
+            tr("The transfer database is in use by another program (%1). Close the other "
+               "BTFileStream or btstream, or choose another data folder.")
+                .arg(QDir::toNativeSeparators(m_path))};
+}
+
+Error StoreConnection::errorFor(const QSqlError &sqlError) const
+{
+    const int code = primaryCode(sqlError);
+    if (code == kSqliteBusy || code == kSqliteLocked)
+        return inUseError();
+    if (code == kSqliteFull)
+        return {ErrorCode::DiskFull, tr("Disk full while writing the transfer database %1")
+                                         .arg(QDir::toNativeSeparators(m_path))};
+    return {ErrorCode::Store, tr("The transfer database %1 failed: %2")
+                                  .arg(QDir::toNativeSeparators(m_path), sqlError.text())};
+}
+
+bool StoreConnection::exec(const QString &sql, Error *error, QSqlQuery *result)
+{
+    QSqlQuery local(m_db);
+    QSqlQuery &q = result ? *result : local;
+    if (q.exec(sql))
+        return true;
+    if (error)
+        *error = errorFor(q.lastError());
+    return false;
+}
+
+bool StoreConnection::open(const QString &dataDir, Error *error)
+{
+    close();
+    m_path = QDir(dataDir).absoluteFilePath(QStringLiteral("transfers.sqlite"));
+    if (!ensurePrivateDir(dataDir)) {
+        *error = {ErrorCode::Store,
+                  tr("Cannot create the data folder %1").arg(QDir::toNativeSeparators(dataDir))};
+        return false;
+    }
+    m_connectionName = QStringLiteral("bt-store-%1-%2")
+                           .arg(quintptr(QThread::currentThreadId()), 0, 16)
+                           .arg(s_connectionCounter.fetchAndAddRelaxed(1));
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    if (!m_db.isValid()) {
+        *error = {ErrorCode::Store,
+                  tr("The SQLite driver of Qt is missing (install libqt6sql6-sqlite).")};
+        close();
+        return false;
+    }
+    m_db.setDatabaseName(m_path);
+    m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_busyTimeoutMs));
+    if (!m_db.open()) {
+        *error = errorFor(m_db.lastError());
+        close();
+        return false;
+    }
+    // PRAGMAs take no bound parameters; the values are this program's own constants.
+    bool ok = exec(QStringLiteral("PRAGMA busy_timeout = %1").arg(m_busyTimeoutMs), error) &&
+              checkIntegrity(error);
+    if (!ok) {
+        close();
+        return false;
+    }
+    const int version = readUserVersion(error);
+    if (version < 0) {
+        close();
+        return false;
+    }
+    if (version > latestSchemaVersion()) {
+        // Leave the file exactly as it is: the newer program still needs it.
+        *error = {ErrorCode::Store,
+                  tr("The transfer database %1 was written by a newer version of BTFileStream "
+                     "(schema %2; this version knows up to %3). Update BTFileStream or choose "
+                     "another data folder.")
+                      .arg(QDir::toNativeSeparators(m_path))
+                      .arg(version)
+                      .arg(latestSchemaVersion())};
+        close();
+        return false;
+    }
+    ok = exec(QStringLiteral("PRAGMA journal_mode = WAL"), error) &&
+         exec(QString::fromLatin1(kSynchronous), error) &&
+         exec(QStringLiteral("PRAGMA foreign_keys = ON"), error) && migrate(error);
+    if (!ok) {
+        close();
+        return false;
+    }
+    m_progressQuery = std::make_unique<QSqlQuery>(m_db);
+    if (!m_progressQuery->prepare(QStringLiteral(
+            "UPDATE transfers SET done_size = ?, segments = ?, updated = ? WHERE id = ?"))) {
+        *error = errorFor(m_progressQuery->lastError());
+        close();
+        return false;
+    }
+    m_open = true;
+    return true;
+}
+
+void StoreConnection::close()
+{
+    if (m_db.isOpen() && m_batchDepth > 0) {
+        QSqlQuery(m_db).exec(QStringLiteral("COMMIT"));
+    }
+    m_batchDepth = 0;
+    m_progressQuery.reset();
+    m_open = false;
+    m_schemaVersion = 0;
+    if (m_connectionName.isEmpty())
+        return;
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+    m_connectionName.clear();
+}
+
+bool StoreConnection::checkIntegrity(Error *error)
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    bool corrupt = false;
+    if (!q.exec(QStringLiteral("PRAGMA quick_check"))) {
+        const int code = primaryCode(q.lastError());
+        if (code != kSqliteNotADb && code != kSqliteCorrupt) {
+            *error = errorFor(q.lastError());
+            return false;
+        }
+        corrupt = true;
+    } else {
+        corrupt = !q.next() || q.value(0).toString() != QLatin1String("ok");
+    }
+    q.finish();
+    if (!corrupt)
+        return true;
+    q = QSqlQuery();
+    moveAside(error);
+    return false;
+}
+
+bool StoreConnection::moveAside(Error *error)
+{
+    const QString path = m_path;
+    close(); // release the file before renaming it
+    m_path = path;
+    const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-hhmmss"));
+    QString backup = path + QStringLiteral(".corrupt-") + stamp;
+    for (int n = 2; QFile::exists(backup); ++n)
+        backup = path + QStringLiteral(".corrupt-") + stamp + QLatin1Char('-') + QString::number(n);
+    if (!QFile::rename(path, backup)) {
+        *error = {ErrorCode::Store,
+                  tr("The transfer database %1 is damaged and could not be moved aside to %2. "
+                     "Move or delete it, then try again.")
+                      .arg(QDir::toNativeSeparators(path), QDir::toNativeSeparators(backup))};
+        return false;
+    }
+    for (const QLatin1String suffix : {QLatin1String("-wal"), QLatin1String("-shm")}) {
+        if (QFile::exists(path + suffix))
+            QFile::rename(path + suffix, backup + suffix);
+    }
+    *error = {ErrorCode::Store,
+              tr("The transfer database was damaged and has been moved aside to %1. A new, "
+                 "empty transfer list will be started the next time; files already downloaded "
+                 "are not touched.")
+                  .arg(QDir::toNativeSeparators(backup))};
+    return true;
+}
+
+int StoreConnection::readUserVersion(Error *error)
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!exec(QStringLiteral("PRAGMA user_version"), error, &q))
+        return -1;
+    const int version = q.next() ? q.value(0).toInt() : 0;
+    q.finish();
+    return version;
+}
+
+bool StoreConnection::migrate(Error *error)
+{
+    int version = readUserVersion(error);
+    if (version < 0)
+        return false;
+    if (version < latestSchemaVersion()) {
+        if (!exec(QStringLiteral("BEGIN IMMEDIATE"), error))
+            return false;
+        // Another connection may have migrated while this one waited for the lock.
+        version = readUserVersion(error);
+        bool ok = version >= 0;
+        for (int v = version + 1; ok && v <= latestSchemaVersion(); ++v) {
+            for (const QString &sql : migrationStatements(v)) {
+                ok = exec(sql, error);
+                if (!ok)
+                    break;
+            }
+            ok = ok && exec(QStringLiteral("PRAGMA user_version = %1").arg(v), error);
+        }
+        ok = ok && exec(QStringLiteral("COMMIT"), error);
+        if (!ok) {
+            QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+            return false;
+        }
+        version = latestSchemaVersion();
+    }
+    m_schemaVersion = version;
+    return true;
+}
+
+bool StoreConnection::beginBatch(Error *error)
+{
+    // IMMEDIATE takes the write lock now (waiting up to the busy timeout) instead of failing
+    // on a lock upgrade half-way through the batch.
+    if (m_batchDepth == 0 && !exec(QStringLiteral("BEGIN IMMEDIATE"), error))
+        return false;
+    ++m_batchDepth;
+    return true;
+}
+
+bool StoreConnection::commitBatch(Error *error)
+{
+    if (m_batchDepth == 0) {
+        *error = {ErrorCode::Store, tr("commitBatch() without beginBatch()")};
+        return false;
+    }
+    if (--m_batchDepth > 0)
+        return true;
+    if (exec(QStringLiteral("COMMIT"), error))
+        return true;
+    QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+    return false;
+}
+
+bool StoreConnection::rollbackBatch(Error *error)
+{
+    if (m_batchDepth == 0)
+        return true;
+    m_batchDepth = 0;
+    return exec(QStringLiteral("ROLLBACK"), error);
+}
+
+} // namespace bt::store

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "Error.h"
+
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QString>
+#include <memory>
+
+namespace bt::store {
+
+// Creates `dir` with mode 0700 when it is missing (an existing folder keeps its mode).
+bool ensurePrivateDir(const QString &dir);
+
+// One named QtSql connection to the store file, owned by one thread: opening (pragmas,
+// integrity check, corrupt file moved aside, migrations), batches and error mapping.
+class StoreConnection
+{
+public:
+    StoreConnection() = default;
+    ~StoreConnection();
+    StoreConnection(const StoreConnection &) = delete;
+    StoreConnection &operator=(const StoreConnection &) = delete;
+
+    bool open(const QString &dataDir, Error *error);
+    void close();
+    bool isOpen() const { return m_open; }
+    int schemaVersion() const { return m_schemaVersion; }
+    QString path() const { return m_path; }
+    void setBusyTimeout(int ms) { m_busyTimeoutMs = ms; }
+
+    QSqlDatabase &db() { return m_db; }
+    // The prepared hot-path UPDATE (done_size, segments, updated, id).
+    QSqlQuery &progressQuery() { return *m_progressQuery; }
+
+    bool beginBatch(Error *error);
+    bool commitBatch(Error *error);
+    bool rollbackBatch(Error *error);
+
+    // A store Error for a failed statement: "in use by another program" for SQLITE_BUSY and
+    // SQLITE_LOCKED, the driver's text otherwise.
+    Error errorFor(const QSqlError &sqlError) const;
+
+private:
+    bool exec(const QString &sql, Error *error, QSqlQuery *result = nullptr);
+    bool checkIntegrity(Error *error);
+    bool migrate(Error *error);
+    int readUserVersion(Error *error);
+    bool moveAside(Error *error);
+    Error inUseError() const;
+
+    QSqlDatabase m_db;
+    QString m_connectionName;
+    QString m_path;
+    std::unique_ptr<QSqlQuery> m_progressQuery;
+    int m_busyTimeoutMs = 5000;
+    int m_schemaVersion = 0;
+    int m_batchDepth = 0;
+    bool m_open = false;
+};
+
+} // namespace bt::store
