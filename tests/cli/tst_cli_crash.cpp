@@ -1,0 +1,119 @@
+// kill -9 at random points, then the same command again until it succeeds: the final file is
+// byte-exact and nothing else is left in the destination folder. The seed is printed; set
+// BT_CLI_SEED to replay a run.
+#include "BtstreamProcess.h"
+#include "FaultServer.h"
+
+#include <QFileInfo>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace bt::test;
+
+class TestCliCrash : public QObject
+{
+    Q_OBJECT
+private:
+    FaultServer m_server;
+    QByteArray m_body;
+    QRandomGenerator m_random;
+
+    void serve(qint64 bytesPerSecond)
+    {
+        FaultServer::Resource res;
+        res.body = m_body;
+        res.bytesPerSecond = bytesPerSecond;
+        m_server.setResource("/crash.bin", res);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_server.listen());
+        m_body = makeTestData(4 * 1024 * 1024 + 4321, 33);
+        bool ok = false;
+        quint32 seed = qEnvironmentVariable("BT_CLI_SEED").toUInt(&ok);
+        if (!ok)
+            seed = QRandomGenerator::global()->generate();
+        m_random.seed(seed);
+        qInfo("random seed: %u (replay with BT_CLI_SEED=%u)", seed, seed);
+    }
+
+    void killAndRerun_data()
+    {
+        QTest::addColumn<QString>("connections");
+        QTest::newRow("single connection") << QStringLiteral("1");
+        QTest::newRow("segments") << QStringLiteral("4");
+    }
+
+    void killAndRerun()
+    {
+        QFETCH(QString, connections);
+        for (int iteration = 0; iteration < 5; ++iteration) {
+            QTemporaryDir tmp;
+            QVERIFY(tmp.isValid());
+            const QString out = tmp.filePath(QStringLiteral("out"));
+            QVERIFY(QDir(tmp.path()).mkpath(QStringLiteral("out")));
+            const QStringList arguments{QStringLiteral("get"),
+                                        QStringLiteral("--data-dir"),
+                                        tmp.filePath(QStringLiteral("data")),
+                                        QStringLiteral("-d"),
+                                        out,
+                                        QStringLiteral("--connections"),
+                                        connections,
+                                        QStringLiteral("--json"),
+                                        QString::fromLatin1(m_server.url("/crash.bin"))};
+
+            // Up to two kills at random progress points, each run resuming the last one.
+            serve(2 * 1024 * 1024);
+            const int kills = 1 + int(m_random.bounded(2));
+            qint64 killedAt = 0;
+            for (int k = 0; k < kills; ++k) {
+                const qint64 threshold =
+                    killedAt + qint64(m_random.bounded(double(m_body.size() - killedAt) * 0.8));
+                Btstream p(tmp.path());
+                qint64 done = 0;
+                bool ended = false;
+                QObject::connect(&p, &QProcess::readyReadStandardOutput, &p, [&] {
+                    RunResult sofar;
+                    sofar.out = p.takeStdout();
+                    for (const QJsonObject &line : sofar.jsonLines()) {
+                        if (line.value("event").toString() == QLatin1String("progress"))
+                            done = qMax(done, line.value("done").toInteger());
+                    }
+                });
+                QObject::connect(&p, &QProcess::finished, &p, [&] { ended = true; });
+                p.setArguments(arguments);
+                p.start();
+                QTRY_VERIFY_WITH_TIMEOUT(done >= threshold || ended, 20000);
+                if (ended)
+                    break; // finished before the chosen point: nothing to kill
+                ::kill(pid_t(p.processId()), SIGKILL);
+                const RunResult r = p.wait(5000);
+                QVERIFY2(r.status == QProcess::CrashExit, qPrintable(r.describe()));
+                QVERIFY(!QFileInfo::exists(out + "/crash.bin"));
+                qInfo("iteration %d: killed at %lld of %lld bytes", iteration, done,
+                      qint64(m_body.size()));
+                killedAt = done;
+            }
+
+            serve(0);
+            RunResult r;
+            for (int attempt = 0; attempt < 3; ++attempt) {
+                Btstream again(tmp.path());
+                r = again.run(arguments, 30000);
+                if (r.exitCode == 0)
+                    break;
+            }
+            QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+            QCOMPARE(fileSha256Hex(out + "/crash.bin"), sha256Hex(m_body));
+            QCOMPARE(entries(out), QStringList{QStringLiteral("crash.bin")});
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliCrash)
+#include "tst_cli_crash.moc"

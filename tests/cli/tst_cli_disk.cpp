@@ -1,0 +1,123 @@
+// Disk and store failures: exit 6 (disk) or 7 (store), a message that says what is wrong,
+// and never a final file that is not complete.
+#include "BtstreamProcess.h"
+#include "FaultServer.h"
+
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+#include <unistd.h>
+
+using namespace bt::test;
+
+class TestCliDisk : public QObject
+{
+    Q_OBJECT
+private:
+    FaultServer m_server;
+    std::unique_ptr<QTemporaryDir> m_tmp;
+    QStringList m_mounts; // to unmount in cleanup()
+
+    QString out() const { return m_tmp->filePath(QStringLiteral("out")); }
+    QString data() const { return m_tmp->filePath(QStringLiteral("data")); }
+    QString url(const QByteArray &path) const { return QString::fromLatin1(m_server.url(path)); }
+
+    RunResult get(const QString &dir, const QStringList &extra)
+    {
+        Btstream p(m_tmp->path());
+        return p.run(QStringList{QStringLiteral("get"), QStringLiteral("--data-dir"), data(),
+                                 QStringLiteral("-d"), dir} +
+                     extra);
+    }
+
+    bool mountTmpfs(const QString &dir, const QString &options)
+    {
+        if (QProcess::execute(QStringLiteral("mount"),
+                              {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                               options, QStringLiteral("tmpfs"), dir}) != 0)
+            return false;
+        m_mounts.append(dir);
+        return true;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_server.listen());
+        FaultServer::Resource res;
+        res.body = makeTestData(2 * 1024 * 1024, 5);
+        m_server.setResource("/big.bin", res);
+        res.body = makeTestData(10000, 6);
+        m_server.setResource("/small.bin", res);
+    }
+
+    void init()
+    {
+        m_tmp = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_tmp->isValid());
+        QVERIFY(QDir(m_tmp->path()).mkpath(QStringLiteral("out")));
+    }
+
+    void cleanup()
+    {
+        for (const QString &dir : std::as_const(m_mounts))
+            QProcess::execute(QStringLiteral("umount"), {dir});
+        m_mounts.clear();
+        if (QFileInfo::exists(out()))
+            QFile::setPermissions(out(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        m_tmp.reset();
+    }
+
+    void diskFull()
+    {
+        if (::geteuid() != 0)
+            QSKIP("needs root to mount a 1 MiB tmpfs");
+        QVERIFY(mountTmpfs(out(), QStringLiteral("size=1m")));
+        const RunResult r =
+            get(out(), {QStringLiteral("--retries"), QStringLiteral("1"), url("/big.bin")});
+        QVERIFY2(r.exitCode == 6, qPrintable(r.describe()));
+        QVERIFY2(r.err.toLower().contains("disk full") || r.err.toLower().contains("no space"),
+                 qPrintable(r.describe()));
+        QVERIFY(!QFileInfo::exists(out() + "/big.bin"));
+    }
+
+    void unwritableDestination()
+    {
+        if (::geteuid() == 0) {
+            // Permissions do not stop root: a read-only file system does.
+            QVERIFY(mountTmpfs(out(), QStringLiteral("ro,size=1m")));
+        } else {
+            QVERIFY(QFile::setPermissions(out(), QFile::ReadOwner | QFile::ExeOwner));
+        }
+        const RunResult r = get(out(), {url("/small.bin")});
+        QVERIFY2(r.exitCode == 6, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains("btstream: error: "), qPrintable(r.describe()));
+        QVERIFY(entries(out()).isEmpty());
+    }
+
+    void missingDestinationFolder()
+    {
+        const RunResult r = get(out() + "/does/not/exist", {url("/small.bin")});
+        QVERIFY2(r.exitCode == 6, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains("btstream: error: "), qPrintable(r.describe()));
+        QVERIFY(!QFileInfo::exists(out() + "/does"));
+    }
+
+    void unusableStore()
+    {
+        // The data folder is a file: no database can live there.
+        QFile blocker(data());
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.write("not a folder");
+        blocker.close();
+        const RunResult r = get(out(), {url("/small.bin")});
+        QVERIFY2(r.exitCode == 7, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains("btstream: error: "), qPrintable(r.describe()));
+        QVERIFY(entries(out()).isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliDisk)
+#include "tst_cli_disk.moc"

@@ -1,0 +1,183 @@
+// SIGINT / SIGTERM: btstream stops within 2 s with exit 130 and the resume state saved; the
+// same command again finishes the file, fetching only the rest.
+#include "BtstreamProcess.h"
+#include "FaultServer.h"
+
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <memory>
+
+using namespace bt::test;
+
+class TestCliSignal : public QObject
+{
+    Q_OBJECT
+private:
+    FaultServer m_server;
+    std::unique_ptr<QTemporaryDir> m_tmp;
+    QByteArray m_body;
+
+    QString out() const { return m_tmp->filePath(QStringLiteral("out")); }
+    QString data() const { return m_tmp->filePath(QStringLiteral("data")); }
+    QStringList arguments(const QStringList &extra) const
+    {
+        return QStringList{QStringLiteral("get"), QStringLiteral("--data-dir"), data(),
+                           QStringLiteral("-d"), out()} +
+               extra + QStringList{QString::fromLatin1(m_server.url("/slow.bin"))};
+    }
+
+    void serve(qint64 bytesPerSecond)
+    {
+        FaultServer::Resource res;
+        res.body = m_body;
+        res.bytesPerSecond = bytesPerSecond;
+        m_server.setResource("/slow.bin", res);
+    }
+
+    // Start btstream --json and return once it reported bytes on disk.
+    void startAndWaitForBytes(Btstream &p, const QStringList &extra)
+    {
+        qint64 done = 0;
+        const QMetaObject::Connection watch =
+            QObject::connect(&p, &QProcess::readyReadStandardOutput, &p, [&p, &done] {
+                RunResult sofar;
+                sofar.out = p.takeStdout();
+                for (const QJsonObject &line : sofar.jsonLines()) {
+                    if (line.value("event").toString() == QLatin1String("progress"))
+                        done = qMax(done, line.value("done").toInteger());
+                }
+            });
+        p.setArguments(arguments(QStringList{QStringLiteral("--json")} + extra));
+        p.start();
+        QTRY_VERIFY_WITH_TIMEOUT(done > 0, 15000);
+        QObject::disconnect(watch);
+    }
+
+    // The same command again, unthrottled: exit 0, byte-exact, and it asked only for the rest.
+    void resumeAndCheck(const QStringList &extra)
+    {
+        serve(0);
+        const int before = m_server.requests().size();
+        Btstream again(m_tmp->path());
+        const RunResult r = again.run(arguments(extra));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(entries(out()), QStringList{QStringLiteral("slow.bin")});
+        QCOMPARE(fileSha256Hex(out() + "/slow.bin"), sha256Hex(m_body));
+        qint64 firstOffset = -1;
+        const QList<FaultServer::Request> requests = m_server.requests().mid(before);
+        for (const FaultServer::Request &request : requests) {
+            const QByteArray range = request.headers.value("range");
+            if (request.method == "GET" && range.startsWith("bytes=")) {
+                const qint64 start = range.mid(6, range.indexOf('-') - 6).toLongLong();
+                firstOffset = firstOffset < 0 ? start : qMin(firstOffset, start);
+            }
+        }
+        QVERIFY2(firstOffset > 0, "the second run must continue, not start over");
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_server.listen());
+        m_body = makeTestData(8 * 1024 * 1024, 21);
+    }
+
+    void init()
+    {
+        m_tmp = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_tmp->isValid());
+        QVERIFY(QDir(m_tmp->path()).mkpath(QStringLiteral("out")));
+        serve(512 * 1024);
+    }
+
+    void stopsAndResumes_data()
+    {
+        QTest::addColumn<int>("signalNumber");
+        QTest::addColumn<QStringList>("extra");
+        QTest::newRow("SIGINT single") << int(SIGINT) << QStringList{"--connections", "1"};
+        QTest::newRow("SIGTERM single") << int(SIGTERM) << QStringList{"--connections", "1"};
+        QTest::newRow("SIGINT segments") << int(SIGINT) << QStringList{"--connections", "4"};
+    }
+
+    void stopsAndResumes()
+    {
+        QFETCH(int, signalNumber);
+        QFETCH(QStringList, extra);
+        Btstream p(m_tmp->path());
+        startAndWaitForBytes(p, extra);
+        if (QTest::currentTestFailed())
+            return;
+
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(::kill(pid_t(p.processId()), signalNumber) == 0);
+        const RunResult r = p.wait(5000, timer);
+        QVERIFY2(r.finished && r.status == QProcess::NormalExit, qPrintable(r.describe()));
+        QVERIFY2(r.exitCode == 130, qPrintable(r.describe()));
+        QVERIFY2(r.elapsedMs < 2000, qPrintable(r.describe()));
+        QVERIFY(!QFileInfo::exists(out() + "/slow.bin")); // nothing final yet
+        const QList<QJsonObject> lines = r.jsonLines();
+        QVERIFY(!lines.isEmpty());
+        if (lines.last().value("event").toString() == QLatin1String("result")) {
+            QCOMPARE(lines.last().value("ok").toBool(), false);
+            QCOMPARE(lines.last().value("error").toString(), QStringLiteral("cancelled"));
+            QCOMPARE(lines.last().value("exit").toInt(), 130);
+        }
+
+        resumeAndCheck(extra);
+    }
+
+    void interruptedMessage()
+    {
+        Btstream p(m_tmp->path());
+        p.setArguments(arguments({QStringLiteral("--connections"), QStringLiteral("1")}));
+        p.start();
+        // Bytes on disk: some file in out/ holds data.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const QString &name : entries(out())) {
+                    if (QFileInfo(out() + QLatin1Char('/') + name).size() > 0)
+                        return true;
+                }
+                return false;
+            }(),
+            15000);
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(::kill(pid_t(p.processId()), SIGINT) == 0);
+        const RunResult r = p.wait(5000, timer);
+        QVERIFY2(r.exitCode == 130, qPrintable(r.describe()));
+        QVERIFY2(r.elapsedMs < 2000, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains("interrupted; run the same command again to resume"),
+                 qPrintable(r.describe()));
+        resumeAndCheck({QStringLiteral("--connections"), QStringLiteral("1")});
+    }
+
+    void secondSigintExitsAtOnce()
+    {
+        Btstream p(m_tmp->path());
+        startAndWaitForBytes(p, {});
+        if (QTest::currentTestFailed())
+            return;
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(::kill(pid_t(p.processId()), SIGINT) == 0);
+        QVERIFY(::kill(pid_t(p.processId()), SIGINT) == 0);
+        const RunResult r = p.wait(5000, timer);
+        QVERIFY2(r.exitCode == 130, qPrintable(r.describe()));
+        QVERIFY2(r.elapsedMs < 2000, qPrintable(r.describe()));
+        // Whatever was saved, the same command completes the file.
+        serve(0);
+        Btstream again(m_tmp->path());
+        const RunResult second = again.run(arguments({}));
+        QVERIFY2(second.exitCode == 0, qPrintable(second.describe()));
+        QCOMPARE(fileSha256Hex(out() + "/slow.bin"), sha256Hex(m_body));
+        QCOMPARE(entries(out()), QStringList{QStringLiteral("slow.bin")});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliSignal)
+#include "tst_cli_signal.moc"
