@@ -1,0 +1,63 @@
+#pragma once
+
+#include "Error.h"
+#include "store/TransferRecord.h"
+#include "transfer/HttpDownload.h"
+
+#include <QObject>
+#include <functional>
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace bt {
+
+class RateLimiter;
+class TransferStore;
+
+// What the queue runs: one transfer on a worker thread. Created on the queue's thread, then
+// moved to a worker (moveToThread); start() and stop() arrive there as queued calls and
+// never block. finished() is emitted exactly once, whatever happened (stop() included, with
+// ErrorCode::Cancelled); the queue then deletes the job with deleteLater().
+class TransferJob : public QObject
+{
+    Q_OBJECT
+public:
+    explicit TransferJob(qint64 id, QObject *parent = nullptr) : QObject(parent), m_id(id) {}
+    qint64 id() const { return m_id; }
+
+    // Thread-safe: the per-transfer limit changed while running (0 = unlimited).
+    virtual void setRateLimit(qint64 bytesPerSecond) { Q_UNUSED(bytesPerSecond) }
+
+public Q_SLOTS:
+    virtual void start() = 0;
+    virtual void stop() = 0;
+
+Q_SIGNALS:
+    void progress(const bt::TransferProgress &progress);
+    void message(const QString &text);
+    // The data is complete and being checked (digests, checksum) before publishing.
+    void verifying();
+    void finished(const bt::TransferResult &result);
+
+private:
+    qint64 m_id;
+};
+
+// What a job may use on its worker thread. The pointers belong to the worker and live on its
+// thread: a job must not touch network or store before start() (it is constructed on the
+// queue's thread).
+struct JobContext
+{
+    QNetworkAccessManager *network = nullptr;
+    TransferStore *store = nullptr;
+    std::shared_ptr<RateLimiter> downloadLimiter; // global download limit (shared)
+    std::shared_ptr<RateLimiter> uploadLimiter;   // global upload limit (shared)
+    qint64 rateLimit = 0;                         // this transfer's limit, bytes/s
+};
+
+// Creates the job for a stored transfer (without a parent). Called on the queue's thread.
+using JobFactory = std::function<TransferJob *(const TransferRecord &record,
+                                               const JobContext &context)>;
+
+} // namespace bt
