@@ -10,6 +10,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <algorithm>
 #include <atomic>
@@ -18,6 +19,63 @@
 
 using namespace bt;
 using namespace bt::test;
+
+// The way a transfer drives a stream: on its own worker thread, event-driven, writing only
+// while wantsMore() and continuing on drained().
+class Producer : public QObject
+{
+    Q_OBJECT
+public:
+    QString path;
+    QByteArray data;
+    qint64 offset = 0;
+    BTFileStream *stream = nullptr;
+    std::atomic<bool> wrongThread{false};
+    std::atomic<int> drainedCount{0};
+
+    void checkThread()
+    {
+        if (QThread::currentThread() != thread())
+            wrongThread = true;
+    }
+
+Q_SIGNALS:
+    void done(bool ok, const QByteArray &sha256);
+
+public Q_SLOTS:
+    void start()
+    {
+        stream = new BTFileStream(this);
+        connect(stream, &BTFileStream::drained, this, [this] {
+            checkThread();
+            ++drainedCount;
+            pump();
+        });
+        connect(stream, &BTFileStream::progress, this, [this] { checkThread(); });
+        connect(stream, &BTFileStream::finished, this, [this] { checkThread(); });
+        BTFileStream::Options o;
+        o.sync = BTFileStream::SyncPolicy::None;
+        o.bufferSize = 64 * 1024;
+        o.highWatermark = 256 * 1024;
+        o.lowWatermark = 64 * 1024;
+        if (!stream->open(path, BTFileStream::Mode::Write, o)) {
+            Q_EMIT done(false, {});
+            return;
+        }
+        pump();
+    }
+    void pump()
+    {
+        while (offset < data.size() && stream->wantsMore()) {
+            stream->write(data.mid(offset, 16 * 1024));
+            offset += 16 * 1024;
+        }
+        if (offset >= data.size() && stream->isOpen()) {
+            const bool ok = stream->publish();
+            Q_EMIT done(ok, stream->sha256());
+        }
+    }
+};
 
 class TestBTFileStream : public QObject
 {
@@ -308,6 +366,31 @@ private Q_SLOTS:
         for (int i = 1; i < progress.count(); ++i)
             QVERIFY(progress.at(i).at(0).toLongLong() > progress.at(i - 1).at(0).toLongLong());
         QVERIFY(s.close());
+    }
+
+    void workerThreadEventDriven()
+    {
+        FileWriter::TestHooks hooks;
+        hooks.delay = std::chrono::microseconds(500); // make the disk the bottleneck
+        FileWriter::setTestHooks(hooks);
+        QThread worker;
+        worker.start();
+        auto *p = new Producer;
+        p->path = file(QStringLiteral("threaded.bin"));
+        p->data = randomBytes(6 << 20, 14);
+        p->moveToThread(&worker);
+        QSignalSpy done(p, &Producer::done);
+        QMetaObject::invokeMethod(p, &Producer::start, Qt::QueuedConnection);
+        QVERIFY(done.wait(30000));
+        QVERIFY(done.first().at(0).toBool());
+        QCOMPARE(done.first().at(1).toByteArray(), sha256Of(p->data));
+        QCOMPARE(fileBytes(p->path), p->data);
+        QVERIFY(p->drainedCount > 0);
+        QVERIFY(!p->wrongThread);
+        QMetaObject::invokeMethod(
+            p, [p] { delete p; }, Qt::BlockingQueuedConnection);
+        worker.quit();
+        worker.wait();
     }
 
     void hashFileMissing()
