@@ -107,6 +107,8 @@ private Q_SLOTS:
     {
         // Each instance must get its own named connection: Qt warns on a duplicate name.
         QTest::failOnWarning(QRegularExpression(QStringLiteral("connection")));
+        constexpr int kRows = 60;
+        constexpr int kUpdates = 4;
         QTemporaryDir tmp;
         QMutex mutex;
         QStringList failures;
@@ -119,14 +121,14 @@ private Q_SLOTS:
             Error e;
             if (!store.open(tmp.path(), &e))
                 return fail(QStringLiteral("open"), e);
-            for (int i = 0; i < 100; ++i) {
+            for (int i = 0; i < kRows; ++i) {
                 const bool batch = i % 10 == 0;
                 if (batch && !store.beginBatch())
                     return fail(QStringLiteral("beginBatch"), store.lastError());
                 TransferRecord r = makeRecord(t * 1000 + i);
                 if (!store.insert(r, &e))
                     return fail(QStringLiteral("insert"), e);
-                for (int k = 1; k <= 5; ++k) {
+                for (int k = 1; k <= kUpdates; ++k) {
                     if (!store.updateProgress(r.id, t * 1000 + i + k, {{0, -1, k}}, &e))
                         return fail(QStringLiteral("updateProgress"), e);
                 }
@@ -145,13 +147,13 @@ private Q_SLOTS:
         TransferStore store;
         QVERIFY(store.open(tmp.path()));
         const auto all = store.loadAll();
-        QCOMPARE(all.size(), 200);
+        QCOMPARE(all.size(), 2 * kRows);
         QSet<qint64> done;
         for (const TransferRecord &r : all)
             done.insert(r.doneSize);
         for (int t = 1; t <= 2; ++t)
-            for (int i = 0; i < 100; ++i)
-                QVERIFY(done.contains(t * 1000 + i + 5));
+            for (int i = 0; i < kRows; ++i)
+                QVERIFY(done.contains(t * 1000 + i + kUpdates));
     }
 
     void notADatabaseIsMovedAside()
