@@ -3,6 +3,7 @@
 #include "io/BTFileStream.h"
 #include "io/FileWriter.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -143,6 +144,44 @@ private Q_SLOTS:
         }
         QVERIFY(s.close());
         QCOMPARE(fileBytes(s.tempPath()), data);
+    }
+
+    void throughput_data()
+    {
+        QTest::addColumn<bool>("hash");
+        QTest::newRow("sha256") << true;
+        QTest::newRow("no-hash") << false;
+    }
+
+    // Manual: BT_IO_BENCH=<MiB> [BT_IO_BENCH_DIR=/dev/shm] tst_btfilestream_writer throughput
+    void throughput()
+    {
+        const qint64 mib = qEnvironmentVariableIntValue("BT_IO_BENCH");
+        if (mib <= 0)
+            QSKIP("set BT_IO_BENCH=<MiB> to measure write throughput");
+        QFETCH(bool, hash);
+        const QByteArray chunk = randomBytes(64 * 1024, 9);
+        const QString where =
+            qEnvironmentVariable("BT_IO_BENCH_DIR", QStringLiteral(BT_BINARY_DIR));
+        QTemporaryDir dir(where + QStringLiteral("/io-bench-XXXXXX"));
+        BTFileStream::Options o;
+        o.hash = hash;
+        o.sync = BTFileStream::SyncPolicy::None; // the pipeline, not the disk's writeback
+        BTFileStream s;
+        QSignalSpy drained(&s, &BTFileStream::drained);
+        QVERIFY(s.open(dir.filePath(QStringLiteral("bench.bin")), BTFileStream::Mode::Write, o));
+        QElapsedTimer t;
+        t.start();
+        for (qint64 written = 0; written < (mib << 20); written += chunk.size()) {
+            while (!s.wantsMore())
+                QVERIFY(drained.wait(10000));
+            QVERIFY(s.write(chunk));
+        }
+        QVERIFY(s.publish()); // includes fsync
+        const double secs = t.nsecsElapsed() / 1e9;
+        QVERIFY(!hash || s.hashValid());
+        qInfo("%lld MiB in %.2f s = %.0f MB/s (hash %s, page cache, no fsync)", mib, secs,
+              (mib << 20) / secs / 1e6, hash ? "on" : "off");
     }
 
     void stickyErrorOnOwnerThread()
