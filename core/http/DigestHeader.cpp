@@ -1,5 +1,7 @@
 #include "DigestHeader.h"
 
+#include <algorithm>
+
 namespace bt::http {
 
 namespace {
@@ -99,7 +101,14 @@ QList<DigestValue> parseReprDigest(const QByteArray &value)
             d.algorithm = QCryptographicHash::Sha512;
         else
             continue;
-        if (decodeBase64(b64, d.algorithm, &d.digest))
+        if (!decodeBase64(b64, d.algorithm, &d.digest))
+            continue;
+        // RFC 8941 4.2.2: a key seen again overwrites the earlier value.
+        auto same = [&](const DigestValue &v) { return v.algorithm == d.algorithm; };
+        const auto it = std::find_if(out.begin(), out.end(), same);
+        if (it != out.end())
+            *it = d;
+        else
             out.append(d);
     }
     return out;

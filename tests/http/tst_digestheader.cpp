@@ -84,6 +84,9 @@ void TestDigestHeader::reprDigest_data()
     QTest::newRow("wrong length") << "sha-512=:" + kSha256B64 + ":" << QString();
     QTest::newRow("not a byte sequence")
         << "sha-256=\"" + kSha256B64 + "\", sha-512=:" + kSha512B64 + ":" << expect({Alg::Sha512});
+    QTest::newRow("duplicate key: last wins")
+        << "sha-256=:" + QByteArray(32, 'x').toBase64() + ":, sha-256=:" + kSha256B64 + ":"
+        << expect({Alg::Sha256});
     QTest::newRow("token value") << QByteArray("sha-256=abc") << QString();
     QTest::newRow("boolean member")
         << "sha-256, sha-512=:" + kSha512B64 + ":" << expect({Alg::Sha512});
