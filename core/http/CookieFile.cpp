@@ -33,13 +33,20 @@ bool parseExpiry(const QByteArray &s, qint64 *out)
     return true;
 }
 
-bool hasWhitespace(const QByteArray &s)
+bool hasControl(const QByteArray &s)
 {
     for (const char c : s) {
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0')
+        if (uchar(c) < 0x20 || uchar(c) == 0x7f)
             return true;
     }
     return false;
+}
+
+// A name that would not survive the trip into a Cookie header as one cookie.
+bool isBadName(const QByteArray &s)
+{
+    return s.isEmpty() || hasControl(s) || s.contains(' ') || s.contains('=') || s.contains(';') ||
+           s.contains(',');
 }
 
 } // namespace
@@ -61,7 +68,9 @@ QList<QNetworkCookie> parseCookieFile(const QByteArray &content, int *skipped)
             continue;
         }
 
-        const QList<QByteArray> f = line.split('\t');
+        QList<QByteArray> f = line.split('\t');
+        if (f.size() == 6)
+            f.append(QByteArray()); // as curl reads it: a cookie with an empty value
         if (f.size() != 7) {
             ++bad;
             continue;
@@ -73,7 +82,8 @@ QList<QNetworkCookie> parseCookieFile(const QByteArray &content, int *skipped)
         const QByteArray &path = f[2];
         const QByteArray &name = f[5];
         if (!parseFlag(f[1], &includeSubdomains) || !parseFlag(f[3], &secure) ||
-            !parseExpiry(f[4], &expiry) || name.isEmpty() || hasWhitespace(name)) {
+            !parseExpiry(f[4], &expiry) || isBadName(name) || hasControl(f[6]) ||
+            hasControl(path)) {
             ++bad;
             continue;
         }
@@ -81,7 +91,7 @@ QList<QNetworkCookie> parseCookieFile(const QByteArray &content, int *skipped)
         // "this domain and its subdomains" and no dot as "this host only".
         while (domain.startsWith('.'))
             domain.remove(0, 1);
-        if (domain.isEmpty() || hasWhitespace(domain)) {
+        if (domain.isEmpty() || hasControl(domain) || domain.contains(' ')) {
             ++bad;
             continue;
         }

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void domainMatching();
     void malformed_data();
     void malformed();
+    void sixFields();
     void emptyInput();
 };
 
@@ -104,7 +105,7 @@ void TestCookieFile::domainMatching()
 void TestCookieFile::malformed_data()
 {
     QTest::addColumn<QByteArray>("line");
-    QTest::newRow("six fields") << QByteArray("example.com\tTRUE\t/\tFALSE\t0\tname");
+    QTest::newRow("five fields") << QByteArray("example.com\tTRUE\t/\tFALSE\t0");
     QTest::newRow("eight fields") << QByteArray("example.com\tTRUE\t/\tFALSE\t0\tn\tv\tx");
     QTest::newRow("spaces not tabs") << QByteArray("example.com TRUE / FALSE 0 n v");
     QTest::newRow("bad flag") << QByteArray("example.com\tYES\t/\tFALSE\t0\tn\tv");
@@ -117,6 +118,10 @@ void TestCookieFile::malformed_data()
     QTest::newRow("empty domain") << QByteArray("\tTRUE\t/\tFALSE\t0\tn\tv");
     QTest::newRow("dot domain") << QByteArray(".\tTRUE\t/\tFALSE\t0\tn\tv");
     QTest::newRow("space in domain") << QByteArray("exa mple.com\tTRUE\t/\tFALSE\t0\tn\tv");
+    QTest::newRow("equals in name") << QByteArray("example.com\tTRUE\t/\tFALSE\t0\ta=b\tv");
+    QTest::newRow("semicolon in name") << QByteArray("example.com\tTRUE\t/\tFALSE\t0\ta;b\tv");
+    QTest::newRow("CR in value") << QByteArray("example.com\tTRUE\t/\tFALSE\t0\tn\ta\rb");
+    QTest::newRow("control in path") << QByteArray("example.com\tTRUE\t/\x01\tFALSE\t0\tn\tv");
     QTest::newRow("HttpOnly prefix on junk") << QByteArray("#HttpOnly_garbage");
     QTest::newRow("binary") << QByteArray("\x01\x02\x03\tTRUE", 8);
 }
@@ -129,6 +134,18 @@ void TestCookieFile::malformed()
     const QList<QNetworkCookie> cookies = parseCookieFile(good + line + "\n" + good, &skipped);
     QCOMPARE(skipped, 1);
     QCOMPARE(cookies.size(), 2);
+}
+
+// curl writes a cookie whose value is empty without the last tab; it reads both forms.
+void TestCookieFile::sixFields()
+{
+    int skipped = -1;
+    const QList<QNetworkCookie> cookies =
+        parseCookieFile("example.com\tFALSE\t/\tFALSE\t0\tflag\n", &skipped);
+    QCOMPARE(skipped, 0);
+    QCOMPARE(cookies.size(), 1);
+    QCOMPARE(cookies.at(0).name(), QByteArray("flag"));
+    QCOMPARE(cookies.at(0).value(), QByteArray());
 }
 
 void TestCookieFile::emptyInput()
