@@ -7,6 +7,8 @@ namespace bt::http {
 
 // Content-Range: bytes FIRST-LAST/TOTAL (RFC 9110 14.4). TOTAL may be "*" (-1).
 // "bytes */TOTAL" (unsatisfied range, 416) gives first = last = -1.
+// Strict: unit "bytes" (any case), digits only (at most 18, so no overflow), no spaces inside
+// the range, first <= last, last < total when the total is known. nullopt otherwise.
 struct ContentRange
 {
     qint64 first = -1;
