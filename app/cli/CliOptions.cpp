@@ -42,6 +42,15 @@ bool isToken(const QString &name)
     return re.match(name).hasMatch();
 }
 
+// Like addHelpOption() without --help-all: Qt's own options do not apply to btstream.
+QCommandLineOption addHelp(QCommandLineParser &parser)
+{
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  tr("Show this help."));
+    parser.addOption(help);
+    return help;
+}
+
 } // namespace
 
 QString CliOptions::versionText() const
@@ -111,7 +120,7 @@ CliOptions::Action CliOptions::parse(const QStringList &arguments)
     parser.setApplicationDescription(
         tr("A download manager: fast, resumable, verified HTTP(S) downloads."));
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
-    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption help = addHelp(parser);
     const QCommandLineOption version = parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"),
                                  tr("The command to run (see Commands below)."),
@@ -152,7 +161,7 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
         tr("Download each URL (http or https) into the current directory or DIR.\n"
            "Downloads resume by default: if a download was interrupted, run the same\n"
            "command again to continue where it stopped."));
-    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption help = addHelp(parser);
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
                                     tr("Save to exactly FILE (only with one URL)."),
                                     QStringLiteral("FILE"));

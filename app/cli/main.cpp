@@ -13,8 +13,24 @@
 
 using namespace bt::cli;
 
+namespace {
+
+// Qt's and the engine's debug and warning lines are for developers (BTSTREAM_DEBUG=1): a person
+// sees the progress line and one clear error message, which go through ProgressPrinter.
+void messageHandler(QtMsgType type, const QMessageLogContext &context, const QString &text)
+{
+    static const bool debug = qEnvironmentVariableIntValue("BTSTREAM_DEBUG") > 0;
+    if (!debug && type != QtCriticalMsg && type != QtFatalMsg)
+        return;
+    std::fputs(qFormatLogMessage(type, context, text).append(QLatin1Char('\n')).toLocal8Bit(),
+               stderr);
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
+    qInstallMessageHandler(messageHandler);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("btstream"));
     QCoreApplication::setOrganizationName(QStringLiteral("BTFileStream"));
