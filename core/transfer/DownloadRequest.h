@@ -15,22 +15,23 @@ namespace bt {
 struct DownloadRequest
 {
     QUrl url;
-    QString directory;      // where the file goes (the current directory for the CLI)
-    QString fileName;       // -o: exact path or name; empty = from Content-Disposition / URL
-    int connections = 0;    // 0 = adaptive (more while the total rate grows), else forced
+    QString directory;   // where the file goes (the current directory for the CLI)
+    QString fileName;    // -o: exact path or name; empty = from Content-Disposition / URL
+    int connections = 0; // 0 = adaptive (more while the total rate grows), else forced
     int maxConnections = 16;
-    qint64 minSegmentSize = 1 << 20; // never split below this
-    int retries = 10;                // attempts after a transient error; reset on progress
-    int stallTimeoutSec = 30;        // no byte for this long ends a connection (it resumes)
-    qint64 maxRetryAfterMs = 600000; // cap on a server's Retry-After
-    qint64 rateLimit = 0;            // bytes per second for this download, 0 = unlimited
+    qint64 minSegmentSize = 1 << 20;    // never split below this
+    int retries = 10;                   // attempts after a transient error; reset on progress
+    int stallTimeoutSec = 30;           // no byte for this long ends a connection (it resumes)
+    qint64 maxRetryAfterMs = 600000;    // cap on a server's Retry-After
+    qint64 rateLimit = 0;               // bytes per second for this download, 0 = unlimited
     QList<http::DigestValue> checksums; // --checksum, verified against the complete file
     QList<QPair<QByteArray, QByteArray>> headers; // --header
-    QString user;                    // --user "name:password" (Basic)
-    QString cookieFile;              // --cookies FILE (Netscape format)
-    bool insecure = false;           // --insecure: skip TLS verification
-    bool resume = true;              // continue a saved download of the same request
+    QString user;                                 // --user "name:password" (Basic)
+    QString cookieFile;                           // --cookies FILE (Netscape format)
+    bool insecure = false;                        // --insecure: skip TLS verification
+    bool resume = true;                           // continue a saved download of the same request
     int maxRedirects = 20;
+    qint64 retryDelayMs = 1000; // first backoff step (doubles per attempt, jittered)
 };
 
 } // namespace bt

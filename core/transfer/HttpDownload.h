@@ -13,6 +13,7 @@ class QNetworkAccessManager;
 
 namespace bt {
 
+class RateLimiter;
 class TransferStore;
 
 // A snapshot for listeners, sent about 4 times a second (never per packet).
@@ -20,19 +21,19 @@ struct TransferProgress
 {
     qint64 id = 0;
     qint64 done = 0;
-    qint64 total = -1;     // -1 while unknown
-    qint64 speed = 0;      // bytes per second, moving average
+    qint64 total = -1; // -1 while unknown
+    qint64 speed = 0;  // bytes per second, moving average
     qint64 etaSeconds = -1;
     int connections = 0;
-    QString fileName;      // final path once known
+    QString fileName; // final path once known
 };
 
 // The one result path (KJob style): emitted once, at the end, whatever happened.
 struct TransferResult
 {
-    Error error;            // code None on success
-    qint64 id = 0;          // the store row
-    QString path;           // final path (success) or the .part path kept for a resume
+    Error error;   // code None on success
+    qint64 id = 0; // the store row
+    QString path;  // final path (success) or the .part path kept for a resume
     qint64 size = 0;
     QByteArray sha256Hex;
     bool alreadyComplete = false; // nothing was downloaded: the file was complete in place
@@ -51,6 +52,10 @@ public:
 
     const DownloadRequest &request() const;
     qint64 id() const;
+
+    // A limiter shared with other transfers (the queue's global limit), applied on top of
+    // request().rateLimit. Set before start().
+    void setSharedRateLimiter(std::shared_ptr<RateLimiter> limiter);
 
 public Q_SLOTS:
     void start();

@@ -1,0 +1,70 @@
+#include "transfer/DownloadVerifier.h"
+
+#include "io/BTFileStream.h"
+
+#include <QCoreApplication>
+#include <QHash>
+
+namespace bt {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("bt::HttpDownload", text);
+}
+} // namespace
+
+Error DownloadVerifier::verify(BTFileStream *stream, const QList<http::DigestValue> &serverDigests,
+                               const QList<http::DigestValue> &checksums, QByteArray *sha256)
+{
+    QHash<int, QByteArray> computed;
+    Error error;
+    auto digestOf = [&](QCryptographicHash::Algorithm algorithm) -> QByteArray {
+        const int key = int(algorithm);
+        if (computed.contains(key))
+            return computed.value(key);
+        QByteArray value;
+        if (algorithm == QCryptographicHash::Sha256 && stream->hashValid())
+            value = stream->sha256();
+        else
+            value = BTFileStream::hashFile(stream->tempPath(), algorithm, &error);
+        computed.insert(key, value);
+        return value;
+    };
+
+    *sha256 = digestOf(QCryptographicHash::Sha256);
+    if (error.isError())
+        return error;
+    for (const http::DigestValue &d : serverDigests) {
+        const QByteArray actual = digestOf(d.algorithm);
+        if (error.isError())
+            return error;
+        if (actual != d.digest) {
+            Error e;
+            e.code = ErrorCode::Integrity;
+            e.message =
+                tr("The downloaded data does not match the server's %1 digest (expected "
+                   "%2, got %3).")
+                    .arg(http::algorithmName(d.algorithm), QString::fromLatin1(d.digest.toHex()),
+                         QString::fromLatin1(actual.toHex()));
+            return e;
+        }
+    }
+    for (const http::DigestValue &d : checksums) {
+        const QByteArray actual = digestOf(d.algorithm);
+        if (error.isError())
+            return error;
+        if (actual != d.digest) {
+            Error e;
+            e.code = ErrorCode::Integrity;
+            e.message =
+                tr("Checksum mismatch: expected %1 %2, got %3.")
+                    .arg(http::algorithmName(d.algorithm), QString::fromLatin1(d.digest.toHex()),
+                         QString::fromLatin1(actual.toHex()));
+            return e;
+        }
+    }
+    return {};
+}
+
+} // namespace bt

@@ -1,0 +1,422 @@
+#include "transfer/HttpDownload.h"
+
+#include "http/CookieFile.h"
+#include "io/BTFileStream.h"
+#include "store/TransferStore.h"
+#include "transfer/DestinationResolver.h"
+#include "transfer/DownloadVerifier.h"
+#include "transfer/HttpDownloadPrivate.h"
+#include "transfer/NetworkSetup.h"
+#include "transfer/SegmentDownloader.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+
+namespace bt {
+
+namespace {
+
+int initialConnections(const DownloadRequest &request)
+{
+    if (request.connections > 0)
+        return qMin(request.connections, qMax(request.maxConnections, request.connections));
+    return qMin(4, qMax(1, request.maxConnections));
+}
+} // namespace
+
+HttpDownload::Private::Private(HttpDownload *q, const DownloadRequest &request,
+                               QNetworkAccessManager *network, TransferStore *store)
+    : q(q), request(request), network(network), store(store), ownLimiter(request.rateLimit),
+      planner(request.minSegmentSize),
+      retry(http::RetryPolicy::Settings{qMax(0, request.retries),
+                                        qMax<qint64>(0, request.retryDelayMs), 60000,
+                                        request.maxRetryAfterMs}),
+      adaptive(initialConnections(request),
+               request.connections > 0 ? initialConnections(request) : request.maxConnections),
+      progressTimer(new QTimer(q)), syncTimer(new QTimer(q)), tuneTimer(new QTimer(q)),
+      pumpTimer(new QTimer(q))
+{
+    progressTimer->setInterval(250);
+    syncTimer->setInterval(1000);
+    tuneTimer->setInterval(500);
+    pumpTimer->setInterval(25);
+    QObject::connect(progressTimer, &QTimer::timeout, q, [this] { emitProgress(); });
+    QObject::connect(syncTimer, &QTimer::timeout, q, [this] { persistProgress(); });
+    QObject::connect(tuneTimer, &QTimer::timeout, q, [this] { tune(); });
+    QObject::connect(pumpTimer, &QTimer::timeout, q, [this] { pumpAll(); });
+}
+
+void HttpDownload::Private::start()
+{
+    if (started)
+        return;
+    started = true;
+    clock.start();
+    NetworkSetup::ensureSystemProxy();
+    const QString scheme = request.url.scheme().toLower();
+    if (!request.url.isValid() ||
+        (scheme != QLatin1String("http") && scheme != QLatin1String("https"))) {
+        fail(Error{ErrorCode::InvalidArgument,
+                   tr("Not an HTTP or HTTPS URL: %1").arg(request.url.toString()), 0, -1});
+        return;
+    }
+    if (!request.cookieFile.isEmpty()) {
+        QFile file(request.cookieFile);
+        if (!file.open(QIODevice::ReadOnly)) {
+            fail(Error{ErrorCode::NotFound,
+                       tr("Cannot read the cookie file %1: %2")
+                           .arg(request.cookieFile, file.errorString()),
+                       0, -1});
+            return;
+        }
+        cookies = http::parseCookieFile(file.readAll());
+    }
+    if (!openStore())
+        return;
+    finalUrl = request.url;
+    if (planned) { // resuming from the store's segments
+        Q_EMIT q->message(tr("Resuming %1 at %2 of %3 bytes.")
+                              .arg(destination)
+                              .arg(planner.doneBytes())
+                              .arg(total));
+        if (planner.allComplete()) {
+            finalize();
+            return;
+        }
+        startTimers();
+        ensureConnections();
+        return;
+    }
+    startProbe();
+}
+
+bool HttpDownload::Private::openStore()
+{
+    const QString directory = DestinationResolver::directoryOf(request);
+    if (!store)
+        return true;
+    std::optional<TransferRecord> found;
+    if (request.resume)
+        found = store->findDownload(request.url, directory, request.fileName);
+    if (found && found->state == TransferState::Completed) {
+        const QFileInfo info(found->destination);
+        if (!found->destination.isEmpty() && info.isFile() && info.size() == found->totalSize) {
+            record = *found;
+            TransferResult result;
+            result.id = record.id;
+            result.path = record.destination;
+            result.size = record.totalSize;
+            result.sha256Hex = record.sha256.toLatin1();
+            result.alreadyComplete = true;
+            Q_EMIT q->message(tr("%1 is already complete.").arg(record.destination));
+            finish(result);
+            return false;
+        }
+        reusable = found->destination;
+        found.reset(); // the file is gone or changed: a new download (a new row)
+    }
+    Error error;
+    if (found && !found->destination.isEmpty() &&
+        QFileInfo::exists(found->destination + QStringLiteral(".part")) && found->totalSize != 0) {
+        record = *found;
+        destination = record.destination;
+        total = record.totalSize;
+        etag = record.etag;
+        lastModified = record.lastModified;
+        if (record.finalUrl.isValid())
+            finalUrl = record.finalUrl;
+        rangesOk = true;
+        planner.restore(record.segments, total);
+        if (!openStream(false, &error)) {
+            fail(error);
+            return false;
+        }
+        planned = true;
+        record.state = TransferState::Active;
+        saveRecord();
+        return true;
+    }
+    if (found) {
+        record = *found; // an unfinished row without its data: start it over
+    } else {
+        record = TransferRecord{};
+        record.added = QDateTime::currentDateTimeUtc();
+    }
+    record.direction = TransferDirection::Download;
+    record.state = TransferState::Active;
+    record.url = request.url;
+    record.directory = directory;
+    record.requestedName = request.fileName;
+    record.destination.clear();
+    record.totalSize = -1;
+    record.doneSize = 0;
+    record.segments.clear();
+    record.etag.clear();
+    record.lastModified.clear();
+    if (!request.checksums.isEmpty()) {
+        const http::DigestValue &c = request.checksums.first();
+        record.expectedChecksum = http::algorithmName(c.algorithm).remove(QLatin1Char('-')) +
+                                  QLatin1Char('=') + QString::fromLatin1(c.digest.toHex());
+    }
+    const bool ok = record.id > 0 ? store->update(record, &error) : store->insert(record, &error);
+    if (!ok) {
+        fail(error.isError()
+                 ? error
+                 : Error{ErrorCode::Store, tr("Cannot write to the transfer store."), 0, -1});
+        return false;
+    }
+    return true;
+}
+
+bool HttpDownload::Private::openStream(bool truncate, Error *error)
+{
+    delete stream;
+    stream = new BTFileStream(q);
+    BTFileStream::Options options;
+    options.truncate = truncate;
+    options.preallocate = (truncate && total > 0) ? total : -1;
+    if (!stream->open(destination, BTFileStream::Mode::Write, options, error)) {
+        delete stream;
+        stream = nullptr;
+        return false;
+    }
+    QObject::connect(stream, &BTFileStream::drained, q, [this] { pumpAll(); });
+    QObject::connect(stream, &BTFileStream::errorOccurred, q, [this](const Error &e) { fail(e); });
+    return true;
+}
+
+void HttpDownload::Private::saveRecord()
+{
+    if (!store || record.id <= 0)
+        return;
+    record.destination = destination;
+    record.finalUrl = finalUrl;
+    record.totalSize = total;
+    record.etag = etag;
+    record.lastModified = lastModified;
+    record.segments = planned ? planner.states() : QList<SegmentState>{};
+    record.doneSize = planned ? planner.doneBytes() : 0;
+    record.updated = QDateTime::currentDateTimeUtc();
+    Error error;
+    if (!store->update(record, &error))
+        Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
+}
+
+void HttpDownload::Private::persistProgress()
+{
+    if (!stream || !planned)
+        return;
+    // Offsets first captured, then the data synced, then the offsets stored: the store never
+    // claims a byte that is not on disk.
+    const QList<SegmentState> states = planner.states();
+    if (!stream->sync())
+        return; // errorOccurred reports it
+    if (!store || record.id <= 0)
+        return;
+    qint64 doneSize = 0;
+    for (const SegmentState &s : states)
+        doneSize += s.done;
+    Error error;
+    if (!store->updateProgress(record.id, doneSize, states, &error))
+        Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
+}
+
+void HttpDownload::Private::startTimers()
+{
+    progressTimer->start();
+    syncTimer->start();
+    if (request.connections <= 0 && multiSegment())
+        tuneTimer->start();
+    if (ownLimiter.isLimited() || sharedLimiter)
+        pumpTimer->start();
+}
+
+void HttpDownload::Private::stopEverything()
+{
+    progressTimer->stop();
+    syncTimer->stop();
+    tuneTimer->stop();
+    pumpTimer->stop();
+    for (SegmentDownloader *dl : std::as_const(connections)) {
+        dl->abort();
+        dl->disconnect(q);
+        dl->deleteLater();
+    }
+    connections.clear();
+    waiting.clear();
+}
+
+void HttpDownload::Private::emitProgress()
+{
+    const qint64 doneBytes = planned ? planner.doneBytes() : 0;
+    speed.addSample(clock.elapsed(), doneBytes);
+    TransferProgress p;
+    p.id = record.id;
+    p.done = doneBytes;
+    p.total = total;
+    p.speed = speed.bytesPerSecond();
+    p.etaSeconds = total >= 0 ? speed.etaSeconds(total - doneBytes) : -1;
+    p.connections = busyCount();
+    p.fileName = destination;
+    Q_EMIT q->progress(p);
+}
+
+void HttpDownload::Private::finalize()
+{
+    stopEverything();
+    if (total < 0) {
+        total = planner.doneBytes();
+        planner.setTotal(total);
+    }
+    if (planner.doneBytes() != total) {
+        fail(Error{ErrorCode::Protocol,
+                   tr("Size mismatch: %1 bytes received, %2 expected.")
+                       .arg(planner.doneBytes())
+                       .arg(total),
+                   0, -1});
+        return;
+    }
+    if (!stream->flush()) {
+        fail(stream->error());
+        return;
+    }
+    if (store && record.id > 0)
+        store->setState(record.id, TransferState::Verifying);
+    QByteArray sha256;
+    const Error verifyError =
+        DownloadVerifier::verify(stream, serverDigests, request.checksums, &sha256);
+    if (verifyError.isError()) {
+        fail(verifyError);
+        return;
+    }
+    if (!stream->publish()) {
+        fail(stream->error());
+        return;
+    }
+    record.state = TransferState::Completed;
+    record.sha256 = QString::fromLatin1(sha256.toHex());
+    record.completed = QDateTime::currentDateTimeUtc();
+    record.errorCode = 0;
+    record.lastError.clear();
+    saveRecord();
+    emitProgress();
+    TransferResult result;
+    result.id = record.id;
+    result.path = destination;
+    result.size = total;
+    result.sha256Hex = sha256.toHex();
+    finish(result);
+}
+
+void HttpDownload::Private::fail(const Error &error)
+{
+    if (done)
+        return;
+    stopEverything();
+    TransferResult result;
+    result.id = record.id;
+    result.error = error;
+    const qint64 kept = planned ? planner.doneBytes() : 0;
+    // Keep the partial data only when a re-run can use it: never wrong bytes, never nothing.
+    const bool keep = stream && kept > 0 && error.code != ErrorCode::Integrity &&
+                      error.code != ErrorCode::InvalidArgument;
+    if (stream) {
+        if (keep) {
+            persistProgress();
+            stream->close();
+            result.path = stream->tempPath();
+            result.size = kept;
+        } else {
+            stream->discard();
+        }
+    }
+    if (store && record.id > 0) {
+        if (keep)
+            saveRecord();
+        record.state = TransferState::Failed;
+        record.errorCode = int(error.code);
+        record.lastError = error.message;
+        store->setState(record.id, TransferState::Failed, error);
+    }
+    finish(result);
+}
+
+void HttpDownload::Private::stop()
+{
+    if (done)
+        return;
+    stopEverything();
+    TransferResult result;
+    result.id = record.id;
+    result.error = Error{ErrorCode::Cancelled, tr("Stopped; the download can be resumed."), 0, -1};
+    if (stream) {
+        const qint64 kept = planner.doneBytes();
+        if (kept > 0) {
+            persistProgress();
+            stream->close();
+            result.path = stream->tempPath();
+            result.size = kept;
+        } else {
+            stream->discard();
+        }
+    }
+    if (store && record.id > 0) {
+        record.state = TransferState::Paused;
+        store->setState(record.id, TransferState::Paused, result.error);
+    }
+    finish(result);
+}
+
+void HttpDownload::Private::finish(const TransferResult &result)
+{
+    if (done)
+        return;
+    done = true;
+    // Queued: a caller that connects after start() (or waits on a spy) still sees it.
+    QMetaObject::invokeMethod(
+        q, [q = q, result] { Q_EMIT q->finished(result); }, Qt::QueuedConnection);
+}
+
+HttpDownload::HttpDownload(const DownloadRequest &request, QNetworkAccessManager *network,
+                           TransferStore *store, QObject *parent)
+    : QObject(parent), d(std::make_unique<Private>(this, request, network, store))
+{
+    qRegisterMetaType<bt::TransferProgress>();
+    qRegisterMetaType<bt::TransferResult>();
+    qRegisterMetaType<bt::Error>();
+}
+
+HttpDownload::~HttpDownload()
+{
+    if (d->started && !d->done)
+        d->stop(); // keep the resume state of a download destroyed while running
+}
+
+const DownloadRequest &HttpDownload::request() const
+{
+    return d->request;
+}
+
+qint64 HttpDownload::id() const
+{
+    return d->record.id;
+}
+
+void HttpDownload::setSharedRateLimiter(std::shared_ptr<RateLimiter> limiter)
+{
+    d->sharedLimiter = std::move(limiter);
+}
+
+void HttpDownload::start()
+{
+    d->start();
+}
+
+void HttpDownload::stop()
+{
+    d->stop();
+}
+
+} // namespace bt

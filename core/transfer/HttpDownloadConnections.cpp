@@ -1,0 +1,314 @@
+#include "io/BTFileStream.h"
+#include "transfer/DestinationResolver.h"
+#include "transfer/HttpDownloadPrivate.h"
+#include "transfer/NetworkSetup.h"
+#include "transfer/SegmentDownloader.h"
+
+#include <QCoreApplication>
+
+namespace bt {
+
+namespace {
+
+constexpr int kMaxRestarts = 2; // inconsistent answers before one plain full download
+} // namespace
+
+int HttpDownload::Private::busyCount() const
+{
+    int n = 0;
+    for (const SegmentDownloader *dl : connections)
+        n += dl->isBusy() ? 1 : 0;
+    return n;
+}
+
+bool HttpDownload::Private::multiSegment() const
+{
+    return rangesOk && !fallback && total >= 2 * request.minSegmentSize &&
+           request.connections != 1 && request.maxConnections > 1;
+}
+
+SegmentDownloader *HttpDownload::Private::connection()
+{
+    for (SegmentDownloader *dl : std::as_const(connections)) {
+        if (!dl->isBusy() && !waiting.contains(dl->slot()))
+            return dl;
+    }
+    const int slot = nextSlot++;
+    // The caller's manager for the first connection; one manager per further connection,
+    // since Qt 6.4 caps a manager at 6 connections per host.
+    QNetworkAccessManager *manager = (slot == 0 && network && cookies.isEmpty())
+                                         ? network
+                                         : NetworkSetup::createManager(cookies, q);
+    auto *dl = new SegmentDownloader(slot, manager, q);
+    dl->setStallTimeout(request.stallTimeoutSec);
+    dl->setInsecure(request.insecure);
+    QList<RateLimiter *> limiters;
+    if (ownLimiter.isLimited())
+        limiters.append(&ownLimiter);
+    if (sharedLimiter)
+        limiters.append(sharedLimiter.get());
+    dl->setLimiters(limiters);
+    QObject::connect(dl, &SegmentDownloader::headersReceived, q,
+                     [this](SegmentDownloader *c) { onHeaders(c); });
+    QObject::connect(dl, &SegmentDownloader::bytesWritten, q,
+                     [this](qint64) { retry.progressMade(); });
+    QObject::connect(dl, &SegmentDownloader::segmentFinished, q,
+                     [this](SegmentDownloader *c) { onSegmentFinished(c); });
+    QObject::connect(dl, &SegmentDownloader::failed, q,
+                     [this](SegmentDownloader *c, const Error &e) { onFailed(c, e); });
+    connections.append(dl);
+    return dl;
+}
+
+void HttpDownload::Private::startProbe(SegmentDownloader *dl)
+{
+    if (!dl)
+        dl = connection();
+    planned = false;
+    ResumeValidator::Expectation expect;
+    expect.ranged = !fallback;
+    expectations.insert(dl->slot(), expect);
+    // "Range: bytes=0-" learns the size and range support from the first answer; a server
+    // without ranges simply answers 200.
+    dl->get(NetworkSetup::buildRequest(request, request.url, fallback ? -1 : 0, -1, {}), -1);
+    progressTimer->start();
+}
+
+void HttpDownload::Private::startSegment(SegmentDownloader *dl, int index)
+{
+    const Segment &seg = planner.segment(index);
+    ResumeValidator::Expectation expect;
+    expect.ranged = !fallback;
+    expect.first = seg.pos();
+    expect.last = seg.end >= 0 ? seg.end - 1 : -1;
+    expect.total = total;
+    expect.etag = etag;
+    expect.lastModified = lastModified;
+    expectations.insert(dl->slot(), expect);
+    const QByteArray ifRange = ResumeValidator::ifRange(etag, lastModified);
+    dl->get(NetworkSetup::buildRequest(request, finalUrl, fallback ? -1 : expect.first, expect.last,
+                                       ifRange),
+            index);
+}
+
+void HttpDownload::Private::onHeaders(SegmentDownloader *dl)
+{
+    const ResponseInfo &info = dl->response();
+    const ResumeValidator::Result result =
+        ResumeValidator::check(expectations.value(dl->slot()), info);
+    switch (result.verdict) {
+    case ResumeValidator::Verdict::Failed: {
+        const Error error = info.statusError(request.maxRetryAfterMs);
+        dl->abort();
+        onFailed(dl, error);
+        return;
+    }
+    case ResumeValidator::Verdict::Inconsistent:
+    case ResumeValidator::Verdict::Changed:
+        dl->abort();
+        restartFromZero(result.reason, nullptr, {}, true);
+        return;
+    case ResumeValidator::Verdict::Full:
+        if (!planned) {
+            plan(dl, result);
+        } else {
+            restartFromZero(result.reason.isEmpty()
+                                ? tr("The server sent the whole file; starting again from the "
+                                     "beginning.")
+                                : result.reason,
+                            dl, result);
+        }
+        return;
+    case ResumeValidator::Verdict::Partial:
+        if (!planned) {
+            plan(dl, result);
+            return;
+        }
+        if (info.strongEtag().isEmpty() == false && etag.isEmpty())
+            etag = info.strongEtag();
+        dl->accept(stream, &planner, dl->segmentIndex(), result.length);
+        return;
+    }
+}
+
+// The first usable answer: learn the size, validators and name, open the stream, and let
+// this connection carry the first segment.
+void HttpDownload::Private::plan(SegmentDownloader *dl, const ResumeValidator::Result &result)
+{
+    const ResponseInfo &info = dl->response();
+    const bool full = info.status == 200;
+    finalUrl = info.url.isValid() ? info.url : request.url;
+    if (finalUrl != request.url)
+        Q_EMIT q->message(tr("Redirected to %1").arg(finalUrl.toString()));
+    total = result.total;
+    etag = info.strongEtag();
+    lastModified = info.lastModified;
+    rangesOk = !full || info.rangesAccepted();
+    serverDigests.clear();
+    if (full) {
+        serverDigests = http::parseReprDigest(info.reprDigest);
+        if (serverDigests.isEmpty())
+            serverDigests = http::parseDigest(info.digest);
+    }
+    if (destination.isEmpty())
+        destination = DestinationResolver::resolve(request, info, reusable);
+    Error error;
+    if (!openStream(true, &error)) {
+        dl->abort();
+        fail(error);
+        return;
+    }
+    planner.reset(total);
+    planner.segment(0).owner = dl->slot();
+    planned = true;
+    saveRecord();
+    dl->accept(stream, &planner, 0, result.length);
+    startTimers();
+    ensureConnections();
+}
+
+void HttpDownload::Private::restartFromZero(const QString &reason, SegmentDownloader *adopt,
+                                            const ResumeValidator::Result &adopted,
+                                            bool inconsistent)
+{
+    if (inconsistent && fallback) {
+        // Even a plain request got an unusable answer: nothing sane is left to try.
+        fail(Error{ErrorCode::Protocol, reason, 0, -1});
+        return;
+    }
+    if (!reason.isEmpty())
+        Q_EMIT q->message(reason);
+    for (SegmentDownloader *dl : std::as_const(connections)) {
+        if (dl != adopt)
+            dl->abort();
+    }
+    waiting.clear();
+    if (stream) {
+        stream->discard(); // never splice old and new bytes
+        delete stream;
+        stream = nullptr;
+    }
+    planner.clear();
+    planned = false;
+    speed.reset();
+    tuneTimer->stop();
+    if (adopt) {
+        // This answer is the whole file from byte 0: it becomes the single connection.
+        plan(adopt, adopted);
+        return;
+    }
+    if (inconsistent && ++restarts >= kMaxRestarts && !fallback) {
+        fallback = true;
+        Q_EMIT q->message(tr("The server's byte ranges are unreliable; downloading the whole "
+                             "file on one connection."));
+    }
+    startProbe();
+}
+
+void HttpDownload::Private::onSegmentFinished(SegmentDownloader *dl)
+{
+    if (planner.count() == 1 && planner.segment(0).end < 0) {
+        total = planner.doneBytes(); // an unknown-size body ended properly
+        planner.setTotal(total);
+    }
+    if (planner.allComplete()) {
+        finalize();
+        return;
+    }
+    if (busyCount() >= adaptive.target())
+        return; // fewer connections were asked for: this one rests
+    const int index = planner.takeWork(dl->slot());
+    if (index >= 0)
+        startSegment(dl, index);
+}
+
+void HttpDownload::Private::onFailed(SegmentDownloader *dl, const Error &error)
+{
+    if (done)
+        return;
+    if (planned && dl->segmentIndex() >= 0 && dl->segmentIndex() < planner.count() &&
+        planner.segment(dl->segmentIndex()).owner == dl->slot())
+        planner.release(dl->segmentIndex());
+    if (!error.isTransient()) {
+        fail(error);
+        return;
+    }
+    // A server that limits connections answers the extra ones with 503/429: use fewer.
+    if (planned && error.code == ErrorCode::HttpTransient && busyCount() > 0) {
+        adaptive.cap(busyCount());
+        Q_EMIT q->message(tr("The server refused another connection (%1); using %2.")
+                              .arg(error.message)
+                              .arg(busyCount()));
+        return;
+    }
+    const qint64 delay = retry.nextDelayMs(error);
+    if (delay < 0) {
+        fail(error);
+        return;
+    }
+    Q_EMIT q->message(tr("%1 - retrying in %2 s (attempt %3 of %4).")
+                          .arg(error.message)
+                          .arg(double(delay) / 1000.0, 0, 'f', 1)
+                          .arg(retry.attempt())
+                          .arg(retry.settings().maxAttempts));
+    waiting.insert(dl->slot());
+    QTimer::singleShot(delay, dl, [this, dl] { retryConnection(dl); });
+}
+
+void HttpDownload::Private::retryConnection(SegmentDownloader *dl)
+{
+    if (done || !waiting.remove(dl->slot()))
+        return;
+    if (!planned) {
+        startProbe(dl);
+        return;
+    }
+    if (fallback) {
+        // No ranges to trust: the plain download starts over.
+        restartFromZero({}, nullptr);
+        return;
+    }
+    if (planner.allComplete()) {
+        finalize();
+        return;
+    }
+    const int index = planner.takeWork(dl->slot());
+    if (index >= 0)
+        startSegment(dl, index);
+}
+
+void HttpDownload::Private::ensureConnections()
+{
+    if (done || !planned)
+        return;
+    const int target = multiSegment() ? adaptive.target() : 1;
+    while (busyCount() + waiting.size() < target && planner.hasWorkFor()) {
+        SegmentDownloader *dl = connection();
+        const int index = planner.takeWork(dl->slot());
+        if (index < 0)
+            break;
+        startSegment(dl, index);
+    }
+}
+
+void HttpDownload::Private::tune()
+{
+    if (!planned || !multiSegment()) {
+        tuneTimer->stop();
+        return;
+    }
+    const int before = adaptive.target();
+    const int target = adaptive.tick(clock.elapsed(), planner.doneBytes(), busyCount());
+    if (target != before)
+        ensureConnections();
+    if (!adaptive.isGrowing())
+        tuneTimer->stop();
+}
+
+void HttpDownload::Private::pumpAll()
+{
+    for (SegmentDownloader *dl : std::as_const(connections))
+        dl->pump();
+}
+
+} // namespace bt

@@ -1,0 +1,104 @@
+#pragma once
+
+#include "http/DigestHeader.h"
+#include "http/RetryPolicy.h"
+#include "store/TransferRecord.h"
+#include "transfer/AdaptiveConnections.h"
+#include "transfer/HttpDownload.h"
+#include "transfer/RateLimiter.h"
+#include "transfer/ResumeValidator.h"
+#include "transfer/SegmentPlanner.h"
+#include "transfer/SpeedMeter.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QList>
+#include <QNetworkCookie>
+#include <QSet>
+#include <QTimer>
+
+namespace bt {
+
+class BTFileStream;
+class SegmentDownloader;
+
+// The state of one HttpDownload (private to core/transfer). HttpDownload.cpp holds the life
+// cycle (store, finish, stop, durability); HttpDownloadConnections.cpp the connections
+// (probe, answers, segments, retries, adaptive count).
+class HttpDownload::Private
+{
+public:
+    Private(HttpDownload *q, const DownloadRequest &request, QNetworkAccessManager *network,
+            TransferStore *store);
+
+    // Life cycle (HttpDownload.cpp)
+    void start();
+    void stop();
+    bool openStore(); // false when finished already (complete / store error)
+    bool openStream(bool truncate, Error *error);
+    void persistProgress(); // sync the data, then store the offsets (that order)
+    void finalize();        // verify, publish, mark complete
+    void fail(const Error &error);
+    void finish(const TransferResult &result);
+    void emitProgress();
+    void saveRecord();
+    void startTimers();
+    void stopEverything(); // connections and timers, not the stream
+
+    // Connections (HttpDownloadConnections.cpp)
+    SegmentDownloader *connection(); // an idle one or a new one
+    void startProbe(SegmentDownloader *dl = nullptr);
+    void startSegment(SegmentDownloader *dl, int index);
+    void onHeaders(SegmentDownloader *dl);
+    void plan(SegmentDownloader *dl, const ResumeValidator::Result &result);
+    void restartFromZero(const QString &reason, SegmentDownloader *adopt,
+                         const ResumeValidator::Result &adopted = {}, bool inconsistent = false);
+    void onSegmentFinished(SegmentDownloader *dl);
+    void onFailed(SegmentDownloader *dl, const Error &error);
+    void retryConnection(SegmentDownloader *dl);
+    void ensureConnections();
+    void tune();
+    void pumpAll();
+    int busyCount() const;
+    bool multiSegment() const;
+
+    HttpDownload *q;
+    DownloadRequest request;
+    QNetworkAccessManager *network;
+    TransferStore *store;
+    std::shared_ptr<RateLimiter> sharedLimiter;
+    RateLimiter ownLimiter;
+    QList<QNetworkCookie> cookies;
+
+    TransferRecord record;
+    BTFileStream *stream = nullptr;
+    SegmentPlanner planner;
+    QList<SegmentDownloader *> connections;
+    QHash<int, ResumeValidator::Expectation> expectations; // by slot
+    QSet<int> waiting;                                     // slots waiting to retry
+    http::RetryPolicy retry;
+    AdaptiveConnections adaptive;
+    SpeedMeter speed;
+    QElapsedTimer clock;
+    QTimer *progressTimer;
+    QTimer *syncTimer;
+    QTimer *tuneTimer;
+    QTimer *pumpTimer;
+
+    QString destination;
+    QString reusable; // our own completed file from an earlier run: may be replaced
+    QUrl finalUrl;
+    qint64 total = -1;
+    QByteArray etag;
+    QByteArray lastModified;
+    QList<http::DigestValue> serverDigests;
+    bool rangesOk = false;
+    bool planned = false;  // stream open, segments known
+    bool fallback = false; // ranges proved unreliable: one plain GET
+    int restarts = 0;
+    bool started = false;
+    bool done = false;
+    int nextSlot = 0;
+};
+
+} // namespace bt

@@ -1,0 +1,71 @@
+#include "transfer/NetworkSetup.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkCookieJar>
+#include <QNetworkProxyFactory>
+#include <QSslConfiguration>
+
+#include <mutex>
+
+namespace bt {
+
+void NetworkSetup::ensureSystemProxy()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { QNetworkProxyFactory::setUseSystemConfiguration(true); });
+}
+
+QNetworkAccessManager *NetworkSetup::createManager(const QList<QNetworkCookie> &cookies,
+                                                   QObject *parent)
+{
+    ensureSystemProxy();
+    auto *manager = new QNetworkAccessManager(parent);
+    if (!cookies.isEmpty()) {
+        auto *jar = new QNetworkCookieJar(manager);
+        for (const QNetworkCookie &cookie : cookies)
+            jar->insertCookie(cookie);
+        manager->setCookieJar(jar);
+    }
+    return manager;
+}
+
+QByteArray NetworkSetup::userAgent()
+{
+    return QByteArrayLiteral("btstream/") + QByteArray(BT_VERSION);
+}
+
+QNetworkRequest NetworkSetup::buildRequest(const DownloadRequest &request, const QUrl &url,
+                                           qint64 first, qint64 last, const QByteArray &ifRange)
+{
+    QNetworkRequest r(url);
+    r.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                   QNetworkRequest::NoLessSafeRedirectPolicy);
+    r.setMaximumRedirectsAllowed(request.maxRedirects);
+    r.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    r.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    r.setRawHeader("User-Agent", userAgent());
+    // Setting Accept-Encoding ourselves turns off Qt's transparent decompression.
+    r.setRawHeader("Accept-Encoding", "identity");
+    r.setRawHeader("Want-Repr-Digest", "sha-256=10, sha-512=3");
+    if (first >= 0) {
+        const QByteArray range = "bytes=" + QByteArray::number(first) + '-' +
+                                 (last >= 0 ? QByteArray::number(last) : QByteArray());
+        r.setRawHeader("Range", range);
+        if (!ifRange.isEmpty())
+            r.setRawHeader("If-Range", ifRange);
+    }
+    if (!request.user.isEmpty())
+        r.setRawHeader("Authorization", "Basic " + request.user.toUtf8().toBase64());
+    for (const auto &header : request.headers)
+        r.setRawHeader(header.first, header.second);
+#if QT_CONFIG(ssl)
+    if (request.insecure && url.scheme() == QLatin1String("https")) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
+        r.setSslConfiguration(ssl);
+    }
+#endif
+    return r;
+}
+
+} // namespace bt

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "transfer/DownloadRequest.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QNetworkCookie>
+#include <QNetworkRequest>
+
+class QNetworkAccessManager;
+class QObject;
+
+namespace bt {
+
+// How every HTTP request of the engine is set up: proxies from the environment, TLS,
+// redirects, the person's headers, credentials and cookies, no transparent compression
+// (byte ranges must mean file bytes).
+class NetworkSetup
+{
+public:
+    // Once per process: QNetworkProxyFactory::setUseSystemConfiguration(true), which reads
+    // http_proxy / https_proxy / no_proxy on Linux.
+    static void ensureSystemProxy();
+
+    // A manager for one connection slot (Qt 6.4 opens at most 6 connections per host and
+    // manager, so segments use one manager each), with the cookies loaded into its own jar.
+    static QNetworkAccessManager *createManager(const QList<QNetworkCookie> &cookies,
+                                                QObject *parent);
+
+    // A GET for `url`. first < 0: no Range. last < 0: open-ended range. ifRange may be empty.
+    static QNetworkRequest buildRequest(const DownloadRequest &request, const QUrl &url,
+                                        qint64 first, qint64 last, const QByteArray &ifRange);
+
+    static QByteArray userAgent();
+};
+
+} // namespace bt

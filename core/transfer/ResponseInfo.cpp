@@ -1,0 +1,102 @@
+#include "transfer/ResponseInfo.h"
+
+#include "http/RetryAfter.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QNetworkRequest>
+
+namespace bt {
+
+ResponseInfo ResponseInfo::fromReply(QNetworkReply *reply)
+{
+    ResponseInfo r;
+    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    r.reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
+    r.url = reply->url();
+    bool ok = false;
+    const QByteArray length = reply->rawHeader("Content-Length").trimmed();
+    const qint64 n = length.toLongLong(&ok);
+    r.contentLength = (ok && n >= 0) ? n : -1;
+    r.contentRange = reply->rawHeader("Content-Range").trimmed();
+    r.acceptRanges = reply->rawHeader("Accept-Ranges").trimmed();
+    r.etag = reply->rawHeader("ETag").trimmed();
+    r.lastModified = reply->rawHeader("Last-Modified").trimmed();
+    r.contentDisposition = reply->rawHeader("Content-Disposition");
+    r.digest = reply->rawHeader("Digest");
+    r.reprDigest = reply->rawHeader("Repr-Digest");
+    r.retryAfter = reply->rawHeader("Retry-After").trimmed();
+    return r;
+}
+
+bool ResponseInfo::rangesAccepted() const
+{
+    return acceptRanges.toLower().split(',').contains("bytes") ||
+           acceptRanges.trimmed().compare("bytes", Qt::CaseInsensitive) == 0;
+}
+
+QByteArray ResponseInfo::strongEtag() const
+{
+    if (etag.isEmpty() || etag.startsWith("W/") || etag.startsWith("w/"))
+        return {};
+    return etag;
+}
+
+Error ResponseInfo::statusError(qint64 maxRetryAfterMs) const
+{
+    Error e;
+    e.httpStatus = status;
+    const QString text =
+        reason.isEmpty()
+            ? QStringLiteral("HTTP %1").arg(status)
+            : QStringLiteral("HTTP %1 %2").arg(status).arg(QString::fromLatin1(reason));
+    e.message = text;
+    const bool transient = status == 408 || status == 429 || status >= 500;
+    e.code = transient ? ErrorCode::HttpTransient : ErrorCode::HttpPermanent;
+    if (status == 416) {
+        e.code = ErrorCode::Protocol;
+    }
+    if (transient && !retryAfter.isEmpty()) {
+        const qint64 ms = http::parseRetryAfterMs(retryAfter, QDateTime::currentDateTimeUtc());
+        if (ms >= 0)
+            e.retryAfterMs = maxRetryAfterMs >= 0 ? qMin(ms, maxRetryAfterMs) : ms;
+    }
+    return e;
+}
+
+Error ResponseInfo::networkError(QNetworkReply::NetworkError code, const QString &text)
+{
+    Error e;
+    e.message = text;
+    switch (code) {
+    case QNetworkReply::TooManyRedirectsError:
+        e.code = ErrorCode::TooManyRedirects;
+        e.message = QCoreApplication::translate("bt::HttpDownload",
+                                                "Too many redirects (a redirect loop?): %1")
+                        .arg(text);
+        break;
+    case QNetworkReply::InsecureRedirectError:
+        e.code = ErrorCode::HttpPermanent;
+        e.message = QCoreApplication::translate("bt::HttpDownload",
+                                                "Refused a redirect from HTTPS to HTTP: %1")
+                        .arg(text);
+        break;
+    case QNetworkReply::TimeoutError:
+    case QNetworkReply::OperationCanceledError:
+        e.code = ErrorCode::Timeout;
+        break;
+    case QNetworkReply::ProtocolUnknownError:
+    case QNetworkReply::ProtocolInvalidOperationError:
+        e.code = ErrorCode::InvalidArgument;
+        break;
+    case QNetworkReply::ProtocolFailure:
+        e.code = ErrorCode::Protocol;
+        break;
+    default:
+        e.code = ErrorCode::Network;
+        break;
+    }
+    return e;
+}
+
+} // namespace bt

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "Error.h"
+
+#include <QByteArray>
+#include <QNetworkReply>
+#include <QUrl>
+
+namespace bt {
+
+// What one HTTP answer said, read once from the reply when its headers arrive.
+struct ResponseInfo
+{
+    int status = 0;
+    QByteArray reason;
+    QUrl url; // final URL after redirects
+    qint64 contentLength = -1;
+    QByteArray contentRange;
+    QByteArray acceptRanges;
+    QByteArray etag; // as sent (may be weak)
+    QByteArray lastModified;
+    QByteArray contentDisposition;
+    QByteArray digest;
+    QByteArray reprDigest;
+    QByteArray retryAfter;
+
+    static ResponseInfo fromReply(QNetworkReply *reply);
+
+    bool rangesAccepted() const;   // Accept-Ranges: bytes
+    QByteArray strongEtag() const; // empty for a weak ("W/") or missing ETag
+
+    // The error for a status other than 200/206: 408/429/5xx transient (with Retry-After,
+    // capped), other statuses permanent. Message "HTTP 404 Not Found".
+    Error statusError(qint64 maxRetryAfterMs) const;
+    // The error for a failed connection (no usable HTTP status).
+    static Error networkError(QNetworkReply::NetworkError code, const QString &text);
+};
+
+} // namespace bt

@@ -1,0 +1,261 @@
+#include "transfer/SegmentDownloader.h"
+
+#include "io/BTFileStream.h"
+#include "transfer/RateLimiter.h"
+#include "transfer/SegmentPlanner.h"
+
+#include <QCoreApplication>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+
+namespace bt {
+
+namespace {
+constexpr qint64 kChunk = 256 * 1024; // one read from the reply, one queued write
+
+} // namespace
+
+SegmentDownloader::SegmentDownloader(int slot, QNetworkAccessManager *manager, QObject *parent)
+    : QObject(parent), m_slot(slot), m_manager(manager)
+{
+    m_stall.setSingleShot(true);
+    m_stall.setInterval(30000);
+    connect(&m_stall, &QTimer::timeout, this, &SegmentDownloader::onStall);
+}
+
+SegmentDownloader::~SegmentDownloader()
+{
+    dropReply();
+}
+
+void SegmentDownloader::setStallTimeout(int seconds)
+{
+    m_stall.setInterval(qMax(1, seconds) * 1000);
+}
+
+void SegmentDownloader::get(const QNetworkRequest &request, int segment)
+{
+    dropReply();
+    m_segment = segment;
+    m_response = {};
+    m_expectedLength = -1;
+    m_received = 0;
+    m_headersSeen = false;
+    m_accepted = false;
+    m_replyDone = false;
+    m_stream = nullptr;
+    m_planner = nullptr;
+    QNetworkReply *reply = m_manager->get(request);
+    m_reply = reply;
+    reply->setReadBufferSize(m_readBufferSize);
+    connect(reply, &QNetworkReply::metaDataChanged, this, [this] { ensureHeaders(); });
+    connect(reply, &QNetworkReply::readyRead, this, &SegmentDownloader::onReadyRead);
+    connect(reply, &QNetworkReply::finished, this, &SegmentDownloader::onFinished);
+    if (m_insecure) {
+        connect(reply, &QNetworkReply::sslErrors, reply,
+                [reply](const QList<QSslError> &) { reply->ignoreSslErrors(); });
+    }
+    m_stall.start();
+}
+
+void SegmentDownloader::accept(BTFileStream *stream, SegmentPlanner *planner, int segment,
+                               qint64 expectedLength)
+{
+    m_stream = stream;
+    m_planner = planner;
+    m_segment = segment;
+    m_expectedLength = expectedLength;
+    m_accepted = true;
+    // Continue after the caller's handler has returned: never re-enter it.
+    QMetaObject::invokeMethod(this, &SegmentDownloader::pump, Qt::QueuedConnection);
+}
+
+void SegmentDownloader::abort()
+{
+    dropReply();
+    m_accepted = false;
+}
+
+void SegmentDownloader::dropReply()
+{
+    m_stall.stop();
+    if (QNetworkReply *reply = m_reply.data()) {
+        m_reply = nullptr;
+        reply->disconnect(this);
+        if (!reply->isFinished())
+            reply->abort();
+        reply->deleteLater();
+    }
+}
+
+bool SegmentDownloader::ensureHeaders()
+{
+    if (!m_reply)
+        return false;
+    if (m_headersSeen)
+        return true;
+    const QVariant status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    if (!status.isValid())
+        return true; // not yet (or no HTTP answer at all: onFinished reports it)
+    const int code = status.toInt();
+    if (code >= 300 && code < 400 && !m_reply->isFinished())
+        return true; // a redirect being followed
+    m_headersSeen = true;
+    m_response = ResponseInfo::fromReply(m_reply);
+    QPointer<QNetworkReply> reply = m_reply;
+    Q_EMIT headersReceived(this);
+    return !reply.isNull() && reply == m_reply;
+}
+
+void SegmentDownloader::onReadyRead()
+{
+    m_stall.start();
+    if (!ensureHeaders())
+        return;
+    if (m_accepted)
+        pump();
+}
+
+void SegmentDownloader::onFinished()
+{
+    if (!m_reply)
+        return;
+    m_replyDone = true;
+    if (!ensureHeaders())
+        return;
+    if (!m_headersSeen) {
+        const QNetworkReply::NetworkError code = m_reply->error();
+        const QString text = m_reply->errorString();
+        dropReply();
+        fail(ResponseInfo::networkError(
+            code == QNetworkReply::NoError ? QNetworkReply::ProtocolFailure : code, text));
+        return;
+    }
+    if (m_accepted)
+        pump();
+}
+
+qint64 SegmentDownloader::takeBudget(qint64 wanted)
+{
+    qint64 granted = wanted;
+    for (int i = 0; i < m_limiters.size() && granted > 0; ++i) {
+        const qint64 got = m_limiters[i]->acquire(granted);
+        if (got < granted) {
+            for (int j = 0; j < i; ++j)
+                m_limiters[j]->giveBack(granted - got);
+            granted = got;
+        }
+    }
+    return granted;
+}
+
+void SegmentDownloader::giveBack(qint64 bytes)
+{
+    if (bytes <= 0)
+        return;
+    for (RateLimiter *limiter : std::as_const(m_limiters))
+        limiter->giveBack(bytes);
+}
+
+void SegmentDownloader::pump()
+{
+    if (!m_accepted || !m_reply || !m_stream || !m_planner)
+        return;
+    while (true) {
+        Segment &seg = m_planner->segment(m_segment);
+        if (seg.complete()) {
+            finishSegment();
+            return;
+        }
+        const qint64 available = m_reply->bytesAvailable();
+        if (available <= 0)
+            break;
+        if (!m_stream->wantsMore())
+            return; // the download calls pump() again on drained()
+        qint64 want = qMin(available, kChunk);
+        if (seg.end >= 0)
+            want = qMin(want, seg.remaining());
+        want = takeBudget(want);
+        if (want <= 0)
+            return; // the limiter's timer calls pump() again
+        const QByteArray data = m_reply->read(want);
+        giveBack(want - data.size());
+        if (data.isEmpty())
+            break;
+        if (!m_stream->writeAt(seg.pos(), data)) {
+            const Error error = m_stream->error();
+            dropReply();
+            fail(error);
+            return;
+        }
+        seg.done += data.size();
+        m_received += data.size();
+        m_stall.start();
+        Q_EMIT bytesWritten(data.size());
+        if (!m_reply)
+            return;
+    }
+    if (m_replyDone && m_reply && m_reply->bytesAvailable() <= 0)
+        checkEnd();
+}
+
+void SegmentDownloader::checkEnd()
+{
+    const Segment &seg = m_planner->segment(m_segment);
+    if (seg.complete()) {
+        finishSegment();
+        return;
+    }
+    const QNetworkReply::NetworkError code = m_reply->error();
+    const QString text = m_reply->errorString();
+    if (code != QNetworkReply::NoError) {
+        dropReply();
+        Error e = ResponseInfo::networkError(code, text);
+        e.message =
+            tr("Connection lost after %1 bytes of this answer: %2").arg(m_received).arg(text);
+        fail(e);
+        return;
+    }
+    if (seg.end < 0 && (m_expectedLength < 0 || m_received >= m_expectedLength)) {
+        finishSegment(); // an unknown-size body that ended properly
+        return;
+    }
+    dropReply();
+    Error e;
+    e.code = ErrorCode::Protocol;
+    e.message =
+        m_expectedLength >= 0
+            ? tr("The answer ended after %1 of %2 bytes.").arg(m_received).arg(m_expectedLength)
+            : tr("The answer ended before the end of its range.");
+    fail(e);
+}
+
+void SegmentDownloader::finishSegment()
+{
+    dropReply();
+    m_accepted = false;
+    Q_EMIT segmentFinished(this);
+}
+
+void SegmentDownloader::onStall()
+{
+    if (!m_reply)
+        return;
+    if (m_reply->bytesAvailable() > 0 && m_accepted) {
+        m_stall.start(); // we are the slow side (disk or rate limit), not the server
+        return;
+    }
+    dropReply();
+    Error e;
+    e.code = ErrorCode::Timeout;
+    e.message = tr("No data for %1 s; reconnecting.").arg(m_stall.interval() / 1000);
+    fail(e);
+}
+
+void SegmentDownloader::fail(const Error &error)
+{
+    m_accepted = false;
+    Q_EMIT failed(this, error);
+}
+
+} // namespace bt

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "Error.h"
+#include "transfer/ResponseInfo.h"
+
+#include <QList>
+#include <QNetworkRequest>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace bt {
+
+class BTFileStream;
+class RateLimiter;
+class SegmentPlanner;
+
+// One connection: one GET at a time (ranged or not) on its own manager. It reports the
+// answer's headers so the download can judge them, then - once accepted - copies the body
+// into the stream at its segment's offset, only as fast as the stream (backpressure) and
+// the rate limiters allow, and stops at the segment's end even if that end moved.
+class SegmentDownloader : public QObject
+{
+    Q_OBJECT
+public:
+    SegmentDownloader(int slot, QNetworkAccessManager *manager, QObject *parent = nullptr);
+    ~SegmentDownloader() override;
+
+    int slot() const { return m_slot; }
+    void setStallTimeout(int seconds);
+    void setLimiters(const QList<RateLimiter *> &limiters) { m_limiters = limiters; }
+    void setInsecure(bool insecure) { m_insecure = insecure; }
+    void setReadBufferSize(qint64 size) { m_readBufferSize = size; }
+
+    // Sends `request` for the planner's segment `segment` (-1 for the probe, not yet planned).
+    void get(const QNetworkRequest &request, int segment);
+    // After headersReceived(): write this answer's body from the segment's position on.
+    // `expectedLength` = the body bytes the answer announced, -1 unknown.
+    void accept(BTFileStream *stream, SegmentPlanner *planner, int segment, qint64 expectedLength);
+    void abort(); // drop the connection without any signal
+    void pump();  // read what the budget and the stream allow
+
+    bool isBusy() const { return !m_reply.isNull(); }
+    int segmentIndex() const { return m_segment; }
+    const ResponseInfo &response() const { return m_response; }
+    qint64 received() const { return m_received; }
+
+Q_SIGNALS:
+    void headersReceived(bt::SegmentDownloader *self); // call accept() or abort() from here
+    void bytesWritten(qint64 bytes);
+    void segmentFinished(bt::SegmentDownloader *self); // the segment (or unknown-size body) is done
+    void failed(bt::SegmentDownloader *self, const bt::Error &error); // bytes so far are kept
+
+private:
+    void onReadyRead();
+    void onFinished();
+    void onStall();
+    bool ensureHeaders(); // false when the reply went away meanwhile
+    void checkEnd();
+    void finishSegment();
+    void fail(const Error &error);
+    void dropReply();
+    qint64 takeBudget(qint64 wanted);
+    void giveBack(qint64 bytes);
+
+    int m_slot;
+    QNetworkAccessManager *m_manager;
+    QPointer<QNetworkReply> m_reply;
+    QTimer m_stall;
+    QList<RateLimiter *> m_limiters;
+    BTFileStream *m_stream = nullptr;
+    SegmentPlanner *m_planner = nullptr;
+    ResponseInfo m_response;
+    int m_segment = -1;
+    qint64 m_expectedLength = -1;
+    qint64 m_received = 0;
+    qint64 m_readBufferSize = 1 << 20;
+    bool m_headersSeen = false;
+    bool m_accepted = false;
+    bool m_replyDone = false;
+    bool m_insecure = false;
+};
+
+} // namespace bt
