@@ -12,6 +12,8 @@ namespace {
 // A partial tail chunk waits this long for more contiguous bytes before it is written alone,
 // so that many small network chunks become one bufferSize pwrite.
 constexpr std::chrono::milliseconds kCoalesceDelay{30};
+// How many queued chunks may still grow: one open tail per segment of a download.
+constexpr qsizetype kOpenTails = 8;
 
 std::mutex s_hooksMutex;
 FileWriter::TestHooks s_hooks;
@@ -79,26 +81,17 @@ bool FileWriter::enqueue(qint64 offset, const QByteArray &data, bool hashed)
 
     const auto now = std::chrono::steady_clock::now();
     const qint64 size = data.size();
-    if (!m_queue.empty()) {
-        Chunk &back = m_queue.back();
-        if (back.hashed == hashed && back.offset + back.data.size() == offset &&
-            back.data.size() + size <= m_config.bufferSize) {
-            back.data.append(data);
-            m_queued += size;
-            if (m_queued >= m_config.highWatermark)
-                m_wasHigh = true;
-            m_workCv.notify_one();
-            return true;
-        }
+    if (Chunk *open = coalesceTargetLocked(offset, size, hashed)) {
+        open->data.append(data);
+        m_queued += size;
+        if (m_queued >= m_config.highWatermark)
+            m_wasHigh = true;
+        m_workCv.notify_one();
+        return true;
     }
-    Chunk chunk{offset, data, hashed, now};
-    if (size < m_config.bufferSize / 2) {
-        // Room for the coalesced chunk up front, instead of growing it step by step.
-        chunk.data = QByteArray();
-        chunk.data.reserve(m_config.bufferSize);
-        chunk.data.append(data);
-    }
-    m_queue.push_back(std::move(chunk));
+    // No reserve(bufferSize) up front: with many scattered small chunks that would multiply
+    // memory far beyond the queued bytes; appends grow geometrically instead.
+    m_queue.push_back(Chunk{offset, data, hashed, now});
     m_queued += size;
     if (m_queued >= m_config.highWatermark)
         m_wasHigh = true;
@@ -197,11 +190,30 @@ QByteArray FileWriter::hashResult() const
     return m_hash->result();
 }
 
+FileWriter::Chunk *FileWriter::coalesceTargetLocked(qint64 offset, qint64 size, bool hashed)
+{
+    // Segments interleave their chunks, so look at the last few entries (one open tail per
+    // segment), newest first. Appending to an older entry moves these bytes before the entries
+    // queued after it: only allowed when none of those overlaps them (a later rewrite wins).
+    const qint64 end = offset + size;
+    const qsizetype n = qsizetype(m_queue.size());
+    for (qsizetype i = n - 1; i >= 0 && i >= n - kOpenTails; --i) {
+        Chunk &c = m_queue[size_t(i)];
+        if (c.offset < end && offset < c.offset + c.data.size())
+            return nullptr; // overlaps a queued chunk: keep the order
+        if (c.hashed == hashed && c.offset + c.data.size() == offset &&
+            c.data.size() + size <= m_config.bufferSize)
+            return &c;
+    }
+    return nullptr;
+}
+
 bool FileWriter::frontReadyLocked(std::chrono::steady_clock::time_point now) const
 {
+    // The front may still grow while it is within the last kOpenTails entries.
     const Chunk &front = m_queue.front();
-    return m_queue.size() > 1 || front.data.size() >= m_config.bufferSize || m_flushWaiters > 0 ||
-           m_stopping || m_queued >= m_config.highWatermark ||
+    return qsizetype(m_queue.size()) > kOpenTails || front.data.size() >= m_config.bufferSize ||
+           m_flushWaiters > 0 || m_stopping || m_queued >= m_config.highWatermark ||
            now >= front.queuedAt + kCoalesceDelay;
 }
 

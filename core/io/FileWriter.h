@@ -26,7 +26,8 @@ using PwriteFunction = std::function<ssize_t(int fd, const void *buf, size_t cou
 int writeFully(int fd, const char *buf, qint64 size, qint64 offset, const PwriteFunction &pwriteFn);
 
 // The private writer thread behind a Write-mode BTFileStream: a bounded queue of chunks
-// (contiguous small chunks coalesced up to bufferSize) drained with pwrite by one std::thread.
+// drained with pwrite by one std::thread. Small contiguous chunks are coalesced up to
+// bufferSize, also when segments interleave (up to 8 open tails).
 // Every method is called from the owner thread; callbacks run on the writer thread.
 class FileWriter
 {
@@ -84,6 +85,7 @@ private:
     };
 
     void run();
+    Chunk *coalesceTargetLocked(qint64 offset, qint64 size, bool hashed);
     bool frontReadyLocked(std::chrono::steady_clock::time_point now) const;
     void failLocked(const Error &error);
 

@@ -179,7 +179,48 @@ private Q_SLOTS:
         QVERIFY(s.close());
         QCOMPARE(fileBytes(s.tempPath()), data);
         // 2048 network-sized chunks become about 8 disk writes of 1 MiB (slack for a busy box).
+        qInfo("%d pwrite calls for %lld bytes", calls.load(), qint64(data.size()));
         QVERIFY2(calls.load() <= 64, qPrintable(QString::number(calls.load())));
+    }
+
+    void coalescesInterleavedSegments()
+    {
+        std::atomic<int> calls{0};
+        FileWriter::TestHooks hooks;
+        hooks.pwrite = [&calls](int fd, const void *buf, size_t n, off_t off) {
+            ++calls;
+            return ::pwrite(fd, buf, n, off);
+        };
+        FileWriter::setTestHooks(hooks);
+        const QByteArray data = randomBytes(8 << 20, 15);
+        BTFileStream s;
+        QVERIFY(
+            s.open(file(QStringLiteral("interleaved.bin")), BTFileStream::Mode::Write, scratch()));
+        // 4 segments, 16 KiB chunks arriving round-robin as from 4 connections.
+        const qint64 seg = data.size() / 4;
+        for (qint64 off = 0; off < seg; off += 16 * 1024) {
+            for (int i = 0; i < 4; ++i)
+                QVERIFY(s.writeAt(i * seg + off, data.mid(i * seg + off, 16 * 1024)));
+        }
+        QVERIFY(s.close());
+        QCOMPARE(fileBytes(s.tempPath()), data);
+        qInfo("%d pwrite calls for %lld bytes", calls.load(), qint64(data.size()));
+        QVERIFY2(calls.load() <= 64, qPrintable(QString::number(calls.load())));
+    }
+
+    void laterOverlappingWriteWins()
+    {
+        BTFileStream s;
+        QVERIFY(s.open(file(QStringLiteral("overlap.bin")), BTFileStream::Mode::Write, scratch()));
+        s.pause(); // keep everything queued so that coalescing could reorder it
+        QVERIFY(s.writeAt(0, "aaaa"));
+        QVERIFY(s.writeAt(2, "bbbb")); // overlaps the first
+        QVERIFY(s.writeAt(4, "cc"));   // contiguous with the first, but newer than "bbbb"
+        QVERIFY(s.writeAt(8, "dd"));
+        QVERIFY(s.writeAt(6, "ee")); // contiguous with "cc", before "dd"
+        QVERIFY(s.close());
+        QCOMPARE(fileBytes(s.tempPath()), QByteArray("aabbccee"
+                                                     "dd"));
     }
 
     void continuesExistingPart()
