@@ -96,6 +96,8 @@ BTFileStream::BTFileStream(QObject *parent) : QObject(parent), d(std::make_uniqu
 
 BTFileStream::~BTFileStream()
 {
+    // No signals from here: receivers are often our owner, half destroyed by now.
+    blockSignals(true);
     if (d->isOpen)
         close();
 }

@@ -23,6 +23,10 @@ class FileWriter; // private: the writer thread behind a Write stream
 // atomically and fsyncs the directory.
 //
 // Read mode: read(maxSize) returns the next chunk, empty at EOF (check error()).
+//
+// Threads: the object lives on one thread (a transfer's worker); every method is called there.
+// Signals are emitted on that thread (the writer thread's reports arrive by queued invocation),
+// none from the destructor. SHA-256 runs on the writer thread through OpenSSL (Sha256.h).
 class BTFileStream : public QObject
 {
     Q_OBJECT
@@ -64,12 +68,15 @@ public:
     qint64 size() const;      // current size of the file on disk plus queued bytes beyond it
     void setExpectedSize(qint64 total); // the total of progress(); default options.preallocate
 
-    // Read mode
+    // Read mode. read() may return fewer bytes than asked (what is left of the buffer).
     QByteArray read(qint64 maxSize);
     bool atEnd() const;
 
     // Write mode. write() appends at pos(); writeAt() is positional (segments). Both queue the
-    // bytes and return false only on a previous, sticky error (see error()).
+    // bytes and return false only on a previous, sticky error (see error()). A producer that
+    // ignores wantsMore() is blocked while the queue is at/above the high watermark (not while
+    // paused), so memory stays below highWatermark + one chunk. A later write over queued
+    // bytes wins.
     bool write(const QByteArray &chunk);
     bool writeAt(qint64 offset, const QByteArray &chunk);
     bool wantsMore() const;       // false at/above the high watermark or while paused
@@ -82,13 +89,15 @@ public:
     void resume();
     bool isPaused() const;
 
-    bool flush();   // wait until every queued byte is written (not synced)
+    bool flush();   // wait until every queued byte is written (not synced); overrides a pause
     bool sync();    // flush, then fdatasync: call before committing offsets to the store
     bool close();   // flush and close; the .part file stays
     bool publish(); // flush, fsync, rename .part -> path, fsync the directory, close
     bool discard(); // close and remove the .part file
 
-    // SHA-256 of bytes 0..size() when every write so far was sequential from offset 0.
+    // SHA-256 of bytes 0..size() when every write so far was sequential from offset 0 of an
+    // empty file (not after prior content, seek back, out-of-order writeAt, or a preallocated
+    // size not yet written). sha256() flushes first; still valid after close()/publish().
     bool hashValid() const;
     QByteArray sha256() const;
 
@@ -101,9 +110,9 @@ public:
 Q_SIGNALS:
     // Bytes this stream wrote to disk since open(), expected total (-1); about 4 a second.
     void progress(qint64 done, qint64 total);
-    void drained(); // buffer fell below the low watermark
-    void errorOccurred(const bt::Error &error);
-    void finished(); // after publish()
+    void drained();                             // buffer fell below the low watermark
+    void errorOccurred(const bt::Error &error); // once per error; the error is sticky
+    void finished();                            // after publish()
 
 private:
     class Private;
