@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QUrl>
+
+namespace bt {
+
+// Everything a person can ask of one upload (`btstream put FILE URL`, the upload dialog).
+// Credentials (user, headers) are never written to the store by the upload classes.
+struct UploadRequest
+{
+    enum class Method
+    {
+        Tus,  // tus 1.0: resumable across cuts, restarts and kill -9
+        Put,  // one streamed PUT (WebDAV, nginx dav, presigned URLs): a retry starts from zero
+        Post, // multipart/form-data POST (like curl -F): a retry starts from zero
+    };
+
+    QString sourcePath; // a regular file
+    QUrl url;           // tus: the creation endpoint; PUT: the target; POST: the form action
+    Method method = Method::Tus;
+
+    // POST: the file's field name, the extra fields (curl -F name=value) and the file name
+    // sent in the part's Content-Disposition (empty = the source's file name).
+    QString postField = QStringLiteral("file");
+    QList<QPair<QString, QString>> postFields;
+    QString remoteName;  // tus: the "filename" metadata; POST: the part's filename
+    QByteArray mimeType; // tus "filetype" and the POST part's Content-Type; empty = guessed
+
+    QList<QPair<QByteArray, QByteArray>> headers; // --header, on every request
+    QString user;                                 // --user "name:password" (Basic)
+    QString bearerToken;                          // Authorization: Bearer
+
+    int retries = 10;                // attempts after a transient error; reset on progress
+    qint64 retryDelayMs = 1000;      // first backoff step (doubles per attempt, jittered)
+    qint64 maxRetryAfterMs = 600000; // cap on a server's Retry-After
+    int stallTimeoutSec = 30;        // no byte sent or received this long: cut, then resume
+    qint64 rateLimit = 0;            // bytes per second, 0 = unlimited
+    bool insecure = false;           // skip TLS verification
+
+    // tus
+    bool resume = true;    // reuse the unfinished upload of the same file to the same endpoint
+    qint64 chunkSize = 0;  // bytes per PATCH; 0 = one PATCH of the whole remainder (see
+                           // TusUpload.h), or 32 MiB when the server checks checksums
+    bool terminateOnCancel = true; // DELETE the server's upload when a person cancels
+
+    // PUT
+    bool createParents = true; // MKCOL the missing parent collections when the server says 409
+};
+
+QString uploadMethodName(UploadRequest::Method method); // "tus", "put", "post"
+
+} // namespace bt
