@@ -98,8 +98,14 @@ bool SegmentDownloader::ensureHeaders()
     if (!status.isValid())
         return true; // not yet (or no HTTP answer at all: onFinished reports it)
     const int code = status.toInt();
-    if (code >= 300 && code < 400 && !m_reply->isFinished())
-        return true; // a redirect being followed
+    if (code >= 300 && code < 400) {
+        if (!m_reply->isFinished())
+            return true; // a redirect being followed
+        const QNetworkReply::NetworkError error = m_reply->error();
+        if (error == QNetworkReply::TooManyRedirectsError ||
+            error == QNetworkReply::InsecureRedirectError)
+            return true; // onFinished() reports the redirect error itself
+    }
     m_headersSeen = true;
     m_response = ResponseInfo::fromReply(m_reply);
     QPointer<QNetworkReply> reply = m_reply;
