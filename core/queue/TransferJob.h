@@ -57,7 +57,7 @@ struct JobContext
 };
 
 // Creates the job for a stored transfer (without a parent). Called on the queue's thread.
-using JobFactory = std::function<TransferJob *(const TransferRecord &record,
-                                               const JobContext &context)>;
+using JobFactory =
+    std::function<TransferJob *(const TransferRecord &record, const JobContext &context)>;
 
 } // namespace bt

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "store/TransferRecord.h"
+#include "transfer/HttpDownload.h"
+#include "transfer/SpeedMeter.h"
+
+#include <QHash>
+#include <QString>
+#include <map>
+#include <set>
+
+namespace bt {
+
+class TransferJob;
+
+// One transfer as the queue holds it (private to core/queue).
+struct QueueEntry
+{
+    TransferRecord record; // state, lastError, priority and position live here
+    QString host;
+    TransferJob *job = nullptr; // running (or stopping) on a worker
+    // A command asked the job to stop; when it has, record.state (set by the command) holds.
+    bool stopping = false;
+    bool removeFiles = false;
+    bool inQueue = false; // in the startable index
+    bool sampled = false; // progress arrived since the last tick
+    TransferProgress progress;
+    SpeedMeter meter;
+};
+
+// The order in which queued transfers start: higher priority first, then manual position.
+struct QueueKey
+{
+    int negPriority;
+    qint64 position;
+    qint64 id;
+    auto operator<=>(const QueueKey &) const = default;
+    static QueueKey of(const QueueEntry &e)
+    {
+        return {-e.record.priority, e.record.position, e.record.id};
+    }
+};
+
+// The indexes that keep every scheduling step independent of the number of stored
+// transfers: queued ones per host (ordered), running counts per host, ids by position.
+class QueueIndex
+{
+public:
+    void addQueued(QueueEntry *e);
+    void removeQueued(QueueEntry *e);
+    int queuedCount() const { return m_queuedCount; }
+    // The best queued entry whose host is below `maxPerHost` running; null if none.
+    // Costs O(hosts with queued transfers).
+    qint64 nextStartable(int maxPerHost) const;
+
+    void addRunning(const QString &host) { ++m_running[host]; }
+    void removeRunning(const QString &host);
+    int runningOnHost(const QString &host) const { return m_running.value(host); }
+
+    std::map<qint64, qint64> &positions() { return m_positions; } // position -> id
+    const std::map<qint64, qint64> &positions() const { return m_positions; }
+    qint64 nextPosition() const
+    {
+        return m_positions.empty() ? 1 : m_positions.rbegin()->first + 1;
+    }
+    qint64 firstPosition() const { return m_positions.empty() ? 1 : m_positions.begin()->first; }
+
+private:
+    QHash<QString, std::set<QueueKey>> m_queued;
+    QHash<QString, int> m_running;
+    std::map<qint64, qint64> m_positions;
+    int m_queuedCount = 0;
+};
+
+} // namespace bt

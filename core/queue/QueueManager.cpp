@@ -1,0 +1,473 @@
+#include "queue/QueueManager.h"
+
+#include "queue/HttpDownloadJob.h"
+#include "queue/QueueEntry.h"
+#include "queue/QueueStore.h"
+#include "queue/RequestCodec.h"
+#include "queue/WorkerPool.h"
+
+#include <QEventLoop>
+#include <QTimer>
+#include <climits>
+
+namespace bt {
+
+QueueManager::QueueManager(QObject *parent)
+    : QObject(parent), m_clock([] { return QDateTime::currentDateTime(); }),
+      m_index(std::make_unique<QueueIndex>()), m_limits(std::make_unique<SpeedLimits>())
+{
+    qRegisterMetaType<TransferProgress>();
+    qRegisterMetaType<TransferResult>();
+    qRegisterMetaType<TransferSnapshot>();
+    qRegisterMetaType<QList<TransferSnapshot>>();
+    qRegisterMetaType<Error>();
+    m_timer.setInterval(250);
+    connect(&m_timer, &QTimer::timeout, this, &QueueManager::tick);
+    m_elapsed.start();
+}
+
+QueueManager::~QueueManager()
+{
+    shutdown();
+    qDeleteAll(m_entries);
+    qDeleteAll(m_removing);
+}
+
+void QueueManager::setJobFactory(JobFactory factory)
+{
+    m_factory = std::move(factory);
+}
+
+void QueueManager::setClock(std::function<QDateTime()> clock)
+{
+    m_clock = std::move(clock);
+}
+
+bool QueueManager::open(const QString &dataDir, Error *error)
+{
+    return open(dataDir, Options{}, error);
+}
+
+bool QueueManager::open(const QString &dataDir, const Options &options, Error *error)
+{
+    if (m_open)
+        return true;
+    if (!m_factory)
+        m_factory = HttpDownloadJob::factory();
+    m_store = std::make_unique<QueueStore>();
+    connect(m_store.get(), &QueueStore::writeFailed, this, &QueueManager::storeError);
+    QList<TransferRecord> all;
+    if (!m_store->open(dataDir, &all, error)) {
+        m_store.reset();
+        return false;
+    }
+    m_pool = std::make_unique<WorkerPool>();
+    if (!m_pool->start(options.threads, dataDir, error)) {
+        m_pool.reset();
+        m_store.reset();
+        return false;
+    }
+    if (options.loadExisting) {
+        m_entries.reserve(all.size());
+        qint64 lastPosition = LLONG_MIN;
+        for (TransferRecord &r : all) {
+            // Positions are unique (manual order); older rows may share one.
+            if (r.position <= lastPosition) {
+                r.position = lastPosition + 1;
+                m_store->setOrder(r.id, r.priority, r.position);
+            }
+            lastPosition = r.position;
+            // Interrupted transfers go back to the queue first and continue from there.
+            if (isRunningState(r.state)) {
+                r.state = TransferState::Queued;
+                m_store->setState(r.id, r.state);
+            }
+            addEntry(r);
+        }
+    }
+    m_open = true;
+    m_timer.setInterval(qMax(10, options.progressIntervalMs));
+    m_timer.start();
+    m_insideWindow = isInsideWindow();
+    schedule();
+    return true;
+}
+
+void QueueManager::shutdown(int timeoutMs)
+{
+    if (!m_open)
+        return;
+    m_shuttingDown = true;
+    m_timer.stop();
+    // The jobs flush their data and save their resume state when stopped.
+    for (qint64 id : std::as_const(m_running)) {
+        if (QueueEntry *e = m_entries.value(id, m_removing.value(id)))
+            stopJob(e);
+    }
+    if (!m_running.isEmpty()) {
+        QEventLoop loop;
+        m_shutdownLoop = &loop;
+        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+        loop.exec();
+        m_shutdownLoop = nullptr;
+    }
+    // The engine may have saved its own state when stopped: the interrupted ones must come
+    // back as running, so that the next open() resumes them.
+    for (QueueEntry *e : std::as_const(m_entries)) {
+        if (isRunningState(e->record.state))
+            m_store->setState(e->record.id, TransferState::Active);
+    }
+    m_pool->shutdown(); // deletes the jobs that did not stop in time
+    for (QueueEntry *e : std::as_const(m_entries))
+        e->job = nullptr;
+    m_running.clear();
+    for (QueueEntry *e : std::as_const(m_removing))
+        finishRemoval(e);
+    m_removing.clear();
+    m_store->close();
+    m_pool.reset();
+    m_store.reset();
+    m_open = false;
+    m_shuttingDown = false;
+}
+
+QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests, int priority,
+                                    Error *error, bool reuseExisting)
+{
+    QList<qint64> ids(requests.size(), 0);
+    if (!m_open) {
+        if (error)
+            *error = {ErrorCode::Store, tr("The transfer queue is not open.")};
+        return ids;
+    }
+    QList<TransferRecord> records;
+    qint64 position = m_index->nextPosition();
+    for (const DownloadRequest &r : requests) {
+        TransferRecord rec = requestcodec::toRecord(r);
+        rec.priority = priority;
+        rec.position = position++;
+        records.append(rec);
+    }
+    QList<bool> existed;
+    if (!m_store->addDownloads(&records, reuseExisting, &existed, error))
+        return ids;
+    for (int i = 0; i < records.size(); ++i) {
+        TransferRecord &rec = records[i];
+        if (m_removing.contains(rec.id))
+            continue;
+        if (existed.value(i)) {
+            if (QueueEntry *e = entry(rec.id)) {
+                // Asked again: continue it (a complete one is confirmed by the engine).
+                if (!isRunningState(e->record.state) && e->record.state != TransferState::Queued)
+                    makeQueued(e);
+                ids[i] = rec.id;
+                continue;
+            }
+            rec.state = TransferState::Queued;
+            rec.errorCode = 0;
+            rec.lastError.clear();
+            m_store->setState(rec.id, rec.state);
+            m_store->setOrder(rec.id, rec.priority, rec.position);
+        }
+        QueueEntry *e = addEntry(rec);
+        ids[i] = rec.id;
+        markDirty(e);
+        Q_EMIT added(rec.id);
+    }
+    m_wasIdle = false; // there is work: the next idle state is announced
+    schedule();
+    checkIdleLater();
+    return ids;
+}
+
+qint64 QueueManager::enqueue(const DownloadRequest &request, int priority, Error *error)
+{
+    return enqueue(QList<DownloadRequest>{request}, priority, error).value(0);
+}
+
+QueueEntry *QueueManager::entry(qint64 id) const
+{
+    return m_entries.value(id);
+}
+
+QueueEntry *QueueManager::addEntry(const TransferRecord &record)
+{
+    auto *e = new QueueEntry;
+    e->record = record;
+    e->host = record.url.host().toLower();
+    e->progress.id = record.id;
+    e->progress.done = record.doneSize;
+    e->progress.total = record.totalSize;
+    e->progress.fileName = record.destination;
+    m_entries.insert(record.id, e);
+    m_index->positions()[record.position] = record.id;
+    if (record.state == TransferState::Queued)
+        m_index->addQueued(e);
+    return e;
+}
+
+bool QueueManager::isRunningState(TransferState state)
+{
+    return state == TransferState::Active || state == TransferState::Verifying;
+}
+
+void QueueManager::setState(QueueEntry *e, TransferState state, const Error &error)
+{
+    e->record.state = state;
+    e->record.errorCode = int(error.code);
+    e->record.lastError = error.message;
+    m_store->setState(e->record.id, state, error);
+    markDirty(e);
+}
+
+void QueueManager::makeQueued(QueueEntry *e)
+{
+    setState(e, TransferState::Queued);
+    if (!e->job)
+        m_index->addQueued(e); // else when the stopping job has finished
+}
+
+void QueueManager::stopJob(QueueEntry *e)
+{
+    if (!e->job || e->stopping)
+        return;
+    e->stopping = true;
+    WorkerPool::stop(e->job);
+}
+
+void QueueManager::schedule()
+{
+    if (!m_open || m_shuttingDown || !m_insideWindow)
+        return;
+    while (m_running.size() < m_maxActive) {
+        const qint64 id = m_index->nextStartable(m_maxPerHost);
+        if (id == 0)
+            break;
+        startEntry(entry(id));
+    }
+}
+
+void QueueManager::startEntry(QueueEntry *e)
+{
+    m_index->removeQueued(e);
+    const qint64 id = e->record.id;
+    const int worker = m_pool->pickWorker();
+    JobContext context = m_pool->context(worker);
+    context.downloadLimiter = m_limits->downloadLimiter();
+    context.uploadLimiter = m_limits->uploadLimiter();
+    context.rateLimit = m_limits->perTransferLimit(requestcodec::rateLimit(e->record));
+    TransferJob *job = m_factory ? m_factory(e->record, context) : nullptr;
+    if (!job) {
+        setState(e, TransferState::Failed,
+                 {ErrorCode::InvalidArgument, tr("This transfer cannot be started.")});
+        return;
+    }
+    e->job = job;
+    e->stopping = false;
+    e->sampled = false;
+    e->meter.reset();
+    m_running.insert(id);
+    m_index->addRunning(e->host);
+    connect(
+        job, &TransferJob::progress, this,
+        [this, id](const TransferProgress &p) { onProgress(id, p); }, Qt::QueuedConnection);
+    connect(
+        job, &TransferJob::verifying, this, [this, id] { onVerifying(id); }, Qt::QueuedConnection);
+    connect(
+        job, &TransferJob::message, this,
+        [this, id](const QString &text) { Q_EMIT message(id, text); }, Qt::QueuedConnection);
+    connect(
+        job, &TransferJob::finished, this,
+        [this, id](const TransferResult &r) { onFinished(id, r); }, Qt::QueuedConnection);
+    setState(e, TransferState::Active);
+    m_pool->run(job, worker);
+}
+
+void QueueManager::onProgress(qint64 id, const TransferProgress &p)
+{
+    QueueEntry *e = entry(id);
+    if (!e || !e->job)
+        return;
+    e->progress.done = p.done;
+    e->progress.total = p.total;
+    e->progress.connections = p.connections;
+    if (!p.fileName.isEmpty())
+        e->progress.fileName = p.fileName;
+    e->sampled = true; // the snapshot goes out with the next tick
+}
+
+void QueueManager::onVerifying(qint64 id)
+{
+    QueueEntry *e = entry(id);
+    if (e && e->job && !e->stopping && e->record.state == TransferState::Active)
+        setState(e, TransferState::Verifying);
+}
+
+void QueueManager::onFinished(qint64 id, const TransferResult &result)
+{
+    QueueEntry *e = entry(id);
+    if (!e) {
+        if ((e = m_removing.take(id))) {
+            m_running.remove(id);
+            m_index->removeRunning(e->host);
+            e->job = nullptr;
+            finishRemoval(e);
+        }
+    } else if (e->job) {
+        e->job = nullptr;
+        m_running.remove(id);
+        m_index->removeRunning(e->host);
+        const bool commanded = e->stopping;
+        e->stopping = false;
+        e->progress.speed = 0;
+        e->progress.etaSeconds = -1;
+        e->progress.connections = 0;
+        if (!result.error.isError()) {
+            e->record.destination = result.path;
+            e->record.doneSize = e->record.totalSize = result.size;
+            e->record.sha256 = QString::fromLatin1(result.sha256Hex);
+            e->record.completed = QDateTime::currentDateTime();
+            e->progress.done = e->progress.total = result.size;
+            e->progress.fileName = result.path;
+            m_store->setResult(id, result.path, result.size, e->record.sha256);
+            setState(e, TransferState::Completed);
+            Q_EMIT transferFinished(result);
+        } else if (m_shuttingDown) {
+            // Stays Active in the store: the next open() resumes it.
+        } else if (commanded) {
+            // The command already set the state; a queued one may start again.
+            if (e->record.state == TransferState::Queued)
+                m_index->addQueued(e);
+            else if (isRunningState(e->record.state))
+                makeQueued(e);
+        } else {
+            const ErrorCode code = result.error.code;
+            if (code == ErrorCode::DiskFull || code == ErrorCode::PermissionDenied)
+                setState(e, TransferState::Paused, result.error); // retry after making room
+            else if (code == ErrorCode::Cancelled)
+                setState(e, TransferState::Paused);
+            else
+                setState(e, TransferState::Failed, result.error);
+            Q_EMIT transferFinished(result);
+        }
+    }
+    if (m_shutdownLoop && m_running.isEmpty())
+        m_shutdownLoop->quit();
+    schedule();
+    checkIdleLater();
+}
+
+void QueueManager::checkIdleLater()
+{
+    if (m_idleCheckScheduled)
+        return;
+    m_idleCheckScheduled = true;
+    QTimer::singleShot(0, this, &QueueManager::checkIdle);
+}
+
+void QueueManager::checkIdle()
+{
+    m_idleCheckScheduled = false;
+    const bool nowIdle = isIdle();
+    if (nowIdle && !m_wasIdle && m_open)
+        Q_EMIT idle();
+    m_wasIdle = nowIdle;
+}
+
+bool QueueManager::isIdle() const
+{
+    return m_running.isEmpty() && (m_index->queuedCount() == 0 || !m_insideWindow);
+}
+
+void QueueManager::markDirty(QueueEntry *e)
+{
+    m_dirty.insert(e->record.id);
+}
+
+void QueueManager::tick()
+{
+    checkWindow();
+    const qint64 now = m_elapsed.elapsed();
+    for (qint64 id : std::as_const(m_running)) {
+        QueueEntry *e = entry(id);
+        if (!e || e->stopping)
+            continue;
+        e->meter.addSample(now, e->progress.done);
+        const qint64 speed = e->meter.bytesPerSecond();
+        const qint64 eta =
+            e->progress.total > 0 ? e->meter.etaSeconds(e->progress.total - e->progress.done) : -1;
+        if (e->sampled || speed != e->progress.speed || eta != e->progress.etaSeconds) {
+            e->progress.speed = speed;
+            e->progress.etaSeconds = eta;
+            m_dirty.insert(id);
+        }
+        e->sampled = false;
+    }
+    if (m_dirty.isEmpty())
+        return;
+    QList<TransferSnapshot> changed;
+    changed.reserve(m_dirty.size());
+    for (qint64 id : std::as_const(m_dirty)) {
+        if (const QueueEntry *e = entry(id))
+            changed.append(snapshotOf(*e));
+    }
+    m_dirty.clear();
+    if (!changed.isEmpty())
+        Q_EMIT snapshotsChanged(changed);
+}
+
+bool QueueManager::isInsideWindow() const
+{
+    return !m_window || m_window->contains(m_clock().time());
+}
+
+void QueueManager::setScheduleWindow(const std::optional<TimeWindow> &window)
+{
+    m_window = window && window->isValid() ? window : std::nullopt;
+    checkWindow();
+}
+
+void QueueManager::checkWindow()
+{
+    const bool inside = isInsideWindow();
+    if (inside == m_insideWindow || !m_open)
+        return;
+    m_insideWindow = inside;
+    if (inside) {
+        schedule();
+    } else {
+        // Outside the window the running ones stop and wait in the queue for the next one.
+        const QSet<qint64> running = m_running;
+        for (qint64 id : running) {
+            QueueEntry *e = entry(id);
+            if (e && !e->stopping && isRunningState(e->record.state)) {
+                setState(e, TransferState::Queued);
+                stopJob(e);
+            }
+        }
+    }
+    checkIdleLater();
+}
+
+TransferSnapshot QueueManager::snapshotOf(const QueueEntry &e) const
+{
+    TransferSnapshot s;
+    s.id = e.record.id;
+    s.state = e.record.state;
+    s.progress = e.progress;
+    s.lastError.code = ErrorCode(e.record.errorCode);
+    s.lastError.message = e.record.lastError;
+    s.priority = e.record.priority;
+    s.position = e.record.position;
+    s.url = e.record.url;
+    s.waitingForSchedule = e.record.state == TransferState::Queued && !m_insideWindow;
+    return s;
+}
+
+void QueueManager::flushStore()
+{
+    if (m_store)
+        m_store->flush();
+}
+
+} // namespace bt

@@ -1,0 +1,181 @@
+#pragma once
+
+#include "Error.h"
+#include "queue/SpeedLimits.h"
+#include "queue/TimeWindow.h"
+#include "queue/TransferJob.h"
+#include "queue/TransferSnapshot.h"
+#include "transfer/DownloadRequest.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QEventLoop;
+
+namespace bt {
+
+class QueueIndex;
+class QueueStore;
+struct QueueEntry;
+class WorkerPool;
+
+// Holds every transfer of the store and runs them on a WorkerPool: at most maxActive() at
+// once and maxPerHost() per host, by priority then manual order, within an optional daily
+// time window, under shared speed limits. Progress goes out as batched snapshots every
+// 250 ms. Lives on the thread that creates it (the UI's or the CLI's main thread); that
+// thread never does network, disk or SQL work: jobs run on the pool, SQL on the store's
+// thread. Every scheduling step costs O(active + hosts), never O(stored transfers).
+//
+// States: Queued -> Active (-> Verifying) -> Completed | Failed (reason kept) | Paused.
+// A disk error (full, permission) pauses the transfer with its reason; retry() resumes it.
+// On open() the transfers that were Active or Verifying go back to the queue first.
+class QueueManager : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int threads = 0;          // worker threads: 0 = the number of cores (at least 2)
+        bool loadExisting = true; // false: hold only what is enqueued (the CLI)
+        int progressIntervalMs = 250;
+    };
+
+    explicit QueueManager(QObject *parent = nullptr);
+    ~QueueManager() override; // shutdown()
+
+    // Before open(). Default: HttpDownloadJob::factory().
+    void setJobFactory(JobFactory factory);
+    // The wall clock of the scheduler (tests inject one). Default: QDateTime::currentDateTime.
+    void setClock(std::function<QDateTime()> clock);
+
+    // Opens the store in dataDir, loads every transfer and starts the workers. A store that
+    // is locked or corrupt fails here with the store's Error (code Store).
+    bool open(const QString &dataDir, Error *error = nullptr);
+    bool open(const QString &dataDir, const Options &options, Error *error = nullptr);
+    bool isOpen() const { return m_open; }
+    // Stops the running jobs (their state stays Active in the store, so the next open()
+    // resumes them), waits for them up to timeoutMs, writes the store, stops the threads.
+    void shutdown(int timeoutMs = 10000);
+
+    // Adds downloads (one transaction). With reuseExisting, a request that matches a stored
+    // download (same URL, folder and name) continues that one. Returns the ids (0 = failed).
+    qint64 enqueue(const DownloadRequest &request, int priority = 0, Error *error = nullptr);
+    QList<qint64> enqueue(const QList<DownloadRequest> &requests, int priority = 0,
+                          Error *error = nullptr, bool reuseExisting = true);
+
+    // Limits, all changeable at any time.
+    void setMaxActive(int count); // at least 1
+    int maxActive() const { return m_maxActive; }
+    void setMaxPerHost(int count); // 0 = no per-host cap
+    int maxPerHost() const { return m_maxPerHost; }
+    void setSpeedLimits(const SpeedLimitSet &limits);
+    void setAlternativeSpeedLimits(const SpeedLimitSet &limits);
+    void setAlternativeLimitsEnabled(bool enabled);
+    const SpeedLimits &speedLimits() const { return *m_limits; }
+    // Queued transfers start only inside the window; outside it the active ones are stopped
+    // and queued again (they continue when it opens). std::nullopt: no window.
+    void setScheduleWindow(const std::optional<TimeWindow> &window);
+    std::optional<TimeWindow> scheduleWindow() const { return m_window; }
+    bool isInsideWindow() const;
+
+    // Commands: one id, a selection, or all. Ids that do not apply are skipped.
+    void pause(const QList<qint64> &ids);
+    void resume(const QList<qint64> &ids); // Paused -> Queued
+    void cancel(const QList<qint64> &ids); // -> Failed ("cancelled"), partial kept
+    void retry(const QList<qint64> &ids);  // Failed or Paused -> Queued, error cleared
+    void remove(const QList<qint64> &ids, bool deleteFiles);
+    void pauseAll() { pause(ids()); }
+    void resumeAll() { resume(ids()); }
+    void cancelAll() { cancel(ids()); }
+    void retryAll() { retry(ids()); }
+    void removeAll(bool deleteFiles) { remove(ids(), deleteFiles); }
+    void setPriority(const QList<qint64> &ids, int priority);
+    // Manual order (the `position` column): a selection keeps its own order.
+    void moveUp(const QList<qint64> &ids);
+    void moveDown(const QList<qint64> &ids);
+    void moveTop(const QList<qint64> &ids);
+    void moveBottom(const QList<qint64> &ids);
+
+    // Reads.
+    int count() const { return int(m_entries.size()); }
+    QList<qint64> ids() const; // in manual order
+    bool contains(qint64 id) const { return m_entries.contains(id); }
+    std::optional<TransferSnapshot> snapshot(qint64 id) const;
+    QList<TransferSnapshot> snapshots() const; // in manual order
+    std::optional<TransferRecord> record(qint64 id) const;
+    int activeCount() const;                                      // Active or Verifying
+    int runningJobCount() const { return int(m_running.size()); } // including stopping ones
+    int queuedCount() const;
+    // Nothing running and nothing that could start now.
+    bool isIdle() const;
+    // Writes pending state changes and waits (tests, before another connection reads).
+    void flushStore();
+
+public Q_SLOTS:
+    // The progress timer's work: speeds, ETAs, the window check and one snapshots() signal.
+    void tick();
+
+Q_SIGNALS:
+    void snapshotsChanged(const QList<bt::TransferSnapshot> &changed);
+    void added(qint64 id);
+    void removed(qint64 id);
+    void orderChanged();
+    // A job ended on its own (not by a command): completed, failed, or paused by a disk error.
+    void transferFinished(const bt::TransferResult &result);
+    void message(qint64 id, const QString &text);
+    void idle();
+    void storeError(const bt::Error &error);
+
+private:
+    QueueEntry *entry(qint64 id) const;
+    QueueEntry *addEntry(const TransferRecord &record);
+    void setState(QueueEntry *e, TransferState state, const Error &error = {});
+    void makeQueued(QueueEntry *e);
+    void stopJob(QueueEntry *e);
+    void checkIdleLater();
+    static bool isRunningState(TransferState state);
+    void schedule();
+    void startEntry(QueueEntry *e);
+    void onProgress(qint64 id, const TransferProgress &progress);
+    void onVerifying(qint64 id);
+    void onFinished(qint64 id, const TransferResult &result);
+    void finishRemoval(QueueEntry *e);
+    void checkWindow();
+    void checkIdle();
+    void markDirty(QueueEntry *e);
+    TransferSnapshot snapshotOf(const QueueEntry &e) const;
+    void setPosition(QueueEntry *e, qint64 position);
+    void applyLimitsToRunning();
+
+    JobFactory m_factory;
+    std::function<QDateTime()> m_clock;
+    std::unique_ptr<QueueStore> m_store;
+    std::unique_ptr<WorkerPool> m_pool;
+    std::unique_ptr<QueueIndex> m_index;
+    std::unique_ptr<SpeedLimits> m_limits;
+    QHash<qint64, QueueEntry *> m_entries;
+    QHash<qint64, QueueEntry *> m_removing; // removed while their job stops
+    QSet<qint64> m_running;                 // entries with a job (running or stopping)
+    QSet<qint64> m_dirty;                   // changed since the last snapshots signal
+    QTimer m_timer;
+    QElapsedTimer m_elapsed;
+    std::optional<TimeWindow> m_window;
+    bool m_insideWindow = true;
+    bool m_open = false;
+    bool m_shuttingDown = false;
+    bool m_wasIdle = true;
+    bool m_idleCheckScheduled = false;
+    QEventLoop *m_shutdownLoop = nullptr;
+    int m_maxActive = 3;
+    int m_maxPerHost = 2;
+};
+
+} // namespace bt

@@ -1,0 +1,122 @@
+#include "queue/RequestCodec.h"
+
+#include <QStringList>
+
+namespace bt::requestcodec {
+
+namespace {
+const QString kConnections = QStringLiteral("connections");
+const QString kMaxConnections = QStringLiteral("maxConnections");
+const QString kMinSegment = QStringLiteral("minSegmentSize");
+const QString kRetries = QStringLiteral("retries");
+const QString kStall = QStringLiteral("stallTimeoutSec");
+const QString kMaxRetryAfter = QStringLiteral("maxRetryAfterMs");
+const QString kRate = QStringLiteral("rateLimit");
+const QString kChecksums = QStringLiteral("checksums");
+const QString kHeaders = QStringLiteral("headers");
+const QString kUser = QStringLiteral("user");
+const QString kCookies = QStringLiteral("cookieFile");
+const QString kInsecure = QStringLiteral("insecure");
+const QString kResume = QStringLiteral("resume");
+const QString kRedirects = QStringLiteral("maxRedirects");
+} // namespace
+
+TransferRecord toRecord(const DownloadRequest &r)
+{
+    const DownloadRequest defaults;
+    TransferRecord rec;
+    rec.direction = TransferDirection::Download;
+    rec.state = TransferState::Queued;
+    rec.url = r.url;
+    rec.directory = r.directory;
+    rec.requestedName = r.fileName;
+    QVariantMap &o = rec.options;
+    // Only what differs from the defaults: a later version's better defaults then apply.
+    if (r.connections != defaults.connections)
+        o.insert(kConnections, r.connections);
+    if (r.maxConnections != defaults.maxConnections)
+        o.insert(kMaxConnections, r.maxConnections);
+    if (r.minSegmentSize != defaults.minSegmentSize)
+        o.insert(kMinSegment, r.minSegmentSize);
+    if (r.retries != defaults.retries)
+        o.insert(kRetries, r.retries);
+    if (r.stallTimeoutSec != defaults.stallTimeoutSec)
+        o.insert(kStall, r.stallTimeoutSec);
+    if (r.maxRetryAfterMs != defaults.maxRetryAfterMs)
+        o.insert(kMaxRetryAfter, r.maxRetryAfterMs);
+    if (r.rateLimit != 0)
+        o.insert(kRate, r.rateLimit);
+    if (!r.checksums.isEmpty()) {
+        QStringList list;
+        for (const http::DigestValue &d : r.checksums) {
+            list.append(QString::number(int(d.algorithm)) + QLatin1Char(':') +
+                        QString::fromLatin1(d.digest.toHex()));
+        }
+        o.insert(kChecksums, list);
+        if (r.checksums.first().algorithm == QCryptographicHash::Sha256)
+            rec.expectedChecksum =
+                QStringLiteral("sha256=") + QString::fromLatin1(r.checksums.first().digest.toHex());
+    }
+    if (!r.headers.isEmpty()) {
+        QStringList list;
+        for (const auto &h : r.headers)
+            list.append(QString::fromLatin1(h.first + ": " + h.second));
+        o.insert(kHeaders, list);
+    }
+    if (!r.user.isEmpty())
+        o.insert(kUser, r.user);
+    if (!r.cookieFile.isEmpty())
+        o.insert(kCookies, r.cookieFile);
+    if (r.insecure)
+        o.insert(kInsecure, true);
+    if (!r.resume)
+        o.insert(kResume, false);
+    if (r.maxRedirects != defaults.maxRedirects)
+        o.insert(kRedirects, r.maxRedirects);
+    return rec;
+}
+
+DownloadRequest fromRecord(const TransferRecord &rec)
+{
+    DownloadRequest r;
+    r.url = rec.url;
+    r.directory = rec.directory;
+    r.fileName = rec.requestedName;
+    const QVariantMap &o = rec.options;
+    r.connections = o.value(kConnections, r.connections).toInt();
+    r.maxConnections = o.value(kMaxConnections, r.maxConnections).toInt();
+    r.minSegmentSize = o.value(kMinSegment, r.minSegmentSize).toLongLong();
+    r.retries = o.value(kRetries, r.retries).toInt();
+    r.stallTimeoutSec = o.value(kStall, r.stallTimeoutSec).toInt();
+    r.maxRetryAfterMs = o.value(kMaxRetryAfter, r.maxRetryAfterMs).toLongLong();
+    r.rateLimit = o.value(kRate, 0).toLongLong();
+    for (const QString &s : o.value(kChecksums).toStringList()) {
+        const int colon = s.indexOf(QLatin1Char(':'));
+        if (colon <= 0)
+            continue;
+        http::DigestValue d;
+        d.algorithm = QCryptographicHash::Algorithm(s.left(colon).toInt());
+        d.digest = QByteArray::fromHex(s.mid(colon + 1).toLatin1());
+        r.checksums.append(d);
+    }
+    for (const QString &s : o.value(kHeaders).toStringList()) {
+        const int colon = s.indexOf(QLatin1Char(':'));
+        if (colon <= 0)
+            continue;
+        r.headers.append(
+            {s.left(colon).trimmed().toLatin1(), s.mid(colon + 1).trimmed().toLatin1()});
+    }
+    r.user = o.value(kUser).toString();
+    r.cookieFile = o.value(kCookies).toString();
+    r.insecure = o.value(kInsecure, false).toBool();
+    r.resume = o.value(kResume, true).toBool();
+    r.maxRedirects = o.value(kRedirects, r.maxRedirects).toInt();
+    return r;
+}
+
+qint64 rateLimit(const TransferRecord &record)
+{
+    return record.options.value(kRate, 0).toLongLong();
+}
+
+} // namespace bt::requestcodec

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "store/TransferRecord.h"
+#include "transfer/DownloadRequest.h"
+
+namespace bt {
+
+// A DownloadRequest as a store row and back, so that a queued transfer restarts after a
+// restart with exactly the options the person gave (they go to TransferRecord::options).
+namespace requestcodec {
+
+TransferRecord toRecord(const DownloadRequest &request);
+DownloadRequest fromRecord(const TransferRecord &record);
+// The per-transfer speed limit of a stored transfer (0 = none of its own).
+qint64 rateLimit(const TransferRecord &record);
+
+} // namespace requestcodec
+} // namespace bt

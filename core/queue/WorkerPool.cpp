@@ -1,0 +1,162 @@
+#include "queue/WorkerPool.h"
+
+#include "store/TransferStore.h"
+
+#include <QNetworkAccessManager>
+#include <QPointer>
+#include <QThread>
+
+namespace bt {
+
+// Lives on its worker thread; everything it creates belongs to that thread.
+class Worker : public QObject
+{
+public:
+    QNetworkAccessManager *network = nullptr;
+    std::unique_ptr<TransferStore> store;
+    QList<QPointer<TransferJob>> jobs; // touched on the worker thread only
+
+    bool init(const QString &dataDir, Error *error)
+    {
+        network = new QNetworkAccessManager(this);
+        if (dataDir.isEmpty())
+            return true;
+        store = std::make_unique<TransferStore>();
+        if (!store->open(dataDir, error)) {
+            store.reset();
+            return false;
+        }
+        return true;
+    }
+
+    void cleanup()
+    {
+        // Jobs use the store and the network manager: they go first.
+        for (const QPointer<TransferJob> &job : std::as_const(jobs))
+            delete job.data();
+        jobs.clear();
+        store.reset();
+        delete network;
+        network = nullptr;
+    }
+};
+
+WorkerPool::WorkerPool(QObject *parent) : QObject(parent) {}
+
+WorkerPool::~WorkerPool()
+{
+    shutdown();
+}
+
+bool WorkerPool::start(int threads, const QString &dataDir, Error *error)
+{
+    if (isRunning())
+        return true;
+    if (threads <= 0)
+        threads = QThread::idealThreadCount();
+    threads = qMax(2, threads);
+    bool ok = true;
+    for (int i = 0; i < threads; ++i) {
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("bt-worker-%1").arg(i));
+        auto *worker = new Worker;
+        worker->moveToThread(thread);
+        thread->start();
+        m_threads.append(thread);
+        m_workers.append(worker);
+        m_load.append(0);
+        Error e;
+        bool initOk = false;
+        QMetaObject::invokeMethod(
+            worker, [&] { initOk = worker->init(dataDir, &e); }, Qt::BlockingQueuedConnection);
+        if (!initOk && ok) {
+            ok = false;
+            if (error)
+                *error = e;
+        }
+    }
+    if (!ok)
+        shutdown();
+    return ok;
+}
+
+int WorkerPool::pickWorker() const
+{
+    int best = 0;
+    for (int i = 1; i < m_load.size(); ++i) {
+        if (m_load.at(i) < m_load.at(best))
+            best = i;
+    }
+    return best;
+}
+
+JobContext WorkerPool::context(int worker) const
+{
+    JobContext c;
+    if (worker >= 0 && worker < m_workers.size()) {
+        c.network = m_workers.at(worker)->network;
+        c.store = m_workers.at(worker)->store.get();
+    }
+    return c;
+}
+
+int WorkerPool::jobCount(int worker) const
+{
+    return m_load.value(worker);
+}
+
+void WorkerPool::run(TransferJob *job, int worker)
+{
+    Worker *w = m_workers.at(worker);
+    ++m_load[worker];
+    m_live.insert(job, worker);
+    QPointer<TransferJob> guard(job);
+    connect(
+        job, &TransferJob::finished, this,
+        [this, job, guard] {
+            // A job emits finished() once; the map keeps the count right anyway.
+            const auto it = m_live.find(job);
+            if (it == m_live.end())
+                return;
+            --m_load[it.value()];
+            m_live.erase(it);
+            if (guard)
+                guard->deleteLater();
+        },
+        Qt::QueuedConnection);
+    job->moveToThread(m_threads.at(worker));
+    QMetaObject::invokeMethod(
+        w,
+        [w, guard] {
+            if (!guard)
+                return;
+            w->jobs.removeIf([](const QPointer<TransferJob> &p) { return p.isNull(); });
+            w->jobs.append(guard);
+            guard->start();
+        },
+        Qt::QueuedConnection);
+}
+
+void WorkerPool::stop(TransferJob *job)
+{
+    QMetaObject::invokeMethod(job, &TransferJob::stop, Qt::QueuedConnection);
+}
+
+void WorkerPool::shutdown()
+{
+    for (int i = 0; i < m_threads.size(); ++i) {
+        Worker *w = m_workers.at(i);
+        QMetaObject::invokeMethod(
+            w, [w] { w->cleanup(); }, Qt::BlockingQueuedConnection);
+        m_threads.at(i)->quit();
+        m_threads.at(i)->wait();
+        delete w;
+        delete m_threads.at(i);
+    }
+    m_threads.clear();
+    m_workers.clear();
+    m_load.clear();
+    m_live.clear();
+}
+
+} // namespace bt

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "Error.h"
+#include "queue/TransferJob.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+class QThread;
+
+namespace bt {
+
+class Worker;
+
+// A fixed pool of worker threads. Each owns a QNetworkAccessManager and a TransferStore
+// connection, both created on that thread. Jobs are moved to the least loaded worker and
+// started with a queued call, so the caller's thread never does network, disk or SQL work.
+// Use from one thread (the queue's).
+class WorkerPool : public QObject
+{
+    Q_OBJECT
+public:
+    explicit WorkerPool(QObject *parent = nullptr);
+    ~WorkerPool() override; // shutdown()
+
+    // threads <= 0: QThread::idealThreadCount(); never fewer than 2. dataDir empty: the
+    // workers have no store (jobs that need none, as in tests). Blocks until every worker is
+    // ready; false (and the store's error) when a worker cannot open the store.
+    bool start(int threads, const QString &dataDir, Error *error = nullptr);
+    bool isRunning() const { return !m_threads.isEmpty(); }
+    int threadCount() const { return int(m_threads.size()); }
+
+    // The least loaded worker, and what a job placed there may use.
+    int pickWorker() const;
+    JobContext context(int worker) const;
+    int jobCount(int worker) const;
+
+    // Moves `job` (no parent) to `worker` and starts it there. The pool deletes it
+    // (deleteLater) once it emitted finished(), or at shutdown.
+    void run(TransferJob *job, int worker);
+    // Asks a running job to stop (queued; it answers with finished()).
+    static void stop(TransferJob *job);
+
+    // Deletes the jobs still alive on their threads, closes the stores, quits and waits.
+    void shutdown();
+
+private:
+    QList<QThread *> m_threads;
+    QList<Worker *> m_workers;
+    QList<int> m_load;
+    QHash<TransferJob *, int> m_live; // started, not finished: its worker
+};
+
+} // namespace bt
