@@ -102,13 +102,63 @@ bool FaultConnection::takeRequest(FaultServer::Request &request)
     // HTTP/1.0 closes unless it asked to keep the connection.
     if (version == "HTTP/1.0" && !request.headers.contains("connection"))
         request.headers.insert("connection", "close");
-    const qint64 bodyLength = request.headers.value("content-length", "0").toLongLong();
-    const qint64 total = headEnd + 4 + std::max<qint64>(0, bodyLength);
-    if (m_in.size() < total)
+    qint64 consumed = 0;
+    if (!readBody(request, headEnd + 4, &consumed)) {
+        if (!m_continueSent && request.headers.value("expect").toLower() == "100-continue") {
+            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+            m_continueSent = true;
+        }
         return false;
-    m_in.remove(0, total);
+    }
+    m_continueSent = false;
+    m_in.remove(0, consumed);
     request.peerPort = m_socket->peerPort();
     return true;
+}
+
+// Reads the body starting at `from` (Content-Length or chunked); false while incomplete.
+bool FaultConnection::readBody(FaultServer::Request &request, qint64 from, qint64 *consumed) const
+{
+    if (!request.headers.value("transfer-encoding").toLower().contains("chunked")) {
+        const qint64 length =
+            std::max<qint64>(0, request.headers.value("content-length", "0").toLongLong());
+        if (m_in.size() < from + length)
+            return false;
+        request.body = m_in.mid(from, length);
+        *consumed = from + length;
+        return true;
+    }
+    QByteArray body;
+    qint64 pos = from;
+    for (;;) {
+        const qsizetype eol = m_in.indexOf("\r\n", pos);
+        if (eol < 0)
+            return false;
+        QByteArray sizeText = m_in.mid(pos, eol - pos);
+        if (const qsizetype semi = sizeText.indexOf(';'); semi >= 0)
+            sizeText.truncate(semi); // chunk extensions
+        const qint64 size = sizeText.trimmed().toLongLong(nullptr, 16);
+        if (size > 0) {
+            if (m_in.size() < eol + 2 + size + 2)
+                return false;
+            body.append(m_in.constData() + eol + 2, size);
+            pos = eol + 2 + size + 2;
+            continue;
+        }
+        // Last chunk: skip trailers up to the empty line.
+        qint64 line = eol + 2;
+        for (;;) {
+            const qsizetype end = m_in.indexOf("\r\n", line);
+            if (end < 0)
+                return false;
+            if (end == line) {
+                request.body = body;
+                *consumed = end + 2;
+                return true;
+            }
+            line = end + 2;
+        }
+    }
 }
 
 void FaultConnection::start(const FaultResponse &response)

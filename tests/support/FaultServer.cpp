@@ -1,11 +1,14 @@
 #include "FaultServer.h"
 
 #include "FaultConnection.h"
+#include "FaultResponse.h"
 
 #include <QCryptographicHash>
 #include <QHostAddress>
+#include <QMutex>
 #include <QSet>
 #include <QTcpSocket>
+#include <QThread>
 
 #include <algorithm>
 
@@ -14,121 +17,11 @@ namespace bt::test {
 namespace {
 
 using Kind = FaultServer::Fault::Kind;
-using Header = QPair<QByteArray, QByteArray>;
 
 QByteArray stripQuery(const QByteArray &path)
 {
     const qsizetype q = path.indexOf('?');
     return q < 0 ? path : path.left(q);
-}
-
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 206:
-        return "Partial Content";
-    case 301:
-        return "Moved Permanently";
-    case 302:
-        return "Found";
-    case 303:
-        return "See Other";
-    case 304:
-        return "Not Modified";
-    case 307:
-        return "Temporary Redirect";
-    case 308:
-        return "Permanent Redirect";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 408:
-        return "Request Timeout";
-    case 410:
-        return "Gone";
-    case 416:
-        return "Range Not Satisfiable";
-    case 429:
-        return "Too Many Requests";
-    case 500:
-        return "Internal Server Error";
-    case 502:
-        return "Bad Gateway";
-    case 503:
-        return "Service Unavailable";
-    case 504:
-        return "Gateway Timeout";
-    default:
-        return "Status";
-    }
-}
-
-struct Range
-{
-    enum class Kind
-    {
-        None,
-        Ok,
-        Unsatisfiable
-    };
-    Kind kind = Kind::None;
-    qint64 start = 0;
-    qint64 end = -1; // inclusive
-};
-
-// One "bytes=" range; anything else (multi-range, garbage) is ignored as servers may do.
-Range parseRange(const QByteArray &value, qint64 total)
-{
-    Range r;
-    const QByteArray v = value.trimmed();
-    if (!v.startsWith("bytes=") || v.contains(','))
-        return r;
-    const QByteArray spec = v.mid(6).trimmed();
-    const qsizetype dash = spec.indexOf('-');
-    if (dash < 0)
-        return r;
-    const QByteArray first = spec.left(dash).trimmed();
-    const QByteArray last = spec.mid(dash + 1).trimmed();
-    bool ok1 = true, ok2 = true;
-    if (first.isEmpty()) { // suffix: last n bytes
-        const qint64 n = last.toLongLong(&ok2);
-        if (!ok2 || last.isEmpty())
-            return r;
-        if (n <= 0 || total == 0) {
-            r.kind = Range::Kind::Unsatisfiable;
-            return r;
-        }
-        r.kind = Range::Kind::Ok;
-        r.start = std::max<qint64>(0, total - n);
-        r.end = total - 1;
-        return r;
-    }
-    const qint64 a = first.toLongLong(&ok1);
-    const qint64 b = last.isEmpty() ? total - 1 : last.toLongLong(&ok2);
-    if (!ok1 || !ok2 || a < 0 || (!last.isEmpty() && b < a))
-        return r;
-    if (a >= total) {
-        r.kind = Range::Kind::Unsatisfiable;
-        return r;
-    }
-    r.kind = Range::Kind::Ok;
-    r.start = a;
-    r.end = std::min(b, total - 1);
-    return r;
-}
-
-void addHeader(QByteArray &head, const QByteArray &name, const QByteArray &value)
-{
-    head += name + ": " + value + "\r\n";
 }
 
 } // namespace
@@ -139,14 +32,18 @@ public:
     explicit Private(FaultServer *q) : q(q) {}
 
     FaultResponse handle(const Request &request, FaultConnection *connection);
-    FaultResponse simple(int status, const QByteArray &body,
-                         const QList<QPair<QByteArray, QByteArray>> &headers, bool close) const;
     Fault takeFault(const QByteArray &path);
     QByteArray sha256Of(const QByteArray &path, const Resource &resource);
     void onNewConnection();
+    void teardown();
 
     FaultServer *q;
-    QTcpServer server;
+    // Guards everything below: in threaded mode the test thread reads and changes the state
+    // while the server thread answers. Recursive: a hook or a direct slot may call back in.
+    mutable QRecursiveMutex mutex;
+    QTcpServer server; // no parent: may move to `thread`
+    QThread *thread = nullptr;
+    quint16 port = 0;
     QHash<QByteArray, Resource> resources;
     QHash<QByteArray, QByteArray> shaCache; // path -> raw sha-256 of the body
     QHash<QByteArray, QList<Fault>> queued;
@@ -154,32 +51,74 @@ public:
     Hook hook;
     QList<Request> log;
     QHash<QByteArray, int> counts;
-    QSet<FaultConnection *> connections;
+    QSet<FaultConnection *> connections; // open ones
     int peak = 0;
 };
 
 FaultServer::FaultServer(QObject *parent) : QObject(parent), d(new Private(this))
 {
-    connect(&d->server, &QTcpServer::newConnection, this, [this] { d->onNewConnection(); });
+    // Context = the QTcpServer, so that accepting runs in the server's thread.
+    connect(&d->server, &QTcpServer::newConnection, &d->server, [this] { d->onNewConnection(); });
 }
 
 FaultServer::~FaultServer()
 {
-    d->server.close();
-    const QSet<FaultConnection *> connections = d->connections;
-    d->connections.clear();
-    qDeleteAll(connections); // aborts stalled and busy sockets
+    if (d->thread) {
+        QThread *home = QThread::currentThread();
+        QMetaObject::invokeMethod(
+            &d->server,
+            [this, home] {
+                d->teardown();
+                d->server.moveToThread(home);
+            },
+            Qt::BlockingQueuedConnection);
+        d->thread->quit();
+        d->thread->wait();
+        delete d->thread;
+    } else {
+        d->teardown();
+    }
     delete d;
+}
+
+// Closes the listener and every connection (stalled ones included), in the server's thread.
+void FaultServer::Private::teardown()
+{
+    server.close();
+    const QList<FaultConnection *> all =
+        server.findChildren<FaultConnection *>(Qt::FindDirectChildrenOnly);
+    {
+        QMutexLocker lock(&mutex);
+        connections.clear();
+    }
+    qDeleteAll(all);
 }
 
 bool FaultServer::listen()
 {
-    return d->server.listen(QHostAddress::LocalHost, 0);
+    if (!d->server.listen(QHostAddress::LocalHost, 0))
+        return false;
+    d->port = d->server.serverPort();
+    return true;
+}
+
+bool FaultServer::listenInThread()
+{
+    if (d->thread || d->server.isListening())
+        return false;
+    d->thread = new QThread;
+    d->thread->setObjectName(QStringLiteral("FaultServer"));
+    d->thread->start();
+    d->server.moveToThread(d->thread);
+    bool ok = false;
+    QMetaObject::invokeMethod(
+        &d->server, [this, &ok] { ok = listen(); }, Qt::BlockingQueuedConnection);
+    return ok;
 }
 
 quint16 FaultServer::port() const
 {
-    return d->server.serverPort();
+    return d->port;
 }
 
 QByteArray FaultServer::url(const QByteArray &path) const
@@ -189,18 +128,21 @@ QByteArray FaultServer::url(const QByteArray &path) const
 
 void FaultServer::setResource(const QByteArray &path, const Resource &resource)
 {
+    QMutexLocker lock(&d->mutex);
     d->resources.insert(path, resource);
     d->shaCache.remove(path);
 }
 
 FaultServer::Resource FaultServer::resource(const QByteArray &path) const
 {
+    QMutexLocker lock(&d->mutex);
     return d->resources.value(path);
 }
 
 void FaultServer::changeContent(const QByteArray &path, const QByteArray &body,
                                 const QByteArray &etag)
 {
+    QMutexLocker lock(&d->mutex);
     Resource &r = d->resources[path];
     r.body = body;
     r.etag = etag;
@@ -209,16 +151,19 @@ void FaultServer::changeContent(const QByteArray &path, const QByteArray &body,
 
 void FaultServer::queueFault(const QByteArray &path, const Fault &fault)
 {
+    QMutexLocker lock(&d->mutex);
     d->queued[path].append(fault);
 }
 
 void FaultServer::setPersistentFault(const QByteArray &path, const Fault &fault)
 {
+    QMutexLocker lock(&d->mutex);
     d->persistent.insert(path, fault);
 }
 
 void FaultServer::clearFaults(const QByteArray &path)
 {
+    QMutexLocker lock(&d->mutex);
     d->queued.remove(path);
     d->persistent.remove(path);
 }
@@ -234,26 +179,31 @@ void FaultServer::addRedirect(const QByteArray &from, const QByteArray &to, int 
 
 void FaultServer::setHook(Hook hook)
 {
+    QMutexLocker lock(&d->mutex);
     d->hook = std::move(hook);
 }
 
 QList<FaultServer::Request> FaultServer::requests() const
 {
+    QMutexLocker lock(&d->mutex);
     return d->log;
 }
 
 int FaultServer::requestCount(const QByteArray &path) const
 {
+    QMutexLocker lock(&d->mutex);
     return d->counts.value(stripQuery(path));
 }
 
 int FaultServer::openConnections() const
 {
+    QMutexLocker lock(&d->mutex);
     return int(d->connections.size());
 }
 
 int FaultServer::maxConcurrentConnections() const
 {
+    QMutexLocker lock(&d->mutex);
     return d->peak;
 }
 
@@ -261,11 +211,17 @@ void FaultServer::Private::onNewConnection()
 {
     while (QTcpSocket *socket = server.nextPendingConnection()) {
         auto *c = new FaultConnection(
-            socket, [this](const Request &r, FaultConnection *c) { return handle(r, c); }, q);
-        connections.insert(c);
-        peak = std::max(peak, int(connections.size()));
-        QObject::connect(c, &FaultConnection::closed, q, [this](FaultConnection *c) {
-            connections.remove(c);
+            socket, [this](const Request &r, FaultConnection *c) { return handle(r, c); }, &server);
+        {
+            QMutexLocker lock(&mutex);
+            connections.insert(c);
+            peak = std::max(peak, int(connections.size()));
+        }
+        QObject::connect(c, &FaultConnection::closed, &server, [this](FaultConnection *c) {
+            {
+                QMutexLocker lock(&mutex);
+                connections.remove(c);
+            }
             c->deleteLater();
         });
     }
@@ -293,26 +249,9 @@ QByteArray FaultServer::Private::sha256Of(const QByteArray &path, const Resource
     return sha;
 }
 
-FaultResponse FaultServer::Private::simple(int status, const QByteArray &body,
-                                           const QList<QPair<QByteArray, QByteArray>> &headers,
-                                           bool close) const
-{
-    FaultResponse r;
-    r.head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
-    for (const auto &h : headers)
-        addHeader(r.head, h.first, h.second);
-    addHeader(r.head, "Content-Type", "text/plain");
-    addHeader(r.head, "Content-Length", QByteArray::number(body.size()));
-    addHeader(r.head, "Connection", close ? "close" : "keep-alive");
-    r.head += "\r\n";
-    r.body = body;
-    r.length = body.size();
-    r.close = close;
-    return r;
-}
-
 FaultResponse FaultServer::Private::handle(const Request &request, FaultConnection *connection)
 {
+    QMutexLocker lock(&mutex);
     const QByteArray path = stripQuery(request.path);
     log.append(request);
     ++counts[path];
@@ -333,131 +272,29 @@ FaultResponse FaultServer::Private::handle(const Request &request, FaultConnecti
         return r;
     }
     case Kind::Status: {
-        QList<QPair<QByteArray, QByteArray>> headers;
+        HeaderList headers;
         if (!fault.retryAfter.isEmpty())
-            headers.append(Header{"Retry-After", fault.retryAfter});
-        FaultResponse r = simple(fault.status, reasonPhrase(fault.status) + '\n', headers, close);
+            headers.append(qMakePair(QByteArray("Retry-After"), fault.retryAfter));
+        FaultResponse r =
+            simpleResponse(fault.status, reasonPhrase(fault.status) + '\n', headers, close);
         if (isHead)
             r.length = 0;
         return r;
     }
     case Kind::Redirect:
-        return simple(fault.status ? fault.status : 302, "redirecting\n",
-                      {{"Location", fault.location}}, close);
+        return simpleResponse(fault.status ? fault.status : 302, "redirecting\n",
+                              {{"Location", fault.location}}, close);
     default:
         break;
     }
 
     if (request.method != "GET" && !isHead)
-        return simple(405, "method not allowed\n", {{"Allow", "GET, HEAD"}}, close);
+        return simpleResponse(405, "method not allowed\n", {{"Allow", "GET, HEAD"}}, close);
     auto it = resources.constFind(path);
     if (it == resources.constEnd())
-        return simple(404, "not found\n", {}, close);
-    const Resource &res = *it;
-    const qint64 total = res.body.size();
-
-    // Decide status and slice.
-    Range range;
-    const bool mayRange = res.acceptRanges && request.method == "GET" &&
-                          request.headers.contains("range") && fault.kind != Kind::IgnoreRange;
-    if (mayRange) {
-        const QByteArray ifRange = request.headers.value("if-range");
-        const bool validatorOk =
-            ifRange.isEmpty() ||
-            (ifRange.startsWith('"') ? (!res.etag.isEmpty() && ifRange == res.etag)
-                                     : (!ifRange.startsWith("W/") && ifRange == res.lastModified));
-        if (validatorOk)
-            range = parseRange(request.headers.value("range"), total);
-    }
-    const bool forced206 = fault.kind == Kind::WrongContentRange || fault.kind == Kind::WrongTotal;
-    if (range.kind == Range::Kind::None && forced206 && total > 0) {
-        range.kind = Range::Kind::Ok;
-        range.start = 0;
-        range.end = total - 1;
-    }
-
-    QList<QPair<QByteArray, QByteArray>> validators;
-    if (!res.etag.isEmpty())
-        validators.append(Header{"ETag", res.etag});
-    if (!res.lastModified.isEmpty())
-        validators.append(Header{"Last-Modified", res.lastModified});
-    if (res.acceptRanges)
-        validators.append(Header{"Accept-Ranges", "bytes"});
-
-    if (range.kind == Range::Kind::Unsatisfiable) {
-        validators.append(Header{"Content-Range", "bytes */" + QByteArray::number(total)});
-        return simple(416, QByteArray(), validators, close);
-    }
-
-    FaultResponse r;
-    int status = 200;
-    qint64 offset = 0;
-    qint64 length = total;
-    QByteArray contentRange;
-    if (range.kind == Range::Kind::Ok) {
-        status = 206;
-        const qint64 asked = range.end - range.start + 1;
-        qint64 crStart = range.start;
-        qint64 crTotal = total;
-        offset = range.start;
-        length = asked;
-        if (fault.kind == Kind::WrongContentRange) {
-            crStart = fault.bytes;
-            offset = std::clamp<qint64>(fault.bytes, 0, total);
-            length = std::min(asked, total - offset);
-        } else if (fault.kind == Kind::WrongTotal) {
-            crTotal = fault.bytes;
-        }
-        contentRange = "bytes " + QByteArray::number(crStart) + '-' +
-                       QByteArray::number(crStart + asked - 1) + '/' + QByteArray::number(crTotal);
-    }
-
-    const bool chunked = res.chunked || fault.kind == Kind::ChunkCut;
-    r.head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
-    for (const auto &h : validators)
-        addHeader(r.head, h.first, h.second);
-    if (!contentRange.isEmpty())
-        addHeader(r.head, "Content-Range", contentRange);
-    if (!res.contentType.isEmpty())
-        addHeader(r.head, "Content-Type", res.contentType);
-    if (!res.contentDisposition.isEmpty())
-        addHeader(r.head, "Content-Disposition", res.contentDisposition);
-    if (!res.digest.isEmpty())
-        addHeader(r.head, "Digest",
-                  res.digest == "auto" ? "SHA-256=" + sha256Of(path, res).toBase64() : res.digest);
-    if (!res.reprDigest.isEmpty())
-        addHeader(r.head, "Repr-Digest",
-                  res.reprDigest == "auto" ? "sha-256=:" + sha256Of(path, res).toBase64() + ':'
-                                           : res.reprDigest);
-    for (const auto &h : res.extraHeaders)
-        addHeader(r.head, h.first, h.second);
-    if (chunked)
-        addHeader(r.head, "Transfer-Encoding", "chunked");
-    else
-        addHeader(r.head, "Content-Length", QByteArray::number(length));
-    addHeader(r.head, "Connection", close ? "close" : "keep-alive");
-    r.head += "\r\n";
-
-    r.body = res.body; // shared, not copied
-    r.offset = offset;
-    r.length = isHead ? 0 : length;
-    r.chunked = chunked && !isHead;
-    r.bytesPerSecond = res.bytesPerSecond;
-    r.close = close;
-    switch (fault.kind) {
-    case Kind::CutAfter:
-    case Kind::ChunkCut:
-        r.end = FaultResponse::End::Cut;
-        r.limit = std::max<qint64>(0, fault.bytes);
-        break;
-    case Kind::Stall:
-        r.end = FaultResponse::End::Stall;
-        r.limit = std::max<qint64>(0, fault.bytes);
-        break;
-    default:
-        break;
-    }
-    return r;
+        return simpleResponse(404, "not found\n", {}, close);
+    const Resource res = *it; // a copy (shared body): the hash may change under a hook
+    return resourceResponse(request, res, fault, close, [&] { return sha256Of(path, res); });
 }
 
 } // namespace bt::test

@@ -553,6 +553,84 @@ private Q_SLOTS:
         delete reply;
     }
 
+    void requestBodies()
+    {
+        m_server->setHook([](const FaultServer::Request &r, QTcpSocket *socket) {
+            if (r.method != "POST")
+                return false;
+            socket->write("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
+            return true;
+        });
+        QTcpSocket s;
+        const QByteArray chunkedPost = "POST /up HTTP/1.1\r\nHost: x\r\n"
+                                       "Transfer-Encoding: chunked\r\n\r\n"
+                                       "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-T: 1\r\n\r\n";
+        // Sent in two pieces: the parser must wait for the rest.
+        QByteArray in = raw(
+            s, chunkedPost.left(30), [](const QByteArray &) { return true; }, 50);
+        QVERIFY(in.isEmpty());
+        in = raw(s, chunkedPost.mid(30),
+                 [](const QByteArray &in) { return in.contains("\r\n\r\n"); });
+        QVERIFY(in.startsWith("HTTP/1.1 201"));
+        QCOMPARE(m_server->requests().last().body, QByteArray("hello world"));
+
+        // Expect: 100-continue is answered before the body is sent.
+        in = raw(s, "PUT /up HTTP/1.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n",
+                 [](const QByteArray &in) { return in.contains("\r\n\r\n"); });
+        QVERIFY(in.startsWith("HTTP/1.1 100 Continue"));
+        in = raw(s, "abcde", [](const QByteArray &in) { return in.contains("\r\n\r\n"); });
+        QVERIFY(in.startsWith("HTTP/1.1 405")); // the hook only takes POST
+        QCOMPARE(m_server->requests().last().body, QByteArray("abcde"));
+        QCOMPARE(m_server->requests().size(), 2);
+    }
+
+    void concurrentConnections()
+    {
+        QTcpSocket a, b, c;
+        for (QTcpSocket *s : {&a, &b, &c})
+            s->connectToHost(QHostAddress::LocalHost, m_server->port());
+        QTRY_COMPARE(m_server->openConnections(), 3);
+        QCOMPARE(m_server->maxConcurrentConnections(), 3);
+        a.disconnectFromHost();
+        QTRY_COMPARE(m_server->openConnections(), 2);
+        QCOMPARE(m_server->maxConcurrentConnections(), 3);
+    }
+
+    // listenInThread(): the test thread may block; the server keeps answering.
+    void threaded()
+    {
+        auto server = std::make_unique<FaultServer>();
+        QVERIFY(server->listenInThread());
+        FaultServer::Resource res;
+        res.body = m_data;
+        server->setResource("/t", res);
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, server->port());
+        QVERIFY(s.waitForConnected(5000));
+        s.write(get("/t", "Connection: close\r\n"));
+        QByteArray in;
+        while (s.waitForReadyRead(5000)) // blocking: would deadlock a same-thread server
+            in += s.readAll();
+        Raw resp;
+        QVERIFY(parseRaw(in + s.readAll(), resp));
+        QCOMPARE(resp.body, m_data);
+        QCOMPARE(server->requestCount("/t"), 1);
+
+        // Destroying it tears down a stalled connection in its thread.
+        server->queueFault("/t", fault(Kind::Stall, 10));
+        QTcpSocket t;
+        t.connectToHost(QHostAddress::LocalHost, server->port());
+        QVERIFY(t.waitForConnected(5000));
+        t.write(get("/t"));
+        in.clear();
+        while (!untilBody(10)(in) && t.waitForReadyRead(5000))
+            in += t.readAll();
+        QVERIFY(untilBody(10)(in));
+        QCOMPARE(server->openConnections(), 1);
+        server.reset();
+        QVERIFY(t.state() == QAbstractSocket::UnconnectedState || t.waitForDisconnected(5000));
+    }
+
     void fastLargeBody()
     {
         FaultServer::Resource res;
