@@ -32,6 +32,7 @@ public:
     explicit Private(FaultServer *q) : q(q) {}
 
     FaultResponse handle(const Request &request, FaultConnection *connection);
+    FaultResponse answer(const Request &request, FaultConnection *connection);
     Fault takeFault(const QByteArray &path);
     QByteArray sha256Of(const QByteArray &path, const Resource &resource);
     void onNewConnection();
@@ -251,6 +252,16 @@ QByteArray FaultServer::Private::sha256Of(const QByteArray &path, const Resource
 
 FaultResponse FaultServer::Private::handle(const Request &request, FaultConnection *connection)
 {
+    FaultResponse r = answer(request, connection);
+    if (request.method == "HEAD") { // headers as for GET, never a body
+        r.length = 0;
+        r.chunked = false;
+    }
+    return r;
+}
+
+FaultResponse FaultServer::Private::answer(const Request &request, FaultConnection *connection)
+{
     QMutexLocker lock(&mutex);
     const QByteArray path = stripQuery(request.path);
     log.append(request);
@@ -263,7 +274,6 @@ FaultResponse FaultServer::Private::handle(const Request &request, FaultConnecti
     }
 
     const bool close = request.headers.value("connection").toLower().contains("close");
-    const bool isHead = request.method == "HEAD";
     const Fault fault = takeFault(path);
     switch (fault.kind) {
     case Kind::CloseBeforeHeaders: {
@@ -275,11 +285,7 @@ FaultResponse FaultServer::Private::handle(const Request &request, FaultConnecti
         HeaderList headers;
         if (!fault.retryAfter.isEmpty())
             headers.append(qMakePair(QByteArray("Retry-After"), fault.retryAfter));
-        FaultResponse r =
-            simpleResponse(fault.status, reasonPhrase(fault.status) + '\n', headers, close);
-        if (isHead)
-            r.length = 0;
-        return r;
+        return simpleResponse(fault.status, reasonPhrase(fault.status) + '\n', headers, close);
     }
     case Kind::Redirect:
         return simpleResponse(fault.status ? fault.status : 302, "redirecting\n",
@@ -288,7 +294,7 @@ FaultResponse FaultServer::Private::handle(const Request &request, FaultConnecti
         break;
     }
 
-    if (request.method != "GET" && !isHead)
+    if (request.method != "GET" && request.method != "HEAD")
         return simpleResponse(405, "method not allowed\n", {{"Allow", "GET, HEAD"}}, close);
     auto it = resources.constFind(path);
     if (it == resources.constEnd())

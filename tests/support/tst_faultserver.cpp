@@ -234,6 +234,17 @@ private Q_SLOTS:
         QCOMPARE(r.header("Content-Length").toLongLong(), m_data.size());
         // The connection stays usable after a HEAD (no body was expected).
         QCOMPARE(fetch("/file").body, m_data);
+        // Error answers to HEAD have no body either: the next answer follows right away.
+        QTcpSocket s;
+        const QByteArray in =
+            raw(s, "HEAD /missing HTTP/1.1\r\n\r\n" + get("/file", "Range: bytes=0-3\r\n"),
+                [](const QByteArray &in) {
+                    const qsizetype second = in.indexOf("HTTP/1.1 206");
+                    return second > 0 && untilBody(4)(in.mid(second));
+                });
+        QVERIFY(in.startsWith("HTTP/1.1 404"));
+        QCOMPARE(in.indexOf("HTTP/1.1 206"), in.indexOf("\r\n\r\n") + 4);
+        QVERIFY(in.endsWith("\r\n\r\n" + m_data.left(4)));
     }
 
     void headersAndDigests()
