@@ -42,9 +42,9 @@ struct UploadRequest
     bool insecure = false;           // skip TLS verification
 
     // tus
-    bool resume = true;    // reuse the unfinished upload of the same file to the same endpoint
-    qint64 chunkSize = 0;  // bytes per PATCH; 0 = one PATCH of the whole remainder (see
-                           // TusUpload.h), or 32 MiB when the server checks checksums
+    bool resume = true;   // reuse the unfinished upload of the same file to the same endpoint
+    qint64 chunkSize = 0; // bytes per PATCH; 0 = one PATCH of the whole remainder (see
+                          // TusUpload.h), or 32 MiB when the server checks checksums
     bool terminateOnCancel = true; // DELETE the server's upload when a person cancels
 
     // PUT

@@ -1,0 +1,95 @@
+#include "upload/PostUpload.h"
+
+#include "upload/FileBodyDevice.h"
+
+#include <QFileInfo>
+#include <QHttpMultiPart>
+#include <QMimeDatabase>
+#include <QNetworkReply>
+
+namespace bt {
+
+namespace {
+// A quoted-string of RFC 9110 for a header parameter: no CR/LF, '"' and '\' escaped.
+QByteArray quoted(const QString &value)
+{
+    QByteArray out = "\"";
+    for (char c : value.toUtf8()) {
+        if (c == '\r' || c == '\n')
+            continue;
+        if (c == '"' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out + '"';
+}
+} // namespace
+
+PostUpload::PostUpload(const UploadRequest &request, QNetworkAccessManager *network,
+                       TransferStore *store, QObject *parent)
+    : Upload(request, network, store, parent)
+{
+}
+
+PostUpload::~PostUpload() = default;
+
+QByteArray PostUpload::dispositionFor(const QString &name, const QString &fileName)
+{
+    QByteArray out = "form-data; name=" + quoted(name);
+    if (!fileName.isNull())
+        out += "; filename=" + quoted(fileName);
+    return out;
+}
+
+void PostUpload::begin()
+{
+    post();
+}
+
+void PostUpload::post()
+{
+    m_confirmed = 0;
+    FileBodyDevice *body = openBody(0, m_size);
+    if (!body)
+        return;
+    auto *multiPart = new QHttpMultiPart(QHttpMultiPart::FormDataType);
+    for (const auto &field : std::as_const(m_request.postFields)) {
+        QHttpPart part;
+        part.setRawHeader("Content-Disposition", dispositionFor(field.first));
+        part.setBody(field.second.toUtf8());
+        multiPart->append(part);
+    }
+    QHttpPart filePart;
+    const QString name =
+        m_request.remoteName.isEmpty() ? QFileInfo(m_path).fileName() : m_request.remoteName;
+    filePart.setRawHeader("Content-Disposition", dispositionFor(m_request.postField, name));
+    const QByteArray type = m_request.mimeType.isEmpty()
+                                ? QMimeDatabase().mimeTypeForFile(m_path).name().toUtf8()
+                                : m_request.mimeType;
+    filePart.setRawHeader("Content-Type", type);
+    filePart.setBodyDevice(body);
+    body->setParent(multiPart);
+    multiPart->append(filePart);
+
+    QNetworkRequest r = buildRequest(m_request.url);
+    r.setHeader(QNetworkRequest::ContentTypeHeader,
+                QByteArray("multipart/form-data; boundary=") + multiPart->boundary());
+    send("POST", r, multiPart, [this, body](QNetworkReply *reply) {
+        const Error error = replyError(reply, body);
+        if (!error.isError()) {
+            finishComplete();
+            return;
+        }
+        retryLater(error,
+                   m_inFlightSent > 0 ? tr("a POST cannot resume: sending the whole file again")
+                                      : tr("sending it again"),
+                   [this] { post(); });
+    });
+}
+
+QString PostUpload::stoppedMessage() const
+{
+    return tr("Stopped; a POST cannot resume, so the next run sends the whole file again.");
+}
+
+} // namespace bt

@@ -1,0 +1,106 @@
+#include "upload/PutUpload.h"
+
+#include "upload/FileBodyDevice.h"
+
+#include <QMimeDatabase>
+#include <QNetworkReply>
+
+namespace bt {
+
+PutUpload::PutUpload(const UploadRequest &request, QNetworkAccessManager *network,
+                     TransferStore *store, QObject *parent)
+    : Upload(request, network, store, parent)
+{
+}
+
+PutUpload::~PutUpload() = default;
+
+QList<QUrl> PutUpload::parentCollections(const QUrl &url)
+{
+    QList<QUrl> out;
+    const QString path = url.path(QUrl::FullyEncoded);
+    QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    if (!parts.isEmpty())
+        parts.removeLast(); // the file itself
+    QString prefix = QStringLiteral("/");
+    for (const QString &part : std::as_const(parts)) {
+        prefix += part + QLatin1Char('/');
+        QUrl u = url;
+        u.setPath(prefix, QUrl::TolerantMode);
+        u.setQuery(QString());
+        u.setFragment(QString());
+        out.append(u);
+    }
+    return out;
+}
+
+void PutUpload::begin()
+{
+    put();
+}
+
+void PutUpload::put()
+{
+    m_confirmed = 0;
+    FileBodyDevice *body = openBody(0, m_size);
+    if (!body)
+        return;
+    QNetworkRequest r = buildRequest(m_request.url);
+    const QByteArray type = m_request.mimeType.isEmpty()
+                                ? QMimeDatabase().mimeTypeForFile(m_path).name().toUtf8()
+                                : m_request.mimeType;
+    r.setHeader(QNetworkRequest::ContentTypeHeader, type);
+    send("PUT", r, body, [this, body](QNetworkReply *reply) {
+        const Error error = replyError(reply, body);
+        if (!error.isError()) {
+            finishComplete();
+            return;
+        }
+        if (error.httpStatus == 409 && m_request.createParents && !m_triedParents) {
+            m_triedParents = true;
+            m_collections = parentCollections(m_request.url);
+            Q_EMIT message(tr("The server has no folder for %1 (HTTP 409); creating it with "
+                              "MKCOL.")
+                               .arg(m_request.url.toString()));
+            mkcolNext();
+            return;
+        }
+        if (error.isTransient() && m_inFlightSent > 0)
+            retryLater(error, tr("PUT cannot resume: sending the whole file again"),
+                       [this] { put(); });
+        else
+            retryLater(error, tr("sending it again"), [this] { put(); });
+    });
+}
+
+void PutUpload::mkcolNext()
+{
+    if (m_collections.isEmpty()) {
+        put();
+        return;
+    }
+    const QUrl url = m_collections.takeFirst();
+    send("MKCOL", buildRequest(url), [this, url](QNetworkReply *reply) {
+        const Error error = replyError(reply, nullptr);
+        // 405: the collection exists already (RFC 4918 9.3.1), which is what we want.
+        if (!error.isError() || error.httpStatus == 405) {
+            mkcolNext();
+            return;
+        }
+        if (error.isTransient()) {
+            m_collections.prepend(url);
+            retryLater(error, tr("creating the folder again"), [this] { mkcolNext(); });
+            return;
+        }
+        fail(Error{error.code,
+                   tr("Could not create the folder %1: %2").arg(url.toString(), error.message),
+                   error.httpStatus, -1});
+    });
+}
+
+QString PutUpload::stoppedMessage() const
+{
+    return tr("Stopped; a PUT cannot resume, so the next run sends the whole file again.");
+}
+
+} // namespace bt

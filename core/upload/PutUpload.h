@@ -1,0 +1,37 @@
+#pragma once
+
+#include "upload/Upload.h"
+
+#include <QList>
+#include <QUrl>
+
+namespace bt {
+
+// One streamed HTTP PUT of the file (WebDAV, nginx dav, presigned object-store URLs). Not
+// resumable: a retry sends the whole file again, and message() says so. When the server
+// answers 409 (a missing parent collection on WebDAV) and request.createParents is set, the
+// parents are created with MKCOL, top down, and the PUT is sent again.
+class PutUpload : public Upload
+{
+    Q_OBJECT
+public:
+    PutUpload(const UploadRequest &request, QNetworkAccessManager *network, TransferStore *store,
+              QObject *parent = nullptr);
+    ~PutUpload() override;
+
+    // The collections above `url` from the top down: /a/b/c.txt -> /a/, /a/b/.
+    static QList<QUrl> parentCollections(const QUrl &url);
+
+protected:
+    void begin() override;
+    QString stoppedMessage() const override;
+
+private:
+    void put();
+    void mkcolNext();
+
+    QList<QUrl> m_collections; // still to create
+    bool m_triedParents = false;
+};
+
+} // namespace bt

@@ -1,0 +1,454 @@
+#include "upload/Upload.h"
+
+#include "store/TransferStore.h"
+#include "transfer/NetworkSetup.h"
+#include "transfer/ResponseInfo.h"
+#include "upload/FileBodyDevice.h"
+#include "upload/PostUpload.h"
+#include "upload/PutUpload.h"
+#include "upload/TusUpload.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFileInfo>
+#include <QHttpMultiPart>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSslConfiguration>
+#include <QTimer>
+
+namespace bt {
+
+Upload *Upload::create(const UploadRequest &request, QNetworkAccessManager *network,
+                       TransferStore *store, QObject *parent)
+{
+    switch (request.method) {
+    case UploadRequest::Method::Put:
+        return new PutUpload(request, network, store, parent);
+    case UploadRequest::Method::Post:
+        return new PostUpload(request, network, store, parent);
+    case UploadRequest::Method::Tus:
+        break;
+    }
+    return new TusUpload(request, network, store, parent);
+}
+
+Upload::Upload(const UploadRequest &request, QNetworkAccessManager *network, TransferStore *store,
+               QObject *parent)
+    : QObject(parent), m_request(request), m_network(network), m_store(store),
+      m_retry(http::RetryPolicy::Settings{qMax(0, request.retries),
+                                          qMax<qint64>(0, request.retryDelayMs), 60000,
+                                          request.maxRetryAfterMs}),
+      m_ownLimiter(request.rateLimit), m_progressTimer(new QTimer(this)),
+      m_stallTimer(new QTimer(this)), m_retryTimer(new QTimer(this))
+{
+    qRegisterMetaType<bt::TransferProgress>();
+    qRegisterMetaType<bt::TransferResult>();
+    qRegisterMetaType<bt::Error>();
+    m_progressTimer->setInterval(250);
+    m_stallTimer->setInterval(qBound(100, request.stallTimeoutSec * 1000 / 4, 1000));
+    m_retryTimer->setSingleShot(true);
+    connect(m_progressTimer, &QTimer::timeout, this, &Upload::emitProgress);
+    connect(m_stallTimer, &QTimer::timeout, this, &Upload::checkStall);
+}
+
+Upload::~Upload()
+{
+    if (m_started && !m_done)
+        stop(); // keep the resume state of an upload destroyed while running
+}
+
+void Upload::setSharedRateLimiter(std::shared_ptr<RateLimiter> limiter)
+{
+    m_sharedLimiter = std::move(limiter);
+}
+
+void Upload::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    m_clock.start();
+    NetworkSetup::ensureSystemProxy();
+    const QString scheme = m_request.url.scheme().toLower();
+    if (!m_request.url.isValid() ||
+        (scheme != QLatin1String("http") && scheme != QLatin1String("https"))) {
+        fail(Error{ErrorCode::InvalidArgument,
+                   tr("Not an HTTP or HTTPS URL: %1").arg(m_request.url.toString()), 0, -1});
+        return;
+    }
+    if (!checkSource() || !prepareRecord())
+        return;
+    m_progressTimer->start();
+    begin();
+}
+
+bool Upload::checkSource()
+{
+    const QFileInfo info(m_request.sourcePath);
+    m_path = info.absoluteFilePath();
+    if (m_request.sourcePath.isEmpty() || !info.exists()) {
+        fail(Error{ErrorCode::NotFound, tr("No such file: %1").arg(m_request.sourcePath), 0, -1});
+        return false;
+    }
+    if (info.isDir()) {
+        fail(Error{ErrorCode::InvalidArgument,
+                   tr("%1 is a folder: upload it as an archive or file by file.").arg(m_path), 0,
+                   -1});
+        return false;
+    }
+    if (!info.isFile()) { // FIFO, socket, device: no size known in advance, not resumable
+        fail(Error{ErrorCode::InvalidArgument,
+                   tr("%1 is not a regular file (a pipe, socket or device cannot be uploaded).")
+                       .arg(m_path),
+                   0, -1});
+        return false;
+    }
+    Error error;
+    if (!FileBodyDevice::statFile(m_path, &m_size, &m_mtimeMs, &error)) {
+        fail(error);
+        return false;
+    }
+    BTFileStream probe; // readable? (permissions are checked by open(), also as root)
+    if (!probe.open(m_path, BTFileStream::Mode::Read, BTFileStream::Options(), &error)) {
+        fail(error);
+        return false;
+    }
+    return true;
+}
+
+bool Upload::prepareRecord()
+{
+    m_record = TransferRecord{};
+    m_record.direction = TransferDirection::Upload;
+    m_record.state = TransferState::Active;
+    m_record.url = m_request.url;
+    m_record.destination = m_path;
+    m_record.totalSize = m_size;
+    m_record.added = QDateTime::currentDateTimeUtc();
+    m_record.options.insert(QStringLiteral("method"), uploadMethodName(m_request.method));
+    m_record.options.insert(QStringLiteral("mtimeMs"), m_mtimeMs);
+    if (!m_store)
+        return true;
+    Error error;
+    if (!m_store->insert(m_record, &error)) {
+        fail(error.isError()
+                 ? error
+                 : Error{ErrorCode::Store, tr("Cannot write to the transfer store."), 0, -1});
+        return false;
+    }
+    return true;
+}
+
+QNetworkRequest Upload::buildRequest(const QUrl &url) const
+{
+    QNetworkRequest r(url);
+    r.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                   QNetworkRequest::NoLessSafeRedirectPolicy);
+    r.setMaximumRedirectsAllowed(20);
+    r.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    r.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    // The body streams from the file; never let Qt copy it into memory first.
+    r.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
+    r.setRawHeader("User-Agent", NetworkSetup::userAgent());
+    r.setRawHeader("Accept-Encoding", "identity");
+    if (!m_request.user.isEmpty())
+        r.setRawHeader("Authorization", "Basic " + m_request.user.toUtf8().toBase64());
+    else if (!m_request.bearerToken.isEmpty())
+        r.setRawHeader("Authorization", "Bearer " + m_request.bearerToken.toUtf8());
+    for (const auto &header : m_request.headers)
+        r.setRawHeader(header.first, header.second);
+#if QT_CONFIG(ssl)
+    if (m_request.insecure && url.scheme() == QLatin1String("https")) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
+        r.setSslConfiguration(ssl);
+    }
+#endif
+    return r;
+}
+
+FileBodyDevice *Upload::openBody(qint64 offset, qint64 length)
+{
+    auto *body = new FileBodyDevice(m_path, offset, length, m_size, m_mtimeMs);
+    body->setRateLimiters(&m_ownLimiter, m_sharedLimiter.get());
+    if (!body->open(QIODevice::ReadOnly)) {
+        const Error error = body->fileError();
+        delete body;
+        fail(error);
+        return nullptr;
+    }
+    return body;
+}
+
+QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &request, QIODevice *body,
+                            std::function<void(QNetworkReply *)> onDone)
+{
+    return track(m_network->sendCustomRequest(request, verb, body), body, std::move(onDone));
+}
+
+QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &request,
+                            QHttpMultiPart *multiPart, std::function<void(QNetworkReply *)> onDone)
+{
+    return track(m_network->sendCustomRequest(request, verb, multiPart), multiPart,
+                 std::move(onDone));
+}
+
+QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &request,
+                            std::function<void(QNetworkReply *)> onDone)
+{
+    return send(verb, request, static_cast<QIODevice *>(nullptr), std::move(onDone));
+}
+
+QNetworkReply *Upload::track(QNetworkReply *reply, QObject *body,
+                             std::function<void(QNetworkReply *)> onDone)
+{
+    Q_ASSERT(!m_reply);
+    m_inFlightSent = 0;
+    m_stalled = false;
+    m_lastActivityMs = m_clock.elapsed();
+    if (body)
+        body->setParent(reply);
+    m_reply = reply;
+    if (m_request.insecure)
+        connect(reply, &QNetworkReply::sslErrors, reply,
+                [reply](const QList<QSslError> &) { reply->ignoreSslErrors(); });
+    connect(reply, &QNetworkReply::uploadProgress, this, [this, reply](qint64 sent, qint64) {
+        if (reply != m_reply)
+            return;
+        if (sent > m_inFlightSent)
+            m_lastActivityMs = m_clock.elapsed();
+        m_inFlightSent = sent;
+    });
+    connect(reply, &QNetworkReply::downloadProgress, this, [this, reply](qint64, qint64) {
+        if (reply == m_reply)
+            m_lastActivityMs = m_clock.elapsed();
+    });
+    connect(reply, &QNetworkReply::finished, this, [this, reply, onDone] {
+        if (reply != m_reply)
+            return; // aborted by stop()
+        m_reply = nullptr;
+        m_stallTimer->stop();
+        reply->deleteLater();
+        onDone(reply);
+    });
+    m_stallTimer->start();
+    return reply;
+}
+
+void Upload::checkStall()
+{
+    if (!m_reply || m_request.stallTimeoutSec <= 0)
+        return;
+    if (m_clock.elapsed() - m_lastActivityMs >= qint64(m_request.stallTimeoutSec) * 1000) {
+        m_stalled = true;
+        m_reply->abort(); // finished() follows with OperationCanceledError
+    }
+}
+
+Error Upload::replyError(QNetworkReply *reply, const FileBodyDevice *body) const
+{
+    if (body && body->fileError().isError())
+        return body->fileError();
+    if (m_stalled)
+        return Error{ErrorCode::Timeout,
+                     tr("Nothing was sent or received for %1 s; the connection was cut.")
+                         .arg(m_request.stallTimeoutSec),
+                     0, -1};
+    const ResponseInfo info = ResponseInfo::fromReply(reply);
+    if (info.status == 0) {
+        return ResponseInfo::networkError(reply->error() == QNetworkReply::NoError
+                                              ? QNetworkReply::ProtocolFailure
+                                              : reply->error(),
+                                          reply->errorString());
+    }
+    if (info.status >= 200 && info.status < 300)
+        return {};
+    Error e = info.statusError(m_request.maxRetryAfterMs);
+    const QString status = e.message;
+    switch (info.status) {
+    case 401:
+        e.message = tr("%1: the server refused the credentials; check --user or the "
+                       "Authorization header.")
+                        .arg(status);
+        break;
+    case 403:
+        e.message = tr("%1: the server does not allow this upload.").arg(status);
+        break;
+    case 413:
+        e.message = tr("%1: the server refuses a file of %2 bytes (too large for it).")
+                        .arg(status)
+                        .arg(m_size);
+        break;
+    default: {
+        const QByteArray text = reply->readAll().left(200).trimmed();
+        if (!text.isEmpty() && !text.contains('<'))
+            e.message += QStringLiteral(": ") + QString::fromUtf8(text);
+    }
+    }
+    return e;
+}
+
+bool Upload::retryLater(const Error &error, const QString &what, std::function<void()> again)
+{
+    const qint64 delay = m_retry.nextDelayMs(error);
+    if (delay < 0) {
+        fail(error);
+        return false;
+    }
+    Q_EMIT message(tr("%1 (%2); %3 in %4 s (attempt %5 of %6).")
+                       .arg(error.message, errorCodeName(error.code), what)
+                       .arg(double(delay) / 1000.0, 0, 'f', 1)
+                       .arg(m_retry.attempt())
+                       .arg(m_retry.settings().maxAttempts));
+    m_retryTimer->disconnect(this);
+    connect(m_retryTimer, &QTimer::timeout, this, [again] { again(); });
+    m_retryTimer->start(int(qMin<qint64>(delay, INT_MAX)));
+    return true;
+}
+
+void Upload::saveRecord()
+{
+    if (!m_store || m_record.id <= 0)
+        return;
+    m_record.doneSize = m_confirmed;
+    m_record.updated = QDateTime::currentDateTimeUtc();
+    Error error;
+    if (!m_store->update(m_record, &error))
+        Q_EMIT message(tr("Could not save the upload state: %1").arg(error.message));
+}
+
+void Upload::abortRequest()
+{
+    if (!m_reply)
+        return;
+    QNetworkReply *reply = m_reply;
+    m_reply = nullptr;
+    m_stallTimer->stop();
+    reply->disconnect(this);
+    reply->abort();
+    reply->deleteLater();
+}
+
+void Upload::stopRequests()
+{
+    abortRequest();
+    m_retryTimer->stop();
+    m_progressTimer->stop();
+}
+
+void Upload::emitProgress()
+{
+    const qint64 done = qMin(m_size, m_confirmed + m_inFlightSent);
+    m_speed.addSample(m_clock.elapsed(), done);
+    TransferProgress p;
+    p.id = m_record.id;
+    p.done = done;
+    p.total = m_size;
+    p.speed = m_speed.bytesPerSecond();
+    p.etaSeconds = m_size >= 0 ? m_speed.etaSeconds(m_size - done) : -1;
+    p.connections = m_reply ? 1 : 0;
+    p.fileName = m_path;
+    Q_EMIT progress(p);
+}
+
+void Upload::fail(const Error &error)
+{
+    if (m_done)
+        return;
+    stopRequests();
+    if (m_store && m_record.id > 0) {
+        m_record.state = TransferState::Failed;
+        m_record.errorCode = int(error.code);
+        m_record.lastError = error.message;
+        saveRecord();
+        m_store->setState(m_record.id, TransferState::Failed, error);
+    }
+    TransferResult result;
+    result.error = error;
+    result.id = m_record.id;
+    result.path = m_path;
+    result.size = m_confirmed;
+    finish(result);
+}
+
+void Upload::finishComplete(bool alreadyComplete)
+{
+    if (m_done)
+        return;
+    stopRequests();
+    m_confirmed = m_size;
+    m_inFlightSent = 0;
+    if (m_store && m_record.id > 0 && !alreadyComplete) {
+        m_record.state = TransferState::Completed;
+        m_record.completed = QDateTime::currentDateTimeUtc();
+        m_record.errorCode = 0;
+        m_record.lastError.clear();
+        saveRecord();
+    }
+    emitProgress();
+    TransferResult result;
+    result.id = m_record.id;
+    result.path = m_path;
+    result.size = m_size;
+    result.alreadyComplete = alreadyComplete;
+    finish(result);
+}
+
+void Upload::stop()
+{
+    if (m_done)
+        return;
+    stopRequests();
+    const Error error{ErrorCode::Cancelled, stoppedMessage(), 0, -1};
+    if (m_store && m_record.id > 0) {
+        m_record.state = TransferState::Paused;
+        saveRecord();
+        m_store->setState(m_record.id, TransferState::Paused, error);
+    }
+    TransferResult result;
+    result.error = error;
+    result.id = m_record.id;
+    result.path = m_path;
+    result.size = m_confirmed;
+    finish(result);
+}
+
+void Upload::cancel()
+{
+    if (m_done)
+        return;
+    if (!m_started) {
+        stop();
+        return;
+    }
+    stopRequests();
+    terminate([this] {
+        const Error error{ErrorCode::Cancelled, tr("Upload cancelled."), 0, -1};
+        if (m_store && m_record.id > 0) {
+            m_record.state = TransferState::Failed;
+            m_record.uploadUrl.clear();
+            m_record.errorCode = int(error.code);
+            m_record.lastError = error.message;
+            saveRecord();
+            m_store->setState(m_record.id, TransferState::Failed, error);
+        }
+        TransferResult result;
+        result.error = error;
+        result.id = m_record.id;
+        result.path = m_path;
+        finish(result);
+    });
+}
+
+void Upload::finish(const TransferResult &result)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    // Queued: a caller that connects after start() (or waits on a spy) still sees it.
+    QMetaObject::invokeMethod(
+        this, [this, result] { Q_EMIT finished(result); }, Qt::QueuedConnection);
+}
+
+} // namespace bt

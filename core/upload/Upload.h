@@ -1,0 +1,130 @@
+#pragma once
+
+#include "Error.h"
+#include "http/RetryPolicy.h"
+#include "store/TransferRecord.h"
+#include "transfer/HttpDownload.h" // TransferProgress, TransferResult
+#include "transfer/RateLimiter.h"
+#include "transfer/SpeedMeter.h"
+#include "upload/UploadRequest.h"
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QNetworkRequest>
+#include <QObject>
+#include <functional>
+#include <memory>
+
+class QHttpMultiPart;
+class QNetworkAccessManager;
+class QNetworkReply;
+class QTimer;
+
+namespace bt {
+
+class FileBodyDevice;
+class TransferStore;
+
+// One upload of one file (TusUpload, PutUpload, PostUpload), shaped like HttpDownload: lives on
+// a worker thread with that thread's QNetworkAccessManager and TransferStore; start() never
+// blocks; progress() about 4 times a second; finished() exactly once, whatever happened.
+// This base holds what every method shares: the source checks, the store row, one request
+// in flight with its stall watch, retries, progress and the one result path.
+class Upload : public QObject
+{
+    Q_OBJECT
+public:
+    // The class for request.method.
+    static Upload *create(const UploadRequest &request, QNetworkAccessManager *network,
+                          TransferStore *store, QObject *parent = nullptr);
+    ~Upload() override;
+
+    const UploadRequest &request() const { return m_request; }
+    qint64 id() const { return m_record.id; }
+    // A limiter shared with other transfers (the queue's global limit). Set before start().
+    void setSharedRateLimiter(std::shared_ptr<RateLimiter> limiter);
+
+public Q_SLOTS:
+    void start();
+    // Stop the request, save the state, then finished() with ErrorCode::Cancelled. A tus
+    // upload continues where the server is when started again (pause, SIGINT, SIGTERM).
+    void stop();
+    // A person cancels: like stop(), and a tus upload is also terminated on the server
+    // (DELETE, when the server offers termination) and forgotten by the store.
+    void cancel();
+
+Q_SIGNALS:
+    void progress(const bt::TransferProgress &progress);
+    void message(const QString &text); // a log line for people: retries, resumes, restarts
+    void finished(const bt::TransferResult &result);
+
+protected:
+    Upload(const UploadRequest &request, QNetworkAccessManager *network, TransferStore *store,
+           QObject *parent);
+
+    // The source is a readable regular file (m_size, m_mtimeMs set). Default: a new store row.
+    // Return false after calling fail() or finishComplete().
+    virtual bool prepareRecord();
+    virtual void begin() = 0; // the first request
+    // cancel(): the server-side clean-up, then call done() (tus: DELETE).
+    virtual void terminate(std::function<void()> done) { done(); }
+    virtual QString stoppedMessage() const = 0;
+
+    // A request with the person's headers and credentials, no compression, no caching.
+    QNetworkRequest buildRequest(const QUrl &url) const;
+    // Sends one request (the only one in flight); `body` (may be null) becomes the reply's
+    // child. onDone runs once with the finished reply, which is deleted afterwards.
+    QNetworkReply *send(const QByteArray &verb, const QNetworkRequest &request, QIODevice *body,
+                        std::function<void(QNetworkReply *)> onDone);
+    QNetworkReply *send(const QByteArray &verb, const QNetworkRequest &request,
+                        std::function<void(QNetworkReply *)> onDone); // no body
+    QNetworkReply *send(const QByteArray &verb, const QNetworkRequest &request,
+                        QHttpMultiPart *multiPart, std::function<void(QNetworkReply *)> onDone);
+    // Bytes [offset, offset + length) of the source, opened; null after fail().
+    FileBodyDevice *openBody(qint64 offset, qint64 length);
+    // What went wrong with a finished reply: the file, a stall, the connection or the status
+    // (None for 2xx). 401, 403 and 413 get messages that say what to do.
+    Error replyError(QNetworkReply *reply, const FileBodyDevice *body) const;
+    // Transient: a message, then `again` after the policy's delay; true. Permanent or out of
+    // attempts: fail(error); false.
+    bool retryLater(const Error &error, const QString &what, std::function<void()> again);
+    void fail(const Error &error);
+    void finishComplete(bool alreadyComplete = false);
+    void saveRecord(); // m_record (doneSize = m_confirmed) to the store
+    void abortRequest();
+
+    UploadRequest m_request;
+    QNetworkAccessManager *m_network;
+    TransferStore *m_store;
+    TransferRecord m_record;
+    QString m_path;            // absolute source path
+    qint64 m_size = -1;        // of the source when the upload began
+    qint64 m_mtimeMs = -1;     // ditto
+    qint64 m_confirmed = 0;    // bytes the server is known to have
+    qint64 m_inFlightSent = 0; // body bytes of the request in flight sent so far
+    http::RetryPolicy m_retry;
+
+private:
+    QNetworkReply *track(QNetworkReply *reply, QObject *body,
+                         std::function<void(QNetworkReply *)> onDone);
+    void emitProgress();
+    void checkStall();
+    void finish(const TransferResult &result);
+    void stopRequests();
+    bool checkSource();
+
+    RateLimiter m_ownLimiter;
+    std::shared_ptr<RateLimiter> m_sharedLimiter;
+    QNetworkReply *m_reply = nullptr;
+    SpeedMeter m_speed;
+    QElapsedTimer m_clock;
+    qint64 m_lastActivityMs = 0;
+    bool m_stalled = false;
+    QTimer *m_progressTimer;
+    QTimer *m_stallTimer;
+    QTimer *m_retryTimer;
+    bool m_started = false;
+    bool m_done = false;
+};
+
+} // namespace bt
