@@ -1,3 +1,4 @@
+#include "http/ContentRange.h"
 #include "io/BTFileStream.h"
 #include "transfer/DestinationResolver.h"
 #include "transfer/HttpDownloadPrivate.h"
@@ -94,10 +95,37 @@ void HttpDownload::Private::startSegment(SegmentDownloader *dl, int index)
 void HttpDownload::Private::onHeaders(SegmentDownloader *dl)
 {
     const ResponseInfo &info = dl->response();
+    if (verifyingEnd) {
+        verifyingEnd = false;
+        const auto range = http::parseContentRange(info.contentRange);
+        const qint64 have = planner.doneBytes();
+        if (info.status == 416 && (!range || range->total < 0 || range->total == have)) {
+            dl->abort(); // nothing after our last byte: the body was complete
+            endVerified = true;
+            onSegmentFinished(dl);
+            return;
+        }
+        if (info.status != 206) {
+            // No usable range answer: the body we have is all we can know of.
+            dl->abort();
+            endVerified = true;
+            onSegmentFinished(dl);
+            return;
+        }
+        Q_EMIT q->message(
+            tr("The answer without a length ended early; continuing at byte %1.").arg(have));
+    }
     const ResumeValidator::Result result =
         ResumeValidator::check(expectations.value(dl->slot()), info);
     switch (result.verdict) {
     case ResumeValidator::Verdict::Failed: {
+        if (info.status == 416 && planned) {
+            dl->abort();
+            restartFromZero(tr("The server cannot serve the remaining range (416); starting "
+                               "again from the beginning."),
+                            nullptr, {}, true);
+            return;
+        }
         const Error error = info.statusError(request.maxRetryAfterMs);
         dl->abort();
         onFailed(dl, error);
@@ -124,8 +152,10 @@ void HttpDownload::Private::onHeaders(SegmentDownloader *dl)
             plan(dl, result);
             return;
         }
-        if (info.strongEtag().isEmpty() == false && etag.isEmpty())
-            etag = info.strongEtag();
+        if (total < 0 && result.total >= 0) {
+            total = result.total; // an unknown size became known
+            planner.setTotal(total);
+        }
         dl->accept(stream, &planner, dl->segmentIndex(), result.length);
         return;
     }
@@ -190,6 +220,8 @@ void HttpDownload::Private::restartFromZero(const QString &reason, SegmentDownlo
     }
     planner.clear();
     planned = false;
+    verifyingEnd = false;
+    endVerified = false;
     speed.reset();
     tuneTimer->stop();
     if (adopt) {
@@ -208,7 +240,15 @@ void HttpDownload::Private::restartFromZero(const QString &reason, SegmentDownlo
 void HttpDownload::Private::onSegmentFinished(SegmentDownloader *dl)
 {
     if (planner.count() == 1 && planner.segment(0).end < 0) {
-        total = planner.doneBytes(); // an unknown-size body ended properly
+        // Qt 6.4 may report a cut body without a length as complete: where the server has
+        // ranges, ask for what follows our last byte (416 = nothing, the end is real).
+        if (rangesOk && !fallback && !endVerified) {
+            verifyingEnd = true;
+            planner.segment(0).owner = dl->slot();
+            startSegment(dl, 0);
+            return;
+        }
+        total = planner.doneBytes();
         planner.setTotal(total);
     }
     if (planner.allComplete()) {

@@ -96,6 +96,8 @@ public:
     bool planned = false;  // stream open, segments known
     bool fallback = false; // ranges proved unreliable: one plain GET
     int restarts = 0;
+    bool verifyingEnd = false; // asking what follows an unknown-size body's last byte
+    bool endVerified = false;
     bool started = false;
     bool done = false;
     int nextSlot = 0;

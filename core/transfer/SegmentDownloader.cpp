@@ -82,7 +82,9 @@ void SegmentDownloader::dropReply()
     if (QNetworkReply *reply = m_reply.data()) {
         m_reply = nullptr;
         reply->disconnect(this);
-        if (!reply->isFinished())
+        // A reply that already reported an error is finishing on its own: abort() on it
+        // would report a second error.
+        if (!reply->isFinished() && reply->error() == QNetworkReply::NoError)
             reply->abort();
         reply->deleteLater();
     }

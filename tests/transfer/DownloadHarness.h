@@ -82,6 +82,13 @@ public:
             out.result = finished.first().first().value<TransferResult>();
         QTest::qWait(50); // a second finished() would show up here
         out.finishedOnce = finished.size() == 1;
+        if (qEnvironmentVariableIsSet("BT_TEST_VERBOSE")) {
+            for (const auto &m : out.messages)
+                qDebug() << "message:" << m;
+            for (const auto &rq : server.requests())
+                qDebug() << "request:" << rq.path << rq.headers.value("range") << rq.peerPort;
+            qDebug() << "result:" << int(out.result.error.code) << out.result.error.message;
+        }
         return out;
     }
 
