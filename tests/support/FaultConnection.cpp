@@ -2,6 +2,10 @@
 
 #include <QTcpSocket>
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 
 namespace bt::test {
@@ -236,7 +240,10 @@ void FaultConnection::endBody()
         if (m_response.chunked && m_chunkLeft == 0)
             writeChunkHeader(std::max<qint64>(16, m_end - m_pos + 1));
         m_state = State::Closing;
-        m_socket->disconnectFromHost(); // flushes what was written, then FIN
+        if (m_response.reset)
+            resetWhenDelivered();
+        else
+            m_socket->disconnectFromHost(); // flushes what was written, then FIN
         return;
     case FaultResponse::End::Stall:
         m_state = State::Stalled;
@@ -256,6 +263,28 @@ void FaultConnection::endBody()
     }
     m_state = State::Idle;
     processInput();
+}
+
+// Waits until the peer has acknowledged every byte (our buffer and the kernel's are empty),
+// then closes with RST: the client gets exactly the bytes sent, then a reset.
+void FaultConnection::resetWhenDelivered()
+{
+    if (m_state != State::Closing)
+        return; // the client closed first
+    m_socket->flush();
+    int unsent = 0;
+    const int fd = int(m_socket->socketDescriptor());
+    if (m_socket->bytesToWrite() > 0 ||
+        (fd >= 0 && ::ioctl(fd, SIOCOUTQ, &unsent) == 0 && unsent > 0)) {
+        QTimer::singleShot(2, this, &FaultConnection::resetWhenDelivered);
+        return;
+    }
+    if (fd >= 0) {
+        const linger hard{1, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    }
+    m_socket->abort();
+    onDisconnected();
 }
 
 void FaultConnection::writeChunkHeader(qint64 size)

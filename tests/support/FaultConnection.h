@@ -48,6 +48,7 @@ private:
     void start(const FaultResponse &response);
     void pump();
     void endBody();
+    void resetWhenDelivered();
     void writeChunkHeader(qint64 size);
     qint64 nextChunkSize();
 

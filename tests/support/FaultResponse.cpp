@@ -242,6 +242,7 @@ FaultResponse resourceResponse(const FaultServer::Request &request,
     case Kind::ChunkCut:
         r.end = FaultResponse::End::Cut;
         r.limit = std::max<qint64>(0, fault.bytes);
+        r.reset = fault.reset;
         break;
     case Kind::Stall:
         r.end = FaultResponse::End::Stall;

@@ -33,7 +33,8 @@ struct FaultResponse
     qint64 length = 0; // bytes of `body` to send (0 for HEAD)
     bool chunked = false;
     End end = End::Normal;
-    qint64 limit = -1; // body bytes sent before Cut/Stall
+    qint64 limit = -1;  // body bytes sent before Cut/Stall
+    bool reset = false; // Cut closes with RST instead of FIN
     qint64 bytesPerSecond = 0;
     bool close = false; // Connection: close after a normal end
 };

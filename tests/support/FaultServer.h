@@ -59,6 +59,9 @@ public:
         int status = 0;
         QByteArray retryAfter; // Retry-After value, sent as-is when not empty
         QByteArray location;
+        // CutAfter/ChunkCut: once the client has every byte sent, close with a TCP reset
+        // (RST, "connection reset by peer") instead of a clean FIN.
+        bool reset = false;
     };
 
     struct Request

@@ -642,6 +642,31 @@ private Q_SLOTS:
         QVERIFY(t.state() == QAbstractSocket::UnconnectedState || t.waitForDisconnected(5000));
     }
 
+    // reset: the client still gets exactly the bytes sent, then the connection is reset.
+    void cutWithReset()
+    {
+        for (Kind kind : {Kind::CutAfter, Kind::ChunkCut}) {
+            Fault f = fault(kind, 300000);
+            f.reset = true;
+            m_server->queueFault("/file", f);
+            QTcpSocket s;
+            Raw resp;
+            QVERIFY(parseRaw(raw(s, get("/file")), resp));
+            bool complete = true;
+            const QByteArray body =
+                kind == Kind::ChunkCut ? dechunk(resp.body, &complete) : resp.body;
+            QCOMPARE(body, m_data.left(300000));
+            QVERIFY(s.state() != QAbstractSocket::ConnectedState);
+        }
+        QTRY_COMPARE(m_server->openConnections(), 0);
+        // What QNAM makes of it varies (error, short NoError, silent resend): count bytes.
+        Fault f = fault(Kind::CutAfter, 1000);
+        f.reset = true;
+        m_server->setPersistentFault("/file", f);
+        const Result r = fetch("/file");
+        QVERIFY(r.error != QNetworkReply::NoError || r.body.size() < m_data.size());
+    }
+
     void fastLargeBody()
     {
         FaultServer::Resource res;
