@@ -55,7 +55,9 @@ ProgressPrinter::Mode ProgressPrinter::detectMode(bool quiet, bool json)
 
 QString ProgressPrinter::formatBytes(qint64 bytes)
 {
-    return QLocale::c().formattedDataSize(bytes, bytes < 1024 ? 0 : 1, QLocale::DataSizeIecFormat);
+    if (bytes < 1024)
+        return QStringLiteral("%1 B").arg(bytes);
+    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat);
 }
 
 QString ProgressPrinter::formatDuration(qint64 seconds)
