@@ -1,0 +1,174 @@
+// The scheduler's daily window (injected clock) and the batched progress snapshots.
+#include "QueueTestUtil.h"
+
+#include <QSignalSpy>
+
+using namespace bt;
+using namespace bt::queuetest;
+
+class TestQueueScheduler : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void windowContains();
+    void queuedStartOnlyInsideWindow();
+    void activePauseOutsideWindowAndContinue();
+    void windowCrossingMidnight();
+    void progressIsBatched();
+    void speedAndEtaComputedInCore();
+};
+
+void TestQueueScheduler::windowContains()
+{
+    const TimeWindow night = TimeWindow::fromString(QStringLiteral("01:00-07:00"));
+    QVERIFY(night.isValid());
+    QVERIFY(night.contains(QTime(1, 0)));
+    QVERIFY(night.contains(QTime(6, 59)));
+    QVERIFY(!night.contains(QTime(7, 0)));
+    QVERIFY(!night.contains(QTime(0, 59)));
+    const TimeWindow cross = TimeWindow::fromString(QStringLiteral("22:30-6:00"));
+    QVERIFY(cross.contains(QTime(23, 0)));
+    QVERIFY(cross.contains(QTime(0, 0)));
+    QVERIFY(cross.contains(QTime(5, 59)));
+    QVERIFY(!cross.contains(QTime(6, 0)));
+    QVERIFY(!cross.contains(QTime(22, 29)));
+    QCOMPARE(cross.toString(), QStringLiteral("22:30-06:00"));
+    QVERIFY(!TimeWindow::fromString(QStringLiteral("25:00-01:00")).isValid());
+    QVERIFY(!TimeWindow::fromString(QStringLiteral("nonsense")).isValid());
+}
+
+void TestQueueScheduler::queuedStartOnlyInsideWindow()
+{
+    QueueEnv env;
+    env.now = QDateTime(QDate(2026, 1, 5), QTime(12, 0));
+    QVERIFY(env.open(3, 0, true));
+    env.queue->setScheduleWindow(TimeWindow::fromString(QStringLiteral("01:00-07:00")));
+    QSignalSpy idle(env.queue.get(), &QueueManager::idle);
+    const qint64 a = env.add(QStringLiteral("a"), 1);
+    const qint64 b = env.add(QStringLiteral("b"), 1);
+    QCOMPARE(env.state(a), TransferState::Queued);
+    QVERIFY(env.queue->snapshot(a)->waitingForSchedule);
+    QCOMPARE(env.jobs.startOrder.size(), 0);
+    env.queue->tick();
+    QCOMPARE(env.jobs.startOrder.size(), 0);
+    env.now = QDateTime(QDate(2026, 1, 6), QTime(1, 0));
+    env.queue->tick();
+    QCOMPARE(env.state(a), TransferState::Active);
+    QCOMPARE(env.state(b), TransferState::Active);
+    QVERIFY(!env.queue->snapshot(b)->waitingForSchedule);
+    // No window: always.
+    env.now = QDateTime(QDate(2026, 1, 6), QTime(9, 0));
+    env.queue->setScheduleWindow(std::nullopt);
+    env.queue->tick();
+    QCOMPARE(env.state(a), TransferState::Active);
+}
+
+void TestQueueScheduler::activePauseOutsideWindowAndContinue()
+{
+    QueueEnv env;
+    env.now = QDateTime(QDate(2026, 1, 5), QTime(6, 0));
+    QVERIFY(env.open(3, 0, true));
+    env.queue->setScheduleWindow(TimeWindow::fromString(QStringLiteral("01:00-07:00")));
+    const qint64 a = env.add(QStringLiteral("a"), 1);
+    const qint64 b = env.add(QStringLiteral("b"), 1);
+    QTRY_VERIFY(env.jobs.job(a) && env.jobs.job(a)->started);
+    QTRY_VERIFY(env.jobs.job(b) && env.jobs.job(b)->started);
+    FakeJob *jobA = env.jobs.job(a);
+    env.now = QDateTime(QDate(2026, 1, 5), QTime(7, 0, 1));
+    QSignalSpy idle(env.queue.get(), &QueueManager::idle);
+    env.queue->tick();
+    QCOMPARE(env.state(a), TransferState::Queued);
+    QCOMPARE(env.state(b), TransferState::Queued);
+    QTRY_COMPARE(env.queue->runningJobCount(), 0);
+    QVERIFY(jobA->stopped || !env.jobs.job(a));
+    QTRY_COMPARE(idle.size(), 1); // nothing can run before the window opens
+    QCOMPARE(env.jobs.startOrder.size(), 2);
+    env.queue->tick();
+    QCOMPARE(env.jobs.startOrder.size(), 2);
+    env.now = QDateTime(QDate(2026, 1, 6), QTime(1, 30));
+    env.queue->tick();
+    QCOMPARE(env.jobs.startOrder.size(), 4);
+    QCOMPARE(env.state(a), TransferState::Active);
+    QCOMPARE(env.state(b), TransferState::Active);
+}
+
+void TestQueueScheduler::windowCrossingMidnight()
+{
+    QueueEnv env;
+    env.now = QDateTime(QDate(2026, 1, 5), QTime(21, 0));
+    QVERIFY(env.open(3, 0, true));
+    env.queue->setScheduleWindow(TimeWindow::fromString(QStringLiteral("22:00-06:00")));
+    const qint64 a = env.add(QStringLiteral("a"), 1);
+    QCOMPARE(env.state(a), TransferState::Queued);
+    env.now = QDateTime(QDate(2026, 1, 5), QTime(23, 30));
+    env.queue->tick();
+    QCOMPARE(env.state(a), TransferState::Active);
+    env.now = QDateTime(QDate(2026, 1, 6), QTime(3, 0));
+    env.queue->tick();
+    QCOMPARE(env.state(a), TransferState::Active);
+    env.now = QDateTime(QDate(2026, 1, 6), QTime(6, 30));
+    env.queue->tick();
+    QCOMPARE(env.state(a), TransferState::Queued);
+}
+
+void TestQueueScheduler::progressIsBatched()
+{
+    QueueEnv env;
+    QVERIFY(env.open(3, 0));
+    const qint64 a = env.add(QStringLiteral("a"), 1);
+    const qint64 b = env.add(QStringLiteral("b"), 1);
+    QTRY_VERIFY(env.jobs.job(a) && env.jobs.job(a)->started);
+    QTRY_VERIFY(env.jobs.job(b) && env.jobs.job(b)->started);
+    QSignalSpy spy(env.queue.get(), &QueueManager::snapshotsChanged);
+    QElapsedTimer clock;
+    clock.start();
+    // Many progress reports in a burst: at most one signal per 250 ms tick, both in one.
+    for (int i = 1; i <= 200; ++i) {
+        env.jobs.job(a)->sendProgress(i * 1000, 1000000);
+        env.jobs.job(b)->sendProgress(i * 500, -1);
+    }
+    QTRY_VERIFY(!spy.isEmpty());
+    QTest::qWait(600);
+    const qint64 elapsed = clock.elapsed();
+    QVERIFY2(spy.size() <= elapsed / 250 + 2, qPrintable(QString::number(spy.size())));
+    bool both = false;
+    qint64 lastA = 0;
+    for (const QList<QVariant> &args : std::as_const(spy)) {
+        const auto list = args.at(0).value<QList<TransferSnapshot>>();
+        QSet<qint64> seen;
+        for (const TransferSnapshot &s : list) {
+            seen.insert(s.id);
+            if (s.id == a)
+                lastA = s.progress.done;
+        }
+        QCOMPARE(seen.size(), list.size()); // one snapshot per transfer per batch
+        both = both || (seen.contains(a) && seen.contains(b));
+    }
+    QVERIFY(both);
+    QCOMPARE(lastA, 200000);
+}
+
+void TestQueueScheduler::speedAndEtaComputedInCore()
+{
+    QueueEnv env;
+    QVERIFY(env.open(3, 0));
+    const qint64 a = env.add(QStringLiteral("a"), 1);
+    QTRY_VERIFY(env.jobs.job(a) && env.jobs.job(a)->started);
+    // 100 kB every 100 ms: about 1 MB/s.
+    for (int i = 1; i <= 12; ++i) {
+        env.jobs.job(a)->sendProgress(i * 100000, 10000000);
+        QTest::qWait(100);
+    }
+    env.queue->tick();
+    const auto s = env.queue->snapshot(a);
+    QVERIFY(s);
+    QVERIFY2(s->progress.speed > 600000 && s->progress.speed < 1500000,
+             qPrintable(QString::number(s->progress.speed)));
+    QVERIFY(s->progress.etaSeconds > 4 && s->progress.etaSeconds < 20);
+    env.jobs.job(a)->finishOk();
+    QTRY_COMPARE(env.state(a), TransferState::Completed);
+    QCOMPARE(env.queue->snapshot(a)->progress.speed, 0);
+}
+
+QTEST_GUILESS_MAIN(TestQueueScheduler)
+#include "tst_queuescheduler.moc"
