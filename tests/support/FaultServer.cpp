@@ -18,10 +18,12 @@ namespace {
 
 using Kind = FaultServer::Fault::Kind;
 
-QByteArray stripQuery(const QByteArray &path)
+// Resources, faults and counts are keyed by the decoded path without query, so "/a b" and
+// "/a%20b" (what a client sends) name the same thing.
+QByteArray key(const QByteArray &path)
 {
     const qsizetype q = path.indexOf('?');
-    return q < 0 ? path : path.left(q);
+    return QByteArray::fromPercentEncoding(q < 0 ? path : path.left(q));
 }
 
 } // namespace
@@ -130,43 +132,43 @@ QByteArray FaultServer::url(const QByteArray &path) const
 void FaultServer::setResource(const QByteArray &path, const Resource &resource)
 {
     QMutexLocker lock(&d->mutex);
-    d->resources.insert(path, resource);
-    d->shaCache.remove(path);
+    d->resources.insert(key(path), resource);
+    d->shaCache.remove(key(path));
 }
 
 FaultServer::Resource FaultServer::resource(const QByteArray &path) const
 {
     QMutexLocker lock(&d->mutex);
-    return d->resources.value(path);
+    return d->resources.value(key(path));
 }
 
 void FaultServer::changeContent(const QByteArray &path, const QByteArray &body,
                                 const QByteArray &etag)
 {
     QMutexLocker lock(&d->mutex);
-    Resource &r = d->resources[path];
+    Resource &r = d->resources[key(path)];
     r.body = body;
     r.etag = etag;
-    d->shaCache.remove(path);
+    d->shaCache.remove(key(path));
 }
 
 void FaultServer::queueFault(const QByteArray &path, const Fault &fault)
 {
     QMutexLocker lock(&d->mutex);
-    d->queued[path].append(fault);
+    d->queued[key(path)].append(fault);
 }
 
 void FaultServer::setPersistentFault(const QByteArray &path, const Fault &fault)
 {
     QMutexLocker lock(&d->mutex);
-    d->persistent.insert(path, fault);
+    d->persistent.insert(key(path), fault);
 }
 
 void FaultServer::clearFaults(const QByteArray &path)
 {
     QMutexLocker lock(&d->mutex);
-    d->queued.remove(path);
-    d->persistent.remove(path);
+    d->queued.remove(key(path));
+    d->persistent.remove(key(path));
 }
 
 void FaultServer::addRedirect(const QByteArray &from, const QByteArray &to, int status)
@@ -193,7 +195,7 @@ QList<FaultServer::Request> FaultServer::requests() const
 int FaultServer::requestCount(const QByteArray &path) const
 {
     QMutexLocker lock(&d->mutex);
-    return d->counts.value(stripQuery(path));
+    return d->counts.value(key(path));
 }
 
 int FaultServer::openConnections() const
@@ -263,7 +265,7 @@ FaultResponse FaultServer::Private::handle(const Request &request, FaultConnecti
 FaultResponse FaultServer::Private::answer(const Request &request, FaultConnection *connection)
 {
     QMutexLocker lock(&mutex);
-    const QByteArray path = stripQuery(request.path);
+    const QByteArray path = key(request.path);
     log.append(request);
     ++counts[path];
     Q_EMIT q->requestReceived(request);

@@ -15,6 +15,7 @@ namespace bt::test {
 // It serves in-memory resources at paths and applies faults, either once per request
 // (queued, FIFO per path) or on every request (persistent), so a test can describe exactly
 // what a hostile or broken server does. Listens on 127.0.0.1, port chosen by the OS.
+// Paths are matched percent-decoded and without query ("/a b" == "/a%20b?x=1").
 // A queued fault is used by the next request to that path (any method, any query), before
 // a persistent one. Note: Qt 6.4 QNetworkAccessManager silently resends a request (up to
 // twice) when the connection closes unexpectedly, and may even finish a cut Content-Length

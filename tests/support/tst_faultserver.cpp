@@ -429,6 +429,12 @@ private Q_SLOTS:
         QCOMPARE(fetch("/file").status, 404);
         QCOMPARE(fetch("/file").status, 200);
         QCOMPARE(fetch("/nothing").status, 404);
+        // Paths match percent-decoded.
+        FaultServer::Resource res;
+        res.body = "spaced";
+        m_server->setResource("/a b.txt", res);
+        QCOMPARE(fetch("/a%20b.txt?q").body, QByteArray("spaced"));
+        QCOMPARE(m_server->requestCount("/a b.txt"), 1);
     }
 
     void redirects()
