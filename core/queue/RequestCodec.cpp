@@ -1,5 +1,7 @@
 #include "queue/RequestCodec.h"
 
+#include "transfer/DestinationResolver.h"
+
 #include <QStringList>
 
 namespace bt::requestcodec {
@@ -28,7 +30,8 @@ TransferRecord toRecord(const DownloadRequest &r)
     rec.direction = TransferDirection::Download;
     rec.state = TransferState::Queued;
     rec.url = r.url;
-    rec.directory = r.directory;
+    // As the engine looks it up (absolute), so that it continues this very row.
+    rec.directory = DestinationResolver::directoryOf(r);
     rec.requestedName = r.fileName;
     QVariantMap &o = rec.options;
     // Only what differs from the defaults: a later version's better defaults then apply.
