@@ -12,7 +12,8 @@
 #        SMALL_MIB     size of the small file in MiB (default 200)
 #        THROTTLE      nginx limit_rate of /throttled/ per connection (default 20m)
 #        THROTTLED_LARGE=1  also run the large file on /throttled/ (multi-connection tools only)
-#        TOOLS         subset of: btstream curl wget aria2c aria2c-x8 (default: all)
+#        TOOLS         subset of: btstream curl curl-fsync wget aria2c aria2c-x8 (default: all)
+#        BTSTREAM_ARGS extra options for `btstream get` (default none: the product's defaults)
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -35,7 +36,8 @@ else
 fi
 THROTTLE=${THROTTLE:-20m}
 THROTTLED_LARGE=${THROTTLED_LARGE:-0}
-TOOLS=${TOOLS:-"btstream curl wget aria2c aria2c-x8"}
+TOOLS=${TOOLS:-"btstream curl curl-fsync wget aria2c aria2c-x8"}
+BTSTREAM_ARGS=${BTSTREAM_ARGS:-}
 BTSTREAM=${BTSTREAM:-${1:-./build/app/btstream}}
 BENCH_DIR=${BENCH_DIR:-$SCRIPT_DIR/out}
 
@@ -188,8 +190,11 @@ declare -A VERIFIED=()
 tool_cmd() { # tool url out -> fills CMD array
     local tool=$1 url=$2 out=$3
     case $tool in
-        btstream) CMD=("$BTSTREAM" get -o "$out" --data-dir "$DL/btstream-data" "$url") ;;
+        # shellcheck disable=SC2086 # BTSTREAM_ARGS is a list of options
+        btstream) CMD=("$BTSTREAM" get $BTSTREAM_ARGS -o "$out" --data-dir "$DL/btstream-data" "$url") ;;
         curl) CMD=(curl -sS -f -o "$out" "$url") ;;
+        # what a durable curl download costs: btstream fsyncs before it publishes the file
+        curl-fsync) CMD=(sh -c 'curl -sS -f -o "$1" "$2" && sync "$1"' sh "$out" "$url") ;;
         wget) CMD=(wget -q -O "$out" "$url") ;;
         aria2c) CMD=(aria2c -q -d "$(dirname "$out")" -o "$(basename "$out")" "$url") ;;
         aria2c-x8) CMD=(aria2c -q -x8 -s8 -k1M -d "$(dirname "$out")" -o "$(basename "$out")" "$url") ;;
@@ -252,14 +257,14 @@ sel() { # filter a tool list by $TOOLS
 }
 L=${LARGE_MIB}MiB
 S=${SMALL_MIB}MiB
-add_case "$L-files files $LARGE_FILE $(sel btstream curl wget aria2c)"
-add_case "$S-files files $SMALL_FILE $(sel btstream curl wget aria2c)"
+add_case "$L-files files $LARGE_FILE $(sel btstream curl curl-fsync wget aria2c)"
+add_case "$S-files files $SMALL_FILE $(sel btstream curl curl-fsync wget aria2c)"
 add_case "$S-throttled throttled $SMALL_FILE $(sel btstream curl wget aria2c aria2c-x8)"
 # single-connection tools at $THROTTLE on the large file would take minutes each: skipped
 [[ "$THROTTLED_LARGE" == 1 ]] && add_case "$L-throttled throttled $LARGE_FILE $(sel btstream aria2c-x8)"
 
 note "work dir $W, runs $RUNS, files $L and $S, throttle $THROTTLE per connection"
-[[ " $TOOLS " == *" btstream "* ]] && note "btstream: $BTSTREAM"
+[[ " $TOOLS " == *" btstream "* ]] && note "btstream: $BTSTREAM get $BTSTREAM_ARGS"
 START=$(date +%s)
 for c in "${CASES[@]}"; do
     read -r label loc file tools <<<"$c"
@@ -301,6 +306,7 @@ awk -F'\t' -v runs="$RUNS" -v throttle="$THROTTLE" '
 function label(t) {
     if (t == "btstream") return "btstream get"
     if (t == "curl") return "curl -s -o"
+    if (t == "curl-fsync") return "curl -s -o && sync FILE"
     if (t == "wget") return "wget -q -O"
     if (t == "aria2c") return "aria2c (-x1)"
     if (t == "aria2c-x8") return "aria2c -x8 -s8 -k1M"
@@ -309,14 +315,15 @@ function label(t) {
 function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2f", a / b) : "–" }
 { tool[NR] = $1; cs[NR] = $2; w[$1, $2] = $3; c[$1, $2] = $4; r[$1, $2] = $5; n = NR }
 END {
-    print "| Tool | File | Location | Wall median (s) | CPU median (s) | Peak RSS (MiB) | Wall vs curl | CPU vs curl | Wall vs aria2c -x1 | Wall vs aria2c -x8 |"
-    print "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+    print "| Tool | File | Location | Wall median (s) | CPU median (s) | Peak RSS (MiB) | Wall vs curl | CPU vs curl | Wall vs curl+sync | Wall vs aria2c -x1 | Wall vs aria2c -x8 |"
+    print "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     for (i = 1; i <= n; i++) {
         t = tool[i]; k = cs[i]; split(k, p, "-")
         loc = p[2] == "throttled" ? "/throttled/ (" throttle "/conn)" : "/files/"
-        printf "| %s | %s | %s | %.2f | %.2f | %.1f | %s | %s | %s | %s |\n", label(t), p[1], loc, w[t, k], c[t, k], r[t, k],
+        printf "| %s | %s | %s | %.2f | %.2f | %.1f | %s | %s | %s | %s | %s |\n", label(t), p[1], loc, w[t, k], c[t, k], r[t, k],
             ((("curl", k) in w) ? ratio(w[t, k], w["curl", k]) : "–"),
             ((("curl", k) in w) ? ratio(c[t, k], c["curl", k]) : "–"),
+            ((("curl-fsync", k) in w) ? ratio(w[t, k], w["curl-fsync", k]) : "–"),
             ((("aria2c", k) in w) ? ratio(w[t, k], w["aria2c", k]) : "–"),
             ((("aria2c-x8", k) in w) ? ratio(w[t, k], w["aria2c-x8", k]) : "–")
     }
