@@ -279,6 +279,13 @@ void HttpDownload::Private::onFailed(SegmentDownloader *dl, const Error &error)
         Q_EMIT q->message(tr("The server refused another connection (%1); using %2.")
                               .arg(error.message)
                               .arg(busyCount()));
+        // Close it for good: an idle keep-alive connection still counts against the limit.
+        connections.removeOne(dl);
+        expectations.remove(dl->slot());
+        dl->disconnect(q);
+        dl->deleteLater();
+        if (dl->manager() != network)
+            dl->manager()->deleteLater();
         return;
     }
     const qint64 delay = retry.nextDelayMs(error);

@@ -30,6 +30,7 @@ public:
     ~SegmentDownloader() override;
 
     int slot() const { return m_slot; }
+    QNetworkAccessManager *manager() const { return m_manager; }
     void setStallTimeout(int seconds);
     void setLimiters(const QList<RateLimiter *> &limiters) { m_limiters = limiters; }
     void setInsecure(bool insecure) { m_insecure = insecure; }

@@ -1,0 +1,184 @@
+// HttpDownload with several connections: a forced count, the adaptive count on a server that
+// throttles each connection (more than Qt's 6 per manager), work stealing to the end, the
+// rate limit, and a server that refuses extra connections.
+
+#include "DownloadHarness.h"
+
+#include "http/ContentRange.h"
+
+using namespace bt;
+using namespace bt::test;
+using Kind = FaultServer::Fault::Kind;
+
+namespace {
+FaultServer::Resource throttled(const QByteArray &data, qint64 bytesPerSecond)
+{
+    FaultServer::Resource r = resource(data);
+    r.bytesPerSecond = bytesPerSecond;
+    return r;
+}
+
+// The asked byte ranges cover the file: every byte asked for at least once.
+bool rangesCover(const QList<FaultServer::Request> &requests, qint64 size)
+{
+    QList<QPair<qint64, qint64>> ranges;
+    for (const FaultServer::Request &r : requests) {
+        const QByteArray v = r.headers.value("range");
+        if (!v.startsWith("bytes="))
+            return true; // a full request covers everything
+        const QList<QByteArray> parts = v.mid(6).split('-');
+        const qint64 first = parts.value(0).toLongLong();
+        const qint64 last = parts.value(1).isEmpty() ? size - 1 : parts.value(1).toLongLong();
+        ranges.append({first, last});
+    }
+    std::sort(ranges.begin(), ranges.end());
+    qint64 next = 0;
+    for (const auto &r : ranges) {
+        if (r.first > next)
+            return false;
+        next = qMax(next, r.second + 1);
+    }
+    return next >= size;
+}
+} // namespace
+
+class TestHttpDownloadSegments : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void forcedFour();
+    void adaptiveOnThrottledServer();
+    void smallFileSingleConnection();
+    void rateLimit_data();
+    void rateLimit();
+    void serverRefusesExtraConnections();
+    void segmentCutIsRetried();
+};
+
+void TestHttpDownloadSegments::forcedFour()
+{
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(16 << 20, 51);
+    h.server.setResource("/f.bin", throttled(data, 8 << 20));
+    DownloadRequest req = h.request("/f.bin");
+    req.connections = 4;
+    int maxReported = 0;
+    const RunResult r = h.run(req, 60000, [&](HttpDownload *d) {
+        QObject::connect(d, &HttpDownload::progress, d, [&](const TransferProgress &p) {
+            maxReported = qMax(maxReported, p.connections);
+        });
+    });
+    QCOMPARE(r.result.error.code, ErrorCode::None);
+    QCOMPARE(fileSha256Hex(h.path("f.bin")), sha256Hex(data));
+    QCOMPARE(h.server.maxConcurrentConnections(), 4);
+    QCOMPARE(maxReported, 4);
+    QVERIFY(h.server.requests().size() >= 4);
+    QVERIFY(rangesCover(h.server.requests(), data.size()));
+    for (const FaultServer::Request &rq : h.server.requests().mid(1))
+        QCOMPARE(rq.headers.value("if-range"), QByteArray("\"v1\""));
+    QCOMPARE(h.files(), QStringList{"f.bin"});
+}
+
+void TestHttpDownloadSegments::adaptiveOnThrottledServer()
+{
+    // Each connection gets 1 MiB/s: the adaptive rule must open well over 6 connections
+    // (Qt 6.4's limit per manager) by itself.
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(24 << 20, 52);
+    h.server.setResource("/t.bin", throttled(data, 1 << 20));
+    DownloadRequest req = h.request("/t.bin");
+    req.minSegmentSize = 512 << 10;
+    const RunResult r = h.run(req, 60000);
+    QCOMPARE(r.result.error.code, ErrorCode::None);
+    QCOMPARE(fileSha256Hex(h.path("t.bin")), sha256Hex(data));
+    QVERIFY2(h.server.maxConcurrentConnections() > 6,
+             QByteArray::number(h.server.maxConcurrentConnections()).constData());
+    QVERIFY(h.server.maxConcurrentConnections() <= 16);
+    QVERIFY(rangesCover(h.server.requests(), data.size()));
+    // Many connections: well under the single-connection time (24 s).
+    QVERIFY2(r.elapsedMs < 12000, QByteArray::number(r.elapsedMs).constData());
+}
+
+void TestHttpDownloadSegments::smallFileSingleConnection()
+{
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData((2 << 20) - 1, 53); // below 2 * minSegmentSize
+    h.server.setResource("/s.bin", resource(data));
+    const RunResult r = h.run(h.request("/s.bin"));
+    QCOMPARE(r.result.error.code, ErrorCode::None);
+    QCOMPARE(h.server.requestCount("/s.bin"), 1);
+    QCOMPARE(fileSha256Hex(h.path("s.bin")), sha256Hex(data));
+}
+
+void TestHttpDownloadSegments::rateLimit_data()
+{
+    QTest::addColumn<int>("connections");
+    QTest::newRow("one") << 1;
+    QTest::newRow("four") << 4;
+}
+
+void TestHttpDownloadSegments::rateLimit()
+{
+    QFETCH(int, connections);
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(3 << 20, 54);
+    h.server.setResource("/r.bin", resource(data));
+    DownloadRequest req = h.request("/r.bin");
+    req.connections = connections;
+    req.rateLimit = 1 << 20; // 3 s for 3 MiB
+    const RunResult r = h.run(req, 30000);
+    QCOMPARE(r.result.error.code, ErrorCode::None);
+    QCOMPARE(fileSha256Hex(h.path("r.bin")), sha256Hex(data));
+    QVERIFY2(r.elapsedMs >= 2400, QByteArray::number(r.elapsedMs).constData());
+    QVERIFY2(r.elapsedMs < 8000, QByteArray::number(r.elapsedMs).constData());
+}
+
+void TestHttpDownloadSegments::serverRefusesExtraConnections()
+{
+    // Only two connections allowed: the others get 503 and the download goes on with two.
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(8 << 20, 55);
+    h.server.setResource("/two.bin", throttled(data, 4 << 20));
+    QObject::connect(&h.server, &FaultServer::requestReceived, &h.server,
+                     [&](const FaultServer::Request &) {
+                         if (h.server.openConnections() > 2)
+                             h.server.queueFault("/two.bin", fault(Kind::Status, 0, 503));
+                     });
+    DownloadRequest req = h.request("/two.bin");
+    req.connections = 4;
+    const RunResult r = h.run(req, 60000);
+    QCOMPARE(r.result.error.code, ErrorCode::None);
+    QCOMPARE(fileSha256Hex(h.path("two.bin")), sha256Hex(data));
+    QVERIFY(r.messages.join('\n').contains(QLatin1String("refused")));
+}
+
+void TestHttpDownloadSegments::segmentCutIsRetried()
+{
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(8 << 20, 56);
+    h.server.setResource("/cut.bin", throttled(data, 8 << 20));
+    // Cut the second segment's first answer after 100 KB.
+    bool cut = false;
+    QObject::connect(&h.server, &FaultServer::requestReceived, &h.server,
+                     [&](const FaultServer::Request &rq) {
+                         if (!cut && rq.headers.value("range") != "bytes=0-") {
+                             cut = true;
+                             h.server.queueFault("/cut.bin", fault(Kind::CutAfter, 100000));
+                         }
+                     });
+    DownloadRequest req = h.request("/cut.bin");
+    req.connections = 3;
+    const RunResult r = h.run(req, 60000);
+    QCOMPARE(r.result.error.code, ErrorCode::None);
+    QVERIFY(cut);
+    QCOMPARE(fileSha256Hex(h.path("cut.bin")), sha256Hex(data));
+}
+
+QTEST_GUILESS_MAIN(TestHttpDownloadSegments)
+#include "tst_httpdownload_segments.moc"
