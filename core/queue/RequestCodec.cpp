@@ -21,6 +21,7 @@ const QString kCookies = QStringLiteral("cookieFile");
 const QString kInsecure = QStringLiteral("insecure");
 const QString kResume = QStringLiteral("resume");
 const QString kRedirects = QStringLiteral("maxRedirects");
+const QString kRetryDelay = QStringLiteral("retryDelayMs");
 } // namespace
 
 TransferRecord toRecord(const DownloadRequest &r)
@@ -76,6 +77,8 @@ TransferRecord toRecord(const DownloadRequest &r)
         o.insert(kResume, false);
     if (r.maxRedirects != defaults.maxRedirects)
         o.insert(kRedirects, r.maxRedirects);
+    if (r.retryDelayMs != defaults.retryDelayMs)
+        o.insert(kRetryDelay, r.retryDelayMs);
     return rec;
 }
 
@@ -114,6 +117,7 @@ DownloadRequest fromRecord(const TransferRecord &rec)
     r.insecure = o.value(kInsecure, false).toBool();
     r.resume = o.value(kResume, true).toBool();
     r.maxRedirects = o.value(kRedirects, r.maxRedirects).toInt();
+    r.retryDelayMs = o.value(kRetryDelay, r.retryDelayMs).toLongLong();
     return r;
 }
 
