@@ -266,6 +266,10 @@ add_case "$S-throttled throttled $SMALL_FILE $(sel btstream curl wget aria2c ari
 note "work dir $W, runs $RUNS, files $L and $S, throttle $THROTTLE per connection"
 [[ " $TOOLS " == *" btstream "* ]] && note "btstream: $BTSTREAM get $BTSTREAM_ARGS"
 START=$(date +%s)
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+if awk -v l="${LOAD_START%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
+    note "WARNING: load average $LOAD_START on $(nproc) cores: other work competes, expect noisy figures"
+fi
 for c in "${CASES[@]}"; do
     read -r label loc file tools <<<"$c"
     [[ -n "$tools" ]] || continue
@@ -370,6 +374,8 @@ TARGETS=$W/targets.md
 
 echo
 echo "### Download benchmark ($(date -u +%Y-%m-%d), $(nproc) cores, nginx $(nginx -v 2>&1 | sed 's|.*/||') on 127.0.0.1)"
+echo
+echo "Load average at start: $LOAD_START; at end: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 cat "$TABLE" "$TARGETS"
 echo
