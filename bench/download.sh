@@ -182,8 +182,8 @@ start_nginx
 BASE=http://127.0.0.1:$PORT
 
 # ---- one measured download ---------------------------------------------------------------
-RAW=$W/raw.tsv # tool case run wall user sys maxrss_kib rc
-printf 'tool\tcase\trun\twall_s\tuser_s\tsys_s\tmaxrss_kib\trc\n' >"$RAW"
+RAW=$W/raw.tsv # tool case run wall user sys maxrss_kib rc requests
+printf 'tool\tcase\trun\twall_s\tuser_s\tsys_s\tmaxrss_kib\trc\trequests\n' >"$RAW"
 BROKEN=0
 declare -A VERIFIED=()
 
@@ -215,11 +215,16 @@ run_one() { # tool case(file label) location src run
     sync # do not let earlier dirty pages be flushed during this run
     tf=$DL/time.txt
     rc=0
+    local req0 req1
+    req0=$(wc -l <"$NGX/logs/access.log")
     /usr/bin/time -f '%e %U %S %M' -o "$tf" -- "${CMD[@]}" >"$log" 2>&1 || rc=$?
+    sleep 0.05 # nginx logs a request when it has seen the client close
+    req1=$(wc -l <"$NGX/logs/access.log")
     local t
     t=$(tail -n 1 "$tf")
     read -r wall user sys rss <<<"$t"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$case" "$run" "$wall" "$user" "$sys" "$rss" "$rc" >>"$RAW"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$case" "$run" "$wall" "$user" "$sys" "$rss" "$rc" \
+        "$((req1 - req0))" >>"$RAW"
     local status="ok"
     if [[ $rc -ne 0 ]]; then
         status="FAILED rc=$rc (log $log)"
@@ -289,7 +294,7 @@ awk -F'\t' '
 NR == 1 || $8 != 0 { next }
 {
     k = $1 "\t" $2; n[k]++
-    wall[k, n[k]] = $4; cpu[k, n[k]] = $5 + $6; rss[k, n[k]] = $7
+    wall[k, n[k]] = $4; cpu[k, n[k]] = $5 + $6; rss[k, n[k]] = $7; req[k, n[k]] = $9
     if (!(k in seen)) { seen[k] = 1; order[++no] = k }
 }
 function median(arr, k, cnt,   i, j, t, a) {
@@ -301,7 +306,8 @@ function maxof(arr, k, cnt,   i, m) { m = 0; for (i = 1; i <= cnt; i++) if (arr[
 END {
     for (i = 1; i <= no; i++) {
         k = order[i]
-        printf "%s\t%.3f\t%.3f\t%.1f\t%d\n", k, median(wall, k, n[k]), median(cpu, k, n[k]), maxof(rss, k, n[k]) / 1024, n[k]
+        printf "%s\t%.3f\t%.3f\t%.1f\t%d\t%d\n", k, median(wall, k, n[k]), median(cpu, k, n[k]), maxof(rss, k, n[k]) / 1024, n[k],
+            median(req, k, n[k])
     }
 }' "$RAW" >"$SUMMARY"
 
@@ -317,21 +323,22 @@ function label(t) {
     return t
 }
 function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2f", a / b) : "–" }
-{ tool[NR] = $1; cs[NR] = $2; w[$1, $2] = $3; c[$1, $2] = $4; r[$1, $2] = $5; n = NR }
+{ tool[NR] = $1; cs[NR] = $2; w[$1, $2] = $3; c[$1, $2] = $4; r[$1, $2] = $5; q[$1, $2] = $7; n = NR }
 END {
-    print "| Tool | File | Location | Wall median (s) | CPU median (s) | Peak RSS (MiB) | Wall vs curl | CPU vs curl | Wall vs curl+sync | Wall vs aria2c -x1 | Wall vs aria2c -x8 |"
-    print "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    print "| Tool | File | Location | Wall median (s) | CPU median (s) | Peak RSS (MiB) | Requests | Wall vs curl | CPU vs curl | Wall vs curl+sync | Wall vs aria2c -x1 | Wall vs aria2c -x8 |"
+    print "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for (i = 1; i <= n; i++) {
         t = tool[i]; k = cs[i]; split(k, p, "-")
         loc = p[2] == "throttled" ? "/throttled/ (" throttle "/conn)" : "/files/"
-        printf "| %s | %s | %s | %.2f | %.2f | %.1f | %s | %s | %s | %s | %s |\n", label(t), p[1], loc, w[t, k], c[t, k], r[t, k],
+        printf "| %s | %s | %s | %.2f | %.2f | %.1f | %d | %s | %s | %s | %s | %s |\n", label(t), p[1], loc, w[t, k], c[t, k], r[t, k], q[t, k],
             ((("curl", k) in w) ? ratio(w[t, k], w["curl", k]) : "–"),
             ((("curl", k) in w) ? ratio(c[t, k], c["curl", k]) : "–"),
             ((("curl-fsync", k) in w) ? ratio(w[t, k], w["curl-fsync", k]) : "–"),
             ((("aria2c", k) in w) ? ratio(w[t, k], w["aria2c", k]) : "–"),
             ((("aria2c-x8", k) in w) ? ratio(w[t, k], w["aria2c-x8", k]) : "–")
     }
-    printf "\nMedians of %d run(s); CPU = user + sys; peak RSS = maximum resident set size (max over runs).\n", runs
+    printf "\nMedians of %d run(s); CPU = user + sys; peak RSS = maximum resident set size (max over runs);\n", runs
+    printf "requests = HTTP requests nginx logged for one run (median).\n"
 }' "$SUMMARY" >"$TABLE"
 
 get() { # tool case column(3 wall, 4 cpu, 5 rss)
