@@ -1,0 +1,122 @@
+// btfilestream: the desktop program. Builds the queue over the store, the window and the tray,
+// and hands URLs to an instance that already runs.
+#include "AddDownloadDialog.h"
+#include "AppSettings.h"
+#include "Icons.h"
+#include "MainWindow.h"
+#include "SingleInstance.h"
+#include "queue/QueueManager.h"
+#include "store/TransferStore.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QMessageBox>
+#include <QTranslator>
+
+namespace {
+
+void installTranslations(QApplication &app)
+{
+    auto *qt = new QTranslator(&app);
+    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(qt);
+    auto *own = new QTranslator(&app);
+    if (own->load(QLocale(), QStringLiteral("btfilestream"), QStringLiteral("_"),
+                  QStringLiteral(":/i18n")))
+        QApplication::installTranslator(own);
+}
+
+QList<QUrl> urlsOf(const QStringList &arguments)
+{
+    QList<QUrl> urls;
+    for (const QString &a : arguments) {
+        const QUrl url = QUrl::fromUserInput(a);
+        if (url.isValid())
+            urls.append(url);
+    }
+    return urls;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("btfilestream"));
+    QApplication::setOrganizationName(QStringLiteral("BTFileStream"));
+    QApplication::setApplicationDisplayName(QStringLiteral("BTFileStream"));
+    QApplication::setApplicationVersion(QStringLiteral(BT_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.btfilestream.BTFileStream"));
+    QApplication::setQuitOnLastWindowClosed(false); // the tray keeps it running
+    installTranslations(app);
+    QApplication::setWindowIcon(bt::ui::appIcon());
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Download and upload manager."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption dataDirOption(
+        QStringLiteral("data-dir"),
+        QApplication::translate("main", "Keep the transfer database in DIR."),
+        QApplication::translate("main", "DIR"));
+    QCommandLineOption hiddenOption(QStringLiteral("hidden"),
+                                    QApplication::translate("main", "Start in the tray."));
+    parser.addOption(dataDirOption);
+    parser.addOption(hiddenOption);
+    parser.addPositionalArgument(QStringLiteral("urls"),
+                                 QApplication::translate("main", "URLs to download."),
+                                 QStringLiteral("[URL...]"));
+    parser.process(app);
+
+    const QString dataDir = parser.isSet(dataDirOption) ? parser.value(dataDirOption)
+                                                        : bt::TransferStore::defaultDataDir();
+    bt::ui::SingleInstance instance(bt::ui::SingleInstance::keyFor(dataDir));
+    if (instance.sendToRunning(parser.positionalArguments()))
+        return 0;
+    instance.listen();
+
+    const bt::ui::AppSettings settings = bt::ui::AppSettings::load();
+    if (!settings.proxy.isEmpty()) {
+        // The engine reads the system proxy configuration (these variables) on Linux.
+        qputenv("http_proxy", settings.proxy.toUtf8());
+        qputenv("https_proxy", settings.proxy.toUtf8());
+    }
+
+    bt::QueueManager queue;
+    bt::Error error;
+    if (!queue.open(dataDir, &error)) {
+        QMessageBox::critical(nullptr, QApplication::translate("main", "BTFileStream"),
+                              QApplication::translate("main", "Cannot open the transfer "
+                                                              "database in %1:\n%2")
+                                  .arg(dataDir, error.message));
+        return 1;
+    }
+
+    bt::ui::MainWindow window(&queue);
+    QObject::connect(&window, &bt::ui::MainWindow::quitRequested, &app, &QApplication::quit,
+                     Qt::QueuedConnection);
+    QObject::connect(&instance, &bt::ui::SingleInstance::argumentsReceived, &window,
+                     [&window](const QStringList &arguments) {
+                         const QList<QUrl> urls = urlsOf(arguments);
+                         if (urls.isEmpty()) {
+                             window.showNormal();
+                             window.raise();
+                             window.activateWindow();
+                         } else {
+                             window.openAddDialog(urls);
+                         }
+                     });
+    if (!parser.isSet(hiddenOption))
+        window.show();
+    const QList<QUrl> urls = urlsOf(parser.positionalArguments());
+    if (!urls.isEmpty())
+        window.openAddDialog(urls);
+
+    const int rc = QApplication::exec();
+    queue.shutdown();
+    return rc;
+}

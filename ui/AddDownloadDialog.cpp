@@ -1,0 +1,195 @@
+#include "AddDownloadDialog.h"
+
+#include "AppSettings.h"
+#include "Icons.h"
+#include "http/DigestHeader.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSpinBox>
+#include <QToolButton>
+
+namespace bt::ui {
+
+AddDownloadDialog::AddDownloadDialog(const AppSettings &settings, QWidget *parent)
+    : QDialog(parent), m_urls(new QPlainTextEdit(this)), m_folder(new QLineEdit(this)),
+      m_name(new QLineEdit(this)), m_connections(new QSpinBox(this)),
+      m_checksum(new QLineEdit(this)), m_paused(new QCheckBox(tr("Start &paused"), this)),
+      m_problem(new QLabel(this)),
+      m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+{
+    setWindowTitle(tr("Add Download"));
+    setWindowIcon(themedIcon(QStringLiteral("list-add"), QStringLiteral("add")));
+    m_urls->setPlaceholderText(tr("One URL a line: https://example.org/file.iso"));
+    m_urls->setTabChangesFocus(true);
+    m_folder->setText(settings.lastAddFolder.isEmpty() ? settings.effectiveDownloadFolder()
+                                                       : settings.lastAddFolder);
+    m_name->setPlaceholderText(tr("From the server"));
+    m_connections->setRange(0, 16);
+    m_connections->setSpecialValueText(tr("Automatic"));
+    m_connections->setValue(settings.connections);
+    m_checksum->setPlaceholderText(tr("sha256=HEX (optional)"));
+    m_problem->setWordWrap(true);
+    QPalette pal = m_problem->palette();
+    pal.setColor(QPalette::WindowText, QColor(0xc0, 0x39, 0x2b));
+    m_problem->setPalette(pal);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Add"));
+
+    auto *browse = new QToolButton(this);
+    browse->setText(tr("…"));
+    browse->setToolTip(tr("Choose a folder"));
+    browse->setIcon(themedIcon(QStringLiteral("folder-open"), QStringLiteral("folder")));
+    auto *folderRow = new QHBoxLayout;
+    folderRow->addWidget(m_folder);
+    folderRow->addWidget(browse);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("&URLs:"), m_urls);
+    form->addRow(tr("&Folder:"), folderRow);
+    form->addRow(tr("File &name:"), m_name);
+    form->addRow(tr("&Connections:"), m_connections);
+    form->addRow(tr("C&hecksum:"), m_checksum);
+    form->addRow(QString(), m_paused);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_problem);
+    layout->addWidget(m_buttons);
+    resize(560, 360);
+
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(browse, &QToolButton::clicked, this, &AddDownloadDialog::browse);
+    connect(m_urls, &QPlainTextEdit::textChanged, this, &AddDownloadDialog::validate);
+    connect(m_folder, &QLineEdit::textChanged, this, &AddDownloadDialog::validate);
+    connect(m_name, &QLineEdit::textChanged, this, &AddDownloadDialog::validate);
+    connect(m_checksum, &QLineEdit::textChanged, this, &AddDownloadDialog::validate);
+    validate();
+}
+
+QList<QUrl> AddDownloadDialog::linksFromText(const QString &text)
+{
+    QList<QUrl> links;
+    const QStringList lines =
+        text.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+    for (const QString &line : lines) {
+        const QUrl url(line, QUrl::StrictMode);
+        const QString scheme = url.scheme().toLower();
+        if (url.isValid() && !url.host().isEmpty() &&
+            (scheme == QLatin1String("http") || scheme == QLatin1String("https") ||
+             scheme == QLatin1String("ftp")))
+            links.append(url);
+    }
+    return links;
+}
+
+void AddDownloadDialog::setUrls(const QList<QUrl> &urls)
+{
+    QStringList lines;
+    for (const QUrl &url : urls)
+        lines.append(url.toString());
+    m_urls->setPlainText(lines.join(QLatin1Char('\n')));
+}
+
+QList<QUrl> AddDownloadDialog::urls() const
+{
+    QList<QUrl> list;
+    const QStringList lines = m_urls->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (const QString &line : lines) {
+        const QString t = line.trimmed();
+        if (!t.isEmpty())
+            list.append(QUrl(t, QUrl::StrictMode));
+    }
+    return list;
+}
+
+QString AddDownloadDialog::folder() const
+{
+    return QDir::cleanPath(m_folder->text().trimmed());
+}
+
+bool AddDownloadDialog::startPaused() const
+{
+    return m_paused->isChecked();
+}
+
+QString AddDownloadDialog::problem() const
+{
+    const QList<QUrl> list = urls();
+    if (list.isEmpty())
+        return tr("Enter at least one URL.");
+    for (const QUrl &url : list) {
+        const QString scheme = url.scheme().toLower();
+        if (!url.isValid() || url.host().isEmpty() ||
+            (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
+            return tr("Not an http or https URL: %1").arg(url.toString());
+    }
+    if (m_folder->text().trimmed().isEmpty())
+        return tr("Choose a folder.");
+    const QFileInfo dir(folder());
+    if (dir.exists() && !dir.isDir())
+        return tr("The folder is a file: %1").arg(folder());
+    if (!m_name->text().isEmpty()) {
+        if (list.size() > 1)
+            return tr("A file name can only be given for one URL.");
+        const QString name = m_name->text();
+        if (name.contains(QLatin1Char('/')) || name == QLatin1String(".") ||
+            name == QLatin1String(".."))
+            return tr("The file name must not contain a slash.");
+    }
+    const QString sum = m_checksum->text().trimmed();
+    if (!sum.isEmpty()) {
+        static const QRegularExpression re(QStringLiteral("^(?:(sha-?256)[=:])?([0-9a-fA-F]{64})$"),
+                                           QRegularExpression::CaseInsensitiveOption);
+        if (!re.match(sum).hasMatch())
+            return tr("The checksum must be 64 hex digits (sha256), optionally after \"sha256=\".");
+    }
+    return QString();
+}
+
+void AddDownloadDialog::validate()
+{
+    const QString why = problem();
+    m_problem->setText(why);
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(why.isEmpty());
+}
+
+void AddDownloadDialog::browse()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Download Folder"), folder());
+    if (!dir.isEmpty())
+        m_folder->setText(dir);
+}
+
+QList<DownloadRequest> AddDownloadDialog::requests(const DownloadRequest &base) const
+{
+    QList<DownloadRequest> list;
+    const QString sum = m_checksum->text().trimmed();
+    const QString hex = sum.right(64).toLower();
+    for (const QUrl &url : urls()) {
+        DownloadRequest r = base;
+        r.url = url;
+        r.directory = folder();
+        r.fileName = m_name->text();
+        r.connections = m_connections->value();
+        if (!sum.isEmpty()) {
+            http::DigestValue d;
+            d.algorithm = QCryptographicHash::Sha256;
+            d.digest = QByteArray::fromHex(hex.toLatin1());
+            r.checksums.append(d);
+        }
+        list.append(r);
+    }
+    return list;
+}
+
+} // namespace bt::ui

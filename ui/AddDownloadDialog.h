@@ -1,0 +1,66 @@
+#pragma once
+
+#include "transfer/DownloadRequest.h"
+
+#include <QDialog>
+#include <QList>
+#include <QUrl>
+
+class QCheckBox;
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QSpinBox;
+
+namespace bt::ui {
+
+struct AppSettings;
+
+// Several URLs (one a line), destination folder (remembered), file name (one URL only),
+// connections, expected checksum, start paused. Validates as a person types: OK stays
+// disabled and a line says why.
+class AddDownloadDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    AddDownloadDialog(const AppSettings &settings, QWidget *parent = nullptr);
+
+    // Fills the URL box (from a drop, the command line, or the clipboard).
+    void setUrls(const QList<QUrl> &urls);
+    // The clipboard's links, if it holds any (http, https, ftp).
+    static QList<QUrl> linksFromText(const QString &text);
+
+    QList<QUrl> urls() const;
+    QString folder() const;
+    bool startPaused() const;
+    // The requests the person asked for, from `base` (the settings' defaults).
+    QList<DownloadRequest> requests(const DownloadRequest &base) const;
+    // Empty when the input is acceptable, else the reason shown.
+    QString problem() const;
+
+    QPlainTextEdit *urlEdit() const { return m_urls; }
+    QLineEdit *folderEdit() const { return m_folder; }
+    QLineEdit *nameEdit() const { return m_name; }
+    QLineEdit *checksumEdit() const { return m_checksum; }
+    QSpinBox *connectionsBox() const { return m_connections; }
+    QCheckBox *pausedBox() const { return m_paused; }
+    QDialogButtonBox *buttons() const { return m_buttons; }
+    QLabel *problemLabel() const { return m_problem; }
+
+private:
+    void validate();
+    void browse();
+
+    QPlainTextEdit *m_urls;
+    QLineEdit *m_folder;
+    QLineEdit *m_name;
+    QSpinBox *m_connections;
+    QLineEdit *m_checksum;
+    QCheckBox *m_paused;
+    QLabel *m_problem;
+    QDialogButtonBox *m_buttons;
+};
+
+} // namespace bt::ui

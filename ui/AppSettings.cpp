@@ -1,0 +1,112 @@
+#include "AppSettings.h"
+
+#include "queue/QueueManager.h"
+#include "transfer/DownloadRequest.h"
+
+#include <QSettings>
+#include <QStandardPaths>
+
+namespace bt::ui {
+
+namespace {
+QSettings settings()
+{
+    return QSettings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("BTFileStream"),
+                     QStringLiteral("btfilestream"));
+}
+} // namespace
+
+AppSettings AppSettings::load()
+{
+    const QSettings s(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("BTFileStream"),
+                      QStringLiteral("btfilestream"));
+    AppSettings a;
+    auto get = [&s](const char *key, const auto &def) {
+        return s.value(QLatin1String(key), QVariant::fromValue(def))
+            .template value<std::decay_t<decltype(def)>>();
+    };
+    a.downloadFolder = get("downloads/folder", a.downloadFolder);
+    a.maxActive = qMax(1, get("queue/maxActive", a.maxActive));
+    a.maxPerHost = qMax(0, get("queue/maxPerHost", a.maxPerHost));
+    a.connections = qBound(0, get("downloads/connections", a.connections), 16);
+    a.downloadLimit = get("speed/download", a.downloadLimit);
+    a.uploadLimit = get("speed/upload", a.uploadLimit);
+    a.altDownloadLimit = get("speed/altDownload", a.altDownloadLimit);
+    a.altUploadLimit = get("speed/altUpload", a.altUploadLimit);
+    a.altLimitsEnabled = get("speed/altEnabled", a.altLimitsEnabled);
+    a.retries = get("downloads/retries", a.retries);
+    a.stallTimeoutSec = get("downloads/stallTimeout", a.stallTimeoutSec);
+    a.proxy = get("network/proxy", a.proxy);
+    a.closeToTray = get("window/closeToTray", a.closeToTray);
+    a.watchClipboard = get("window/watchClipboard", a.watchClipboard);
+    a.scheduleEnabled = get("schedule/enabled", a.scheduleEnabled);
+    a.scheduleWindow = get("schedule/window", a.scheduleWindow);
+    a.uploadUrl = get("upload/url", a.uploadUrl);
+    a.uploadMethod = get("upload/method", a.uploadMethod);
+    a.lastAddFolder = get("downloads/lastAddFolder", a.lastAddFolder);
+    return a;
+}
+
+void AppSettings::save() const
+{
+    QSettings s = settings();
+    s.setValue(QStringLiteral("downloads/folder"), downloadFolder);
+    s.setValue(QStringLiteral("queue/maxActive"), maxActive);
+    s.setValue(QStringLiteral("queue/maxPerHost"), maxPerHost);
+    s.setValue(QStringLiteral("downloads/connections"), connections);
+    s.setValue(QStringLiteral("speed/download"), downloadLimit);
+    s.setValue(QStringLiteral("speed/upload"), uploadLimit);
+    s.setValue(QStringLiteral("speed/altDownload"), altDownloadLimit);
+    s.setValue(QStringLiteral("speed/altUpload"), altUploadLimit);
+    s.setValue(QStringLiteral("speed/altEnabled"), altLimitsEnabled);
+    s.setValue(QStringLiteral("downloads/retries"), retries);
+    s.setValue(QStringLiteral("downloads/stallTimeout"), stallTimeoutSec);
+    s.setValue(QStringLiteral("network/proxy"), proxy);
+    s.setValue(QStringLiteral("window/closeToTray"), closeToTray);
+    s.setValue(QStringLiteral("window/watchClipboard"), watchClipboard);
+    s.setValue(QStringLiteral("schedule/enabled"), scheduleEnabled);
+    s.setValue(QStringLiteral("schedule/window"), scheduleWindow);
+    s.setValue(QStringLiteral("upload/url"), uploadUrl);
+    s.setValue(QStringLiteral("upload/method"), uploadMethod);
+    s.setValue(QStringLiteral("downloads/lastAddFolder"), lastAddFolder);
+    s.sync();
+}
+
+QString AppSettings::effectiveDownloadFolder() const
+{
+    if (!downloadFolder.isEmpty())
+        return downloadFolder;
+    const QString xdg = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
+    return xdg.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::HomeLocation) : xdg;
+}
+
+void AppSettings::applyTo(QueueManager *queue) const
+{
+    if (!queue)
+        return;
+    queue->setMaxActive(maxActive);
+    queue->setMaxPerHost(maxPerHost);
+    SpeedLimitSet normal;
+    normal.download = downloadLimit;
+    normal.upload = uploadLimit;
+    SpeedLimitSet alt;
+    alt.download = altDownloadLimit;
+    alt.upload = altUploadLimit;
+    queue->setSpeedLimits(normal);
+    queue->setAlternativeSpeedLimits(alt);
+    queue->setAlternativeLimitsEnabled(altLimitsEnabled);
+    const TimeWindow window = TimeWindow::fromString(scheduleWindow);
+    if (scheduleEnabled && window.isValid())
+        queue->setScheduleWindow(window);
+    else
+        queue->setScheduleWindow(std::nullopt);
+}
+
+void AppSettings::applyTo(DownloadRequest *request) const
+{
+    request->connections = connections;
+    request->retries = retries;
+    request->stallTimeoutSec = stallTimeoutSec;
+}
+
+} // namespace bt::ui

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <QtGlobal>
+
+namespace bt {
+
+class QueueManager;
+struct DownloadRequest;
+
+namespace ui {
+
+// Everything the settings dialog edits, kept in QSettings (on Linux:
+// $XDG_CONFIG_HOME/BTFileStream/btfilestream.conf). Speeds in bytes per second, 0 = unlimited.
+struct AppSettings
+{
+    QString downloadFolder; // empty = the XDG download folder
+    int maxActive = 3;
+    int maxPerHost = 2;
+    int connections = 0; // per download; 0 = adaptive
+    qint64 downloadLimit = 0;
+    qint64 uploadLimit = 0;
+    qint64 altDownloadLimit = 512 * 1024;
+    qint64 altUploadLimit = 128 * 1024;
+    bool altLimitsEnabled = false;
+    int retries = 10;
+    int stallTimeoutSec = 30;
+    QString proxy; // "http://host:port"; empty = the system's (http_proxy...). At next start.
+    bool closeToTray = true;
+    bool watchClipboard = false;
+    bool scheduleEnabled = false;
+    QString scheduleWindow = QStringLiteral("01:00-07:00");
+    QString uploadUrl;                            // where dropped files go
+    QString uploadMethod = QStringLiteral("tus"); // tus, put, post
+    QString lastAddFolder;                        // the add dialog remembers its folder
+
+    static AppSettings load();
+    void save() const;
+    QString effectiveDownloadFolder() const;
+
+    // Applies the queue's part at once: limits, speed limits, the scheduler window.
+    void applyTo(QueueManager *queue) const;
+    // The request defaults a new download starts from (connections, retries, timeouts).
+    void applyTo(DownloadRequest *request) const;
+};
+
+} // namespace ui
+} // namespace bt

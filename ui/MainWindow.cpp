@@ -1,0 +1,437 @@
+#include "MainWindow.h"
+
+#include "AddDownloadDialog.h"
+#include "Format.h"
+#include "Icons.h"
+#include "ProgressDelegate.h"
+#include "SettingsDialog.h"
+#include "TransferFilterModel.h"
+#include "TransferModel.h"
+#include "TrayIcon.h"
+#include "queue/QueueManager.h"
+
+#include <QAction>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDesktopServices>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGuiApplication>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenu>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace bt::ui {
+
+MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
+    : QMainWindow(parent), m_queue(queue), m_settings(AppSettings::load()),
+      m_model(new TransferModel(queue, this)), m_proxy(new TransferFilterModel(this)),
+      m_view(new QTableView(this)), m_filters(new QListWidget(this)), m_search(new QLineEdit(this)),
+      m_downLabel(new QLabel(this)), m_upLabel(new QLabel(this)), m_countLabel(new QLabel(this)),
+      m_altLabel(new QLabel(this))
+{
+    setWindowTitle(tr("BTFileStream"));
+    setWindowIcon(appIcon());
+    setAcceptDrops(true);
+    m_settings.applyTo(m_queue);
+
+    m_proxy->setSourceModel(m_model);
+    m_view->setModel(m_proxy);
+    m_view->setObjectName(QStringLiteral("transferView"));
+    m_view->setItemDelegateForColumn(TransferModel::ProgressColumn, new ProgressDelegate(this));
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(TransferModel::PositionColumn, Qt::AscendingOrder);
+    m_view->setAlternatingRowColors(true);
+    m_view->setShowGrid(false);
+    m_view->setWordWrap(false);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 10);
+    QHeaderView *header = m_view->horizontalHeader();
+    header->setSectionResizeMode(TransferModel::NameColumn, QHeaderView::Stretch);
+    header->resizeSection(TransferModel::PositionColumn, 40);
+    header->resizeSection(TransferModel::DirectionColumn, 90);
+    header->resizeSection(TransferModel::SizeColumn, 90);
+    header->resizeSection(TransferModel::ProgressColumn, 160);
+    header->resizeSection(TransferModel::SpeedColumn, 100);
+    header->resizeSection(TransferModel::EtaColumn, 70);
+    header->resizeSection(TransferModel::StateColumn, 100);
+    header->resizeSection(TransferModel::AddedColumn, 130);
+    header->setHighlightSections(false);
+
+    // The filters, and a drop zone that says what a drop does.
+    m_filters->setObjectName(QStringLiteral("filterList"));
+    const QList<QPair<QString, QIcon>> filters = {
+        {tr("All"), themedIcon(QStringLiteral("view-list-details"), QStringLiteral("all"))},
+        {tr("Downloading"), themedIcon(QStringLiteral("go-down"), QStringLiteral("download"))},
+        {tr("Uploading"), themedIcon(QStringLiteral("go-up"), QStringLiteral("upload"))},
+        {tr("Completed"),
+         themedIcon(QStringLiteral("emblem-default"), QStringLiteral("completed"))},
+        {tr("Failed"), themedIcon(QStringLiteral("dialog-error"), QStringLiteral("failed"))},
+    };
+    for (const auto &[text, icon] : filters)
+        new QListWidgetItem(icon, text, m_filters);
+    m_filters->setCurrentRow(0);
+    connect(m_filters, &QListWidget::currentRowChanged, this,
+            [this](int row) { m_proxy->setFilter(TransferFilterModel::Filter(qMax(0, row))); });
+    auto *dropZone = new QLabel(tr("Drop links here to download,\nfiles or folders to upload"));
+    dropZone->setObjectName(QStringLiteral("dropZone"));
+    dropZone->setAlignment(Qt::AlignCenter);
+    dropZone->setWordWrap(true);
+    dropZone->setFrameShape(QFrame::StyledPanel);
+    dropZone->setFrameShadow(QFrame::Sunken);
+    dropZone->setMinimumHeight(90);
+    dropZone->setEnabled(false);
+    auto *side = new QWidget(this);
+    auto *sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(0, 0, 0, 0);
+    sideLayout->addWidget(m_filters, 1);
+    sideLayout->addWidget(dropZone);
+    auto *splitter = new QSplitter(this);
+    splitter->addWidget(side);
+    splitter->addWidget(m_view);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({170, 900});
+    setCentralWidget(splitter);
+
+    m_search->setObjectName(QStringLiteral("search"));
+    m_search->setPlaceholderText(tr("Search name or URL"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMaximumWidth(260);
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &TransferFilterModel::setSearchText);
+
+    createActions();
+    createMenus();
+    m_tray = new TrayIcon(this);
+
+    statusBar()->addPermanentWidget(m_altLabel);
+    statusBar()->addPermanentWidget(m_countLabel);
+    statusBar()->addPermanentWidget(m_downLabel);
+    statusBar()->addPermanentWidget(m_upLabel);
+    m_downLabel->setObjectName(QStringLiteral("downSpeed"));
+    m_upLabel->setObjectName(QStringLiteral("upSpeed"));
+    m_countLabel->setObjectName(QStringLiteral("counts"));
+
+    connect(m_model, &TransferModel::totalsChanged, this, &MainWindow::updateStatus);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::updateActions);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
+    connect(m_view, &QTableView::customContextMenuRequested, this, [this](const QPoint &pos) {
+        m_contextMenu->popup(m_view->viewport()->mapToGlobal(pos));
+    });
+    connect(m_view, &QTableView::doubleClicked, this, &MainWindow::openSelectedFile);
+    connect(m_queue, &QueueManager::transferFinished, this, &MainWindow::onTransferFinished);
+    connect(QGuiApplication::clipboard(), &QClipboard::dataChanged, this,
+            &MainWindow::onClipboardChanged);
+    updateStatus();
+    updateActions();
+    resize(1100, 620);
+}
+
+MainWindow::~MainWindow() = default;
+
+QAction *MainWindow::action(const QString &name) const
+{
+    return m_actions.value(name);
+}
+
+QList<qint64> MainWindow::selectedIds() const
+{
+    QList<qint64> ids;
+    QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    for (const QModelIndex &idx : std::as_const(rows))
+        ids.append(idx.data(TransferModel::IdRole).toLongLong());
+    return ids;
+}
+
+void MainWindow::selectIds(const QList<qint64> &ids)
+{
+    QItemSelection selection;
+    for (qint64 id : ids) {
+        const int row = m_model->rowOf(id);
+        if (row < 0)
+            continue;
+        const QModelIndex idx = m_proxy->mapFromSource(m_model->index(row, 0));
+        if (idx.isValid())
+            selection.select(idx, idx.siblingAtColumn(TransferModel::ColumnCount - 1));
+    }
+    m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+}
+
+AddDownloadDialog *MainWindow::openAddDialog(const QList<QUrl> &urls)
+{
+    QList<QUrl> links = urls;
+    if (links.isEmpty())
+        links = AddDownloadDialog::linksFromText(QGuiApplication::clipboard()->text());
+    if (m_addDialog) {
+        // One dialog at a time: more links join the open one.
+        if (!links.isEmpty()) {
+            QList<QUrl> all = m_addDialog->urls();
+            for (const QUrl &u : std::as_const(links))
+                if (!all.contains(u))
+                    all.append(u);
+            m_addDialog->setUrls(all);
+        }
+        m_addDialog->raise();
+        m_addDialog->activateWindow();
+        return m_addDialog;
+    }
+    auto *dialog = new AddDownloadDialog(m_settings, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName(QStringLiteral("addDialog"));
+    dialog->setUrls(links);
+    m_addDialog = dialog;
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        m_settings.lastAddFolder = dialog->folder();
+        m_settings.save();
+        DownloadRequest base;
+        m_settings.applyTo(&base);
+        Error error;
+        const QList<qint64> ids = m_queue->enqueue(dialog->requests(base), 0, &error);
+        QList<qint64> added;
+        for (qint64 id : ids)
+            if (id > 0)
+                added.append(id);
+        if (dialog->startPaused() && !added.isEmpty())
+            m_queue->pause(added);
+        if (error.isError())
+            statusBar()->showMessage(tr("Could not add: %1").arg(error.message), 10000);
+        else
+            statusBar()->showMessage(tr("Added %n download(s)", nullptr, int(added.size())), 5000);
+    });
+    if (!isVisible())
+        show();
+    dialog->open();
+    return dialog;
+}
+
+void MainWindow::startUploads(const QStringList &paths)
+{
+    if (paths.isEmpty())
+        return;
+    if (!m_uploadStarter) {
+        statusBar()->showMessage(tr("Uploads are not available in this build."), 10000);
+        return;
+    }
+    if (m_settings.uploadUrl.isEmpty()) {
+        statusBar()->showMessage(
+            tr("Choose an upload target in Settings first (Settings > Uploads)."), 10000);
+        return;
+    }
+    QString why;
+    if (!m_uploadStarter(paths, &why))
+        statusBar()->showMessage(tr("Could not start the upload: %1").arg(why), 10000);
+    else
+        statusBar()->showMessage(tr("Uploading %n item(s)", nullptr, int(paths.size())), 5000);
+}
+
+bool MainWindow::handleMimeData(const QMimeData *mime)
+{
+    if (!mime)
+        return false;
+    QList<QUrl> links;
+    QStringList files;
+    if (mime->hasUrls()) {
+        for (const QUrl &url : mime->urls()) {
+            if (url.isLocalFile())
+                files.append(url.toLocalFile());
+            else if (!AddDownloadDialog::linksFromText(url.toString()).isEmpty())
+                links.append(url);
+        }
+    } else if (mime->hasText()) {
+        links = AddDownloadDialog::linksFromText(mime->text());
+    }
+    if (!links.isEmpty())
+        openAddDialog(links);
+    if (!files.isEmpty())
+        startUploads(files);
+    return !links.isEmpty() || !files.isEmpty();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QMimeData *mime = event->mimeData();
+    if (mime->hasUrls() ||
+        (mime->hasText() && !AddDownloadDialog::linksFromText(mime->text()).isEmpty()))
+        event->acceptProposedAction();
+}
+
+void MainWindow::dragMoveEvent(QDragMoveEvent *event)
+{
+    event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    if (handleMimeData(event->mimeData()))
+        event->acceptProposedAction();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!m_quitting && m_settings.closeToTray && m_tray->isVisible()) {
+        hide();
+        event->ignore();
+        return;
+    }
+    event->accept();
+    if (!m_quitting) {
+        m_quitting = true;
+        Q_EMIT quitRequested();
+    }
+}
+
+void MainWindow::quit()
+{
+    if (m_quitting)
+        return;
+    m_quitting = true;
+    hide();
+    Q_EMIT quitRequested();
+}
+
+void MainWindow::toggleVisible()
+{
+    if (isVisible() && !isMinimized()) {
+        hide();
+    } else {
+        showNormal();
+        raise();
+        activateWindow();
+    }
+}
+
+void MainWindow::setAlternativeLimits(bool enabled)
+{
+    m_settings.altLimitsEnabled = enabled;
+    m_settings.save();
+    m_queue->setAlternativeLimitsEnabled(enabled);
+    if (QAction *a = action(QStringLiteral("altSpeed")); a && a->isChecked() != enabled)
+        a->setChecked(enabled);
+    updateStatus();
+}
+
+void MainWindow::showSettings()
+{
+    auto *dialog = new SettingsDialog(m_settings, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName(QStringLiteral("settingsDialog"));
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        m_settings = dialog->settings();
+        m_settings.save();
+        applySettings();
+    });
+    dialog->open();
+}
+
+void MainWindow::applySettings()
+{
+    m_settings.applyTo(m_queue);
+    if (QAction *a = action(QStringLiteral("altSpeed")))
+        a->setChecked(m_settings.altLimitsEnabled);
+    updateStatus();
+}
+
+void MainWindow::removeSelected(bool deleteFiles)
+{
+    const QList<qint64> ids = selectedIds();
+    if (ids.isEmpty())
+        return;
+    if (deleteFiles &&
+        QMessageBox::question(
+            this, tr("Delete Files"),
+            tr("Remove %n transfer(s) and delete the downloaded file(s) from the disk?", nullptr,
+               int(ids.size())),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
+        return;
+    m_queue->remove(ids, deleteFiles);
+}
+
+void MainWindow::openSelectedFile()
+{
+    for (qint64 id : selectedIds()) {
+        const TransferModel::Row *row = m_model->rowById(id);
+        if (row && !row->path.isEmpty() && QFileInfo::exists(row->path))
+            QDesktopServices::openUrl(QUrl::fromLocalFile(row->path));
+    }
+}
+
+void MainWindow::openSelectedFolder()
+{
+    const QList<qint64> ids = selectedIds();
+    if (ids.isEmpty())
+        return;
+    const TransferModel::Row *row = m_model->rowById(ids.first());
+    if (!row)
+        return;
+    QString dir = row->path.isEmpty() ? row->directory : QFileInfo(row->path).absolutePath();
+    if (!dir.isEmpty())
+        QDesktopServices::openUrl(QUrl::fromLocalFile(dir));
+}
+
+void MainWindow::copySelectedUrls()
+{
+    QStringList urls;
+    for (qint64 id : selectedIds())
+        if (const TransferModel::Row *row = m_model->rowById(id))
+            urls.append(row->url.toString());
+    if (!urls.isEmpty())
+        QGuiApplication::clipboard()->setText(urls.join(QLatin1Char('\n')));
+}
+
+void MainWindow::chooseUploadFiles()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Upload Files"));
+    startUploads(files);
+}
+
+void MainWindow::updateStatus()
+{
+    const TransferModel::Totals t = m_model->totals();
+    m_downLabel->setText(
+        tr("↓ %1").arg(t.downloadSpeed > 0 ? formatSpeed(t.downloadSpeed) : tr("0 B/s")));
+    m_upLabel->setText(
+        tr("↑ %1").arg(t.uploadSpeed > 0 ? formatSpeed(t.uploadSpeed) : tr("0 B/s")));
+    m_countLabel->setText(
+        tr("%1 active, %2 queued, %3 total").arg(t.active).arg(t.queued).arg(t.total));
+    m_altLabel->setText(m_settings.altLimitsEnabled ? tr("Alternative speed limits") : QString());
+    m_tray->setTotals(t);
+}
+
+void MainWindow::onTransferFinished(const TransferResult &result)
+{
+    const TransferModel::Row *row = m_model->rowById(result.id);
+    const QString name = row ? row->name : QFileInfo(result.path).fileName();
+    if (!result.error.isError())
+        m_tray->notify(tr("Transfer complete"), name, false);
+    else if (result.error.code != ErrorCode::Cancelled)
+        m_tray->notify(tr("Transfer failed"), tr("%1: %2").arg(name, result.error.message), true);
+}
+
+void MainWindow::onClipboardChanged()
+{
+    if (!m_settings.watchClipboard)
+        return;
+    const QString text = QGuiApplication::clipboard()->text();
+    if (text == m_lastClipboard)
+        return;
+    m_lastClipboard = text;
+    const QList<QUrl> links = AddDownloadDialog::linksFromText(text);
+    if (!links.isEmpty())
+        openAddDialog(links);
+}
+
+} // namespace bt::ui

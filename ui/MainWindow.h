@@ -1,0 +1,118 @@
+#pragma once
+
+#include "AppSettings.h"
+
+#include <QList>
+#include <QMainWindow>
+#include <QPointer>
+#include <QUrl>
+#include <functional>
+
+class QAction;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QMenu;
+class QMimeData;
+class QTableView;
+
+namespace bt {
+
+class QueueManager;
+struct TransferResult;
+
+namespace ui {
+
+class AddDownloadDialog;
+class TransferFilterModel;
+class TransferModel;
+class TrayIcon;
+
+// The main window: the transfer table (sorted, filtered, searched), toolbar, menus, context
+// menu, status bar with totals, drops (links open the add dialog, local files start uploads)
+// and the tray. Every command goes to the QueueManager; nothing here touches a transfer.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    // Starts uploads of local files and folders to the configured target; false and a reason
+    // when it cannot. Set by the composition root (null: uploads unavailable).
+    using UploadStarter = std::function<bool(const QStringList &paths, QString *error)>;
+
+    explicit MainWindow(QueueManager *queue, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void setUploadStarter(UploadStarter starter) { m_uploadStarter = std::move(starter); }
+
+    TransferModel *model() const { return m_model; }
+    TransferFilterModel *filterModel() const { return m_proxy; }
+    QTableView *view() const { return m_view; }
+    TrayIcon *tray() const { return m_tray; }
+    QLineEdit *searchEdit() const { return m_search; }
+    const AppSettings &settings() const { return m_settings; }
+    // The actions by name ("add", "pause", "resume", "remove", ...).
+    QAction *action(const QString &name) const;
+
+    // Ids of the selected rows, in view order.
+    QList<qint64> selectedIds() const;
+    void selectIds(const QList<qint64> &ids);
+    // Handles what a drop or a paste brings: links open the add dialog, local paths upload.
+    // False when there was nothing usable.
+    bool handleMimeData(const QMimeData *mime);
+
+public Q_SLOTS:
+    // Opens the add dialog (non-modal for the caller: returns at once); empty = the clipboard's
+    // links if any. Returns the dialog, which deletes itself when closed.
+    AddDownloadDialog *openAddDialog(const QList<QUrl> &urls = {});
+    void startUploads(const QStringList &paths);
+    void showSettings();
+    void toggleVisible();
+    void setAlternativeLimits(bool enabled);
+    // Quits for real (the tray's Quit): no close-to-tray.
+    void quit();
+
+Q_SIGNALS:
+    void quitRequested();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragMoveEvent(QDragMoveEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createActions(); // MainWindowActions.cpp
+    void createMenus();   // MainWindowActions.cpp
+    void updateActions(); // MainWindowActions.cpp
+    void removeSelected(bool deleteFiles);
+    void openSelectedFile();
+    void openSelectedFolder();
+    void copySelectedUrls();
+    void chooseUploadFiles();
+    void updateStatus();
+    void onTransferFinished(const bt::TransferResult &result);
+    void onClipboardChanged();
+    void applySettings();
+
+    QueueManager *m_queue;
+    AppSettings m_settings;
+    TransferModel *m_model;
+    TransferFilterModel *m_proxy;
+    QTableView *m_view;
+    QListWidget *m_filters;
+    QLineEdit *m_search;
+    QLabel *m_downLabel;
+    QLabel *m_upLabel;
+    QLabel *m_countLabel;
+    QLabel *m_altLabel;
+    QMenu *m_contextMenu = nullptr;
+    TrayIcon *m_tray = nullptr;
+    QHash<QString, QAction *> m_actions;
+    UploadStarter m_uploadStarter;
+    QPointer<AddDownloadDialog> m_addDialog;
+    QString m_lastClipboard;
+    bool m_quitting = false;
+};
+
+} // namespace ui
+} // namespace bt

@@ -1,0 +1,200 @@
+// The actions of the main window: toolbar, menus, context menu and their shortcuts.
+#include "Icons.h"
+#include "MainWindow.h"
+#include "TransferModel.h"
+#include "queue/QueueManager.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QTableView>
+#include <QToolBar>
+#include <QWidget>
+
+namespace bt::ui {
+
+void MainWindow::createActions()
+{
+    auto make = [this](const QString &name, const QString &text, const QString &theme,
+                       const QString &own, const QKeySequence &key, auto slot) {
+        auto *a = new QAction(themedIcon(theme, own), text, this);
+        a->setObjectName(name);
+        if (!key.isEmpty())
+            a->setShortcut(key);
+        a->setShortcutContext(Qt::WindowShortcut);
+        connect(a, &QAction::triggered, this, slot);
+        m_actions.insert(name, a);
+        addAction(a); // shortcuts work while the menu bar is hidden too
+        return a;
+    };
+    auto sel = [this](void (QueueManager::*command)(const QList<qint64> &)) {
+        return [this, command] { (m_queue->*command)(selectedIds()); };
+    };
+    make(QStringLiteral("add"), tr("&Add Download…"), QStringLiteral("list-add"),
+         QStringLiteral("add"), QKeySequence(tr("Ctrl+N")), [this] { openAddDialog(); });
+    make(QStringLiteral("upload"), tr("&Upload Files…"), QStringLiteral("document-send"),
+         QStringLiteral("upload"), QKeySequence(tr("Ctrl+U")), [this] { chooseUploadFiles(); });
+    make(QStringLiteral("pause"), tr("&Pause"), QStringLiteral("media-playback-pause"),
+         QStringLiteral("pause"), QKeySequence(tr("Ctrl+P")), sel(&QueueManager::pause));
+    make(QStringLiteral("resume"), tr("&Resume"), QStringLiteral("media-playback-start"),
+         QStringLiteral("resume"), QKeySequence(tr("Ctrl+R")), sel(&QueueManager::resume));
+    make(QStringLiteral("cancel"), tr("&Cancel"), QStringLiteral("process-stop"),
+         QStringLiteral("cancel"), QKeySequence(tr("Ctrl+K")), sel(&QueueManager::cancel));
+    make(QStringLiteral("retry"), tr("Re&try"), QStringLiteral("view-refresh"),
+         QStringLiteral("retry"), QKeySequence(tr("Ctrl+T")), sel(&QueueManager::retry));
+    make(QStringLiteral("remove"), tr("Re&move"), QStringLiteral("list-remove"),
+         QStringLiteral("remove"), QKeySequence::Delete, [this] { removeSelected(false); });
+    make(QStringLiteral("removeDelete"), tr("Remove and &Delete File…"),
+         QStringLiteral("edit-delete"), QStringLiteral("delete"), QKeySequence(tr("Shift+Del")),
+         [this] { removeSelected(true); });
+    make(QStringLiteral("openFile"), tr("&Open File"), QStringLiteral("document-open"),
+         QStringLiteral("open"), QKeySequence(tr("Ctrl+O")), [this] { openSelectedFile(); });
+    make(QStringLiteral("openFolder"), tr("Open &Folder"), QStringLiteral("folder-open"),
+         QStringLiteral("folder"), QKeySequence(tr("Ctrl+Shift+O")),
+         [this] { openSelectedFolder(); });
+    make(QStringLiteral("copyUrl"), tr("&Copy URL"), QStringLiteral("edit-copy"),
+         QStringLiteral("copy"), QKeySequence(tr("Ctrl+Shift+C")), [this] { copySelectedUrls(); });
+    make(QStringLiteral("moveUp"), tr("Move &Up"), QStringLiteral("go-up"),
+         QStringLiteral("move-up"), QKeySequence(tr("Ctrl+Up")), sel(&QueueManager::moveUp));
+    make(QStringLiteral("moveDown"), tr("Move Do&wn"), QStringLiteral("go-down"),
+         QStringLiteral("move-down"), QKeySequence(tr("Ctrl+Down")), sel(&QueueManager::moveDown));
+    make(QStringLiteral("pauseAll"), tr("Pause &All"), QStringLiteral("media-playback-pause"),
+         QStringLiteral("pause"), QKeySequence(tr("Ctrl+Shift+P")),
+         [this] { m_queue->pauseAll(); });
+    make(QStringLiteral("resumeAll"), tr("Resume A&ll"), QStringLiteral("media-playback-start"),
+         QStringLiteral("resume"), QKeySequence(tr("Ctrl+Shift+R")),
+         [this] { m_queue->resumeAll(); });
+    QAction *alt = make(QStringLiteral("altSpeed"), tr("Alternative &Speed Limits"),
+                        QStringLiteral("speedometer"), QStringLiteral("speed"),
+                        QKeySequence(tr("Ctrl+L")), [] {});
+    alt->setCheckable(true);
+    alt->setChecked(m_settings.altLimitsEnabled);
+    connect(alt, &QAction::toggled, this, &MainWindow::setAlternativeLimits);
+    make(QStringLiteral("settings"), tr("&Settings…"), QStringLiteral("configure"),
+         QStringLiteral("settings"), QKeySequence(tr("Ctrl+,")), [this] { showSettings(); });
+    make(QStringLiteral("find"), tr("&Find"), QStringLiteral("edit-find"), QStringLiteral("find"),
+         QKeySequence::Find, [this] {
+             m_search->setFocus();
+             m_search->selectAll();
+         });
+    make(QStringLiteral("quit"), tr("&Quit"), QStringLiteral("application-exit"),
+         QStringLiteral("quit"), QKeySequence(tr("Ctrl+Q")), [this] { quit(); });
+    make(QStringLiteral("about"), tr("&About BTFileStream"), QStringLiteral("help-about"),
+         QStringLiteral("btfilestream"), QKeySequence(), [this] {
+             QMessageBox::about(this, tr("About BTFileStream"),
+                                tr("<b>BTFileStream %1</b><p>Downloads and uploads that survive "
+                                   "cuts, restarts and crashes.</p>")
+                                    .arg(QStringLiteral(BT_VERSION)));
+         });
+    // Remove and copy act on the table only, so that Delete in the search box edits text.
+    for (const char *name : {"remove", "copyUrl"}) {
+        QAction *a = action(QLatin1String(name));
+        removeAction(a);
+        m_view->addAction(a);
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    }
+}
+
+void MainWindow::createMenus()
+{
+    auto a = [this](const char *name) { return action(QLatin1String(name)); };
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(a("add"));
+    file->addAction(a("upload"));
+    file->addSeparator();
+    file->addAction(a("settings"));
+    file->addSeparator();
+    file->addAction(a("quit"));
+
+    QMenu *transfer = menuBar()->addMenu(tr("&Transfer"));
+    for (const char *name : {"pause", "resume", "cancel", "retry"})
+        transfer->addAction(a(name));
+    transfer->addSeparator();
+    transfer->addAction(a("remove"));
+    transfer->addAction(a("removeDelete"));
+    transfer->addSeparator();
+    for (const char *name : {"openFile", "openFolder", "copyUrl"})
+        transfer->addAction(a(name));
+    transfer->addSeparator();
+    transfer->addAction(a("moveUp"));
+    transfer->addAction(a("moveDown"));
+
+    QMenu *queue = menuBar()->addMenu(tr("&Queue"));
+    queue->addAction(a("pauseAll"));
+    queue->addAction(a("resumeAll"));
+    queue->addSeparator();
+    queue->addAction(a("altSpeed"));
+    queue->addSeparator();
+    queue->addAction(a("find"));
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(a("about"));
+
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(a("add"));
+    bar->addAction(a("upload"));
+    bar->addSeparator();
+    for (const char *name : {"pause", "resume", "retry", "remove"})
+        bar->addAction(a(name));
+    bar->addSeparator();
+    bar->addAction(a("moveUp"));
+    bar->addAction(a("moveDown"));
+    bar->addSeparator();
+    bar->addAction(a("altSpeed"));
+    auto *spacer = new QWidget(bar);
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    bar->addWidget(spacer);
+    bar->addWidget(m_search);
+
+    m_contextMenu = new QMenu(this);
+    m_contextMenu->setObjectName(QStringLiteral("contextMenu"));
+    for (const char *name : {"pause", "resume", "cancel", "retry"})
+        m_contextMenu->addAction(a(name));
+    m_contextMenu->addSeparator();
+    for (const char *name : {"openFile", "openFolder", "copyUrl"})
+        m_contextMenu->addAction(a(name));
+    m_contextMenu->addSeparator();
+    m_contextMenu->addAction(a("moveUp"));
+    m_contextMenu->addAction(a("moveDown"));
+    m_contextMenu->addSeparator();
+    m_contextMenu->addAction(a("remove"));
+    m_contextMenu->addAction(a("removeDelete"));
+}
+
+void MainWindow::updateActions()
+{
+    bool any = false, pausable = false, resumable = false, cancellable = false, retryable = false,
+         openable = false;
+    for (qint64 id : selectedIds()) {
+        const TransferModel::Row *row = m_model->rowById(id);
+        if (!row)
+            continue;
+        any = true;
+        const TransferState s = row->state;
+        pausable |= s == TransferState::Queued || s == TransferState::Active ||
+                    s == TransferState::Verifying;
+        resumable |= s == TransferState::Paused;
+        cancellable |= s != TransferState::Completed && s != TransferState::Failed;
+        retryable |= s == TransferState::Failed || s == TransferState::Paused;
+        openable |= s == TransferState::Completed;
+    }
+    auto set = [this](const char *name, bool on) { action(QLatin1String(name))->setEnabled(on); };
+    set("pause", pausable);
+    set("resume", resumable);
+    set("cancel", cancellable);
+    set("retry", retryable);
+    set("remove", any);
+    set("removeDelete", any);
+    set("openFile", openable);
+    set("openFolder", any);
+    set("copyUrl", any);
+    set("moveUp", any);
+    set("moveDown", any);
+}
+
+} // namespace bt::ui

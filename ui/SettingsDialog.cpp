@@ -1,0 +1,198 @@
+#include "SettingsDialog.h"
+
+#include "Icons.h"
+#include "queue/TimeWindow.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace bt::ui {
+
+namespace {
+QSpinBox *speedBox(QWidget *parent, qint64 bytesPerSecond)
+{
+    auto *box = new QSpinBox(parent);
+    box->setRange(0, 10 * 1024 * 1024);
+    box->setSuffix(QCoreApplication::translate("bt::ui::SettingsDialog", " KiB/s"));
+    box->setSpecialValueText(QCoreApplication::translate("bt::ui::SettingsDialog", "Unlimited"));
+    box->setValue(int(bytesPerSecond / 1024));
+    return box;
+}
+QSpinBox *intBox(QWidget *parent, int min, int max, int value)
+{
+    auto *box = new QSpinBox(parent);
+    box->setRange(min, max);
+    box->setValue(value);
+    return box;
+}
+} // namespace
+
+SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent)
+    : QDialog(parent), m_base(s), m_folder(new QLineEdit(s.downloadFolder, this)),
+      m_maxActive(intBox(this, 1, 50, s.maxActive)),
+      m_maxPerHost(intBox(this, 0, 16, s.maxPerHost)),
+      m_connections(intBox(this, 0, 16, s.connections)), m_retries(intBox(this, 0, 100, s.retries)),
+      m_timeout(intBox(this, 5, 600, s.stallTimeoutSec)),
+      m_downLimit(speedBox(this, s.downloadLimit)), m_upLimit(speedBox(this, s.uploadLimit)),
+      m_altDownLimit(speedBox(this, s.altDownloadLimit)),
+      m_altUpLimit(speedBox(this, s.altUploadLimit)),
+      m_scheduleOn(new QCheckBox(tr("Start transfers only in this &daily window:"), this)),
+      m_schedule(new QLineEdit(s.scheduleWindow, this)), m_proxy(new QLineEdit(s.proxy, this)),
+      m_uploadUrl(new QLineEdit(s.uploadUrl, this)), m_uploadMethod(new QComboBox(this)),
+      m_closeToTray(new QCheckBox(tr("&Close to the tray"), this)),
+      m_clipboard(new QCheckBox(tr("&Watch the clipboard for links"), this)),
+      m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)),
+      m_problem(new QLabel(this))
+{
+    setWindowTitle(tr("Settings"));
+    setWindowIcon(themedIcon(QStringLiteral("configure"), QStringLiteral("settings")));
+    m_maxPerHost->setSpecialValueText(tr("No limit"));
+    m_connections->setSpecialValueText(tr("Automatic"));
+    m_timeout->setSuffix(tr(" s"));
+    m_scheduleOn->setChecked(s.scheduleEnabled);
+    m_schedule->setPlaceholderText(tr("01:00-07:00"));
+    m_folder->setPlaceholderText(tr("The XDG download folder"));
+    m_proxy->setPlaceholderText(tr("From the system (http_proxy)"));
+    m_uploadUrl->setPlaceholderText(tr("https://example.org/files/"));
+    m_uploadMethod->addItem(tr("tus (resumable)"), QStringLiteral("tus"));
+    m_uploadMethod->addItem(tr("HTTP PUT / WebDAV"), QStringLiteral("put"));
+    m_uploadMethod->addItem(tr("Multipart POST"), QStringLiteral("post"));
+    m_uploadMethod->setCurrentIndex(qMax(0, m_uploadMethod->findData(s.uploadMethod)));
+    m_closeToTray->setChecked(s.closeToTray);
+    m_clipboard->setChecked(s.watchClipboard);
+    QPalette pal = m_problem->palette();
+    pal.setColor(QPalette::WindowText, QColor(0xc0, 0x39, 0x2b));
+    m_problem->setPalette(pal);
+
+    auto *tabs = new QTabWidget(this);
+    tabs->addTab(downloadsPage(), tr("&Downloads"));
+    tabs->addTab(speedPage(), tr("&Speed"));
+    tabs->addTab(networkPage(), tr("&Network"));
+    tabs->addTab(windowPage(), tr("&Window"));
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(tabs);
+    layout->addWidget(m_problem);
+    layout->addWidget(m_buttons);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_schedule, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    connect(m_scheduleOn, &QCheckBox::toggled, this, &SettingsDialog::validate);
+    connect(m_proxy, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    connect(m_uploadUrl, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    validate();
+}
+
+QWidget *SettingsDialog::downloadsPage()
+{
+    auto *page = new QWidget(this);
+    auto *browse = new QToolButton(page);
+    browse->setIcon(themedIcon(QStringLiteral("folder-open"), QStringLiteral("folder")));
+    browse->setToolTip(tr("Choose a folder"));
+    connect(browse, &QToolButton::clicked, this, [this] {
+        const QString dir =
+            QFileDialog::getExistingDirectory(this, tr("Download Folder"), m_folder->text());
+        if (!dir.isEmpty())
+            m_folder->setText(dir);
+    });
+    auto *folderRow = new QHBoxLayout;
+    folderRow->addWidget(m_folder);
+    folderRow->addWidget(browse);
+    auto *form = new QFormLayout(page);
+    form->addRow(tr("Download &folder:"), folderRow);
+    form->addRow(tr("&Active transfers at once:"), m_maxActive);
+    form->addRow(tr("Active transfers per &host:"), m_maxPerHost);
+    form->addRow(tr("&Connections per download:"), m_connections);
+    form->addRow(tr("&Retries after an error:"), m_retries);
+    form->addRow(tr("S&tall timeout:"), m_timeout);
+    return page;
+}
+
+QWidget *SettingsDialog::speedPage()
+{
+    auto *page = new QWidget(this);
+    auto *form = new QFormLayout(page);
+    form->addRow(tr("&Download limit:"), m_downLimit);
+    form->addRow(tr("&Upload limit:"), m_upLimit);
+    form->addRow(
+        new QLabel(tr("<b>Alternative limits</b> (switched from the toolbar or the tray)"), page));
+    form->addRow(tr("Alternative d&ownload limit:"), m_altDownLimit);
+    form->addRow(tr("Alternative u&pload limit:"), m_altUpLimit);
+    form->addRow(m_scheduleOn);
+    form->addRow(tr("&Window (HH:mm-HH:mm):"), m_schedule);
+    return page;
+}
+
+QWidget *SettingsDialog::networkPage()
+{
+    auto *page = new QWidget(this);
+    auto *form = new QFormLayout(page);
+    form->addRow(tr("&Proxy:"), m_proxy);
+    form->addRow(new QLabel(tr("A changed proxy is used after a restart."), page));
+    form->addRow(tr("Upload &target:"), m_uploadUrl);
+    form->addRow(tr("Upload &method:"), m_uploadMethod);
+    return page;
+}
+
+QWidget *SettingsDialog::windowPage()
+{
+    auto *page = new QWidget(this);
+    auto *layout = new QVBoxLayout(page);
+    layout->addWidget(m_closeToTray);
+    layout->addWidget(m_clipboard);
+    layout->addStretch();
+    return page;
+}
+
+void SettingsDialog::validate()
+{
+    QString why;
+    if (m_scheduleOn->isChecked() && !TimeWindow::fromString(m_schedule->text()).isValid())
+        why = tr("The window must look like 01:00-07:00.");
+    const QUrl proxy(m_proxy->text().trimmed(), QUrl::StrictMode);
+    if (!m_proxy->text().trimmed().isEmpty() && (!proxy.isValid() || proxy.host().isEmpty()))
+        why = tr("The proxy must look like http://host:port.");
+    const QUrl upload(m_uploadUrl->text().trimmed(), QUrl::StrictMode);
+    if (!m_uploadUrl->text().trimmed().isEmpty() &&
+        (!upload.isValid() || !upload.scheme().startsWith(QLatin1String("http"))))
+        why = tr("The upload target must be an http or https URL.");
+    m_problem->setText(why);
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(why.isEmpty());
+}
+
+AppSettings SettingsDialog::settings() const
+{
+    AppSettings s = m_base;
+    s.downloadFolder = m_folder->text().trimmed();
+    s.maxActive = m_maxActive->value();
+    s.maxPerHost = m_maxPerHost->value();
+    s.connections = m_connections->value();
+    s.retries = m_retries->value();
+    s.stallTimeoutSec = m_timeout->value();
+    s.downloadLimit = qint64(m_downLimit->value()) * 1024;
+    s.uploadLimit = qint64(m_upLimit->value()) * 1024;
+    s.altDownloadLimit = qint64(m_altDownLimit->value()) * 1024;
+    s.altUploadLimit = qint64(m_altUpLimit->value()) * 1024;
+    s.scheduleEnabled = m_scheduleOn->isChecked();
+    s.scheduleWindow = m_schedule->text().trimmed();
+    s.proxy = m_proxy->text().trimmed();
+    s.uploadUrl = m_uploadUrl->text().trimmed();
+    s.uploadMethod = m_uploadMethod->currentData().toString();
+    s.closeToTray = m_closeToTray->isChecked();
+    s.watchClipboard = m_clipboard->isChecked();
+    return s;
+}
+
+} // namespace bt::ui

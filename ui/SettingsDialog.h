@@ -1,0 +1,63 @@
+#pragma once
+
+#include "AppSettings.h"
+
+#include <QDialog>
+
+class QCheckBox;
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace bt::ui {
+
+// Edits AppSettings; the window saves them and applies them to the queue on OK.
+class SettingsDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    SettingsDialog(const AppSettings &settings, QWidget *parent = nullptr);
+
+    AppSettings settings() const;
+
+    // Speeds are edited in KiB/s (0 = unlimited).
+    QSpinBox *maxActiveBox() const { return m_maxActive; }
+    QSpinBox *maxPerHostBox() const { return m_maxPerHost; }
+    QSpinBox *downloadLimitBox() const { return m_downLimit; }
+    QCheckBox *closeToTrayBox() const { return m_closeToTray; }
+    QLineEdit *folderEdit() const { return m_folder; }
+    QLineEdit *scheduleEdit() const { return m_schedule; }
+    QCheckBox *scheduleBox() const { return m_scheduleOn; }
+
+private:
+    QWidget *downloadsPage();
+    QWidget *speedPage();
+    QWidget *networkPage();
+    QWidget *windowPage();
+    void validate();
+
+    AppSettings m_base;
+    QLineEdit *m_folder;
+    QSpinBox *m_maxActive;
+    QSpinBox *m_maxPerHost;
+    QSpinBox *m_connections;
+    QSpinBox *m_retries;
+    QSpinBox *m_timeout;
+    QSpinBox *m_downLimit;
+    QSpinBox *m_upLimit;
+    QSpinBox *m_altDownLimit;
+    QSpinBox *m_altUpLimit;
+    QCheckBox *m_scheduleOn;
+    QLineEdit *m_schedule;
+    QLineEdit *m_proxy;
+    QLineEdit *m_uploadUrl;
+    QComboBox *m_uploadMethod;
+    QCheckBox *m_closeToTray;
+    QCheckBox *m_clipboard;
+    QDialogButtonBox *m_buttons;
+    QLabel *m_problem;
+};
+
+} // namespace bt::ui

@@ -1,0 +1,355 @@
+#include "TransferModel.h"
+
+#include "Format.h"
+#include "queue/QueueManager.h"
+
+#include <QFileInfo>
+#include <QLocale>
+
+namespace bt::ui {
+
+TransferModel::TransferModel(QueueManager *queue, QObject *parent)
+    : QAbstractTableModel(parent), m_queue(queue)
+{
+    connect(queue, &QueueManager::snapshotsChanged, this, &TransferModel::onSnapshots);
+    connect(queue, &QueueManager::added, this, &TransferModel::onAdded);
+    connect(queue, &QueueManager::removed, this, &TransferModel::onRemoved);
+    connect(queue, &QueueManager::orderChanged, this, &TransferModel::onOrderChanged);
+    reload();
+}
+
+TransferModel::~TransferModel() = default;
+
+void TransferModel::reload()
+{
+    beginResetModel();
+    m_rows.clear();
+    m_rowOf.clear();
+    if (m_queue) {
+        const QList<qint64> ids = m_queue->ids();
+        m_rows.reserve(ids.size());
+        for (qint64 id : ids) {
+            m_rowOf.insert(id, int(m_rows.size()));
+            m_rows.append(makeRow(id));
+        }
+    }
+    endResetModel();
+    recomputeTotals();
+}
+
+TransferModel::Row TransferModel::makeRow(qint64 id) const
+{
+    Row row;
+    row.id = id;
+    QString requestedName;
+    if (const auto rec = m_queue->record(id)) {
+        row.direction = rec->direction;
+        row.added = rec->added;
+        row.directory = rec->directory;
+        row.path = rec->destination;
+        requestedName = rec->requestedName;
+    }
+    if (const auto snap = m_queue->snapshot(id))
+        apply(row, *snap);
+    if (row.name.isEmpty())
+        row.name = nameOf(row, requestedName);
+    return row;
+}
+
+QString TransferModel::nameOf(const Row &row, const QString &requestedName)
+{
+    if (!row.path.isEmpty())
+        return QFileInfo(row.path).fileName();
+    if (!requestedName.isEmpty())
+        return QFileInfo(requestedName).fileName();
+    const QString fromUrl = row.url.fileName();
+    return fromUrl.isEmpty() ? row.url.host() : fromUrl;
+}
+
+QPair<int, int> TransferModel::apply(Row &row, const TransferSnapshot &s) const
+{
+    int first = ColumnCount;
+    int last = -1;
+    auto touch = [&](int a, int b) {
+        first = qMin(first, a);
+        last = qMax(last, b);
+    };
+    const TransferProgress &p = s.progress;
+    if (row.url != s.url) {
+        row.url = s.url;
+        touch(NameColumn, NameColumn);
+    }
+    if (!p.fileName.isEmpty() && row.path != p.fileName) {
+        row.path = p.fileName;
+        row.name = QFileInfo(p.fileName).fileName();
+        touch(NameColumn, NameColumn);
+    }
+    if (row.total != p.total) {
+        row.total = p.total;
+        touch(SizeColumn, ProgressColumn);
+    }
+    if (row.done != p.done) {
+        row.done = p.done;
+        touch(ProgressColumn, ProgressColumn);
+    }
+    const bool running = s.state == TransferState::Active;
+    const qint64 speed = running ? p.speed : 0;
+    const qint64 eta = running ? p.etaSeconds : -1;
+    if (row.speed != speed) {
+        row.speed = speed;
+        touch(SpeedColumn, SpeedColumn);
+    }
+    if (row.eta != eta) {
+        row.eta = eta;
+        touch(EtaColumn, EtaColumn);
+    }
+    if (row.state != s.state || row.waiting != s.waitingForSchedule ||
+        row.error != s.lastError.message) {
+        row.state = s.state;
+        row.waiting = s.waitingForSchedule;
+        row.error = s.lastError.message;
+        touch(ProgressColumn, StateColumn);
+    }
+    if (row.position != s.position) {
+        row.position = s.position;
+        touch(PositionColumn, PositionColumn);
+    }
+    return {first, last};
+}
+
+void TransferModel::onSnapshots(const QList<TransferSnapshot> &changed)
+{
+    for (const TransferSnapshot &s : changed) {
+        const int r = m_rowOf.value(s.id, -1);
+        if (r < 0)
+            continue;
+        const auto [first, last] = apply(m_rows[r], s);
+        if (first <= last)
+            Q_EMIT dataChanged(index(r, first), index(r, last));
+    }
+    recomputeTotals();
+}
+
+void TransferModel::onAdded(qint64 id)
+{
+    if (m_rowOf.contains(id) || !m_queue)
+        return;
+    const int r = int(m_rows.size());
+    beginInsertRows({}, r, r);
+    m_rows.append(makeRow(id));
+    m_rowOf.insert(id, r);
+    endInsertRows();
+    recomputeTotals();
+}
+
+void TransferModel::onRemoved(qint64 id)
+{
+    const int r = m_rowOf.value(id, -1);
+    if (r < 0)
+        return;
+    beginRemoveRows({}, r, r);
+    m_rows.removeAt(r);
+    m_rowOf.remove(id);
+    for (int i = r; i < m_rows.size(); ++i)
+        m_rowOf[m_rows[i].id] = i;
+    endRemoveRows();
+    recomputeTotals();
+}
+
+void TransferModel::onOrderChanged()
+{
+    if (!m_queue || m_rows.isEmpty())
+        return;
+    for (Row &row : m_rows) {
+        if (const auto s = m_queue->snapshot(row.id))
+            row.position = s->position;
+    }
+    Q_EMIT dataChanged(index(0, PositionColumn), index(int(m_rows.size()) - 1, PositionColumn));
+}
+
+void TransferModel::recomputeTotals()
+{
+    Totals t;
+    t.total = int(m_rows.size());
+    for (const Row &row : std::as_const(m_rows)) {
+        if (row.state == TransferState::Active || row.state == TransferState::Verifying) {
+            ++t.active;
+            (row.direction == TransferDirection::Upload ? t.uploadSpeed : t.downloadSpeed) +=
+                row.speed;
+        } else if (row.state == TransferState::Queued) {
+            ++t.queued;
+        }
+    }
+    if (t.downloadSpeed != m_totals.downloadSpeed || t.uploadSpeed != m_totals.uploadSpeed ||
+        t.active != m_totals.active || t.queued != m_totals.queued || t.total != m_totals.total) {
+        m_totals = t;
+        Q_EMIT totalsChanged();
+    }
+}
+
+const TransferModel::Row *TransferModel::rowById(qint64 id) const
+{
+    const int r = m_rowOf.value(id, -1);
+    return r < 0 ? nullptr : &m_rows[r];
+}
+
+int TransferModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int TransferModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+Qt::ItemFlags TransferModel::flags(const QModelIndex &index) const
+{
+    if (!index.isValid())
+        return Qt::NoItemFlags;
+    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
+}
+
+QString TransferModel::stateText(TransferState state, TransferDirection direction, bool waiting)
+{
+    switch (state) {
+    case TransferState::Queued:
+        return waiting ? tr("Scheduled") : tr("Queued");
+    case TransferState::Active:
+        return direction == TransferDirection::Upload ? tr("Uploading") : tr("Downloading");
+    case TransferState::Paused:
+        return tr("Paused");
+    case TransferState::Verifying:
+        return tr("Verifying");
+    case TransferState::Completed:
+        return tr("Completed");
+    case TransferState::Failed:
+        return tr("Failed");
+    }
+    return QString();
+}
+
+static double fractionOf(const TransferModel::Row &row)
+{
+    if (row.state == TransferState::Completed)
+        return 1.0;
+    if (row.total <= 0)
+        return row.total == 0 ? 1.0 : -1.0;
+    return qBound(0.0, double(row.done) / double(row.total), 1.0);
+}
+
+QVariant TransferModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rows.size())
+        return {};
+    const Row &row = m_rows[index.row()];
+    switch (role) {
+    case IdRole:
+        return row.id;
+    case StateRole:
+        return int(row.state);
+    case DirectionRole:
+        return int(row.direction);
+    case FractionRole:
+        return fractionOf(row);
+    case UrlRole:
+        return row.url;
+    case PathRole:
+        return row.path;
+    case ErrorRole:
+        return row.error;
+    case SearchRole:
+        return row.name + QLatin1Char(' ') + row.url.toString();
+    case Qt::ToolTipRole:
+        if (!row.error.isEmpty())
+            return row.error;
+        return row.url.toString();
+    case Qt::TextAlignmentRole:
+        switch (index.column()) {
+        case PositionColumn:
+        case SizeColumn:
+        case SpeedColumn:
+        case EtaColumn:
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        default:
+            return {};
+        }
+    case SortRole:
+        switch (index.column()) {
+        case PositionColumn:
+            return row.position;
+        case NameColumn:
+            return row.name.toLower();
+        case DirectionColumn:
+            return int(row.direction);
+        case SizeColumn:
+            return row.total;
+        case ProgressColumn:
+            return fractionOf(row);
+        case SpeedColumn:
+            return row.speed;
+        case EtaColumn:
+            return row.eta < 0 ? std::numeric_limits<qint64>::max() : row.eta;
+        case StateColumn:
+            return int(row.state);
+        case AddedColumn:
+            return row.added;
+        }
+        return {};
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case PositionColumn:
+            return row.position;
+        case NameColumn:
+            return row.name;
+        case DirectionColumn:
+            return row.direction == TransferDirection::Upload ? tr("Upload") : tr("Download");
+        case SizeColumn:
+            return formatSize(row.total);
+        case ProgressColumn: {
+            const double f = fractionOf(row);
+            return f < 0 ? formatSize(row.done) : QStringLiteral("%1%").arg(int(f * 100));
+        }
+        case SpeedColumn:
+            return formatSpeed(row.speed);
+        case EtaColumn:
+            return formatEta(row.eta);
+        case StateColumn:
+            return stateText(row.state, row.direction, row.waiting);
+        case AddedColumn:
+            return QLocale().toString(row.added.toLocalTime(), QLocale::ShortFormat);
+        }
+        return {};
+    default:
+        return {};
+    }
+}
+
+QVariant TransferModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case PositionColumn:
+        return tr("#");
+    case NameColumn:
+        return tr("Name");
+    case DirectionColumn:
+        return tr("Direction");
+    case SizeColumn:
+        return tr("Size");
+    case ProgressColumn:
+        return tr("Progress");
+    case SpeedColumn:
+        return tr("Speed");
+    case EtaColumn:
+        return tr("ETA");
+    case StateColumn:
+        return tr("State");
+    case AddedColumn:
+        return tr("Added");
+    }
+    return {};
+}
+
+} // namespace bt::ui

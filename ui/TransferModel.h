@@ -1,0 +1,120 @@
+#pragma once
+
+#include "queue/TransferSnapshot.h"
+#include "store/TransferRecord.h"
+
+#include <QAbstractTableModel>
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+
+namespace bt {
+
+class QueueManager;
+
+namespace ui {
+
+// The transfers of a QueueManager as table rows (KGet style: views never touch transfers).
+// Rows come from the queue's snapshots; each batch emits dataChanged only for the cells that
+// changed. Row order is the order of arrival; the views sort through a proxy.
+class TransferModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column
+    {
+        PositionColumn,
+        NameColumn,
+        DirectionColumn,
+        SizeColumn,
+        ProgressColumn,
+        SpeedColumn,
+        EtaColumn,
+        StateColumn,
+        AddedColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        IdRole = Qt::UserRole + 1,
+        SortRole,      // raw value to sort by
+        StateRole,     // int(bt::TransferState)
+        DirectionRole, // int(bt::TransferDirection)
+        FractionRole,  // double 0..1, or -1 while the size is unknown
+        UrlRole,       // QUrl
+        PathRole,      // the local file (final path, .part while running, or upload source)
+        ErrorRole,     // last error message
+        SearchRole,    // name and URL, for the search box
+    };
+
+    struct Row
+    {
+        qint64 id = 0;
+        TransferDirection direction = TransferDirection::Download;
+        TransferState state = TransferState::Queued;
+        QString name;
+        QString path;
+        QString directory;
+        QUrl url;
+        qint64 done = 0;
+        qint64 total = -1;
+        qint64 speed = 0;
+        qint64 eta = -1;
+        qint64 position = 0;
+        bool waiting = false;
+        QString error;
+        QDateTime added;
+    };
+
+    struct Totals
+    {
+        qint64 downloadSpeed = 0;
+        qint64 uploadSpeed = 0;
+        int active = 0;
+        int queued = 0;
+        int total = 0;
+    };
+
+    explicit TransferModel(QueueManager *queue, QObject *parent = nullptr);
+    ~TransferModel() override;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+
+    QueueManager *queue() const { return m_queue; }
+    int rowOf(qint64 id) const { return m_rowOf.value(id, -1); }
+    const Row *rowById(qint64 id) const;
+    Totals totals() const { return m_totals; }
+
+    static QString stateText(TransferState state, TransferDirection direction, bool waiting);
+
+public Q_SLOTS:
+    // Reads every transfer again (at start; tests).
+    void reload();
+
+Q_SIGNALS:
+    void totalsChanged();
+
+private:
+    void onSnapshots(const QList<bt::TransferSnapshot> &changed);
+    void onAdded(qint64 id);
+    void onRemoved(qint64 id);
+    void onOrderChanged();
+    Row makeRow(qint64 id) const;
+    // Applies a snapshot; returns the range of changed columns (first > last: none).
+    QPair<int, int> apply(Row &row, const TransferSnapshot &s) const;
+    void recomputeTotals();
+    static QString nameOf(const Row &row, const QString &requestedName);
+
+    QueueManager *m_queue; // outlives the model (the composition root owns both)
+    QList<Row> m_rows;
+    QHash<qint64, int> m_rowOf;
+    Totals m_totals;
+};
+
+} // namespace ui
+} // namespace bt
