@@ -184,7 +184,10 @@ FileBodyDevice *Upload::openBody(qint64 offset, qint64 length)
 QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &request, QIODevice *body,
                             std::function<void(QNetworkReply *)> onDone)
 {
-    return track(m_network->sendCustomRequest(request, verb, body), body, std::move(onDone));
+    // HEAD must be a real head(): as a custom verb Qt would wait for a body after the headers.
+    QNetworkReply *reply = verb == "HEAD" ? m_network->head(request)
+                                          : m_network->sendCustomRequest(request, verb, body);
+    return track(reply, body, std::move(onDone));
 }
 
 QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &request,

@@ -1,9 +1,13 @@
 // tus 1.0 test server for tests/upload: @tus/server with @tus/file-store on 127.0.0.1.
 // Usage: node server.js --dir DIR [--port N] [--max-size BYTES] [--token SECRET]
 //                       [--expire-ms MS]
+// Also, for the multipart POST tests: POST /form stores the raw request body in
+// DIR/form-<n>.raw and its Content-Type in DIR/form-<n>.type (n = 1, 2, ...), answers 201.
 // Prints "PORT <n>" on stdout once listening (port 0 = a free port), then serves until killed.
 'use strict';
+const fs = require('node:fs');
 const http = require('node:http');
+const path = require('node:path');
 const { Server } = require('@tus/server');
 const { FileStore } = require('@tus/file-store');
 
@@ -35,7 +39,23 @@ const server = new Server({
   },
 });
 
-const httpServer = http.createServer((req, res) => server.handle(req, res));
+let forms = 0;
+function handleForm(req, res) {
+  const base = path.join(directory, `form-${++forms}`);
+  fs.writeFileSync(`${base}.type`, req.headers['content-type'] || '');
+  const out = fs.createWriteStream(`${base}.raw`);
+  req.pipe(out);
+  out.on('finish', () => {
+    res.writeHead(201, { 'Content-Type': 'text/plain' });
+    res.end('stored\n');
+  });
+  req.on('error', () => out.destroy());
+}
+
+const httpServer = http.createServer((req, res) => {
+  if (req.method === 'POST' && req.url.startsWith('/form')) return handleForm(req, res);
+  return server.handle(req, res);
+});
 httpServer.listen(port, '127.0.0.1', () => {
   process.stdout.write(`PORT ${httpServer.address().port}\n`);
 });
