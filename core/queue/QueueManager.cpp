@@ -293,8 +293,10 @@ void QueueManager::onProgress(qint64 id, const TransferProgress &p)
     e->progress.done = p.done;
     e->progress.total = p.total;
     e->progress.connections = p.connections;
+    e->record.doneSize = p.done;
+    e->record.totalSize = p.total;
     if (!p.fileName.isEmpty())
-        e->progress.fileName = p.fileName;
+        e->progress.fileName = e->record.destination = p.fileName;
     e->sampled = true; // the snapshot goes out with the next tick
 }
 
