@@ -11,7 +11,7 @@ build_packages=(
 )
 test_packages=(
     nginx clang libclang-rt-14-dev xvfb xauth
-    curl wget aria2 time
+    curl wget aria2 time nodejs imagemagick desktop-file-utils appstream dbus-x11
 )
 
 wanted=("${build_packages[@]}")
