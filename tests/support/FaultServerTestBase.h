@@ -28,7 +28,7 @@ struct Result
     int status = 0;
     QNetworkReply::NetworkError error = QNetworkReply::NoError;
     QByteArray body;
-    QNetworkReply *reply = nullptr; // kept alive until the test ends, for headers
+    QNetworkReply *reply = nullptr; // owned by the QNAM, valid until cleanup()
     QByteArray header(const QByteArray &name) const { return reply->rawHeader(name); }
 };
 
@@ -118,7 +118,6 @@ protected:
         r.reply = method == "HEAD"  ? m_nam->head(request)
                   : method == "GET" ? m_nam->get(request)
                                     : m_nam->sendCustomRequest(request, method);
-        r.reply->setParent(this);
         QSignalSpy finished(r.reply, &QNetworkReply::finished);
         if (!r.reply->isFinished() && !finished.wait(20000)) {
             QTest::qFail("request timed out", __FILE__, __LINE__);
