@@ -1,0 +1,167 @@
+// TransferModel and its filter proxy over a real QueueManager running fake jobs, checked by
+// QAbstractItemModelTester: rows appear, change and go; only changed cells are reported.
+#include "QueueTestUtil.h"
+#include "TransferFilterModel.h"
+#include "TransferModel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+
+using namespace bt;
+using namespace bt::queuetest;
+using bt::ui::TransferFilterModel;
+using bt::ui::TransferModel;
+
+class TestTransferModel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void rowsFollowTheQueue();
+    void onlyChangedCellsAreReported();
+    void filtersAndSearch();
+    void totals();
+};
+
+static QVariant cell(const TransferModel &m, qint64 id, int column, int role = Qt::DisplayRole)
+{
+    return m.index(m.rowOf(id), column).data(role);
+}
+
+void TestTransferModel::rowsFollowTheQueue()
+{
+    QueueEnv env;
+    QVERIFY(env.open(2, 0));
+    const qint64 first = env.add(QStringLiteral("a.example"), 1);
+    TransferModel model(env.queue.get());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    TransferFilterModel proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester proxyTester(&proxy,
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(cell(model, first, TransferModel::NameColumn).toString(),
+             QStringLiteral("file-1.bin"));
+    QCOMPARE(cell(model, first, TransferModel::DirectionColumn).toString(),
+             QStringLiteral("Download"));
+
+    QList<qint64> ids{first};
+    for (int i = 2; i <= 6; ++i)
+        ids << env.add(QStringLiteral("h%1.example").arg(i), i);
+    QCOMPARE(model.rowCount(), 6);
+    QCOMPARE(proxy.rowCount(), 6);
+
+    QTRY_VERIFY(env.jobs.job(first) && env.jobs.job(first)->started);
+    env.jobs.job(first)->sendProgress(250, 1000);
+    QTRY_COMPARE(cell(model, first, TransferModel::ProgressColumn).toString(),
+                 QStringLiteral("25%"));
+    QCOMPARE(
+        cell(model, first, TransferModel::ProgressColumn, TransferModel::FractionRole).toDouble(),
+        0.25);
+    QCOMPARE(cell(model, first, TransferModel::StateColumn).toString(),
+             QStringLiteral("Downloading"));
+
+    env.jobs.job(first)->finishOk(env.dir.filePath(QStringLiteral("out/renamed.bin")), 1000);
+    QTRY_COMPARE(cell(model, first, TransferModel::StateColumn).toString(),
+                 QStringLiteral("Completed"));
+    QCOMPARE(cell(model, first, TransferModel::NameColumn).toString(),
+             QStringLiteral("renamed.bin"));
+
+    env.queue->remove({ids[2], ids[4]}, false);
+    QTRY_COMPARE(model.rowCount(), 4);
+    QCOMPARE(model.rowOf(ids[2]), -1);
+    QVERIFY(model.rowOf(ids[5]) >= 0);
+    QCOMPARE(cell(model, ids[5], TransferModel::NameColumn, TransferModel::IdRole).toLongLong(),
+             ids[5]);
+
+    env.queue->moveTop({ids[5]});
+    QTRY_VERIFY(cell(model, ids[5], TransferModel::PositionColumn).toLongLong() <
+                cell(model, first, TransferModel::PositionColumn).toLongLong());
+}
+
+void TestTransferModel::onlyChangedCellsAreReported()
+{
+    QueueEnv env;
+    QVERIFY(env.open(3, 0));
+    const qint64 a = env.add(QStringLiteral("a.example"), 1);
+    const qint64 b = env.add(QStringLiteral("b.example"), 2);
+    TransferModel model(env.queue.get());
+    QTRY_VERIFY(env.jobs.job(a) && env.jobs.job(b));
+    env.queue->tick();
+    QCoreApplication::processEvents();
+
+    QSignalSpy spy(&model, &QAbstractItemModel::dataChanged);
+    env.jobs.job(a)->sendProgress(100, 1000);
+    QTRY_VERIFY(!spy.isEmpty());
+    QTest::qWait(300); // one more batch: nothing else changed
+    for (const QList<QVariant> &args : std::as_const(spy)) {
+        const auto topLeft = args[0].toModelIndex();
+        const auto bottomRight = args[1].toModelIndex();
+        QCOMPARE(topLeft.row(), model.rowOf(a)); // b never changed
+        QCOMPARE(bottomRight.row(), topLeft.row());
+        QVERIFY(topLeft.column() >= TransferModel::SizeColumn);
+        QVERIFY(bottomRight.column() <= TransferModel::StateColumn);
+    }
+}
+
+void TestTransferModel::filtersAndSearch()
+{
+    QueueEnv env;
+    QVERIFY(env.open(1, 0));
+    const qint64 a = env.add(QStringLiteral("mirror.example"), 1);
+    const qint64 b = env.add(QStringLiteral("other.example"), 2);
+    const qint64 c = env.add(QStringLiteral("other.example"), 3);
+    TransferModel model(env.queue.get());
+    TransferFilterModel proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QTRY_VERIFY(env.jobs.job(a));
+    env.jobs.job(a)->finishOk();
+    QTRY_VERIFY(env.jobs.job(b));
+    env.jobs.job(b)->finishError(ErrorCode::HttpPermanent, QStringLiteral("404 Not Found"));
+    QTRY_VERIFY(env.jobs.job(c));
+
+    auto idsShown = [&proxy] {
+        QList<qint64> ids;
+        for (int r = 0; r < proxy.rowCount(); ++r)
+            ids << proxy.index(r, 0).data(TransferModel::IdRole).toLongLong();
+        std::sort(ids.begin(), ids.end());
+        return ids;
+    };
+    QTRY_COMPARE(idsShown(), QList<qint64>({a, b, c}));
+    proxy.setFilter(TransferFilterModel::Completed);
+    QTRY_COMPARE(idsShown(), QList<qint64>({a}));
+    proxy.setFilter(TransferFilterModel::Failed);
+    QTRY_COMPARE(idsShown(), QList<qint64>({b}));
+    QCOMPARE(proxy.index(0, TransferModel::NameColumn).data(Qt::ToolTipRole).toString(),
+             QStringLiteral("404 Not Found"));
+    proxy.setFilter(TransferFilterModel::Downloading);
+    QTRY_COMPARE(idsShown(), QList<qint64>({c}));
+    proxy.setFilter(TransferFilterModel::Uploading);
+    QTRY_COMPARE(idsShown(), QList<qint64>());
+    proxy.setFilter(TransferFilterModel::All);
+    proxy.setSearchText(QStringLiteral("MIRROR"));
+    QCOMPARE(idsShown(), QList<qint64>({a}));
+    proxy.setSearchText(QStringLiteral("file-3"));
+    QCOMPARE(idsShown(), QList<qint64>({c}));
+    proxy.setSearchText(QString());
+    QCOMPARE(idsShown().size(), 3);
+
+    // Sorting uses the raw values (the state's order: queued < active < ... < failed).
+    proxy.sort(TransferModel::StateColumn, Qt::AscendingOrder);
+    QCOMPARE(proxy.index(0, 0).data(TransferModel::IdRole).toLongLong(), c);
+}
+
+void TestTransferModel::totals()
+{
+    QueueEnv env;
+    QVERIFY(env.open(2, 0));
+    for (int i = 0; i < 4; ++i)
+        env.add(QStringLiteral("h%1").arg(i), i);
+    TransferModel model(env.queue.get());
+    QTRY_COMPARE(model.totals().active, 2);
+    QCOMPARE(model.totals().queued, 2);
+    QCOMPARE(model.totals().total, 4);
+}
+
+QTEST_MAIN(TestTransferModel)
+#include "tst_transfermodel.moc"
