@@ -276,6 +276,35 @@ private Q_SLOTS:
         QCOMPARE(summary.value("failed").toInt(), 0);
     }
 
+    void limitRate()
+    {
+        const QByteArray body = makeTestData(768 * 1024, 9);
+        serve("/limited.bin", body);
+        const RunResult r =
+            get({QStringLiteral("--limit-rate"), QStringLiteral("256K"), url("/limited.bin")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY2(r.elapsedMs >= 2000, qPrintable(r.describe())); // 3 s at 256 KiB/s
+        QCOMPARE(fileSha256Hex(out() + "/limited.bin"), sha256Hex(body));
+    }
+
+    void stallTimeout()
+    {
+        serve("/stall.bin", makeTestData(100000, 10));
+        FaultServer::Fault stall;
+        stall.kind = FaultServer::Fault::Kind::Stall;
+        stall.bytes = 0; // no byte at all: every attempt times out without progress
+        m_server.setPersistentFault("/stall.bin", stall);
+        const RunResult r =
+            get({QStringLiteral("--stall-timeout"), QStringLiteral("1"),
+                 QStringLiteral("--retries"), QStringLiteral("1"), url("/stall.bin")},
+                20000);
+        m_server.clearFaults("/stall.bin");
+        QVERIFY2(r.exitCode == 3, qPrintable(r.describe()));
+        QVERIFY2(r.elapsedMs < 10000, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains("run the same command again to resume"), qPrintable(r.describe()));
+        QVERIFY(!QFileInfo::exists(out() + "/stall.bin"));
+    }
+
     void quietPrintsNothing()
     {
         const RunResult r = get({QStringLiteral("-q"), url("/file.bin")});

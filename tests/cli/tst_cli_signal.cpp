@@ -22,11 +22,11 @@ private:
 
     QString out() const { return m_tmp->filePath(QStringLiteral("out")); }
     QString data() const { return m_tmp->filePath(QStringLiteral("data")); }
-    QStringList arguments(const QStringList &extra) const
+    QStringList arguments(const QStringList &extra, const QStringList &moreUrls = {}) const
     {
         return QStringList{QStringLiteral("get"), QStringLiteral("--data-dir"), data(),
                            QStringLiteral("-d"), out()} +
-               extra + QStringList{QString::fromLatin1(m_server.url("/slow.bin"))};
+               extra + QStringList{QString::fromLatin1(m_server.url("/slow.bin"))} + moreUrls;
     }
 
     void serve(qint64 bytesPerSecond)
@@ -38,7 +38,8 @@ private:
     }
 
     // Start btstream --json and return once it reported bytes on disk.
-    void startAndWaitForBytes(Btstream &p, const QStringList &extra)
+    void startAndWaitForBytes(Btstream &p, const QStringList &extra,
+                              const QStringList &moreUrls = {})
     {
         qint64 done = 0;
         const QMetaObject::Connection watch =
@@ -50,7 +51,7 @@ private:
                         done = qMax(done, line.value("done").toInteger());
                 }
             });
-        p.setArguments(arguments(QStringList{QStringLiteral("--json")} + extra));
+        p.setArguments(arguments(QStringList{QStringLiteral("--json")} + extra, moreUrls));
         p.start();
         QTRY_VERIFY_WITH_TIMEOUT(done > 0, 15000);
         QObject::disconnect(watch);
@@ -154,6 +155,51 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("interrupted; run the same command again to resume"),
                  qPrintable(r.describe()));
         resumeAndCheck({QStringLiteral("--connections"), QStringLiteral("1")});
+    }
+
+    void noResumeStartsOver()
+    {
+        const QStringList single{QStringLiteral("--connections"), QStringLiteral("1")};
+        Btstream p(m_tmp->path());
+        startAndWaitForBytes(p, single);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(::kill(pid_t(p.processId()), SIGINT) == 0);
+        QCOMPARE(p.wait(5000).exitCode, 130);
+
+        serve(0);
+        const int before = m_server.requests().size();
+        Btstream again(m_tmp->path());
+        const RunResult r = again.run(arguments(single + QStringList{"--no-resume"}));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QList<FaultServer::Request> requests = m_server.requests().mid(before);
+        for (const FaultServer::Request &request : requests) {
+            const QByteArray range = request.headers.value("range");
+            QVERIFY2(range.isEmpty() || range.startsWith("bytes=0-"), range.constData());
+        }
+        // Known gap in HttpDownload: resume=false skips the saved row, so the old .part stays
+        // and the fresh download takes "slow (1).bin". Starting over should reuse the name.
+        QEXPECT_FAIL("", "HttpDownload: --no-resume leaves the old .part and renames", Abort);
+        QVERIFY2(entries(out()) == QStringList{QStringLiteral("slow.bin")},
+                 qPrintable(entries(out()).join(QLatin1Char(','))));
+        QCOMPARE(fileSha256Hex(out() + "/slow.bin"), sha256Hex(m_body));
+    }
+
+    void severalUrlsInterrupted()
+    {
+        FaultServer::Resource other;
+        other.body = makeTestData(1000, 22);
+        m_server.setResource("/other.bin", other);
+        Btstream p(m_tmp->path());
+        // slow.bin first (from arguments()), then other.bin: never started.
+        startAndWaitForBytes(p, {}, {QString::fromLatin1(m_server.url("/other.bin"))});
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(::kill(pid_t(p.processId()), SIGTERM) == 0);
+        const RunResult r = p.wait(5000);
+        QVERIFY2(r.exitCode == 130, qPrintable(r.describe()));
+        QCOMPARE(m_server.requestCount("/other.bin"), 0);
+        QVERIFY(!QFileInfo::exists(out() + "/other.bin"));
     }
 
     void secondSigintExitsAtOnce()
