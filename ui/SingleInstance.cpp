@@ -42,7 +42,8 @@ bool SingleInstance::sendToRunning(const QStringList &arguments, int timeoutMs)
 bool SingleInstance::listen()
 {
     m_server = new QLocalServer(this);
-    m_server->setSocketOptions(QLocalServer::UserAccessOption);
+    // No socket options: with them Qt renames its socket over an existing one, and a second
+    // instance would steal the name instead of failing to listen.
     if (!m_server->listen(m_key)) {
         // A name left behind by a crashed instance: nobody answers on it.
         QLocalSocket probe;
