@@ -24,6 +24,7 @@ GetCommand::GetCommand(const QList<DownloadRequest> &requests, const QString &da
 {
     qRegisterMetaType<TransferProgress>();
     qRegisterMetaType<TransferResult>();
+    m_printer->setNameUrlsInErrors(m_requests.size() > 1);
 }
 
 GetCommand::~GetCommand()

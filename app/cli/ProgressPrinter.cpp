@@ -188,7 +188,8 @@ void ProgressPrinter::result(const DownloadRequest &request, const TransferResul
         return; // interrupted() says it
     const QString message =
         result.error.message.isEmpty() ? errorCodeName(result.error.code) : result.error.message;
-    writeErr(tr("btstream: error: %1").arg(message));
+    writeErr(m_nameUrls ? tr("btstream: error: %1: %2").arg(request.url.toDisplayString(), message)
+                        : tr("btstream: error: %1").arg(message));
     if (isResumable(result.error))
         writeErr(tr("btstream: run the same command again to resume"));
 }

@@ -30,6 +30,8 @@ public:
     static Mode detectMode(bool quiet, bool json); // Terminal when stderr is a tty
 
     Mode mode() const { return m_mode; }
+    // With several URLs, error lines name the URL they belong to.
+    void setNameUrlsInErrors(bool on) { m_nameUrls = on; }
 
     void begin(const DownloadRequest &request);
     void progress(const TransferProgress &progress);
@@ -51,6 +53,7 @@ private:
     Mode m_mode;
     QString m_name; // what the current download is called on screen
     QElapsedTimer m_lastPrint;
+    bool m_nameUrls = false;
     qsizetype m_lineWidth = 0; // width of the progress line on the terminal, 0 = none shown
 };
 
