@@ -187,6 +187,43 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(out() + "/file.bin"));
     }
 
+    void serverErrorAfterRetries()
+    {
+        serve("/busy.bin", makeTestData(1000, 13));
+        FaultServer::Fault busy;
+        busy.kind = FaultServer::Fault::Kind::Status;
+        busy.status = 503;
+        m_server.setPersistentFault("/busy.bin", busy);
+        const RunResult r =
+            get({QStringLiteral("--retries"), QStringLiteral("0"), url("/busy.bin")});
+        m_server.clearFaults("/busy.bin");
+        QVERIFY2(r.exitCode == 4, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains("503"), qPrintable(r.describe()));
+        QVERIFY(!QFileInfo::exists(out() + "/busy.bin"));
+    }
+
+    void unknownSizeJson()
+    {
+        FaultServer::Resource res;
+        res.body = makeTestData(600 * 1024, 14);
+        res.chunked = true; // no Content-Length: the total is unknown until the end
+        res.acceptRanges = false;
+        res.bytesPerSecond = 1024 * 1024;
+        m_server.setResource("/chunked.bin", res);
+        const RunResult r = get({QStringLiteral("--json"), url("/chunked.bin")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QList<QJsonObject> lines = r.jsonLines();
+        QVERIFY(!lines.isEmpty());
+        for (const QJsonObject &line : lines) {
+            if (line.value("event").toString() == QLatin1String("progress") &&
+                line.value("done").toInteger() < res.body.size())
+                QCOMPARE(line.value("total").toInteger(), -1);
+        }
+        QCOMPARE(lines.last().value("ok").toBool(), true);
+        QCOMPARE(lines.last().value("size").toInteger(), res.body.size());
+        QCOMPARE(fileSha256Hex(out() + "/chunked.bin"), sha256Hex(res.body));
+    }
+
     void checksumMismatch()
     {
         const QByteArray wrong = sha256Hex(m_body + "x");
