@@ -227,8 +227,8 @@ void MainWindow::startUploads(const QStringList &paths)
         return;
     }
     if (m_settings.uploadUrl.isEmpty()) {
-        statusBar()->showMessage(
-            tr("Choose an upload target in Settings first (Settings > Uploads)."), 10000);
+        statusBar()->showMessage(tr("Choose an upload target in Settings first (Network page)."),
+                                 10000);
         return;
     }
     QString why;

@@ -22,6 +22,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
+#include <QTranslator>
 
 using namespace bt;
 using namespace bt::queuetest;
@@ -44,6 +45,7 @@ private Q_SLOTS:
     void settingsPersistAndApply();
     void rowsRestoredAfterRestart();
     void statusBarTotals();
+    void germanFromResources();
 
 private:
     static QAction *trayAction(MainWindow &w, const QString &name)
@@ -378,6 +380,24 @@ void TestMainWindow::statusBarTotals()
     auto *counts = window.findChild<QLabel *>(QStringLiteral("counts"));
     QVERIFY(counts);
     QTRY_COMPARE(counts->text(), QStringLiteral("3 active, 2 queued, 5 total"));
+}
+
+void TestMainWindow::germanFromResources()
+{
+    QTranslator translator;
+    QVERIFY(translator.load(QLocale(QLocale::German, QLocale::Germany),
+                            QStringLiteral("btfilestream"), QStringLiteral("_"),
+                            QStringLiteral(":/i18n")));
+    QCoreApplication::installTranslator(&translator);
+    QueueEnv env;
+    QVERIFY(env.open());
+    MainWindow window(env.queue.get());
+    QCOMPARE(window.model()->headerData(TransferModel::ProgressColumn, Qt::Horizontal).toString(),
+             QStringLiteral("Fortschritt"));
+    QCOMPARE(window.action(QStringLiteral("pause"))->text(), QStringLiteral("&Pausieren"));
+    QCOMPARE(window.action(QStringLiteral("pause"))->shortcut(),
+             QKeySequence(QStringLiteral("Ctrl+P")));
+    QCoreApplication::removeTranslator(&translator);
 }
 
 QTEST_MAIN(TestMainWindow)
