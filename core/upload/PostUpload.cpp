@@ -80,9 +80,7 @@ void PostUpload::post()
             finishComplete();
             return;
         }
-        retryLater(error,
-                   m_inFlightSent > 0 ? tr("a POST cannot resume: sending the whole file again")
-                                      : tr("sending it again"),
+        retryLater(error, tr("a POST cannot resume: sending the whole file again"),
                    [this] { post(); });
     });
 }

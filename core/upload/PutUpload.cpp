@@ -56,20 +56,21 @@ void PutUpload::put()
             finishComplete();
             return;
         }
-        if (error.httpStatus == 409 && m_request.createParents && !m_triedParents) {
+        // RFC 4918 says 409 for a missing parent; nginx's dav module answers 500.
+        const bool noParent = error.httpStatus == 409 || error.httpStatus == 500;
+        if (noParent && m_request.createParents && !m_triedParents &&
+            !parentCollections(m_request.url).isEmpty()) {
             m_triedParents = true;
             m_collections = parentCollections(m_request.url);
-            Q_EMIT message(tr("The server has no folder for %1 (HTTP 409); creating it with "
-                              "MKCOL.")
-                               .arg(m_request.url.toString()));
+            Q_EMIT message(tr("The server may have no folder for %1 (HTTP %2); creating the "
+                              "folders with MKCOL.")
+                               .arg(m_request.url.toString())
+                               .arg(error.httpStatus));
             mkcolNext();
             return;
         }
-        if (error.isTransient() && m_inFlightSent > 0)
-            retryLater(error, tr("PUT cannot resume: sending the whole file again"),
-                       [this] { put(); });
-        else
-            retryLater(error, tr("sending it again"), [this] { put(); });
+        retryLater(error, tr("a PUT cannot resume: sending the whole file again"),
+                   [this] { put(); });
     });
 }
 

@@ -9,8 +9,9 @@ namespace bt {
 
 // One streamed HTTP PUT of the file (WebDAV, nginx dav, presigned object-store URLs). Not
 // resumable: a retry sends the whole file again, and message() says so. When the server
-// answers 409 (a missing parent collection on WebDAV) and request.createParents is set, the
-// parents are created with MKCOL, top down, and the PUT is sent again.
+// answers 409 (a missing parent collection on WebDAV; nginx answers 500) and
+// request.createParents is set, the parents are created with MKCOL, top down (405 "exists"
+// is fine), and the PUT is sent again - once.
 class PutUpload : public Upload
 {
     Q_OBJECT

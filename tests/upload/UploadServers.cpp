@@ -318,12 +318,13 @@ void CutProxy::onNewConnection()
         });
         connect(client, &QTcpSocket::readyRead, this, [this, pipe] { forwardUp(pipe); });
         connect(pipe->upstream, &QTcpSocket::readyRead, this, [pipe] {
-            if (!pipe->stalled && pipe->client)
-                pipe->client->write(pipe->upstream->readAll());
+            const QByteArray data = pipe->upstream->readAll();
+            if (!pipe->stalled && pipe->client && pipe->client->isOpen())
+                pipe->client->write(data);
         });
         connect(client, &QTcpSocket::disconnected, this, [this, pipe] { closePipe(pipe); });
         connect(pipe->upstream, &QTcpSocket::disconnected, this, [pipe] {
-            if (pipe->client && !pipe->stalled) {
+            if (pipe->client && pipe->client->isOpen() && !pipe->stalled) {
                 pipe->client->write(pipe->upstream->readAll());
                 pipe->client->disconnectFromHost();
             }
@@ -334,13 +335,15 @@ void CutProxy::onNewConnection()
 
 void CutProxy::forwardUp(Pipe *pipe)
 {
-    if (!pipe->client || !pipe->upstream || pipe->stalled)
+    if (!pipe->client || !pipe->upstream || pipe->stalled || !pipe->client->isOpen())
         return;
     if (pipe->upstream->state() != QAbstractSocket::ConnectedState) {
         pipe->pendingUp += pipe->client->readAll();
         return;
     }
     QByteArray data = pipe->client->readAll();
+    if (!pipe->upstream->isOpen())
+        return;
     if (m_mode != Mode::Pass && !m_triggered) {
         if (data.size() >= m_budget) {
             pipe->upstream->write(data.left(m_budget));
