@@ -120,6 +120,7 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 130, qPrintable(r.describe()));
         QVERIFY2(r.elapsedMs < 2000, qPrintable(r.describe()));
         QVERIFY(!QFileInfo::exists(out() + "/slow.bin")); // nothing final yet
+        QVERIFY2(r.err.isEmpty(), qPrintable(r.describe())); // --json: stdout only
         const QList<QJsonObject> lines = r.jsonLines();
         QVERIFY(!lines.isEmpty());
         if (lines.last().value("event").toString() == QLatin1String("result")) {
