@@ -38,6 +38,7 @@ THROTTLE=${THROTTLE:-20m}
 THROTTLED_LARGE=${THROTTLED_LARGE:-0}
 TOOLS=${TOOLS:-"btstream curl curl-fsync wget aria2c aria2c-x8"}
 BTSTREAM_ARGS=${BTSTREAM_ARGS:-}
+read -ra BT_EXTRA <<<"$BTSTREAM_ARGS"
 BTSTREAM=${BTSTREAM:-${1:-./build/app/btstream}}
 BENCH_DIR=${BENCH_DIR:-$SCRIPT_DIR/out}
 
@@ -61,7 +62,7 @@ if has_tool aria2c || has_tool aria2c-x8; then need aria2c aria2; fi
 if has_tool btstream; then
     [[ -x "$BTSTREAM" ]] || die "btstream binary '$BTSTREAM' not found or not executable
   build it: cmake --build <build> --target btstream; pass its path as first argument or \$BTSTREAM,
-  or leave it out with TOOLS=\"curl wget aria2c aria2c-x8\""
+  or leave it out with TOOLS=\"curl curl-fsync wget aria2c aria2c-x8\""
     BTSTREAM=$(cd "$(dirname "$BTSTREAM")" && pwd)/$(basename "$BTSTREAM")
 fi
 
@@ -190,11 +191,11 @@ declare -A VERIFIED=()
 tool_cmd() { # tool url out -> fills CMD array
     local tool=$1 url=$2 out=$3
     case $tool in
-        # shellcheck disable=SC2086 # BTSTREAM_ARGS is a list of options
-        btstream) CMD=("$BTSTREAM" get $BTSTREAM_ARGS -o "$out" --data-dir "$DL/btstream-data" "$url") ;;
+        btstream) CMD=("$BTSTREAM" get "${BT_EXTRA[@]}" -o "$out" --data-dir "$DL/btstream-data" "$url") ;;
         curl) CMD=(curl -sS -f -o "$out" "$url") ;;
         # what a durable curl download costs: btstream fsyncs before it publishes the file
-        curl-fsync) CMD=(sh -c 'curl -sS -f -o "$1" "$2" && sync "$1"' sh "$out" "$url") ;;
+        curl-fsync) # shellcheck disable=SC2016 # $1 and $2 are for the inner sh
+            CMD=(sh -c 'curl -sS -f -o "$1" "$2" && sync "$1"' sh "$out" "$url") ;;
         wget) CMD=(wget -q -O "$out" "$url") ;;
         aria2c) CMD=(aria2c -q -d "$(dirname "$out")" -o "$(basename "$out")" "$url") ;;
         aria2c-x8) CMD=(aria2c -q -x8 -s8 -k1M -d "$(dirname "$out")" -o "$(basename "$out")" "$url") ;;
