@@ -18,11 +18,10 @@ namespace bt {
 
 namespace {
 
+// Forced: exactly that many. Adaptive: one, more while more pay off.
 int initialConnections(const DownloadRequest &request)
 {
-    if (request.connections > 0)
-        return qMin(request.connections, qMax(request.maxConnections, request.connections));
-    return qMin(4, qMax(1, request.maxConnections));
+    return request.connections > 0 ? request.connections : 1;
 }
 } // namespace
 
@@ -40,7 +39,7 @@ HttpDownload::Private::Private(HttpDownload *q, const DownloadRequest &request,
 {
     progressTimer->setInterval(250);
     syncTimer->setInterval(1000);
-    tuneTimer->setInterval(500);
+    tuneTimer->setInterval(100);
     pumpTimer->setInterval(25);
     QObject::connect(progressTimer, &QTimer::timeout, q, [this] { emitProgress(); });
     QObject::connect(syncTimer, &QTimer::timeout, q, [this] { persistProgress(); });
@@ -176,13 +175,23 @@ bool HttpDownload::Private::openStream(bool truncate, Error *error)
     stream = new BTFileStream(q);
     BTFileStream::Options options;
     options.truncate = truncate;
+    // Bounded memory: with up to 16 connections each holding a reply buffer, the queue to
+    // the disk stays small (peak RSS target 32 MiB for any size).
+    options.highWatermark = 4 << 20;
+    options.lowWatermark = 1 << 20;
     options.preallocate = (truncate && total > 0) ? total : -1;
     if (!stream->open(destination, BTFileStream::Mode::Write, options, error)) {
         delete stream;
         stream = nullptr;
         return false;
     }
-    QObject::connect(stream, &BTFileStream::drained, q, [this] { pumpAll(); });
+    QObject::connect(stream, &BTFileStream::drained, q, [this] {
+        if (blockedSince >= 0) {
+            blockedMs += clock.elapsed() - blockedSince;
+            blockedSince = -1;
+        }
+        pumpAll();
+    });
     QObject::connect(stream, &BTFileStream::errorOccurred, q, [this](const Error &e) { fail(e); });
     return true;
 }
@@ -227,8 +236,10 @@ void HttpDownload::Private::startTimers()
 {
     progressTimer->start();
     syncTimer->start();
-    if (request.connections <= 0 && multiSegment())
+    if (request.connections <= 0 && multiSegment() && !ownLimiter.isLimited() && !sharedLimiter) {
+        adaptive.tick(clock.elapsed(), planner.doneBytes()); // the first measurement starts
         tuneTimer->start();
+    }
     if (ownLimiter.isLimited() || sharedLimiter)
         pumpTimer->start();
 }

@@ -11,7 +11,9 @@ namespace bt {
 
 namespace {
 
-constexpr int kMaxRestarts = 2; // inconsistent answers before one plain full download
+constexpr int kMaxRestarts = 2;           // inconsistent answers before one plain full download
+constexpr qint64 kOneBuffer = 1 << 20;    // a reply's read buffer (backpressure to TCP)
+constexpr qint64 kManyBuffer = 256 << 10; // the same with several connections
 } // namespace
 
 int HttpDownload::Private::busyCount() const
@@ -53,6 +55,10 @@ SegmentDownloader *HttpDownload::Private::connection()
                      [this](SegmentDownloader *c) { onHeaders(c); });
     QObject::connect(dl, &SegmentDownloader::bytesWritten, q,
                      [this](qint64) { retry.progressMade(); });
+    QObject::connect(dl, &SegmentDownloader::blockedByDisk, q, [this] {
+        if (blockedSince < 0)
+            blockedSince = clock.elapsed();
+    });
     QObject::connect(dl, &SegmentDownloader::segmentFinished, q,
                      [this](SegmentDownloader *c) { onSegmentFinished(c); });
     QObject::connect(dl, &SegmentDownloader::failed, q,
@@ -69,6 +75,7 @@ void HttpDownload::Private::startProbe(SegmentDownloader *dl)
     ResumeValidator::Expectation expect;
     expect.ranged = !fallback;
     expectations.insert(dl->slot(), expect);
+    dl->setReadBufferSize(kOneBuffer);
     // "Range: bytes=0-" learns the size and range support from the first answer; a server
     // without ranges simply answers 200.
     dl->get(NetworkSetup::buildRequest(request, request.url, fallback ? -1 : 0, -1, {}), -1);
@@ -87,6 +94,8 @@ void HttpDownload::Private::startSegment(SegmentDownloader *dl, int index)
     expect.lastModified = lastModified;
     expectations.insert(dl->slot(), expect);
     const QByteArray ifRange = ResumeValidator::ifRange(etag, lastModified);
+    // One connection may buffer more; many share a smaller budget.
+    dl->setReadBufferSize(adaptive.target() > 1 ? kManyBuffer : kOneBuffer);
     dl->get(NetworkSetup::buildRequest(request, finalUrl, fallback ? -1 : expect.first, expect.last,
                                        ifRange),
             index);
@@ -344,12 +353,34 @@ void HttpDownload::Private::tune()
         tuneTimer->stop();
         return;
     }
-    const int before = adaptive.target();
-    const int target = adaptive.tick(clock.elapsed(), planner.doneBytes(), busyCount());
-    if (target != before)
+    int flowing = 0;
+    for (const SegmentDownloader *dl : std::as_const(connections))
+        flowing += dl->isFlowing() ? 1 : 0;
+    // Waiting for the disk a fifth of the time or more: more connections would not help.
+    const qint64 now = clock.elapsed();
+    qint64 waited = blockedMs + (blockedSince >= 0 ? now - blockedSince : 0);
+    blockedMs = 0;
+    if (blockedSince >= 0)
+        blockedSince = now;
+    const bool disk = waited * 5 >= tuneTimer->interval();
+    const int target =
+        adaptive.tick(clock.elapsed(), planner.doneBytes(), flowing, busyCount(), disk);
+    static const bool trace = qEnvironmentVariableIsSet("BT_TRACE_ADAPTIVE");
+    if (trace)
+        qInfo("adaptive: t=%lld ms done=%lld busy=%d target=%d", clock.elapsed(),
+              planner.doneBytes(), busyCount(), target);
+    if (target > busyCount())
         ensureConnections();
-    if (!adaptive.isGrowing())
-        tuneTimer->stop();
+    // An unsuccessful probe is undone: the newest connections give their (partly done)
+    // segments back; the others take them over when they finish their own.
+    for (int i = int(connections.size()) - 1; i >= 0 && busyCount() > target; --i) {
+        SegmentDownloader *dl = connections.at(i);
+        if (!dl->isBusy() || dl->segmentIndex() < 0)
+            continue;
+        dl->abort();
+        if (planner.segment(dl->segmentIndex()).owner == dl->slot())
+            planner.release(dl->segmentIndex());
+    }
 }
 
 void HttpDownload::Private::pumpAll()

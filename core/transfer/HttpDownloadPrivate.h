@@ -98,6 +98,8 @@ public:
     int restarts = 0;
     bool verifyingEnd = false; // asking what follows an unknown-size body's last byte
     bool endVerified = false;
+    qint64 blockedSince = -1; // the stream is full since (clock ms), -1 when not
+    qint64 blockedMs = 0;     // time spent waiting for the disk since the last tune()
     bool started = false;
     bool done = false;
     int nextSlot = 0;

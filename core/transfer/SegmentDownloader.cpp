@@ -11,7 +11,7 @@
 namespace bt {
 
 namespace {
-constexpr qint64 kChunk = 256 * 1024; // one read from the reply, one queued write
+constexpr qint64 kChunk = 64 * 1024; // one read from the reply, one queued write
 
 } // namespace
 
@@ -178,8 +178,10 @@ void SegmentDownloader::pump()
         const qint64 available = m_reply->bytesAvailable();
         if (available <= 0)
             break;
-        if (!m_stream->wantsMore())
+        if (!m_stream->wantsMore()) {
+            Q_EMIT blockedByDisk();
             return; // the download calls pump() again on drained()
+        }
         qint64 want = qMin(available, kChunk);
         if (seg.end >= 0)
             want = qMin(want, seg.remaining());

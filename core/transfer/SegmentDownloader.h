@@ -45,6 +45,7 @@ public:
     void pump();  // read what the budget and the stream allow
 
     bool isBusy() const { return !m_reply.isNull(); }
+    bool isFlowing() const { return isBusy() && m_accepted && m_received > 0; }
     int segmentIndex() const { return m_segment; }
     const ResponseInfo &response() const { return m_response; }
     qint64 received() const { return m_received; }
@@ -52,6 +53,7 @@ public:
 Q_SIGNALS:
     void headersReceived(bt::SegmentDownloader *self); // call accept() or abort() from here
     void bytesWritten(qint64 bytes);
+    void blockedByDisk(); // stopped reading: the stream is full (drained() resumes)
     void segmentFinished(bt::SegmentDownloader *self); // the segment (or unknown-size body) is done
     void failed(bt::SegmentDownloader *self, const bt::Error &error); // bytes so far are kept
 

@@ -27,6 +27,7 @@ private Q_SLOTS:
     void rateLimiterSharedAcrossThreads();
     void adaptiveGrowsWhilePaying();
     void adaptiveStopsWhenSaturated();
+    void adaptiveAfterBurst();
     void speedMeter();
 };
 
@@ -196,33 +197,64 @@ void TestTransferUnits::rateLimiterSharedAcrossThreads()
 
 void TestTransferUnits::adaptiveGrowsWhilePaying()
 {
-    // Each connection brings 1 MB/s (a per-connection throttle): it grows to the maximum.
-    AdaptiveConnections a(4, 16);
+    // Each connection brings 1 MB/s (a per-connection throttle): it reaches the maximum
+    // within a few ticks.
+    AdaptiveConnections a(1, 16);
     qint64 bytes = 0;
     qint64 ms = 0;
-    a.tick(ms, bytes, 4);
-    for (int i = 0; i < 40; ++i) {
-        ms += 500;
-        bytes += qint64(a.target()) * 500 * 1000;
-        a.tick(ms, bytes, a.target());
+    a.tick(ms, bytes);
+    int ticks = 0;
+    while (a.target() < 16 && ticks < 40) {
+        ms += 250;
+        bytes += qint64(a.target()) * 250 * 1000;
+        a.tick(ms, bytes);
+        ++ticks;
     }
     QCOMPARE(a.target(), 16);
+    QVERIFY2(ticks <= 8, QByteArray::number(ticks).constData());
 }
 
 void TestTransferUnits::adaptiveStopsWhenSaturated()
 {
-    // The link gives 4 MB/s whatever the count: it stops after one useless addition.
-    AdaptiveConnections a(4, 16);
+    // The link gives 4 MB/s whatever the count: probes are undone, it stays at two.
+    AdaptiveConnections a(1, 16);
     qint64 bytes = 0;
     qint64 ms = 0;
-    a.tick(ms, bytes, 4);
-    for (int i = 0; i < 20; ++i) {
-        ms += 500;
+    a.tick(ms, bytes);
+    int atTwo = 0;
+    for (int i = 0; i < 40; ++i) {
+        ms += 250;
         bytes += 2 * 1000 * 1000;
-        a.tick(ms, bytes, a.target());
+        atTwo += a.tick(ms, bytes) <= 2 ? 1 : 0;
     }
-    QVERIFY(a.target() <= 5);
-    QVERIFY(!a.isGrowing());
+    QVERIFY2(atTwo >= 30, QByteArray::number(atTwo).constData());
+    QVERIFY(a.target() <= 3);
+}
+
+void TestTransferUnits::adaptiveAfterBurst()
+{
+    // nginx limit_rate: a fast first second, then 1 MB/s per connection. The drop below half
+    // the best rate makes it double at once.
+    AdaptiveConnections a(1, 16);
+    qint64 bytes = 0;
+    qint64 ms = 0;
+    a.tick(ms, bytes);
+    for (int i = 0; i < 4; ++i) { // the burst: fast, more connections do not help
+        ms += 250;
+        bytes += 25 * 1000 * 1000;
+        a.tick(ms, bytes);
+    }
+    int ticks = 0;
+    while (a.target() < 8 && ticks < 20) {
+        ms += 250;
+        bytes += qint64(a.target()) * 250 * 1000;
+        a.tick(ms, bytes);
+        ++ticks;
+    }
+    QVERIFY2(a.target() >= 8, QByteArray::number(a.target()).constData());
+    QVERIFY2(ticks <= 6, QByteArray::number(ticks).constData());
+    a.cap(3);
+    QCOMPARE(a.target(), 3);
 }
 
 void TestTransferUnits::speedMeter()
