@@ -32,6 +32,7 @@ private Q_SLOTS:
     void wrongServerDigest();
     void correctReprDigest();
     void workerThread();
+    void headersUserAndCookies();
 };
 
 void TestHttpDownloadBasic::plain()
@@ -336,6 +337,29 @@ void TestHttpDownloadBasic::workerThread()
     worker.wait();
     QCOMPARE(result.error.code, ErrorCode::None);
     QCOMPARE(fileSha256Hex(h.path("thread.bin")), sha256Hex(data));
+}
+
+void TestHttpDownloadBasic::headersUserAndCookies()
+{
+    Harness h;
+    QVERIFY(h.ok());
+    h.server.setResource("/auth.bin", resource(makeTestData(1000, 19)));
+    QFile cookies(h.tmpRoot() + QStringLiteral("/cookies.txt"));
+    QVERIFY(cookies.open(QIODevice::WriteOnly));
+    cookies.write("# Netscape HTTP Cookie File\n"
+                  "127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tabc123\n");
+    cookies.close();
+    DownloadRequest req = h.request("/auth.bin");
+    req.headers = {{"X-Test", "yes"}};
+    req.user = QStringLiteral("me:secret");
+    req.cookieFile = cookies.fileName();
+    const RunResult r = h.run(req);
+    QCOMPARE(r.result.error.code, ErrorCode::None);
+    const FaultServer::Request first = h.server.requests().first();
+    QCOMPARE(first.headers.value("x-test"), QByteArray("yes"));
+    QCOMPARE(first.headers.value("authorization"), "Basic " + QByteArray("me:secret").toBase64());
+    QVERIFY2(first.headers.value("cookie").contains("session=abc123"),
+             first.headers.value("cookie").constData());
 }
 
 QTEST_GUILESS_MAIN(TestHttpDownloadBasic)
