@@ -32,6 +32,7 @@ AddDownloadDialog::AddDownloadDialog(const AppSettings &settings, QWidget *paren
     setWindowIcon(themedIcon(QStringLiteral("list-add"), QStringLiteral("add")));
     m_urls->setPlaceholderText(tr("One URL a line: https://example.org/file.iso"));
     m_urls->setTabChangesFocus(true);
+    m_urls->setLineWrapMode(QPlainTextEdit::NoWrap); // one URL, one line
     m_folder->setText(settings.lastAddFolder.isEmpty() ? settings.effectiveDownloadFolder()
                                                        : settings.lastAddFolder);
     m_name->setPlaceholderText(tr("From the server"));
@@ -55,7 +56,9 @@ AddDownloadDialog::AddDownloadDialog(const AppSettings &settings, QWidget *paren
 
     auto *form = new QFormLayout;
     form->addRow(tr("&URLs:"), m_urls);
-    form->addRow(tr("&Folder:"), folderRow);
+    auto *folderLabel = new QLabel(tr("&Folder:"), this);
+    folderLabel->setBuddy(m_folder);
+    form->addRow(folderLabel, folderRow);
     form->addRow(tr("File &name:"), m_name);
     form->addRow(tr("&Connections:"), m_connections);
     form->addRow(tr("C&hecksum:"), m_checksum);

@@ -67,7 +67,7 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     header->resizeSection(TransferModel::SpeedColumn, 100);
     header->resizeSection(TransferModel::EtaColumn, 70);
     header->resizeSection(TransferModel::StateColumn, 100);
-    header->resizeSection(TransferModel::AddedColumn, 130);
+    header->resizeSection(TransferModel::AddedColumn, 110);
     header->setHighlightSections(false);
 
     // The filters, and a drop zone that says what a drop does.
@@ -85,7 +85,7 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     m_filters->setCurrentRow(0);
     connect(m_filters, &QListWidget::currentRowChanged, this,
             [this](int row) { m_proxy->setFilter(TransferFilterModel::Filter(qMax(0, row))); });
-    auto *dropZone = new QLabel(tr("Drop links here to download,\nfiles or folders to upload"));
+    auto *dropZone = new QLabel(tr("Drop links to download\nor files to upload"));
     dropZone->setObjectName(QStringLiteral("dropZone"));
     dropZone->setAlignment(Qt::AlignCenter);
     dropZone->setWordWrap(true);
@@ -108,7 +108,8 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     m_search->setObjectName(QStringLiteral("search"));
     m_search->setPlaceholderText(tr("Search name or URL"));
     m_search->setClearButtonEnabled(true);
-    m_search->setMaximumWidth(260);
+    m_search->setMinimumWidth(200);
+    m_search->setMaximumWidth(280);
     connect(m_search, &QLineEdit::textChanged, m_proxy, &TransferFilterModel::setSearchText);
 
     createActions();
@@ -197,6 +198,8 @@ AddDownloadDialog *MainWindow::openAddDialog(const QList<QUrl> &urls)
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         m_settings.lastAddFolder = dialog->folder();
         m_settings.save();
+        // The engine writes into an existing folder; a new one typed in the dialog is made here.
+        QDir().mkpath(dialog->folder());
         DownloadRequest base;
         m_settings.applyTo(&base);
         Error error;

@@ -11,6 +11,7 @@
 #include <QMessageBox>
 #include <QTableView>
 #include <QToolBar>
+#include <QToolButton>
 #include <QWidget>
 
 namespace bt::ui {
@@ -146,6 +147,10 @@ void MainWindow::createMenus()
     bar->addAction(a("moveDown"));
     bar->addSeparator();
     bar->addAction(a("altSpeed"));
+    // Labels for the main verbs; the others are icons (with tooltips), so the search box fits.
+    for (const char *name : {"retry", "remove", "moveUp", "moveDown", "altSpeed"})
+        if (auto *button = qobject_cast<QToolButton *>(bar->widgetForAction(a(name))))
+            button->setToolButtonStyle(Qt::ToolButtonIconOnly);
     auto *spacer = new QWidget(bar);
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     bar->addWidget(spacer);

@@ -111,7 +111,9 @@ QWidget *SettingsDialog::downloadsPage()
     folderRow->addWidget(m_folder);
     folderRow->addWidget(browse);
     auto *form = new QFormLayout(page);
-    form->addRow(tr("Download &folder:"), folderRow);
+    auto *folderLabel = new QLabel(tr("Download &folder:"), page);
+    folderLabel->setBuddy(m_folder);
+    form->addRow(folderLabel, folderRow);
     form->addRow(tr("&Active transfers at once:"), m_maxActive);
     form->addRow(tr("Active transfers per &host:"), m_maxPerHost);
     form->addRow(tr("&Connections per download:"), m_connections);

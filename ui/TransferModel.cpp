@@ -261,6 +261,8 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
     case SearchRole:
         return row.name + QLatin1Char(' ') + row.url.toString();
     case Qt::ToolTipRole:
+        if (index.column() == AddedColumn)
+            return QLocale().toString(row.added.toLocalTime(), QLocale::LongFormat);
         if (!row.error.isEmpty())
             return row.error;
         return row.url.toString();
@@ -307,8 +309,12 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
         case SizeColumn:
             return formatSize(row.total);
         case ProgressColumn: {
+            if (row.state == TransferState::Failed && !row.error.isEmpty())
+                return row.error; // the reason, where a person looks first
             const double f = fractionOf(row);
-            return f < 0 ? formatSize(row.done) : QStringLiteral("%1%").arg(int(f * 100));
+            if (f < 0)
+                return row.done > 0 ? formatSize(row.done) : QString();
+            return QStringLiteral("%1%").arg(int(f * 100));
         }
         case SpeedColumn:
             return formatSpeed(row.speed);
@@ -316,8 +322,13 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
             return formatEta(row.eta);
         case StateColumn:
             return stateText(row.state, row.direction, row.waiting);
-        case AddedColumn:
-            return QLocale().toString(row.added.toLocalTime(), QLocale::ShortFormat);
+        case AddedColumn: {
+            // Today: the time; before: the date (the full stamp is in the tooltip).
+            const QDateTime local = row.added.toLocalTime();
+            if (local.date() == QDate::currentDate())
+                return QLocale().toString(local.time(), QLocale::ShortFormat);
+            return QLocale().toString(local.date(), QLocale::ShortFormat);
+        }
         }
         return {};
     default:

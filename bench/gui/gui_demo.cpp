@@ -1,0 +1,101 @@
+// The window with real transfers, for looking at it and for screenshots (not a test).
+//   gui_demo DATA_DIR BASE_URL [main|add|tray|settings]
+// BASE_URL serves slow files (bench/gui/throttled_server.py). Run under Xvfb; see shots.sh.
+#include "AddDownloadDialog.h"
+#include "MainWindow.h"
+#include "TrayIcon.h"
+#include "queue/QueueManager.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QMenu>
+#include <QScreen>
+#include <QTimer>
+#include <cstdio>
+
+using namespace bt;
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: gui_demo DATA_DIR BASE_URL [main|add|tray|settings]\n");
+        return 2;
+    }
+    const QString dataDir = QString::fromLocal8Bit(argv[1]);
+    const QString base = QString::fromLocal8Bit(argv[2]);
+    const QString mode = argc > 3 ? QString::fromLocal8Bit(argv[3]) : QStringLiteral("main");
+    QueueManager queue;
+    Error error;
+    if (!queue.open(dataDir, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error.message));
+        return 1;
+    }
+    ui::MainWindow window(&queue);
+    queue.setMaxActive(4);
+    queue.setMaxPerHost(0); // every demo file comes from 127.0.0.1
+    if (queue.count() == 0) {
+        const QString dir = dataDir + QStringLiteral("/downloads");
+        QDir().mkpath(dir);
+        struct Item
+        {
+            const char *name;
+            qint64 size;
+            qint64 rate;
+        };
+        const Item items[] = {
+            {"release-notes.pdf", 300000, 5000000},
+            {"debian-12.5.0-amd64-netinst.iso", 40 << 20, 2400000},
+            {"big-buck-bunny-1080p.mkv", 30 << 20, 900000},
+            {"linux-6.8.tar.xz", 20 << 20, 350000},
+            {"dataset-2024.parquet", 90 << 20, 250000},
+            {"photos-backup.zip", 1200 << 20, 400000},
+            {"firmware.bin", 50 << 20, 400000},
+        };
+        QList<DownloadRequest> requests;
+        for (const Item &it : items) {
+            DownloadRequest r;
+            r.url = QUrl(QStringLiteral("%1/%2?size=%3&rate=%4")
+                             .arg(base, QLatin1String(it.name))
+                             .arg(it.size)
+                             .arg(it.rate));
+            r.directory = dir;
+            r.connections = 1;
+            requests.append(r);
+        }
+        DownloadRequest missing;
+        missing.url = QUrl(base + QStringLiteral("/old-mirror/archive.tar.gz?status=404"));
+        missing.directory = dir;
+        missing.retries = 0;
+        requests.insert(2, missing);
+        const QList<qint64> ids = queue.enqueue(requests);
+        queue.pause({ids.value(6)});
+    }
+    QObject::connect(&queue, &QueueManager::transferFinished, [](const TransferResult &r) {
+        if (r.error.isError())
+            std::fprintf(stderr, "transfer %lld: %s\n", r.id, qPrintable(r.error.message));
+    });
+    window.setGeometry(window.screen()->availableGeometry());
+    window.show();
+    QTimer::singleShot(9000, &window, [&] {
+        if (mode == QLatin1String("add")) {
+            window.openAddDialog({QUrl(QStringLiteral("https://cdimage.debian.org/debian-cd/"
+                                                      "current/amd64/iso-cd/"
+                                                      "debian-12.5.0-amd64-netinst.iso")),
+                                  QUrl(QStringLiteral("https://example.org/files/report.pdf"))});
+        } else if (mode == QLatin1String("tray")) {
+            QMenu *menu = window.tray()->menu();
+            const QRect screen = window.screen()->geometry();
+            const QSize size = menu->sizeHint();
+            menu->popup(
+                QPoint(screen.right() - size.width() - 20, screen.bottom() - size.height() - 20));
+        } else if (mode == QLatin1String("settings")) {
+            window.showSettings();
+        }
+        std::printf("READY\n");
+        std::fflush(stdout);
+    });
+    const int rc = QApplication::exec();
+    queue.shutdown();
+    return rc;
+}
