@@ -5,10 +5,12 @@
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <functional>
 
 // Runs uploads on the test thread with a store in a temporary data directory.
@@ -62,10 +64,14 @@ public:
                              out.finished = true;
                              ++finishedCount;
                          });
+        // A real event loop: QTest::qWait() sleeps between event batches, which would starve
+        // the upload's body device (QNAM pulls it chunk by chunk from this thread).
+        QEventLoop loop;
+        QObject::connect(upload, &bt::Upload::finished, &loop, &QEventLoop::quit,
+                         Qt::QueuedConnection);
+        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
         upload->start();
-        QDeadlineTimer deadline(timeoutMs);
-        while (!out.finished && !deadline.hasExpired())
-            QTest::qWait(10);
+        loop.exec();
         if (!out.finished) {
             out.result.error =
                 bt::Error{bt::ErrorCode::Timeout, QStringLiteral("test timeout"), 0, -1};
