@@ -89,6 +89,32 @@ private Q_SLOTS:
         QCOMPARE(QFileInfo(server.storedFile(QUrl(record->uploadUrl))).size(), 0);
     }
 
+    void checksumExtension()
+    {
+        TusTestServer server;
+        QString why;
+        QVERIFY2(server.start(
+                     &why, {QStringLiteral("--checksum"), QStringLiteral("--fail-checksum-once")}),
+                 qPrintable(why));
+        UploadHarness h;
+        const QByteArray data = randomBytes(3 * 1024 * 1024 + 999, 11);
+        const QString path = h.tempPath(QStringLiteral("checked.bin"));
+        QVERIFY(writeFile(path, data));
+        UploadRequest r = request(path, server.endpoint());
+        r.chunkSize = 1024 * 1024;
+        const UploadRun run = h.run(r);
+        QVERIFY2(!run.result.error.isError(), qPrintable(run.result.error.message + run.log()));
+        QVERIFY2(run.log().contains(QLatin1String("checksum mismatch")), qPrintable(run.log()));
+        QFile log(server.directory() + QStringLiteral("/checksums.log"));
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QByteArrayList lines = log.readAll().trimmed().split('\n');
+        // One refused chunk (resent), then four verified chunks of at most 1 MiB.
+        QCOMPARE(lines,
+                 (QByteArrayList{"fail", "ok 1048576", "ok 1048576", "ok 1048576", "ok 999"}));
+        const auto record = h.store().load(run.result.id);
+        QCOMPARE(sha256OfFile(server.storedFile(QUrl(record->uploadUrl))), sha256(data));
+    }
+
     void resumesAfterCut()
     {
         TusTestServer server;
