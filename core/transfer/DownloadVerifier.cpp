@@ -14,7 +14,8 @@ QString tr(const char *text)
 }
 } // namespace
 
-Error DownloadVerifier::verify(BTFileStream *stream, const QList<http::DigestValue> &serverDigests,
+Error DownloadVerifier::verify(const QString &path, const QByteArray &knownSha256,
+                               const QList<http::DigestValue> &serverDigests,
                                const QList<http::DigestValue> &checksums, QByteArray *sha256)
 {
     QHash<int, QByteArray> computed;
@@ -24,10 +25,10 @@ Error DownloadVerifier::verify(BTFileStream *stream, const QList<http::DigestVal
         if (computed.contains(key))
             return computed.value(key);
         QByteArray value;
-        if (algorithm == QCryptographicHash::Sha256 && stream->hashValid())
-            value = stream->sha256();
+        if (algorithm == QCryptographicHash::Sha256 && !knownSha256.isEmpty())
+            value = knownSha256;
         else
-            value = BTFileStream::hashFile(stream->tempPath(), algorithm, &error);
+            value = BTFileStream::hashFile(path, algorithm, &error);
         computed.insert(key, value);
         return value;
     };

@@ -8,15 +8,15 @@
 
 namespace bt {
 
-class BTFileStream;
-
 // The end-of-download check of the complete .part: the server's Repr-Digest/Digest of a
-// full answer and the person's --checksum values. SHA-256 comes from the stream's
-// incremental hash when the writes were sequential, else from a pass over the file.
+// full answer and the person's --checksum values. `knownSha256` is the stream's incremental
+// hash when the writes were sequential (empty otherwise: the file is read). Thread-safe: a
+// long pass over a big file runs off the worker thread.
 class DownloadVerifier
 {
 public:
-    static Error verify(BTFileStream *stream, const QList<http::DigestValue> &serverDigests,
+    static Error verify(const QString &path, const QByteArray &knownSha256,
+                        const QList<http::DigestValue> &serverDigests,
                         const QList<http::DigestValue> &checksums, QByteArray *sha256);
 };
 

@@ -13,6 +13,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
+#include <QThread>
 
 namespace bt {
 
@@ -293,15 +294,29 @@ void HttpDownload::Private::finalize()
         fail(stream->error());
         return;
     }
-    if (store && record.id > 0)
-        store->setState(record.id, TransferState::Verifying);
-    QByteArray sha256;
-    const Error verifyError =
-        DownloadVerifier::verify(stream, serverDigests, request.checksums, &sha256);
-    if (verifyError.isError()) {
-        fail(verifyError);
-        return;
-    }
+    // Hashing a big file takes seconds: off the worker thread, which other transfers share.
+    verifying = true;
+    const QByteArray known = stream->hashValid() ? stream->sha256() : QByteArray();
+    auto outcome = std::make_shared<std::pair<Error, QByteArray>>();
+    QThread *thread = QThread::create([path = stream->tempPath(), known, digests = serverDigests,
+                                       sums = request.checksums, outcome] {
+        outcome->first = DownloadVerifier::verify(path, known, digests, sums, &outcome->second);
+    });
+    QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    QObject::connect(thread, &QThread::finished, q, [this, outcome] {
+        if (!verifying || done)
+            return; // stopped or failed meanwhile
+        verifying = false;
+        if (outcome->first.isError())
+            fail(outcome->first);
+        else
+            publish(outcome->second);
+    });
+    thread->start();
+}
+
+void HttpDownload::Private::publish(const QByteArray &sha256)
+{
     if (!stream->publish()) {
         fail(stream->error());
         return;
@@ -325,6 +340,7 @@ void HttpDownload::Private::fail(const Error &error)
 {
     if (done)
         return;
+    verifying = false;
     stopEverything();
     TransferResult result;
     result.id = record.id;
@@ -358,6 +374,7 @@ void HttpDownload::Private::stop()
 {
     if (done)
         return;
+    verifying = false; // a running check's result is ignored; a re-run verifies again
     stopEverything();
     TransferResult result;
     result.id = record.id;

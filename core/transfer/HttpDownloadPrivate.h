@@ -36,8 +36,9 @@ public:
     void stop();
     bool openStore(); // false when finished already (complete / store error)
     bool openStream(bool truncate, Error *error);
-    void persistProgress(); // sync the data, then store the offsets (that order)
-    void finalize();        // verify, publish, mark complete
+    void persistProgress();                 // sync the data, then store the offsets (that order)
+    void finalize();                        // verify (on a thread), then publish()
+    void publish(const QByteArray &sha256); // rename into place, mark complete
     void fail(const Error &error);
     void finish(const TransferResult &result);
     void emitProgress();
@@ -100,6 +101,7 @@ public:
     bool endVerified = false;
     qint64 blockedSince = -1; // the stream is full since (clock ms), -1 when not
     qint64 blockedMs = 0;     // time spent waiting for the disk since the last tune()
+    bool verifying = false;
     bool started = false;
     bool done = false;
     int nextSlot = 0;
