@@ -78,6 +78,7 @@ void TrayIcon::setTotals(const TransferModel::Totals &t)
 
 void TrayIcon::notify(const QString &title, const QString &text, bool error)
 {
+    Q_EMIT notified(title, text, error);
     if (isVisible() && QSystemTrayIcon::supportsMessages())
         m_icon->showMessage(title, text,
                             error ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information, 5000);

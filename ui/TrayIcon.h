@@ -31,6 +31,10 @@ public:
     QString toolTip() const { return m_toolTip; }
     void notify(const QString &title, const QString &text, bool error);
 
+Q_SIGNALS:
+    // Every notification, shown or not (no tray, no notification service).
+    void notified(const QString &title, const QString &text, bool error);
+
 private:
     void updateShowHideText();
 

@@ -46,6 +46,9 @@ private Q_SLOTS:
     void rowsRestoredAfterRestart();
     void statusBarTotals();
     void germanFromResources();
+    void notificationsOnFinishAndFail();
+    void clipboardWatching();
+    void closeWithoutTrayQuits();
 
 private:
     static QAction *trayAction(MainWindow &w, const QString &name)
@@ -398,6 +401,56 @@ void TestMainWindow::germanFromResources()
     QCOMPARE(window.action(QStringLiteral("pause"))->shortcut(),
              QKeySequence(QStringLiteral("Ctrl+P")));
     QCoreApplication::removeTranslator(&translator);
+}
+
+void TestMainWindow::notificationsOnFinishAndFail()
+{
+    QueueEnv env;
+    QVERIFY(env.open());
+    MainWindow window(env.queue.get());
+    QSignalSpy spy(window.tray(), &TrayIcon::notified);
+    const qint64 a = env.add(QStringLiteral("a.example"), 1);
+    const qint64 b = env.add(QStringLiteral("b.example"), 2);
+    QTRY_VERIFY(env.jobs.job(a) && env.jobs.job(b));
+    env.jobs.job(a)->finishOk(env.dir.filePath(QStringLiteral("out/a.bin")), 1);
+    QTRY_COMPARE(spy.size(), 1);
+    QCOMPARE(spy[0][0].toString(), QStringLiteral("Transfer complete"));
+    QCOMPARE(spy[0][2].toBool(), false);
+    env.jobs.job(b)->finishError(ErrorCode::HttpPermanent, QStringLiteral("403 Forbidden"));
+    QTRY_COMPARE(spy.size(), 2);
+    QCOMPARE(spy[1][0].toString(), QStringLiteral("Transfer failed"));
+    QVERIFY(spy[1][1].toString().contains(QStringLiteral("403 Forbidden")));
+    QCOMPARE(spy[1][2].toBool(), true);
+}
+
+void TestMainWindow::clipboardWatching()
+{
+    AppSettings s;
+    s.watchClipboard = true;
+    s.save();
+    QueueEnv env;
+    QVERIFY(env.open());
+    MainWindow window(env.queue.get());
+    QGuiApplication::clipboard()->setText(QStringLiteral("no links here"));
+    QVERIFY(!window.findChild<AddDownloadDialog *>());
+    QGuiApplication::clipboard()->setText(QStringLiteral("https://example.org/copied.iso"));
+    QTRY_VERIFY(window.findChild<AddDownloadDialog *>());
+    QCOMPARE(window.findChild<AddDownloadDialog *>()->urls(),
+             QList<QUrl>({QUrl(QStringLiteral("https://example.org/copied.iso"))}));
+    window.findChild<AddDownloadDialog *>()->reject();
+}
+
+void TestMainWindow::closeWithoutTrayQuits()
+{
+    QueueEnv env;
+    QVERIFY(env.open());
+    MainWindow window(env.queue.get());
+    window.show();
+    QVERIFY(window.settings().closeToTray);
+    QSignalSpy quit(&window, &MainWindow::quitRequested);
+    // Offscreen there is no tray: closing must quit rather than hide the program for good.
+    window.close();
+    QCOMPARE(quit.size(), 1);
 }
 
 QTEST_MAIN(TestMainWindow)
