@@ -12,7 +12,7 @@ namespace bt {
 namespace {
 
 constexpr int kMaxRestarts = 2;           // inconsistent answers before one plain full download
-constexpr qint64 kOneBuffer = 1 << 20;    // a reply's read buffer (backpressure to TCP)
+constexpr qint64 kOneBuffer = 512 << 10;  // a reply's read buffer (backpressure to TCP)
 constexpr qint64 kManyBuffer = 256 << 10; // the same with several connections
 } // namespace
 

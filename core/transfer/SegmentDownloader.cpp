@@ -11,7 +11,7 @@
 namespace bt {
 
 namespace {
-constexpr qint64 kChunk = 64 * 1024; // one read from the reply, one queued write
+constexpr qint64 kChunk = 512 * 1024; // one read from the reply, one queued write
 
 } // namespace
 
