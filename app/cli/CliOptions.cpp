@@ -168,6 +168,9 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
     const QCommandLineOption dir({QStringLiteral("d"), QStringLiteral("dir")},
                                  tr("Save into DIR (default: the current directory)."),
                                  QStringLiteral("DIR"));
+    const QCommandLineOption jobs({QStringLiteral("j"), QStringLiteral("jobs")},
+                                  tr("Download up to N URLs at once, 1 to 64 (default 3)."),
+                                  QStringLiteral("N"));
     const QCommandLineOption connections(
         QStringLiteral("connections"),
         tr("Use N connections, 1 to 16 (default 0: adaptive, more while it helps)."),
@@ -207,8 +210,8 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
                                    tr("Print nothing but errors."));
     const QCommandLineOption json(QStringLiteral("json"),
                                   tr("Print progress and results as JSON lines on stdout."));
-    parser.addOptions({output, dir, connections, retries, stall, limit, checksum, header, user,
-                       cookies, insecure, noResume, dataDir, quiet, json});
+    parser.addOptions({output, dir, jobs, connections, retries, stall, limit, checksum, header,
+                       user, cookies, insecure, noResume, dataDir, quiet, json});
     parser.addPositionalArgument(QStringLiteral("URL"), tr("What to download (http or https)."),
                                  QStringLiteral("URL..."));
 
@@ -236,6 +239,9 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
     }
     base.directory = directory;
 
+    m_jobs = DefaultJobs;
+    if (parser.isSet(jobs) && !parseCount(parser.value(jobs), 1, 64, &m_jobs))
+        return fail(tr("--jobs must be a number from 1 to 64, not '%1'").arg(parser.value(jobs)));
     if (parser.isSet(connections) &&
         !parseCount(parser.value(connections), 0, 16, &base.connections))
         return fail(tr("--connections must be a number from 0 to 16, not '%1'")

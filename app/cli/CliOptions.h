@@ -37,6 +37,8 @@ public:
     const QList<DownloadRequest> &requests() const { return m_requests; }
     QString dataDir() const { return m_dataDir; } // empty: TransferStore::defaultDataDir()
     Output output() const { return m_output; }
+    int jobs() const { return m_jobs; } // -j: transfers at once
+    static constexpr int DefaultJobs = 3;
 
     // Value parsers, public for tests and reuse. false when malformed.
     static bool parseRate(const QString &text, qint64 *bytesPerSecond); // 2M, 500K, 1G, 1000
@@ -51,6 +53,7 @@ private:
     QList<DownloadRequest> m_requests;
     QString m_dataDir;
     Output m_output = Output::Auto;
+    int m_jobs = DefaultJobs;
 };
 
 } // namespace bt::cli

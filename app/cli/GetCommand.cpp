@@ -1,124 +1,223 @@
 #include "GetCommand.h"
 
-#include "DownloadWorker.h"
 #include "ExitCode.h"
-#include "ProgressPrinter.h"
+#include "SignalBridge.h"
+#include "queue/HttpDownloadJob.h"
+#include "store/TransferStore.h"
+#include "transfer/DestinationResolver.h"
 
-#include <QDeadlineTimer>
-#include <QThread>
-#include <QTimer>
-
-#include <cstdio>
-#include <unistd.h>
+#include <QFile>
 
 namespace bt::cli {
 
 namespace {
-// A signal must end the program within 2 s; stop() normally takes a few milliseconds.
-constexpr int InterruptDeadlineMs = 1700;
+// A signal must end the program within 2 s: the jobs get most of it to flush and save, and
+// a last-resort alarm ends the process if stopping hangs (the store only ever holds offsets
+// of synced data, so that is as safe as a crash).
+constexpr int StopTimeoutMs = 1400;
+constexpr int InterruptDeadlineMs = 1800;
+
+// What the store matches a download by ("run the same command again").
+QString keyOf(const QUrl &url, const QString &directory, const QString &requestedName)
+{
+    return url.toString(QUrl::FullyEncoded) + QLatin1Char('\n') + directory + QLatin1Char('\n') +
+           requestedName;
+}
 } // namespace
 
-GetCommand::GetCommand(const QList<DownloadRequest> &requests, const QString &dataDir,
+GetCommand::GetCommand(const QList<DownloadRequest> &requests, const QString &dataDir, int jobs,
                        ProgressPrinter *printer, QObject *parent)
-    : QObject(parent), m_requests(requests), m_dataDir(dataDir), m_printer(printer)
+    : QObject(parent), m_requests(requests), m_dataDir(dataDir), m_jobs(qMax(1, jobs)),
+      m_printer(printer)
 {
-    qRegisterMetaType<TransferProgress>();
-    qRegisterMetaType<TransferResult>();
     m_printer->setNameUrlsInErrors(m_requests.size() > 1);
+    connect(&m_queue, &QueueManager::snapshotsChanged, m_printer, &ProgressPrinter::update);
+    connect(&m_queue, &QueueManager::message, m_printer, &ProgressPrinter::message);
+    connect(&m_queue, &QueueManager::transferFinished, this, &GetCommand::onTransferFinished);
+    connect(&m_queue, &QueueManager::idle, this, &GetCommand::onIdle);
+    connect(&m_queue, &QueueManager::storeError, this, [this](const Error &error) {
+        // Progress may no longer be saved: say so, and let the exit code tell.
+        m_printer->message(0, tr("the transfer database failed: %1").arg(error.message));
+        m_exitCode = qMax(m_exitCode, int(ExitStore));
+    });
 }
 
 GetCommand::~GetCommand()
 {
-    stopThread();
+    m_queue.shutdown(StopTimeoutMs);
 }
 
 void GetCommand::start()
 {
-    startNext();
-}
-
-void GetCommand::startNext()
-{
-    ++m_index;
-    if (m_interrupted || m_index >= m_requests.size()) {
+    if (m_started)
+        return;
+    m_started = true;
+    if (m_interrupted) {
         finish();
         return;
     }
-    const DownloadRequest &request = m_requests.at(m_index);
-    m_printer->begin(request);
-
-    m_thread = new QThread(this);
-    m_thread->setObjectName(QStringLiteral("btstream-worker"));
-    auto *worker = new DownloadWorker(request, m_dataDir);
-    worker->moveToThread(m_thread);
-    m_worker = worker;
-    // The worker, its network manager and its store connection die on their own thread.
-    connect(m_thread, &QThread::finished, worker, &QObject::deleteLater);
-    connect(m_thread, &QThread::started, worker, &DownloadWorker::start);
-    connect(worker, &DownloadWorker::progress, m_printer, &ProgressPrinter::progress);
-    connect(worker, &DownloadWorker::message, m_printer, &ProgressPrinter::message);
-    connect(worker, &DownloadWorker::finished, this, &GetCommand::onFinished);
-    m_thread->start();
-}
-
-void GetCommand::onFinished(const TransferResult &result)
-{
-    stopThread();
-    const int code = exitCodeFor(result.error.code);
-    m_printer->result(m_requests.at(m_index), result, code);
-    if (code == ExitSuccess)
-        ++m_succeeded;
-    else
-        ++m_failed;
-    m_exitCode = qMax(m_exitCode, code);
-    startNext();
-}
-
-void GetCommand::stopThread()
-{
-    if (!m_thread)
+    const QString dataDir = m_dataDir.isEmpty() ? TransferStore::defaultDataDir() : m_dataDir;
+    forgetForNoResume(dataDir);
+    m_queue.setJobFactory(jobFactory());
+    m_queue.setMaxActive(m_jobs);
+    m_queue.setMaxPerHost(0); // -j is the only limit the person chose
+    QueueManager::Options options;
+    options.loadExisting = false;
+    Error error;
+    if (!m_queue.open(dataDir, options, &error)) {
+        if (error.code == ErrorCode::None)
+            error.code = ErrorCode::Store;
+        error.message =
+            error.message.isEmpty()
+                ? tr("cannot open the transfer database in %1").arg(dataDir)
+                : tr("cannot open the transfer database in %1: %2").arg(dataDir, error.message);
+        for (int i = 0; i < m_requests.size(); ++i)
+            failRequest(i, error);
+        finish();
         return;
-    m_thread->quit();
-    // After a signal, a thread that does not end in time must not keep the program alive.
-    while (!m_thread->wait(QDeadlineTimer(InterruptDeadlineMs))) {
-        if (m_interrupted) {
-            std::fflush(stdout);
-            ::_exit(ExitInterrupted);
-        }
     }
-    delete m_thread;
-    m_thread = nullptr;
+
+    // Continues a stored transfer of the same URL, folder and name (resume, already complete).
+    const QList<qint64> ids = m_queue.enqueue(m_requests, 0, &error, true);
+    for (int i = 0; i < ids.size(); ++i) {
+        const qint64 id = ids.at(i);
+        if (id == 0) {
+            failRequest(i, error.isError() ? error
+                                           : Error{ErrorCode::Store,
+                                                   tr("cannot add the download to the queue")});
+            continue;
+        }
+        m_indexesById[id].append(i);
+        m_pending.insert(id);
+        m_printer->addTransfer(id, m_requests.at(i));
+    }
+    if (m_pending.isEmpty())
+        finish();
+}
+
+void GetCommand::forgetForNoResume(const QString &dataDir)
+{
+    // --no-resume starts over: the saved partial and its row go first, so that the fresh
+    // download takes the same name and the store keeps one row for it. A complete file is
+    // the person's: only its row is forgotten.
+    std::unique_ptr<TransferStore> store;
+    for (const DownloadRequest &request : std::as_const(m_requests)) {
+        if (request.resume)
+            continue;
+        if (!store) {
+            store = std::make_unique<TransferStore>();
+            if (!store->open(dataDir))
+                return; // the queue's open() reports it
+        }
+        const auto found = store->findDownload(
+            request.url, DestinationResolver::directoryOf(request), request.fileName);
+        if (!found)
+            continue;
+        if (found->state != TransferState::Completed && !found->destination.isEmpty())
+            QFile::remove(found->destination + QStringLiteral(".part"));
+        store->remove(found->id);
+    }
+}
+
+JobFactory GetCommand::jobFactory()
+{
+    // The stored row of a resumed download holds the options of the run that started it;
+    // this run's command line is what the person asks for now (connections, limits,
+    // checksums, headers, credentials).
+    QHash<QString, int> byKey;
+    for (int i = 0; i < m_requests.size(); ++i) {
+        const DownloadRequest &r = m_requests.at(i);
+        byKey.insert(keyOf(r.url, DestinationResolver::directoryOf(r), r.fileName), i);
+    }
+    const QList<DownloadRequest> requests = m_requests;
+    const JobFactory fallback = HttpDownloadJob::factory();
+    return [byKey, requests, fallback](const TransferRecord &record,
+                                       const JobContext &context) -> TransferJob * {
+        const int index =
+            byKey.value(keyOf(record.url, record.directory, record.requestedName), -1);
+        if (index < 0)
+            return fallback(record, context);
+        DownloadRequest request = requests.at(index);
+        request.resume = true; // --no-resume already dropped the saved state
+        return new HttpDownloadJob(record.id, request, context);
+    };
+}
+
+void GetCommand::failRequest(int index, const Error &error)
+{
+    TransferResult result;
+    result.error = error;
+    record(index, result);
+}
+
+void GetCommand::record(int index, const TransferResult &result)
+{
+    const DownloadRequest &request = m_requests.at(index);
+    const int code = exitCodeFor(result.error.code);
+    m_printer->result(request, result, code);
+    if (code == ExitSuccess) {
+        ++m_succeeded;
+    } else {
+        const QString message = result.error.message.isEmpty() ? errorCodeName(result.error.code)
+                                                               : result.error.message;
+        m_failures.append({request.url, message});
+    }
+    m_exitCode = qMax(m_exitCode, code);
+}
+
+void GetCommand::onTransferFinished(const TransferResult &result)
+{
+    // Completed, failed, or paused by the queue for a disk error (full, permission): for the
+    // command line all of these are the end, the last one with the disk exit code.
+    if (!m_pending.remove(result.id))
+        return;
+    for (int index : m_indexesById.value(result.id))
+        record(index, result);
+    if (m_pending.isEmpty() && !m_interrupted)
+        finish();
+}
+
+void GetCommand::onIdle()
+{
+    if (m_interrupted || m_finished || m_pending.isEmpty())
+        return;
+    // Nothing runs and nothing can start, yet some transfer never reported: do not wait for it.
+    const QSet<qint64> left = m_pending;
+    for (qint64 id : left) {
+        TransferResult result;
+        result.id = id;
+        result.error = {ErrorCode::InvalidArgument, tr("the download could not be started")};
+        if (const auto snapshot = m_queue.snapshot(id); snapshot && snapshot->lastError.isError())
+            result.error = snapshot->lastError;
+        onTransferFinished(result);
+    }
 }
 
 void GetCommand::interrupt()
 {
-    if (m_interrupted)
+    if (m_interrupted || m_finished)
         return;
     m_interrupted = true;
-    if (m_worker)
-        QMetaObject::invokeMethod(m_worker, &DownloadWorker::stop, Qt::QueuedConnection);
-    // The store only ever holds offsets of synced data, so leaving now is as safe as a crash.
-    m_interruptDeadline = new QTimer(this);
-    m_interruptDeadline->setSingleShot(true);
-    connect(m_interruptDeadline, &QTimer::timeout, this, [this] {
-        m_printer->interrupted();
-        std::fflush(stdout);
-        std::fflush(stderr);
-        ::_exit(ExitInterrupted);
-    });
-    m_interruptDeadline->start(InterruptDeadlineMs);
+    SignalBridge::armExitDeadline(InterruptDeadlineMs, ExitInterrupted,
+                                  m_printer->interruptedText());
+    m_queue.shutdown(StopTimeoutMs);
+    finish();
 }
 
 void GetCommand::finish()
 {
-    if (m_interruptDeadline)
-        m_interruptDeadline->stop();
+    if (m_finished)
+        return;
+    m_finished = true;
     if (m_interrupted) {
         m_printer->interrupted();
         m_exitCode = ExitInterrupted;
+    } else {
+        m_queue.shutdown(StopTimeoutMs); // nothing runs: writes the store, stops the threads
+        if (m_requests.size() > 1)
+            m_printer->summary(m_succeeded, m_failures, m_exitCode);
     }
-    if (m_requests.size() > 1 && !m_interrupted)
-        m_printer->summary(m_succeeded, m_failed, m_exitCode);
+    m_printer->finish();
     Q_EMIT finished(m_exitCode);
 }
 

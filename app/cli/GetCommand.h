@@ -1,56 +1,63 @@
 #pragma once
 
+#include "ProgressPrinter.h"
+#include "queue/QueueManager.h"
 #include "transfer/DownloadRequest.h"
-#include "transfer/HttpDownload.h"
 
+#include <QHash>
 #include <QList>
 #include <QObject>
-#include <QPointer>
+#include <QSet>
 #include <QString>
-
-class QThread;
-class QTimer;
 
 namespace bt::cli {
 
-class DownloadWorker;
-class ProgressPrinter;
-
-// `btstream get`: runs the requests one after another, each on its own worker thread, and
-// reports through a ProgressPrinter. Emits finished(exitCode) once everything is done.
+// `btstream get`: runs the requests through a QueueManager (at most `jobs` at once, no
+// per-host cap beyond that) over the transfer store, and reports through a ProgressPrinter.
+// The queue holds only this run's transfers (loadExisting = false): the program's other
+// transfers in the same store are left alone, while a request that matches a stored one
+// continues it. Emits finished(exitCode) once every transfer has ended: the highest of their
+// exit codes, 130 after a signal.
 class GetCommand : public QObject
 {
     Q_OBJECT
 public:
-    GetCommand(const QList<DownloadRequest> &requests, const QString &dataDir,
+    GetCommand(const QList<DownloadRequest> &requests, const QString &dataDir, int jobs,
                ProgressPrinter *printer, QObject *parent = nullptr);
     ~GetCommand() override;
 
 public Q_SLOTS:
     void start();
-    // SIGINT / SIGTERM: stop the running download (it saves its resume state), start no other.
+    // SIGINT / SIGTERM: the queue stops every job (each saves its resume state and stays
+    // resumable in the store), starts no other, and the command ends with 130 within 2 s.
     void interrupt();
 
 Q_SIGNALS:
     void finished(int exitCode);
 
 private:
-    void startNext();
-    void onFinished(const TransferResult &result);
-    void stopThread();
+    void forgetForNoResume(const QString &dataDir);
+    JobFactory jobFactory();
+    void onTransferFinished(const TransferResult &result);
+    void onIdle();
+    // A request that never got a transfer (store error): its result, printed at once.
+    void failRequest(int index, const Error &error);
+    void record(int index, const TransferResult &result);
     void finish();
 
     QList<DownloadRequest> m_requests;
     QString m_dataDir;
+    int m_jobs;
     ProgressPrinter *m_printer;
-    qsizetype m_index = -1;
-    QThread *m_thread = nullptr;
-    QPointer<DownloadWorker> m_worker;
-    QTimer *m_interruptDeadline = nullptr;
-    bool m_interrupted = false;
+    QueueManager m_queue;
+    QHash<qint64, QList<int>> m_indexesById; // a URL given twice shares its transfer
+    QSet<qint64> m_pending;                  // transfers without a result yet
+    QList<ProgressPrinter::Failure> m_failures;
     int m_succeeded = 0;
-    int m_failed = 0;
     int m_exitCode = 0;
+    bool m_started = false;
+    bool m_interrupted = false;
+    bool m_finished = false;
 };
 
 } // namespace bt::cli

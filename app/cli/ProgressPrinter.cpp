@@ -7,23 +7,13 @@
 #include <QLocale>
 
 #include <cstdio>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace bt::cli {
 
 namespace {
 
-constexpr qint64 TerminalIntervalMs = 250;
 constexpr qint64 PlainIntervalMs = 5000;
-
-int terminalColumns()
-{
-    winsize size = {};
-    if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20)
-        return size.ws_col;
-    return 80;
-}
 
 // A path as a person would type it: relative when inside the current folder.
 QString displayPath(const QString &path)
@@ -40,9 +30,28 @@ bool isResumable(const Error &error)
            error.code == ErrorCode::Cancelled;
 }
 
+bool isRunning(TransferState state)
+{
+    return state == TransferState::Active || state == TransferState::Verifying;
+}
+
+// The name a transfer has on screen before the server told its file name.
+QString nameOf(const DownloadRequest &request)
+{
+    if (!request.fileName.isEmpty())
+        return request.fileName;
+    const QString last = QFileInfo(request.url.path()).fileName();
+    return last.isEmpty() ? request.url.toDisplayString() : last;
+}
+
 } // namespace
 
 ProgressPrinter::ProgressPrinter(Mode mode, QObject *parent) : QObject(parent), m_mode(mode) {}
+
+ProgressPrinter::~ProgressPrinter()
+{
+    finish();
+}
 
 ProgressPrinter::Mode ProgressPrinter::detectMode(bool quiet, bool json)
 {
@@ -72,15 +81,23 @@ QString ProgressPrinter::formatDuration(qint64 seconds)
         .arg(seconds % 60, 2, 10, QLatin1Char('0'));
 }
 
-void ProgressPrinter::begin(const DownloadRequest &request)
+void ProgressPrinter::addTransfer(qint64 id, const DownloadRequest &request)
 {
-    m_name = request.fileName.isEmpty() ? request.url.toDisplayString() : request.fileName;
-    m_lastPrint.start();
+    if (m_lines.contains(id))
+        return; // the same download twice on the command line
+    Line line;
+    line.name = nameOf(request);
+    line.progress.id = id;
+    line.lastPrint.start();
+    m_lines.insert(id, line);
+    m_order.append(id);
 }
 
-QString ProgressPrinter::progressLine(const TransferProgress &progress, bool forTerminal) const
+QString ProgressPrinter::progressLine(const Line &line, bool forTerminal) const
 {
-    QString name = progress.fileName.isEmpty() ? m_name : QFileInfo(progress.fileName).fileName();
+    const TransferProgress &progress = line.progress;
+    QString name =
+        progress.fileName.isEmpty() ? line.name : QFileInfo(progress.fileName).fileName();
     QStringList parts;
     if (progress.total >= 0) {
         const int percent = progress.total > 0 ? int(progress.done * 100 / progress.total) : 100;
@@ -90,74 +107,98 @@ QString ProgressPrinter::progressLine(const TransferProgress &progress, bool for
         parts << formatBytes(progress.done);
     }
     parts << tr("%1/s").arg(formatBytes(progress.speed));
-    if (progress.total >= 0)
+    if (line.state == TransferState::Verifying)
+        parts << tr("verifying");
+    else if (progress.total >= 0)
         parts << tr("ETA %1").arg(formatDuration(progress.etaSeconds));
     if (progress.connections > 1)
         parts << tr("%n connections", nullptr, progress.connections);
     const QString tail = parts.join(QStringLiteral("  "));
     if (forTerminal) {
         // Keep the line on one row: shorten the name, never the numbers.
-        const qsizetype room = terminalColumns() - 1 - tail.size() - 2;
+        const qsizetype room = TerminalBlock::columns() - 1 - tail.size() - 2;
         if (name.size() > room)
             name = room > 4 ? name.left(room - 3) + QStringLiteral("...") : QString();
     }
     return name.isEmpty() ? tail : name + QStringLiteral("  ") + tail;
 }
 
-void ProgressPrinter::progress(const TransferProgress &progress)
+void ProgressPrinter::update(const QList<TransferSnapshot> &snapshots)
 {
-    switch (m_mode) {
-    case Mode::Quiet:
-        return;
-    case Mode::Json: {
-        QJsonObject object{{QStringLiteral("event"), QStringLiteral("progress")},
-                           {QStringLiteral("id"), progress.id},
-                           {QStringLiteral("done"), progress.done},
-                           {QStringLiteral("total"), progress.total},
-                           {QStringLiteral("speed"), progress.speed},
-                           {QStringLiteral("eta"), progress.etaSeconds},
-                           {QStringLiteral("connections"), progress.connections},
-                           {QStringLiteral("file"), progress.fileName}};
-        writeJson(object);
-        return;
+    for (const TransferSnapshot &s : snapshots) {
+        const auto it = m_lines.find(s.id);
+        if (it == m_lines.end() || it->finished)
+            continue;
+        it->state = s.state;
+        it->progress = s.progress;
+        it->progress.id = s.id;
+        if (!isRunning(s.state))
+            continue;
+        switch (m_mode) {
+        case Mode::Json:
+            writeJson({{QStringLiteral("event"), QStringLiteral("progress")},
+                       {QStringLiteral("id"), s.id},
+                       {QStringLiteral("done"), s.progress.done},
+                       {QStringLiteral("total"), s.progress.total},
+                       {QStringLiteral("speed"), s.progress.speed},
+                       {QStringLiteral("eta"), s.progress.etaSeconds},
+                       {QStringLiteral("connections"), s.progress.connections},
+                       {QStringLiteral("file"), s.progress.fileName}});
+            break;
+        case Mode::Plain:
+            if (it->lastPrint.elapsed() >= PlainIntervalMs) {
+                it->lastPrint.start();
+                writeErr(progressLine(*it, false));
+            }
+            break;
+        case Mode::Terminal:
+        case Mode::Quiet:
+            break;
+        }
     }
-    case Mode::Terminal: {
-        if (m_lineWidth > 0 && m_lastPrint.isValid() && m_lastPrint.elapsed() < TerminalIntervalMs)
-            return;
-        m_lastPrint.start();
-        const QString line = progressLine(progress, true);
-        QString padded = QLatin1Char('\r') + line;
-        if (line.size() < m_lineWidth) // wipe what is left of a longer previous line
-            padded += QString(m_lineWidth - line.size(), QLatin1Char(' '));
-        m_lineWidth = line.size();
-        std::fputs(padded.toLocal8Bit().constData(), stderr);
-        std::fflush(stderr);
-        return;
-    }
-    case Mode::Plain:
-        if (m_lastPrint.isValid() && m_lastPrint.elapsed() < PlainIntervalMs)
-            return;
-        m_lastPrint.start();
-        writeErr(progressLine(progress, false));
-        return;
-    }
+    if (m_mode == Mode::Terminal)
+        redraw();
 }
 
-void ProgressPrinter::message(const QString &text)
+void ProgressPrinter::redraw()
+{
+    QStringList lines;
+    int waiting = 0;
+    for (qint64 id : std::as_const(m_order)) {
+        const Line &line = m_lines[id];
+        if (line.finished)
+            continue;
+        if (isRunning(line.state))
+            lines.append(progressLine(line, true));
+        else if (line.state == TransferState::Queued)
+            ++waiting;
+    }
+    if (waiting > 0)
+        lines.append(tr("%n more waiting", nullptr, waiting));
+    m_block.setLines(lines);
+}
+
+void ProgressPrinter::message(qint64 id, const QString &text)
 {
     if (m_mode == Mode::Quiet)
         return;
     if (m_mode == Mode::Json) {
         writeJson({{QStringLiteral("event"), QStringLiteral("message")},
+                   {QStringLiteral("id"), id},
                    {QStringLiteral("message"), text}});
         return;
     }
-    writeErr(QStringLiteral("btstream: %1").arg(text));
+    const Line line = m_lines.value(id);
+    writeErr(m_nameUrls && !line.name.isEmpty()
+                 ? QStringLiteral("btstream: %1: %2").arg(line.name, text)
+                 : QStringLiteral("btstream: %1").arg(text));
 }
 
 void ProgressPrinter::result(const DownloadRequest &request, const TransferResult &result,
                              int exitCode)
 {
+    if (const auto it = m_lines.find(result.id); it != m_lines.end())
+        it->finished = true;
     const bool ok = !result.error.isError();
     if (m_mode == Mode::Json) {
         writeJson({{QStringLiteral("event"), QStringLiteral("result")},
@@ -194,15 +235,26 @@ void ProgressPrinter::result(const DownloadRequest &request, const TransferResul
         writeErr(tr("btstream: run the same command again to resume"));
 }
 
-void ProgressPrinter::interrupted()
+QByteArray ProgressPrinter::interruptedText() const
 {
     if (m_mode == Mode::Quiet || m_mode == Mode::Json)
-        return;
-    writeErr(tr("btstream: interrupted; run the same command again to resume"));
+        return {};
+    return tr("btstream: interrupted; run the same command again to resume").toLocal8Bit() + '\n';
 }
 
-void ProgressPrinter::summary(int succeeded, int failed, int exitCode)
+void ProgressPrinter::interrupted()
 {
+    m_block.clear();
+    const QByteArray text = interruptedText();
+    if (!text.isEmpty()) {
+        std::fputs(text.constData(), stderr);
+        std::fflush(stderr);
+    }
+}
+
+void ProgressPrinter::summary(int succeeded, const QList<Failure> &failures, int exitCode)
+{
+    const int failed = int(failures.size());
     if (m_mode == Mode::Json) {
         writeJson({{QStringLiteral("event"), QStringLiteral("summary")},
                    {QStringLiteral("succeeded"), succeeded},
@@ -210,27 +262,40 @@ void ProgressPrinter::summary(int succeeded, int failed, int exitCode)
                    {QStringLiteral("exit"), exitCode}});
         return;
     }
+    m_block.clear();
     if (m_mode == Mode::Quiet && failed == 0)
         return;
-    writeErr(tr("btstream: %1 of %2 downloads succeeded, %3 failed")
+    const int total = succeeded + failed;
+    if (failed == 0) {
+        writeErr(tr("btstream: %1 of %2 saved").arg(succeeded).arg(total));
+        return;
+    }
+    QStringList reasons;
+    for (const Failure &f : failures)
+        reasons << tr("%1 (%2)").arg(f.url.toDisplayString(), f.message);
+    writeErr(tr("btstream: %1 of %2 saved, %3 failed: %4")
                  .arg(succeeded)
-                 .arg(succeeded + failed)
-                 .arg(failed));
+                 .arg(total)
+                 .arg(failed)
+                 .arg(reasons.join(QStringLiteral("; "))));
 }
 
-void ProgressPrinter::clearLine()
+void ProgressPrinter::finish()
 {
-    if (m_lineWidth == 0)
-        return;
-    std::fputs(("\r" + QByteArray(m_lineWidth, ' ') + "\r").constData(), stderr);
-    m_lineWidth = 0;
+    if (m_mode == Mode::Terminal)
+        m_block.clear();
 }
 
 void ProgressPrinter::writeErr(const QString &line)
 {
-    clearLine();
+    // On a terminal the line goes above the progress block, which is drawn again below it.
+    const bool block = m_mode == Mode::Terminal && m_block.height() > 0;
+    if (block)
+        m_block.clear();
     std::fputs((line + QLatin1Char('\n')).toLocal8Bit().constData(), stderr);
     std::fflush(stderr);
+    if (block)
+        redraw();
 }
 
 void ProgressPrinter::writeJson(const QJsonObject &object)

@@ -1,19 +1,26 @@
 #pragma once
 
+#include "TerminalBlock.h"
+#include "queue/TransferSnapshot.h"
 #include "transfer/HttpDownload.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QJsonObject>
+#include <QList>
 #include <QObject>
 #include <QString>
+#include <QUrl>
 
 namespace bt::cli {
 
 // Everything btstream prints while running downloads. The main thread's only job.
-//  Terminal: one progress line on stderr, redrawn with '\r' about 4 times a second.
-//  Plain (stderr is not a terminal): a progress line at most every few seconds.
+//  Terminal: one progress line per running transfer on stderr, a block redrawn in place with
+//            each batch of the queue's snapshots (about 4 times a second).
+//  Plain (stderr is not a terminal): a progress line per transfer at most every few seconds.
 //  Quiet: nothing but errors.
-//  Json: one compact JSON object per line on stdout, nothing on stderr.
+//  Json: one compact JSON object per line on stdout, nothing on stderr; every object about a
+//        transfer carries its id.
 class ProgressPrinter : public QObject
 {
     Q_OBJECT
@@ -25,36 +32,57 @@ public:
         Quiet,
         Json
     };
+    struct Failure
+    {
+        QUrl url;
+        QString message;
+    };
 
     explicit ProgressPrinter(Mode mode, QObject *parent = nullptr);
+    ~ProgressPrinter() override;
     static Mode detectMode(bool quiet, bool json); // Terminal when stderr is a tty
 
     Mode mode() const { return m_mode; }
     // With several URLs, error lines name the URL they belong to.
     void setNameUrlsInErrors(bool on) { m_nameUrls = on; }
 
-    void begin(const DownloadRequest &request);
-    void progress(const TransferProgress &progress);
-    void message(const QString &text);
+    // A transfer of this run, in the order of the command line.
+    void addTransfer(qint64 id, const DownloadRequest &request);
+    // The queue's batched snapshots: progress lines.
+    void update(const QList<TransferSnapshot> &snapshots);
+    void message(qint64 id, const QString &text);
     void result(const DownloadRequest &request, const TransferResult &result, int exitCode);
     void interrupted();
-    void summary(int succeeded, int failed, int exitCode);
+    // The line interrupted() prints, for a last-resort exit that cannot format anything.
+    QByteArray interruptedText() const;
+    void summary(int succeeded, const QList<Failure> &failures, int exitCode);
+    // Removes the progress block (before the program ends).
+    void finish();
 
     // Human units, binary (K = 1024) like --limit-rate.
     static QString formatBytes(qint64 bytes);
     static QString formatDuration(qint64 seconds);
 
 private:
-    QString progressLine(const TransferProgress &progress, bool forTerminal) const;
-    void clearLine();
+    struct Line
+    {
+        QString name; // what the transfer is called on screen until the file name is known
+        TransferState state = TransferState::Queued;
+        TransferProgress progress;
+        QElapsedTimer lastPrint;
+        bool finished = false;
+    };
+
+    QString progressLine(const Line &line, bool forTerminal) const;
+    void redraw();
     void writeErr(const QString &line);
     void writeJson(const QJsonObject &object);
 
     Mode m_mode;
-    QString m_name; // what the current download is called on screen
-    QElapsedTimer m_lastPrint;
     bool m_nameUrls = false;
-    qsizetype m_lineWidth = 0; // width of the progress line on the terminal, 0 = none shown
+    QHash<qint64, Line> m_lines;
+    QList<qint64> m_order; // ids in command-line order
+    TerminalBlock m_block;
 };
 
 } // namespace bt::cli

@@ -4,11 +4,15 @@
 
 #include <QSocketNotifier>
 
+#include <algorithm>
+
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 namespace bt::cli {
@@ -16,6 +20,10 @@ namespace bt::cli {
 namespace {
 int g_fds[2] = {-1, -1};     // [0] written by the handler, [1] read by the notifier
 std::atomic<int> g_count{0}; // signals received so far
+// What the deadline handler writes and returns: prepared before it is armed.
+char g_deadlineText[512];
+size_t g_deadlineLength = 0;
+int g_deadlineExitCode = ExitInterrupted;
 } // namespace
 
 SignalBridge::SignalBridge(QObject *parent) : QObject(parent)
@@ -65,6 +73,30 @@ void SignalBridge::handler(int signalNumber)
     const unsigned char byte = static_cast<unsigned char>(signalNumber);
     [[maybe_unused]] const ssize_t n = ::write(g_fds[0], &byte, 1);
     errno = savedErrno;
+}
+
+void SignalBridge::armExitDeadline(int ms, int exitCode, const QByteArray &text)
+{
+    g_deadlineLength = std::min(size_t(text.size()), sizeof g_deadlineText);
+    std::memcpy(g_deadlineText, text.constData(), g_deadlineLength);
+    g_deadlineExitCode = exitCode;
+    struct sigaction action = {};
+    action.sa_handler = &SignalBridge::deadlineHandler;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGALRM, &action, nullptr);
+    itimerval timer = {};
+    timer.it_value.tv_sec = ms / 1000;
+    timer.it_value.tv_usec = (ms % 1000) * 1000;
+    ::setitimer(ITIMER_REAL, &timer, nullptr);
+}
+
+void SignalBridge::deadlineHandler(int)
+{
+    // Only async-signal-safe calls here.
+    if (g_deadlineLength > 0) {
+        [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, g_deadlineText, g_deadlineLength);
+    }
+    ::_exit(g_deadlineExitCode);
 }
 
 void SignalBridge::readSignal()

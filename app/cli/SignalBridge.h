@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QList>
 #include <QObject>
 
@@ -22,11 +23,16 @@ public:
 
     bool install(std::initializer_list<int> signalNumbers);
 
+    // A last resort after a signal: in `ms` milliseconds, whatever the program is doing (even
+    // blocked in a thread's wait), write `text` to stderr and _exit(exitCode). SIGALRM.
+    static void armExitDeadline(int ms, int exitCode, const QByteArray &text);
+
 Q_SIGNALS:
     void signalReceived(int signalNumber);
 
 private:
     static void handler(int signalNumber);
+    static void deadlineHandler(int signalNumber);
     void readSignal();
 
     QSocketNotifier *m_notifier = nullptr;

@@ -59,7 +59,7 @@ int main(int argc, char *argv[])
     ProgressPrinter printer(
         ProgressPrinter::detectMode(options.output() == CliOptions::Output::Quiet,
                                     options.output() == CliOptions::Output::Json));
-    GetCommand command(options.requests(), options.dataDir(), &printer);
+    GetCommand command(options.requests(), options.dataDir(), options.jobs(), &printer);
     SignalBridge signalBridge;
     signalBridge.install({SIGINT, SIGTERM});
     QObject::connect(&signalBridge, &SignalBridge::signalReceived, &command,
