@@ -19,7 +19,7 @@ constexpr qint64 kReadChunk = 256 << 10; // BTFileStream buffer: few syscalls, s
 
 FileBodyDevice::FileBodyDevice(const QString &path, qint64 offset, qint64 length,
                                qint64 expectedSize, qint64 expectedMtimeMs, QObject *parent)
-    : QIODevice(parent), m_path(path), m_offset(offset), m_length(length),
+    : UploadBody(parent), m_path(path), m_offset(offset), m_length(length),
       m_expectedSize(expectedSize), m_expectedMtimeMs(expectedMtimeMs)
 {
 }

@@ -2,6 +2,7 @@
 
 #include "Error.h"
 #include "io/BTFileStream.h"
+#include "upload/UploadBody.h"
 
 #include <QDateTime>
 #include <QIODevice>
@@ -22,7 +23,7 @@ class RateLimiter;
 // (expectedSize, expectedMtimeMs): it is checked every few MiB and before the last byte is
 // handed out. A change makes readData() fail, which ends the request, and fileError() says
 // what happened - so a server never receives a complete body from a changed file.
-class FileBodyDevice : public QIODevice
+class FileBodyDevice : public UploadBody
 {
     Q_OBJECT
 public:
@@ -41,6 +42,7 @@ public:
     bool atEnd() const override;
 
     Error fileError() const { return m_error; }
+    Error sourceError() const override { return m_error; }
     qint64 offset() const { return m_offset; }
     qint64 maxPosition() const { return m_maxPos; } // the furthest byte handed out
 

@@ -4,7 +4,6 @@
 
 #include <QFileInfo>
 #include <QHttpMultiPart>
-#include <QMimeDatabase>
 #include <QNetworkReply>
 
 namespace bt {
@@ -49,7 +48,7 @@ void PostUpload::begin()
 void PostUpload::post()
 {
     m_confirmed = 0;
-    FileBodyDevice *body = openBody(0, m_size);
+    UploadBody *body = openBody(0, m_size);
     if (!body)
         return;
     auto *multiPart = new QHttpMultiPart(QHttpMultiPart::FormDataType);
@@ -60,12 +59,9 @@ void PostUpload::post()
         multiPart->append(part);
     }
     QHttpPart filePart;
-    const QString name =
-        m_request.remoteName.isEmpty() ? QFileInfo(m_path).fileName() : m_request.remoteName;
+    const QString name = remoteName();
     filePart.setRawHeader("Content-Disposition", dispositionFor(m_request.postField, name));
-    const QByteArray type = m_request.mimeType.isEmpty()
-                                ? QMimeDatabase().mimeTypeForFile(m_path).name().toUtf8()
-                                : m_request.mimeType;
+    const QByteArray type = mimeType();
     filePart.setRawHeader("Content-Type", type);
     filePart.setBodyDevice(body);
     body->setParent(multiPart);

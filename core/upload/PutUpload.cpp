@@ -2,7 +2,6 @@
 
 #include "upload/FileBodyDevice.h"
 
-#include <QMimeDatabase>
 #include <QNetworkReply>
 
 namespace bt {
@@ -36,19 +35,21 @@ QList<QUrl> PutUpload::parentCollections(const QUrl &url)
 
 void PutUpload::begin()
 {
+    // A URL naming a collection ("…/backups/") gets the file's (or archive's) name.
+    m_target = m_request.url;
+    if (m_target.path().endsWith(QLatin1Char('/')))
+        m_target.setPath(m_target.path() + remoteName());
     put();
 }
 
 void PutUpload::put()
 {
     m_confirmed = 0;
-    FileBodyDevice *body = openBody(0, m_size);
+    UploadBody *body = openBody(0, m_size);
     if (!body)
         return;
-    QNetworkRequest r = buildRequest(m_request.url);
-    const QByteArray type = m_request.mimeType.isEmpty()
-                                ? QMimeDatabase().mimeTypeForFile(m_path).name().toUtf8()
-                                : m_request.mimeType;
+    QNetworkRequest r = buildRequest(m_target);
+    const QByteArray type = mimeType();
     r.setHeader(QNetworkRequest::ContentTypeHeader, type);
     send("PUT", r, body, [this, body](QNetworkReply *reply) {
         const Error error = replyError(reply, body);
@@ -59,12 +60,12 @@ void PutUpload::put()
         // RFC 4918 says 409 for a missing parent; nginx's dav module answers 500.
         const bool noParent = error.httpStatus == 409 || error.httpStatus == 500;
         if (noParent && m_request.createParents && !m_triedParents &&
-            !parentCollections(m_request.url).isEmpty()) {
+            !parentCollections(m_target).isEmpty()) {
             m_triedParents = true;
-            m_collections = parentCollections(m_request.url);
+            m_collections = parentCollections(m_target);
             Q_EMIT message(tr("The server may have no folder for %1 (HTTP %2); creating the "
                               "folders with MKCOL.")
-                               .arg(m_request.url.toString())
+                               .arg(m_target.toString())
                                .arg(error.httpStatus));
             mkcolNext();
             return;

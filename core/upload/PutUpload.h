@@ -7,7 +7,8 @@
 
 namespace bt {
 
-// One streamed HTTP PUT of the file (WebDAV, nginx dav, presigned object-store URLs). Not
+// One streamed HTTP PUT of the file or of a folder's archive (WebDAV, nginx dav, presigned
+// object-store URLs); a URL ending in '/' gets the file's (archive's) name appended. Not
 // resumable: a retry sends the whole file again, and message() says so. When the server
 // answers 409 (a missing parent collection on WebDAV; nginx answers 500) and
 // request.createParents is set, the parents are created with MKCOL, top down (405 "exists"
@@ -31,6 +32,7 @@ private:
     void put();
     void mkcolNext();
 
+    QUrl m_target;             // request.url, plus the name when it ends with '/'
     QList<QUrl> m_collections; // still to create
     bool m_triedParents = false;
 };

@@ -8,7 +8,6 @@
 #include <QBuffer>
 #include <QCryptographicHash>
 #include <QFileInfo>
-#include <QMimeDatabase>
 #include <QNetworkReply>
 
 namespace bt {
@@ -142,7 +141,7 @@ void TusUpload::afterDiscovery()
 bool TusUpload::chooseChecksum()
 {
     m_checksumAlgorithm.clear();
-    if (m_info.has("checksum")) {
+    if (m_info.has("checksum") && !isArchive()) { // an archive cannot be hashed ahead cheaply
         for (const char *algorithm : {"sha1", "sha256", "md5"}) {
             if (m_info.checksumAlgorithms.contains(algorithm)) {
                 m_checksumAlgorithm = algorithm;
@@ -167,11 +166,8 @@ void TusUpload::create()
     }
     QNetworkRequest r = tusRequest(m_request.url);
     r.setRawHeader("Upload-Length", QByteArray::number(m_size));
-    const QString name =
-        m_request.remoteName.isEmpty() ? QFileInfo(m_path).fileName() : m_request.remoteName;
-    const QByteArray type = m_request.mimeType.isEmpty()
-                                ? QMimeDatabase().mimeTypeForFile(m_path).name().toUtf8()
-                                : m_request.mimeType;
+    const QString name = remoteName();
+    const QByteArray type = mimeType();
     r.setRawHeader("Upload-Metadata",
                    tus::encodeMetadata({{"filename", name.toUtf8()}, {"filetype", type}}));
     auto *empty = new QBuffer; // Content-Length: 0
@@ -262,20 +258,20 @@ void TusUpload::patch()
             return; // fail() was called
         r.setRawHeader("Upload-Checksum", tus::checksumHeader(m_checksumAlgorithm, digest));
     }
-    FileBodyDevice *body = openBody(offset, length);
+    UploadBody *body = openBody(offset, length);
     if (!body)
         return;
     send("PATCH", r, body,
          [this, body, offset](QNetworkReply *reply) { onPatched(reply, body, offset); });
 }
 
-void TusUpload::onPatched(QNetworkReply *reply, FileBodyDevice *body, qint64 offset)
+void TusUpload::onPatched(QNetworkReply *reply, UploadBody *body, qint64 offset)
 {
     const int status = statusOf(reply);
     Error error = replyError(reply, body);
-    if (body->fileError().isError()) {
+    if (body->sourceError().isError()) {
         // The source changed: the server's partial copy is of no use to anyone.
-        const Error fileError = body->fileError();
+        const Error fileError = body->sourceError();
         terminate([this, fileError] {
             m_record.uploadUrl.clear();
             fail(fileError);

@@ -7,7 +7,7 @@
 
 namespace bt {
 
-class FileBodyDevice;
+class UploadBody;
 
 // A tus 1.0 upload: OPTIONS (discovery), POST (creation; the upload URL goes to the store at
 // once), PATCH from the server's offset, HEAD after any cut or restart, DELETE on cancel.
@@ -46,7 +46,7 @@ private:
     void create();
     void head();
     void patch();
-    void onPatched(QNetworkReply *reply, FileBodyDevice *body, qint64 offset);
+    void onPatched(QNetworkReply *reply, UploadBody *body, qint64 offset);
     void startOver(const QString &reason); // the server lost the upload: create a new one
     void setOffset(qint64 offset);
     void readExpires(QNetworkReply *reply);

@@ -12,9 +12,11 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QHttpMultiPart>
+#include <QMimeDatabase>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSslConfiguration>
+#include <QThread>
 #include <QTimer>
 
 namespace bt {
@@ -77,10 +79,51 @@ void Upload::start()
                    tr("Not an HTTP or HTTPS URL: %1").arg(m_request.url.toString()), 0, -1});
         return;
     }
-    if (!checkSource() || !prepareRecord())
+    if (!checkSource())
+        return;
+    if (m_archive)
+        measureArchive();
+    else
+        continueStart();
+}
+
+void Upload::continueStart()
+{
+    if (!prepareRecord())
         return;
     m_progressTimer->start();
     begin();
+}
+
+void Upload::measureArchive()
+{
+    // Content-Length / Upload-Length must be known before the first byte: build the archive
+    // once, discarding it, on a helper thread (CPU-bound for compressed formats).
+    Q_EMIT message(tr("Measuring the %1 archive of %2 (%3 entries, %4 bytes of files)...")
+                       .arg(ArchiveStream::extension(m_archiveFormat).mid(1), m_path)
+                       .arg(m_listing.entries.size())
+                       .arg(m_listing.fileBytes));
+    struct Outcome
+    {
+        qint64 size = -1;
+        Error error;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    QThread *thread = QThread::create([outcome, listing = m_listing, format = m_archiveFormat] {
+        outcome->size = ArchiveStream::measure(listing, format, &outcome->error);
+    });
+    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    connect(thread, &QThread::finished, this, [this, outcome] {
+        if (m_done)
+            return;
+        if (outcome->size < 0) {
+            fail(outcome->error);
+            return;
+        }
+        m_size = outcome->size;
+        continueStart();
+    });
+    thread->start();
 }
 
 bool Upload::checkSource()
@@ -92,10 +135,29 @@ bool Upload::checkSource()
         return false;
     }
     if (info.isDir()) {
-        fail(Error{ErrorCode::InvalidArgument,
-                   tr("%1 is a folder: upload it as an archive or file by file.").arg(m_path), 0,
-                   -1});
-        return false;
+        if (m_request.archiveFormat.isEmpty()) {
+            fail(Error{ErrorCode::InvalidArgument,
+                       tr("%1 is a folder: upload it as an archive (tar.gz, tar.zst, zip) or "
+                          "file by file.")
+                           .arg(m_path),
+                       0, -1});
+            return false;
+        }
+        if (!ArchiveStream::parseFormat(m_request.archiveFormat, &m_archiveFormat)) {
+            fail(Error{ErrorCode::InvalidArgument,
+                       tr("Unknown archive format \"%1\" (tar.gz, tar.zst or zip).")
+                           .arg(m_request.archiveFormat),
+                       0, -1});
+            return false;
+        }
+        Error error;
+        if (!ArchiveStream::list(m_path, &m_listing, &error)) {
+            fail(error);
+            return false;
+        }
+        m_archive = true;
+        m_mtimeMs = m_listing.newestMtimeMs;
+        return true;
     }
     if (!info.isFile()) { // FIFO, socket, device: no size known in advance, not resumable
         fail(Error{ErrorCode::InvalidArgument,
@@ -128,6 +190,13 @@ bool Upload::prepareRecord()
     m_record.added = QDateTime::currentDateTimeUtc();
     m_record.options.insert(QStringLiteral("method"), uploadMethodName(m_request.method));
     m_record.options.insert(QStringLiteral("mtimeMs"), m_mtimeMs);
+    if (m_archive)
+        m_record.options.insert(QStringLiteral("archive"),
+                                ArchiveStream::extension(m_archiveFormat).mid(1));
+    if (!m_request.remoteName.isEmpty())
+        m_record.options.insert(QStringLiteral("remoteName"), m_request.remoteName);
+    if (m_request.method == UploadRequest::Method::Post)
+        m_record.options.insert(QStringLiteral("postField"), m_request.postField);
     if (!m_store)
         return true;
     Error error;
@@ -168,17 +237,40 @@ QNetworkRequest Upload::buildRequest(const QUrl &url) const
     return r;
 }
 
-FileBodyDevice *Upload::openBody(qint64 offset, qint64 length)
+UploadBody *Upload::openBody(qint64 offset, qint64 length)
 {
-    auto *body = new FileBodyDevice(m_path, offset, length, m_size, m_mtimeMs);
-    body->setRateLimiters(&m_ownLimiter, m_sharedLimiter.get());
+    UploadBody *body = nullptr;
+    if (m_archive) {
+        body = new ArchiveStream(m_listing, m_archiveFormat, offset, length, m_size);
+    } else {
+        auto *file = new FileBodyDevice(m_path, offset, length, m_size, m_mtimeMs);
+        file->setRateLimiters(&m_ownLimiter, m_sharedLimiter.get());
+        body = file;
+    }
     if (!body->open(QIODevice::ReadOnly)) {
-        const Error error = body->fileError();
+        const Error error = body->sourceError();
         delete body;
         fail(error);
         return nullptr;
     }
     return body;
+}
+
+QString Upload::remoteName() const
+{
+    if (!m_request.remoteName.isEmpty())
+        return m_request.remoteName;
+    const QString name = QFileInfo(m_path).fileName();
+    return m_archive ? name + ArchiveStream::extension(m_archiveFormat) : name;
+}
+
+QByteArray Upload::mimeType() const
+{
+    if (!m_request.mimeType.isEmpty())
+        return m_request.mimeType;
+    if (m_archive)
+        return ArchiveStream::mimeType(m_archiveFormat);
+    return QMimeDatabase().mimeTypeForFile(m_path).name().toUtf8();
 }
 
 QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &request, QIODevice *body,
@@ -249,10 +341,10 @@ void Upload::checkStall()
     }
 }
 
-Error Upload::replyError(QNetworkReply *reply, const FileBodyDevice *body) const
+Error Upload::replyError(QNetworkReply *reply, const UploadBody *body) const
 {
-    if (body && body->fileError().isError())
-        return body->fileError();
+    if (body && body->sourceError().isError())
+        return body->sourceError();
     if (m_stalled)
         return Error{ErrorCode::Timeout,
                      tr("Nothing was sent or received for %1 s; the connection was cut.")

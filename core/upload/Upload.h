@@ -6,6 +6,7 @@
 #include "transfer/HttpDownload.h" // TransferProgress, TransferResult
 #include "transfer/RateLimiter.h"
 #include "transfer/SpeedMeter.h"
+#include "upload/ArchiveStream.h"
 #include "upload/UploadRequest.h"
 
 #include <QByteArray>
@@ -22,7 +23,7 @@ class QTimer;
 
 namespace bt {
 
-class FileBodyDevice;
+class UploadBody;
 class TransferStore;
 
 // One upload of one file (TusUpload, PutUpload, PostUpload), shaped like HttpDownload: lives on
@@ -80,11 +81,15 @@ protected:
                         std::function<void(QNetworkReply *)> onDone); // no body
     QNetworkReply *send(const QByteArray &verb, const QNetworkRequest &request,
                         QHttpMultiPart *multiPart, std::function<void(QNetworkReply *)> onDone);
-    // Bytes [offset, offset + length) of the source, opened; null after fail().
-    FileBodyDevice *openBody(qint64 offset, qint64 length);
+    // Bytes [offset, offset + length) of the source (the file, or the folder's archive),
+    // opened; null after fail().
+    UploadBody *openBody(qint64 offset, qint64 length);
+    bool isArchive() const { return m_archive; }
+    QString remoteName() const;  // request.remoteName, else the file's or archive's name
+    QByteArray mimeType() const; // request.mimeType, else guessed
     // What went wrong with a finished reply: the file, a stall, the connection or the status
     // (None for 2xx). 401, 403 and 413 get messages that say what to do.
-    Error replyError(QNetworkReply *reply, const FileBodyDevice *body) const;
+    Error replyError(QNetworkReply *reply, const UploadBody *body) const;
     // Transient: a message, then `again` after the policy's delay; true. Permanent or out of
     // attempts: fail(error); false.
     bool retryLater(const Error &error, const QString &what, std::function<void()> again);
@@ -112,6 +117,8 @@ private:
     void finish(const TransferResult &result);
     void stopRequests();
     bool checkSource();
+    void measureArchive(); // off the thread, then continueStart()
+    void continueStart();
 
     RateLimiter m_ownLimiter;
     std::shared_ptr<RateLimiter> m_sharedLimiter;
@@ -123,6 +130,9 @@ private:
     QTimer *m_progressTimer;
     QTimer *m_stallTimer;
     QTimer *m_retryTimer;
+    bool m_archive = false;
+    ArchiveStream::Format m_archiveFormat = ArchiveStream::Format::TarGz;
+    ArchiveStream::Listing m_listing;
     bool m_started = false;
     bool m_done = false;
 };

@@ -19,8 +19,11 @@ struct UploadRequest
         Post, // multipart/form-data POST (like curl -F): a retry starts from zero
     };
 
-    QString sourcePath; // a regular file
-    QUrl url;           // tus: the creation endpoint; PUT: the target; POST: the form action
+    QString sourcePath; // a regular file, or a folder with archiveFormat
+    // A folder is sent as one archive built on the fly: "tar.gz", "tar.zst" or "zip"
+    // (ArchiveStream). Empty: a folder is refused.
+    QString archiveFormat;
+    QUrl url; // tus: the creation endpoint; PUT: the target; POST: the form action
     Method method = Method::Tus;
 
     // POST: the file's field name, the extra fields (curl -F name=value) and the file name
