@@ -5,10 +5,15 @@
 #include "upload/TusUpload.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
 
 using namespace bt;
 
@@ -113,6 +118,55 @@ private Q_SLOTS:
                  (QByteArrayList{"fail", "ok 1048576", "ok 1048576", "ok 1048576", "ok 999"}));
         const auto record = h.store().load(run.result.id);
         QCOMPARE(sha256OfFile(server.storedFile(QUrl(record->uploadUrl))), sha256(data));
+    }
+
+    void runsOnWorkerThread()
+    {
+        // As the queue runs it: on a worker thread with that thread's manager and store.
+        TusTestServer server;
+        QString why;
+        QVERIFY2(server.start(&why), qPrintable(why));
+        QTemporaryDir files;
+        QTemporaryDir dataDir;
+        const QByteArray data = randomBytes(4 * 1024 * 1024, 12);
+        const QString path = files.filePath(QStringLiteral("threaded.bin"));
+        QVERIFY(writeFile(path, data));
+        const UploadRequest r = request(path, server.endpoint());
+
+        QThread thread;
+        thread.start();
+        QObject context;
+        context.moveToThread(&thread);
+        std::atomic<int> finishedCount{0};
+        std::atomic<qint64> startMs{-1};
+        TransferResult result;
+        QString uploadUrl;
+        QMetaObject::invokeMethod(&context, [&] {
+            auto *network = new QNetworkAccessManager(&context);
+            auto store = std::make_shared<TransferStore>();
+            QVERIFY(store->open(dataDir.path()));
+            Upload *upload = Upload::create(r, network, store.get(), &context);
+            QVERIFY(upload->thread() == QThread::currentThread());
+            QObject::connect(upload, &Upload::finished, &context,
+                             [&, store](const TransferResult &res) mutable {
+                                 result = res;
+                                 uploadUrl = store->load(res.id)->uploadUrl;
+                                 store.reset(); // closed on its own thread
+                                 ++finishedCount;
+                             });
+            QElapsedTimer t;
+            t.start();
+            upload->start(); // never blocks
+            startMs = t.elapsed();
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(finishedCount.load() == 1, 30000);
+        QTest::qWait(50);
+        QCOMPARE(finishedCount.load(), 1);
+        thread.quit();
+        thread.wait();
+        QVERIFY2(!result.error.isError(), qPrintable(result.error.message));
+        QVERIFY2(startMs.load() < 200, qPrintable(QString::number(startMs.load())));
+        QCOMPARE(sha256OfFile(server.storedFile(QUrl(uploadUrl))), sha256(data));
     }
 
     void resumesAfterCut()
