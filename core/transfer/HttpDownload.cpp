@@ -237,10 +237,11 @@ void HttpDownload::Private::startTimers()
 {
     progressTimer->start();
     syncTimer->start();
-    if (request.connections <= 0 && multiSegment() && !ownLimiter.isLimited() && !sharedLimiter) {
+    if (request.connections <= 0 && multiSegment()) {
         adaptive.tick(clock.elapsed(), planner.doneBytes()); // the first measurement starts
         tuneTimer->start();
     }
+    // A shared limiter may get a rate at any time (the queue's global limit).
     if (ownLimiter.isLimited() || sharedLimiter)
         pumpTimer->start();
 }

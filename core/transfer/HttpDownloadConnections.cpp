@@ -353,6 +353,8 @@ void HttpDownload::Private::tune()
         tuneTimer->stop();
         return;
     }
+    if (ownLimiter.isLimited() || (sharedLimiter && sharedLimiter->isLimited()))
+        return; // the limit is the bottleneck: more connections would only add overhead
     int flowing = 0;
     for (const SegmentDownloader *dl : std::as_const(connections))
         flowing += dl->isFlowing() ? 1 : 0;

@@ -58,7 +58,7 @@ public:
         return r;
     }
 
-    // Runs to finished() on this thread; `during` is called once the download started.
+    // Runs to finished() on this thread; `during` is called just before start().
     RunResult run(const DownloadRequest &request, int timeoutMs = 30000,
                   const std::function<void(HttpDownload *)> &during = {})
     {
@@ -72,9 +72,9 @@ public:
                          [&out](const TransferProgress &p) { out.progress.append(p); });
         QElapsedTimer clock;
         clock.start();
-        download.start();
         if (during)
-            during(&download);
+            during(&download); // before start(): connect signals, set a shared limiter
+        download.start();
         if (finished.isEmpty())
             finished.wait(timeoutMs);
         out.elapsedMs = clock.elapsed();

@@ -5,6 +5,7 @@
 #include "DownloadHarness.h"
 
 #include "http/ContentRange.h"
+#include "transfer/RateLimiter.h"
 
 using namespace bt;
 using namespace bt::test;
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void smallFileSingleConnection();
     void rateLimit_data();
     void rateLimit();
+    void sharedRateLimit();
     void serverRefusesExtraConnections();
     void segmentCutIsRetried();
 };
@@ -90,7 +92,10 @@ void TestHttpDownloadSegments::adaptiveOnThrottledServer()
     h.server.setResource("/t.bin", throttled(data, 1 << 20));
     DownloadRequest req = h.request("/t.bin");
     req.minSegmentSize = 512 << 10;
-    const RunResult r = h.run(req, 60000);
+    // As in the queue: a shared (global) limiter without a rate must not hold it back.
+    auto shared = std::make_shared<RateLimiter>();
+    const RunResult r =
+        h.run(req, 60000, [shared](HttpDownload *d) { d->setSharedRateLimiter(shared); });
     QCOMPARE(r.result.error.code, ErrorCode::None);
     QCOMPARE(fileSha256Hex(h.path("t.bin")), sha256Hex(data));
     QVERIFY2(h.server.maxConcurrentConnections() > 6,
@@ -135,6 +140,34 @@ void TestHttpDownloadSegments::rateLimit()
     QCOMPARE(fileSha256Hex(h.path("r.bin")), sha256Hex(data));
     QVERIFY2(r.elapsedMs >= 2400, QByteArray::number(r.elapsedMs).constData());
     QVERIFY2(r.elapsedMs < 8000, QByteArray::number(r.elapsedMs).constData());
+}
+
+void TestHttpDownloadSegments::sharedRateLimit()
+{
+    // Two downloads share one 1 MiB/s limiter (the queue's global limit): 2 MiB each take
+    // about 4 s together.
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray a = makeTestData(2 << 20, 57);
+    const QByteArray b = makeTestData(2 << 20, 58);
+    h.server.setResource("/a.bin", resource(a));
+    h.server.setResource("/b.bin", resource(b));
+    auto shared = std::make_shared<RateLimiter>(1 << 20);
+    QNetworkAccessManager network;
+    HttpDownload da(h.request("/a.bin"), &network, &h.store());
+    HttpDownload db(h.request("/b.bin"), &network, &h.store());
+    da.setSharedRateLimiter(shared);
+    db.setSharedRateLimiter(shared);
+    QSignalSpy fa(&da, &HttpDownload::finished);
+    QSignalSpy fb(&db, &HttpDownload::finished);
+    QElapsedTimer clock;
+    clock.start();
+    da.start();
+    db.start();
+    QTRY_VERIFY_WITH_TIMEOUT(fa.size() == 1 && fb.size() == 1, 30000);
+    QVERIFY2(clock.elapsed() >= 3200, QByteArray::number(clock.elapsed()).constData());
+    QCOMPARE(fileSha256Hex(h.path("a.bin")), sha256Hex(a));
+    QCOMPARE(fileSha256Hex(h.path("b.bin")), sha256Hex(b));
 }
 
 void TestHttpDownloadSegments::serverRefusesExtraConnections()
