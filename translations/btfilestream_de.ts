@@ -93,6 +93,57 @@
     </message>
 </context>
 <context>
+    <name>bt::ui::DetailsPane</name>
+    <message>
+        <source>Log</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>URL:</source>
+        <translation>URL:</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>Datei:</translation>
+    </message>
+    <message>
+        <source>Validators:</source>
+        <translation>Validatoren:</translation>
+    </message>
+    <message>
+        <source>Checksum:</source>
+        <translation>Prüfsumme:</translation>
+    </message>
+    <message>
+        <source>Last error:</source>
+        <translation>Letzter Fehler:</translation>
+    </message>
+    <message>
+        <source>Segments:</source>
+        <translation>Segmente:</translation>
+    </message>
+    <message>
+        <source>ETag %1</source>
+        <translation>ETag %1</translation>
+    </message>
+    <message>
+        <source>Last-Modified %1</source>
+        <translation>Last-Modified %1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>expected %1</source>
+        <translation>erwartet %1</translation>
+    </message>
+    <message>
+        <source>sha256 %1</source>
+        <translation>sha256 %1</translation>
+    </message>
+</context>
+<context>
     <name>bt::ui::Format</name>
     <message>
         <source>%1/s</source>
@@ -131,12 +182,6 @@
     <message>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
-    </message>
-    <message>
-        <source>Drop links here to download,
-files or folders to upload</source>
-        <translation>Links hier ablegen zum Herunterladen,
-Dateien oder Ordner zum Hochladen</translation>
     </message>
     <message>
         <source>Search name or URL</source>
@@ -395,6 +440,12 @@ Dateien oder Ordner zum Hochladen</translation>
         <source>Choose an upload target in Settings first (Network page).</source>
         <translation>Wählen Sie zuerst ein Upload-Ziel in den Einstellungen (Seite Netzwerk).</translation>
     </message>
+    <message>
+        <source>Drop links to download
+or files to upload</source>
+        <translation>Links ablegen zum Herunterladen,
+Dateien zum Hochladen</translation>
+    </message>
 </context>
 <context>
     <name>bt::ui::SettingsDialog</name>
@@ -561,6 +612,17 @@ Dateien oder Ordner zum Hochladen</translation>
     <message>
         <source>The upload target must be an http or https URL.</source>
         <translation>Das Upload-Ziel muss eine http- oder https-URL sein.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::ui::SpeedGraph</name>
+    <message>
+        <source>No speed samples yet</source>
+        <translation>Noch keine Geschwindigkeitswerte</translation>
+    </message>
+    <message>
+        <source>Peak %1</source>
+        <translation>Spitze %1</translation>
     </message>
 </context>
 <context>

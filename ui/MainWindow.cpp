@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AddDownloadDialog.h"
+#include "DetailsPane.h"
 #include "Format.h"
 #include "Icons.h"
 #include "ProgressDelegate.h"
@@ -35,7 +36,8 @@ namespace bt::ui {
 MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     : QMainWindow(parent), m_queue(queue), m_settings(AppSettings::load()),
       m_model(new TransferModel(queue, this)), m_proxy(new TransferFilterModel(this)),
-      m_view(new QTableView(this)), m_filters(new QListWidget(this)), m_search(new QLineEdit(this)),
+      m_view(new QTableView(this)), m_details(new DetailsPane(queue, this)),
+      m_filters(new QListWidget(this)), m_search(new QLineEdit(this)),
       m_downLabel(new QLabel(this)), m_upLabel(new QLabel(this)), m_countLabel(new QLabel(this)),
       m_altLabel(new QLabel(this))
 {
@@ -98,9 +100,14 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     sideLayout->setContentsMargins(0, 0, 0, 0);
     sideLayout->addWidget(m_filters, 1);
     sideLayout->addWidget(dropZone);
+    auto *right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(m_view);
+    right->addWidget(m_details);
+    right->setStretchFactor(0, 1);
+    right->setSizes({400, 220});
     auto *splitter = new QSplitter(this);
     splitter->addWidget(side);
-    splitter->addWidget(m_view);
+    splitter->addWidget(right);
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({170, 900});
     setCentralWidget(splitter);
@@ -128,6 +135,10 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::updateActions);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        const QList<qint64> ids = selectedIds();
+        m_details->setTransfer(ids.isEmpty() ? 0 : ids.first());
+    });
     connect(m_view, &QTableView::customContextMenuRequested, this, [this](const QPoint &pos) {
         m_contextMenu->popup(m_view->viewport()->mapToGlobal(pos));
     });

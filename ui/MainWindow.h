@@ -24,6 +24,7 @@ struct TransferResult;
 namespace ui {
 
 class AddDownloadDialog;
+class DetailsPane;
 class TransferFilterModel;
 class TransferModel;
 class TrayIcon;
@@ -48,6 +49,7 @@ public:
     TransferFilterModel *filterModel() const { return m_proxy; }
     QTableView *view() const { return m_view; }
     TrayIcon *tray() const { return m_tray; }
+    DetailsPane *details() const { return m_details; }
     QLineEdit *searchEdit() const { return m_search; }
     const AppSettings &settings() const { return m_settings; }
     // The actions by name ("add", "pause", "resume", "remove", ...).
@@ -99,6 +101,7 @@ private:
     TransferModel *m_model;
     TransferFilterModel *m_proxy;
     QTableView *m_view;
+    DetailsPane *m_details;
     QListWidget *m_filters;
     QLineEdit *m_search;
     QLabel *m_downLabel;

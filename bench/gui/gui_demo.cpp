@@ -77,6 +77,8 @@ int main(int argc, char **argv)
     });
     window.setGeometry(window.screen()->availableGeometry());
     window.show();
+    // A running download selected, so that the details pane shows its graph and segments.
+    QTimer::singleShot(500, &window, [&] { window.selectIds({queue.ids().value(1)}); });
     QTimer::singleShot(9000, &window, [&] {
         if (mode == QLatin1String("add")) {
             window.openAddDialog({QUrl(QStringLiteral("https://cdimage.debian.org/debian-cd/"

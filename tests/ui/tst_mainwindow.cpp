@@ -2,6 +2,7 @@
 // drops of links and files, actions, the tray menu, settings, and rows after a restart.
 #include "AddDownloadDialog.h"
 #include "AppSettings.h"
+#include "DetailsPane.h"
 #include "MainWindow.h"
 #include "SettingsDialog.h"
 #include "TransferModel.h"
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void notificationsOnFinishAndFail();
     void clipboardWatching();
     void closeWithoutTrayQuits();
+    void detailsFollowSelection();
 
 private:
     static QAction *trayAction(MainWindow &w, const QString &name)
@@ -451,6 +453,22 @@ void TestMainWindow::closeWithoutTrayQuits()
     // Offscreen there is no tray: closing must quit rather than hide the program for good.
     window.close();
     QCOMPARE(quit.size(), 1);
+}
+
+void TestMainWindow::detailsFollowSelection()
+{
+    QueueEnv env;
+    QVERIFY(env.open());
+    MainWindow window(env.queue.get());
+    const qint64 a = env.add(QStringLiteral("a.example"), 1);
+    QTRY_VERIFY(env.jobs.job(a) && env.jobs.job(a)->started);
+    window.selectIds({a});
+    QCOMPARE(window.details()->transfer(), a);
+    env.jobs.job(a)->sendProgress(100, 1000);
+    QTRY_VERIFY(window.details()->speedHistory(a).size() >= 2);
+    QVERIFY(window.details()->findChild<QLabel *>() != nullptr);
+    window.selectIds({});
+    QCOMPARE(window.details()->transfer(), 0);
 }
 
 QTEST_MAIN(TestMainWindow)

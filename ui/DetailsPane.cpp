@@ -1,0 +1,153 @@
+#include "DetailsPane.h"
+
+#include "SpeedGraph.h"
+#include "queue/QueueManager.h"
+
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QTime>
+
+namespace bt::ui {
+
+namespace {
+constexpr int kHistory = 300; // samples: 5 minutes, one every 1 s
+constexpr int kSampleMs = 1000;
+constexpr int kLogLines = 200;
+
+QLabel *valueLabel(QWidget *parent)
+{
+    auto *l = new QLabel(parent);
+    l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    l->setWordWrap(true);
+    l->setMinimumWidth(100);
+    return l;
+}
+} // namespace
+
+DetailsPane::DetailsPane(QueueManager *queue, QWidget *parent)
+    : QWidget(parent), m_queue(queue), m_graph(new SpeedGraph(this)),
+      m_segments(new SegmentMap(this)), m_url(valueLabel(this)), m_file(valueLabel(this)),
+      m_validators(valueLabel(this)), m_checksum(valueLabel(this)), m_error(valueLabel(this)),
+      m_log(new QPlainTextEdit(this))
+{
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(kLogLines);
+    m_log->setPlaceholderText(tr("Log"));
+    auto *form = new QFormLayout;
+    form->addRow(tr("URL:"), m_url);
+    form->addRow(tr("File:"), m_file);
+    form->addRow(tr("Validators:"), m_validators);
+    form->addRow(tr("Checksum:"), m_checksum);
+    form->addRow(tr("Last error:"), m_error);
+    form->addRow(tr("Segments:"), m_segments);
+    auto *left = new QVBoxLayout;
+    left->addLayout(form);
+    left->addWidget(m_graph, 1);
+    auto *layout = new QHBoxLayout(this);
+    layout->addLayout(left, 3);
+    layout->addWidget(m_log, 2);
+    connect(queue, &QueueManager::snapshotsChanged, this, &DetailsPane::onSnapshots);
+    connect(queue, &QueueManager::message, this, &DetailsPane::onMessage);
+    m_sampler.setInterval(kSampleMs);
+    connect(&m_sampler, &QTimer::timeout, this, &DetailsPane::sample);
+    m_sampler.start();
+    connect(queue, &QueueManager::removed, this, [this](qint64 id) {
+        m_running.remove(id);
+        m_speeds.remove(id);
+        m_logs.remove(id);
+        if (id == m_id)
+            setTransfer(0);
+    });
+    refresh();
+}
+
+void DetailsPane::setTransfer(qint64 id)
+{
+    if (id == m_id)
+        return;
+    m_id = id;
+    m_log->setPlainText(m_logs.value(id).join(QLatin1Char('\n')));
+    refresh();
+}
+
+void DetailsPane::onSnapshots(const QList<TransferSnapshot> &changed)
+{
+    bool mine = false;
+    for (const TransferSnapshot &s : changed) {
+        if (s.state == TransferState::Active)
+            m_running.insert(s.id);
+        else
+            m_running.remove(s.id);
+        mine |= s.id == m_id;
+    }
+    if (mine)
+        refresh();
+}
+
+void DetailsPane::sample()
+{
+    // Only the running ones (O(active)); a stopped transfer's graph keeps its last minutes.
+    for (qint64 id : std::as_const(m_running)) {
+        const auto snap = m_queue->snapshot(id);
+        QList<qint64> &h = m_speeds[id];
+        h.append(snap ? snap->progress.speed : 0);
+        if (h.size() > kHistory)
+            h.remove(0, h.size() - kHistory);
+    }
+    if (m_running.contains(m_id))
+        m_graph->setSamples(m_speeds.value(m_id), kSampleMs);
+}
+
+void DetailsPane::onMessage(qint64 id, const QString &text)
+{
+    const QString line =
+        QTime::currentTime().toString(QStringLiteral("HH:mm:ss")) + QLatin1Char(' ') + text;
+    QStringList &lines = m_logs[id];
+    lines.append(line);
+    if (lines.size() > kLogLines)
+        lines.removeFirst();
+    if (id == m_id)
+        m_log->appendPlainText(line);
+}
+
+void DetailsPane::refresh()
+{
+    const auto rec = m_id ? m_queue->record(m_id) : std::nullopt;
+    setEnabled(rec.has_value());
+    if (!rec) {
+        for (QLabel *l : {m_url, m_file, m_validators, m_checksum, m_error})
+            l->clear();
+        m_graph->setSamples({}, 250);
+        m_segments->setSegments({}, -1);
+        return;
+    }
+    m_url->setText(rec->url.toString());
+    m_file->setText(rec->destination.isEmpty() ? rec->directory : rec->destination);
+    QStringList validators;
+    if (!rec->etag.isEmpty())
+        validators << tr("ETag %1").arg(QString::fromLatin1(rec->etag));
+    if (!rec->lastModified.isEmpty())
+        validators << tr("Last-Modified %1").arg(QString::fromLatin1(rec->lastModified));
+    m_validators->setText(validators.isEmpty() ? tr("none")
+                                               : validators.join(QStringLiteral("; ")));
+    QStringList sums;
+    if (!rec->expectedChecksum.isEmpty())
+        sums << tr("expected %1").arg(rec->expectedChecksum);
+    if (!rec->sha256.isEmpty())
+        sums << tr("sha256 %1").arg(rec->sha256);
+    m_checksum->setText(sums.isEmpty() ? tr("none") : sums.join(QStringLiteral("; ")));
+    const auto snap = m_queue->snapshot(m_id);
+    m_error->setText(snap && snap->lastError.isError() ? snap->lastError.message : tr("none"));
+    QList<SegmentMap::Segment> segments;
+    for (const SegmentState &s : rec->segments)
+        segments.append({s.start, s.end, s.done});
+    const qint64 total = snap ? snap->progress.total : rec->totalSize;
+    if (segments.isEmpty() && total > 0)
+        segments.append({0, total, snap ? snap->progress.done : rec->doneSize});
+    m_segments->setSegments(segments, total);
+    m_graph->setSamples(m_speeds.value(m_id), kSampleMs);
+}
+
+} // namespace bt::ui

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "queue/TransferSnapshot.h"
+
+#include <QHash>
+#include <QSet>
+#include <QStringList>
+#include <QTimer>
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+
+namespace bt {
+
+class QueueManager;
+
+namespace ui {
+
+class SegmentMap;
+class SpeedGraph;
+
+// The selected transfer in detail: a speed graph of the last minutes, the segment map,
+// validators and checksums, its log and last error. Keeps speed history and log lines for
+// every transfer from the queue's batches, so switching the selection shows them at once.
+class DetailsPane : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit DetailsPane(QueueManager *queue, QWidget *parent = nullptr);
+
+    void setTransfer(qint64 id); // 0: none
+    qint64 transfer() const { return m_id; }
+    QStringList log(qint64 id) const { return m_logs.value(id); }
+    QList<qint64> speedHistory(qint64 id) const { return m_speeds.value(id); }
+
+private:
+    void onSnapshots(const QList<bt::TransferSnapshot> &changed);
+    void sample(); // every running transfer's speed, at a steady rate for the graph
+    void onMessage(qint64 id, const QString &text);
+    void refresh();
+
+    QueueManager *m_queue;
+    qint64 m_id = 0;
+    QHash<qint64, QList<qint64>> m_speeds;
+    QHash<qint64, QStringList> m_logs;
+    QSet<qint64> m_running;
+    QTimer m_sampler;
+    SpeedGraph *m_graph;
+    SegmentMap *m_segments;
+    QLabel *m_url;
+    QLabel *m_file;
+    QLabel *m_validators;
+    QLabel *m_checksum;
+    QLabel *m_error;
+    QPlainTextEdit *m_log;
+};
+
+} // namespace ui
+} // namespace bt

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QList>
+#include <QWidget>
+
+namespace bt::ui {
+
+// The speed of one transfer over the last minutes, painted as a filled line (QPainter).
+class SpeedGraph : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit SpeedGraph(QWidget *parent = nullptr);
+    void setSamples(const QList<qint64> &bytesPerSecond, int intervalMs);
+    QSize sizeHint() const override { return {320, 110}; }
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+
+private:
+    QList<qint64> m_samples;
+    int m_intervalMs = 250;
+};
+
+// The segments of a multi-segment download: each range, and how much of it is on disk.
+class SegmentMap : public QWidget
+{
+    Q_OBJECT
+public:
+    struct Segment
+    {
+        qint64 start = 0;
+        qint64 end = -1;
+        qint64 done = 0;
+    };
+    explicit SegmentMap(QWidget *parent = nullptr);
+    void setSegments(const QList<Segment> &segments, qint64 total);
+    QSize sizeHint() const override { return {320, 18}; }
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+
+private:
+    QList<Segment> m_segments;
+    qint64 m_total = -1;
+};
+
+} // namespace bt::ui
