@@ -42,19 +42,10 @@ bool TusUpload::prepareRecord()
 {
     if (!m_store || !m_request.resume)
         return Upload::prepareRecord();
-    // The newest row of this file (path, size, mtime) for this endpoint.
-    std::optional<TransferRecord> found;
-    for (const TransferRecord &r : m_store->loadAll()) {
-        if (r.direction != TransferDirection::Upload || r.url != m_request.url ||
-            r.destination != m_path || r.totalSize != m_size ||
-            r.options.value(QStringLiteral("method")).toString() != QLatin1String("tus") ||
-            r.options.value(QStringLiteral("mtimeMs")).toLongLong() != m_mtimeMs)
-            continue;
-        if (r.state == TransferState::Failed && r.uploadUrl.isEmpty())
-            continue; // a cancelled or failed attempt without a server-side upload
-        if (!found || r.id > found->id)
-            found = r;
-    }
+    // A cancelled or failed attempt without a server-side upload is not worth continuing.
+    const std::optional<TransferRecord> found = findPrevious([](const TransferRecord &r) {
+        return !(r.state == TransferState::Failed && r.uploadUrl.isEmpty());
+    });
     if (!found)
         return Upload::prepareRecord();
     m_record = *found;

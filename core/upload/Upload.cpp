@@ -3,6 +3,7 @@
 #include "store/TransferStore.h"
 #include "transfer/NetworkSetup.h"
 #include "transfer/ResponseInfo.h"
+#include "upload/DavTreeUpload.h"
 #include "upload/FileBodyDevice.h"
 #include "upload/PostUpload.h"
 #include "upload/PutUpload.h"
@@ -26,6 +27,9 @@ Upload *Upload::create(const UploadRequest &request, QNetworkAccessManager *netw
 {
     switch (request.method) {
     case UploadRequest::Method::Put:
+        // A folder without an archive format: its tree, MKCOL and one PUT a file (WebDAV).
+        if (request.archiveFormat.isEmpty() && QFileInfo(request.sourcePath).isDir())
+            return new DavTreeUpload(request, network, store, parent);
         return new PutUpload(request, network, store, parent);
     case UploadRequest::Method::Post:
         return new PostUpload(request, network, store, parent);
@@ -135,6 +139,17 @@ bool Upload::checkSource()
         return false;
     }
     if (info.isDir()) {
+        if (m_request.archiveFormat.isEmpty() && acceptsFolder()) {
+            Error error;
+            if (!ArchiveStream::list(m_path, &m_listing, &error)) {
+                fail(error);
+                return false;
+            }
+            m_tree = true;
+            m_size = m_listing.fileBytes;
+            m_mtimeMs = m_listing.newestMtimeMs;
+            return true;
+        }
         if (m_request.archiveFormat.isEmpty()) {
             fail(Error{ErrorCode::InvalidArgument,
                        tr("%1 is a folder: upload it as an archive (tar.gz, tar.zst, zip) or "
@@ -239,14 +254,9 @@ QNetworkRequest Upload::buildRequest(const QUrl &url) const
 
 UploadBody *Upload::openBody(qint64 offset, qint64 length)
 {
-    UploadBody *body = nullptr;
-    if (m_archive) {
-        body = new ArchiveStream(m_listing, m_archiveFormat, offset, length, m_size);
-    } else {
-        auto *file = new FileBodyDevice(m_path, offset, length, m_size, m_mtimeMs);
-        file->setRateLimiters(&m_ownLimiter, m_sharedLimiter.get());
-        body = file;
-    }
+    if (!m_archive)
+        return openFileBody(m_path, offset, length, m_size, m_mtimeMs);
+    auto *body = new ArchiveStream(m_listing, m_archiveFormat, offset, length, m_size);
     if (!body->open(QIODevice::ReadOnly)) {
         const Error error = body->sourceError();
         delete body;
@@ -254,6 +264,42 @@ UploadBody *Upload::openBody(qint64 offset, qint64 length)
         return nullptr;
     }
     return body;
+}
+
+UploadBody *Upload::openFileBody(const QString &path, qint64 offset, qint64 length, qint64 fileSize,
+                                 qint64 mtimeMs)
+{
+    auto *body = new FileBodyDevice(path, offset, length, fileSize, mtimeMs);
+    body->setRateLimiters(&m_ownLimiter, m_sharedLimiter.get());
+    if (!body->open(QIODevice::ReadOnly)) {
+        const Error error = body->sourceError();
+        delete body;
+        fail(error);
+        return nullptr;
+    }
+    return body;
+}
+
+std::optional<TransferRecord>
+Upload::findPrevious(const std::function<bool(const TransferRecord &)> &usable) const
+{
+    std::optional<TransferRecord> found;
+    if (!m_store)
+        return found;
+    const QString method = uploadMethodName(m_request.method);
+    const QString archive =
+        m_archive ? ArchiveStream::extension(m_archiveFormat).mid(1) : QString();
+    for (const TransferRecord &r : m_store->loadAll()) {
+        if (r.direction != TransferDirection::Upload || r.url != m_request.url ||
+            r.destination != m_path || r.totalSize != m_size ||
+            r.options.value(QStringLiteral("method")).toString() != method ||
+            r.options.value(QStringLiteral("mtimeMs")).toLongLong() != m_mtimeMs ||
+            r.options.value(QStringLiteral("archive")).toString() != archive || !usable(r))
+            continue;
+        if (!found || r.id > found->id)
+            found = r;
+    }
+    return found;
 }
 
 QString Upload::remoteName() const

@@ -15,6 +15,7 @@
 #include <QObject>
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QHttpMultiPart;
 class QNetworkAccessManager;
@@ -66,6 +67,14 @@ protected:
     // The source is a readable regular file (m_size, m_mtimeMs set). Default: a new store row.
     // Return false after calling fail() or finishComplete().
     virtual bool prepareRecord();
+    // The newest store row of this source (path, size, mtime, archive format) for this URL and
+    // method that `usable` accepts: what re-adding the same upload continues.
+    std::optional<TransferRecord>
+    findPrevious(const std::function<bool(const TransferRecord &)> &usable) const;
+    // A folder without an archive format is refused unless the method uploads trees.
+    virtual bool acceptsFolder() const { return false; }
+    const ArchiveStream::Listing &listing() const { return m_listing; }
+    bool isTree() const { return m_tree; }
     virtual void begin() = 0; // the first request
     // cancel(): the server-side clean-up, then call done() (tus: DELETE).
     virtual void terminate(std::function<void()> done) { done(); }
@@ -84,6 +93,9 @@ protected:
     // Bytes [offset, offset + length) of the source (the file, or the folder's archive),
     // opened; null after fail().
     UploadBody *openBody(qint64 offset, qint64 length);
+    // Bytes [offset, offset + length) of one file of fileSize bytes and mtime (a tree's file).
+    UploadBody *openFileBody(const QString &path, qint64 offset, qint64 length, qint64 fileSize,
+                             qint64 mtimeMs);
     bool isArchive() const { return m_archive; }
     QString remoteName() const;  // request.remoteName, else the file's or archive's name
     QByteArray mimeType() const; // request.mimeType, else guessed
@@ -131,6 +143,7 @@ private:
     QTimer *m_stallTimer;
     QTimer *m_retryTimer;
     bool m_archive = false;
+    bool m_tree = false; // a folder uploaded file by file (acceptsFolder())
     ArchiveStream::Format m_archiveFormat = ArchiveStream::Format::TarGz;
     ArchiveStream::Listing m_listing;
     bool m_started = false;

@@ -320,6 +320,8 @@ void CutProxy::onNewConnection()
         });
         connect(client, &QTcpSocket::readyRead, this, [this, pipe] { forwardUp(pipe); });
         connect(pipe->upstream, &QTcpSocket::readyRead, this, [pipe] {
+            if (!pipe->upstream->isOpen())
+                return;
             const QByteArray data = pipe->upstream->readAll();
             if (!pipe->stalled && pipe->client && pipe->client->isOpen())
                 pipe->client->write(data);
@@ -327,7 +329,8 @@ void CutProxy::onNewConnection()
         connect(client, &QTcpSocket::disconnected, this, [this, pipe] { closePipe(pipe); });
         connect(pipe->upstream, &QTcpSocket::disconnected, this, [pipe] {
             if (pipe->client && pipe->client->isOpen() && !pipe->stalled) {
-                pipe->client->write(pipe->upstream->readAll());
+                if (pipe->upstream->isOpen())
+                    pipe->client->write(pipe->upstream->readAll());
                 pipe->client->disconnectFromHost();
             }
         });

@@ -205,6 +205,59 @@ private Q_SLOTS:
         QVERIFY(withoutParents(back, tree) == tree);
     }
 
+    void putTreeToWebDavAndResume()
+    {
+        if (NginxTestServer::nginxPath().isEmpty())
+            QSKIP("nginx is not installed");
+        NginxTestServer nginx;
+        QString why;
+        QVERIFY2(nginx.start(&why), qPrintable(why));
+        QTemporaryDir dir;
+        const QString root = dir.filePath(QStringLiteral("site"));
+        const Tree tree = makeTree(root);
+        UploadHarness h;
+        UploadRequest r;
+        r.sourcePath = root;
+        r.method = UploadRequest::Method::Put;
+        // /strict/ has no create_full_put_path: the missing "deploy" is made with MKCOL.
+        r.url = nginx.url(QStringLiteral("/strict/deploy/"));
+        r.rateLimit = 4 * 1024 * 1024;
+        r.retryDelayMs = 50;
+        // Stop once the first file (big.bin, 2 MiB) is on the server.
+        const UploadRun first = h.run(r, [](Upload *upload, const TransferProgress &p) {
+            if (p.done > 2 * 1024 * 1024 + 11)
+                upload->stop();
+        });
+        QCOMPARE(first.result.error.code, ErrorCode::Cancelled);
+        r.rateLimit = 0;
+        const UploadRun second = h.run(r);
+        QVERIFY2(!second.result.error.isError(),
+                 qPrintable(second.result.error.message + second.log()));
+        QVERIFY2(second.log().contains(QLatin1String("already on the server")),
+                 qPrintable(second.log()));
+        QCOMPARE(second.result.id, first.result.id);
+        const QString out = nginx.root() + QStringLiteral("/strict/deploy/site/");
+        for (auto it = tree.cbegin(); it != tree.cend(); ++it) {
+            if (it.value() == "/") {
+                QVERIFY2(QFileInfo(out + it.key()).isDir(), qPrintable(it.key()));
+            } else if (it.value().startsWith("->")) {
+                QVERIFY(!QFileInfo::exists(out + it.key())); // links are skipped
+            } else {
+                QFile f(out + it.key());
+                QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(it.key()));
+                QVERIFY2(f.readAll() == it.value(), qPrintable(it.key()));
+            }
+        }
+        // big.bin went over the wire once: the second run sent only the other files.
+        QFile log(QFileInfo(nginx.errorLog()).absolutePath() + QStringLiteral("/access.log"));
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QCOMPARE(log.readAll().count("PUT /strict/deploy/site/big.bin"), 1);
+
+        // Once complete, the same upload again is complete at once.
+        const UploadRun third = h.run(r);
+        QVERIFY(third.result.alreadyComplete);
+    }
+
     void tusFolderResumesAfterCut()
     {
         if (!TusTestServer::nodeInstalled())
