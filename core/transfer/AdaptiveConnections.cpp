@@ -49,7 +49,7 @@ int AdaptiveConnections::tick(qint64 msec, qint64 totalBytes, int flowing, int b
     if (m_probing) {
         m_probing = false;
         const double added = double(m_target - m_probeFrom) / double(std::max(1, m_probeFrom));
-        if (!disk && rate >= m_probeBase * (1.0 + 0.25 * added)) {
+        if (rate >= m_probeBase * (1.0 + 0.25 * added)) {
             m_cooldownMs = 0;
             if (m_target < m_maximum)
                 probe(rate, m_target * 2); // it paid off: more

@@ -24,7 +24,7 @@ public:
     // connection needs a handshake and a request first). Returns the new target, which may
     // be lower than before (an unsuccessful probe is undone).
     // `diskBound`: the disk made the download wait in this window: more connections would
-    // not help (a probe running is undone, none is started).
+    // not help, so no probe is started (a running one is still judged by its rate).
     int tick(qint64 msec, qint64 totalBytes, int flowing = 1 << 20, int busy = 0,
              bool diskBound = false);
     void cap(int connections); // the server refused more: never above this many

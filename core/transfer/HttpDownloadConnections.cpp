@@ -13,7 +13,7 @@ namespace {
 
 constexpr int kMaxRestarts = 2;           // inconsistent answers before one plain full download
 constexpr qint64 kOneBuffer = 512 << 10;  // a reply's read buffer (backpressure to TCP)
-constexpr qint64 kManyBuffer = 256 << 10; // the same with several connections
+constexpr qint64 kManyBuffer = 128 << 10; // the same with several connections
 } // namespace
 
 int HttpDownload::Private::busyCount() const
@@ -358,13 +358,13 @@ void HttpDownload::Private::tune()
     int flowing = 0;
     for (const SegmentDownloader *dl : std::as_const(connections))
         flowing += dl->isFlowing() ? 1 : 0;
-    // Waiting for the disk a fifth of the time or more: more connections would not help.
+    // Waiting for the disk half of the time or more: more connections would not help.
     const qint64 now = clock.elapsed();
     qint64 waited = blockedMs + (blockedSince >= 0 ? now - blockedSince : 0);
     blockedMs = 0;
     if (blockedSince >= 0)
         blockedSince = now;
-    const bool disk = waited * 5 >= tuneTimer->interval();
+    const bool disk = waited * 2 >= tuneTimer->interval();
     const int target =
         adaptive.tick(clock.elapsed(), planner.doneBytes(), flowing, busyCount(), disk);
     static const bool trace = qEnvironmentVariableIsSet("BT_TRACE_ADAPTIVE");
