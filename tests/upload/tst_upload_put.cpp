@@ -251,9 +251,16 @@ private Q_SLOTS:
         const UploadRun missing = h.run(request(h.tempPath(QStringLiteral("nope")), url));
         QCOMPARE(missing.result.error.code, ErrorCode::NotFound);
 
-        const UploadRun folder = h.run(request(QDir::tempPath(), url));
+        // A folder: tus and POST need an archive format; an unknown format is refused.
+        QTemporaryDir folderDir;
+        const UploadRun folder = h.run(request(folderDir.path(), url, UploadRequest::Method::Tus));
         QCOMPARE(folder.result.error.code, ErrorCode::InvalidArgument);
         QVERIFY(folder.result.error.message.contains(QLatin1String("folder")));
+        UploadRequest rar = request(folderDir.path(), url, UploadRequest::Method::Post);
+        rar.archiveFormat = QStringLiteral("rar");
+        const UploadRun badFormat = h.run(rar);
+        QCOMPARE(badFormat.result.error.code, ErrorCode::InvalidArgument);
+        QVERIFY(badFormat.result.error.message.contains(QLatin1String("rar")));
 
         const QString fifo = h.tempPath(QStringLiteral("fifo"));
         QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
