@@ -214,13 +214,13 @@ AddDownloadDialog *MainWindow::openAddDialog(const QList<QUrl> &urls)
         DownloadRequest base;
         m_settings.applyTo(&base);
         Error error;
-        const QList<qint64> ids = m_queue->enqueue(dialog->requests(base), 0, &error);
+        QueueManager::EnqueueOptions options;
+        options.startPaused = dialog->startPaused(); // stored paused: never connects
+        const QList<qint64> ids = m_queue->enqueue(dialog->requests(base), options, &error);
         QList<qint64> added;
         for (qint64 id : ids)
             if (id > 0)
                 added.append(id);
-        if (dialog->startPaused() && !added.isEmpty())
-            m_queue->pause(added);
         if (error.isError())
             statusBar()->showMessage(tr("Could not add: %1").arg(error.message), 10000);
         else

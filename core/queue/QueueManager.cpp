@@ -136,6 +136,19 @@ void QueueManager::shutdown(int timeoutMs)
 QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests, int priority,
                                     Error *error, bool reuseExisting)
 {
+    EnqueueOptions options;
+    options.priority = priority;
+    options.reuseExisting = reuseExisting;
+    return enqueue(requests, options, error);
+}
+
+QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests,
+                                    const EnqueueOptions &options, Error *error)
+{
+    const int priority = options.priority;
+    const bool reuseExisting = options.reuseExisting;
+    const TransferState initial =
+        options.startPaused ? TransferState::Paused : TransferState::Queued;
     QList<qint64> ids(requests.size(), 0);
     if (!m_open) {
         if (error)
@@ -146,6 +159,7 @@ QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests, int 
     qint64 position = m_index->nextPosition();
     for (const DownloadRequest &r : requests) {
         TransferRecord rec = requestcodec::toRecord(r);
+        rec.state = initial;
         rec.priority = priority;
         rec.position = position++;
         records.append(rec);
@@ -159,13 +173,21 @@ QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests, int 
             continue;
         if (existed.value(i)) {
             if (QueueEntry *e = entry(rec.id)) {
-                // Asked again: continue it (a complete one is confirmed by the engine).
-                if (!isRunningState(e->record.state) && e->record.state != TransferState::Queued)
+                // Asked again: continue it (a complete one is confirmed by the engine), or hold
+                // it when asked paused (a running one keeps running).
+                const TransferState st = e->record.state;
+                if (options.startPaused) {
+                    if (st == TransferState::Queued)
+                        m_index->removeQueued(e);
+                    if (st == TransferState::Queued || st == TransferState::Failed)
+                        setState(e, TransferState::Paused);
+                } else if (!isRunningState(st) && st != TransferState::Queued) {
                     makeQueued(e);
+                }
                 ids[i] = rec.id;
                 continue;
             }
-            rec.state = TransferState::Queued;
+            rec.state = initial;
             rec.errorCode = 0;
             rec.lastError.clear();
             m_store->setState(rec.id, rec.state);

@@ -41,6 +41,17 @@ class QueueManager : public QObject
 {
     Q_OBJECT
 public:
+    // How enqueue() adds requests.
+    struct EnqueueOptions
+    {
+        int priority = 0;
+        // A request that matches a stored download (same URL, folder and name) continues it.
+        bool reuseExisting = true;
+        // Stored Paused and never started until resume() (no moment of connecting). A matching
+        // stored download that is queued or failed is paused too; a running one keeps running.
+        bool startPaused = false;
+    };
+
     struct Options
     {
         int threads = 0;          // worker threads: 0 = the number of cores (at least 2)
@@ -70,6 +81,8 @@ public:
     qint64 enqueue(const DownloadRequest &request, int priority = 0, Error *error = nullptr);
     QList<qint64> enqueue(const QList<DownloadRequest> &requests, int priority = 0,
                           Error *error = nullptr, bool reuseExisting = true);
+    QList<qint64> enqueue(const QList<DownloadRequest> &requests, const EnqueueOptions &options,
+                          Error *error = nullptr);
 
     // Limits, all changeable at any time.
     void setMaxActive(int count); // at least 1

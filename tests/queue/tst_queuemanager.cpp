@@ -25,6 +25,7 @@ private Q_SLOTS:
     void diskErrorPausesAndRetryResumes();
     void removeWithAndWithoutFile();
     void enqueueSameRequestContinuesIt();
+    void enqueueStartPausedNeverStarts();
     void restartRestoresEveryState();
     void jobsRunOnWorkerThreads();
     void corruptStoreIsAClearError();
@@ -377,6 +378,56 @@ void TestQueueManager::enqueueSameRequestContinuesIt()
     QCOMPARE(env.queue->count(), 0);
     QCOMPARE(env.add(QStringLiteral("a"), 1), a);
     QCOMPARE(env.state(a), TransferState::Active);
+}
+
+void TestQueueManager::enqueueStartPausedNeverStarts()
+{
+    QueueEnv env;
+    QVERIFY(env.open(3, 0));
+    QSignalSpy snapshots(env.queue.get(), &QueueManager::snapshotsChanged);
+    QueueManager::EnqueueOptions paused;
+    paused.startPaused = true;
+    const QList<qint64> ids = env.queue->enqueue(
+        {env.request(QStringLiteral("a"), 1), env.request(QStringLiteral("b"), 2)}, paused);
+    QCOMPARE(ids.size(), 2);
+    QVERIFY(ids[0] > 0 && ids[1] > 0);
+    // Paused from the first moment: no job was ever made, no snapshot ever said otherwise.
+    QCOMPARE(env.state(ids[0]), TransferState::Paused);
+    QCOMPARE(env.state(ids[1]), TransferState::Paused);
+    QVERIFY(env.jobs.startOrder.isEmpty());
+    QTRY_VERIFY(snapshots.size() >= 1);
+    for (const QList<QVariant> &args : std::as_const(snapshots))
+        for (const TransferSnapshot &s : args[0].value<QList<TransferSnapshot>>())
+            QCOMPARE(s.state, TransferState::Paused);
+    QCOMPARE(env.queue->queuedCount(), 0);
+    QCOMPARE(env.queue->activeCount(), 0);
+    QVERIFY(env.queue->isIdle());
+
+    // Asked again paused: a queued match is held, a running one keeps running.
+    env.queue->setMaxActive(1);
+    const qint64 c = env.add(QStringLiteral("c"), 3);
+    const qint64 d = env.add(QStringLiteral("d"), 4);
+    QCOMPARE(env.state(c), TransferState::Active);
+    QCOMPARE(env.state(d), TransferState::Queued);
+    QCOMPARE(
+        env.queue->enqueue(
+            {env.request(QStringLiteral("c"), 3), env.request(QStringLiteral("d"), 4)}, paused),
+        QList<qint64>({c, d}));
+    QCOMPARE(env.state(c), TransferState::Active);
+    QCOMPARE(env.state(d), TransferState::Paused);
+    QCOMPARE(env.queue->queuedCount(), 0);
+
+    // Stored paused: still paused after a restart, and resume() starts it.
+    env.queue->flushStore();
+    env.queue.reset();
+    QVERIFY(env.open(3, 0));
+    QCOMPARE(env.state(ids[0]), TransferState::Paused);
+    QCOMPARE(env.state(d), TransferState::Paused);
+    QVERIFY(!env.jobs.startOrder.contains(ids[0]));
+    env.queue->resume({ids[0]});
+    QCOMPARE(env.state(ids[0]), TransferState::Active);
+    QTRY_VERIFY(env.jobs.job(ids[0]) && env.jobs.job(ids[0])->started);
+    QCOMPARE(env.state(ids[1]), TransferState::Paused);
 }
 
 void TestQueueManager::restartRestoresEveryState()

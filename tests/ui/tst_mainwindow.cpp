@@ -149,7 +149,12 @@ void TestMainWindow::startPaused()
     dialog->buttons()->button(QDialogButtonBox::Ok)->click();
     QCOMPARE(added.size(), 1);
     const qint64 id = added[0][0].toLongLong();
-    QTRY_COMPARE(env.state(id), TransferState::Paused);
+    // Stored paused: not a moment of connecting.
+    QCOMPARE(env.state(id), TransferState::Paused);
+    QVERIFY(env.jobs.startOrder.isEmpty());
+    QCoreApplication::processEvents();
+    QVERIFY(env.jobs.startOrder.isEmpty());
+    QCOMPARE(env.state(id), TransferState::Paused);
 }
 
 void TestMainWindow::dropLinksOpensDialog()
