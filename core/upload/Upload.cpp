@@ -8,6 +8,7 @@
 #include "upload/PostUpload.h"
 #include "upload/PutUpload.h"
 #include "upload/TusUpload.h"
+#include "upload/UploadRequestCodec.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -196,26 +197,32 @@ bool Upload::checkSource()
 
 bool Upload::prepareRecord()
 {
-    m_record = TransferRecord{};
-    m_record.direction = TransferDirection::Upload;
+    std::optional<TransferRecord> given;
+    if (m_store && m_request.recordId > 0)
+        given = m_store->load(m_request.recordId);
+    // The person's options (no credentials), then what identifies this source's content.
+    m_record = uploadcodec::toRecord(m_request);
+    if (given) { // the queue's row: keep its place and its own options
+        m_record.id = given->id;
+        m_record.added = given->added;
+        m_record.position = given->position;
+        m_record.priority = given->priority;
+        for (auto it = given->options.cbegin(); it != given->options.cend(); ++it) {
+            if (!m_record.options.contains(it.key()) &&
+                it.key() != QLatin1String("uploadExpires") &&
+                it.key() != QLatin1String("doneFiles") && it.key() != QLatin1String("mtimeMs"))
+                m_record.options.insert(it.key(), it.value());
+        }
+    }
     m_record.state = TransferState::Active;
-    m_record.url = m_request.url;
     m_record.destination = m_path;
     m_record.totalSize = m_size;
-    m_record.added = QDateTime::currentDateTimeUtc();
-    m_record.options.insert(QStringLiteral("method"), uploadMethodName(m_request.method));
     m_record.options.insert(QStringLiteral("mtimeMs"), m_mtimeMs);
-    if (m_archive)
-        m_record.options.insert(QStringLiteral("archive"),
-                                ArchiveStream::extension(m_archiveFormat).mid(1));
-    if (!m_request.remoteName.isEmpty())
-        m_record.options.insert(QStringLiteral("remoteName"), m_request.remoteName);
-    if (m_request.method == UploadRequest::Method::Post)
-        m_record.options.insert(QStringLiteral("postField"), m_request.postField);
     if (!m_store)
         return true;
     Error error;
-    if (!m_store->insert(m_record, &error)) {
+    const bool ok = given ? m_store->update(m_record, &error) : m_store->insert(m_record, &error);
+    if (!ok) {
         fail(error.isError()
                  ? error
                  : Error{ErrorCode::Store, tr("Cannot write to the transfer store."), 0, -1});
@@ -289,14 +296,22 @@ Upload::findPrevious(const std::function<bool(const TransferRecord &)> &usable) 
     const QString method = uploadMethodName(m_request.method);
     const QString archive =
         m_archive ? ArchiveStream::extension(m_archiveFormat).mid(1) : QString();
+    const auto sameUpload = [&](const TransferRecord &r) {
+        return r.direction == TransferDirection::Upload && r.url == m_request.url &&
+               r.destination == m_path && r.totalSize == m_size &&
+               r.options.value(QStringLiteral("method")).toString() == method &&
+               r.options.contains(QStringLiteral("mtimeMs")) &&
+               r.options.value(QStringLiteral("mtimeMs")).toLongLong() == m_mtimeMs &&
+               r.options.value(QStringLiteral("archive")).toString() == archive && usable(r);
+    };
+    if (m_request.recordId > 0) { // only the given row; a changed source starts it afresh
+        found = m_store->load(m_request.recordId);
+        if (found && !sameUpload(*found))
+            found.reset();
+        return found;
+    }
     for (const TransferRecord &r : m_store->loadAll()) {
-        if (r.direction != TransferDirection::Upload || r.url != m_request.url ||
-            r.destination != m_path || r.totalSize != m_size ||
-            r.options.value(QStringLiteral("method")).toString() != method ||
-            r.options.value(QStringLiteral("mtimeMs")).toLongLong() != m_mtimeMs ||
-            r.options.value(QStringLiteral("archive")).toString() != archive || !usable(r))
-            continue;
-        if (!found || r.id > found->id)
+        if (sameUpload(r) && (!found || r.id > found->id))
             found = r;
     }
     return found;

@@ -44,6 +44,10 @@ struct UploadRequest
     qint64 rateLimit = 0;            // bytes per second, 0 = unlimited
     bool insecure = false;           // skip TLS verification
 
+    // The store row to continue (the queue's row for this upload, see UploadRequestCodec);
+    // 0: find the row of the same source and URL, or add one.
+    qint64 recordId = 0;
+
     // tus
     bool resume = true;   // reuse the unfinished upload of the same file to the same endpoint
     qint64 chunkSize = 0; // bytes per PATCH; 0 = one PATCH of the whole remainder (see

@@ -3,6 +3,7 @@
 #include "UploadHarness.h"
 #include "UploadServers.h"
 #include "upload/TusUpload.h"
+#include "upload/UploadRequestCodec.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -167,6 +168,47 @@ private Q_SLOTS:
         QVERIFY2(!result.error.isError(), qPrintable(result.error.message));
         QVERIFY2(startMs.load() < 200, qPrintable(QString::number(startMs.load())));
         QCOMPARE(sha256OfFile(server.storedFile(QUrl(uploadUrl))), sha256(data));
+    }
+
+    void continuesTheQueuesRow()
+    {
+        // The queue writes the row first (uploadcodec::toRecord) and starts the upload from it.
+        TusTestServer server;
+        QString why;
+        QVERIFY2(server.start(&why), qPrintable(why));
+        UploadHarness h;
+        const QByteArray data = randomBytes(3 * 1024 * 1024, 13);
+        const QString path = h.tempPath(QStringLiteral("queued.bin"));
+        QVERIFY(writeFile(path, data));
+        UploadRequest given = request(path, server.endpoint());
+        given.headers = {{"X-Trace", "abc"}, {"Authorization", "Bearer secret"}};
+        TransferRecord row = uploadcodec::toRecord(given);
+        QVERIFY(h.store().insert(row));
+        QVERIFY(!QJsonDocument::fromVariant(row.options).toJson().contains("secret"));
+
+        UploadRequest r = uploadcodec::fromRecord(*h.store().load(row.id));
+        QCOMPARE(r.recordId, row.id);
+        r.retryDelayMs = 50;
+        r.rateLimit = 3 * 1024 * 1024;
+        const UploadRun first = h.run(r, [](Upload *upload, const TransferProgress &p) {
+            if (p.done >= 512 * 1024)
+                upload->stop();
+        });
+        QCOMPARE(first.result.error.code, ErrorCode::Cancelled);
+        QCOMPARE(first.result.id, row.id);
+
+        UploadRequest again = uploadcodec::fromRecord(*h.store().load(row.id));
+        again.retryDelayMs = 50;
+        const UploadRun second = h.run(again);
+        QVERIFY2(!second.result.error.isError(),
+                 qPrintable(second.result.error.message + second.log()));
+        QCOMPARE(second.result.id, row.id);
+        QVERIFY2(second.log().contains(QLatin1String("Resuming")), qPrintable(second.log()));
+        QCOMPARE(server.uploadCount(), 1);
+        QCOMPARE(h.store().loadAll().size(), 1);
+        const auto done = h.store().load(row.id);
+        QCOMPARE(done->state, TransferState::Completed);
+        QCOMPARE(sha256OfFile(server.storedFile(QUrl(done->uploadUrl))), sha256(data));
     }
 
     void resumesAfterCut()

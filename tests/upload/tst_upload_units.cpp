@@ -5,8 +5,10 @@
 #include "upload/PostUpload.h"
 #include "upload/PutUpload.h"
 #include "upload/TusProtocol.h"
+#include "upload/UploadRequestCodec.h"
 
 #include <QFile>
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -97,6 +99,46 @@ private Q_SLOTS:
         QCOMPARE(
             PostUpload::dispositionFor(QStringLiteral("file"), QStringLiteral("a \"b\"\r\n\\.txt")),
             QByteArray("form-data; name=\"file\"; filename=\"a \\\"b\\\"\\\\.txt\""));
+    }
+
+    void requestCodec()
+    {
+        UploadRequest r;
+        r.sourcePath = QStringLiteral("/data/film.mkv");
+        r.url = QUrl(QStringLiteral("https://up.example/form"));
+        r.method = UploadRequest::Method::Post;
+        r.archiveFormat = QStringLiteral("TGZ");
+        r.postField = QStringLiteral("media");
+        r.postFields = {{QStringLiteral("title"), QStringLiteral("A film")}};
+        r.remoteName = QStringLiteral("film.mkv");
+        r.headers = {{"X-Tag", "1"}, {"authorization", "Basic c2VjcmV0"}, {"Cookie", "s=1"}};
+        r.user = QStringLiteral("alice:secret");
+        r.bearerToken = QStringLiteral("token");
+        r.retries = 3;
+        r.stallTimeoutSec = 7;
+        r.createParents = false;
+        TransferRecord row = uploadcodec::toRecord(r);
+        row.id = 42;
+        QCOMPARE(row.direction, TransferDirection::Upload);
+        const QByteArray stored = QJsonDocument::fromVariant(row.options).toJson();
+        QVERIFY2(!stored.contains("secret") && !stored.contains("token") &&
+                     !stored.contains("s=1") && !stored.contains("c2VjcmV0"),
+                 stored.constData());
+        const UploadRequest back = uploadcodec::fromRecord(row);
+        QCOMPARE(back.recordId, qint64(42));
+        QCOMPARE(back.sourcePath, r.sourcePath);
+        QCOMPARE(back.url, r.url);
+        QCOMPARE(back.method, UploadRequest::Method::Post);
+        QCOMPARE(back.archiveFormat, QStringLiteral("tar.gz"));
+        QCOMPARE(back.postField, r.postField);
+        QCOMPARE(back.postFields, r.postFields);
+        QCOMPARE(back.remoteName, r.remoteName);
+        QCOMPARE(back.headers.size(), 1);
+        QCOMPARE(back.headers.first().first, QByteArray("X-Tag"));
+        QVERIFY(back.user.isEmpty() && back.bearerToken.isEmpty());
+        QCOMPARE(back.retries, 3);
+        QCOMPARE(back.stallTimeoutSec, 7);
+        QCOMPARE(back.createParents, false);
     }
 
     void bodyRangeAndSeek()
