@@ -28,7 +28,7 @@ FileBodyDevice::~FileBodyDevice() = default;
 
 void FileBodyDevice::setRateLimiters(RateLimiter *own, RateLimiter *shared)
 {
-    m_own = (own && own->isLimited()) ? own : nullptr;
+    m_own = own; // checked on every read: the limit may change while the upload runs
     m_shared = shared;
     if ((m_own || m_shared) && !m_wakeup) {
         m_wakeup = new QTimer(this);
@@ -130,19 +130,20 @@ qint64 FileBodyDevice::readData(char *data, qint64 maxSize)
     qint64 want = qMin(maxSize, m_length - position);
     if (want <= 0)
         return 0;
-    if (m_own || m_shared) {
-        qint64 granted = m_own ? m_own->acquire(want) : want;
+    RateLimiter *own = (m_own && m_own->isLimited()) ? m_own : nullptr;
+    if (own || m_shared) {
+        qint64 granted = own ? own->acquire(want) : want;
         if (m_shared && granted > 0) {
             const qint64 shared = m_shared->acquire(granted);
-            if (m_own)
-                m_own->giveBack(granted - shared);
+            if (own)
+                own->giveBack(granted - shared);
             granted = shared;
         }
         if (granted <= 0) {
             // Nothing allowed now: QNAM waits for readyRead(), sent when the budget is back.
             qint64 wait = 0;
-            if (m_own)
-                wait = m_own->msUntilAvailable(qMin<qint64>(want, 16384));
+            if (own)
+                wait = own->msUntilAvailable(qMin<qint64>(want, 16384));
             if (m_shared)
                 wait = qMax(wait, m_shared->msUntilAvailable(qMin<qint64>(want, 16384)));
             if (!m_wakeup->isActive())

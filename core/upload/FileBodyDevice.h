@@ -31,7 +31,8 @@ public:
                    qint64 expectedMtimeMs, QObject *parent = nullptr);
     ~FileBodyDevice() override;
 
-    // Limits applied on top of each other (either may be null). Set before the first read.
+    // Limits applied on top of each other (either may be null; an unlimited one is skipped).
+    // Set before the first read; the limiters' rates may change at any time.
     void setRateLimiters(RateLimiter *own, RateLimiter *shared);
 
     bool open(OpenMode mode) override; // ReadOnly only; opens the file (see fileError())

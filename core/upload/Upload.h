@@ -45,6 +45,8 @@ public:
     qint64 id() const { return m_record.id; }
     // A limiter shared with other transfers (the queue's global limit). Set before start().
     void setSharedRateLimiter(std::shared_ptr<RateLimiter> limiter);
+    // Thread-safe: this upload's own limit, changed while it runs (0 = unlimited).
+    void setRateLimit(qint64 bytesPerSecond) { m_ownLimiter.setRate(bytesPerSecond); }
 
 public Q_SLOTS:
     void start();

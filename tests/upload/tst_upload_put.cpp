@@ -6,6 +6,7 @@
 #include "upload/PutUpload.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QTest>
 
@@ -144,6 +145,33 @@ private Q_SLOTS:
             QVERIFY2(run.log().contains(QLatin1String("cannot resume")), qPrintable(run.log()));
             QCOMPARE(sha256OfFile(nginx.root() + QStringLiteral("/dav/stall.bin")), sha256(data));
         }
+    }
+
+    void rateLimitChangesWhileRunning()
+    {
+        NginxTestServer nginx;
+        QString why;
+        QVERIFY2(nginx.start(&why), qPrintable(why));
+        UploadHarness h;
+        const QByteArray data = randomBytes(4 * 1024 * 1024, 28);
+        const QString path = h.tempPath(QStringLiteral("limited.bin"));
+        QVERIFY(writeFile(path, data));
+        UploadRequest r = request(path, nginx.url(QStringLiteral("/dav/limited.bin")));
+        r.rateLimit = 512 * 1024; // 8 s at this rate
+        QElapsedTimer clock;
+        clock.start();
+        qint64 liftedAt = -1;
+        const UploadRun run = h.run(r, [&](Upload *upload, const TransferProgress &p) {
+            if (liftedAt < 0 && p.done >= 256 * 1024) {
+                QVERIFY(p.done < 2 * 1024 * 1024); // the limit held so far
+                liftedAt = clock.elapsed();
+                upload->setRateLimit(0);
+            }
+        });
+        QVERIFY2(!run.result.error.isError(), qPrintable(run.result.error.message));
+        QVERIFY(liftedAt >= 0);
+        QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(sha256OfFile(nginx.root() + QStringLiteral("/dav/limited.bin")), sha256(data));
     }
 
     void putTooLarge()
