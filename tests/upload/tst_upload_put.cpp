@@ -181,7 +181,8 @@ private Q_SLOTS:
         QVERIFY2(nginx.start(&why), qPrintable(why));
         UploadHarness h;
         const QString path = h.tempPath(QStringLiteral("big.bin"));
-        QVERIFY(writeFile(path, randomBytes(2 * 1024 * 1024, 24)));
+        // Large enough that nginx answers 413 long before the body is sent.
+        QVERIFY(writeFile(path, randomBytes(64 * 1024 * 1024, 24)));
         const UploadRun run = h.run(request(path, nginx.url(QStringLiteral("/small/big.bin"))));
         QCOMPARE(run.result.error.code, ErrorCode::HttpPermanent);
         QCOMPARE(run.result.error.httpStatus, 413);
