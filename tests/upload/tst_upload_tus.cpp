@@ -10,11 +10,15 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
 #include <QTest>
 #include <QThread>
 
 #include <atomic>
+#include <csignal>
 #include <memory>
+#include <sys/types.h>
 
 using namespace bt;
 
@@ -209,6 +213,48 @@ private Q_SLOTS:
         const auto done = h.store().load(row.id);
         QCOMPARE(done->state, TransferState::Completed);
         QCOMPARE(sha256OfFile(server.storedFile(QUrl(done->uploadUrl))), sha256(data));
+    }
+
+    void survivesKillNine()
+    {
+        // A process killed at random points, run again each time: one upload on the server,
+        // byte-exact at the end.
+        TusTestServer server;
+        QString why;
+        QVERIFY2(server.start(&why), qPrintable(why));
+        QTemporaryDir dataDir;
+        QTemporaryDir files;
+        const QByteArray data = randomBytes(6 * 1024 * 1024, 14);
+        const QString path = files.filePath(QStringLiteral("killed.bin"));
+        QVERIFY(writeFile(path, data));
+        const QString child =
+            QCoreApplication::applicationDirPath() + QStringLiteral("/upload_child");
+        const QStringList args{dataDir.path(), path, server.endpoint().toString(),
+                               QStringLiteral("tus"), QString::number(3 * 1024 * 1024)};
+        QRandomGenerator random(15);
+        for (int round = 0; round < 3; ++round) {
+            QProcess p;
+            p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+            p.start(child, args);
+            QVERIFY(p.waitForStarted());
+            QTest::qWait(200 + int(random.bounded(500)));
+            ::kill(pid_t(p.processId()), SIGKILL);
+            QVERIFY(p.waitForFinished(5000));
+        }
+        QProcess last;
+        last.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        QStringList lastArgs = args;
+        lastArgs.last() = QStringLiteral("0");
+        last.start(child, lastArgs);
+        QVERIFY(last.waitForFinished(60000));
+        const QByteArray out = last.readAllStandardOutput();
+        QVERIFY2(out.startsWith("DONE "), out.constData());
+        QCOMPARE(server.uploadCount(), 1);
+        TransferStore store;
+        QVERIFY(store.open(dataDir.path()));
+        const auto record = store.load(out.mid(5).trimmed().toLongLong());
+        QVERIFY(record);
+        QCOMPARE(sha256OfFile(server.storedFile(QUrl(record->uploadUrl))), sha256(data));
     }
 
     void resumesAfterCut()
