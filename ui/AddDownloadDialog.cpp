@@ -25,8 +25,9 @@ AddDownloadDialog::AddDownloadDialog(const AppSettings &settings, QWidget *paren
     : QDialog(parent), m_urls(new QPlainTextEdit(this)), m_folder(new QLineEdit(this)),
       m_name(new QLineEdit(this)), m_connections(new QSpinBox(this)),
       m_checksum(new QLineEdit(this)), m_paused(new QCheckBox(tr("Start &paused"), this)),
-      m_problem(new QLabel(this)),
-      m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+      m_problem(new QLabel(this)), m_sort(new QLabel(this)),
+      m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)),
+      m_autoFolders(settings.autoFolders), m_rules(settings.folderRules)
 {
     setWindowTitle(tr("Add Download"));
     setWindowIcon(themedIcon(QStringLiteral("list-add"), QStringLiteral("add")));
@@ -63,6 +64,10 @@ AddDownloadDialog::AddDownloadDialog(const AppSettings &settings, QWidget *paren
     form->addRow(tr("&Connections:"), m_connections);
     form->addRow(tr("C&hecksum:"), m_checksum);
     form->addRow(QString(), m_paused);
+    m_sort->setObjectName(QStringLiteral("sortLabel"));
+    m_sort->setWordWrap(true);
+    m_sort->setVisible(m_autoFolders);
+    form->addRow(QString(), m_sort);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_problem);
@@ -161,6 +166,22 @@ QString AddDownloadDialog::problem() const
 
 void AddDownloadDialog::validate()
 {
+    if (m_autoFolders) {
+        // Says where the files go: the sub-folders the rules pick for these names.
+        QStringList folders;
+        const QString base = folder();
+        for (const QUrl &url : urls()) {
+            const QString dir = folderFor(url);
+            const QString shown =
+                dir == base ? QDir(base).dirName() : QDir(base).relativeFilePath(dir);
+            if (url.isValid() && !folders.contains(shown))
+                folders.append(shown);
+        }
+        m_sort->setText(
+            folders.isEmpty()
+                ? tr("Sorted by type into sub-folders (Settings, Files).")
+                : tr("Sorted by type into: %1").arg(folders.join(QStringLiteral(", "))));
+    }
     const QString why = problem();
     m_problem->setText(why);
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(why.isEmpty());
@@ -181,7 +202,7 @@ QList<DownloadRequest> AddDownloadDialog::requests(const DownloadRequest &base) 
     for (const QUrl &url : urls()) {
         DownloadRequest r = base;
         r.url = url;
-        r.directory = folder();
+        r.directory = folderFor(url);
         r.fileName = m_name->text();
         r.connections = m_connections->value();
         if (!sum.isEmpty()) {
@@ -193,6 +214,15 @@ QList<DownloadRequest> AddDownloadDialog::requests(const DownloadRequest &base) 
         list.append(r);
     }
     return list;
+}
+
+QString AddDownloadDialog::folderFor(const QUrl &url) const
+{
+    if (!m_autoFolders)
+        return folder();
+    // The name is known from the name box or the URL's last part; else no rule applies.
+    const QString name = m_name->text().isEmpty() ? url.fileName() : m_name->text();
+    return ui::folderFor(m_rules, name, folder());
 }
 
 } // namespace bt::ui

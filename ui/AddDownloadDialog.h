@@ -1,5 +1,6 @@
 #pragma once
 
+#include "FolderRules.h"
 #include "transfer/DownloadRequest.h"
 
 #include <QDialog>
@@ -20,7 +21,8 @@ struct AppSettings;
 
 // Several URLs (one a line), destination folder (remembered), file name (one URL only),
 // connections, expected checksum, start paused. Validates as a person types: OK stays
-// disabled and a line says why.
+// disabled and a line says why. With auto-folder rules on, each file whose name is known from
+// its URL (or the name box) goes into its type's sub-folder of the chosen folder.
 class AddDownloadDialog : public QDialog
 {
     Q_OBJECT
@@ -35,8 +37,11 @@ public:
     QList<QUrl> urls() const;
     QString folder() const;
     bool startPaused() const;
-    // The requests the person asked for, from `base` (the settings' defaults).
+    // The requests the person asked for, from `base` (the settings' defaults), each in its
+    // folder (the chosen one, or a sub-folder by the auto-folder rules).
     QList<DownloadRequest> requests(const DownloadRequest &base) const;
+    // The folder a URL's file goes to (the auto-folder rules applied).
+    QString folderFor(const QUrl &url) const;
     // Empty when the input is acceptable, else the reason shown.
     QString problem() const;
 
@@ -48,6 +53,7 @@ public:
     QCheckBox *pausedBox() const { return m_paused; }
     QDialogButtonBox *buttons() const { return m_buttons; }
     QLabel *problemLabel() const { return m_problem; }
+    QLabel *sortLabel() const { return m_sort; }
 
 private:
     void validate();
@@ -60,7 +66,10 @@ private:
     QLineEdit *m_checksum;
     QCheckBox *m_paused;
     QLabel *m_problem;
+    QLabel *m_sort;
     QDialogButtonBox *m_buttons;
+    bool m_autoFolders;
+    QList<FolderRule> m_rules;
 };
 
 } // namespace bt::ui

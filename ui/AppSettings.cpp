@@ -18,8 +18,8 @@ QSettings settings()
 
 AppSettings AppSettings::load()
 {
-    const QSettings s(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("BTFileStream"),
-                      QStringLiteral("btfilestream"));
+    QSettings s(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("BTFileStream"),
+                QStringLiteral("btfilestream"));
     AppSettings a;
     auto get = [&s](const char *key, const auto &def) {
         return s.value(QLatin1String(key), QVariant::fromValue(def))
@@ -44,6 +44,22 @@ AppSettings AppSettings::load()
     a.uploadUrl = get("upload/url", a.uploadUrl);
     a.uploadMethod = get("upload/method", a.uploadMethod);
     a.lastAddFolder = get("downloads/lastAddFolder", a.lastAddFolder);
+    a.extractArchives = get("files/extractArchives", a.extractArchives);
+    a.autoFolders = get("files/autoFolders", a.autoFolders);
+    // Saved rules by category; a category that a later version adds keeps its default.
+    const int n = s.beginReadArray(QStringLiteral("files/folderRules"));
+    for (int i = 0; i < n; ++i) {
+        s.setArrayIndex(i);
+        const QString category = s.value(QStringLiteral("category")).toString();
+        for (FolderRule &rule : a.folderRules) {
+            if (rule.category == category) {
+                rule.extensions =
+                    FolderRule::parseExtensions(s.value(QStringLiteral("extensions")).toString());
+                rule.folder = s.value(QStringLiteral("folder")).toString();
+            }
+        }
+    }
+    s.endArray();
     return a;
 }
 
@@ -69,6 +85,17 @@ void AppSettings::save() const
     s.setValue(QStringLiteral("upload/url"), uploadUrl);
     s.setValue(QStringLiteral("upload/method"), uploadMethod);
     s.setValue(QStringLiteral("downloads/lastAddFolder"), lastAddFolder);
+    s.setValue(QStringLiteral("files/extractArchives"), extractArchives);
+    s.setValue(QStringLiteral("files/autoFolders"), autoFolders);
+    s.beginWriteArray(QStringLiteral("files/folderRules"), int(folderRules.size()));
+    for (int i = 0; i < folderRules.size(); ++i) {
+        s.setArrayIndex(i);
+        s.setValue(QStringLiteral("category"), folderRules[i].category);
+        s.setValue(QStringLiteral("extensions"),
+                   FolderRule::extensionsText(folderRules[i].extensions));
+        s.setValue(QStringLiteral("folder"), folderRules[i].folder);
+    }
+    s.endArray();
     s.sync();
 }
 

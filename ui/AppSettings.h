@@ -1,5 +1,8 @@
 #pragma once
 
+#include "FolderRules.h"
+
+#include <QList>
 #include <QString>
 #include <QStringList>
 #include <QtGlobal>
@@ -34,6 +37,9 @@ struct AppSettings
     QString uploadUrl;                            // where dropped files go
     QString uploadMethod = QStringLiteral("tus"); // tus, put, post
     QString lastAddFolder;                        // the add dialog remembers its folder
+    bool extractArchives = false; // extract a completed archive into a folder beside it
+    bool autoFolders = false;     // sort new downloads into sub-folders by file type
+    QList<FolderRule> folderRules = FolderRule::defaults();
 
     static AppSettings load();
     void save() const;

@@ -33,6 +33,8 @@ public:
     qint64 transfer() const { return m_id; }
     QStringList log(qint64 id) const { return m_logs.value(id); }
     QList<qint64> speedHistory(qint64 id) const { return m_speeds.value(id); }
+    // A line in a transfer's log (the window's own events: extraction).
+    void appendLog(qint64 id, const QString &text) { onMessage(id, text); }
 
 private:
     void onSnapshots(const QList<bt::TransferSnapshot> &changed);

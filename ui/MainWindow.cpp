@@ -209,14 +209,17 @@ AddDownloadDialog *MainWindow::openAddDialog(const QList<QUrl> &urls)
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         m_settings.lastAddFolder = dialog->folder();
         m_settings.save();
-        // The engine writes into an existing folder; a new one typed in the dialog is made here.
-        QDir().mkpath(dialog->folder());
         DownloadRequest base;
         m_settings.applyTo(&base);
+        const QList<DownloadRequest> requests = dialog->requests(base);
+        // The engine writes into an existing folder; a new one typed in the dialog (or a
+        // type's sub-folder) is made here.
+        for (const DownloadRequest &r : requests)
+            QDir().mkpath(r.directory);
         Error error;
         QueueManager::EnqueueOptions options;
         options.startPaused = dialog->startPaused(); // stored paused: never connects
-        const QList<qint64> ids = m_queue->enqueue(dialog->requests(base), options, &error);
+        const QList<qint64> ids = m_queue->enqueue(requests, options, &error);
         QList<qint64> added;
         for (qint64 id : ids)
             if (id > 0)
@@ -429,10 +432,62 @@ void MainWindow::onTransferFinished(const TransferResult &result)
 {
     const TransferModel::Row *row = m_model->rowById(result.id);
     const QString name = row ? row->name : QFileInfo(result.path).fileName();
-    if (!result.error.isError())
+    if (!result.error.isError()) {
         m_tray->notify(tr("Transfer complete"), name, false);
-    else if (result.error.code != ErrorCode::Cancelled)
+        if (m_settings.extractArchives && !result.path.isEmpty() &&
+            (!row || row->direction == TransferDirection::Download))
+            extractArchive(result.id, result.path, name);
+    } else if (result.error.code != ErrorCode::Cancelled)
         m_tray->notify(tr("Transfer failed"), tr("%1: %2").arg(name, result.error.message), true);
+}
+
+void MainWindow::extractArchive(qint64 id, const QString &path, const QString &name)
+{
+    // Whether it is an archive (name, else its first bytes) is decided on the extractor's
+    // thread too: the UI thread never reads the file.
+    auto *extractor = new ArchiveExtractor(this);
+    connect(extractor, &ArchiveExtractor::progress, this, [this, name](qint64 done, qint64 total) {
+        if (total > 0 && done < total)
+            statusBar()->showMessage(
+                tr("Extracting %1… %2%").arg(name, QString::number(done * 100 / total)), 3000);
+    });
+    connect(extractor, &ArchiveExtractor::finished, this,
+            [this, extractor, id, name](const ArchiveExtractor::Result &result) {
+                extractor->deleteLater();
+                onExtracted(id, name, result);
+            });
+    extractor->start(path);
+}
+
+void MainWindow::onExtracted(qint64 id, const QString &name, const ArchiveExtractor::Result &r)
+{
+    if (r.isArchive) {
+        if (r.error.isError()) {
+            const QString text = tr("%1: %2").arg(name, r.error.message);
+            m_details->appendLog(id, tr("Extraction failed: %1").arg(r.error.message));
+            m_tray->notify(tr("Extraction failed"), text, true);
+            statusBar()->showMessage(tr("Extraction failed: %1").arg(text), 10000);
+        } else {
+            m_details->appendLog(
+                id, tr("Extracted %n file(s) into %1", nullptr, r.files).arg(r.folder));
+            for (const QString &line : r.refused)
+                m_details->appendLog(id, line);
+            for (const QString &entry : r.skipped)
+                m_details->appendLog(id, tr("Skipped (device file or fifo): %1").arg(entry));
+            if (r.refused.isEmpty()) {
+                m_tray->notify(tr("Archive extracted"), tr("%1 → %2").arg(name, r.folder), false);
+                statusBar()->showMessage(tr("Extracted %1 into %2").arg(name, r.folder), 10000);
+            } else {
+                // The entries that would have landed outside the folder are named.
+                const QString text =
+                    tr("%1: %n entry(s) refused: %2", nullptr, int(r.refused.size()))
+                        .arg(name, r.refused.join(QStringLiteral("; ")));
+                m_tray->notify(tr("Archive extracted, entries refused"), text, true);
+                statusBar()->showMessage(text, 15000);
+            }
+        }
+    }
+    Q_EMIT archiveExtracted(id, r);
 }
 
 void MainWindow::onClipboardChanged()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AppSettings.h"
+#include "archive/ArchiveExtractor.h"
 
 #include <QList>
 #include <QMainWindow>
@@ -75,6 +76,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void quitRequested();
+    // A completed download was extracted (the "extract archives" setting), or tried to be.
+    void archiveExtracted(qint64 id, const bt::ArchiveExtractor::Result &result);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -93,6 +96,8 @@ private:
     void chooseUploadFiles();
     void updateStatus();
     void onTransferFinished(const bt::TransferResult &result);
+    void extractArchive(qint64 id, const QString &path, const QString &name);
+    void onExtracted(qint64 id, const QString &name, const bt::ArchiveExtractor::Result &result);
     void onClipboardChanged();
     void applySettings();
 

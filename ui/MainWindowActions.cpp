@@ -61,6 +61,11 @@ void MainWindow::createActions()
          QStringLiteral("move-up"), QKeySequence(tr("Ctrl+Up")), sel(&QueueManager::moveUp));
     make(QStringLiteral("moveDown"), tr("Move Do&wn"), QStringLiteral("go-down"),
          QStringLiteral("move-down"), QKeySequence(tr("Ctrl+Down")), sel(&QueueManager::moveDown));
+    make(QStringLiteral("moveTop"), tr("Move to &Top"), QStringLiteral("go-top"),
+         QStringLiteral("move-top"), QKeySequence(tr("Ctrl+Home")), sel(&QueueManager::moveTop));
+    make(QStringLiteral("moveBottom"), tr("Move to &Bottom"), QStringLiteral("go-bottom"),
+         QStringLiteral("move-bottom"), QKeySequence(tr("Ctrl+End")),
+         sel(&QueueManager::moveBottom));
     make(QStringLiteral("pauseAll"), tr("Pause &All"), QStringLiteral("media-playback-pause"),
          QStringLiteral("pause"), QKeySequence(tr("Ctrl+Shift+P")),
          [this] { m_queue->pauseAll(); });
@@ -119,8 +124,8 @@ void MainWindow::createMenus()
     for (const char *name : {"openFile", "openFolder", "copyUrl"})
         transfer->addAction(a(name));
     transfer->addSeparator();
-    transfer->addAction(a("moveUp"));
-    transfer->addAction(a("moveDown"));
+    for (const char *name : {"moveTop", "moveUp", "moveDown", "moveBottom"})
+        transfer->addAction(a(name));
 
     QMenu *queue = menuBar()->addMenu(tr("&Queue"));
     queue->addAction(a("pauseAll"));
@@ -164,8 +169,8 @@ void MainWindow::createMenus()
     for (const char *name : {"openFile", "openFolder", "copyUrl"})
         m_contextMenu->addAction(a(name));
     m_contextMenu->addSeparator();
-    m_contextMenu->addAction(a("moveUp"));
-    m_contextMenu->addAction(a("moveDown"));
+    for (const char *name : {"moveTop", "moveUp", "moveDown", "moveBottom"})
+        m_contextMenu->addAction(a(name));
     m_contextMenu->addSeparator();
     m_contextMenu->addAction(a("remove"));
     m_contextMenu->addAction(a("removeDelete"));
@@ -200,6 +205,8 @@ void MainWindow::updateActions()
     set("copyUrl", any);
     set("moveUp", any);
     set("moveDown", any);
+    set("moveTop", any);
+    set("moveBottom", any);
 }
 
 } // namespace bt::ui

@@ -10,11 +10,13 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -54,6 +56,9 @@ SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent)
       m_uploadUrl(new QLineEdit(s.uploadUrl, this)), m_uploadMethod(new QComboBox(this)),
       m_closeToTray(new QCheckBox(tr("&Close to the tray"), this)),
       m_clipboard(new QCheckBox(tr("&Watch the clipboard for links"), this)),
+      m_extract(new QCheckBox(tr("&Extract archives when a download completes"), this)),
+      m_autoFolders(new QCheckBox(tr("&Sort downloads into sub-folders by file type"), this)),
+      m_rules(new QTableWidget(int(s.folderRules.size()), 3, this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)),
       m_problem(new QLabel(this))
 {
@@ -81,6 +86,7 @@ SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent)
     tabs->addTab(downloadsPage(), tr("&Downloads"));
     tabs->addTab(speedPage(), tr("&Speed"));
     tabs->addTab(networkPage(), tr("&Network"));
+    tabs->addTab(filesPage(), tr("&Files"));
     tabs->addTab(windowPage(), tr("&Window"));
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(tabs);
@@ -92,6 +98,8 @@ SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent)
     connect(m_scheduleOn, &QCheckBox::toggled, this, &SettingsDialog::validate);
     connect(m_proxy, &QLineEdit::textChanged, this, &SettingsDialog::validate);
     connect(m_uploadUrl, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    connect(m_autoFolders, &QCheckBox::toggled, this, &SettingsDialog::validate);
+    connect(m_rules, &QTableWidget::itemChanged, this, &SettingsDialog::validate);
     validate();
 }
 
@@ -158,9 +166,69 @@ QWidget *SettingsDialog::windowPage()
     return page;
 }
 
+QWidget *SettingsDialog::filesPage()
+{
+    auto *page = new QWidget(this);
+    m_extract->setChecked(m_base.extractArchives);
+    m_extract->setToolTip(tr("Into a new folder beside the archive. Entries that would land "
+                             "outside it are refused."));
+    m_autoFolders->setChecked(m_base.autoFolders);
+    m_rules->setObjectName(QStringLiteral("folderRules"));
+    m_rules->setHorizontalHeaderLabels({tr("Type"), tr("Extensions"), tr("Folder")});
+    m_rules->verticalHeader()->hide();
+    m_rules->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    m_rules->setEditTriggers(QAbstractItemView::AllEditTriggers);
+    m_rules->blockSignals(true);
+    for (int row = 0; row < m_base.folderRules.size(); ++row) {
+        const FolderRule &rule = m_base.folderRules[row];
+        auto *type = new QTableWidgetItem(FolderRule::categoryName(rule.category));
+        type->setFlags(Qt::ItemIsEnabled);
+        type->setData(Qt::UserRole, rule.category);
+        m_rules->setItem(row, 0, type);
+        m_rules->setItem(row, 1, new QTableWidgetItem(FolderRule::extensionsText(rule.extensions)));
+        m_rules->setItem(row, 2, new QTableWidgetItem(rule.folder));
+    }
+    m_rules->blockSignals(false);
+    m_rules->resizeColumnToContents(0);
+    m_rules->setEnabled(m_autoFolders->isChecked());
+    connect(m_autoFolders, &QCheckBox::toggled, m_rules, &QWidget::setEnabled);
+    auto *layout = new QVBoxLayout(page);
+    layout->addWidget(m_extract);
+    layout->addSpacing(8);
+    layout->addWidget(m_autoFolders);
+    auto *hint = new QLabel(tr("Extensions separated by spaces; a folder is a sub-folder of the "
+                               "download folder (or an absolute path)."),
+                            page);
+    hint->setWordWrap(true);
+    layout->addWidget(hint);
+    layout->addWidget(m_rules, 1);
+    return page;
+}
+
+QList<FolderRule> SettingsDialog::rules() const
+{
+    QList<FolderRule> list;
+    for (int row = 0; row < m_rules->rowCount(); ++row) {
+        FolderRule rule;
+        rule.category = m_rules->item(row, 0)->data(Qt::UserRole).toString();
+        rule.extensions = FolderRule::parseExtensions(m_rules->item(row, 1)->text());
+        rule.folder = m_rules->item(row, 2)->text().trimmed();
+        list.append(rule);
+    }
+    return list;
+}
+
 void SettingsDialog::validate()
 {
     QString why;
+    if (m_autoFolders->isChecked()) {
+        for (const FolderRule &rule : rules()) {
+            if (!rule.extensions.isEmpty() && rule.folder.isEmpty()) {
+                why = tr("Choose a folder for %1.").arg(FolderRule::categoryName(rule.category));
+                break;
+            }
+        }
+    }
     if (m_scheduleOn->isChecked() && !TimeWindow::fromString(m_schedule->text()).isValid())
         why = tr("The window must look like 01:00-07:00.");
     const QUrl proxy(m_proxy->text().trimmed(), QUrl::StrictMode);
@@ -194,6 +262,9 @@ AppSettings SettingsDialog::settings() const
     s.uploadMethod = m_uploadMethod->currentData().toString();
     s.closeToTray = m_closeToTray->isChecked();
     s.watchClipboard = m_clipboard->isChecked();
+    s.extractArchives = m_extract->isChecked();
+    s.autoFolders = m_autoFolders->isChecked();
+    s.folderRules = rules();
     return s;
 }
 

@@ -10,6 +10,7 @@ class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
+class QTableWidget;
 
 namespace bt::ui {
 
@@ -30,12 +31,18 @@ public:
     QLineEdit *folderEdit() const { return m_folder; }
     QLineEdit *scheduleEdit() const { return m_schedule; }
     QCheckBox *scheduleBox() const { return m_scheduleOn; }
+    QCheckBox *extractBox() const { return m_extract; }
+    QCheckBox *autoFoldersBox() const { return m_autoFolders; }
+    // One row a category: name, extensions (editable), folder (editable).
+    QTableWidget *rulesTable() const { return m_rules; }
 
 private:
     QWidget *downloadsPage();
     QWidget *speedPage();
     QWidget *networkPage();
     QWidget *windowPage();
+    QWidget *filesPage();
+    QList<FolderRule> rules() const;
     void validate();
 
     AppSettings m_base;
@@ -56,6 +63,9 @@ private:
     QComboBox *m_uploadMethod;
     QCheckBox *m_closeToTray;
     QCheckBox *m_clipboard;
+    QCheckBox *m_extract;
+    QCheckBox *m_autoFolders;
+    QTableWidget *m_rules;
     QDialogButtonBox *m_buttons;
     QLabel *m_problem;
 };
