@@ -51,9 +51,9 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY(r.out.contains("Usage: btstream get"));
         for (const char *option :
-             {"--output", "--dir", "--connections", "--retries", "--stall-timeout", "--limit-rate",
-              "--checksum", "--header", "--user", "--cookies", "--insecure", "--no-resume",
-              "--data-dir", "--quiet", "--json"})
+             {"--output", "--dir", "--jobs", "--connections", "--retries", "--stall-timeout",
+              "--limit-rate", "--checksum", "--header", "--user", "--cookies", "--insecure",
+              "--no-resume", "--data-dir", "--quiet", "--json"})
             QVERIFY2(r.out.contains(option), option);
         QVERIFY(r.out.contains("Exit codes"));
         QVERIFY(r.out.contains("disk"));
@@ -96,6 +96,9 @@ private Q_SLOTS:
         QTest::newRow("connections word") << args({"--connections", "many"}) << true;
         QTest::newRow("connections negative") << args({"--connections", "-1"}) << true;
         QTest::newRow("connections too many") << args({"--connections", "17"}) << true;
+        QTest::newRow("jobs zero") << args({"-j", "0"}) << true;
+        QTest::newRow("jobs word") << args({"--jobs", "all"}) << true;
+        QTest::newRow("jobs too many") << args({"-j", "65"}) << true;
         QTest::newRow("retries word") << args({"--retries", "x"}) << true;
         QTest::newRow("retries negative") << args({"--retries", "-3"}) << true;
         QTest::newRow("stall zero") << args({"--stall-timeout", "0"}) << true;
@@ -155,15 +158,26 @@ private Q_SLOTS:
         cookies.close();
         Btstream p(m_tmp.path());
         const RunResult r = p.run(
-            base() +
-            QStringList{
-                QStringLiteral("--connections"), QStringLiteral("2"), QStringLiteral("--retries"),
-                QStringLiteral("3"), QStringLiteral("--stall-timeout"), QStringLiteral("10"),
-                QStringLiteral("--limit-rate"), QStringLiteral("2M"), QStringLiteral("--checksum"),
-                QStringLiteral("sha256=") + QString::fromLatin1(sha256Hex(body)),
-                QStringLiteral("--header"), QStringLiteral("X-Test: yes"), QStringLiteral("--user"),
-                QStringLiteral("alice:secret"), QStringLiteral("--cookies"), cookies.fileName(),
-                QStringLiteral("-q"), m_goodUrl});
+            base() + QStringList{QStringLiteral("-j"),
+                                 QStringLiteral("5"),
+                                 QStringLiteral("--connections"),
+                                 QStringLiteral("2"),
+                                 QStringLiteral("--retries"),
+                                 QStringLiteral("3"),
+                                 QStringLiteral("--stall-timeout"),
+                                 QStringLiteral("10"),
+                                 QStringLiteral("--limit-rate"),
+                                 QStringLiteral("2M"),
+                                 QStringLiteral("--checksum"),
+                                 QStringLiteral("sha256=") + QString::fromLatin1(sha256Hex(body)),
+                                 QStringLiteral("--header"),
+                                 QStringLiteral("X-Test: yes"),
+                                 QStringLiteral("--user"),
+                                 QStringLiteral("alice:secret"),
+                                 QStringLiteral("--cookies"),
+                                 cookies.fileName(),
+                                 QStringLiteral("-q"),
+                                 m_goodUrl});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY2(r.err.isEmpty() && r.out.isEmpty(), qPrintable(r.describe())); // -q
         QCOMPARE(fileSha256Hex(m_tmp.filePath("out/file.bin")), sha256Hex(body));

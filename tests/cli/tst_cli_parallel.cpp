@@ -341,6 +341,34 @@ private Q_SLOTS:
             QVERIFY2(rows.value(u) == 1, qPrintable(u));
     }
 
+    void resumeTakesTheNewOptions()
+    {
+        // The stored row remembers the first run's options; the second command line wins.
+        const QByteArray body = serve(1, 4 * 1024 * 1024, 512 * 1024);
+        Btstream p(m_tmp->path());
+        JsonWatch watch;
+        watchJson(p, &watch);
+        p.setArguments(arguments({QStringLiteral("--json"), QStringLiteral("--header"),
+                                  QStringLiteral("X-Run: first"), url(path(1))}));
+        p.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!watch.done.isEmpty() && watch.done.begin().value() > 0, 15000);
+        QVERIFY(::kill(pid_t(p.processId()), SIGINT) == 0);
+        QCOMPARE(p.wait(5000).exitCode, 130);
+
+        unthrottle(1);
+        const int before = int(m_server->requests().size());
+        Btstream again(m_tmp->path());
+        const RunResult r = again.run(
+            arguments({QStringLiteral("--header"), QStringLiteral("X-Run: second"), url(path(1))}));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(fileSha256Hex(out() + QLatin1Char('/') + fileName(1)), sha256Hex(body));
+        QVERIFY(firstRangeStart(path(1), before) > 0);
+        const QList<FaultServer::Request> requests = m_server->requests().mid(before);
+        QVERIFY(!requests.isEmpty());
+        for (const FaultServer::Request &request : requests)
+            QCOMPARE(request.headers.value("x-run"), QByteArray("second"));
+    }
+
     void terminalBlock()
     {
         // `script` gives btstream a terminal: progress lines are redrawn in place.
