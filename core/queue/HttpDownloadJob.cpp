@@ -31,6 +31,11 @@ HttpDownloadJob::HttpDownloadJob(qint64 transferId, const DownloadRequest &reque
 
 HttpDownloadJob::~HttpDownloadJob() = default;
 
+void HttpDownloadJob::setRateLimit(qint64 bytesPerSecond)
+{
+    m_download->setRateLimit(bytesPerSecond);
+}
+
 void HttpDownloadJob::start()
 {
     m_download->start();

@@ -17,6 +17,8 @@ public:
     // The factory the queue uses by default: a download from the stored request.
     static JobFactory factory();
 
+    void setRateLimit(qint64 bytesPerSecond) override;
+
 public Q_SLOTS:
     void start() override;
     void stop() override;

@@ -438,6 +438,19 @@ void HttpDownload::setSharedRateLimiter(std::shared_ptr<RateLimiter> limiter)
     d->sharedLimiter = std::move(limiter);
 }
 
+void HttpDownload::setRateLimit(qint64 bytesPerSecond)
+{
+    d->ownLimiter.setRate(bytesPerSecond); // the limiter locks itself
+    // The pump timer lives on the download's thread: start it there.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (d->started && !d->done && d->ownLimiter.isLimited())
+                d->pumpTimer->start();
+        },
+        Qt::QueuedConnection);
+}
+
 void HttpDownload::start()
 {
     d->start();

@@ -56,6 +56,10 @@ public:
     // A limiter shared with other transfers (the queue's global limit), applied on top of
     // request().rateLimit. Set before start().
     void setSharedRateLimiter(std::shared_ptr<RateLimiter> limiter);
+    // This download's own limit (bytes per second, 0 = unlimited), replacing
+    // request().rateLimit. Thread-safe: the queue calls it from its thread while the
+    // download runs on a worker.
+    void setRateLimit(qint64 bytesPerSecond);
 
 public Q_SLOTS:
     void start();

@@ -45,9 +45,8 @@ SegmentDownloader *HttpDownload::Private::connection()
     auto *dl = new SegmentDownloader(slot, manager, q);
     dl->setStallTimeout(request.stallTimeoutSec);
     dl->setInsecure(request.insecure);
-    QList<RateLimiter *> limiters;
-    if (ownLimiter.isLimited())
-        limiters.append(&ownLimiter);
+    // Always the own limiter: its rate may change while running (0 grants everything).
+    QList<RateLimiter *> limiters{&ownLimiter};
     if (sharedLimiter)
         limiters.append(sharedLimiter.get());
     dl->setLimiters(limiters);

@@ -7,6 +7,8 @@
 #include "http/ContentRange.h"
 #include "transfer/RateLimiter.h"
 
+#include <thread>
+
 using namespace bt;
 using namespace bt::test;
 using Kind = FaultServer::Fault::Kind;
@@ -17,6 +19,23 @@ FaultServer::Resource throttled(const QByteArray &data, qint64 bytesPerSecond)
     FaultServer::Resource r = resource(data);
     r.bytesPerSecond = bytesPerSecond;
     return r;
+}
+
+// Once `bytes` were reported done, sets the download's limit from another thread (as the
+// queue does while the download runs on a worker).
+std::function<void(HttpDownload *)> limitAfter(qint64 bytes, qint64 rate)
+{
+    return [bytes, rate](HttpDownload *d) {
+        auto fired = std::make_shared<bool>(false);
+        QObject::connect(d, &HttpDownload::progress, d,
+                         [d, bytes, rate, fired](const TransferProgress &p) {
+                             if (*fired || p.done < bytes)
+                                 return;
+                             *fired = true;
+                             std::thread other([d, rate] { d->setRateLimit(rate); });
+                             other.join();
+                         });
+    };
 }
 
 // The asked byte ranges cover the file: every byte asked for at least once.
@@ -53,6 +72,8 @@ private Q_SLOTS:
     void rateLimit_data();
     void rateLimit();
     void sharedRateLimit();
+    void rateLimitLiftedWhileRunning();
+    void rateLimitSetWhileRunning();
     void serverRefusesExtraConnections();
     void segmentCutIsRetried();
 };
@@ -168,6 +189,38 @@ void TestHttpDownloadSegments::sharedRateLimit()
     QVERIFY2(clock.elapsed() >= 3200, QByteArray::number(clock.elapsed()).constData());
     QCOMPARE(fileSha256Hex(h.path("a.bin")), sha256Hex(a));
     QCOMPARE(fileSha256Hex(h.path("b.bin")), sha256Hex(b));
+}
+
+void TestHttpDownloadSegments::rateLimitLiftedWhileRunning()
+{
+    // 4 MiB at 512 KiB/s would take 8 s; the limit goes away after 256 KiB.
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(4 << 20, 59);
+    h.server.setResource("/up.bin", resource(data));
+    DownloadRequest req = h.request("/up.bin");
+    req.rateLimit = 512 << 10;
+    const RunResult r = h.run(req, 30000, limitAfter(256 << 10, 0));
+    QCOMPARE(r.result.error.code, ErrorCode::None);
+    QCOMPARE(fileSha256Hex(h.path("up.bin")), sha256Hex(data));
+    QVERIFY2(r.elapsedMs < 4000, QByteArray::number(r.elapsedMs).constData());
+}
+
+void TestHttpDownloadSegments::rateLimitSetWhileRunning()
+{
+    // Unlimited at first (the server sends 2 MiB/s), then 512 KiB/s: the remaining
+    // 1.5 MiB or more take about 3 s instead of under one.
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(2 << 20, 60);
+    h.server.setResource("/down.bin", throttled(data, 2 << 20));
+    DownloadRequest req = h.request("/down.bin");
+    req.connections = 1;
+    const RunResult r = h.run(req, 30000, limitAfter(1, 512 << 10));
+    QCOMPARE(r.result.error.code, ErrorCode::None);
+    QCOMPARE(fileSha256Hex(h.path("down.bin")), sha256Hex(data));
+    QVERIFY2(r.elapsedMs >= 2200, QByteArray::number(r.elapsedMs).constData());
+    QVERIFY2(r.elapsedMs < 10000, QByteArray::number(r.elapsedMs).constData());
 }
 
 void TestHttpDownloadSegments::serverRefusesExtraConnections()
