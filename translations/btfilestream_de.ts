@@ -91,6 +91,14 @@
         <source>Download Folder</source>
         <translation>Download-Ordner</translation>
     </message>
+    <message>
+        <source>Sorted by type into sub-folders (Settings, Files).</source>
+        <translation>Nach Typ in Unterordner sortiert (Einstellungen, Dateien).</translation>
+    </message>
+    <message>
+        <source>Sorted by type into: %1</source>
+        <translation>Nach Typ sortiert in: %1</translation>
+    </message>
 </context>
 <context>
     <name>bt::ui::DetailsPane</name>
@@ -141,6 +149,33 @@
     <message>
         <source>sha256 %1</source>
         <translation>sha256 %1</translation>
+    </message>
+</context>
+<context>
+    <name>bt::ui::FolderRule</name>
+    <message>
+        <source>Video</source>
+        <translation>Video</translation>
+    </message>
+    <message>
+        <source>Music</source>
+        <translation>Musik</translation>
+    </message>
+    <message>
+        <source>Pictures</source>
+        <translation>Bilder</translation>
+    </message>
+    <message>
+        <source>Archives</source>
+        <translation>Archive</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>Dokumente</translation>
+    </message>
+    <message>
+        <source>Programs</source>
+        <translation>Programme</translation>
     </message>
 </context>
 <context>
@@ -446,6 +481,68 @@ or files to upload</source>
         <translation>Links ablegen zum Herunterladen,
 Dateien zum Hochladen</translation>
     </message>
+    <message>
+        <source>Extracting %1… %2%</source>
+        <translation>%1 wird entpackt … %2 %</translation>
+    </message>
+    <message>
+        <source>Extraction failed: %1</source>
+        <translation>Entpacken fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Extraction failed</source>
+        <translation>Entpacken fehlgeschlagen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Extracted %n file(s) into %1</source>
+        <translation>
+            <numerusform>%n Datei nach %1 entpackt</numerusform>
+            <numerusform>%n Dateien nach %1 entpackt</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Skipped (device file or fifo): %1</source>
+        <translation>Übersprungen (Gerätedatei oder FIFO): %1</translation>
+    </message>
+    <message>
+        <source>Archive extracted</source>
+        <translation>Archiv entpackt</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>Extracted %1 into %2</source>
+        <translation>%1 nach %2 entpackt</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n entry(s) refused: %2</source>
+        <translation>
+            <numerusform>%1: %n Eintrag abgelehnt: %2</numerusform>
+            <numerusform>%1: %n Einträge abgelehnt: %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Archive extracted, entries refused</source>
+        <translation>Archiv entpackt, Einträge abgelehnt</translation>
+    </message>
+    <message>
+        <source>Ctrl+Home</source>
+        <translation>Ctrl+Home</translation>
+    </message>
+    <message>
+        <source>Move to &amp;Bottom</source>
+        <translation>Ganz nach un&amp;ten</translation>
+    </message>
+    <message>
+        <source>Ctrl+End</source>
+        <translation>Ctrl+End</translation>
+    </message>
+    <message>
+        <source>Mo&amp;ve to Top</source>
+        <translation>&amp;Ganz nach oben</translation>
+    </message>
 </context>
 <context>
     <name>bt::ui::SettingsDialog</name>
@@ -612,6 +709,42 @@ Dateien zum Hochladen</translation>
     <message>
         <source>The upload target must be an http or https URL.</source>
         <translation>Das Upload-Ziel muss eine http- oder https-URL sein.</translation>
+    </message>
+    <message>
+        <source>&amp;Extract archives when a download completes</source>
+        <translation>Archive nach dem Download &amp;entpacken</translation>
+    </message>
+    <message>
+        <source>&amp;Files</source>
+        <translation>Date&amp;ien</translation>
+    </message>
+    <message>
+        <source>Into a new folder beside the archive. Entries that would land outside it are refused.</source>
+        <translation>In einen neuen Ordner neben dem Archiv. Einträge, die außerhalb davon landen würden, werden abgelehnt.</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Extensions</source>
+        <translation>Endungen</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Ordner</translation>
+    </message>
+    <message>
+        <source>Extensions separated by spaces; a folder is a sub-folder of the download folder (or an absolute path).</source>
+        <translation>Endungen durch Leerzeichen getrennt; ein Ordner ist ein Unterordner des Download-Ordners (oder ein absoluter Pfad).</translation>
+    </message>
+    <message>
+        <source>Choose a folder for %1.</source>
+        <translation>Wählen Sie einen Ordner für %1.</translation>
+    </message>
+    <message>
+        <source>Sort downloads into sub-folders by file t&amp;ype</source>
+        <translation>Downloads nach Dateit&amp;yp in Unterordner sortieren</translation>
     </message>
 </context>
 <context>

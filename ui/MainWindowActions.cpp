@@ -61,7 +61,7 @@ void MainWindow::createActions()
          QStringLiteral("move-up"), QKeySequence(tr("Ctrl+Up")), sel(&QueueManager::moveUp));
     make(QStringLiteral("moveDown"), tr("Move Do&wn"), QStringLiteral("go-down"),
          QStringLiteral("move-down"), QKeySequence(tr("Ctrl+Down")), sel(&QueueManager::moveDown));
-    make(QStringLiteral("moveTop"), tr("Move to &Top"), QStringLiteral("go-top"),
+    make(QStringLiteral("moveTop"), tr("Mo&ve to Top"), QStringLiteral("go-top"),
          QStringLiteral("move-top"), QKeySequence(tr("Ctrl+Home")), sel(&QueueManager::moveTop));
     make(QStringLiteral("moveBottom"), tr("Move to &Bottom"), QStringLiteral("go-bottom"),
          QStringLiteral("move-bottom"), QKeySequence(tr("Ctrl+End")),

@@ -57,7 +57,7 @@ SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent)
       m_closeToTray(new QCheckBox(tr("&Close to the tray"), this)),
       m_clipboard(new QCheckBox(tr("&Watch the clipboard for links"), this)),
       m_extract(new QCheckBox(tr("&Extract archives when a download completes"), this)),
-      m_autoFolders(new QCheckBox(tr("&Sort downloads into sub-folders by file type"), this)),
+      m_autoFolders(new QCheckBox(tr("Sort downloads into sub-folders by file t&ype"), this)),
       m_rules(new QTableWidget(int(s.folderRules.size()), 3, this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)),
       m_problem(new QLabel(this))

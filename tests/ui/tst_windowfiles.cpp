@@ -19,6 +19,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
+#include <QTranslator>
 
 using namespace bt;
 using namespace bt::queuetest;
@@ -37,6 +38,7 @@ private Q_SLOTS:
     void extractWhenDone();
     void extractRefusesHostileEntries();
     void noExtractionWhenOffOrNotAnArchive();
+    void germanForTheNewStrings();
 
 private:
     // A download that completes with `path` as its file.
@@ -295,6 +297,23 @@ void TestWindowFiles::noExtractionWhenOffOrNotAnArchive()
     QVERIFY(!extracted[0][1].value<ArchiveExtractor::Result>().isArchive);
     QCOMPARE(notified.size(), 1); // only "Transfer complete"
     QVERIFY(!QFileInfo::exists(env.dir.filePath(QStringLiteral("out/notes"))));
+}
+
+void TestWindowFiles::germanForTheNewStrings()
+{
+    QTranslator translator;
+    QVERIFY(translator.load(QLocale(QLocale::German, QLocale::Germany),
+                            QStringLiteral("btfilestream"), QStringLiteral("_"),
+                            QStringLiteral(":/i18n")));
+    QCoreApplication::installTranslator(&translator);
+    QueueEnv env;
+    QVERIFY(env.open());
+    MainWindow window(env.queue.get());
+    QCOMPARE(window.action(QStringLiteral("moveTop"))->text(), QStringLiteral("&Ganz nach oben"));
+    SettingsDialog dialog(window.settings());
+    QCOMPARE(dialog.extractBox()->text(), QStringLiteral("Archive nach dem Download &entpacken"));
+    QCOMPARE(dialog.rulesTable()->item(1, 0)->text(), QStringLiteral("Musik"));
+    QCoreApplication::removeTranslator(&translator);
 }
 
 QTEST_MAIN(TestWindowFiles)
