@@ -95,6 +95,9 @@ private Q_SLOTS:
                     break; // finished before the chosen point: nothing to kill
                 ::kill(pid_t(p.processId()), SIGKILL);
                 const RunResult r = p.wait(5000);
+                // Near the end the process may finish between its last report and the kill.
+                if (r.status == QProcess::NormalExit && r.exitCode == 0)
+                    break;
                 QVERIFY2(r.status == QProcess::CrashExit, qPrintable(r.describe()));
                 // Killed after the publish, before the exit: then it must be complete.
                 if (QFileInfo::exists(out + "/crash.bin"))
