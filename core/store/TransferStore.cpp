@@ -228,6 +228,37 @@ bool TransferStore::update(const TransferRecord &record, Error *error)
     return true;
 }
 
+bool TransferStore::updateDownloadState(const TransferRecord &record, Error *error)
+{
+    if (!isOpen())
+        return d->notOpen(error);
+    QSqlQuery q(d->conn.db());
+    q.prepare(QStringLiteral(
+        "UPDATE transfers SET state = ?, final_url = ?, destination = ?, total_size = ?,"
+        " done_size = ?, etag = ?, last_modified = ?, segments = ?, expected_checksum = ?,"
+        " sha256 = ?, error_code = ?, last_error = ?, updated = ?, completed = ? WHERE id = ?"));
+    q.addBindValue(int(record.state));
+    q.addBindValue(encodeUrl(record.finalUrl));
+    q.addBindValue(notNullText(record.destination));
+    q.addBindValue(record.totalSize);
+    q.addBindValue(record.doneSize);
+    q.addBindValue(record.etag);
+    q.addBindValue(record.lastModified);
+    q.addBindValue(encodeSegments(record.segments));
+    q.addBindValue(notNullText(record.expectedChecksum));
+    q.addBindValue(notNullText(record.sha256));
+    q.addBindValue(record.errorCode);
+    q.addBindValue(notNullText(record.lastError));
+    q.addBindValue(encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs())));
+    q.addBindValue(encodeDate(record.completed));
+    q.addBindValue(record.id);
+    if (!q.exec())
+        return d->failQuery(q, error);
+    if (q.numRowsAffected() < 1)
+        return d->unknownId(record.id, error);
+    return true;
+}
+
 bool TransferStore::updateProgress(qint64 id, qint64 doneSize, const QList<SegmentState> &segments,
                                    Error *error)
 {

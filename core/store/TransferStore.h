@@ -47,6 +47,11 @@ public:
     // setState() set `updated` to now and fail on an unknown id; remove() of one does not.
     bool insert(TransferRecord &record, Error *error = nullptr);
     bool update(const TransferRecord &record, Error *error = nullptr);
+    // What a running download owns, nothing else: state, final URL, destination, sizes,
+    // validators, segments, checksums, last error, completed (and `updated`). The row's
+    // identity (direction, URL, directory, requested name, added, options) and the queue's
+    // order (priority, position) are left as they are, so a queue may change them meanwhile.
+    bool updateDownloadState(const TransferRecord &record, Error *error = nullptr);
     // The hot path: sizes and segment offsets only (after the data was fdatasync'ed).
     bool updateProgress(qint64 id, qint64 doneSize, const QList<SegmentState> &segments,
                         Error *error = nullptr);

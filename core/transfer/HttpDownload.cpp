@@ -160,7 +160,8 @@ bool HttpDownload::Private::openStore()
         record.expectedChecksum = http::algorithmName(c.algorithm).remove(QLatin1Char('-')) +
                                   QLatin1Char('=') + QString::fromLatin1(c.digest.toHex());
     }
-    const bool ok = record.id > 0 ? store->update(record, &error) : store->insert(record, &error);
+    const bool ok =
+        record.id > 0 ? store->updateDownloadState(record, &error) : store->insert(record, &error);
     if (!ok) {
         fail(error.isError()
                  ? error
@@ -210,7 +211,8 @@ void HttpDownload::Private::saveRecord()
     record.doneSize = planned ? planner.doneBytes() : 0;
     record.updated = QDateTime::currentDateTimeUtc();
     Error error;
-    if (!store->update(record, &error))
+    // Only the engine's columns: priority and position belong to the queue.
+    if (!store->updateDownloadState(record, &error))
         Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
 }
 

@@ -134,6 +134,44 @@ private Q_SLOTS:
         QCOMPARE(e.code, ErrorCode::Store);
     }
 
+    void updateDownloadState()
+    {
+        QTemporaryDir tmp;
+        TransferStore store;
+        QVERIFY(store.open(tmp.path()));
+        TransferRecord r = makeRecord(1);
+        QVERIFY(store.insert(r));
+        TransferRecord engine = makeRecord(2); // every field differs
+        engine.id = r.id;
+        engine.state = TransferState::Completed;
+        engine.segments = {{0, -1, 77}};
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
+        QVERIFY(store.updateDownloadState(engine));
+        const auto loaded = store.load(r.id);
+        QVERIFY(loaded);
+        QVERIFY(loaded->updated.toMSecsSinceEpoch() >= before);
+        // The engine's columns changed; identity, options and the queue's order did not.
+        TransferRecord expected = engine;
+        expected.direction = r.direction;
+        expected.url = r.url;
+        expected.directory = r.directory;
+        expected.requestedName = r.requestedName;
+        expected.added = r.added;
+        expected.priority = r.priority;
+        expected.position = r.position;
+        expected.uploadUrl = r.uploadUrl;
+        expected.options = r.options;
+        expected.updated = loaded->updated;
+        compareRecords(*loaded, expected);
+        if (QTest::currentTestFailed())
+            return;
+
+        engine.id = r.id + 1000;
+        Error e;
+        QVERIFY(!store.updateDownloadState(engine, &e));
+        QCOMPARE(e.code, ErrorCode::Store);
+    }
+
     void updateProgress()
     {
         QTemporaryDir tmp;

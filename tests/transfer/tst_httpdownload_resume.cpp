@@ -44,6 +44,7 @@ private Q_SLOTS:
     void resumeAfterContentChanged();
     void storeNeverAheadOfDisk();
     void noResumeStartsOver();
+    void queueOrderNotOverwritten();
 };
 
 void TestHttpDownloadResume::stopThenResume_data()
@@ -163,6 +164,42 @@ void TestHttpDownloadResume::noResumeStartsOver()
     QCOMPARE(second.result.error.code, ErrorCode::None);
     QVERIFY(second.result.id != first.result.id);
     QCOMPARE(fileSha256Hex(second.result.path), sha256Hex(data));
+}
+
+void TestHttpDownloadResume::queueOrderNotOverwritten()
+{
+    // The queue owns priority and position and may change them while the download runs:
+    // the engine's saves never write them back.
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(1 << 20, 46);
+    h.server.setResource("/o.bin", throttled(data, 2 << 20));
+    DownloadRequest req = h.request("/o.bin");
+    TransferRecord row;
+    row.url = req.url;
+    row.directory = QDir::cleanPath(QDir(req.directory).absolutePath());
+    row.priority = 1;
+    row.position = 5;
+    QVERIFY(h.store().insert(row));
+    bool changed = false;
+    const RunResult r = h.run(req, 30000, [&](HttpDownload *d) {
+        QObject::connect(d, &HttpDownload::progress, d, [&](const TransferProgress &p) {
+            if (changed || p.done <= 0)
+                return;
+            auto now = h.store().load(row.id); // what the queue does meanwhile
+            now->priority = 7;
+            now->position = 42;
+            changed = h.store().update(*now);
+        });
+    });
+    QCOMPARE(r.result.error.code, ErrorCode::None);
+    QVERIFY(changed);
+    QCOMPARE(r.result.id, row.id);
+    const auto after = h.store().load(row.id);
+    QCOMPARE(after->state, TransferState::Completed);
+    QCOMPARE(after->priority, 7);
+    QCOMPARE(after->position, 42);
+    QCOMPARE(h.store().loadAll().size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestHttpDownloadResume)
