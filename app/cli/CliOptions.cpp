@@ -181,9 +181,9 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
     const QCommandLineOption stall(
         QStringLiteral("stall-timeout"),
         tr("Reconnect when no byte arrives for SEC seconds (default 30)."), QStringLiteral("SEC"));
-    const QCommandLineOption limit(QStringLiteral("limit-rate"),
-                                   tr("Limit the speed to RATE bytes/s: 500K, 2M, 1G (K=1024)."),
-                                   QStringLiteral("RATE"));
+    const QCommandLineOption limit(
+        QStringLiteral("limit-rate"),
+        tr("Limit each download to RATE bytes/s: 500K, 2M, 1G (K=1024)."), QStringLiteral("RATE"));
     const QCommandLineOption checksum(
         QStringLiteral("checksum"),
         tr("Verify the file: ALG is sha256, sha512, sha1 or md5 (only with one URL; "
