@@ -341,6 +341,20 @@ private Q_SLOTS:
             QVERIFY2(rows.value(u) == 1, qPrintable(u));
     }
 
+    void limitRateIsPerTransfer()
+    {
+        // 768 KiB each at 256 KiB/s: about 3 s side by side, 6 s if the limit were shared.
+        const QByteArray one = serve(1, 768 * 1024);
+        const QByteArray two = serve(2, 768 * 1024);
+        Btstream p(m_tmp->path());
+        const RunResult r = p.run(arguments(
+            {QStringLiteral("--limit-rate"), QStringLiteral("256K"), url(path(1)), url(path(2))}));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY2(r.elapsedMs >= 2200 && r.elapsedMs < 5000, qPrintable(r.describe()));
+        QCOMPARE(fileSha256Hex(out() + QLatin1Char('/') + fileName(1)), sha256Hex(one));
+        QCOMPARE(fileSha256Hex(out() + QLatin1Char('/') + fileName(2)), sha256Hex(two));
+    }
+
     void resumeTakesTheNewOptions()
     {
         // The stored row remembers the first run's options; the second command line wins.
