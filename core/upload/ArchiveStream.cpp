@@ -147,14 +147,47 @@ qint64 ArchiveStream::measure(const Listing &listing, Format format, Error *erro
 ArchiveStream::ArchiveStream(const Listing &listing, Format format, qint64 offset, qint64 length,
                              qint64 expectedTotal, QObject *parent)
     : UploadBody(parent), m_listing(listing), m_format(format), m_offset(offset), m_length(length),
-      m_expectedTotal(expectedTotal)
+      m_expectedTotal(expectedTotal), m_keepFrom(offset)
 {
 }
 
 ArchiveStream::~ArchiveStream()
 {
-    if (m_archive)
-        archive_write_free(m_archive);
+    freeArchive();
+}
+
+void ArchiveStream::freeArchive()
+{
+    if (!m_archive)
+        return;
+    m_discarding = true;
+    archive_write_free(m_archive);
+    m_archive = nullptr;
+    m_discarding = false;
+}
+
+bool ArchiveStream::restartAt(qint64 pos)
+{
+    freeArchive();
+    m_file.reset();
+    m_fileLeft = 0;
+    m_out.clear();
+    m_outPos = 0;
+    m_produced = 0;
+    m_index = 0;
+    m_closed = false;
+    m_keepFrom = m_offset + pos;
+    m_delivered = pos;
+    return start();
+}
+
+bool ArchiveStream::seek(qint64 pos)
+{
+    if (pos < 0 || pos > m_length || m_error.isError())
+        return false;
+    if (pos != m_delivered && !restartAt(pos))
+        return false;
+    return QIODevice::seek(pos);
 }
 
 bool ArchiveStream::open(OpenMode mode)
@@ -205,6 +238,8 @@ bool ArchiveStream::start()
 
 qint64 ArchiveStream::consume(const char *buffer, qint64 length)
 {
+    if (m_discarding)
+        return length;
     const qint64 from = m_produced;
     const qint64 to = m_produced + length;
     m_produced = to;
@@ -217,7 +252,7 @@ qint64 ArchiveStream::consume(const char *buffer, qint64 length)
                            0, -1});
         return -1;
     }
-    const qint64 keepFrom = qMax(from, m_offset);
+    const qint64 keepFrom = qMax(from, m_keepFrom);
     const qint64 keepTo = qMin(to, m_offset + m_length);
     if (keepTo > keepFrom)
         m_out.append(buffer + (keepFrom - from), keepTo - keepFrom);
@@ -356,11 +391,6 @@ bool ArchiveStream::step()
     return false;
 }
 
-qint64 ArchiveStream::bytesAvailable() const
-{
-    return qint64(m_out.size()) - m_outPos + QIODevice::bytesAvailable();
-}
-
 bool ArchiveStream::atEnd() const
 {
     return m_delivered >= m_length || (m_error.isError() && m_outPos >= m_out.size());
@@ -370,8 +400,11 @@ qint64 ArchiveStream::readData(char *data, qint64 maxSize)
 {
     if (m_error.isError())
         return -1;
+    // Build until there is output. Only while skipping to a resume offset (possibly a long
+    // way) does it yield to the event loop between batches; otherwise a read that returns 0
+    // would stall a reader that does not pass readyRead() on (QHttpMultiPart).
     int steps = 0;
-    while (m_outPos >= m_out.size() && steps < kStepsPerRead) {
+    while (m_outPos >= m_out.size() && (steps < kStepsPerRead || m_produced >= m_keepFrom)) {
         m_out.clear();
         m_outPos = 0;
         if (!step())

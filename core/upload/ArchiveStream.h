@@ -72,9 +72,12 @@ public:
 
     bool open(OpenMode mode) override; // ReadOnly; skips to offset
     void close() override;
-    bool isSequential() const override { return true; }
+    // Not sequential: size() is known and seek() works - forward or back, by building the
+    // archive again (it is deterministic) and skipping. QNAM and QHttpMultiPart rewind their
+    // bodies to resend, and QHttpMultiPart stalls on a sequential part.
+    bool isSequential() const override { return false; }
     qint64 size() const override { return m_length; }
-    qint64 bytesAvailable() const override;
+    bool seek(qint64 pos) override;
     bool atEnd() const override;
     Error sourceError() const override { return m_error; }
 
@@ -86,6 +89,8 @@ private:
     friend struct ArchiveCallbacks;
     qint64 consume(const char *buffer, qint64 length); // libarchive's output
     bool start();
+    bool restartAt(qint64 pos); // build again, keeping bytes from offset + pos on
+    void freeArchive();
     bool step(); // produce more output; false when finished or failed
     bool beginEntry(const Entry &entry);
     void archiveFailed(const QString &what);
@@ -97,11 +102,13 @@ private:
     qint64 m_length;
     qint64 m_expectedTotal;
     struct archive *m_archive = nullptr;
-    QByteArray m_out;       // produced, not yet read
-    qint64 m_outPos = 0;    // read position in m_out
-    qint64 m_produced = 0;  // archive bytes produced so far (from byte 0 of the archive)
-    qint64 m_delivered = 0; // bytes of [offset, offset + length) handed out
-    int m_index = 0;        // next entry
+    QByteArray m_out;          // produced, not yet read
+    qint64 m_outPos = 0;       // read position in m_out
+    qint64 m_produced = 0;     // archive bytes produced so far (from byte 0 of the archive)
+    qint64 m_delivered = 0;    // bytes of [offset, offset + length) handed out
+    qint64 m_keepFrom = 0;     // archive offset of the next byte to keep
+    bool m_discarding = false; // freeing the archive: ignore its last output
+    int m_index = 0;           // next entry
     std::unique_ptr<BTFileStream> m_file; // the file being archived
     qint64 m_fileLeft = 0;
     bool m_closed = false; // archive_write_close done
