@@ -543,6 +543,18 @@ Dateien zum Hochladen</translation>
         <source>Mo&amp;ve to Top</source>
         <translation>&amp;Ganz nach oben</translation>
     </message>
+    <message>
+        <source>%1 is not an archive.</source>
+        <translation>%1 ist kein Archiv.</translation>
+    </message>
+    <message>
+        <source>E&amp;xtract Archive</source>
+        <translation>Archiv e&amp;ntpacken</translation>
+    </message>
+    <message>
+        <source>Ctrl+E</source>
+        <translation>Ctrl+E</translation>
+    </message>
 </context>
 <context>
     <name>bt::ui::SettingsDialog</name>

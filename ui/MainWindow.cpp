@@ -441,7 +441,17 @@ void MainWindow::onTransferFinished(const TransferResult &result)
         m_tray->notify(tr("Transfer failed"), tr("%1: %2").arg(name, result.error.message), true);
 }
 
-void MainWindow::extractArchive(qint64 id, const QString &path, const QString &name)
+void MainWindow::extractSelected()
+{
+    for (qint64 id : selectedIds()) {
+        const TransferModel::Row *row = m_model->rowById(id);
+        if (row && row->state == TransferState::Completed &&
+            row->direction == TransferDirection::Download && !row->path.isEmpty())
+            extractArchive(id, row->path, row->name, true);
+    }
+}
+
+void MainWindow::extractArchive(qint64 id, const QString &path, const QString &name, bool asked)
 {
     // Whether it is an archive (name, else its first bytes) is decided on the extractor's
     // thread too: the UI thread never reads the file.
@@ -452,15 +462,18 @@ void MainWindow::extractArchive(qint64 id, const QString &path, const QString &n
                 tr("Extracting %1… %2%").arg(name, QString::number(done * 100 / total)), 3000);
     });
     connect(extractor, &ArchiveExtractor::finished, this,
-            [this, extractor, id, name](const ArchiveExtractor::Result &result) {
+            [this, extractor, id, name, asked](const ArchiveExtractor::Result &result) {
                 extractor->deleteLater();
-                onExtracted(id, name, result);
+                onExtracted(id, name, result, asked);
             });
     extractor->start(path);
 }
 
-void MainWindow::onExtracted(qint64 id, const QString &name, const ArchiveExtractor::Result &r)
+void MainWindow::onExtracted(qint64 id, const QString &name, const ArchiveExtractor::Result &r,
+                             bool asked)
 {
+    if (!r.isArchive && asked)
+        statusBar()->showMessage(tr("%1 is not an archive.").arg(name), 10000);
     if (r.isArchive) {
         if (r.error.isError()) {
             const QString text = tr("%1: %2").arg(name, r.error.message);

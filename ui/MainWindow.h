@@ -96,8 +96,11 @@ private:
     void chooseUploadFiles();
     void updateStatus();
     void onTransferFinished(const bt::TransferResult &result);
-    void extractArchive(qint64 id, const QString &path, const QString &name);
-    void onExtracted(qint64 id, const QString &name, const bt::ArchiveExtractor::Result &result);
+    // `asked`: by the Extract action (says so when the file is not an archive).
+    void extractArchive(qint64 id, const QString &path, const QString &name, bool asked = false);
+    void extractSelected();
+    void onExtracted(qint64 id, const QString &name, const bt::ArchiveExtractor::Result &result,
+                     bool asked);
     void onClipboardChanged();
     void applySettings();
 

@@ -55,6 +55,8 @@ void MainWindow::createActions()
     make(QStringLiteral("openFolder"), tr("Open &Folder"), QStringLiteral("folder-open"),
          QStringLiteral("folder"), QKeySequence(tr("Ctrl+Shift+O")),
          [this] { openSelectedFolder(); });
+    make(QStringLiteral("extract"), tr("E&xtract Archive"), QStringLiteral("archive-extract"),
+         QStringLiteral("extract"), QKeySequence(tr("Ctrl+E")), [this] { extractSelected(); });
     make(QStringLiteral("copyUrl"), tr("&Copy URL"), QStringLiteral("edit-copy"),
          QStringLiteral("copy"), QKeySequence(tr("Ctrl+Shift+C")), [this] { copySelectedUrls(); });
     make(QStringLiteral("moveUp"), tr("Move &Up"), QStringLiteral("go-up"),
@@ -121,7 +123,7 @@ void MainWindow::createMenus()
     transfer->addAction(a("remove"));
     transfer->addAction(a("removeDelete"));
     transfer->addSeparator();
-    for (const char *name : {"openFile", "openFolder", "copyUrl"})
+    for (const char *name : {"openFile", "openFolder", "extract", "copyUrl"})
         transfer->addAction(a(name));
     transfer->addSeparator();
     for (const char *name : {"moveTop", "moveUp", "moveDown", "moveBottom"})
@@ -166,7 +168,7 @@ void MainWindow::createMenus()
     for (const char *name : {"pause", "resume", "cancel", "retry"})
         m_contextMenu->addAction(a(name));
     m_contextMenu->addSeparator();
-    for (const char *name : {"openFile", "openFolder", "copyUrl"})
+    for (const char *name : {"openFile", "openFolder", "extract", "copyUrl"})
         m_contextMenu->addAction(a(name));
     m_contextMenu->addSeparator();
     for (const char *name : {"moveTop", "moveUp", "moveDown", "moveBottom"})
@@ -179,7 +181,7 @@ void MainWindow::createMenus()
 void MainWindow::updateActions()
 {
     bool any = false, pausable = false, resumable = false, cancellable = false, retryable = false,
-         openable = false;
+         openable = false, extractable = false;
     for (qint64 id : selectedIds()) {
         const TransferModel::Row *row = m_model->rowById(id);
         if (!row)
@@ -192,6 +194,8 @@ void MainWindow::updateActions()
         cancellable |= s != TransferState::Completed && s != TransferState::Failed;
         retryable |= s == TransferState::Failed || s == TransferState::Paused;
         openable |= s == TransferState::Completed;
+        extractable |=
+            s == TransferState::Completed && row->direction == TransferDirection::Download;
     }
     auto set = [this](const char *name, bool on) { action(QLatin1String(name))->setEnabled(on); };
     set("pause", pausable);
@@ -201,6 +205,7 @@ void MainWindow::updateActions()
     set("remove", any);
     set("removeDelete", any);
     set("openFile", openable);
+    set("extract", extractable);
     set("openFolder", any);
     set("copyUrl", any);
     set("moveUp", any);

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void extractWhenDone();
     void extractRefusesHostileEntries();
     void noExtractionWhenOffOrNotAnArchive();
+    void extractAction();
     void germanForTheNewStrings();
 
 private:
@@ -297,6 +298,36 @@ void TestWindowFiles::noExtractionWhenOffOrNotAnArchive()
     QVERIFY(!extracted[0][1].value<ArchiveExtractor::Result>().isArchive);
     QCOMPARE(notified.size(), 1); // only "Transfer complete"
     QVERIFY(!QFileInfo::exists(env.dir.filePath(QStringLiteral("out/notes"))));
+}
+
+void TestWindowFiles::extractAction()
+{
+    QueueEnv env;
+    QVERIFY(env.open());
+    MainWindow window(env.queue.get()); // "extract when done" is off: extracted on request
+    QSignalSpy extracted(&window, &MainWindow::archiveExtracted);
+    QVERIFY(QDir().mkpath(env.dir.filePath(QStringLiteral("out"))));
+    const QString archivePath = env.dir.filePath(QStringLiteral("out/later.zip"));
+    QString why;
+    QVERIFY(archivetest::writeArchive(archivePath, archivetest::Format::Zip,
+                                      {archivetest::file("in.txt", "inside")}, &why));
+    const qint64 id = complete(env, QStringLiteral("a.example"), archivePath);
+    QVERIFY(id > 0);
+    QAction *extract = window.action(QStringLiteral("extract"));
+    QCOMPARE(extract->shortcut(), QKeySequence(QStringLiteral("Ctrl+E")));
+    window.selectIds({id});
+    QTRY_VERIFY(extract->isEnabled()); // once the row shows it completed
+    QVERIFY(extracted.isEmpty());
+    extract->trigger();
+    QVERIFY(extracted.wait(20000));
+    QVERIFY(extracted[0][1].value<ArchiveExtractor::Result>().ok());
+    QFile in(env.dir.filePath(QStringLiteral("out/later/in.txt")));
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    QCOMPARE(in.readAll(), QByteArray("inside"));
+    // A running download cannot be extracted.
+    const qint64 running = env.add(QStringLiteral("b.example"), 2);
+    window.selectIds({running});
+    QTRY_VERIFY(!extract->isEnabled());
 }
 
 void TestWindowFiles::germanForTheNewStrings()
