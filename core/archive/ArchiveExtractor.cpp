@@ -101,8 +101,14 @@ private:
 
     void writeEntry(archive_entry *entry)
     {
+        // The name in the locale's encoding, else as UTF-8 (names libarchive cannot convert).
         const char *rawName = archive_entry_pathname(entry);
-        const QString name = rawName ? QFile::decodeName(rawName) : QString();
+        const char *utf8Name = rawName ? nullptr : archive_entry_pathname_utf8(entry);
+        if (!rawName && !utf8Name) {
+            m_result->refused.append(tr("An entry without a readable name: refused"));
+            return;
+        }
+        const QString name = rawName ? QFile::decodeName(rawName) : QString::fromUtf8(utf8Name);
         QString relative, why;
         if (!archivepath::safeRelativePath(name, &relative, &why))
             return refuse(name, tr("it would land outside the folder (%1)").arg(why));

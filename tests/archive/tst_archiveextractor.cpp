@@ -63,6 +63,7 @@ private Q_SLOTS:
     void zipByteExactAndHostileRefused();
     void tarZstByteExact();
     void uniqueFolderAndWhatIsNotAnArchive();
+    void nonAsciiNames();
     void damagedArchiveIsAnError();
     void cancelStops();
     void startRunsOffTheCallersThread();
@@ -343,6 +344,21 @@ void TestArchiveExtractor::uniqueFolderAndWhatIsNotAnArchive()
                          QStringLiteral("notes.txt"), QStringLiteral("data.bin"),
                          QStringLiteral("report.docx"), QStringLiteral("download"),
                          QStringLiteral("download (2)")});
+}
+
+void TestArchiveExtractor::nonAsciiNames()
+{
+    const QString name = QStringLiteral("Grüße/日本語 ä.txt");
+    for (const Format format : {Format::TarGz, Format::Zip}) {
+        const QString archivePath =
+            work() + (format == Format::Zip ? QStringLiteral("/u.zip") : QStringLiteral("/u.tgz"));
+        QString why;
+        QVERIFY2(writeArchive(archivePath, format, {file(name.toUtf8(), "unicode")}, &why),
+                 qPrintable(why));
+        const ArchiveExtractor::Result r = ArchiveExtractor::extract(archivePath);
+        QVERIFY2(r.ok(), qPrintable(r.error.message + r.refused.join(QLatin1Char(' '))));
+        QCOMPARE(readAll(r.folder + QLatin1Char('/') + name), QByteArray("unicode"));
+    }
 }
 
 void TestArchiveExtractor::damagedArchiveIsAnError()
