@@ -64,6 +64,7 @@ private Q_SLOTS:
     void tarZstByteExact();
     void uniqueFolderAndWhatIsNotAnArchive();
     void nonAsciiNames();
+    void folderReachedThroughALink();
     void damagedArchiveIsAnError();
     void cancelStops();
     void startRunsOffTheCallersThread();
@@ -359,6 +360,22 @@ void TestArchiveExtractor::nonAsciiNames()
         QVERIFY2(r.ok(), qPrintable(r.error.message + r.refused.join(QLatin1Char(' '))));
         QCOMPARE(readAll(r.folder + QLatin1Char('/') + name), QByteArray("unicode"));
     }
+}
+
+void TestArchiveExtractor::folderReachedThroughALink()
+{
+    // ~/Downloads as a link to another disk: the links above the folder are the person's,
+    // not the archive's, and do not stop the extraction.
+    const QString linked = path(QStringLiteral("linked"));
+    QVERIFY(QFile::link(work(), linked));
+    const QString archivePath = linked + QStringLiteral("/l.tar.gz");
+    QString why;
+    QVERIFY(writeArchive(archivePath, Format::TarGz, {file("sub/f.txt", "via link")}, &why));
+    const ArchiveExtractor::Result r = ArchiveExtractor::extract(archivePath);
+    QVERIFY2(r.ok(), qPrintable(r.error.message + r.refused.join(QLatin1Char(' '))));
+    QCOMPARE(r.folder, linked + QStringLiteral("/l"));
+    QCOMPARE(readAll(work() + QStringLiteral("/l/sub/f.txt")), QByteArray("via link"));
+    QVERIFY(QFile::remove(linked));
 }
 
 void TestArchiveExtractor::damagedArchiveIsAnError()
