@@ -203,7 +203,9 @@ void TusUpload::head()
             startOver(tr("The server no longer has the upload (HTTP %1).").arg(status));
             return;
         }
-        const Error error = replyError(reply, nullptr);
+        Error error = replyError(reply, nullptr);
+        if (status == 423) // locked: the server still holds the cut request; it lets go
+            error.code = ErrorCode::HttpTransient;
         if (error.isError()) {
             if (error.isTransient())
                 retryLater(error, tr("asking for the offset again"), [this] { head(); });
@@ -273,6 +275,8 @@ void TusUpload::onPatched(QNetworkReply *reply, UploadBody *body, qint64 offset)
         startOver(tr("The server no longer has the upload (HTTP %1).").arg(status));
         return;
     }
+    if (status == 423) // locked by the server's copy of a cut request: wait, then ask
+        error.code = ErrorCode::HttpTransient;
     if (status == 409 || status == 460) {
         error.code = ErrorCode::Protocol; // transient: ask for the offset and send again
         error.message = status == 409 ? tr("The server's offset differs from ours (HTTP 409)")
