@@ -4,10 +4,20 @@
 
 namespace bt {
 
+namespace {
+// The engine uses the queue's row itself (never a second row for the same transfer).
+DownloadRequest withRow(DownloadRequest request, qint64 transferId)
+{
+    request.storeId = transferId;
+    return request;
+}
+} // namespace
+
 HttpDownloadJob::HttpDownloadJob(qint64 transferId, const DownloadRequest &request,
                                  const JobContext &context, QObject *parent)
     : TransferJob(transferId, parent),
-      m_download(new HttpDownload(request, context.network, context.store, this))
+      m_download(
+          new HttpDownload(withRow(request, transferId), context.network, context.store, this))
 {
     if (context.downloadLimiter)
         m_download->setSharedRateLimiter(context.downloadLimiter);

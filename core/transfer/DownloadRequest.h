@@ -32,6 +32,8 @@ struct DownloadRequest
     bool resume = true;                           // continue a saved download of the same request
     int maxRedirects = 20;
     qint64 retryDelayMs = 1000; // first backoff step (doubles per attempt, jittered)
+    // The store row to use (the queue's), 0 = find the row of the same request or add one.
+    qint64 storeId = 0;
 };
 
 } // namespace bt

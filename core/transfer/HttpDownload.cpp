@@ -98,11 +98,24 @@ bool HttpDownload::Private::openStore()
     if (!store)
         return true;
     std::optional<TransferRecord> found;
-    if (request.resume)
+    if (request.storeId > 0) {
+        // The caller's row (the queue's): used as it is, never duplicated.
+        found = store->load(request.storeId);
+        if (!found) {
+            fail(Error{ErrorCode::Store,
+                       tr("There is no transfer %1 in the transfer database.").arg(request.storeId),
+                       0, -1});
+            return false;
+        }
+    } else {
+        // Even without resume: the row of the same request is reused, its data is not.
         found = store->findDownload(request.url, directory, request.fileName);
+    }
     if (found && found->state == TransferState::Completed) {
         const QFileInfo info(found->destination);
-        if (!found->destination.isEmpty() && info.isFile() && info.size() == found->totalSize) {
+        const bool intact =
+            !found->destination.isEmpty() && info.isFile() && info.size() == found->totalSize;
+        if (intact && request.resume) {
             record = *found;
             TransferResult result;
             result.id = record.id;
@@ -110,15 +123,15 @@ bool HttpDownload::Private::openStore()
             result.size = record.totalSize;
             result.sha256Hex = record.sha256.toLatin1();
             result.alreadyComplete = true;
-            Q_EMIT q->message(tr("%1 is already complete.").arg(record.destination));
-            finish(result);
+            finish(result); // the caller tells the person (no message of ours)
             return false;
         }
-        reusable = found->destination;
-        found.reset(); // the file is gone or changed: a new download (a new row)
+        if (intact && request.storeId <= 0)
+            found.reset(); // asked again without resume: a new row, the old one is history
     }
     Error error;
-    if (found && !found->destination.isEmpty() &&
+    if (found && request.resume && found->state != TransferState::Completed &&
+        !found->destination.isEmpty() &&
         QFileInfo::exists(found->destination + QStringLiteral(".part")) && found->totalSize != 0) {
         record = *found;
         destination = record.destination;
@@ -139,22 +152,37 @@ bool HttpDownload::Private::openStore()
         return true;
     }
     if (found) {
-        record = *found; // an unfinished row without its data: start it over
+        // Start this row over: its partial goes, its name may be used again (never a file
+        // someone else put there since).
+        record = *found;
+        if (!record.destination.isEmpty()) {
+            QFile::remove(record.destination + QStringLiteral(".part"));
+            const QFileInfo info(record.destination);
+            const bool ours = !info.exists() || (record.state == TransferState::Completed &&
+                                                 info.isFile() && info.size() == record.totalSize);
+            if (ours)
+                reusable = record.destination;
+        }
     } else {
         record = TransferRecord{};
         record.added = QDateTime::currentDateTimeUtc();
+        record.url = request.url;
+        record.directory = directory;
+        record.requestedName = request.fileName;
     }
     record.direction = TransferDirection::Download;
     record.state = TransferState::Active;
-    record.url = request.url;
-    record.directory = directory;
-    record.requestedName = request.fileName;
     record.destination.clear();
+    record.finalUrl.clear();
     record.totalSize = -1;
     record.doneSize = 0;
     record.segments.clear();
     record.etag.clear();
     record.lastModified.clear();
+    record.sha256.clear();
+    record.completed = QDateTime();
+    record.errorCode = 0;
+    record.lastError.clear();
     if (!request.checksums.isEmpty()) {
         const http::DigestValue &c = request.checksums.first();
         record.expectedChecksum = http::algorithmName(c.algorithm).remove(QLatin1Char('-')) +

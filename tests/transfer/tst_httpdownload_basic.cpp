@@ -211,6 +211,7 @@ void TestHttpDownloadBasic::alreadyComplete()
     QCOMPARE(second.result.error.code, ErrorCode::None);
     QVERIFY(second.result.alreadyComplete);
     QVERIFY(second.finishedOnce);
+    QVERIFY(second.messages.isEmpty()); // the caller prints its own line from the result
     QCOMPARE(second.result.path, first.result.path);
     QCOMPARE(second.result.sha256Hex, sha256Hex(data));
     QCOMPARE(h.server.requests().size(), requests); // nothing downloaded

@@ -45,6 +45,8 @@ private Q_SLOTS:
     void storeNeverAheadOfDisk();
     void noResumeStartsOver();
     void queueOrderNotOverwritten();
+    void completedFileGoneSameRow();
+    void storeIdUsesThatRow();
 };
 
 void TestHttpDownloadResume::stopThenResume_data()
@@ -159,11 +161,73 @@ void TestHttpDownloadResume::noResumeStartsOver()
     const RunResult first = h.run(req, 30000, stopAfter(256 << 10, &stopMs));
     QCOMPARE(first.result.error.code, ErrorCode::Cancelled);
     h.server.setResource("/n.bin", resource(data));
+    const int before = h.server.requests().size();
     req.resume = false;
     const RunResult second = h.run(req);
     QCOMPARE(second.result.error.code, ErrorCode::None);
-    QVERIFY(second.result.id != first.result.id);
+    // The same row and name, the old partial dropped: no "n (1).bin" beside a stale .part.
+    QCOMPARE(second.result.id, first.result.id);
+    QCOMPARE(second.result.path, h.path("n.bin"));
+    QCOMPARE(h.files(), QStringList{"n.bin"});
     QCOMPARE(fileSha256Hex(second.result.path), sha256Hex(data));
+    QCOMPARE(h.store().loadAll().size(), 1);
+    const QList<FaultServer::Request> all = h.server.requests();
+    for (int i = before; i < all.size(); ++i)
+        QVERIFY(all[i].headers.value("range").startsWith("bytes=0-"));
+}
+
+void TestHttpDownloadResume::completedFileGoneSameRow()
+{
+    // A completed download whose file was deleted is downloaded again into its row: no
+    // second row for the same request.
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(300 << 10, 47);
+    h.server.setResource("/g.bin", resource(data));
+    const RunResult first = h.run(h.request("/g.bin"));
+    QCOMPARE(first.result.error.code, ErrorCode::None);
+    QVERIFY(QFile::remove(first.result.path));
+    const RunResult second = h.run(h.request("/g.bin"));
+    QCOMPARE(second.result.error.code, ErrorCode::None);
+    QVERIFY(!second.result.alreadyComplete);
+    QCOMPARE(second.result.id, first.result.id);
+    QCOMPARE(second.result.path, first.result.path);
+    QCOMPARE(fileSha256Hex(second.result.path), sha256Hex(data));
+    QCOMPARE(h.store().loadAll().size(), 1);
+    QCOMPARE(h.store().load(first.result.id)->state, TransferState::Completed);
+}
+
+void TestHttpDownloadResume::storeIdUsesThatRow()
+{
+    // A caller's row (the queue's) is used as given, even when another row of the same
+    // request exists; an unknown row is an error, never a new row.
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(200 << 10, 48);
+    h.server.setResource("/s.bin", resource(data));
+    DownloadRequest req = h.request("/s.bin");
+    TransferRecord other;
+    other.url = req.url;
+    other.directory = QDir::cleanPath(QDir(req.directory).absolutePath());
+    QVERIFY(h.store().insert(other));
+    TransferRecord mine = other;
+    mine.id = 0;
+    mine.priority = 3;
+    QVERIFY(h.store().insert(mine));
+    QVERIFY(mine.id != other.id);
+    req.storeId = other.id; // the older one: findDownload would pick `mine`
+    const RunResult r = h.run(req);
+    QCOMPARE(r.result.error.code, ErrorCode::None);
+    QCOMPARE(r.result.id, other.id);
+    QCOMPARE(fileSha256Hex(h.path("s.bin")), sha256Hex(data));
+    QCOMPARE(h.store().loadAll().size(), 2);
+    QCOMPARE(h.store().load(other.id)->state, TransferState::Completed);
+    QCOMPARE(h.store().load(mine.id)->state, TransferState::Queued);
+
+    req.storeId = 99999;
+    const RunResult missing = h.run(req);
+    QCOMPARE(missing.result.error.code, ErrorCode::Store);
+    QCOMPARE(h.store().loadAll().size(), 2);
 }
 
 void TestHttpDownloadResume::queueOrderNotOverwritten()
