@@ -41,5 +41,5 @@ fi
 # not (and conflicts with NodeSource's), so install Debian's npm only when none is there.
 if [[ "${1:-}" == "--test" ]] && ! command -v npm >/dev/null; then
     [[ $(id -u) -eq 0 ]] || { echo "setup.sh: npm is missing (run as root)" >&2; exit 1; }
-    apt-get install -y -qq --no-install-recommends npm
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends npm
 fi

@@ -58,6 +58,8 @@ private Q_SLOTS:
     void retryAfter_data();
     void retryAfter();
     void retriesExhausted();
+    void repeatedBytesAreNoProgress_data();
+    void repeatedBytesAreNoProgress();
     void permanentAfterData();
 };
 
@@ -294,6 +296,46 @@ void TestHttpDownloadFaults::retriesExhausted()
     QCOMPARE(r.result.error.httpStatus, 503);
     QCOMPARE(h.server.requestCount("/busy.bin"), 3);
     QVERIFY(h.files().isEmpty());
+}
+
+void TestHttpDownloadFaults::repeatedBytesAreNoProgress_data()
+{
+    QTest::addColumn<bool>("ranges");
+    QTest::newRow("no-ranges") << false;
+    QTest::newRow("ranges-ignored") << true;
+}
+
+void TestHttpDownloadFaults::repeatedBytesAreNoProgress()
+{
+    // A server that ignores Range and always cuts after the same bytes: each retry gets the
+    // same first bytes again, which is no progress, so the retries run out (no endless loop)
+    // and the last error is reported.
+    QFETCH(bool, ranges);
+    Harness h;
+    QVERIFY(h.ok());
+    FaultServer::Resource res = resource(makeTestData(kSize, 36));
+    res.acceptRanges = ranges;
+    h.server.setResource("/loop.bin", res);
+    h.server.setPersistentFault("/loop.bin", fault(Kind::CutAfter, 100000));
+    if (ranges) {
+        // Accept-Ranges is announced but every answer is a 200 cut after 100000 bytes.
+        QObject::connect(&h.server, &FaultServer::requestReceived, &h.server,
+                         [&h](const FaultServer::Request &r) {
+                             if (r.headers.contains("range"))
+                                 h.server.queueFault("/loop.bin", fault(Kind::IgnoreRange, 100000));
+                         });
+    }
+    DownloadRequest req = h.request("/loop.bin");
+    req.retries = 3;
+    req.retryDelayMs = 10;
+    const RunResult r = h.run(req, 20000);
+    QVERIFY(r.finishedOnce);
+    QVERIFY2(r.result.error.isError(), qPrintable(r.messages.join('\n')));
+    QVERIFY(r.result.error.isTransient()); // the last cut, not some other verdict
+    // Qt resends a cut request by itself at most twice: a few requests per attempt.
+    QVERIFY2(h.server.requestCount("/loop.bin") <= 3 * (req.retries + 1),
+             QByteArray::number(h.server.requestCount("/loop.bin")).constData());
+    QVERIFY(!QFileInfo::exists(h.path("loop.bin")));
 }
 
 void TestHttpDownloadFaults::permanentAfterData()
