@@ -1,5 +1,6 @@
 #include "CliOptions.h"
 
+#include "CliParseUtil.h"
 #include "ExitCode.h"
 #include "http/DigestHeader.h"
 
@@ -11,44 +12,15 @@
 
 namespace bt::cli {
 
+using namespace detail;
+
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("bt::cli::CliOptions", text);
-}
-
-// QCommandLineParser names the program by argv[0] (a full path); show the command instead.
-QString withUsageLine(const QString &help, const QString &usage)
-{
-    const qsizetype eol = help.indexOf(QLatin1Char('\n'));
-    return usage + (eol < 0 ? QString() : help.mid(eol));
-}
-
-bool parseCount(const QString &text, int min, int max, int *out)
-{
-    bool ok = false;
-    const int value = text.trimmed().toInt(&ok);
-    if (!ok || value < min || value > max)
-        return false;
-    *out = value;
-    return true;
-}
 
 // RFC 9110 token: the characters a header name may use.
 bool isToken(const QString &name)
 {
     static const QRegularExpression re(QStringLiteral("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"));
     return re.match(name).hasMatch();
-}
-
-// Like addHelpOption() without --help-all: Qt's own options do not apply to btstream.
-QCommandLineOption addHelp(QCommandLineParser &parser)
-{
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
-                                  tr("Show this help."));
-    parser.addOption(help);
-    return help;
 }
 
 } // namespace
@@ -114,11 +86,42 @@ bool CliOptions::parseUrl(const QString &text, QUrl *url, QString *error)
     return true;
 }
 
+bool CliOptions::parseHeader(const QString &text, QPair<QByteArray, QByteArray> *header)
+{
+    const qsizetype colon = text.indexOf(QLatin1Char(':'));
+    const QString name = colon < 0 ? QString() : text.left(colon).trimmed();
+    const QString content = colon < 0 ? QString() : text.mid(colon + 1).trimmed();
+    if (colon < 0 || !isToken(name) || content.contains(QLatin1Char('\r')) ||
+        content.contains(QLatin1Char('\n')))
+        return false;
+    *header = {name.toLatin1(), content.toUtf8()};
+    return true;
+}
+
+bool CliOptions::parseCommon(const QCommandLineParser &parser, const QCommandLineOption &dataDir,
+                             const QCommandLineOption &quiet, const QCommandLineOption &json)
+{
+    if (parser.isSet(dataDir)) {
+        if (parser.value(dataDir).isEmpty()) {
+            fail(tr("--data-dir needs a folder"));
+            return false;
+        }
+        m_dataDir = QDir::cleanPath(QDir::current().absoluteFilePath(parser.value(dataDir)));
+    }
+    if (parser.isSet(quiet) && parser.isSet(json)) {
+        fail(tr("--quiet and --json cannot be used together"));
+        return false;
+    }
+    m_output =
+        parser.isSet(json) ? Output::Json : (parser.isSet(quiet) ? Output::Quiet : Output::Auto);
+    return true;
+}
+
 CliOptions::Action CliOptions::parse(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        tr("A download manager: fast, resumable, verified HTTP(S) downloads."));
+        tr("A download manager: fast, resumable, verified HTTP(S) downloads and uploads."));
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
     const QCommandLineOption help = addHelp(parser);
     const QCommandLineOption version = parser.addVersionOption();
@@ -130,7 +133,10 @@ CliOptions::Action CliOptions::parse(const QStringList &arguments)
         withUsageLine(parser.helpText(), tr("Usage: btstream <command> [options] [arguments]")) +
         tr("\nCommands:\n"
            "  get [options] URL...   download one or more URLs "
-           "(see: btstream get --help)\n\n") +
+           "(see: btstream get --help)\n"
+           "  put [options] FILE|DIR URL\n"
+           "                         upload a file or folder: tus (resumable), PUT, POST "
+           "(see: btstream put --help)\n\n") +
         exitCodeHelp();
 
     if (!parser.parse(arguments))
@@ -146,12 +152,12 @@ CliOptions::Action CliOptions::parse(const QStringList &arguments)
     const QString command = positional.first();
     if (command == QLatin1String("help"))
         return Action::Help;
-    if (command != QLatin1String("get"))
+    if (command != QLatin1String("get") && command != QLatin1String("put"))
         return fail(tr("unknown command '%1' (try: btstream get URL)").arg(command));
 
     QStringList rest = positional.mid(1);
     rest.prepend(arguments.value(0, QStringLiteral("btstream")));
-    return parseGet(rest);
+    return command == QLatin1String("put") ? parsePut(rest) : parseGet(rest);
 }
 
 CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
@@ -269,13 +275,10 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
         return fail(tr("--checksum can only be used with one URL"));
 
     for (const QString &value : parser.values(header)) {
-        const qsizetype colon = value.indexOf(QLatin1Char(':'));
-        const QString name = colon < 0 ? QString() : value.left(colon).trimmed();
-        const QString content = colon < 0 ? QString() : value.mid(colon + 1).trimmed();
-        if (colon < 0 || !isToken(name) || content.contains(QLatin1Char('\r')) ||
-            content.contains(QLatin1Char('\n')))
+        QPair<QByteArray, QByteArray> parsed;
+        if (!parseHeader(value, &parsed))
             return fail(tr("--header must be \"Name: value\", not '%1'").arg(value));
-        base.headers.append({name.toLatin1(), content.toUtf8()});
+        base.headers.append(parsed);
     }
 
     if (parser.isSet(user)) {
@@ -293,15 +296,8 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
     base.insecure = parser.isSet(insecure);
     base.resume = !parser.isSet(noResume);
 
-    if (parser.isSet(dataDir)) {
-        if (parser.value(dataDir).isEmpty())
-            return fail(tr("--data-dir needs a folder"));
-        m_dataDir = QDir::cleanPath(QDir::current().absoluteFilePath(parser.value(dataDir)));
-    }
-    if (parser.isSet(quiet) && parser.isSet(json))
-        return fail(tr("--quiet and --json cannot be used together"));
-    m_output =
-        parser.isSet(json) ? Output::Json : (parser.isSet(quiet) ? Output::Quiet : Output::Auto);
+    if (!parseCommon(parser, dataDir, quiet, json))
+        return Action::Error;
 
     if (parser.isSet(output)) {
         if (urls.size() > 1)

@@ -1,10 +1,14 @@
 #pragma once
 
 #include "transfer/DownloadRequest.h"
+#include "upload/UploadRequest.h"
 
 #include <QList>
 #include <QString>
 #include <QStringList>
+
+class QCommandLineOption;
+class QCommandLineParser;
 
 namespace bt::cli {
 
@@ -16,6 +20,7 @@ public:
     enum class Action
     {
         Get,     // run the downloads in requests()
+        Put,     // run the upload in uploadRequest()
         Help,    // print helpText() to stdout, exit 0
         Version, // print versionText() to stdout, exit 0
         Error,   // print errorText() to stderr, exit 2
@@ -35,6 +40,7 @@ public:
     QString errorText() const { return m_errorText; }
 
     const QList<DownloadRequest> &requests() const { return m_requests; }
+    const UploadRequest &uploadRequest() const { return m_upload; }
     QString dataDir() const { return m_dataDir; } // empty: TransferStore::defaultDataDir()
     Output output() const { return m_output; }
     int jobs() const { return m_jobs; } // -j: transfers at once
@@ -43,14 +49,21 @@ public:
     // Value parsers, public for tests and reuse. false when malformed.
     static bool parseRate(const QString &text, qint64 *bytesPerSecond); // 2M, 500K, 1G, 1000
     static bool parseUrl(const QString &text, QUrl *url, QString *error);
+    // --header "Name: value"
+    static bool parseHeader(const QString &text, QPair<QByteArray, QByteArray> *header);
 
 private:
     Action parseGet(const QStringList &arguments);
+    Action parsePut(const QStringList &arguments); // CliPutOptions.cpp
+    // --data-dir, --quiet, --json (shared by get and put); false after fail()
+    bool parseCommon(const QCommandLineParser &parser, const QCommandLineOption &dataDir,
+                     const QCommandLineOption &quiet, const QCommandLineOption &json);
     Action fail(const QString &message);
 
     QString m_helpText;
     QString m_errorText;
     QList<DownloadRequest> m_requests;
+    UploadRequest m_upload;
     QString m_dataDir;
     Output m_output = Output::Auto;
     int m_jobs = DefaultJobs;

@@ -93,6 +93,18 @@ void ProgressPrinter::addTransfer(qint64 id, const DownloadRequest &request)
     m_order.append(id);
 }
 
+void ProgressPrinter::addTransfer(qint64 id, const QString &name)
+{
+    if (m_lines.contains(id))
+        return;
+    Line line;
+    line.name = name;
+    line.progress.id = id;
+    line.lastPrint.start();
+    m_lines.insert(id, line);
+    m_order.append(id);
+}
+
 QString ProgressPrinter::progressLine(const Line &line, bool forTerminal) const
 {
     const TransferProgress &progress = line.progress;
@@ -232,6 +244,48 @@ void ProgressPrinter::result(const DownloadRequest &request, const TransferResul
     writeErr(m_nameUrls ? tr("btstream: error: %1: %2").arg(request.url.toDisplayString(), message)
                         : tr("btstream: error: %1").arg(message));
     if (isResumable(result.error))
+        writeErr(tr("btstream: run the same command again to resume"));
+}
+
+void ProgressPrinter::uploadResult(const UploadRequest &request, const TransferResult &result,
+                                   const QUrl &remoteUrl, int exitCode)
+{
+    if (const auto it = m_lines.find(result.id); it != m_lines.end())
+        it->finished = true;
+    const bool ok = !result.error.isError();
+    if (m_mode == Mode::Json) {
+        writeJson({{QStringLiteral("event"), QStringLiteral("result")},
+                   {QStringLiteral("id"), result.id},
+                   {QStringLiteral("url"), request.url.toString()},
+                   {QStringLiteral("uploadUrl"), remoteUrl.toString()},
+                   {QStringLiteral("method"), uploadMethodName(request.method)},
+                   {QStringLiteral("ok"), ok},
+                   {QStringLiteral("alreadyComplete"), result.alreadyComplete},
+                   {QStringLiteral("file"), result.path},
+                   {QStringLiteral("size"), result.size},
+                   {QStringLiteral("sha256"), QString::fromLatin1(result.sha256Hex)},
+                   {QStringLiteral("error"), errorCodeName(result.error.code)},
+                   {QStringLiteral("message"), result.error.message},
+                   {QStringLiteral("exit"), exitCode}});
+        return;
+    }
+    m_block.clear();
+    const QString path = displayPath(result.path.isEmpty() ? request.sourcePath : result.path);
+    if (ok) {
+        if (m_mode == Mode::Quiet)
+            return;
+        const QString where =
+            remoteUrl.isEmpty() ? request.url.toDisplayString() : remoteUrl.toDisplayString();
+        writeErr(result.alreadyComplete
+                     ? tr("%1 was already uploaded to %2 (%3)")
+                           .arg(path, where, formatBytes(result.size))
+                     : tr("Uploaded %1 to %2 (%3)").arg(path, where, formatBytes(result.size)));
+        return;
+    }
+    const QString message =
+        result.error.message.isEmpty() ? errorCodeName(result.error.code) : result.error.message;
+    writeErr(tr("btstream: error: %1").arg(message));
+    if (isResumable(result.error) && request.method == UploadRequest::Method::Tus)
         writeErr(tr("btstream: run the same command again to resume"));
 }
 

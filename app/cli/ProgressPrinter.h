@@ -3,6 +3,7 @@
 #include "TerminalBlock.h"
 #include "queue/TransferSnapshot.h"
 #include "transfer/HttpDownload.h"
+#include "upload/UploadRequest.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -48,10 +49,15 @@ public:
 
     // A transfer of this run, in the order of the command line.
     void addTransfer(qint64 id, const DownloadRequest &request);
+    void addTransfer(qint64 id, const QString &name); // an upload: the source's name
     // The queue's batched snapshots: progress lines.
     void update(const QList<TransferSnapshot> &snapshots);
     void message(qint64 id, const QString &text);
     void result(const DownloadRequest &request, const TransferResult &result, int exitCode);
+    // The end of `put`: "Uploaded FILE to URL" or the error (JSON: the result object of get
+    // plus "uploadUrl").
+    void uploadResult(const UploadRequest &request, const TransferResult &result,
+                      const QUrl &remoteUrl, int exitCode);
     void interrupted();
     // The line interrupted() prints, for a last-resort exit that cannot format anything.
     QByteArray interruptedText() const;

@@ -3,6 +3,7 @@
 #include "ExitCode.h"
 #include "GetCommand.h"
 #include "ProgressPrinter.h"
+#include "PutCommand.h"
 #include "SignalBridge.h"
 
 #include <QCoreApplication>
@@ -37,7 +38,8 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(BT_VERSION));
 
     CliOptions options;
-    switch (options.parse(QCoreApplication::arguments())) {
+    const CliOptions::Action action = options.parse(QCoreApplication::arguments());
+    switch (action) {
     case CliOptions::Action::Help:
         std::fputs(options.helpText().toLocal8Bit().constData(), stdout);
         return ExitSuccess;
@@ -53,15 +55,25 @@ int main(int argc, char *argv[])
                    stderr);
         return ExitUsage;
     case CliOptions::Action::Get:
+    case CliOptions::Action::Put:
         break;
     }
 
     ProgressPrinter printer(
         ProgressPrinter::detectMode(options.output() == CliOptions::Output::Quiet,
                                     options.output() == CliOptions::Output::Json));
-    GetCommand command(options.requests(), options.dataDir(), options.jobs(), &printer);
     SignalBridge signalBridge;
     signalBridge.install({SIGINT, SIGTERM});
+    if (action == CliOptions::Action::Put) {
+        PutCommand command(options.uploadRequest(), options.dataDir(), &printer);
+        QObject::connect(&signalBridge, &SignalBridge::signalReceived, &command,
+                         &PutCommand::interrupt);
+        QObject::connect(&command, &PutCommand::finished, &app, &QCoreApplication::exit,
+                         Qt::QueuedConnection);
+        QTimer::singleShot(0, &command, &PutCommand::start);
+        return app.exec();
+    }
+    GetCommand command(options.requests(), options.dataDir(), options.jobs(), &printer);
     QObject::connect(&signalBridge, &SignalBridge::signalReceived, &command,
                      &GetCommand::interrupt);
     QObject::connect(&command, &GetCommand::finished, &app, &QCoreApplication::exit,
