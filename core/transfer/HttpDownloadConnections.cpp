@@ -52,8 +52,16 @@ SegmentDownloader *HttpDownload::Private::connection()
     dl->setLimiters(limiters);
     QObject::connect(dl, &SegmentDownloader::headersReceived, q,
                      [this](SegmentDownloader *c) { onHeaders(c); });
-    QObject::connect(dl, &SegmentDownloader::bytesWritten, q,
-                     [this](qint64) { retry.progressMade(); });
+    QObject::connect(dl, &SegmentDownloader::bytesWritten, q, [this](qint64) {
+        // Progress is only what the download never held before: a server that ignores Range
+        // and cuts after N bytes sends the same N bytes on every retry, which must not reset
+        // the retry count (or --retries never runs out).
+        const qint64 have = planner.doneBytes();
+        if (have > mostEverHeld) {
+            mostEverHeld = have;
+            retry.progressMade();
+        }
+    });
     QObject::connect(dl, &SegmentDownloader::blockedByDisk, q, [this] {
         if (blockedSince < 0)
             blockedSince = clock.elapsed();

@@ -97,6 +97,7 @@ public:
     bool planned = false;  // stream open, segments known
     bool fallback = false; // ranges proved unreliable: one plain GET
     int restarts = 0;
+    qint64 mostEverHeld = 0;   // the most bytes the download ever had: more is progress
     bool verifyingEnd = false; // asking what follows an unknown-size body's last byte
     bool endVerified = false;
     qint64 blockedSince = -1; // the stream is full since (clock ms), -1 when not
