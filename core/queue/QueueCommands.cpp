@@ -102,7 +102,10 @@ void QueueManager::remove(const QList<qint64> &ids, bool deleteFiles)
 void QueueManager::finishRemoval(QueueEntry *e)
 {
     m_store->remove(e->record.id);
-    if (e->removeFiles && !e->record.destination.isEmpty()) {
+    m_uploadCredentials.remove(e->record.id);
+    // An upload's destination is its source: the person's file, never deleted here.
+    if (e->removeFiles && !e->record.destination.isEmpty() &&
+        e->record.direction != TransferDirection::Upload) {
         // Only what this transfer wrote: the published file, or its partial. An incomplete
         // transfer never published anything under the final name.
         const QString path = e->record.state == TransferState::Completed

@@ -4,7 +4,9 @@
 #include "queue/QueueEntry.h"
 #include "queue/QueueStore.h"
 #include "queue/RequestCodec.h"
+#include "queue/UploadJob.h"
 #include "queue/WorkerPool.h"
+#include "upload/UploadRequestCodec.h"
 
 #include <QEventLoop>
 #include <QTimer>
@@ -53,7 +55,7 @@ bool QueueManager::open(const QString &dataDir, const Options &options, Error *e
     if (m_open)
         return true;
     if (!m_factory)
-        m_factory = HttpDownloadJob::factory();
+        m_factory = UploadJob::factory(HttpDownloadJob::factory());
     m_store = std::make_unique<QueueStore>();
     connect(m_store.get(), &QueueStore::writeFailed, this, &QueueManager::storeError);
     QList<TransferRecord> all;
@@ -280,6 +282,11 @@ void QueueManager::startEntry(QueueEntry *e)
     context.downloadLimiter = m_limits->downloadLimiter();
     context.uploadLimiter = m_limits->uploadLimiter();
     context.rateLimit = m_limits->perTransferLimit(requestcodec::rateLimit(e->record));
+    if (e->record.direction == TransferDirection::Upload) {
+        context.uploadCredentials = m_uploadCredentials.value(id);
+        if (context.uploadCredentials.isEmpty() && m_credentialProvider)
+            context.uploadCredentials = m_credentialProvider(e->record);
+    }
     TransferJob *job = m_factory ? m_factory(e->record, context) : nullptr;
     if (!job) {
         setState(e, TransferState::Failed,

@@ -6,6 +6,7 @@
 #include "queue/TransferJob.h"
 #include "queue/TransferSnapshot.h"
 #include "transfer/DownloadRequest.h"
+#include "upload/UploadRequest.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -83,6 +84,24 @@ public:
                           Error *error = nullptr, bool reuseExisting = true);
     QList<qint64> enqueue(const QList<DownloadRequest> &requests, const EnqueueOptions &options,
                           Error *error = nullptr);
+
+    // Adds uploads (one transaction; rows with direction Upload, stored through
+    // UploadRequestCodec). The credentials of each request (user, bearer token, Authorization
+    // headers) are never stored: the queue keeps them in memory for this session
+    // (setUploadCredentials) and hands them to the job. With reuseExisting, a request for the
+    // same source and URL as an unfinished stored upload continues that one.
+    QList<qint64> enqueueUploads(const QList<UploadRequest> &requests,
+                                 const EnqueueOptions &options, Error *error = nullptr);
+    QList<qint64> enqueueUploads(const QList<UploadRequest> &requests, Error *error = nullptr)
+    {
+        return enqueueUploads(requests, EnqueueOptions{}, error);
+    }
+    // Credentials for a stored upload (memory only; an empty value forgets them).
+    void setUploadCredentials(qint64 id, const UploadCredentials &credentials);
+    // Asked when an upload starts and no credentials are held for it (rows restored from the
+    // store): the caller's keyring or memory. Called on the queue's thread.
+    void setUploadCredentialProvider(
+        std::function<UploadCredentials(const TransferRecord &record)> provider);
 
     // Limits, all changeable at any time.
     void setMaxActive(int count); // at least 1
@@ -169,6 +188,8 @@ private:
     void applyLimitsToRunning();
 
     JobFactory m_factory;
+    std::function<UploadCredentials(const TransferRecord &)> m_credentialProvider;
+    QHash<qint64, UploadCredentials> m_uploadCredentials; // memory only
     std::function<QDateTime()> m_clock;
     std::unique_ptr<QueueStore> m_store;
     std::unique_ptr<WorkerPool> m_pool;

@@ -4,7 +4,11 @@
 #include "store/TransferRecord.h"
 #include "transfer/HttpDownload.h"
 
+#include <QByteArray>
+#include <QList>
 #include <QObject>
+#include <QPair>
+#include <QString>
 #include <functional>
 #include <memory>
 
@@ -44,6 +48,19 @@ private:
     qint64 m_id;
 };
 
+// Secrets for an upload: never in the store (UploadRequestCodec drops them), held by the queue
+// in memory and handed to the job when it starts.
+struct UploadCredentials
+{
+    QString user;                                       // "name:password" (Basic)
+    QString bearerToken;                                // Authorization: Bearer
+    QList<QPair<QByteArray, QByteArray>> secretHeaders; // Authorization, Cookie...
+    bool isEmpty() const
+    {
+        return user.isEmpty() && bearerToken.isEmpty() && secretHeaders.isEmpty();
+    }
+};
+
 // What a job may use on its worker thread. The pointers belong to the worker and live on its
 // thread: a job must not touch network or store before start() (it is constructed on the
 // queue's thread).
@@ -54,6 +71,7 @@ struct JobContext
     std::shared_ptr<RateLimiter> downloadLimiter; // global download limit (shared)
     std::shared_ptr<RateLimiter> uploadLimiter;   // global upload limit (shared)
     qint64 rateLimit = 0;                         // this transfer's limit, bytes/s
+    UploadCredentials uploadCredentials;          // uploads: from memory, never stored
 };
 
 // Creates the job for a stored transfer (without a parent). Called on the queue's thread.

@@ -1,0 +1,110 @@
+// QueueManager: adding uploads and holding their credentials (memory only). Uploads share
+// everything else with downloads: order, limits (per host too), states, the store's rows.
+#include "queue/QueueEntry.h"
+#include "queue/QueueManager.h"
+#include "queue/QueueStore.h"
+#include "upload/UploadRequestCodec.h"
+
+#include <QFileInfo>
+
+namespace bt {
+
+namespace {
+UploadCredentials credentialsOf(const UploadRequest &request)
+{
+    UploadCredentials c;
+    c.user = request.user;
+    c.bearerToken = request.bearerToken;
+    for (const auto &h : request.headers)
+        if (uploadcodec::isSecretHeader(h.first))
+            c.secretHeaders.append(h);
+    return c;
+}
+} // namespace
+
+void QueueManager::setUploadCredentials(qint64 id, const UploadCredentials &credentials)
+{
+    if (credentials.isEmpty())
+        m_uploadCredentials.remove(id);
+    else
+        m_uploadCredentials.insert(id, credentials);
+}
+
+void QueueManager::setUploadCredentialProvider(
+    std::function<UploadCredentials(const TransferRecord &record)> provider)
+{
+    m_credentialProvider = std::move(provider);
+}
+
+QList<qint64> QueueManager::enqueueUploads(const QList<UploadRequest> &requests,
+                                           const EnqueueOptions &options, Error *error)
+{
+    const TransferState initial =
+        options.startPaused ? TransferState::Paused : TransferState::Queued;
+    QList<qint64> ids(requests.size(), 0);
+    if (!m_open) {
+        if (error)
+            *error = {ErrorCode::Store, tr("The transfer queue is not open.")};
+        return ids;
+    }
+    QList<TransferRecord> records;
+    QList<int> requestIndex; // records[j] comes from requests[requestIndex[j]]
+    qint64 position = m_index->nextPosition();
+    for (int i = 0; i < requests.size(); ++i) {
+        UploadRequest request = requests.at(i);
+        request.sourcePath = QFileInfo(request.sourcePath).absoluteFilePath();
+        TransferRecord rec = uploadcodec::toRecord(request);
+        if (options.reuseExisting) {
+            // An unfinished upload of the same source to the same URL continues (the engine
+            // asks a tus server where it is). A person adds few files: a linear look is fine.
+            QueueEntry *found = nullptr;
+            for (QueueEntry *e : std::as_const(m_entries)) {
+                const TransferRecord &r = e->record;
+                if (r.direction == TransferDirection::Upload && r.url == rec.url &&
+                    r.destination == rec.destination && r.state != TransferState::Completed &&
+                    r.options.value(QStringLiteral("method")) ==
+                        rec.options.value(QStringLiteral("method"))) {
+                    found = e;
+                    break;
+                }
+            }
+            if (found) {
+                setUploadCredentials(found->record.id, credentialsOf(request));
+                const TransferState st = found->record.state;
+                if (options.startPaused) {
+                    if (st == TransferState::Queued)
+                        m_index->removeQueued(found);
+                    if (st == TransferState::Queued || st == TransferState::Failed)
+                        setState(found, TransferState::Paused);
+                } else if (!isRunningState(st) && st != TransferState::Queued) {
+                    makeQueued(found);
+                }
+                ids[i] = found->record.id;
+                continue;
+            }
+        }
+        rec.state = initial;
+        rec.priority = options.priority;
+        rec.position = position++;
+        records.append(rec);
+        requestIndex.append(i);
+    }
+    QList<bool> existed;
+    if (!records.isEmpty() && !m_store->addDownloads(&records, false, &existed, error))
+        return ids;
+    for (int j = 0; j < records.size(); ++j) {
+        const TransferRecord &rec = records.at(j);
+        const int i = requestIndex.at(j);
+        setUploadCredentials(rec.id, credentialsOf(requests.at(i)));
+        QueueEntry *e = addEntry(rec);
+        ids[i] = rec.id;
+        markDirty(e);
+        Q_EMIT added(rec.id);
+    }
+    m_wasIdle = false;
+    schedule();
+    checkIdleLater();
+    return ids;
+}
+
+} // namespace bt
