@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# Upload benchmark: `btstream put` against curl on loopback servers, in one run:
+#   tus  - the tus test server (@tus/server + @tus/file-store on Node.js, tests/servers/tus):
+#          `btstream put --tus` vs curl doing the same (POST to create with Upload-Length,
+#          then one streamed PATCH of the whole file);
+#   put  - nginx dav: `btstream put --put` vs `curl -T`.
+# A benchmark, not a test: prints a Markdown table and PASS/MISS per target, exits 0 unless
+# something broke (an upload failed, the server's copy has the wrong SHA-256, a server would
+# not start).
+#
+# Usage: bench/upload.sh [path/to/btstream]      (see bench/README.md)
+# Env:   BTSTREAM   btstream binary (default: first argument, else ./build/app/btstream)
+#        BENCH_DIR  work dir (default: bench/out/upload next to this script)
+#        QUICK=1    small sanity run (64 MiB, 1 run)
+#        RUNS       runs per tool and case (default 3)
+#        SIZE_MIB   file size in MiB (default 1024)
+#        CASES      subset of: tus put (default both)
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SOURCE_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
+
+die() {
+    echo "upload.sh: error: $*" >&2
+    exit 2
+}
+note() { echo "== $*" >&2; }
+
+QUICK=${QUICK:-0}
+if [[ "$QUICK" == 1 ]]; then
+    SIZE_MIB=${SIZE_MIB:-64}
+    RUNS=${RUNS:-1}
+else
+    SIZE_MIB=${SIZE_MIB:-1024}
+    RUNS=${RUNS:-3}
+fi
+CASES=${CASES:-"tus put"}
+BTSTREAM=${BTSTREAM:-${1:-./build/app/btstream}}
+BENCH_DIR=${BENCH_DIR:-$SCRIPT_DIR/out/upload}
+RSS_TARGET_MIB=32
+SPEED_TARGET=0.9
+
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer (got '$RUNS')"
+[[ "$SIZE_MIB" =~ ^[1-9][0-9]*$ ]] || die "SIZE_MIB must be a positive integer"
+has_case() { [[ " $CASES " == *" $1 "* ]]; }
+
+need() {
+    command -v "$1" >/dev/null 2>&1 || die "'$1' not found; install the Debian package '$2'"
+}
+need curl curl
+need sha256sum coreutils
+need awk gawk
+has_case tus && need node nodejs
+has_case put && { command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || die "'nginx' not found; install the Debian package 'nginx'"; }
+NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
+[[ -x /usr/bin/time ]] || die "/usr/bin/time not found; install the Debian package 'time' (GNU time)"
+[[ -x "$BTSTREAM" ]] || die "btstream binary '$BTSTREAM' not found; build it with
+  cmake --build <build> --target btstream, and pass its path as first argument or \$BTSTREAM"
+BTSTREAM=$(cd "$(dirname "$BTSTREAM")" && pwd)/$(basename "$BTSTREAM")
+
+mkdir -p "$BENCH_DIR"
+W=$(cd "$BENCH_DIR" && pwd)
+DATA=$W/data
+TUS_STORE=$W/tus-store
+NGX=$W/nginx
+LOGS=$W/logs
+mkdir -p "$DATA" "$TUS_STORE" "$NGX"/{tmp,logs,root/dav} "$LOGS"
+
+TUS_PID=""
+NGINX_PID=""
+stop_pid() { # pid: TERM, wait up to 5 s, then KILL
+    local pid=$1
+    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+cleanup() {
+    stop_pid "$TUS_PID"
+    stop_pid "$NGINX_PID"
+    rm -rf "$TUS_STORE" "$NGX/root/dav" "$W"/btdata-*
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- the data file (generated once, reused when the size matches) --------------------------
+FILE=$DATA/upload-${SIZE_MIB}MiB.bin
+BYTES=$((SIZE_MIB * 1024 * 1024))
+if [[ ! -f "$FILE" ]] || [[ $(stat -c %s "$FILE") -ne $BYTES ]]; then
+    note "generating $FILE ($SIZE_MIB MiB from /dev/urandom)"
+    rm -f "$FILE" "$FILE.sha256"
+    head -c "$BYTES" /dev/urandom >"$FILE.tmp"
+    mv "$FILE.tmp" "$FILE"
+fi
+if [[ ! -f "$FILE.sha256" ]] || [[ "$FILE" -nt "$FILE.sha256" ]]; then
+    sha256sum "$FILE" | awk '{print $1}' >"$FILE.sha256"
+fi
+SHA=$(cat "$FILE.sha256")
+
+free_port() {
+    node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})" 2>/dev/null ||
+        echo $((20000 + RANDOM % 20000))
+}
+
+# ---- servers -------------------------------------------------------------------------------
+if has_case tus; then
+    "$SOURCE_DIR/tests/servers/tus/ensure-deps.sh" || die "npm ci in tests/servers/tus failed"
+    [[ -d "$SOURCE_DIR/tests/servers/tus/node_modules/@tus/server" ]] ||
+        die "the tus server's packages are missing (npm ci in tests/servers/tus)"
+    node "$SOURCE_DIR/tests/servers/tus/server.js" --dir "$TUS_STORE" >"$W/tus.out" 2>"$LOGS/tus.err" &
+    TUS_PID=$!
+    for _ in $(seq 100); do grep -q '^PORT ' "$W/tus.out" 2>/dev/null && break; sleep 0.1; done
+    TUS_PORT=$(awk '/^PORT /{print $2}' "$W/tus.out")
+    [[ -n "$TUS_PORT" ]] || die "the tus server did not start: $(cat "$LOGS/tus.err")"
+    TUS_URL=http://127.0.0.1:$TUS_PORT/files
+    note "tus server on $TUS_URL (pid $TUS_PID)"
+fi
+if has_case put; then
+    NGINX_PORT=$(free_port)
+    user_line=""
+    [[ $(id -u) -eq 0 ]] && user_line="user root root;"
+    cat >"$NGX/nginx.conf" <<EOF
+$user_line
+worker_processes 1;
+daemon off;
+master_process off;
+pid $NGX/nginx.pid;
+error_log $NGX/logs/error.log warn;
+events { worker_connections 64; }
+http {
+    access_log $NGX/logs/access.log;
+    client_body_temp_path $NGX/tmp/body;
+    proxy_temp_path $NGX/tmp/proxy;
+    fastcgi_temp_path $NGX/tmp/fastcgi;
+    uwsgi_temp_path $NGX/tmp/uwsgi;
+    scgi_temp_path $NGX/tmp/scgi;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $NGX/root;
+        client_max_body_size 0;
+        location /dav/ {
+            dav_methods PUT DELETE MKCOL;
+            create_full_put_path on;
+        }
+    }
+}
+EOF
+    "$NGINX_BIN" -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/logs/error.log" 2>>"$LOGS/nginx.err" &
+    NGINX_PID=$!
+    for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break; sleep 0.1; done
+    curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" || die "nginx did not start: $(cat "$NGX/logs/error.log")"
+    DAV_URL=http://127.0.0.1:$NGINX_PORT/dav/upload.bin
+    note "nginx dav on $DAV_URL (pid $NGINX_PID)"
+fi
+
+# ---- one run -------------------------------------------------------------------------------
+# The curl tus client: create with Upload-Length, then one streamed PATCH (-T) of the file.
+curl_tus() {
+    local location
+    location=$(curl -sS -f -X POST -H 'Tus-Resumable: 1.0.0' -H "Upload-Length: $BYTES" \
+        -D - -o /dev/null "$TUS_URL" | tr -d '\r' | awk 'tolower($1) == "location:" {print $2}')
+    [[ -n "$location" ]] || return 1
+    [[ "$location" == http* ]] || location="http://127.0.0.1:$TUS_PORT$location"
+    curl -sS -f -X PATCH -H 'Tus-Resumable: 1.0.0' -H 'Upload-Offset: 0' \
+        -H 'Content-Type: application/offset+octet-stream' -T "$FILE" -o /dev/null "$location"
+}
+export -f curl_tus
+export TUS_URL TUS_PORT BYTES FILE
+
+stored_copy() { # case -> path of the server's copy
+    if [[ "$1" == tus ]]; then
+        find "$TUS_STORE" -maxdepth 1 -type f ! -name '*.json' | head -1
+    else
+        echo "$NGX/root/dav/upload.bin"
+    fi
+}
+
+RAW=$W/raw.tsv
+: >"$RAW"
+run_one() { # tool case run
+    local tool=$1 kase=$2 run=$3 log=$LOGS/$1-$2-$3.log tf=$LOGS/$1-$2-$3.time
+    rm -rf "$TUS_STORE"/* "$NGX/root/dav/upload.bin" "$W"/btdata-*
+    local cmd
+    case "$tool-$kase" in
+    btstream-tus) cmd=("$BTSTREAM" put --tus -q --data-dir "$W/btdata-$run" "$FILE" "$TUS_URL") ;;
+    btstream-put) cmd=("$BTSTREAM" put --put -q --data-dir "$W/btdata-$run" "$FILE" "$DAV_URL") ;;
+    curl-tus) cmd=(bash -c curl_tus) ;;
+    curl-put) cmd=(curl -sS -f -T "$FILE" -o /dev/null "$DAV_URL") ;;
+    esac
+    local status=ok
+    /usr/bin/time -f '%e %U %S %M' -o "$tf" "${cmd[@]}" >"$log" 2>&1 || status=failed
+    local copy got=""
+    copy=$(stored_copy "$kase")
+    [[ -n "$copy" && -f "$copy" ]] && got=$(sha256sum "$copy" | awk '{print $1}')
+    [[ "$status" == ok && "$got" != "$SHA" ]] && status=badhash
+    local wall user sys rss
+    read -r wall user sys rss < <(tail -1 "$tf")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$kase" "$run" "$wall" \
+        "$(awk -v u="$user" -v s="$sys" 'BEGIN{print u+s}')" "$rss" "$status" >>"$RAW"
+    note "$tool $kase run $run: ${wall}s wall, $(awk -v u="$user" -v s="$sys" 'BEGIN{print u+s}')s CPU, $((rss / 1024)) MiB RSS, $status"
+    [[ "$status" == ok ]]
+}
+
+cat "$FILE" >/dev/null # warm the page cache: measure the network path, not the disk read
+FAILED=0
+for run in $(seq "$RUNS"); do
+    for kase in $CASES; do
+        for tool in btstream curl; do # interleaved, so that drift hits both alike
+            run_one "$tool" "$kase" "$run" || FAILED=1
+        done
+    done
+done
+
+# ---- medians, ratios, targets --------------------------------------------------------------
+SUMMARY=$W/summary.tsv
+awk -F'\t' '$7 == "ok" { k = $1 "\t" $2; n[k]++; wall[k, n[k]] = $4; cpu[k, n[k]] = $5; rss[k, n[k]] = $6 }
+function median(arr, k, cnt,   i, j, t, a) {
+    for (i = 1; i <= cnt; i++) a[i] = arr[k, i]
+    for (i = 1; i <= cnt; i++) for (j = i + 1; j <= cnt; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return cnt % 2 ? a[(cnt + 1) / 2] : (a[cnt / 2] + a[cnt / 2 + 1]) / 2
+}
+END { for (k in n) printf "%s\t%.3f\t%.3f\t%.1f\t%d\n", k, median(wall, k, n[k]), median(cpu, k, n[k]), median(rss, k, n[k]) / 1024, n[k] }' \
+    "$RAW" | sort >"$SUMMARY"
+
+val() { awk -F'\t' -v t="$1" -v c="$2" -v col="$3" '$1 == t && $2 == c { print $col }' "$SUMMARY"; }
+RESULTS=$W/results.md
+{
+    echo "Upload of $SIZE_MIB MiB on 127.0.0.1, $RUNS run(s) each, medians; $(nproc) cores; $(date -u +%F)."
+    echo
+    echo "| Case | Tool | Wall (s) | MiB/s | CPU (s) | Peak RSS (MiB) | Throughput vs curl | CPU vs curl |"
+    echo "|---|---|---|---|---|---|---|---|"
+    for kase in $CASES; do
+        cw=$(val curl "$kase" 3)
+        cc=$(val curl "$kase" 4)
+        for tool in btstream curl; do
+            w=$(val "$tool" "$kase" 3)
+            c=$(val "$tool" "$kase" 4)
+            r=$(val "$tool" "$kase" 5)
+            [[ -n "$w" ]] || { echo "| $kase | $tool | failed | | | | | |"; continue; }
+            awk -v k="$kase" -v t="$tool" -v w="$w" -v c="$c" -v r="$r" -v cw="$cw" -v cc="$cc" -v mib="$SIZE_MIB" \
+                'BEGIN { printf "| %s | %s | %.2f | %.0f | %.2f | %.1f | %s | %s |\n", k, t, w, mib / w, c, r,
+                         (cw > 0 ? sprintf("%.2fx", cw / w) : ""), (cc > 0 ? sprintf("%.2fx", c / cc) : "") }'
+        done
+    done
+} >"$RESULTS"
+
+TARGETS=$W/targets.md
+{
+    echo
+    echo "| Target | Case | Value | Result |"
+    echo "|---|---|---|---|"
+    for kase in $CASES; do
+        w=$(val btstream "$kase" 3)
+        cw=$(val curl "$kase" 3)
+        r=$(val btstream "$kase" 5)
+        if [[ -n "$w" && -n "$cw" ]]; then
+            ratio=$(awk -v a="$cw" -v b="$w" 'BEGIN { printf "%.2f", a / b }')
+            ok=$(awk -v v="$ratio" -v l="$SPEED_TARGET" 'BEGIN { print (v + 0 >= l + 0) ? "PASS" : "MISS" }')
+            echo "| throughput >= ${SPEED_TARGET}x curl | $kase | ${ratio}x | $ok |"
+        fi
+        if [[ -n "$r" ]]; then
+            ok=$(awk -v v="$r" -v l="$RSS_TARGET_MIB" 'BEGIN { print (v + 0 <= l + 0) ? "PASS" : "MISS" }')
+            echo "| peak RSS <= $RSS_TARGET_MIB MiB | $kase | $r MiB | $ok |"
+        fi
+    done
+} >"$TARGETS"
+
+cat "$RESULTS" "$TARGETS"
+echo
+echo "raw runs: $RAW; logs: $LOGS"
+if [[ "$FAILED" != 0 ]]; then
+    echo "upload.sh: some runs failed (see $RAW and $LOGS)" >&2
+    exit 1
+fi
