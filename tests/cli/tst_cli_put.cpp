@@ -55,7 +55,7 @@ class TestCliPut : public QObject
 private:
     QTemporaryDir m_tmp;
     QRandomGenerator m_random;
-    int m_runs = 0;
+    qint64 m_signalToExitMs = -1; // of the last runAndSignal()
 
     QStringList base(const QString &dataDir) const
     {
@@ -72,14 +72,18 @@ private:
         timer.start();
         p.start();
         QDeadlineTimer deadline(30000);
+        QElapsedTimer sinceSignal;
         while (p.state() != QProcess::NotRunning && !deadline.hasExpired()) {
             p.waitForReadyRead(20);
             if (lastDone(p.takeStdout()) >= threshold) {
                 ::kill(pid_t(p.processId()), signal);
+                sinceSignal.start();
                 break;
             }
         }
-        return p.wait(10000, timer);
+        const RunResult result = p.wait(10000, timer);
+        m_signalToExitMs = sinceSignal.isValid() ? sinceSignal.elapsed() : -1;
+        return result;
     }
 
 private Q_SLOTS:
@@ -230,6 +234,9 @@ private Q_SLOTS:
                                        << file << tus.endpoint().toString(),
                          1024 * 1024, SIGINT);
         QVERIFY2(cut.finished && cut.exitCode == 130, qPrintable(cut.describe()));
+        QVERIFY2(m_signalToExitMs >= 0 && m_signalToExitMs < 2000,
+                 qPrintable(QString::number(m_signalToExitMs)));
+        QVERIFY2(cut.err.isEmpty(), qPrintable(cut.describe())); // --json: nothing on stderr
         QCOMPARE(tus.uploadCount(), 1);
 
         Btstream again(m_tmp.path());
