@@ -41,8 +41,7 @@ AppSettings AppSettings::load()
     a.watchClipboard = get("window/watchClipboard", a.watchClipboard);
     a.scheduleEnabled = get("schedule/enabled", a.scheduleEnabled);
     a.scheduleWindow = get("schedule/window", a.scheduleWindow);
-    a.uploadUrl = get("upload/url", a.uploadUrl);
-    a.uploadMethod = get("upload/method", a.uploadMethod);
+    a.uploadTargets = UploadTarget::load(s);
     a.lastAddFolder = get("downloads/lastAddFolder", a.lastAddFolder);
     a.extractArchives = get("files/extractArchives", a.extractArchives);
     a.autoFolders = get("files/autoFolders", a.autoFolders);
@@ -82,8 +81,7 @@ void AppSettings::save() const
     s.setValue(QStringLiteral("window/watchClipboard"), watchClipboard);
     s.setValue(QStringLiteral("schedule/enabled"), scheduleEnabled);
     s.setValue(QStringLiteral("schedule/window"), scheduleWindow);
-    s.setValue(QStringLiteral("upload/url"), uploadUrl);
-    s.setValue(QStringLiteral("upload/method"), uploadMethod);
+    UploadTarget::save(s, uploadTargets);
     s.setValue(QStringLiteral("downloads/lastAddFolder"), lastAddFolder);
     s.setValue(QStringLiteral("files/extractArchives"), extractArchives);
     s.setValue(QStringLiteral("files/autoFolders"), autoFolders);
@@ -105,6 +103,14 @@ QString AppSettings::effectiveDownloadFolder() const
         return downloadFolder;
     const QString xdg = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
     return xdg.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::HomeLocation) : xdg;
+}
+
+const UploadTarget *AppSettings::uploadTarget(const QString &key) const
+{
+    for (const UploadTarget &t : uploadTargets)
+        if (t.key == key)
+            return &t;
+    return nullptr;
 }
 
 void AppSettings::applyTo(QueueManager *queue) const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "FolderRules.h"
+#include "UploadTarget.h"
 
 #include <QList>
 #include <QString>
@@ -34,16 +35,16 @@ struct AppSettings
     bool watchClipboard = false;
     bool scheduleEnabled = false;
     QString scheduleWindow = QStringLiteral("01:00-07:00");
-    QString uploadUrl;                            // where dropped files go
-    QString uploadMethod = QStringLiteral("tus"); // tus, put, post
-    QString lastAddFolder;                        // the add dialog remembers its folder
-    bool extractArchives = false; // extract a completed archive into a folder beside it
-    bool autoFolders = false;     // sort new downloads into sub-folders by file type
+    QList<UploadTarget> uploadTargets; // where dropped files go (secrets: CredentialStore)
+    QString lastAddFolder;             // the add dialog remembers its folder
+    bool extractArchives = false;      // extract a completed archive into a folder beside it
+    bool autoFolders = false;          // sort new downloads into sub-folders by file type
     QList<FolderRule> folderRules = FolderRule::defaults();
 
     static AppSettings load();
     void save() const;
     QString effectiveDownloadFolder() const;
+    const UploadTarget *uploadTarget(const QString &key) const;
 
     // Applies the queue's part at once: limits, speed limits, the scheduler window.
     void applyTo(QueueManager *queue) const;

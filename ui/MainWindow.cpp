@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AddDownloadDialog.h"
+#include "CredentialStore.h"
 #include "DetailsPane.h"
 #include "Format.h"
 #include "Icons.h"
@@ -39,12 +40,13 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
       m_view(new QTableView(this)), m_details(new DetailsPane(queue, this)),
       m_filters(new QListWidget(this)), m_search(new QLineEdit(this)),
       m_downLabel(new QLabel(this)), m_upLabel(new QLabel(this)), m_countLabel(new QLabel(this)),
-      m_altLabel(new QLabel(this))
+      m_altLabel(new QLabel(this)), m_credentials(new CredentialStore(this))
 {
     setWindowTitle(tr("BTFileStream"));
     setWindowIcon(appIcon());
     setAcceptDrops(true);
     m_settings.applyTo(m_queue);
+    setUpCredentials(); // MainWindowUploads.cpp
 
     m_proxy->setSourceModel(m_model);
     m_view->setModel(m_proxy);
@@ -151,7 +153,10 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     resize(1100, 620);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    m_queue->setUploadCredentialProvider({}); // it points here
+}
 
 QAction *MainWindow::action(const QString &name) const
 {
@@ -233,26 +238,6 @@ AddDownloadDialog *MainWindow::openAddDialog(const QList<QUrl> &urls)
         show();
     dialog->open();
     return dialog;
-}
-
-void MainWindow::startUploads(const QStringList &paths)
-{
-    if (paths.isEmpty())
-        return;
-    if (!m_uploadStarter) {
-        statusBar()->showMessage(tr("Uploads are not available in this build."), 10000);
-        return;
-    }
-    if (m_settings.uploadUrl.isEmpty()) {
-        statusBar()->showMessage(tr("Choose an upload target in Settings first (Network page)."),
-                                 10000);
-        return;
-    }
-    QString why;
-    if (!m_uploadStarter(paths, &why))
-        statusBar()->showMessage(tr("Could not start the upload: %1").arg(why), 10000);
-    else
-        statusBar()->showMessage(tr("Uploading %n item(s)", nullptr, int(paths.size())), 5000);
 }
 
 bool MainWindow::handleMimeData(const QMimeData *mime)
@@ -343,15 +328,7 @@ void MainWindow::setAlternativeLimits(bool enabled)
 
 void MainWindow::showSettings()
 {
-    auto *dialog = new SettingsDialog(m_settings, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setObjectName(QStringLiteral("settingsDialog"));
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        m_settings = dialog->settings();
-        m_settings.save();
-        applySettings();
-    });
-    dialog->open();
+    openSettings();
 }
 
 void MainWindow::applySettings()

@@ -25,6 +25,9 @@ struct TransferResult;
 namespace ui {
 
 class AddDownloadDialog;
+class CredentialStore;
+class SettingsDialog;
+struct UploadTarget;
 class DetailsPane;
 class TransferFilterModel;
 class TransferModel;
@@ -37,9 +40,11 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    // Starts uploads of local files and folders to the configured target; false and a reason
-    // when it cannot. Set by the composition root (null: uploads unavailable).
-    using UploadStarter = std::function<bool(const QStringList &paths, QString *error)>;
+    // Replaces how uploads of local files and folders to a target are started (tests); false
+    // and a reason when it cannot. Null (the default): through the queue, with the target's
+    // credentials from the CredentialStore.
+    using UploadStarter =
+        std::function<bool(const QStringList &paths, const UploadTarget &target, QString *error)>;
 
     explicit MainWindow(QueueManager *queue, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -53,6 +58,7 @@ public:
     DetailsPane *details() const { return m_details; }
     QLineEdit *searchEdit() const { return m_search; }
     const AppSettings &settings() const { return m_settings; }
+    CredentialStore *credentials() const { return m_credentials; }
     // The actions by name ("add", "pause", "resume", "remove", ...).
     QAction *action(const QString &name) const;
 
@@ -67,8 +73,12 @@ public Q_SLOTS:
     // Opens the add dialog (non-modal for the caller: returns at once); empty = the clipboard's
     // links if any. Returns the dialog, which deletes itself when closed.
     AddDownloadDialog *openAddDialog(const QList<QUrl> &urls = {});
+    // To the only upload target; asks which when there are several; opens the settings on the
+    // upload page when there is none.
     void startUploads(const QStringList &paths);
+    void uploadTo(const QStringList &paths, const bt::ui::UploadTarget &target);
     void showSettings();
+    SettingsDialog *openSettings(const QString &uploadMessage = {});
     void toggleVisible();
     void setAlternativeLimits(bool enabled);
     // Quits for real (the tray's Quit): no close-to-tray.
@@ -103,6 +113,12 @@ private:
                      bool asked);
     void onClipboardChanged();
     void applySettings();
+    // MainWindowUploads.cpp
+    void setUpCredentials();
+    void enqueueUploads(const QStringList &paths, const UploadTarget &target,
+                        const QString &secret);
+    void onSecretSaved(const QString &key, bool inKeyring, const QString &problem);
+    void acceptSettings(SettingsDialog *dialog);
 
     QueueManager *m_queue;
     AppSettings m_settings;
@@ -120,6 +136,7 @@ private:
     TrayIcon *m_tray = nullptr;
     QHash<QString, QAction *> m_actions;
     UploadStarter m_uploadStarter;
+    CredentialStore *m_credentials;
     QPointer<AddDownloadDialog> m_addDialog;
     QString m_lastClipboard;
     bool m_quitting = false;

@@ -1,6 +1,7 @@
 #include "SettingsDialog.h"
 
 #include "Icons.h"
+#include "UploadTargetsPage.h"
 #include "queue/TimeWindow.h"
 
 #include <QCheckBox>
@@ -42,7 +43,8 @@ QSpinBox *intBox(QWidget *parent, int min, int max, int value)
 }
 } // namespace
 
-SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent)
+SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent,
+                               const QSet<QString> &savedSecrets)
     : QDialog(parent), m_base(s), m_folder(new QLineEdit(s.downloadFolder, this)),
       m_maxActive(intBox(this, 1, 50, s.maxActive)),
       m_maxPerHost(intBox(this, 0, 16, s.maxPerHost)),
@@ -53,7 +55,7 @@ SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent)
       m_altUpLimit(speedBox(this, s.altUploadLimit)),
       m_scheduleOn(new QCheckBox(tr("Start transfers only in this &daily window:"), this)),
       m_schedule(new QLineEdit(s.scheduleWindow, this)), m_proxy(new QLineEdit(s.proxy, this)),
-      m_uploadUrl(new QLineEdit(s.uploadUrl, this)), m_uploadMethod(new QComboBox(this)),
+      m_uploads(new UploadTargetsPage(s.uploadTargets, savedSecrets, this)),
       m_closeToTray(new QCheckBox(tr("&Close to the tray"), this)),
       m_clipboard(new QCheckBox(tr("&Watch the clipboard for links"), this)),
       m_extract(new QCheckBox(tr("&Extract archives when a download completes"), this)),
@@ -71,21 +73,17 @@ SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent)
     m_schedule->setPlaceholderText(tr("01:00-07:00"));
     m_folder->setPlaceholderText(tr("The XDG download folder"));
     m_proxy->setPlaceholderText(tr("From the system (http_proxy)"));
-    m_uploadUrl->setPlaceholderText(tr("https://example.org/files/"));
-    m_uploadMethod->addItem(tr("tus (resumable)"), QStringLiteral("tus"));
-    m_uploadMethod->addItem(tr("HTTP PUT / WebDAV"), QStringLiteral("put"));
-    m_uploadMethod->addItem(tr("Multipart POST"), QStringLiteral("post"));
-    m_uploadMethod->setCurrentIndex(qMax(0, m_uploadMethod->findData(s.uploadMethod)));
     m_closeToTray->setChecked(s.closeToTray);
     m_clipboard->setChecked(s.watchClipboard);
     QPalette pal = m_problem->palette();
     pal.setColor(QPalette::WindowText, QColor(0xc0, 0x39, 0x2b));
     m_problem->setPalette(pal);
 
-    auto *tabs = new QTabWidget(this);
+    auto *tabs = m_tabs = new QTabWidget(this);
     tabs->addTab(downloadsPage(), tr("&Downloads"));
     tabs->addTab(speedPage(), tr("&Speed"));
     tabs->addTab(networkPage(), tr("&Network"));
+    tabs->addTab(m_uploads, tr("&Uploads"));
     tabs->addTab(filesPage(), tr("&Files"));
     tabs->addTab(windowPage(), tr("&Window"));
     auto *layout = new QVBoxLayout(this);
@@ -97,10 +95,16 @@ SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent)
     connect(m_schedule, &QLineEdit::textChanged, this, &SettingsDialog::validate);
     connect(m_scheduleOn, &QCheckBox::toggled, this, &SettingsDialog::validate);
     connect(m_proxy, &QLineEdit::textChanged, this, &SettingsDialog::validate);
-    connect(m_uploadUrl, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    connect(m_uploads, &UploadTargetsPage::changed, this, &SettingsDialog::validate);
     connect(m_autoFolders, &QCheckBox::toggled, this, &SettingsDialog::validate);
     connect(m_rules, &QTableWidget::itemChanged, this, &SettingsDialog::validate);
     validate();
+}
+
+void SettingsDialog::showUploadPage(const QString &message)
+{
+    m_tabs->setCurrentWidget(m_uploads);
+    m_uploads->setMessage(message);
 }
 
 QWidget *SettingsDialog::downloadsPage()
@@ -151,8 +155,6 @@ QWidget *SettingsDialog::networkPage()
     auto *form = new QFormLayout(page);
     form->addRow(tr("&Proxy:"), m_proxy);
     form->addRow(new QLabel(tr("A changed proxy is used after a restart."), page));
-    form->addRow(tr("Upload &target:"), m_uploadUrl);
-    form->addRow(tr("Upload &method:"), m_uploadMethod);
     return page;
 }
 
@@ -234,10 +236,8 @@ void SettingsDialog::validate()
     const QUrl proxy(m_proxy->text().trimmed(), QUrl::StrictMode);
     if (!m_proxy->text().trimmed().isEmpty() && (!proxy.isValid() || proxy.host().isEmpty()))
         why = tr("The proxy must look like http://host:port.");
-    const QUrl upload(m_uploadUrl->text().trimmed(), QUrl::StrictMode);
-    if (!m_uploadUrl->text().trimmed().isEmpty() &&
-        (!upload.isValid() || !upload.scheme().startsWith(QLatin1String("http"))))
-        why = tr("The upload target must be an http or https URL.");
+    if (why.isEmpty())
+        why = m_uploads->problem();
     m_problem->setText(why);
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(why.isEmpty());
 }
@@ -258,8 +258,7 @@ AppSettings SettingsDialog::settings() const
     s.scheduleEnabled = m_scheduleOn->isChecked();
     s.scheduleWindow = m_schedule->text().trimmed();
     s.proxy = m_proxy->text().trimmed();
-    s.uploadUrl = m_uploadUrl->text().trimmed();
-    s.uploadMethod = m_uploadMethod->currentData().toString();
+    s.uploadTargets = m_uploads->targets();
     s.closeToTray = m_closeToTray->isChecked();
     s.watchClipboard = m_clipboard->isChecked();
     s.extractArchives = m_extract->isChecked();

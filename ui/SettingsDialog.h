@@ -10,16 +10,21 @@ class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
+class QTabWidget;
 class QTableWidget;
 
 namespace bt::ui {
+
+class UploadTargetsPage;
 
 // Edits AppSettings; the window saves them and applies them to the queue on OK.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
 public:
-    SettingsDialog(const AppSettings &settings, QWidget *parent = nullptr);
+    // `savedSecrets`: the upload targets whose secret is known (see UploadTargetsPage).
+    SettingsDialog(const AppSettings &settings, QWidget *parent = nullptr,
+                   const QSet<QString> &savedSecrets = {});
 
     AppSettings settings() const;
 
@@ -35,6 +40,9 @@ public:
     QCheckBox *autoFoldersBox() const { return m_autoFolders; }
     // One row a category: name, extensions (editable), folder (editable).
     QTableWidget *rulesTable() const { return m_rules; }
+    UploadTargetsPage *uploadsPage() const { return m_uploads; }
+    // Shows the upload targets page with a message saying why (no target yet...).
+    void showUploadPage(const QString &message = {});
 
 private:
     QWidget *downloadsPage();
@@ -59,8 +67,8 @@ private:
     QCheckBox *m_scheduleOn;
     QLineEdit *m_schedule;
     QLineEdit *m_proxy;
-    QLineEdit *m_uploadUrl;
-    QComboBox *m_uploadMethod;
+    UploadTargetsPage *m_uploads;
+    QTabWidget *m_tabs = nullptr;
     QCheckBox *m_closeToTray;
     QCheckBox *m_clipboard;
     QCheckBox *m_extract;

@@ -185,13 +185,16 @@ void TestMainWindow::dropLinksOpensDialog()
 void TestMainWindow::dropLocalFilesStartsUploads()
 {
     AppSettings s;
-    s.uploadUrl = QStringLiteral("http://127.0.0.1:1/files/");
+    UploadTarget target;
+    target.key = UploadTarget::newKey();
+    target.url = QUrl(QStringLiteral("http://127.0.0.1:1/files/"));
+    s.uploadTargets = {target};
     s.save();
     QueueEnv env;
     QVERIFY(env.open());
     MainWindow window(env.queue.get());
     QStringList started;
-    window.setUploadStarter([&started](const QStringList &paths, QString *) {
+    window.setUploadStarter([&started](const QStringList &paths, const UploadTarget &, QString *) {
         started += paths;
         return true;
     });

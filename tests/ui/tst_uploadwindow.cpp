@@ -1,0 +1,228 @@
+// Uploads from the window (offscreen, the queue runs fake jobs): dropped files and folders go
+// to the upload target (asked when there are several; the settings open when there is none),
+// rows show as uploads with progress and speed, and credentials without a keyring stay in
+// memory: a clear message, nothing in the settings file or the store.
+#include "AppSettings.h"
+#include "CredentialStore.h"
+#include "MainWindow.h"
+#include "SettingsDialog.h"
+#include "TransferModel.h"
+#include "UiTestEnv.h"
+#include "UploadTargetsPage.h"
+#include "upload/UploadRequestCodec.h"
+
+#include <QComboBox>
+#include <QDirIterator>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QTest>
+
+using namespace bt;
+using namespace bt::queuetest;
+using namespace bt::ui;
+
+namespace {
+bool anyFileContains(const QString &dir, const QByteArray &needle)
+{
+    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        if (f.open(QIODevice::ReadOnly) && f.readAll().contains(needle))
+            return true;
+    }
+    return false;
+}
+
+UploadTarget target(const QString &name, const QString &url,
+                    UploadRequest::Method method = UploadRequest::Method::Tus)
+{
+    UploadTarget t;
+    t.key = UploadTarget::newKey();
+    t.name = name;
+    t.url = QUrl(url);
+    t.method = method;
+    return t;
+}
+
+void drop(QWidget *w, const QStringList &paths)
+{
+    QMimeData mime;
+    QList<QUrl> urls;
+    for (const QString &p : paths)
+        urls.append(QUrl::fromLocalFile(p));
+    mime.setUrls(urls);
+    const QPoint pos = w->rect().center();
+    QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(w, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent dropEvent(QPointF(pos), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(w, &dropEvent);
+    QVERIFY(dropEvent.isAccepted());
+}
+
+QString makeFile(const QTemporaryDir &dir, const QString &name)
+{
+    const QString path = dir.filePath(name);
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly))
+        f.write("some bytes to upload");
+    return path;
+}
+} // namespace
+
+class TestUploadWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // No session bus: QtKeychain finds no keyring, as on a server or in a container.
+        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+        uitest::isolateSettings();
+    }
+    void init() { AppSettings().save(); }
+
+    void dropGoesToTheOnlyTarget()
+    {
+        AppSettings s;
+        UploadTarget dav = target(QStringLiteral("dav"), QStringLiteral("http://127.0.0.1:9/dav/"),
+                                  UploadRequest::Method::Put);
+        dav.folderMode = QStringLiteral("zip");
+        s.uploadTargets = {dav};
+        s.save();
+        QueueEnv env;
+        QVERIFY(env.open());
+        MainWindow window(env.queue.get());
+        const QString file = makeFile(env.dir, QStringLiteral("photo.jpg"));
+        QDir(env.dir.path()).mkpath(QStringLiteral("album"));
+        const QString folder = env.dir.filePath(QStringLiteral("album"));
+        drop(&window, {file, folder});
+        QCOMPARE(env.queue->count(), 2);
+        const QList<qint64> ids = env.queue->ids();
+        const UploadRequest a = uploadcodec::fromRecord(*env.queue->record(ids[0]));
+        const UploadRequest b = uploadcodec::fromRecord(*env.queue->record(ids[1]));
+        QCOMPARE(env.queue->record(ids[0])->direction, TransferDirection::Upload);
+        QCOMPARE(a.sourcePath, file);
+        QCOMPARE(a.url, dav.url);
+        QCOMPARE(a.method, UploadRequest::Method::Put);
+        QCOMPARE(b.sourcePath, folder);
+        QCOMPARE(b.archiveFormat, QStringLiteral("zip"));
+
+        // The rows are uploads, with progress and speed like downloads.
+        QTRY_VERIFY(env.jobs.job(ids[0]));
+        QTRY_COMPARE(window.model()->rowCount(), 2);
+        const int row = window.model()->rowOf(ids[0]);
+        QCOMPARE(window.model()
+                     ->index(row, TransferModel::DirectionColumn)
+                     .data(TransferModel::DirectionRole)
+                     .toInt(),
+                 int(TransferDirection::Upload));
+        FakeJob *job = env.jobs.job(ids[0]);
+        job->sendProgress(500000, 1000000);
+        QTest::qWait(300);
+        job->sendProgress(1000000, 2000000);
+        QTRY_COMPARE(window.model()
+                         ->index(row, TransferModel::ProgressColumn)
+                         .data(TransferModel::FractionRole)
+                         .toDouble(),
+                     0.5);
+        QTRY_VERIFY(
+            !window.model()->index(row, TransferModel::SpeedColumn).data().toString().isEmpty());
+        QTRY_VERIFY(window.model()->totals().uploadSpeed > 0);
+    }
+
+    void noTargetOpensTheUploadSettings()
+    {
+        QueueEnv env;
+        QVERIFY(env.open());
+        MainWindow window(env.queue.get());
+        drop(&window, {makeFile(env.dir, QStringLiteral("a.txt"))});
+        QCOMPARE(env.queue->count(), 0);
+        auto *dialog = window.findChild<SettingsDialog *>(QStringLiteral("settingsDialog"));
+        QVERIFY(dialog);
+        QVERIFY(dialog->uploadsPage()->isVisibleTo(dialog));
+        QVERIFY(dialog->uploadsPage()->messageLabel()->text().contains(
+            QStringLiteral("no upload target")));
+        dialog->reject();
+    }
+
+    void severalTargetsAsk()
+    {
+        AppSettings s;
+        const UploadTarget one = target(QStringLiteral("one"), QStringLiteral("http://one.test/"));
+        const UploadTarget two = target(QStringLiteral("two"), QStringLiteral("http://two.test/"));
+        s.uploadTargets = {one, two};
+        s.save();
+        QueueEnv env;
+        QVERIFY(env.open());
+        MainWindow window(env.queue.get());
+        drop(&window, {makeFile(env.dir, QStringLiteral("a.txt"))});
+        QCOMPARE(env.queue->count(), 0);
+        auto *dialog = window.findChild<QDialog *>(QStringLiteral("uploadTargetDialog"));
+        QVERIFY(dialog);
+        auto *list = dialog->findChild<QListWidget *>();
+        QCOMPARE(list->count(), 2);
+        list->setCurrentRow(1);
+        dialog->accept();
+        QCOMPARE(env.queue->count(), 1);
+        QCOMPARE(env.queue->record(env.queue->ids().first())->url, two.url);
+    }
+
+    void noKeyringKeepsTheTokenInMemoryOnly()
+    {
+        const QString token =
+            QStringLiteral("tok-%1").arg(QUuid::createUuid().toString(QUuid::WithoutBraces));
+        QueueEnv env;
+        QVERIFY(env.open());
+        MainWindow window(env.queue.get());
+        SettingsDialog *dialog = window.openSettings();
+        UploadTargetsPage *page = dialog->uploadsPage();
+        page->addButton()->click();
+        page->urlEdit()->setText(QStringLiteral("http://127.0.0.1:9/files/"));
+        page->authBox()->setCurrentIndex(
+            page->authBox()->findData(int(UploadTarget::Auth::Bearer)));
+        page->secretEdit()->setText(token);
+        dialog->accept();
+        QCOMPARE(window.settings().uploadTargets.size(), 1);
+
+        // The message says it is not saved, and why.
+        QMessageBox *box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (box = window.findChild<QMessageBox *>(QStringLiteral("credentialsNotSaved"))), 10000);
+        QVERIFY(box->text().contains(QStringLiteral("not saved")));
+        QVERIFY(box->text().contains(QStringLiteral("memory")));
+        QVERIFY(window.credentials()->keyringMissing());
+
+        // Uploads this session get the token.
+        drop(&window, {makeFile(env.dir, QStringLiteral("secret-report.pdf"))});
+        QTRY_COMPARE(env.queue->count(), 1);
+        const qint64 id = env.queue->ids().first();
+        QTRY_VERIFY(env.jobs.job(id));
+        QCOMPARE(env.jobs.job(id)->context().uploadCredentials.bearerToken, token);
+        env.queue->flushStore();
+
+        // Nowhere on disk: not in the settings, not in the store.
+        const QString config = uitest::configDir().path();
+        QVERIFY(QDir(config).exists());
+        QVERIFY(anyFileContains(config, "127.0.0.1:9/files")); // the target itself is saved
+        QVERIFY(!anyFileContains(config, token.toUtf8()));
+        QVERIFY(!anyFileContains(env.dataDir(), token.toUtf8()));
+        QVERIFY(!anyFileContains(env.dataDir(), token.toUtf8().toBase64()));
+        QVERIFY(anyFileContains(env.dataDir(), "secret-report.pdf")); // the row is there
+
+        // The settings page says where secrets are kept now.
+        SettingsDialog *again = window.openSettings();
+        QVERIFY(again->uploadsPage()
+                    ->findChild<QLabel *>(QStringLiteral("keyringNote"))
+                    ->text()
+                    .contains(QStringLiteral("memory")));
+        again->reject();
+    }
+};
+
+QTEST_MAIN(TestUploadWindow)
+#include "tst_uploadwindow.moc"

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QHash>
+#include <QObject>
+#include <QString>
+#include <functional>
+
+namespace bt::ui {
+
+// The secrets of upload targets (passwords, tokens), by target key. In the desktop keyring
+// through QtKeychain (Secret Service, KWallet) when one is there; otherwise in memory for this
+// session only, and noKeyring() says why. Never in QSettings, the store or a log.
+class CredentialStore : public QObject
+{
+    Q_OBJECT
+public:
+    explicit CredentialStore(QObject *parent = nullptr);
+    ~CredentialStore() override;
+
+    // Keeps the secret in memory at once, then writes it to the keyring (asynchronously).
+    void save(const QString &key, const QString &secret);
+    void forget(const QString &key);
+    // The secret (memory first, else the keyring), handed to `done` on this thread; empty
+    // when there is none.
+    void read(const QString &key, std::function<void(const QString &secret)> done);
+    // What is held in memory now (read or saved this session).
+    QString cached(const QString &key) const { return m_memory.value(key); }
+    bool keyringMissing() const { return m_keyringMissing; }
+    QString keyringProblem() const { return m_problem; }
+    // Tests: behave as if there were no keyring (no D-Bus call at all).
+    void setKeyringDisabled(bool disabled) { m_disabled = disabled; }
+
+Q_SIGNALS:
+    // A save finished: in the keyring, or (inKeyring false) kept in memory only, with why.
+    void saved(const QString &key, bool inKeyring, const QString &problem);
+
+private:
+    void markMissing(const QString &why);
+
+    QHash<QString, QString> m_memory;
+    bool m_keyringMissing = false;
+    bool m_disabled = false;
+    QString m_problem;
+};
+
+} // namespace bt::ui

@@ -1,0 +1,210 @@
+// MainWindow: uploads of dropped or chosen files to the upload targets of the settings, and
+// the targets' credentials (keyring through CredentialStore, or memory for the session).
+#include "CredentialStore.h"
+#include "MainWindow.h"
+#include "SettingsDialog.h"
+#include "UploadTargetsPage.h"
+#include "queue/QueueManager.h"
+
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+namespace bt::ui {
+
+void MainWindow::setUpCredentials()
+{
+    connect(m_credentials, &CredentialStore::saved, this, &MainWindow::onSecretSaved);
+    // Rows restored from the store start without their secret: the target's, from memory
+    // (read from the keyring below, or typed this session).
+    m_queue->setUploadCredentialProvider([this](const TransferRecord &record) {
+        UploadCredentials c;
+        for (const UploadTarget &t : std::as_const(m_settings.uploadTargets)) {
+            if (t.url != record.url || t.auth == UploadTarget::Auth::None)
+                continue;
+            UploadRequest r;
+            t.addSecret(&r, m_credentials->cached(t.key));
+            c.user = r.user;
+            c.bearerToken = r.bearerToken;
+            break;
+        }
+        return c;
+    });
+    for (const UploadTarget &t : std::as_const(m_settings.uploadTargets))
+        if (t.auth != UploadTarget::Auth::None)
+            m_credentials->read(t.key, [](const QString &) {});
+}
+
+void MainWindow::startUploads(const QStringList &paths)
+{
+    if (paths.isEmpty())
+        return;
+    const QList<UploadTarget> &targets = m_settings.uploadTargets;
+    if (targets.isEmpty()) {
+        const QString why = tr("There is no upload target yet: add one (its URL and method), "
+                               "then drop the files again.");
+        statusBar()->showMessage(why, 10000);
+        openSettings(why);
+        return;
+    }
+    if (targets.size() == 1) {
+        uploadTo(paths, targets.first());
+        return;
+    }
+    // Several: a small dialog asks which (non-modal; the drop returns at once).
+    auto *dialog = new QDialog(this);
+    dialog->setObjectName(QStringLiteral("uploadTargetDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Upload To"));
+    auto *list = new QListWidget(dialog);
+    for (const UploadTarget &t : targets) {
+        auto *item = new QListWidgetItem(t.displayName(), list);
+        item->setData(Qt::UserRole, t.key);
+        item->setToolTip(t.url.toDisplayString());
+    }
+    list->setCurrentRow(0);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addWidget(new QLabel(tr("Upload %n item(s) to:", nullptr, int(paths.size())), dialog));
+    layout->addWidget(list);
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    connect(list, &QListWidget::itemActivated, dialog, &QDialog::accept);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, list, paths] {
+        const QListWidgetItem *item = list->currentItem();
+        if (!item)
+            return;
+        if (const UploadTarget *t = m_settings.uploadTarget(item->data(Qt::UserRole).toString()))
+            uploadTo(paths, *t);
+        Q_UNUSED(dialog)
+    });
+    dialog->open();
+}
+
+void MainWindow::uploadTo(const QStringList &paths, const UploadTarget &target)
+{
+    if (m_uploadStarter) {
+        QString why;
+        if (!m_uploadStarter(paths, target, &why))
+            statusBar()->showMessage(tr("Could not start the upload: %1").arg(why), 10000);
+        else
+            statusBar()->showMessage(tr("Uploading %n item(s)", nullptr, int(paths.size())), 5000);
+        return;
+    }
+    if (target.auth == UploadTarget::Auth::None) {
+        enqueueUploads(paths, target, {});
+        return;
+    }
+    // The secret from memory or the keyring (asynchronous: the keyring may ask the person).
+    const QString key = target.key;
+    m_credentials->read(key, [this, paths, key](const QString &secret) {
+        const UploadTarget *t = m_settings.uploadTarget(key);
+        if (!t)
+            return;
+        if (secret.isEmpty()) {
+            const QString why =
+                m_credentials->keyringMissing()
+                    ? tr("Enter the password or token for “%1”: it was not saved, because %2.")
+                          .arg(t->displayName(), m_credentials->keyringProblem())
+                    : tr("Enter the password or token for “%1”.").arg(t->displayName());
+            statusBar()->showMessage(why, 10000);
+            openSettings(why);
+            return;
+        }
+        enqueueUploads(paths, *t, secret);
+    });
+}
+
+void MainWindow::enqueueUploads(const QStringList &paths, const UploadTarget &target,
+                                const QString &secret)
+{
+    QList<UploadRequest> requests;
+    for (const QString &path : paths) {
+        UploadRequest r = target.request(path);
+        r.retries = m_settings.retries;
+        r.stallTimeoutSec = m_settings.stallTimeoutSec;
+        target.addSecret(&r, secret);
+        requests.append(r);
+    }
+    Error error;
+    const QList<qint64> ids = m_queue->enqueueUploads(requests, &error);
+    if (error.isError() || ids.contains(0))
+        statusBar()->showMessage(tr("Could not start the upload: %1").arg(error.message), 10000);
+    else
+        statusBar()->showMessage(
+            tr("Uploading %n item(s) to %1", nullptr, int(paths.size())).arg(target.displayName()),
+            5000);
+}
+
+void MainWindow::onSecretSaved(const QString &key, bool inKeyring, const QString &problem)
+{
+    if (inKeyring)
+        return;
+    const UploadTarget *t = m_settings.uploadTarget(key);
+    const QString name = t ? t->displayName() : QString();
+    const QString text =
+        tr("The password or token for “%1” is kept in memory until BTFileStream quits. It is "
+           "not saved, because %2. Enter it again after a restart, or install a keyring "
+           "(GNOME Keyring, KWallet) to keep it.")
+            .arg(name, problem);
+    statusBar()->showMessage(text, 15000);
+    auto *box = findChild<QMessageBox *>(QStringLiteral("credentialsNotSaved"));
+    if (!box) {
+        box = new QMessageBox(QMessageBox::Warning, tr("Credentials Not Saved"), text,
+                              QMessageBox::Ok, this);
+        box->setObjectName(QStringLiteral("credentialsNotSaved"));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    } else {
+        box->setText(text);
+    }
+}
+
+SettingsDialog *MainWindow::openSettings(const QString &uploadMessage)
+{
+    if (auto *open = findChild<SettingsDialog *>(QStringLiteral("settingsDialog"))) {
+        if (!uploadMessage.isEmpty())
+            open->showUploadPage(uploadMessage);
+        open->raise();
+        return open;
+    }
+    QSet<QString> saved;
+    for (const UploadTarget &t : std::as_const(m_settings.uploadTargets))
+        if (!m_credentials->cached(t.key).isEmpty())
+            saved.insert(t.key);
+    auto *dialog = new SettingsDialog(m_settings, this, saved);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName(QStringLiteral("settingsDialog"));
+    if (m_credentials->keyringMissing())
+        dialog->uploadsPage()->setKeyringNote(
+            tr("Passwords and tokens are kept in memory for this session only: %1.")
+                .arg(m_credentials->keyringProblem()));
+    if (!uploadMessage.isEmpty())
+        dialog->showUploadPage(uploadMessage);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { acceptSettings(dialog); });
+    dialog->open();
+    return dialog;
+}
+
+void MainWindow::acceptSettings(SettingsDialog *dialog)
+{
+    m_settings = dialog->settings();
+    m_settings.save(); // targets without their secrets
+    const UploadTargetsPage *page = dialog->uploadsPage();
+    for (const QString &key : page->removedKeys())
+        m_credentials->forget(key);
+    const QHash<QString, QString> secrets = page->secrets();
+    for (auto it = secrets.cbegin(); it != secrets.cend(); ++it) {
+        const UploadTarget *t = m_settings.uploadTarget(it.key());
+        if (t && t->auth != UploadTarget::Auth::None)
+            m_credentials->save(it.key(), it.value());
+    }
+    applySettings();
+}
+
+} // namespace bt::ui
