@@ -101,6 +101,21 @@
     </message>
 </context>
 <context>
+    <name>bt::ui::CredentialStore</name>
+    <message>
+        <source>no keyring (Secret Service or KWallet) is available</source>
+        <translation>kein Schlüsselbund (Secret Service oder KWallet) verfügbar ist</translation>
+    </message>
+    <message>
+        <source>the keyring refused access (%1)</source>
+        <translation>der Schlüsselbund den Zugriff verweigert hat (%1)</translation>
+    </message>
+    <message>
+        <source>no keyring is available (%1)</source>
+        <translation>kein Schlüsselbund verfügbar ist (%1)</translation>
+    </message>
+</context>
+<context>
     <name>bt::ui::DetailsPane</name>
     <message>
         <source>Log</source>
@@ -232,10 +247,6 @@
             <numerusform>%n Download hinzugefügt</numerusform>
             <numerusform>%n Downloads hinzugefügt</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Uploads are not available in this build.</source>
-        <translation>Uploads sind in dieser Version nicht verfügbar.</translation>
     </message>
     <message>
         <source>Could not start the upload: %1</source>
@@ -472,10 +483,6 @@
         <translation>Hauptleiste</translation>
     </message>
     <message>
-        <source>Choose an upload target in Settings first (Network page).</source>
-        <translation>Wählen Sie zuerst ein Upload-Ziel in den Einstellungen (Seite Netzwerk).</translation>
-    </message>
-    <message>
         <source>Drop links to download
 or files to upload</source>
         <translation>Links ablegen zum Herunterladen,
@@ -555,6 +562,48 @@ Dateien zum Hochladen</translation>
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
+    <message>
+        <source>There is no upload target yet: add one (its URL and method), then drop the files again.</source>
+        <translation>Es gibt noch kein Upload-Ziel: Legen Sie eines an (URL und Methode) und ziehen Sie die Dateien dann erneut hierher.</translation>
+    </message>
+    <message>
+        <source>Upload To</source>
+        <translation>Hochladen nach</translation>
+    </message>
+    <message numerus="yes">
+        <source>Upload %n item(s) to:</source>
+        <translation>
+            <numerusform>%n Element hochladen nach:</numerusform>
+            <numerusform>%n Elemente hochladen nach:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Enter the password or token for “%1”: it was not saved, because %2.</source>
+        <translation>Geben Sie das Passwort oder Token für „%1“ ein: Es wurde nicht gespeichert, weil %2.</translation>
+    </message>
+    <message>
+        <source>Enter the password or token for “%1”.</source>
+        <translation>Geben Sie das Passwort oder Token für „%1“ ein.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Uploading %n item(s) to %1</source>
+        <translation>
+            <numerusform>%n Element wird nach %1 hochgeladen</numerusform>
+            <numerusform>%n Elemente werden nach %1 hochgeladen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The password or token for “%1” is kept in memory until BTFileStream quits. It is not saved, because %2. Enter it again after a restart, or install a keyring (GNOME Keyring, KWallet) to keep it.</source>
+        <translation>Das Passwort oder Token für „%1“ wird nur im Arbeitsspeicher gehalten, bis BTFileStream beendet wird. Es wird nicht gespeichert, weil %2. Geben Sie es nach einem Neustart erneut ein, oder installieren Sie einen Schlüsselbund (GNOME Keyring, KWallet), um es aufzubewahren.</translation>
+    </message>
+    <message>
+        <source>Credentials Not Saved</source>
+        <translation>Zugangsdaten nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>Passwords and tokens are kept in memory for this session only, because %1.</source>
+        <translation>Passwörter und Tokens werden nur für diese Sitzung im Arbeitsspeicher gehalten, weil %1.</translation>
+    </message>
 </context>
 <context>
     <name>bt::ui::SettingsDialog</name>
@@ -605,22 +654,6 @@ Dateien zum Hochladen</translation>
     <message>
         <source>From the system (http_proxy)</source>
         <translation>Vom System (http_proxy)</translation>
-    </message>
-    <message>
-        <source>https://example.org/files/</source>
-        <translation>https://example.org/dateien/</translation>
-    </message>
-    <message>
-        <source>tus (resumable)</source>
-        <translation>tus (fortsetzbar)</translation>
-    </message>
-    <message>
-        <source>HTTP PUT / WebDAV</source>
-        <translation>HTTP PUT / WebDAV</translation>
-    </message>
-    <message>
-        <source>Multipart POST</source>
-        <translation>Multipart-POST</translation>
     </message>
     <message>
         <source>&amp;Downloads</source>
@@ -703,24 +736,12 @@ Dateien zum Hochladen</translation>
         <translation>Ein geänderter Proxy wird nach einem Neustart verwendet.</translation>
     </message>
     <message>
-        <source>Upload &amp;target:</source>
-        <translation>Upload-&amp;Ziel:</translation>
-    </message>
-    <message>
-        <source>Upload &amp;method:</source>
-        <translation>Upload-&amp;Verfahren:</translation>
-    </message>
-    <message>
         <source>The window must look like 01:00-07:00.</source>
         <translation>Das Zeitfenster muss wie 01:00-07:00 aussehen.</translation>
     </message>
     <message>
         <source>The proxy must look like http://host:port.</source>
         <translation>Der Proxy muss wie http://host:port aussehen.</translation>
-    </message>
-    <message>
-        <source>The upload target must be an http or https URL.</source>
-        <translation>Das Upload-Ziel muss eine http- oder https-URL sein.</translation>
     </message>
     <message>
         <source>&amp;Extract archives when a download completes</source>
@@ -757,6 +778,10 @@ Dateien zum Hochladen</translation>
     <message>
         <source>Sort downloads into sub-folders by file t&amp;ype</source>
         <translation>Downloads nach Dateit&amp;yp in Unterordner sortieren</translation>
+    </message>
+    <message>
+        <source>&amp;Uploads</source>
+        <translation>&amp;Uploads</translation>
     </message>
 </context>
 <context>
@@ -884,6 +909,113 @@ Dateien zum Hochladen</translation>
     <message>
         <source>Idle</source>
         <translation>Untätig</translation>
+    </message>
+</context>
+<context>
+    <name>bt::ui::UploadTargetsPage</name>
+    <message>
+        <source>&amp;Add</source>
+        <translation>&amp;Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remo&amp;ve</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <source>https://example.org/files/</source>
+        <translation>https://example.org/files/</translation>
+    </message>
+    <message>
+        <source>tus (resumable)</source>
+        <translation>tus (fortsetzbar)</translation>
+    </message>
+    <message>
+        <source>HTTP PUT / WebDAV</source>
+        <translation>HTTP PUT / WebDAV</translation>
+    </message>
+    <message>
+        <source>Multipart POST</source>
+        <translation>Multipart-POST</translation>
+    </message>
+    <message>
+        <source>Archive (tar.gz)</source>
+        <translation>Archiv (tar.gz)</translation>
+    </message>
+    <message>
+        <source>Archive (tar.zst)</source>
+        <translation>Archiv (tar.zst)</translation>
+    </message>
+    <message>
+        <source>Archive (zip)</source>
+        <translation>Archiv (zip)</translation>
+    </message>
+    <message>
+        <source>Folder tree (WebDAV: one PUT a file)</source>
+        <translation>Ordnerbaum (WebDAV: ein PUT pro Datei)</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Keine</translation>
+    </message>
+    <message>
+        <source>User and password (Basic)</source>
+        <translation>Benutzer und Passwort (Basic)</translation>
+    </message>
+    <message>
+        <source>Token (Bearer)</source>
+        <translation>Token (Bearer)</translation>
+    </message>
+    <message>
+        <source>F&amp;olders:</source>
+        <translation>&amp;Ordner:</translation>
+    </message>
+    <message>
+        <source>&amp;Credentials:</source>
+        <translation>&amp;Zugangsdaten:</translation>
+    </message>
+    <message>
+        <source>&amp;Password or token:</source>
+        <translation>&amp;Passwort oder Token:</translation>
+    </message>
+    <message>
+        <source>The upload target “%1” needs an http or https URL.</source>
+        <translation>Das Upload-Ziel „%1“ braucht eine http- oder https-URL.</translation>
+    </message>
+    <message>
+        <source>Folders as a tree need HTTP PUT / WebDAV (“%1”).</source>
+        <translation>Ordner als Baum brauchen HTTP PUT / WebDAV („%1“).</translation>
+    </message>
+    <message>
+        <source>Enter the user name for “%1”.</source>
+        <translation>Geben Sie den Benutzernamen für „%1“ ein.</translation>
+    </message>
+    <message>
+        <source>Target %1</source>
+        <translation>Ziel %1</translation>
+    </message>
+    <message>
+        <source>(saved)</source>
+        <translation>(gespeichert)</translation>
+    </message>
+    <message>
+        <source>Na&amp;me:</source>
+        <translation>Na&amp;me:</translation>
+    </message>
+    <message>
+        <source>UR&amp;L:</source>
+        <translation>UR&amp;L:</translation>
+    </message>
+    <message>
+        <source>Me&amp;thod:</source>
+        <translation>Me&amp;thode:</translation>
+    </message>
+    <message>
+        <source>POST fi&amp;eld name:</source>
+        <translation>POST-Feldn&amp;ame:</translation>
+    </message>
+    <message>
+        <source>Use&amp;r:</source>
+        <translation>&amp;Benutzer:</translation>
     </message>
 </context>
 <context>

@@ -51,7 +51,10 @@ void CredentialStore::save(const QString &key, const QString &secret)
             Q_EMIT saved(key, true, {});
             return;
         }
-        markMissing(tr("the keyring refused it (%1)").arg(j->errorString()));
+        markMissing(j->error() == QKeychain::AccessDenied ||
+                            j->error() == QKeychain::AccessDeniedByUser
+                        ? tr("the keyring refused access (%1)").arg(j->errorString())
+                        : tr("no keyring is available (%1)").arg(j->errorString()));
         Q_EMIT saved(key, false, m_problem);
     });
     job->start();

@@ -182,7 +182,7 @@ SettingsDialog *MainWindow::openSettings(const QString &uploadMessage)
     dialog->setObjectName(QStringLiteral("settingsDialog"));
     if (m_credentials->keyringMissing())
         dialog->uploadsPage()->setKeyringNote(
-            tr("Passwords and tokens are kept in memory for this session only: %1.")
+            tr("Passwords and tokens are kept in memory for this session only, because %1.")
                 .arg(m_credentials->keyringProblem()));
     if (!uploadMessage.isEmpty())
         dialog->showUploadPage(uploadMessage);

@@ -45,13 +45,13 @@ UploadTargetsPage::UploadTargetsPage(const QList<UploadTarget> &targets,
     buttons->addWidget(m_remove);
     buttons->addStretch();
     auto *form = new QFormLayout;
-    form->addRow(tr("&Name:"), m_name);
-    form->addRow(tr("&URL:"), m_url);
-    form->addRow(tr("&Method:"), m_method);
-    form->addRow(tr("POST &field name:"), m_field);
+    form->addRow(tr("Na&me:"), m_name);
+    form->addRow(tr("UR&L:"), m_url);
+    form->addRow(tr("Me&thod:"), m_method);
+    form->addRow(tr("POST fi&eld name:"), m_field);
     form->addRow(tr("F&olders:"), m_folders);
     form->addRow(tr("&Credentials:"), m_auth);
-    form->addRow(tr("U&ser:"), m_user);
+    form->addRow(tr("Use&r:"), m_user);
     form->addRow(tr("&Password or token:"), m_secret);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_message);
