@@ -205,10 +205,15 @@ bool HttpDownload::Private::openStream(bool truncate, Error *error)
     stream = new BTFileStream(q);
     BTFileStream::Options options;
     options.truncate = truncate;
-    // Bounded memory: with up to 16 connections each holding a reply buffer, the queue to
-    // the disk stays small (peak RSS target 32 MiB for any size).
-    options.highWatermark = 4 << 20;
-    options.lowWatermark = 1 << 20;
+    // Bounded memory (peak RSS target 32 MB for any size): the queue to the disk is what
+    // the heap holds most of (measured with heaptrack: 4 MiB -> 14 MB peak heap, 2 MiB -> 9).
+    // Chunks are coalesced only up to 256 KiB: a 512 KiB read from the reply goes to the
+    // disk as it is (no copy), small reads from many connections still become one write,
+    // and nothing waits long for a 1 MiB chunk to fill, which with a small queue would
+    // block the network side (and the adaptive count would take it for a slow disk).
+    options.highWatermark = 2 << 20;
+    options.lowWatermark = 512 << 10;
+    options.bufferSize = 256 << 10;
     options.preallocate = (truncate && total > 0) ? total : -1;
     if (!stream->open(destination, BTFileStream::Mode::Write, options, error)) {
         delete stream;

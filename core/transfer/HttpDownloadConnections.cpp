@@ -13,7 +13,15 @@ namespace {
 
 constexpr int kMaxRestarts = 2;           // inconsistent answers before one plain full download
 constexpr qint64 kOneBuffer = 512 << 10;  // a reply's read buffer (backpressure to TCP)
-constexpr qint64 kManyBuffer = 128 << 10; // the same with several connections
+constexpr qint64 kBufferBudget = 1 << 20; // all connections' reply buffers together
+constexpr qint64 kMinBuffer = 64 << 10;   // never below: reads stay large enough
+
+// Qt holds about this much per connection (its reply buffer; the socket's and the HTTP
+// thread's on top): a fixed budget shared by the connections keeps memory flat.
+qint64 replyBufferFor(int connections)
+{
+    return qBound(kMinBuffer, kBufferBudget / qMax(1, connections), kOneBuffer);
+}
 } // namespace
 
 int HttpDownload::Private::busyCount() const
@@ -102,7 +110,7 @@ void HttpDownload::Private::startSegment(SegmentDownloader *dl, int index)
     expectations.insert(dl->slot(), expect);
     const QByteArray ifRange = ResumeValidator::ifRange(etag, lastModified);
     // One connection may buffer more; many share a smaller budget.
-    dl->setReadBufferSize(adaptive.target() > 1 ? kManyBuffer : kOneBuffer);
+    dl->setReadBufferSize(replyBufferFor(multiSegment() ? adaptive.target() : 1));
     dl->get(NetworkSetup::buildRequest(request, finalUrl, fallback ? -1 : expect.first, expect.last,
                                        ifRange),
             index);

@@ -7,12 +7,25 @@
 
 #include <mutex>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace bt {
 
 void NetworkSetup::ensureSystemProxy()
 {
+    limitMallocArenas();
     static std::once_flag once;
     std::call_once(once, [] { QNetworkProxyFactory::setUseSystemConfiguration(true); });
+}
+
+void NetworkSetup::limitMallocArenas()
+{
+#if defined(__GLIBC__)
+    static std::once_flag once;
+    std::call_once(once, [] { mallopt(M_ARENA_MAX, 2); });
+#endif
 }
 
 QNetworkAccessManager *NetworkSetup::createManager(const QList<QNetworkCookie> &cookies,

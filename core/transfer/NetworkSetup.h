@@ -22,6 +22,13 @@ public:
     // http_proxy / https_proxy / no_proxy on Linux.
     static void ensureSystemProxy();
 
+    // Once per process: at most two malloc arenas. Every QNetworkAccessManager runs its own
+    // thread, and glibc gives each thread an arena that keeps its freed buffers resident, so
+    // 16 connections would hold 16 arenas' worth of past reply buffers (peak RSS target
+    // 32 MB). Best called first thing in main(), before any thread starts; ensureSystemProxy()
+    // calls it too, so later threads (the managers') share the existing arenas.
+    static void limitMallocArenas();
+
     // A manager for one connection slot (Qt 6.4 opens at most 6 connections per host and
     // manager, so segments use one manager each), with the cookies loaded into its own jar.
     static QNetworkAccessManager *createManager(const QList<QNetworkCookie> &cookies,
