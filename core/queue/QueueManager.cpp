@@ -388,7 +388,9 @@ void QueueManager::onFinished(qint64 id, const TransferResult &result)
     }
     if (m_shutdownLoop && m_running.isEmpty())
         m_shutdownLoop->quit();
-    schedule();
+    // One event-loop turn later, so the pool has counted the finished job off its worker
+    // first: the next job then goes to the freed worker (and its idle connection).
+    QMetaObject::invokeMethod(this, &QueueManager::schedule, Qt::QueuedConnection);
     checkIdleLater();
 }
 

@@ -177,8 +177,6 @@ private Q_SLOTS:
                        QStringLiteral("1"), url(path(1)), url(path(2)), url(path(3))}));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY2(m_server->requests().size() == 3, qPrintable(requestLog()));
-        QEXPECT_FAIL("", "core/queue: the next job is placed before the pool frees the worker",
-                     Continue);
         QVERIFY2(m_server->maxConcurrentConnections() <= 2, qPrintable(requestLog()));
     }
 
