@@ -200,4 +200,9 @@ if grep -v 'does not support propagateSizeHints' "$WORK/gui.err" |
     fail "btfilestream reported a missing plugin or library"
 fi
 
+# The GUI opens its transfer database at start: the file proves the QSQLITE driver loaded.
+DB=$(find "$ROOT/root/.local/share" -name '*.sqlite' 2>/dev/null | head -n1)
+[ -n "$DB" ] || fail "btfilestream created no SQLite database under ~/.local/share"
+echo "database: ${DB#"$ROOT"}"
+
 say "PASS: $(basename "$DEB") installs and runs on a clean Debian 12"
