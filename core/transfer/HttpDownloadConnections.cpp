@@ -6,6 +6,8 @@
 #include "transfer/SegmentDownloader.h"
 
 #include <QCoreApplication>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 
 namespace bt {
 
@@ -272,6 +274,13 @@ void HttpDownload::Private::onSegmentFinished(SegmentDownloader *dl)
             startSegment(dl, 0);
             return;
         }
+        // Without ranges nothing can be asked after the last byte; for a chunked answer
+        // whether the connection survived tells a real end from a cut (see checkChunkedEnd).
+        if (!endVerified && dl->response().chunked && !dl->response().connectionClose) {
+            endVerified = true;
+            checkChunkedEnd(dl);
+            return;
+        }
         total = planner.doneBytes();
         planner.setTotal(total);
     }
@@ -284,6 +293,37 @@ void HttpDownload::Private::onSegmentFinished(SegmentDownloader *dl)
     const int index = planner.takeWork(dl->slot());
     if (index >= 0)
         startSegment(dl, index);
+}
+
+// Qt 6.4 ends a chunked body whose connection closed mid-body with NoError now and then
+// (QHttpNetworkConnectionChannel declares any body "done" at EOF), and nothing in the reply
+// tells it from a body that ended with its last chunk. But after the last chunk an HTTP/1.1
+// connection stays open (the server did not say "Connection: close"), and the manager reuses
+// it for the next request; after a cut it is gone and the next request has to connect. So a
+// HEAD on the same manager that starts connecting means the body was cut: a transient error,
+// retried like any cut. (A manager shared with other downloads may reuse another idle
+// connection to the host: then a cut goes unnoticed, as before; never the other way round.)
+void HttpDownload::Private::checkChunkedEnd(SegmentDownloader *dl)
+{
+    QNetworkReply *head = dl->manager()->head(NetworkSetup::buildRequest(
+        request, finalUrl.isValid() ? finalUrl : request.url, -1, -1, {}));
+    auto reconnected = std::make_shared<bool>(false);
+    QObject::connect(head, &QNetworkReply::socketStartedConnecting, q,
+                     [reconnected] { *reconnected = true; });
+    QObject::connect(head, &QNetworkReply::finished, q, [this, head, dl, reconnected] {
+        head->deleteLater();
+        if (done || !connections.contains(dl))
+            return;
+        if (*reconnected) {
+            onFailed(dl, Error{ErrorCode::Network,
+                               tr("The answer ended without its last chunk after %1 bytes "
+                                  "(the connection was closed).")
+                                   .arg(planner.doneBytes()),
+                               0, -1});
+            return;
+        }
+        onSegmentFinished(dl);
+    });
 }
 
 void HttpDownload::Private::onFailed(SegmentDownloader *dl, const Error &error)

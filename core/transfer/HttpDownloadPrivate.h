@@ -55,6 +55,7 @@ public:
     void restartFromZero(const QString &reason, SegmentDownloader *adopt,
                          const ResumeValidator::Result &adopted = {}, bool inconsistent = false);
     void onSegmentFinished(SegmentDownloader *dl);
+    void checkChunkedEnd(SegmentDownloader *dl);
     void onFailed(SegmentDownloader *dl, const Error &error);
     void retryConnection(SegmentDownloader *dl);
     void ensureConnections();

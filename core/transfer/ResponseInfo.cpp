@@ -26,6 +26,8 @@ ResponseInfo ResponseInfo::fromReply(QNetworkReply *reply)
     r.digest = reply->rawHeader("Digest");
     r.reprDigest = reply->rawHeader("Repr-Digest");
     r.retryAfter = reply->rawHeader("Retry-After").trimmed();
+    r.chunked = reply->rawHeader("Transfer-Encoding").toLower().contains("chunked");
+    r.connectionClose = reply->rawHeader("Connection").toLower().contains("close");
     return r;
 }
 

@@ -23,6 +23,8 @@ struct ResponseInfo
     QByteArray digest;
     QByteArray reprDigest;
     QByteArray retryAfter;
+    bool chunked = false;         // Transfer-Encoding: chunked
+    bool connectionClose = false; // the server said it closes the connection after this answer
 
     static ResponseInfo fromReply(QNetworkReply *reply);
 

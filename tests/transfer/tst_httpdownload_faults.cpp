@@ -48,6 +48,7 @@ private Q_SLOTS:
     void chunkCutRetried();
     void chunkCutWithoutLength();
     void chunkedCompleteVerifiedByRange();
+    void chunkCutWithoutRanges();
     void closeBeforeHeaders();
     void stallReconnects();
     void etagChangedRestartsFromZero();
@@ -144,6 +145,27 @@ void TestHttpDownloadFaults::chunkedCompleteVerifiedByRange()
     QCOMPARE(fileSha256Hex(h.path("c2.bin")), sha256Hex(data));
     const auto reqs = requestsFor(h.server, "/c2.bin");
     QCOMPARE(reqs.last().headers.value("range"), "bytes=" + QByteArray::number(kSize) + '-');
+}
+
+void TestHttpDownloadFaults::chunkCutWithoutRanges()
+{
+    // Chunked, no length, no ranges, always cut mid-chunk: Qt 6.4 ends some of these cuts
+    // with NoError. The connection's fate tells them apart, so no attempt ever counts as the
+    // whole file: the retries run out and nothing is published.
+    Harness h;
+    QVERIFY(h.ok());
+    FaultServer::Resource res = resource(makeTestData(kSize, 37));
+    res.chunked = true;
+    res.acceptRanges = false;
+    h.server.setResource("/cc.bin", res);
+    h.server.setPersistentFault("/cc.bin", fault(Kind::ChunkCut, 150000));
+    DownloadRequest req = h.request("/cc.bin");
+    req.retries = 6;
+    req.retryDelayMs = 10;
+    const RunResult r = h.run(req, 20000);
+    QVERIFY(r.finishedOnce);
+    QVERIFY2(r.result.error.isError(), qPrintable(r.messages.join('\n')));
+    QVERIFY(!QFileInfo::exists(h.path("cc.bin")));
 }
 
 void TestHttpDownloadFaults::closeBeforeHeaders()
