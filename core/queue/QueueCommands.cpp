@@ -68,7 +68,10 @@ void QueueManager::cancel(const QList<qint64> &ids)
             continue;
         m_index->removeQueued(e);
         setState(e, TransferState::Failed, cancelled);
-        stopJob(e);
+        if (e->job && !e->stopping) {
+            e->stopping = true;
+            WorkerPool::cancel(e->job);
+        }
     }
     schedule();
     checkIdleLater();

@@ -36,6 +36,9 @@ public:
 public Q_SLOTS:
     virtual void start() = 0;
     virtual void stop() = 0;
+    // A person cancels: stop, and undo what the server holds where that means something
+    // (a tus upload is terminated). Stopping is the default.
+    virtual void cancel() { stop(); }
 
 Q_SIGNALS:
     void progress(const bt::TransferProgress &progress);

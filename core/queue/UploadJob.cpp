@@ -73,6 +73,15 @@ void UploadJob::start()
     m_upload->start();
 }
 
+void UploadJob::cancel()
+{
+    if (m_upload) {
+        m_upload->cancel(); // tus: DELETE, so the server does not keep a dead upload
+        return;
+    }
+    stop();
+}
+
 void UploadJob::stop()
 {
     if (m_upload) {

@@ -30,6 +30,7 @@ public:
 public Q_SLOTS:
     void start() override;
     void stop() override;
+    void cancel() override;
 
 private:
     UploadRequest m_request;

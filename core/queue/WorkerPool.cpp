@@ -142,6 +142,11 @@ void WorkerPool::stop(TransferJob *job)
     QMetaObject::invokeMethod(job, &TransferJob::stop, Qt::QueuedConnection);
 }
 
+void WorkerPool::cancel(TransferJob *job)
+{
+    QMetaObject::invokeMethod(job, &TransferJob::cancel, Qt::QueuedConnection);
+}
+
 void WorkerPool::shutdown()
 {
     for (int i = 0; i < m_threads.size(); ++i) {

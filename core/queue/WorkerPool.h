@@ -42,6 +42,8 @@ public:
     void run(TransferJob *job, int worker);
     // Asks a running job to stop (queued; it answers with finished()).
     static void stop(TransferJob *job);
+    // Asks a running job to cancel (queued; it answers with finished()).
+    static void cancel(TransferJob *job);
 
     // Deletes the jobs still alive on their threads, closes the stores, quits and waits.
     void shutdown();

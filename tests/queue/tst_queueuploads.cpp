@@ -40,6 +40,7 @@ private Q_SLOTS:
     void init();
     void twoUploadsByteExact();
     void queuedUploadComesBackAfterRestart();
+    void cancelTerminatesOnServer();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -185,4 +186,26 @@ void TestQueueUploads::queuedUploadComesBackAfterRestart()
 }
 
 QTEST_GUILESS_MAIN(TestQueueUploads)
+// A person cancels a running tus upload: the queue asks the engine to terminate it, so the
+// server does not keep a dead, half-written upload.
+void TestQueueUploads::cancelTerminatesOnServer()
+{
+    const QByteArray data = randomBytes(4 * 1024 * 1024, 31);
+    const QString path = m_dir->filePath(QStringLiteral("cancel.bin"));
+    QVERIFY(writeFile(path, data));
+    auto queue = openQueue();
+    QVERIFY(queue);
+    UploadRequest r = request(path);
+    r.rateLimit = 256 * 1024; // slow enough to still be running when cancelled
+    QSignalSpy finished(queue.get(), &QueueManager::transferFinished);
+    const qint64 id = queue->enqueueUploads({r}).value(0);
+    QVERIFY(id > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->uploadCount() == 1, 20000); // created on the server
+    QTRY_VERIFY_WITH_TIMEOUT(queue->snapshot(id)->progress.done > 0, 20000);
+    queue->cancel({id});
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->uploadCount() == 0, 20000); // DELETE reached it
+    QCOMPARE(queue->snapshot(id)->state, TransferState::Failed);
+    QCOMPARE(QFileInfo(path).size(), data.size()); // the source is untouched
+}
+
 #include "tst_queueuploads.moc"
