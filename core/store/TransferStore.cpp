@@ -37,6 +37,16 @@ public:
                                                            "The transfer database is not open.")},
             out);
     }
+    // beginBatch/commitBatch/rollbackBatch: the same checks around one StoreConnection step.
+    bool batchStep(bool (StoreConnection::*step)(Error *))
+    {
+        if (!conn.isOpen())
+            return notOpen(nullptr);
+        Error e;
+        if (!(conn.*step)(&e))
+            return fail(e, nullptr);
+        return true;
+    }
     bool unknownId(qint64 id, Error *out)
     {
         return fail({ErrorCode::Store,
@@ -316,32 +326,17 @@ bool TransferStore::remove(qint64 id, Error *error)
 
 bool TransferStore::beginBatch()
 {
-    if (!isOpen())
-        return d->notOpen(nullptr);
-    Error e;
-    if (!d->conn.beginBatch(&e))
-        return d->fail(e, nullptr);
-    return true;
+    return d->batchStep(&StoreConnection::beginBatch);
 }
 
 bool TransferStore::commitBatch()
 {
-    if (!isOpen())
-        return d->notOpen(nullptr);
-    Error e;
-    if (!d->conn.commitBatch(&e))
-        return d->fail(e, nullptr);
-    return true;
+    return d->batchStep(&StoreConnection::commitBatch);
 }
 
 bool TransferStore::rollbackBatch()
 {
-    if (!isOpen())
-        return d->notOpen(nullptr);
-    Error e;
-    if (!d->conn.rollbackBatch(&e))
-        return d->fail(e, nullptr);
-    return true;
+    return d->batchStep(&StoreConnection::rollbackBatch);
 }
 
 std::optional<TransferRecord> TransferStore::load(qint64 id) const
