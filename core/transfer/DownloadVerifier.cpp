@@ -36,36 +36,27 @@ Error DownloadVerifier::verify(const QString &path, const QByteArray &knownSha25
     *sha256 = digestOf(QCryptographicHash::Sha256);
     if (error.isError())
         return error;
-    for (const http::DigestValue &d : serverDigests) {
-        const QByteArray actual = digestOf(d.algorithm);
-        if (error.isError())
-            return error;
-        if (actual != d.digest) {
-            Error e;
-            e.code = ErrorCode::Integrity;
-            e.message =
-                tr("The downloaded data does not match the server's %1 digest (expected "
-                   "%2, got %3).")
-                    .arg(http::algorithmName(d.algorithm), QString::fromLatin1(d.digest.toHex()),
-                         QString::fromLatin1(actual.toHex()));
-            return e;
+    // The first digest of `expected` the file does not match, as an Integrity error saying
+    // `mismatch` (%1 algorithm, %2 expected, %3 actual, in hex).
+    auto firstMismatch = [&](const QList<http::DigestValue> &expected,
+                             const QString &mismatch) -> Error {
+        for (const http::DigestValue &d : expected) {
+            const QByteArray actual = digestOf(d.algorithm);
+            if (error.isError())
+                return error;
+            if (actual != d.digest)
+                return {ErrorCode::Integrity, mismatch.arg(http::algorithmName(d.algorithm),
+                                                           QString::fromLatin1(d.digest.toHex()),
+                                                           QString::fromLatin1(actual.toHex()))};
         }
-    }
-    for (const http::DigestValue &d : checksums) {
-        const QByteArray actual = digestOf(d.algorithm);
-        if (error.isError())
-            return error;
-        if (actual != d.digest) {
-            Error e;
-            e.code = ErrorCode::Integrity;
-            e.message =
-                tr("Checksum mismatch: expected %1 %2, got %3.")
-                    .arg(http::algorithmName(d.algorithm), QString::fromLatin1(d.digest.toHex()),
-                         QString::fromLatin1(actual.toHex()));
-            return e;
-        }
-    }
-    return {};
+        return {};
+    };
+    const Error server = firstMismatch(
+        serverDigests, tr("The downloaded data does not match the server's %1 digest (expected "
+                          "%2, got %3)."));
+    if (server.isError())
+        return server;
+    return firstMismatch(checksums, tr("Checksum mismatch: expected %1 %2, got %3."));
 }
 
 } // namespace bt

@@ -55,11 +55,8 @@ void HttpDownload::Private::start()
     started = true;
     clock.start();
     NetworkSetup::ensureSystemProxy();
-    const QString scheme = request.url.scheme().toLower();
-    if (!request.url.isValid() ||
-        (scheme != QLatin1String("http") && scheme != QLatin1String("https"))) {
-        fail(Error{ErrorCode::InvalidArgument,
-                   tr("Not an HTTP or HTTPS URL: %1").arg(request.url.toString()), 0, -1});
+    if (const Error bad = NetworkSetup::checkHttpUrl(request.url); bad.isError()) {
+        fail(bad);
         return;
     }
     if (!request.cookieFile.isEmpty()) {
@@ -385,16 +382,7 @@ void HttpDownload::Private::fail(const Error &error)
     // Keep the partial data only when a re-run can use it: never wrong bytes, never nothing.
     const bool keep = stream && kept > 0 && error.code != ErrorCode::Integrity &&
                       error.code != ErrorCode::InvalidArgument;
-    if (stream) {
-        if (keep) {
-            persistProgress();
-            stream->close();
-            result.path = stream->tempPath();
-            result.size = kept;
-        } else {
-            stream->discard();
-        }
-    }
+    closePartial(keep, kept, result);
     if (store && record.id > 0) {
         if (keep)
             saveRecord();
@@ -406,6 +394,20 @@ void HttpDownload::Private::fail(const Error &error)
     finish(result);
 }
 
+void HttpDownload::Private::closePartial(bool keep, qint64 kept, TransferResult &result)
+{
+    if (!stream)
+        return;
+    if (keep) {
+        persistProgress();
+        stream->close();
+        result.path = stream->tempPath();
+        result.size = kept;
+    } else {
+        stream->discard();
+    }
+}
+
 void HttpDownload::Private::stop()
 {
     if (done)
@@ -415,17 +417,8 @@ void HttpDownload::Private::stop()
     TransferResult result;
     result.id = record.id;
     result.error = Error{ErrorCode::Cancelled, tr("Stopped; the download can be resumed."), 0, -1};
-    if (stream) {
-        const qint64 kept = planner.doneBytes();
-        if (kept > 0) {
-            persistProgress();
-            stream->close();
-            result.path = stream->tempPath();
-            result.size = kept;
-        } else {
-            stream->discard();
-        }
-    }
+    const qint64 kept = planner.doneBytes();
+    closePartial(kept > 0, kept, result);
     if (store && record.id > 0) {
         record.state = TransferState::Paused;
         store->setState(record.id, TransferState::Paused, result.error);

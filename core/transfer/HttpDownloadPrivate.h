@@ -40,6 +40,9 @@ public:
     void finalize();                        // verify (on a thread), then publish()
     void publish(const QByteArray &sha256); // rename into place, mark complete
     void fail(const Error &error);
+    // The partial file after a stop or failure: with `keep`, closed with its progress saved
+    // for a re-run (`result` names it, `kept` bytes); else deleted.
+    void closePartial(bool keep, qint64 kept, TransferResult &result);
     void finish(const TransferResult &result);
     void emitProgress();
     void saveRecord();

@@ -1,5 +1,6 @@
 #include "transfer/NetworkSetup.h"
 
+#include <QCoreApplication>
 #include <QNetworkAccessManager>
 #include <QNetworkCookieJar>
 #include <QNetworkProxyFactory>
@@ -18,6 +19,16 @@ void NetworkSetup::ensureSystemProxy()
     limitMallocArenas();
     static std::once_flag once;
     std::call_once(once, [] { QNetworkProxyFactory::setUseSystemConfiguration(true); });
+}
+
+Error NetworkSetup::checkHttpUrl(const QUrl &url)
+{
+    const QString scheme = url.scheme().toLower();
+    if (url.isValid() && (scheme == QLatin1String("http") || scheme == QLatin1String("https")))
+        return {};
+    return {ErrorCode::InvalidArgument,
+            QCoreApplication::translate("bt::NetworkSetup", "Not an HTTP or HTTPS URL: %1")
+                .arg(url.toString())};
 }
 
 void NetworkSetup::limitMallocArenas()

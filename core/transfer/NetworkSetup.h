@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Error.h"
 #include "transfer/DownloadRequest.h"
 
 #include <QByteArray>
@@ -39,6 +40,10 @@ public:
                                         qint64 first, qint64 last, const QByteArray &ifRange);
 
     static QByteArray userAgent();
+
+    // No error when `url` is a valid http:// or https:// URL, else InvalidArgument: the one
+    // check downloads and uploads make before anything goes on the network.
+    static Error checkHttpUrl(const QUrl &url);
 };
 
 } // namespace bt
