@@ -77,11 +77,8 @@ void Upload::start()
     m_started = true;
     m_clock.start();
     NetworkSetup::ensureSystemProxy();
-    const QString scheme = m_request.url.scheme().toLower();
-    if (!m_request.url.isValid() ||
-        (scheme != QLatin1String("http") && scheme != QLatin1String("https"))) {
-        fail(Error{ErrorCode::InvalidArgument,
-                   tr("Not an HTTP or HTTPS URL: %1").arg(m_request.url.toString()), 0, -1});
+    if (const Error bad = NetworkSetup::checkHttpUrl(m_request.url); bad.isError()) {
+        fail(bad);
         return;
     }
     if (!checkSource())
@@ -307,18 +304,23 @@ void Upload::fail(const Error &error)
     if (m_done)
         return;
     stopRequests();
+    finishWithError(TransferState::Failed, error, m_confirmed);
+}
+
+void Upload::finishWithError(TransferState state, const Error &error, qint64 size)
+{
     if (m_store && m_record.id > 0) {
-        m_record.state = TransferState::Failed;
+        m_record.state = state;
         m_record.errorCode = int(error.code);
         m_record.lastError = error.message;
         saveRecord();
-        m_store->setState(m_record.id, TransferState::Failed, error);
+        m_store->setState(m_record.id, state, error);
     }
     TransferResult result;
     result.error = error;
     result.id = m_record.id;
     result.path = m_path;
-    result.size = m_confirmed;
+    result.size = size;
     finish(result);
 }
 
@@ -350,18 +352,8 @@ void Upload::stop()
     if (m_done)
         return;
     stopRequests();
-    const Error error{ErrorCode::Cancelled, stoppedMessage(), 0, -1};
-    if (m_store && m_record.id > 0) {
-        m_record.state = TransferState::Paused;
-        saveRecord();
-        m_store->setState(m_record.id, TransferState::Paused, error);
-    }
-    TransferResult result;
-    result.error = error;
-    result.id = m_record.id;
-    result.path = m_path;
-    result.size = m_confirmed;
-    finish(result);
+    finishWithError(TransferState::Paused, {ErrorCode::Cancelled, stoppedMessage(), 0, -1},
+                    m_confirmed);
 }
 
 void Upload::cancel()
@@ -374,20 +366,10 @@ void Upload::cancel()
     }
     stopRequests();
     terminate([this] {
-        const Error error{ErrorCode::Cancelled, tr("Upload cancelled."), 0, -1};
-        if (m_store && m_record.id > 0) {
-            m_record.state = TransferState::Failed;
-            m_record.uploadUrl.clear();
-            m_record.errorCode = int(error.code);
-            m_record.lastError = error.message;
-            saveRecord();
-            m_store->setState(m_record.id, TransferState::Failed, error);
-        }
-        TransferResult result;
-        result.error = error;
-        result.id = m_record.id;
-        result.path = m_path;
-        finish(result);
+        // The server has dropped the upload: nothing left to resume, no bytes confirmed.
+        m_record.uploadUrl.clear();
+        finishWithError(TransferState::Failed,
+                        {ErrorCode::Cancelled, tr("Upload cancelled."), 0, -1}, 0);
     });
 }
 

@@ -108,6 +108,9 @@ protected:
     // attempts: fail(error); false.
     bool retryLater(const Error &error, const QString &what, std::function<void()> again);
     void fail(const Error &error);
+    // Ends with `error`: the record (when stored) goes to `state` with the error, the result
+    // reports `size` bytes.
+    void finishWithError(TransferState state, const Error &error, qint64 size);
     void finishComplete(bool alreadyComplete = false);
     void saveRecord(); // m_record (doneSize = m_confirmed) to the store
     void abortRequest();

@@ -54,18 +54,9 @@ bool Upload::checkSource()
         return false;
     }
     if (info.isDir()) {
-        if (m_request.archiveFormat.isEmpty() && acceptsFolder()) {
-            Error error;
-            if (!ArchiveStream::list(m_path, &m_listing, &error)) {
-                fail(error);
-                return false;
-            }
-            m_tree = true;
-            m_size = m_listing.fileBytes;
-            m_mtimeMs = m_listing.newestMtimeMs;
-            return true;
-        }
-        if (m_request.archiveFormat.isEmpty()) {
+        // No archive format: file by file, where the protocol can (a tree upload).
+        const bool tree = m_request.archiveFormat.isEmpty();
+        if (tree && !acceptsFolder()) {
             fail(Error{ErrorCode::InvalidArgument,
                        tr("%1 is a folder: upload it as an archive (tar.gz, tar.zst, zip) or "
                           "file by file.")
@@ -73,7 +64,7 @@ bool Upload::checkSource()
                        0, -1});
             return false;
         }
-        if (!ArchiveStream::parseFormat(m_request.archiveFormat, &m_archiveFormat)) {
+        if (!tree && !ArchiveStream::parseFormat(m_request.archiveFormat, &m_archiveFormat)) {
             fail(Error{ErrorCode::InvalidArgument,
                        tr("Unknown archive format \"%1\" (tar.gz, tar.zst or zip).")
                            .arg(m_request.archiveFormat),
@@ -85,7 +76,12 @@ bool Upload::checkSource()
             fail(error);
             return false;
         }
-        m_archive = true;
+        if (tree) {
+            m_tree = true;
+            m_size = m_listing.fileBytes;
+        } else {
+            m_archive = true;
+        }
         m_mtimeMs = m_listing.newestMtimeMs;
         return true;
     }
