@@ -127,6 +127,8 @@ protected:
     http::RetryPolicy m_retry;
 
 private:
+    // `body` opened for reading; else deleted, fail() with its error, null.
+    UploadBody *openedOrFail(UploadBody *body);
     QNetworkReply *track(QNetworkReply *reply, QObject *body,
                          std::function<void(QNetworkReply *)> onDone);
     void emitProgress();

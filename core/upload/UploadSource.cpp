@@ -146,6 +146,11 @@ UploadBody *Upload::openBody(qint64 offset, qint64 length)
     if (!m_archive)
         return openFileBody(m_path, offset, length, m_size, m_mtimeMs);
     auto *body = new ArchiveStream(m_listing, m_archiveFormat, offset, length, m_size);
+    return openedOrFail(body);
+}
+
+UploadBody *Upload::openedOrFail(UploadBody *body)
+{
     if (!body->open(QIODevice::ReadOnly)) {
         const Error error = body->sourceError();
         delete body;
@@ -160,13 +165,7 @@ UploadBody *Upload::openFileBody(const QString &path, qint64 offset, qint64 leng
 {
     auto *body = new FileBodyDevice(path, offset, length, fileSize, mtimeMs);
     body->setRateLimiters(&m_ownLimiter, m_sharedLimiter.get());
-    if (!body->open(QIODevice::ReadOnly)) {
-        const Error error = body->sourceError();
-        delete body;
-        fail(error);
-        return nullptr;
-    }
-    return body;
+    return openedOrFail(body);
 }
 
 std::optional<TransferRecord>
