@@ -5,6 +5,7 @@
 #include "ProgressPrinter.h"
 #include "PutCommand.h"
 #include "SignalBridge.h"
+#include "transfer/NetworkSetup.h"
 
 #include <QCoreApplication>
 #include <QTimer>
@@ -31,6 +32,8 @@ void messageHandler(QtMsgType type, const QMessageLogContext &context, const QSt
 
 int main(int argc, char *argv[])
 {
+    // Before any thread exists (Qt's, the writer's): caps glibc's per-thread arenas (RSS).
+    bt::NetworkSetup::limitMallocArenas();
     qInstallMessageHandler(messageHandler);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("btstream"));

@@ -212,9 +212,18 @@ bool FileWriter::frontReadyLocked(std::chrono::steady_clock::time_point now) con
 {
     // The front may still grow while it is within the last kOpenTails entries.
     const Chunk &front = m_queue.front();
-    return qsizetype(m_queue.size()) > kOpenTails || front.data.size() >= m_config.bufferSize ||
-           m_flushWaiters > 0 || m_stopping || m_queued >= m_config.highWatermark ||
-           now >= front.queuedAt + kCoalesceDelay;
+    if (qsizetype(m_queue.size()) > kOpenTails || front.data.size() >= m_config.bufferSize ||
+        m_flushWaiters > 0 || m_stopping || m_queued >= m_config.highWatermark ||
+        now >= front.queuedAt + kCoalesceDelay)
+        return true;
+    // A queued chunk starting where the front ends means the front can no longer grow (an
+    // append would overlap that chunk): waiting for the delay would only stall the producer.
+    const qint64 end = front.offset + front.data.size();
+    for (size_t i = 1; i < m_queue.size(); ++i) {
+        if (m_queue[i].offset == end)
+            return true;
+    }
+    return false;
 }
 
 void FileWriter::failLocked(const Error &error)
