@@ -7,6 +7,7 @@
 #include "SingleInstance.h"
 #include "queue/QueueManager.h"
 #include "store/TransferStore.h"
+#include "transfer/NetworkSetup.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -44,6 +45,8 @@ QList<QUrl> urlsOf(const QStringList &arguments)
 
 int main(int argc, char **argv)
 {
+    // Before any thread exists (Qt's, the writer's): caps glibc's per-thread arenas (RSS).
+    bt::NetworkSetup::limitMallocArenas();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("btfilestream"));
     QApplication::setOrganizationName(QStringLiteral("BTFileStream"));
