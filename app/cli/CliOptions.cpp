@@ -117,6 +117,31 @@ bool CliOptions::parseCommon(const QCommandLineParser &parser, const QCommandLin
     return true;
 }
 
+bool CliOptions::parseHeadersAndUser(const QCommandLineParser &parser,
+                                     const QCommandLineOption &header,
+                                     const QCommandLineOption &user,
+                                     QList<QPair<QByteArray, QByteArray>> *headers,
+                                     QString *userOut)
+{
+    for (const QString &value : parser.values(header)) {
+        QPair<QByteArray, QByteArray> parsed;
+        if (!parseHeader(value, &parsed)) {
+            fail(tr("--header must be \"Name: value\", not '%1'").arg(value));
+            return false;
+        }
+        headers->append(parsed);
+    }
+    if (parser.isSet(user)) {
+        const QString value = parser.value(user);
+        if (value.indexOf(QLatin1Char(':')) <= 0) {
+            fail(tr("--user must be NAME:PASSWORD"));
+            return false;
+        }
+        *userOut = value;
+    }
+    return true;
+}
+
 CliOptions::Action CliOptions::parse(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -274,19 +299,8 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
     if (!base.checksums.isEmpty() && urls.size() > 1)
         return fail(tr("--checksum can only be used with one URL"));
 
-    for (const QString &value : parser.values(header)) {
-        QPair<QByteArray, QByteArray> parsed;
-        if (!parseHeader(value, &parsed))
-            return fail(tr("--header must be \"Name: value\", not '%1'").arg(value));
-        base.headers.append(parsed);
-    }
-
-    if (parser.isSet(user)) {
-        const QString value = parser.value(user);
-        if (value.indexOf(QLatin1Char(':')) <= 0)
-            return fail(tr("--user must be NAME:PASSWORD"));
-        base.user = value;
-    }
+    if (!parseHeadersAndUser(parser, header, user, &base.headers, &base.user))
+        return Action::Error;
     if (parser.isSet(cookies)) {
         const QFileInfo info(parser.value(cookies));
         if (!info.isFile() || !info.isReadable())

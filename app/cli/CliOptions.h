@@ -58,6 +58,10 @@ private:
     // --data-dir, --quiet, --json (shared by get and put); false after fail()
     bool parseCommon(const QCommandLineParser &parser, const QCommandLineOption &dataDir,
                      const QCommandLineOption &quiet, const QCommandLineOption &json);
+    // --header and --user (shared by get and put); false after fail()
+    bool parseHeadersAndUser(const QCommandLineParser &parser, const QCommandLineOption &header,
+                             const QCommandLineOption &user,
+                             QList<QPair<QByteArray, QByteArray>> *headers, QString *userOut);
     Action fail(const QString &message);
 
     QString m_helpText;

@@ -145,18 +145,8 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
     if (parser.isSet(limit) && !parseRate(parser.value(limit), &request.rateLimit))
         return fail(tr("--limit-rate must be a rate such as 500K, 2M, 1G or 100000, not '%1'")
                         .arg(parser.value(limit)));
-    for (const QString &value : parser.values(header)) {
-        QPair<QByteArray, QByteArray> parsed;
-        if (!parseHeader(value, &parsed))
-            return fail(tr("--header must be \"Name: value\", not '%1'").arg(value));
-        request.headers.append(parsed);
-    }
-    if (parser.isSet(user)) {
-        const QString value = parser.value(user);
-        if (value.indexOf(QLatin1Char(':')) <= 0)
-            return fail(tr("--user must be NAME:PASSWORD"));
-        request.user = value;
-    }
+    if (!parseHeadersAndUser(parser, header, user, &request.headers, &request.user))
+        return Action::Error;
     if (parser.isSet(bearer)) {
         request.bearerToken = parser.value(bearer).trimmed();
         if (request.bearerToken.isEmpty() || request.bearerToken.contains(QLatin1Char('\n')))
