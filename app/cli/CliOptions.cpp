@@ -98,49 +98,72 @@ bool CliOptions::parseHeader(const QString &text, QPair<QByteArray, QByteArray> 
     return true;
 }
 
-bool CliOptions::parseCommon(const QCommandLineParser &parser, const QCommandLineOption &dataDir,
-                             const QCommandLineOption &quiet, const QCommandLineOption &json)
+bool CliOptions::parseCommon(const QCommandLineParser &parser, const SharedCliOptions &options)
 {
-    if (parser.isSet(dataDir)) {
-        if (parser.value(dataDir).isEmpty()) {
+    if (parser.isSet(options.dataDir)) {
+        if (parser.value(options.dataDir).isEmpty()) {
             fail(tr("--data-dir needs a folder"));
             return false;
         }
-        m_dataDir = QDir::cleanPath(QDir::current().absoluteFilePath(parser.value(dataDir)));
+        m_dataDir =
+            QDir::cleanPath(QDir::current().absoluteFilePath(parser.value(options.dataDir)));
     }
-    if (parser.isSet(quiet) && parser.isSet(json)) {
+    if (parser.isSet(options.quiet) && parser.isSet(options.json)) {
         fail(tr("--quiet and --json cannot be used together"));
         return false;
     }
-    m_output =
-        parser.isSet(json) ? Output::Json : (parser.isSet(quiet) ? Output::Quiet : Output::Auto);
+    m_output = parser.isSet(options.json)
+                   ? Output::Json
+                   : (parser.isSet(options.quiet) ? Output::Quiet : Output::Auto);
     return true;
 }
 
-bool CliOptions::parseHeadersAndUser(const QCommandLineParser &parser,
-                                     const QCommandLineOption &header,
-                                     const QCommandLineOption &user,
-                                     QList<QPair<QByteArray, QByteArray>> *headers,
-                                     QString *userOut)
+template <class Request>
+bool CliOptions::parseShared(const QCommandLineParser &parser, const SharedCliOptions &options,
+                             Request *request)
 {
-    for (const QString &value : parser.values(header)) {
+    const QCommandLineOption &retries = options.retries;
+    const QCommandLineOption &stall = options.stall;
+    const QCommandLineOption &limit = options.limit;
+    if (parser.isSet(retries) && !parseCount(parser.value(retries), 0, 1000, &request->retries)) {
+        fail(tr("--retries must be a number from 0 to 1000, not '%1'").arg(parser.value(retries)));
+        return false;
+    }
+    if (parser.isSet(stall) &&
+        !parseCount(parser.value(stall), 1, 24 * 3600, &request->stallTimeoutSec)) {
+        fail(tr("--stall-timeout must be a number of seconds from 1 to 86400, not '%1'")
+                 .arg(parser.value(stall)));
+        return false;
+    }
+    if (parser.isSet(limit) && !parseRate(parser.value(limit), &request->rateLimit)) {
+        fail(tr("--limit-rate must be a rate such as 500K, 2M, 1G or 100000, not '%1'")
+                 .arg(parser.value(limit)));
+        return false;
+    }
+    for (const QString &value : parser.values(options.header)) {
         QPair<QByteArray, QByteArray> parsed;
         if (!parseHeader(value, &parsed)) {
             fail(tr("--header must be \"Name: value\", not '%1'").arg(value));
             return false;
         }
-        headers->append(parsed);
+        request->headers.append(parsed);
     }
-    if (parser.isSet(user)) {
-        const QString value = parser.value(user);
+    if (parser.isSet(options.user)) {
+        const QString value = parser.value(options.user);
         if (value.indexOf(QLatin1Char(':')) <= 0) {
             fail(tr("--user must be NAME:PASSWORD"));
             return false;
         }
-        *userOut = value;
+        request->user = value;
     }
+    request->insecure = parser.isSet(options.insecure);
     return true;
 }
+
+template bool CliOptions::parseShared(const QCommandLineParser &, const SharedCliOptions &,
+                                      DownloadRequest *);
+template bool CliOptions::parseShared(const QCommandLineParser &, const SharedCliOptions &,
+                                      UploadRequest *);
 
 CliOptions::Action CliOptions::parse(const QStringList &arguments)
 {
@@ -193,6 +216,8 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
            "Downloads resume by default: if a download was interrupted, run the same\n"
            "command again to continue where it stopped."));
     const QCommandLineOption help = addHelp(parser);
+    const SharedCliOptions shared(
+        tr("Limit each download to RATE bytes/s: 500K, 2M, 1G (K=1024)."));
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
                                     tr("Save to exactly FILE (only with one URL)."),
                                     QStringLiteral("FILE"));
@@ -206,43 +231,19 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
         QStringLiteral("connections"),
         tr("Use N connections, 1 to 16 (default 0: adaptive, more while it helps)."),
         QStringLiteral("N"));
-    const QCommandLineOption retries(QStringLiteral("retries"),
-                                     tr("Retry a transient failure N times (default 10)."),
-                                     QStringLiteral("N"));
-    const QCommandLineOption stall(
-        QStringLiteral("stall-timeout"),
-        tr("Reconnect when no byte arrives for SEC seconds (default 30)."), QStringLiteral("SEC"));
-    const QCommandLineOption limit(
-        QStringLiteral("limit-rate"),
-        tr("Limit each download to RATE bytes/s: 500K, 2M, 1G (K=1024)."), QStringLiteral("RATE"));
     const QCommandLineOption checksum(
         QStringLiteral("checksum"),
         tr("Verify the file: ALG is sha256, sha512, sha1 or md5 (only with one URL; "
            "may be repeated)."),
         QStringLiteral("ALG=HEX"));
-    const QCommandLineOption header(QStringLiteral("header"),
-                                    tr("Send this request header (may be repeated)."),
-                                    QStringLiteral("Name: value"));
-    const QCommandLineOption user(QStringLiteral("user"), tr("HTTP Basic credentials."),
-                                  QStringLiteral("NAME:PASSWORD"));
     const QCommandLineOption cookies(QStringLiteral("cookies"),
                                      tr("Send cookies from FILE (Netscape cookies.txt format)."),
                                      QStringLiteral("FILE"));
-    const QCommandLineOption insecure(QStringLiteral("insecure"),
-                                      tr("Do not verify the server's TLS certificate."));
     const QCommandLineOption noResume(QStringLiteral("no-resume"),
                                       tr("Start over instead of resuming a saved download."));
-    const QCommandLineOption dataDir(
-        QStringLiteral("data-dir"),
-        tr("Keep the transfer database in DIR (default: $BTSTREAM_DATA_DIR, else the "
-           "user data folder)."),
-        QStringLiteral("DIR"));
-    const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
-                                   tr("Print nothing but errors."));
-    const QCommandLineOption json(QStringLiteral("json"),
-                                  tr("Print progress and results as JSON lines on stdout."));
-    parser.addOptions({output, dir, jobs, connections, retries, stall, limit, checksum, header,
-                       user, cookies, insecure, noResume, dataDir, quiet, json});
+    parser.addOptions({output, dir, jobs, connections, shared.retries, shared.stall, shared.limit,
+                       checksum, shared.header, shared.user, cookies, shared.insecure, noResume,
+                       shared.dataDir, shared.quiet, shared.json});
     parser.addPositionalArgument(QStringLiteral("URL"), tr("What to download (http or https)."),
                                  QStringLiteral("URL..."));
 
@@ -277,16 +278,8 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
         !parseCount(parser.value(connections), 0, 16, &base.connections))
         return fail(tr("--connections must be a number from 0 to 16, not '%1'")
                         .arg(parser.value(connections)));
-    if (parser.isSet(retries) && !parseCount(parser.value(retries), 0, 1000, &base.retries))
-        return fail(
-            tr("--retries must be a number from 0 to 1000, not '%1'").arg(parser.value(retries)));
-    if (parser.isSet(stall) &&
-        !parseCount(parser.value(stall), 1, 24 * 3600, &base.stallTimeoutSec))
-        return fail(tr("--stall-timeout must be a number of seconds from 1 to 86400, not '%1'")
-                        .arg(parser.value(stall)));
-    if (parser.isSet(limit) && !parseRate(parser.value(limit), &base.rateLimit))
-        return fail(tr("--limit-rate must be a rate such as 500K, 2M, 1G or 100000, not '%1'")
-                        .arg(parser.value(limit)));
+    if (!parseShared(parser, shared, &base))
+        return Action::Error;
 
     for (const QString &value : parser.values(checksum)) {
         http::DigestValue digest;
@@ -299,18 +292,15 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
     if (!base.checksums.isEmpty() && urls.size() > 1)
         return fail(tr("--checksum can only be used with one URL"));
 
-    if (!parseHeadersAndUser(parser, header, user, &base.headers, &base.user))
-        return Action::Error;
     if (parser.isSet(cookies)) {
         const QFileInfo info(parser.value(cookies));
         if (!info.isFile() || !info.isReadable())
             return fail(tr("--cookies: cannot read the file '%1'").arg(parser.value(cookies)));
         base.cookieFile = info.absoluteFilePath();
     }
-    base.insecure = parser.isSet(insecure);
     base.resume = !parser.isSet(noResume);
 
-    if (!parseCommon(parser, dataDir, quiet, json))
+    if (!parseCommon(parser, shared))
         return Action::Error;
 
     if (parser.isSet(output)) {

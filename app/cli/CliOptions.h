@@ -1,5 +1,6 @@
 #pragma once
 
+#include "SharedCliOptions.h"
 #include "transfer/DownloadRequest.h"
 #include "upload/UploadRequest.h"
 
@@ -55,13 +56,13 @@ public:
 private:
     Action parseGet(const QStringList &arguments);
     Action parsePut(const QStringList &arguments); // CliPutOptions.cpp
+    // --retries, --stall-timeout, --limit-rate, --header, --user and --insecure into a
+    // DownloadRequest or an UploadRequest; false after fail()
+    template <class Request>
+    bool parseShared(const QCommandLineParser &parser, const SharedCliOptions &options,
+                     Request *request);
     // --data-dir, --quiet, --json (shared by get and put); false after fail()
-    bool parseCommon(const QCommandLineParser &parser, const QCommandLineOption &dataDir,
-                     const QCommandLineOption &quiet, const QCommandLineOption &json);
-    // --header and --user (shared by get and put); false after fail()
-    bool parseHeadersAndUser(const QCommandLineParser &parser, const QCommandLineOption &header,
-                             const QCommandLineOption &user,
-                             QList<QPair<QByteArray, QByteArray>> *headers, QString *userOut);
+    bool parseCommon(const QCommandLineParser &parser, const SharedCliOptions &options);
     Action fail(const QString &message);
 
     QString m_helpText;

@@ -21,6 +21,7 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
            "tus uploads resume: if an upload was interrupted, run the same command again\n"
            "to continue from where the server is. PUT and POST start over."));
     const QCommandLineOption help = addHelp(parser);
+    const SharedCliOptions shared(tr("Limit the upload to RATE bytes/s: 500K, 2M, 1G (K=1024)."));
     const QCommandLineOption tus(QStringLiteral("tus"),
                                  tr("Resumable tus 1.0 upload; URL is the creation endpoint "
                                     "(the default)."));
@@ -38,39 +39,15 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
         QStringLiteral("archive"),
         tr("Send a folder as one archive built on the fly: tar.gz, tar.zst or zip."),
         QStringLiteral("FORMAT"));
-    const QCommandLineOption header(QStringLiteral("header"),
-                                    tr("Send this request header (may be repeated)."),
-                                    QStringLiteral("Name: value"));
-    const QCommandLineOption user(QStringLiteral("user"), tr("HTTP Basic credentials."),
-                                  QStringLiteral("NAME:PASSWORD"));
     const QCommandLineOption bearer(QStringLiteral("bearer"),
                                     tr("Send \"Authorization: Bearer TOKEN\"."),
                                     QStringLiteral("TOKEN"));
-    const QCommandLineOption retries(QStringLiteral("retries"),
-                                     tr("Retry a transient failure N times (default 10)."),
-                                     QStringLiteral("N"));
-    const QCommandLineOption stall(QStringLiteral("stall-timeout"),
-                                   tr("Reconnect when no byte moves for SEC seconds (default 30)."),
-                                   QStringLiteral("SEC"));
-    const QCommandLineOption limit(QStringLiteral("limit-rate"),
-                                   tr("Limit the upload to RATE bytes/s: 500K, 2M, 1G (K=1024)."),
-                                   QStringLiteral("RATE"));
-    const QCommandLineOption insecure(QStringLiteral("insecure"),
-                                      tr("Do not verify the server's TLS certificate."));
     const QCommandLineOption noResume(
         QStringLiteral("no-resume"),
         tr("tus: create a new upload instead of continuing an unfinished one."));
-    const QCommandLineOption dataDir(
-        QStringLiteral("data-dir"),
-        tr("Keep the transfer database in DIR (default: $BTSTREAM_DATA_DIR, else the "
-           "user data folder)."),
-        QStringLiteral("DIR"));
-    const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
-                                   tr("Print nothing but errors."));
-    const QCommandLineOption json(QStringLiteral("json"),
-                                  tr("Print progress and results as JSON lines on stdout."));
-    parser.addOptions({tus, put, post, form, archive, header, user, bearer, retries, stall, limit,
-                       insecure, noResume, dataDir, quiet, json});
+    parser.addOptions({tus, put, post, form, archive, shared.header, shared.user, bearer,
+                       shared.retries, shared.stall, shared.limit, shared.insecure, noResume,
+                       shared.dataDir, shared.quiet, shared.json});
     parser.addPositionalArgument(QStringLiteral("FILE|DIR"), tr("What to upload."));
     parser.addPositionalArgument(QStringLiteral("URL"), tr("Where to (http or https)."));
 
@@ -135,17 +112,7 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
                         .arg(source));
     }
 
-    if (parser.isSet(retries) && !parseCount(parser.value(retries), 0, 1000, &request.retries))
-        return fail(
-            tr("--retries must be a number from 0 to 1000, not '%1'").arg(parser.value(retries)));
-    if (parser.isSet(stall) &&
-        !parseCount(parser.value(stall), 1, 24 * 3600, &request.stallTimeoutSec))
-        return fail(tr("--stall-timeout must be a number of seconds from 1 to 86400, not '%1'")
-                        .arg(parser.value(stall)));
-    if (parser.isSet(limit) && !parseRate(parser.value(limit), &request.rateLimit))
-        return fail(tr("--limit-rate must be a rate such as 500K, 2M, 1G or 100000, not '%1'")
-                        .arg(parser.value(limit)));
-    if (!parseHeadersAndUser(parser, header, user, &request.headers, &request.user))
+    if (!parseShared(parser, shared, &request))
         return Action::Error;
     if (parser.isSet(bearer)) {
         request.bearerToken = parser.value(bearer).trimmed();
@@ -154,10 +121,9 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
         if (!request.user.isEmpty())
             return fail(tr("--user and --bearer cannot be used together"));
     }
-    request.insecure = parser.isSet(insecure);
     request.resume = !parser.isSet(noResume);
 
-    if (!parseCommon(parser, dataDir, quiet, json))
+    if (!parseCommon(parser, shared))
         return Action::Error;
     m_upload = request;
     return Action::Put;
