@@ -1,11 +1,14 @@
 // QueueManager with the real engine (HttpDownloadJob) against the FaultServer on 127.0.0.1:
-// several downloads under the limits, byte-exact; a shared speed limit; a restart mid-way.
+// several downloads under the limits, byte-exact; a shared speed limit; a restart mid-way; a
+// per-transfer limit changed while running reaches the engine; the queue's row is the engine's
+// row (a completed download whose file is gone comes back into the same row, never a duplicate).
 #include "FaultServer.h"
 #include "queue/QueueManager.h"
 #include "store/TransferStore.h"
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -21,6 +24,8 @@ private Q_SLOTS:
     void severalDownloadsByteExact();
     void globalSpeedLimitIsShared();
     void restartContinuesByteExact();
+    void perTransferLimitChangedWhileRunning();
+    void completedFileGoneSameRow();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -183,6 +188,79 @@ void TestQueueDownloads::restartContinuesByteExact()
     TransferStore store;
     QVERIFY(store.open(dataDir()));
     QCOMPARE(store.loadAll().size(), 3);
+}
+
+void TestQueueDownloads::perTransferLimitChangedWhileRunning()
+{
+    // 4 MiB at 512 KiB/s each would take 8 s; the limit is lifted once it runs.
+    FaultServer::Resource res;
+    res.body = makeTestData(4 << 20, 71);
+    m_server->setResource("/l.bin", res);
+    auto queue = openQueue(3, 2);
+    QVERIFY(queue);
+    queue->setSpeedLimits({0, 0, 512 << 10});
+    QSignalSpy finished(queue.get(), &QueueManager::transferFinished);
+    bool lifted = false;
+    qint64 doneWhenLifted = -1;
+    connect(queue.get(), &QueueManager::snapshotsChanged, this,
+            [&](const QList<TransferSnapshot> &changed) {
+                for (const TransferSnapshot &s : changed) {
+                    if (!lifted && s.progress.done > 0) {
+                        lifted = true;
+                        doneWhenLifted = s.progress.done;
+                        queue->setSpeedLimits({0, 0, 0});
+                    }
+                }
+            });
+    QElapsedTimer clock;
+    clock.start();
+    const qint64 id = queue->enqueue(request("/l.bin"));
+    QVERIFY(id > 0);
+    QVERIFY(finished.wait(30000));
+    QVERIFY(lifted);
+    // The limit held at first (about 128 KiB a snapshot), then was gone.
+    QVERIFY2(doneWhenLifted < (1 << 20), QByteArray::number(doneWhenLifted).constData());
+    QVERIFY2(clock.elapsed() < 4000, QByteArray::number(clock.elapsed()).constData());
+    QCOMPARE(finished.first().first().value<TransferResult>().error.code, ErrorCode::None);
+    QFile f(QDir(outDir()).filePath(QStringLiteral("l.bin")));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(sha256Hex(f.readAll()), sha256Hex(res.body));
+}
+
+void TestQueueDownloads::completedFileGoneSameRow()
+{
+    FaultServer::Resource res;
+    res.body = makeTestData(300 << 10, 72);
+    m_server->setResource("/g.bin", res);
+    const QString path = QDir(outDir()).filePath(QStringLiteral("g.bin"));
+    {
+        auto queue = openQueue(3, 2);
+        QVERIFY(queue);
+        QSignalSpy finished(queue.get(), &QueueManager::transferFinished);
+        const qint64 id = queue->enqueue(request("/g.bin"));
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(queue->snapshot(id)->state, TransferState::Completed);
+        QVERIFY(QFile::remove(path));
+    }
+    auto queue = openQueue(3, 2);
+    QVERIFY(queue);
+    QSignalSpy finished(queue.get(), &QueueManager::transferFinished);
+    const qint64 id = queue->enqueue(request("/g.bin"));
+    QVERIFY(finished.wait(30000));
+    const TransferResult r = finished.first().first().value<TransferResult>();
+    QCOMPARE(r.error.code, ErrorCode::None);
+    QVERIFY(!r.alreadyComplete);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(sha256Hex(f.readAll()), sha256Hex(res.body));
+    queue.reset();
+    TransferStore store;
+    QVERIFY(store.open(dataDir()));
+    const QList<TransferRecord> rows = store.loadAll();
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows.first().id, id);
+    QCOMPARE(rows.first().state, TransferState::Completed);
+    QCOMPARE(rows.first().destination, path);
 }
 
 QTEST_GUILESS_MAIN(TestQueueDownloads)
