@@ -72,7 +72,10 @@ void HttpDownload::Private::start()
     }
     if (!openStore())
         return;
-    finalUrl = request.url;
+    // A resume asks the address the redirects ended at last time (openStore() took it from the
+    // store); if that fails (an expired signed URL), onFailed() goes back to request.url once.
+    if (!planned || !finalUrl.isValid())
+        finalUrl = request.url;
     if (planned) { // resuming from the store's segments
         Q_EMIT q->message(tr("Resuming %1 at %2 of %3 bytes.")
                               .arg(destination)

@@ -182,6 +182,11 @@ void HttpDownload::Private::onHeaders(SegmentDownloader *dl)
             total = result.total; // an unknown size became known
             planner.setTotal(total);
         }
+        if (info.url.isValid() && info.url != finalUrl) {
+            finalUrl = info.url; // redirected elsewhere this time: resume from there next
+            if (stream->sync())  // the row's offsets must not run ahead of the disk
+                saveRecord();
+        }
         dl->accept(stream, &planner, dl->segmentIndex(), result.length);
         return;
     }
@@ -333,6 +338,17 @@ void HttpDownload::Private::onFailed(SegmentDownloader *dl, const Error &error)
     if (planned && dl->segmentIndex() >= 0 && dl->segmentIndex() < planner.count() &&
         planner.segment(dl->segmentIndex()).owner == dl->slot())
         planner.release(dl->segmentIndex());
+    if (planned && !triedOriginalUrl && finalUrl != request.url) {
+        // The stored address after redirects may have expired (signed CDN links): the address
+        // the person gave redirects anew, and the validators still decide whether to resume.
+        triedOriginalUrl = true;
+        Q_EMIT q->message(tr("The saved address %1 failed (%2); asking %3 again.")
+                              .arg(finalUrl.toString(), error.message, request.url.toString()));
+        finalUrl = request.url;
+        waiting.insert(dl->slot());
+        QTimer::singleShot(0, dl, [this, dl] { retryConnection(dl); });
+        return;
+    }
     if (!error.isTransient()) {
         fail(error);
         return;

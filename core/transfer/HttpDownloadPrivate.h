@@ -93,6 +93,7 @@ public:
     QString destination;
     QString reusable; // our own completed file from an earlier run: may be replaced
     QUrl finalUrl;
+    bool triedOriginalUrl = false; // a resume from the stored final URL fell back once
     qint64 total = -1;
     QByteArray etag;
     QByteArray lastModified;

@@ -47,6 +47,8 @@ private Q_SLOTS:
     void queueOrderNotOverwritten();
     void completedFileGoneSameRow();
     void storeIdUsesThatRow();
+    void resumeAsksFinalUrl();
+    void expiredFinalUrlFallsBackToOriginal();
 };
 
 void TestHttpDownloadResume::stopThenResume_data()
@@ -264,6 +266,80 @@ void TestHttpDownloadResume::queueOrderNotOverwritten()
     QCOMPARE(after->priority, 7);
     QCOMPARE(after->position, 42);
     QCOMPARE(h.store().loadAll().size(), 1);
+}
+
+namespace {
+// The first run of /start (302 -> /real), stopped after 1 MiB; returns the stored row's id.
+qint64 stopRedirectedDownload(Harness &h, const QByteArray &data, DownloadRequest &req)
+{
+    h.server.setResource("/real", throttled(data, 2 << 20));
+    h.server.addRedirect("/start", "/real");
+    req = h.request("/start");
+    req.connections = 1;
+    qint64 stopMs = -1;
+    const RunResult first = h.run(req, 30000, stopAfter(1 << 20, &stopMs));
+    if (first.result.error.code != ErrorCode::Cancelled)
+        return -1;
+    const auto row = h.store().load(first.result.id);
+    if (!row || row->finalUrl != QUrl(QString::fromLatin1(h.server.url("/real"))))
+        return -1;
+    h.server.setResource("/real", resource(data));
+    return first.result.id;
+}
+} // namespace
+
+void TestHttpDownloadResume::resumeAsksFinalUrl()
+{
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(4 << 20, 47);
+    DownloadRequest req;
+    const qint64 id = stopRedirectedDownload(h, data, req);
+    QVERIFY(id > 0);
+    const int before = h.server.requests().size();
+    const RunResult second = h.run(req);
+    QCOMPARE(second.result.error.code, ErrorCode::None);
+    QCOMPARE(second.result.id, id);
+    QCOMPARE(fileSha256Hex(h.path("real")), sha256Hex(data));
+    // The stored address after the redirect, asked for the rest: no new redirect hop.
+    const QList<FaultServer::Request> all = h.server.requests();
+    QVERIFY(all.size() > before);
+    for (int i = before; i < all.size(); ++i) {
+        QCOMPARE(all[i].path, QByteArray("/real"));
+        QVERIFY(all[i].headers.value("range") != "bytes=0-");
+    }
+}
+
+void TestHttpDownloadResume::expiredFinalUrlFallsBackToOriginal()
+{
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(4 << 20, 48);
+    DownloadRequest req;
+    const qint64 id = stopRedirectedDownload(h, data, req);
+    QVERIFY(id > 0);
+    // The signed link expired; the original address now redirects to a new one, same file.
+    FaultServer::Fault expired;
+    expired.kind = FaultServer::Fault::Kind::Status;
+    expired.status = 403;
+    h.server.setPersistentFault("/real", expired);
+    h.server.setResource("/real2", resource(data));
+    h.server.clearFaults("/start");
+    h.server.addRedirect("/start", "/real2");
+    const int before = h.server.requests().size();
+    const RunResult second = h.run(req);
+    QCOMPARE(second.result.error.code, ErrorCode::None);
+    QCOMPARE(second.result.id, id);
+    QCOMPARE(fileSha256Hex(h.path("real")), sha256Hex(data));
+    QVERIFY(second.messages.join('\n').contains(QLatin1String("asking")));
+    QStringList paths;
+    const QList<FaultServer::Request> all = h.server.requests();
+    for (int i = before; i < all.size(); ++i) {
+        paths.append(QString::fromLatin1(all[i].path));
+        QVERIFY(all[i].headers.value("range") != "bytes=0-"); // resumed, not started over
+    }
+    QCOMPARE(paths.mid(0, 3), (QStringList{"/real", "/start", "/real2"}));
+    QCOMPARE(h.store().load(id)->finalUrl, QUrl(QString::fromLatin1(h.server.url("/real2"))));
 }
 
 QTEST_GUILESS_MAIN(TestHttpDownloadResume)
