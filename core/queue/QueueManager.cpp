@@ -116,10 +116,8 @@ void QueueManager::shutdown(int timeoutMs)
     // The engine may have saved its own state when stopped: the interrupted ones must come
     // back as running, so that the next open() resumes them.
     for (QueueEntry *e : std::as_const(m_entries)) {
-        if (isRunningState(e->record.state)) {
+        if (isRunningState(e->record.state))
             m_store->setState(e->record.id, TransferState::Active);
-            m_store->setOrder(e->record.id, e->record.priority, e->record.position);
-        }
     }
     m_pool->shutdown(); // deletes the jobs that did not stop in time
     for (QueueEntry *e : std::as_const(m_entries))
@@ -352,8 +350,6 @@ void QueueManager::onFinished(qint64 id, const TransferResult &result)
         m_index->removeRunning(e->host);
         const bool commanded = e->stopping;
         e->stopping = false;
-        // The engine saves whole rows while it runs: an order changed meanwhile is restored.
-        m_store->setOrder(id, e->record.priority, e->record.position);
         e->progress.speed = 0;
         e->progress.etaSeconds = -1;
         e->progress.connections = 0;

@@ -269,6 +269,33 @@ bool TransferStore::updateDownloadState(const TransferRecord &record, Error *err
     return true;
 }
 
+bool TransferStore::updateUploadState(const TransferRecord &record, Error *error)
+{
+    if (!isOpen())
+        return d->notOpen(error);
+    QSqlQuery q(d->conn.db());
+    q.prepare(QStringLiteral(
+        "UPDATE transfers SET state = ?, destination = ?, total_size = ?, done_size = ?,"
+        " error_code = ?, last_error = ?, upload_url = ?, options = ?, updated = ?,"
+        " completed = ? WHERE id = ?"));
+    q.addBindValue(int(record.state));
+    q.addBindValue(notNullText(record.destination));
+    q.addBindValue(record.totalSize);
+    q.addBindValue(record.doneSize);
+    q.addBindValue(record.errorCode);
+    q.addBindValue(notNullText(record.lastError));
+    q.addBindValue(notNullText(record.uploadUrl));
+    q.addBindValue(encodeOptions(record.options));
+    q.addBindValue(encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs())));
+    q.addBindValue(encodeDate(record.completed));
+    q.addBindValue(record.id);
+    if (!q.exec())
+        return d->failQuery(q, error);
+    if (q.numRowsAffected() < 1)
+        return d->unknownId(record.id, error);
+    return true;
+}
+
 bool TransferStore::updateProgress(qint64 id, qint64 doneSize, const QList<SegmentState> &segments,
                                    Error *error)
 {

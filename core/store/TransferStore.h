@@ -52,6 +52,11 @@ public:
     // identity (direction, URL, directory, requested name, added, options) and the queue's
     // order (priority, position) are left as they are, so a queue may change them meanwhile.
     bool updateDownloadState(const TransferRecord &record, Error *error = nullptr);
+    // The same for a running upload: state, source path (destination), sizes, last error,
+    // completed, tus upload URL and options (where the engine keeps its resume facts: source
+    // mtime, tus expiry, a tree's finished files) and `updated`. Identity and the queue's
+    // order are left as they are.
+    bool updateUploadState(const TransferRecord &record, Error *error = nullptr);
     // The hot path: sizes and segment offsets only (after the data was fdatasync'ed).
     bool updateProgress(qint64 id, qint64 doneSize, const QList<SegmentState> &segments,
                         Error *error = nullptr);

@@ -261,7 +261,8 @@ void Upload::saveRecord()
     m_record.doneSize = m_confirmed;
     m_record.updated = QDateTime::currentDateTimeUtc();
     Error error;
-    if (!m_store->update(m_record, &error))
+    // Only what the upload owns: the queue changes priority and position meanwhile.
+    if (!m_store->updateUploadState(m_record, &error))
         Q_EMIT message(tr("Could not save the upload state: %1").arg(error.message));
 }
 

@@ -131,7 +131,8 @@ bool Upload::prepareRecord()
     if (!m_store)
         return true;
     Error error;
-    const bool ok = given ? m_store->update(m_record, &error) : m_store->insert(m_record, &error);
+    const bool ok =
+        given ? m_store->updateUploadState(m_record, &error) : m_store->insert(m_record, &error);
     if (!ok) {
         fail(error.isError()
                  ? error

@@ -1,7 +1,7 @@
 // QueueManager with the real upload engine (UploadJob) against the @tus/server of
 // tests/upload on 127.0.0.1: two uploads through the queue, byte-exact on the server; a
-// queued upload comes back after reopening the store and finishes. Credentials are never
-// written to the store.
+// queued upload comes back after reopening the store and finishes; an order changed while an
+// upload runs stays in its row. Credentials are never written to the store.
 #include "UploadServers.h"
 #include "queue/QueueManager.h"
 #include "store/TransferStore.h"
@@ -41,6 +41,7 @@ private Q_SLOTS:
     void twoUploadsByteExact();
     void queuedUploadComesBackAfterRestart();
     void cancelTerminatesOnServer();
+    void orderChangedWhileRunningIsKept();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -185,7 +186,6 @@ void TestQueueUploads::queuedUploadComesBackAfterRestart()
     QCOMPARE(sha256OfFile(storedCopy(id)), sha256(data));
 }
 
-QTEST_GUILESS_MAIN(TestQueueUploads)
 // A person cancels a running tus upload: the queue asks the engine to terminate it, so the
 // server does not keep a dead, half-written upload.
 void TestQueueUploads::cancelTerminatesOnServer()
@@ -208,4 +208,52 @@ void TestQueueUploads::cancelTerminatesOnServer()
     QCOMPARE(QFileInfo(path).size(), data.size()); // the source is untouched
 }
 
+// The queue owns priority and position: a running upload that saves its progress must not
+// write back the values it started with (the row would come back in the old order after a
+// crash or restart).
+void TestQueueUploads::orderChangedWhileRunningIsKept()
+{
+    const QByteArray data = randomBytes(1536 * 1024, 41);
+    const QString pathA = m_dir->filePath(QStringLiteral("ordered.bin"));
+    const QString pathB = m_dir->filePath(QStringLiteral("other.bin"));
+    QVERIFY(writeFile(pathA, data));
+    QVERIFY(writeFile(pathB, randomBytes(1000, 42)));
+    auto queue = openQueue();
+    QVERIFY(queue);
+    UploadRequest r = request(pathA);
+    r.chunkSize = 128 * 1024; // the engine saves its row after every PATCH
+    r.rateLimit = 512 * 1024;
+    const qint64 a = queue->enqueueUploads({r}).value(0);
+    QueueManager::EnqueueOptions held;
+    held.startPaused = true;
+    const qint64 b = queue->enqueueUploads({request(pathB)}, held).value(0);
+    QVERIFY(a > 0 && b > 0);
+
+    TransferStore store;
+    QVERIFY(store.open(dataDir()));
+    const auto stored = [&store, a] { return store.load(a).value_or(TransferRecord{}); };
+    QTRY_VERIFY_WITH_TIMEOUT(stored().doneSize > 0, 20000); // running, saving its row
+    queue->setPriority({a}, 5);
+    queue->moveDown({a}); // below b
+    const qint64 position = queue->record(a)->position;
+    QCOMPARE(position, queue->record(b)->position + 1);
+    queue->flushStore();
+    const qint64 doneThen = stored().doneSize;
+    QVERIFY(doneThen < data.size());
+    // The engine saves again after the queue's write: the queue's order stays.
+    QTRY_VERIFY_WITH_TIMEOUT(stored().doneSize > doneThen, 20000);
+    QCOMPARE(stored().priority, 5);
+    QCOMPARE(stored().position, position);
+
+    QTRY_COMPARE_WITH_TIMEOUT(queue->snapshot(a)->state, TransferState::Completed, 30000);
+    queue->flushStore();
+    const TransferRecord done = stored();
+    QCOMPARE(done.state, TransferState::Completed);
+    QCOMPARE(done.doneSize, qint64(data.size()));
+    QCOMPARE(done.priority, 5);
+    QCOMPARE(done.position, position);
+    QCOMPARE(sha256OfFile(storedCopy(a)), sha256(data));
+}
+
+QTEST_GUILESS_MAIN(TestQueueUploads)
 #include "tst_queueuploads.moc"

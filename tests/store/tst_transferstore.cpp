@@ -172,6 +172,37 @@ private Q_SLOTS:
         QCOMPARE(e.code, ErrorCode::Store);
     }
 
+    void updateUploadState()
+    {
+        QTemporaryDir tmp;
+        TransferStore store;
+        QVERIFY(store.open(tmp.path()));
+        TransferRecord r = makeRecord(1);
+        QVERIFY(store.insert(r));
+        TransferRecord engine = makeRecord(2);
+        engine.id = r.id;
+        engine.state = TransferState::Active;
+        engine.doneSize = 99;
+        engine.errorCode = 3;
+        engine.priority = 9; // a stale order the queue has changed meanwhile
+        QVERIFY(store.updateUploadState(engine));
+        const auto loaded = store.load(r.id);
+        QVERIFY(loaded);
+        // What the upload owns changed; identity, validators and the queue's order did not.
+        TransferRecord expected = r;
+        expected.destination = engine.destination;
+        expected.lastError = engine.lastError;
+        expected.uploadUrl = engine.uploadUrl;
+        expected.state = engine.state;
+        expected.totalSize = engine.totalSize;
+        expected.doneSize = engine.doneSize;
+        expected.errorCode = engine.errorCode;
+        expected.options = engine.options;
+        expected.completed = engine.completed;
+        expected.updated = loaded->updated;
+        compareRecords(*loaded, expected);
+    }
+
     void updateProgress()
     {
         QTemporaryDir tmp;
