@@ -3,6 +3,7 @@
 #include "store/TransferStore.h"
 #include "transfer/NetworkSetup.h"
 #include "transfer/ResponseInfo.h"
+#include "upload/CurlUploadReply.h"
 #include "upload/DavTreeUpload.h"
 #include "upload/FileBodyDevice.h"
 #include "upload/PostUpload.h"
@@ -128,9 +129,19 @@ QNetworkRequest Upload::buildRequest(const QUrl &url) const
 QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &request, QIODevice *body,
                             std::function<void(QNetworkReply *)> onDone)
 {
-    // HEAD must be a real head(): as a custom verb Qt would wait for a body after the headers.
-    QNetworkReply *reply = verb == "HEAD" ? m_network->head(request)
-                                          : m_network->sendCustomRequest(request, verb, body);
+    QNetworkReply *reply = nullptr;
+    if (verb == "HEAD") {
+        // A real head(): as a custom verb Qt would wait for a body after the headers.
+        reply = m_network->head(request);
+    } else if (auto *stream = qobject_cast<UploadBody *>(body)) {
+        // The body of a file (PATCH, PUT) goes through libcurl: see CurlUploadReply.h.
+        CurlUploadReply::Options options;
+        options.insecure = m_request.insecure;
+        options.proxy = CurlUploadReply::proxyFor(m_network, request.url());
+        reply = new CurlUploadReply(verb, request, stream, options, this);
+    } else {
+        reply = m_network->sendCustomRequest(request, verb, body);
+    }
     return track(reply, body, std::move(onDone));
 }
 
