@@ -71,6 +71,7 @@ QString errorCodeName(ErrorCode code)
     case ErrorCode::Io: return QStringLiteral("io");
     case ErrorCode::Cancelled: return QStringLiteral("cancelled");
     case ErrorCode::Store: return QStringLiteral("store");
+    case ErrorCode::Tls: return QStringLiteral("tls");
     }
     return QStringLiteral("unknown");
 }

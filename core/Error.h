@@ -23,6 +23,7 @@ enum class ErrorCode {
     Io,
     Cancelled, // stopped by a person or a signal; the resume state is kept
     Store,     // SQLite store unusable
+    Tls,       // certificate not trusted, wrong host name, handshake refused: permanent
 };
 
 struct Error

@@ -3,6 +3,7 @@
 #include "CliParseUtil.h"
 #include "ExitCode.h"
 #include "http/DigestHeader.h"
+#include "transfer/NetworkSetup.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -157,6 +158,15 @@ bool CliOptions::parseShared(const QCommandLineParser &parser, const SharedCliOp
         request->user = value;
     }
     request->insecure = parser.isSet(options.insecure);
+    if (parser.isSet(options.cacert)) {
+        const QFileInfo file(parser.value(options.cacert));
+        if (!file.isFile() || NetworkSetup::caCertificates(file.absoluteFilePath()).isEmpty()) {
+            fail(tr("--cacert: no certificate can be read from '%1' (a PEM file is expected)")
+                     .arg(parser.value(options.cacert)));
+            return false;
+        }
+        request->caCertFile = file.absoluteFilePath();
+    }
     return true;
 }
 
@@ -242,8 +252,8 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
     const QCommandLineOption noResume(QStringLiteral("no-resume"),
                                       tr("Start over instead of resuming a saved download."));
     parser.addOptions({output, dir, jobs, connections, shared.retries, shared.stall, shared.limit,
-                       checksum, shared.header, shared.user, cookies, shared.insecure, noResume,
-                       shared.dataDir, shared.quiet, shared.json});
+                       checksum, shared.header, shared.user, cookies, shared.insecure,
+                       shared.cacert, noResume, shared.dataDir, shared.quiet, shared.json});
     parser.addPositionalArgument(QStringLiteral("URL"), tr("What to download (http or https)."),
                                  QStringLiteral("URL..."));
 

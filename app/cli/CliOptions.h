@@ -56,7 +56,7 @@ public:
 private:
     Action parseGet(const QStringList &arguments);
     Action parsePut(const QStringList &arguments); // CliPutOptions.cpp
-    // --retries, --stall-timeout, --limit-rate, --header, --user and --insecure into a
+    // --retries, --stall-timeout, --limit-rate, --header, --user, --insecure and --cacert into a
     // DownloadRequest or an UploadRequest; false after fail()
     template <class Request>
     bool parseShared(const QCommandLineParser &parser, const SharedCliOptions &options,

@@ -33,6 +33,7 @@ inline int exitCodeFor(ErrorCode code)
     case ErrorCode::Timeout:
     case ErrorCode::TooManyRedirects:
     case ErrorCode::Protocol:
+    case ErrorCode::Tls:
         return ExitNetwork;
     case ErrorCode::HttpTransient:
     case ErrorCode::HttpPermanent:

@@ -23,6 +23,10 @@ struct SharedCliOptions
                 QStringLiteral("SEC")),
           limit(QStringLiteral("limit-rate"), limitHelp, QStringLiteral("RATE")),
           insecure(QStringLiteral("insecure"), tr("Do not verify the server's TLS certificate.")),
+          cacert(QStringLiteral("cacert"),
+                 tr("Verify TLS servers with the CA certificates in FILE (PEM) instead of the "
+                    "system's."),
+                 QStringLiteral("FILE")),
           dataDir(QStringLiteral("data-dir"),
                   tr("Keep the transfer database in DIR (default: $BTSTREAM_DATA_DIR, else the "
                      "user data folder)."),
@@ -38,6 +42,7 @@ struct SharedCliOptions
     QCommandLineOption stall;
     QCommandLineOption limit;
     QCommandLineOption insecure;
+    QCommandLineOption cacert;
     QCommandLineOption dataDir;
     QCommandLineOption quiet;
     QCommandLineOption json;

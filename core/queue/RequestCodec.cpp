@@ -19,6 +19,7 @@ const QString kHeaders = QStringLiteral("headers");
 const QString kUser = QStringLiteral("user");
 const QString kCookies = QStringLiteral("cookieFile");
 const QString kInsecure = QStringLiteral("insecure");
+const QString kCaCert = QStringLiteral("caCertFile");
 const QString kResume = QStringLiteral("resume");
 const QString kRedirects = QStringLiteral("maxRedirects");
 const QString kRetryDelay = QStringLiteral("retryDelayMs");
@@ -73,6 +74,8 @@ TransferRecord toRecord(const DownloadRequest &r)
         o.insert(kCookies, r.cookieFile);
     if (r.insecure)
         o.insert(kInsecure, true);
+    if (!r.caCertFile.isEmpty())
+        o.insert(kCaCert, r.caCertFile);
     if (!r.resume)
         o.insert(kResume, false);
     if (r.maxRedirects != defaults.maxRedirects)
@@ -115,6 +118,7 @@ DownloadRequest fromRecord(const TransferRecord &rec)
     r.user = o.value(kUser).toString();
     r.cookieFile = o.value(kCookies).toString();
     r.insecure = o.value(kInsecure, false).toBool();
+    r.caCertFile = o.value(kCaCert).toString();
     r.resume = o.value(kResume, true).toBool();
     r.maxRedirects = o.value(kRedirects, r.maxRedirects).toInt();
     r.retryDelayMs = o.value(kRetryDelay, r.retryDelayMs).toLongLong();

@@ -29,6 +29,7 @@ struct DownloadRequest
     QString user;                                 // --user "name:password" (Basic)
     QString cookieFile;                           // --cookies FILE (Netscape format)
     bool insecure = false;                        // --insecure: skip TLS verification
+    QString caCertFile; // --cacert: trust only these CAs (PEM), not the system's
     bool resume = true;                           // continue a saved download of the same request
     int maxRedirects = 20;
     qint64 retryDelayMs = 1000; // first backoff step (doubles per attempt, jittered)

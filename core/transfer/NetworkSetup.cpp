@@ -1,6 +1,8 @@
 #include "transfer/NetworkSetup.h"
 
 #include <QCoreApplication>
+#include <QHash>
+#include <QMutex>
 #include <QNetworkAccessManager>
 #include <QNetworkCookieJar>
 #include <QNetworkProxyFactory>
@@ -82,14 +84,43 @@ QNetworkRequest NetworkSetup::buildRequest(const DownloadRequest &request, const
         r.setRawHeader("Authorization", "Basic " + request.user.toUtf8().toBase64());
     for (const auto &header : request.headers)
         r.setRawHeader(header.first, header.second);
-#if QT_CONFIG(ssl)
-    if (request.insecure && url.scheme() == QLatin1String("https")) {
-        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-        ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
-        r.setSslConfiguration(ssl);
-    }
-#endif
+    applyTls(&r, request.insecure, request.caCertFile);
     return r;
+}
+
+void NetworkSetup::applyTls(QNetworkRequest *request, bool insecure, const QString &caFile)
+{
+#if QT_CONFIG(ssl)
+    if (request->url().scheme() != QLatin1String("https") || (!insecure && caFile.isEmpty()))
+        return;
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    if (insecure)
+        ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
+    else
+        ssl.setCaCertificates(caCertificates(caFile)); // none loaded: nothing is trusted
+    request->setSslConfiguration(ssl);
+#else
+    Q_UNUSED(request);
+    Q_UNUSED(insecure);
+    Q_UNUSED(caFile);
+#endif
+}
+
+QList<QSslCertificate> NetworkSetup::caCertificates(const QString &path)
+{
+    // Every segment request asks again: parse the file once per process.
+    static QMutex mutex;
+    static QHash<QString, QList<QSslCertificate>> cache;
+    QMutexLocker lock(&mutex);
+    const auto it = cache.constFind(path);
+    if (it != cache.constEnd())
+        return *it;
+    QList<QSslCertificate> certs = QSslCertificate::fromPath(path, QSsl::Pem);
+    if (certs.isEmpty())
+        certs = QSslCertificate::fromPath(path, QSsl::Der);
+    if (!certs.isEmpty())
+        cache.insert(path, certs);
+    return certs;
 }
 
 } // namespace bt

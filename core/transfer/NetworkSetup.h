@@ -7,6 +7,7 @@
 #include <QList>
 #include <QNetworkCookie>
 #include <QNetworkRequest>
+#include <QSslCertificate>
 
 class QNetworkAccessManager;
 class QObject;
@@ -40,6 +41,13 @@ public:
                                         qint64 first, qint64 last, const QByteArray &ifRange);
 
     static QByteArray userAgent();
+
+    // TLS of one https request: the system's CAs (the default), only the CAs in `caFile`
+    // (--cacert, as in curl: they replace the system's), or no verification (`insecure`).
+    static void applyTls(QNetworkRequest *request, bool insecure, const QString &caFile);
+    // The certificates of a PEM (or DER) file, read once per process and path; empty when the
+    // file is unreadable or holds none.
+    static QList<QSslCertificate> caCertificates(const QString &path);
 
     // No error when `url` is a valid http:// or https:// URL, else InvalidArgument: the one
     // check downloads and uploads make before anything goes on the network.

@@ -94,6 +94,27 @@ Error ResponseInfo::networkError(QNetworkReply::NetworkError code, const QString
     case QNetworkReply::ProtocolFailure:
         e.code = ErrorCode::Protocol;
         break;
+    case QNetworkReply::SslHandshakeFailedError:
+        // An untrusted certificate or a wrong host name does not heal by retrying.
+        e.code = ErrorCode::Tls;
+        e.message = QCoreApplication::translate("bt::HttpDownload", "TLS error: %1").arg(text);
+        break;
+    case QNetworkReply::ProxyAuthenticationRequiredError:
+        e.code = ErrorCode::HttpPermanent;
+        e.httpStatus = 407;
+        e.message = QCoreApplication::translate(
+                        "bt::HttpDownload",
+                        "The proxy requires authentication (407; put the credentials in the "
+                        "proxy URL: http://user:password@host:port): %1")
+                        .arg(text);
+        break;
+    case QNetworkReply::ProxyConnectionRefusedError:
+    case QNetworkReply::ProxyConnectionClosedError:
+    case QNetworkReply::ProxyNotFoundError:
+    case QNetworkReply::ProxyTimeoutError:
+        e.code = ErrorCode::Network;
+        e.message = QCoreApplication::translate("bt::HttpDownload", "Proxy error: %1").arg(text);
+        break;
     default:
         e.code = ErrorCode::Network;
         break;

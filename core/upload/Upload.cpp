@@ -116,13 +116,7 @@ QNetworkRequest Upload::buildRequest(const QUrl &url) const
         r.setRawHeader("Authorization", "Bearer " + m_request.bearerToken.toUtf8());
     for (const auto &header : m_request.headers)
         r.setRawHeader(header.first, header.second);
-#if QT_CONFIG(ssl)
-    if (m_request.insecure && url.scheme() == QLatin1String("https")) {
-        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-        ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
-        r.setSslConfiguration(ssl);
-    }
-#endif
+    NetworkSetup::applyTls(&r, m_request.insecure, m_request.caCertFile);
     return r;
 }
 

@@ -43,6 +43,7 @@ struct UploadRequest
     int stallTimeoutSec = 30;        // no byte sent or received this long: cut, then resume
     qint64 rateLimit = 0;            // bytes per second, 0 = unlimited
     bool insecure = false;           // skip TLS verification
+    QString caCertFile;              // --cacert: trust only these CAs (PEM)
 
     // The store row to continue (the queue's row for this upload, see UploadRequestCodec);
     // 0: find the row of the same source and URL, or add one.

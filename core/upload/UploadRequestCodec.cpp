@@ -70,6 +70,8 @@ TransferRecord toRecord(const UploadRequest &request)
         o.insert(QStringLiteral("chunkSize"), request.chunkSize);
     if (request.insecure)
         o.insert(QStringLiteral("insecure"), true);
+    if (!request.caCertFile.isEmpty())
+        o.insert(QStringLiteral("caCertFile"), request.caCertFile);
     if (!request.createParents)
         o.insert(QStringLiteral("createParents"), false);
     if (!request.terminateOnCancel)
@@ -104,6 +106,7 @@ UploadRequest fromRecord(const TransferRecord &record)
     r.rateLimit = o.value(QStringLiteral("rateLimit"), r.rateLimit).toLongLong();
     r.chunkSize = o.value(QStringLiteral("chunkSize"), r.chunkSize).toLongLong();
     r.insecure = o.value(QStringLiteral("insecure"), false).toBool();
+    r.caCertFile = o.value(QStringLiteral("caCertFile")).toString();
     r.createParents = o.value(QStringLiteral("createParents"), true).toBool();
     r.terminateOnCancel = o.value(QStringLiteral("terminateOnCancel"), true).toBool();
     return r;

@@ -53,7 +53,7 @@ private Q_SLOTS:
         for (const char *option :
              {"--output", "--dir", "--jobs", "--connections", "--retries", "--stall-timeout",
               "--limit-rate", "--checksum", "--header", "--user", "--cookies", "--insecure",
-              "--no-resume", "--data-dir", "--quiet", "--json"})
+              "--cacert", "--no-resume", "--data-dir", "--quiet", "--json"})
             QVERIFY2(r.out.contains(option), option);
         QVERIFY(r.out.contains("Exit codes"));
         QVERIFY(r.out.contains("disk"));

@@ -162,7 +162,7 @@ QString NginxTestServer::nginxPath()
     return path;
 }
 
-bool NginxTestServer::start(QString *whyNot)
+bool NginxTestServer::start(QString *whyNot, const QString &extraHttp)
 {
     const QString nginx = nginxPath();
     if (nginx.isEmpty()) {
@@ -212,10 +212,12 @@ http {
             auth_basic_user_file %1/htpasswd;
         }
     }
+%3
 }
 )")
                              .arg(p)
-                             .arg(m_port);
+                             .arg(m_port)
+                             .arg(QString(extraHttp).replace(QStringLiteral("%DIR%"), p));
     QFile file(p + QStringLiteral("/nginx.conf"));
     file.open(QIODevice::WriteOnly);
     file.write(conf.toUtf8());
@@ -234,6 +236,11 @@ http {
         return false;
     }
     return true;
+}
+
+quint16 NginxTestServer::freePort()
+{
+    return ::freePort();
 }
 
 void NginxTestServer::stop()

@@ -46,9 +46,13 @@ class NginxTestServer
 public:
     NginxTestServer();
     ~NginxTestServer();
-    bool start(QString *whyNot);
+    // `extraHttp` goes into the http {} block as-is (more servers, log formats); "%DIR%" in
+    // it becomes directory().
+    bool start(QString *whyNot, const QString &extraHttp = {});
     void stop();
     static QString nginxPath();
+    static quint16 freePort(); // a port free on 127.0.0.1 a moment ago
+    QString directory() const { return m_dir.path(); }
 
     quint16 port() const { return m_port; }
     QUrl url(const QString &path) const;
