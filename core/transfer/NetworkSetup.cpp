@@ -5,6 +5,7 @@
 #include <QMutex>
 #include <QNetworkAccessManager>
 #include <QNetworkCookieJar>
+#include <QNetworkProxy>
 #include <QNetworkProxyFactory>
 #include <QSslConfiguration>
 
@@ -86,6 +87,17 @@ QNetworkRequest NetworkSetup::buildRequest(const DownloadRequest &request, const
         r.setRawHeader(header.first, header.second);
     applyTls(&r, request.insecure, request.caCertFile);
     return r;
+}
+
+QString NetworkSetup::proxyFor(const QUrl &url)
+{
+    ensureSystemProxy();
+    const QList<QNetworkProxy> proxies =
+        QNetworkProxyFactory::proxyForQuery(QNetworkProxyQuery(url));
+    if (proxies.isEmpty() || proxies.first().type() == QNetworkProxy::NoProxy ||
+        proxies.first().type() == QNetworkProxy::DefaultProxy)
+        return {};
+    return QStringLiteral("%1:%2").arg(proxies.first().hostName()).arg(proxies.first().port());
 }
 
 void NetworkSetup::applyTls(QNetworkRequest *request, bool insecure, const QString &caFile)

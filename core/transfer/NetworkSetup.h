@@ -42,6 +42,10 @@ public:
 
     static QByteArray userAgent();
 
+    // "host:port" of the HTTP proxy the system configuration (the environment) picks for
+    // `url`, empty when it goes direct: for error messages.
+    static QString proxyFor(const QUrl &url);
+
     // TLS of one https request: the system's CAs (the default), only the CAs in `caFile`
     // (--cacert, as in curl: they replace the system's), or no verification (`insecure`).
     static void applyTls(QNetworkRequest *request, bool insecure, const QString &caFile);

@@ -53,6 +53,11 @@ Error ResponseInfo::statusError(qint64 maxRetryAfterMs) const
             ? QStringLiteral("HTTP %1").arg(status)
             : QStringLiteral("HTTP %1 %2").arg(status).arg(QString::fromLatin1(reason));
     e.message = text;
+    if (status == 407)
+        e.message = QCoreApplication::translate("bt::HttpDownload",
+                                                "%1: the proxy wants credentials (give them in "
+                                                "the proxy URL: http://user:password@host:port)")
+                        .arg(text);
     const bool transient = status == 408 || status == 429 || status >= 500;
     e.code = transient ? ErrorCode::HttpTransient : ErrorCode::HttpPermanent;
     if (status == 416) {
@@ -104,8 +109,8 @@ Error ResponseInfo::networkError(QNetworkReply::NetworkError code, const QString
         e.httpStatus = 407;
         e.message = QCoreApplication::translate(
                         "bt::HttpDownload",
-                        "The proxy requires authentication (407; put the credentials in the "
-                        "proxy URL: http://user:password@host:port): %1")
+                        "HTTP 407: the proxy wants credentials (give them in the proxy URL: "
+                        "http://user:password@host:port): %1")
                         .arg(text);
         break;
     case QNetworkReply::ProxyConnectionRefusedError:

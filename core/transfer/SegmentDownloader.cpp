@@ -1,6 +1,7 @@
 #include "transfer/SegmentDownloader.h"
 
 #include "io/BTFileStream.h"
+#include "transfer/NetworkSetup.h"
 #include "transfer/RateLimiter.h"
 #include "transfer/SegmentPlanner.h"
 
@@ -134,9 +135,15 @@ void SegmentDownloader::onFinished()
     if (!m_headersSeen) {
         const QNetworkReply::NetworkError code = m_reply->error();
         const QString text = m_reply->errorString();
+        const QUrl url = m_reply->url();
         dropReply();
-        fail(ResponseInfo::networkError(
-            code == QNetworkReply::NoError ? QNetworkReply::ProtocolFailure : code, text));
+        Error e = ResponseInfo::networkError(
+            code == QNetworkReply::NoError ? QNetworkReply::ProtocolFailure : code, text);
+        // Qt says "Connection refused" alike for the server and the proxy: name the proxy.
+        const QString proxy = NetworkSetup::proxyFor(url);
+        if ((e.code == ErrorCode::Network || e.code == ErrorCode::Timeout) && !proxy.isEmpty())
+            e.message = tr("%1 (through the proxy %2)").arg(e.message, proxy);
+        fail(e);
         return;
     }
     if (m_accepted)
