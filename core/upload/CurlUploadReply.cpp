@@ -2,6 +2,7 @@
 
 #include "upload/UploadBody.h"
 
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkProxyFactory>
 #include <QSocketNotifier>
@@ -314,6 +315,9 @@ bool CurlUploadReply::setUp(const QByteArray &verb, const QNetworkRequest &reque
     if (options.insecure) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    } else if (!options.caFile.isEmpty()) {
+        curl_easy_setopt(e, CURLOPT_CAINFO, QFile::encodeName(options.caFile).constData());
+        curl_easy_setopt(e, CURLOPT_CAPATH, nullptr); // only these CAs, as Qt's path does
     }
 
     CURLM *m = multiOf(m_multi);

@@ -36,6 +36,7 @@ public:
     struct Options
     {
         bool insecure = false;
+        QString caFile; // --cacert: verify with these CAs (PEM) instead of the system's
         QNetworkProxy proxy = QNetworkProxy(QNetworkProxy::NoProxy);
     };
 

@@ -131,6 +131,7 @@ QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &reque
         // The body of a file (PATCH, PUT) goes through libcurl: see CurlUploadReply.h.
         CurlUploadReply::Options options;
         options.insecure = m_request.insecure;
+        options.caFile = m_request.caCertFile;
         options.proxy = CurlUploadReply::proxyFor(m_network, request.url());
         reply = new CurlUploadReply(verb, request, stream, options, this);
     } else {
