@@ -107,8 +107,8 @@ public:
         return file.open(QIODevice::WriteOnly) && file.write(data) == data.size();
     }
 
-    // nginx writes its access log line when the request ends, before the response's last
-    // bytes may have reached the client: read it after the client is done.
+    // Every line of the access log so far. nginx writes a line when its request ends, which
+    // may be a moment after the client saw the last byte: wait with QTRY_*.
     QList<AccessLogLine> log() const
     {
         static const QRegularExpression re(
