@@ -1,5 +1,7 @@
 #include "transfer/NetworkSetup.h"
 
+#include "transfer/EnvProxyFactory.h"
+
 #include <QCoreApplication>
 #include <QHash>
 #include <QMutex>
@@ -21,7 +23,9 @@ void NetworkSetup::ensureSystemProxy()
 {
     limitMallocArenas();
     static std::once_flag once;
-    std::call_once(once, [] { QNetworkProxyFactory::setUseSystemConfiguration(true); });
+    // The application factory owns its factory (Qt deletes the previous one).
+    std::call_once(once,
+                   [] { QNetworkProxyFactory::setApplicationProxyFactory(new EnvProxyFactory); });
 }
 
 Error NetworkSetup::checkHttpUrl(const QUrl &url)

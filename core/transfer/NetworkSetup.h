@@ -20,8 +20,8 @@ namespace bt {
 class NetworkSetup
 {
 public:
-    // Once per process: QNetworkProxyFactory::setUseSystemConfiguration(true), which reads
-    // http_proxy / https_proxy / no_proxy on Linux.
+    // Once per process: the application proxy factory is an EnvProxyFactory (the system's
+    // proxies: http_proxy / https_proxy / no_proxy on Linux, no_proxy also read as curl does).
     static void ensureSystemProxy();
 
     // Once per process: at most two malloc arenas. Every QNetworkAccessManager runs its own

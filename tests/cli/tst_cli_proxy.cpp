@@ -118,17 +118,23 @@ private Q_SLOTS:
     void noProxyGoesDirect_data()
     {
         QTest::addColumn<QString>("variable");
-        QTest::newRow("no_proxy") << QStringLiteral("no_proxy");
-        QTest::newRow("NO_PROXY") << QStringLiteral("NO_PROXY");
+        QTest::addColumn<QString>("list");
+        const QString hosts = QStringLiteral("example.org,origin.invalid");
+        QTest::newRow("no_proxy") << QStringLiteral("no_proxy") << hosts;
+        QTest::newRow("NO_PROXY") << QStringLiteral("NO_PROXY") << hosts;
+        // As curl and wget read it (libproxy alone knows neither).
+        QTest::newRow("*") << QStringLiteral("no_proxy") << QStringLiteral("*");
+        QTest::newRow("parent domain")
+            << QStringLiteral("no_proxy") << QStringLiteral("example.org invalid");
     }
 
     void noProxyGoesDirect()
     {
         QFETCH(QString, variable);
+        QFETCH(QString, list);
         // origin.invalid does not resolve: asked directly, the download fails with a name
         // error, and the proxy sees nothing.
-        const RunResult r = get({{QStringLiteral("http_proxy"), proxyUrl()},
-                                 {variable, QStringLiteral("example.org,origin.invalid")}},
+        const RunResult r = get({{QStringLiteral("http_proxy"), proxyUrl()}, {variable, list}},
                                 {QStringLiteral("--retries"), QStringLiteral("0"), httpUrl()});
         QVERIFY2(r.exitCode == 3, qPrintable(r.describe()));
         QVERIFY2(r.err.contains("not found"), qPrintable(r.describe()));

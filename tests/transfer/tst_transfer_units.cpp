@@ -2,6 +2,7 @@
 // validator's verdicts, the token bucket, the adaptive connection count, the speed meter.
 
 #include "transfer/AdaptiveConnections.h"
+#include "transfer/EnvProxyFactory.h"
 #include "transfer/RateLimiter.h"
 #include "transfer/ResumeValidator.h"
 #include "transfer/SegmentPlanner.h"
@@ -29,6 +30,8 @@ private Q_SLOTS:
     void adaptiveStopsWhenSaturated();
     void adaptiveAfterBurst();
     void speedMeter();
+    void noProxyAsCurl_data();
+    void noProxyAsCurl();
 };
 
 void TestTransferUnits::plannerStealsLargest()
@@ -269,3 +272,36 @@ void TestTransferUnits::speedMeter()
 
 QTEST_GUILESS_MAIN(TestTransferUnits)
 #include "tst_transfer_units.moc"
+
+void TestTransferUnits::noProxyAsCurl_data()
+{
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<QByteArray>("noProxy");
+    QTest::addColumn<bool>("bypass");
+    QTest::newRow("exact") << "origin.invalid" << QByteArray("origin.invalid") << true;
+    QTest::newRow("subdomain") << "a.origin.invalid" << QByteArray("origin.invalid") << true;
+    QTest::newRow("leading dot, subdomain")
+        << "a.b.origin.invalid" << QByteArray(".origin.invalid") << true;
+    QTest::newRow("leading dot, the domain")
+        << "origin.invalid" << QByteArray(".origin.invalid") << true;
+    QTest::newRow("star dot") << "a.example.org" << QByteArray("*.example.org") << true;
+    QTest::newRow("not a suffix at a dot")
+        << "notorigin.invalid" << QByteArray("origin.invalid") << false;
+    QTest::newRow("parent only") << "origin.invalid" << QByteArray("a.origin.invalid") << false;
+    QTest::newRow("star") << "anything.example" << QByteArray("*") << true;
+    QTest::newRow("list with spaces") << "host" << QByteArray("a.example, host ,b") << true;
+    QTest::newRow("case and trailing dot")
+        << "Host.Example.ORG." << QByteArray("example.org") << true;
+    QTest::newRow("port entry is libproxy's")
+        << "example.org" << QByteArray("example.org:8080") << false;
+    QTest::newRow("CIDR is libproxy's") << "10.1.2.3" << QByteArray("10.0.0.0/8") << false;
+    QTest::newRow("empty") << "host" << QByteArray() << false;
+}
+
+void TestTransferUnits::noProxyAsCurl()
+{
+    QFETCH(QString, host);
+    QFETCH(QByteArray, noProxy);
+    QFETCH(bool, bypass);
+    QCOMPARE(EnvProxyFactory::bypasses(host, noProxy), bypass);
+}
