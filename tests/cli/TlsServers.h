@@ -8,7 +8,7 @@
 //               HTTP/1.1 (ALPN); /dav/ takes PUT
 //   wrongHost:  signed by the test CA, but for wrong.invalid only
 //   selfSigned: a self-signed certificate for 127.0.0.1
-//   plain:      HTTP/1.1 without TLS
+//   plain:      HTTP/1.1 without TLS; /dav/ takes PUT
 
 #include "TestCerts.h"
 #include "UploadServers.h"
@@ -80,7 +80,7 @@ public:
                 .arg(QStringLiteral("ssl"), m_certs.certFile(QStringLiteral("self")),
                      m_certs.keyFile(QStringLiteral("self")), QString()) +
             server.arg(plain).arg(QString(), m_certs.certFile(QStringLiteral("good")),
-                                  m_certs.keyFile(QStringLiteral("good")), QString());
+                                  m_certs.keyFile(QStringLiteral("good")), dav);
         if (!m_nginx.start(whyNot, config))
             return false;
         QDir(root()).mkpath(QStringLiteral("dav"));

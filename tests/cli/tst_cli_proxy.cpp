@@ -7,6 +7,7 @@
 #include "TestProxy.h"
 #include "TlsServers.h"
 
+#include <QFile>
 #include <QHostAddress>
 #include <QHostInfo>
 #include <QTemporaryDir>
@@ -215,6 +216,47 @@ private Q_SLOTS:
             QStringLiteral("http://alice:s3cret@127.0.0.1:%1").arg(m_proxy->port());
         r = get({{variable, withUser}}, args);
         verifySaved(r);
+    }
+
+    void putThroughProxy_data()
+    {
+        QTest::addColumn<bool>("https");
+        QTest::newRow("http") << false;
+        QTest::newRow("https (CONNECT)") << true;
+    }
+
+    void putThroughProxy()
+    {
+        QFETCH(bool, https);
+        const QString source = m_tmp->filePath(QStringLiteral("upload.bin"));
+        const QByteArray body = makeTestData(3 * 1024 * 1024 + 3, 22);
+        {
+            QFile f(source);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(body);
+        }
+        const QString name = https ? QStringLiteral("up-https.bin") : QStringLiteral("up-http.bin");
+        const QString target = TlsServers::url(https ? m_servers.good : m_servers.plain,
+                                               QStringLiteral("/dav/") + name, https,
+                                               QStringLiteral("origin.invalid"));
+        Btstream p(m_tmp->path());
+        QProcessEnvironment environment = p.processEnvironment();
+        environment.insert(https ? QStringLiteral("https_proxy") : QStringLiteral("http_proxy"),
+                           proxyUrl());
+        p.setProcessEnvironment(environment);
+        const RunResult r =
+            p.run({QStringLiteral("put"), QStringLiteral("--put"), QStringLiteral("--data-dir"),
+                   data(), QStringLiteral("--cacert"), m_servers.caFile(), source, target});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(fileSha256Hex(m_servers.root() + QStringLiteral("/dav/") + name), sha256Hex(body));
+        const QList<QByteArray> lines = m_proxy->requestLines();
+        QVERIFY2(!lines.isEmpty(), "the proxy saw no request");
+        const QByteArray expected = https ? QByteArray("CONNECT origin.invalid:")
+                                          : QByteArray("PUT http://origin.invalid:");
+        bool seen = false;
+        for (const QByteArray &line : lines)
+            seen = seen || line.startsWith(expected);
+        QVERIFY2(seen, lines.join(QByteArrayLiteral(", ")).constData());
     }
 
     void proxyRefusesConnections()

@@ -58,7 +58,9 @@ void TestProxy::onClientData(Pipe *pipe)
     if (!pipe->client)
         return;
     if (pipe->forwarding) {
-        if (pipe->upstream)
+        // Before the origin answers, the bytes wait in the client's buffer: they must follow
+        // the request head, which goes out once connected.
+        if (pipe->upstream && pipe->upstream->state() == QAbstractSocket::ConnectedState)
             pipe->upstream->write(pipe->client->readAll());
         return;
     }
