@@ -117,6 +117,7 @@ private Q_SLOTS:
         r.retries = 3;
         r.stallTimeoutSec = 7;
         r.createParents = false;
+        r.caCertFile = QStringLiteral("/etc/my-ca.pem");
         TransferRecord row = uploadcodec::toRecord(r);
         row.id = 42;
         QCOMPARE(row.direction, TransferDirection::Upload);
@@ -139,6 +140,7 @@ private Q_SLOTS:
         QCOMPARE(back.retries, 3);
         QCOMPARE(back.stallTimeoutSec, 7);
         QCOMPARE(back.createParents, false);
+        QCOMPARE(back.caCertFile, r.caCertFile);
     }
 
     void bodyRangeAndSeek()
