@@ -388,6 +388,17 @@ bool BTFileStream::sync()
     return true;
 }
 
+bool BTFileStream::syncInBackground(std::function<void(bool ok)> done)
+{
+    if (!d->writable())
+        return false;
+    return d->writer->syncInBackground([q = this, done = std::move(done)](const Error &e) {
+        // On the sync thread: hop to ours; dropped if the stream is gone by then.
+        QMetaObject::invokeMethod(
+            q, [done, ok = !e.isError()] { done(ok); }, Qt::QueuedConnection);
+    });
+}
+
 bool BTFileStream::Private::finishWriter()
 {
     const bool ok = writer->flush();

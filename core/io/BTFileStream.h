@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace bt {
@@ -89,8 +90,12 @@ public:
     void resume();
     bool isPaused() const;
 
-    bool flush();   // wait until every queued byte is written (not synced); overrides a pause
-    bool sync();    // flush, then fdatasync: call before committing offsets to the store
+    bool flush(); // wait until every queued byte is written (not synced); overrides a pause
+    bool sync();  // flush, then fdatasync: call before committing offsets to the store
+    // sync() without waiting: the bytes queued so far are made durable on a helper thread
+    // while writing goes on, then done(ok) runs on this thread (never after the stream is
+    // destroyed). False, and no call, while the previous one still runs or after an error.
+    bool syncInBackground(std::function<void(bool ok)> done);
     bool close();   // flush and close; the .part file stays
     bool publish(); // flush, fsync, rename .part -> path, fsync the directory, close
     bool discard(); // close and remove the .part file

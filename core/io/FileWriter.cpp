@@ -91,7 +91,7 @@ bool FileWriter::enqueue(qint64 offset, const QByteArray &data, bool hashed)
     }
     // No reserve(bufferSize) up front: with many scattered small chunks that would multiply
     // memory far beyond the queued bytes; appends grow geometrically instead.
-    m_queue.push_back(Chunk{offset, data, hashed, now});
+    m_queue.push_back(Chunk{offset, data, hashed, now, m_nextSeq++});
     m_queued += size;
     if (m_queued >= m_config.highWatermark)
         m_wasHigh = true;
@@ -165,17 +165,96 @@ void FileWriter::discardQueue()
     m_spaceCv.notify_all();
 }
 
-void FileWriter::stop()
+bool FileWriter::syncInBackground(std::function<void(const Error &)> done)
 {
-    if (!m_thread.joinable())
-        return;
     {
         std::lock_guard lock(m_mutex);
-        m_stopping = true;
+        if (m_syncPending || m_error.isError() || m_stopping)
+            return false;
+        m_syncPending = true;
+        m_syncBarrier = m_nextSeq - 1;
+        m_syncDone = std::move(done);
+        if (!m_syncThread.joinable())
+            m_syncThread = std::thread([this] { runSync(); });
     }
-    m_workCv.notify_one();
     m_spaceCv.notify_all();
-    m_thread.join();
+    return true;
+}
+
+bool FileWriter::syncBarrierMetLocked() const
+{
+    // FIFO: the front has the smallest sequence number still queued.
+    return (m_queue.empty() || m_queue.front().seq > m_syncBarrier) &&
+           !(m_busy && m_busySeq <= m_syncBarrier);
+}
+
+void FileWriter::runSync()
+{
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        // The writer notifies m_spaceCv after every chunk.
+        m_spaceCv.wait(lock, [this] {
+            return (m_syncPending && (syncBarrierMetLocked() || m_error.isError())) ||
+                   (m_syncStopping && !m_syncPending);
+        });
+        if (!m_syncPending)
+            return;
+        Error error = m_error;
+        if (!error.isError()) {
+            lock.unlock();
+            // Concurrent with pwrite on the same fd: it covers at least what was written
+            // before it started, which includes everything up to the barrier.
+            if (::fdatasync(m_config.fd) != 0)
+                error = Error::fromErrno(errno, m_config.displayPath);
+            lock.lock();
+            if (error.isError() && !m_error.isError()) {
+                failLocked(error);
+                lock.unlock();
+                if (m_config.onError)
+                    m_config.onError(error);
+                lock.lock();
+            }
+        }
+        std::function<void(const Error &)> done = std::move(m_syncDone);
+        m_syncDone = nullptr;
+        m_syncPending = false;
+        lock.unlock();
+        if (done)
+            done(error);
+        lock.lock();
+        m_spaceCv.notify_all();
+    }
+}
+
+void FileWriter::stop()
+{
+    if (m_thread.joinable()) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stopping = true;
+        }
+        m_workCv.notify_one();
+        m_spaceCv.notify_all();
+        m_thread.join();
+    }
+    // After the writer: the hasher finishes what it was given, so the hash is complete.
+    if (m_hashThread.joinable()) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_hashStopping = true;
+        }
+        m_hashCv.notify_all();
+        m_hashThread.join();
+    }
+    // After the writer: a pending sync sees its chunks written (or the error) and finishes.
+    if (m_syncThread.joinable()) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_syncStopping = true;
+        }
+        m_spaceCv.notify_all();
+        m_syncThread.join();
+    }
 }
 
 Error FileWriter::error() const
@@ -232,6 +311,10 @@ void FileWriter::failLocked(const Error &error)
     for (const Chunk &c : m_queue)
         m_queued -= c.data.size();
     m_queue.clear();
+    // The hash is worthless now; its chunks (also the one in flight, if hashed) are let go.
+    for (const HashItem &item : m_hashQueue)
+        m_queued -= item.size;
+    m_hashQueue.clear();
 }
 
 void FileWriter::run()
@@ -257,44 +340,111 @@ void FileWriter::run()
         Chunk chunk = std::move(m_queue.front());
         m_queue.pop_front();
         m_busy = true;
+        m_busySeq = chunk.seq;
+        if (chunk.hashed) {
+            // The hasher thread hashes it while this one writes it (the bytes are shared).
+            m_hashQueue.push_back(HashItem{chunk.data, chunk.seq});
+            if (!m_hashThread.joinable())
+                m_hashThread = std::thread([this] { runHash(); });
+            m_hashCv.notify_one();
+        }
         lock.unlock();
 
         if (m_delay.count() > 0)
             std::this_thread::sleep_for(m_delay);
-        if (chunk.hashed) {
-            std::lock_guard hashLock(m_hashMutex);
-            m_hash->addData(chunk.data);
-        }
         int err = writeFully(m_config.fd, chunk.data.constData(), chunk.data.size(), chunk.offset,
                              m_pwrite);
         if (err == 0 && m_config.syncEachWrite && ::fdatasync(m_config.fd) != 0)
             err = errno;
+        const qint64 size = chunk.data.size();
+        chunk.data = QByteArray(); // the hasher may still hold it
 
         lock.lock();
         m_busy = false;
-        const qint64 size = chunk.data.size();
-        m_queued -= size;
-        bool drained = false;
         Error failed;
         if (err != 0) {
             failLocked(Error::fromErrno(err, m_config.displayPath));
             failed = m_error;
         } else {
             m_written += size;
-            if (m_wasHigh && !m_paused && m_queued < m_config.lowWatermark) {
-                m_wasHigh = false;
-                drained = true;
+        }
+        if (!chunk.hashed) {
+            m_queued -= size;
+        } else {
+            for (HashItem &item : m_hashQueue) {
+                if (item.seq == chunk.seq) {
+                    item.written = true;
+                    break;
+                }
+            }
+            retireLocked();
+        }
+        finishStepLocked(lock, failed);
+    }
+}
+
+void FileWriter::retireLocked()
+{
+    // A hashed chunk is done once written and hashed; both happen in queue order.
+    while (!m_hashQueue.empty() && m_hashQueue.front().written && m_hashQueue.front().hashedDone) {
+        m_queued -= m_hashQueue.front().size;
+        m_hashQueue.pop_front();
+    }
+}
+
+void FileWriter::finishStepLocked(std::unique_lock<std::mutex> &lock, const Error &failed)
+{
+    bool drained = false;
+    if (!failed.isError() && m_wasHigh && !m_paused && !m_error.isError() &&
+        m_queued < m_config.lowWatermark) {
+        m_wasHigh = false;
+        drained = true;
+    }
+    m_spaceCv.notify_all();
+    if (drained || failed.isError()) {
+        lock.unlock();
+        if (drained && m_config.onDrained)
+            m_config.onDrained();
+        if (failed.isError() && m_config.onError)
+            m_config.onError(failed);
+        lock.lock();
+    }
+}
+
+void FileWriter::runHash()
+{
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        HashItem *next = nullptr;
+        m_hashCv.wait(lock, [this, &next] {
+            for (HashItem &item : m_hashQueue) {
+                if (!item.hashedDone && !item.hashing) {
+                    next = &item;
+                    return true;
+                }
+            }
+            return m_hashStopping;
+        });
+        if (!next)
+            return; // stopping and nothing left
+        next->hashing = true;
+        const QByteArray data = next->data; // shared, no copy
+        const quint64 seq = next->seq;
+        lock.unlock();
+        {
+            std::lock_guard hashLock(m_hashMutex);
+            m_hash->addData(data);
+        }
+        lock.lock();
+        for (HashItem &item : m_hashQueue) {
+            if (item.seq == seq) {
+                item.hashedDone = true;
+                item.data = QByteArray();
+                break;
             }
         }
-        m_spaceCv.notify_all();
-        if (drained || failed.isError()) {
-            lock.unlock();
-            if (drained && m_config.onDrained)
-                m_config.onDrained();
-            if (failed.isError() && m_config.onError)
-                m_config.onError(failed);
-            lock.lock();
-        }
+        retireLocked();
+        finishStepLocked(lock, Error{});
     }
 }
 

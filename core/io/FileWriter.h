@@ -68,7 +68,12 @@ public:
     void setPaused(bool paused);
     bool isPaused() const;
 
-    bool flush();        // waits until the queue is empty (overrides a pause); false on error
+    bool flush(); // waits until the queue is empty (overrides a pause); false on error
+    // fdatasync without stopping the writer: on a helper thread, once every chunk queued
+    // before this call is written (while later ones are being written), then done(error) on
+    // that thread. False, and done is never called, while the previous one still runs or
+    // after an error. stop() completes a pending one before it returns.
+    bool syncInBackground(std::function<void(const Error &)> done);
     void discardQueue(); // drops queued chunks (discard())
     void stop();         // flush and join; idempotent
 
@@ -82,9 +87,26 @@ private:
         QByteArray data;
         bool hashed = false;
         std::chrono::steady_clock::time_point queuedAt;
+        quint64 seq = 0; // FIFO: every chunk before it has a smaller one
+    };
+
+    struct HashItem
+    {
+        QByteArray data; // shared with the chunk being written
+        quint64 seq = 0;
+        qint64 size = data.size();
+        bool hashing = false;
+        bool hashedDone = false;
+        bool written = false;
     };
 
     void run();
+    void runHash();
+    void runSync();
+    void retireLocked();
+    // After a chunk was written or hashed: owed drained() and error callbacks (unlocked).
+    void finishStepLocked(std::unique_lock<std::mutex> &lock, const Error &failed);
+    bool syncBarrierMetLocked() const;
     Chunk *coalesceTargetLocked(qint64 offset, qint64 size, bool hashed);
     bool frontReadyLocked(std::chrono::steady_clock::time_point now) const;
     void failLocked(const Error &error);
@@ -105,9 +127,23 @@ private:
     bool m_stopping = false;
     int m_flushWaiters = 0;
     Error m_error;
+    quint64 m_nextSeq = 1;
+    quint64 m_busySeq = 0; // the chunk being written
+    // Background sync (runSync): the chunks up to m_syncBarrier first, then fdatasync.
+    bool m_syncPending = false;
+    bool m_syncStopping = false;
+    quint64 m_syncBarrier = 0;
+    std::function<void(const Error &)> m_syncDone;
+    std::thread m_syncThread;
 
     mutable std::mutex m_hashMutex;
     std::unique_ptr<Sha256> m_hash;
+    // Hashed chunks being written and hashed at once (by m_hashThread, in queue order); their
+    // bytes stay counted in m_queued until both are done.
+    std::deque<HashItem> m_hashQueue;
+    std::condition_variable m_hashCv;
+    bool m_hashStopping = false;
+    std::thread m_hashThread;
 
     std::thread m_thread;
 };

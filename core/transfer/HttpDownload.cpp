@@ -43,7 +43,7 @@ HttpDownload::Private::Private(HttpDownload *q, const DownloadRequest &request,
     tuneTimer->setInterval(100);
     pumpTimer->setInterval(25);
     QObject::connect(progressTimer, &QTimer::timeout, q, [this] { emitProgress(); });
-    QObject::connect(syncTimer, &QTimer::timeout, q, [this] { persistProgress(); });
+    QObject::connect(syncTimer, &QTimer::timeout, q, [this] { persistProgressInBackground(); });
     QObject::connect(tuneTimer, &QTimer::timeout, q, [this] { tune(); });
     QObject::connect(pumpTimer, &QTimer::timeout, q, [this] { pumpAll(); });
 }
@@ -268,12 +268,33 @@ void HttpDownload::Private::persistProgress()
         Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
 }
 
+void HttpDownload::Private::persistProgressInBackground()
+{
+    if (!stream || !planned)
+        return;
+    // As persistProgress(), but the fdatasync runs beside the writer: this thread keeps
+    // reading the network meanwhile (a sync of a second's data can take a few 100 ms).
+    // Skipped while the previous one still runs.
+    const QList<SegmentState> states = planner.states();
+    stream->syncInBackground([this, states](bool ok) {
+        if (!ok || done || !store || record.id <= 0)
+            return; // an error reaches fail() through errorOccurred
+        qint64 doneSize = 0;
+        for (const SegmentState &s : states)
+            doneSize += s.done;
+        Error error;
+        if (!store->updateProgress(record.id, doneSize, states, &error))
+            Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
+    });
+}
+
 void HttpDownload::Private::startTimers()
 {
     progressTimer->start();
     syncTimer->start();
     if (request.connections <= 0 && multiSegment()) {
-        adaptive.tick(clock.elapsed(), planner.doneBytes()); // the first measurement starts
+        adaptive.tick(clock.elapsed(), planner.doneBytes(), 1 << 20, 0, false,
+                      AdaptiveConnections::processCpuMsec()); // the first measurement starts
         tuneTimer->start();
     }
     // A shared limiter may get a rate at any time (the queue's global limit).

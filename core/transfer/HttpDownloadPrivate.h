@@ -37,6 +37,7 @@ public:
     bool openStore(); // false when finished already (complete / store error)
     bool openStream(bool truncate, Error *error);
     void persistProgress();                 // sync the data, then store the offsets (that order)
+    void persistProgressInBackground();     // the same without waiting for the disk
     void finalize();                        // verify (on a thread), then publish()
     void publish(const QByteArray &sha256); // rename into place, mark complete
     void fail(const Error &error);

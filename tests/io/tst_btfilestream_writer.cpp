@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cerrno>
 #include <fcntl.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace bt;
@@ -181,6 +182,74 @@ private Q_SLOTS:
         QVERIFY(!hash || s.hashValid());
         qInfo("%lld MiB in %.2f s = %.0f MB/s (hash %s, page cache, no fsync)", mib, secs,
               (mib << 20) / secs / 1e6, hash ? "on" : "off");
+    }
+
+    void syncInBackgroundCoversQueuedBytes()
+    {
+        // The disk is held until released: the sync must wait for the bytes queued before it,
+        // a second one is refused meanwhile, and writing goes on while it waits.
+        auto gate = std::make_shared<std::atomic<bool>>(false);
+        FileWriter::TestHooks hooks;
+        hooks.pwrite = [gate](int fd, const void *buf, size_t n, off_t off) -> ssize_t {
+            while (!gate->load())
+                std::this_thread::yield();
+            return ::pwrite(fd, buf, n, off);
+        };
+        FileWriter::setTestHooks(hooks);
+        BTFileStream::Options o;
+        o.bufferSize = 64 * 1024;
+        const QByteArray data = randomBytes(512 * 1024, 11);
+        BTFileStream s;
+        QVERIFY(s.open(file(QStringLiteral("bgsync.bin")), BTFileStream::Mode::Write, o));
+        QVERIFY(s.write(data.left(256 * 1024)));
+        int calls = 0;
+        bool okSeen = false;
+        QByteArray onDisk;
+        QVERIFY(s.syncInBackground([&](bool ok) {
+            ++calls;
+            okSeen = ok;
+            onDisk = fileBytes(s.tempPath()); // on this (the owner's) thread
+        }));
+        QVERIFY(!s.syncInBackground([](bool) {})); // the first one is still waiting
+        QVERIFY(s.write(data.mid(256 * 1024)));    // not blocked by the sync
+        gate->store(true);
+        QTRY_COMPARE(calls, 1);
+        QVERIFY(okSeen);
+        QVERIFY(onDisk.size() >= 256 * 1024);
+        QCOMPARE(onDisk.left(256 * 1024), data.left(256 * 1024));
+        QVERIFY(s.syncInBackground([&](bool ok) { calls += ok ? 1 : 100; }));
+        QVERIFY(s.publish()); // finishes the pending one first; its call is still delivered
+        QTRY_COMPARE(calls, 2);
+        QCOMPARE(fileBytes(s.path()), data);
+    }
+
+    void syncInBackgroundReportsErrors()
+    {
+        // fdatasync on a pipe fails (EINVAL): the error is reported and sticky.
+        int fds[2];
+        QCOMPARE(::pipe(fds), 0);
+        std::atomic<int> reported{0};
+        std::atomic<bool> doneOk{true};
+        std::atomic<int> doneCalls{0};
+        {
+            FileWriter::Config config;
+            config.fd = fds[1];
+            config.displayPath = QStringLiteral("pipe");
+            config.onError = [&reported](const Error &) { ++reported; };
+            FileWriter w(config);
+            QVERIFY(w.syncInBackground([&](const Error &e) {
+                doneOk = !e.isError();
+                ++doneCalls;
+            }));
+            QTRY_COMPARE(doneCalls.load(), 1);
+            QVERIFY(!doneOk);
+            QVERIFY(w.error().isError());
+            QVERIFY(!w.syncInBackground([](const Error &) {}));
+            QVERIFY(!w.enqueue(0, "x", false));
+        }
+        QCOMPARE(reported.load(), 1);
+        ::close(fds[0]);
+        ::close(fds[1]);
     }
 
     void stickyErrorOnOwnerThread()
