@@ -436,14 +436,19 @@ void HttpDownload::Private::tune()
     if (blockedSince >= 0)
         blockedSince = now;
     const bool disk = waited * 2 >= tuneTimer->interval();
+    const qint64 cpu = AdaptiveConnections::processCpuMsec();
     const int target =
-        adaptive.tick(clock.elapsed(), planner.doneBytes(), flowing, busyCount(), disk);
+        adaptive.tick(clock.elapsed(), planner.doneBytes(), flowing, busyCount(), disk, cpu);
     static const bool trace = qEnvironmentVariableIsSet("BT_TRACE_ADAPTIVE");
     if (trace)
-        qInfo("adaptive: t=%lld ms done=%lld busy=%d target=%d", clock.elapsed(),
-              planner.doneBytes(), busyCount(), target);
-    if (target > busyCount())
+        qInfo("adaptive: t=%lld ms done=%lld busy=%d target=%d cpu=%lld ms disk=%d",
+              clock.elapsed(), planner.doneBytes(), busyCount(), target, cpu, int(disk));
+    if (target > busyCount()) {
+        // The running ones shrink their buffers too: the budget is for all of them.
+        for (SegmentDownloader *dl : std::as_const(connections))
+            dl->setReadBufferSize(replyBufferFor(target));
         ensureConnections();
+    }
     // An unsuccessful probe is undone: the newest connections give their (partly done)
     // segments back; the others take them over when they finish their own.
     for (int i = int(connections.size()) - 1; i >= 0 && busyCount() > target; --i) {

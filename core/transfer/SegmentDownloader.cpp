@@ -34,6 +34,13 @@ void SegmentDownloader::setStallTimeout(int seconds)
     m_stall.setInterval(qMax(1, seconds) * 1000);
 }
 
+void SegmentDownloader::setReadBufferSize(qint64 size)
+{
+    m_readBufferSize = size;
+    if (m_reply)
+        m_reply->setReadBufferSize(size);
+}
+
 void SegmentDownloader::get(const QNetworkRequest &request, int segment)
 {
     dropReply();

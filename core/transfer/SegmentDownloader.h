@@ -34,7 +34,7 @@ public:
     void setStallTimeout(int seconds);
     void setLimiters(const QList<RateLimiter *> &limiters) { m_limiters = limiters; }
     void setInsecure(bool insecure) { m_insecure = insecure; }
-    void setReadBufferSize(qint64 size) { m_readBufferSize = size; }
+    void setReadBufferSize(qint64 size); // also for the running request
 
     // Sends `request` for the planner's segment `segment` (-1 for the probe, not yet planned).
     void get(const QNetworkRequest &request, int segment);

@@ -29,6 +29,8 @@ private Q_SLOTS:
     void adaptiveGrowsWhilePaying();
     void adaptiveStopsWhenSaturated();
     void adaptiveAfterBurst();
+    void adaptiveNotWhileCpuBound();
+    void adaptiveNotOnFastConnection();
     void speedMeter();
     void noProxyAsCurl_data();
     void noProxyAsCurl();
@@ -258,6 +260,42 @@ void TestTransferUnits::adaptiveAfterBurst()
     QVERIFY2(ticks <= 6, QByteArray::number(ticks).constData());
     a.cap(3);
     QCOMPARE(a.target(), 3);
+}
+
+void TestTransferUnits::adaptiveNotWhileCpuBound()
+{
+    // One connection keeps this process busy (0.9 s of CPU a second): more connections would
+    // only add CPU and scattered writes, it stays at one.
+    AdaptiveConnections a(1, 16);
+    qint64 bytes = 0;
+    qint64 ms = 0;
+    qint64 cpu = 0;
+    a.tick(ms, bytes, 1 << 20, 0, false, cpu);
+    for (int i = 0; i < 40; ++i) {
+        ms += 100;
+        cpu += 90;
+        bytes += 5 * 1000 * 1000;
+        QCOMPARE(a.tick(ms, bytes, 1, 1, false, cpu), 1);
+    }
+    // The same rate at little CPU (a throttled server): it probes at once, to four.
+    cpu += 10;
+    ms += 100;
+    bytes += 5 * 1000 * 1000;
+    QCOMPARE(a.tick(ms, bytes, 1, 1, false, cpu), 4);
+}
+
+void TestTransferUnits::adaptiveNotOnFastConnection()
+{
+    // 200 MB/s on one connection, CPU time unknown: not throttled, it stays at one.
+    AdaptiveConnections a(1, 16);
+    qint64 bytes = 0;
+    qint64 ms = 0;
+    a.tick(ms, bytes);
+    for (int i = 0; i < 40; ++i) {
+        ms += 100;
+        bytes += 20 * 1000 * 1000;
+        QCOMPARE(a.tick(ms, bytes, 1, 1), 1);
+    }
 }
 
 void TestTransferUnits::speedMeter()
