@@ -12,8 +12,9 @@
 #        SMALL_MIB     size of the small file in MiB (default 200)
 #        THROTTLE      nginx limit_rate of /throttled/ per connection (default 20m)
 #        THROTTLED_LARGE=1  also run the large file on /throttled/ (multi-connection tools only)
-#        TOOLS         subset of: btstream curl curl-fsync wget aria2c aria2c-x8 (default: all)
-#        BTSTREAM_ARGS extra options for `btstream get` (default none: the product's defaults)
+#        TOOLS         subset of: btstream btstream-1 curl curl-fsync wget aria2c aria2c-x8
+#                      (default: all; btstream = defaults, btstream-1 = --connections 1)
+#        BTSTREAM_ARGS extra options for both btstream rows (default none)
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -36,7 +37,7 @@ else
 fi
 THROTTLE=${THROTTLE:-20m}
 THROTTLED_LARGE=${THROTTLED_LARGE:-0}
-TOOLS=${TOOLS:-"btstream curl curl-fsync wget aria2c aria2c-x8"}
+TOOLS=${TOOLS:-"btstream btstream-1 curl curl-fsync wget aria2c aria2c-x8"}
 BTSTREAM_ARGS=${BTSTREAM_ARGS:-}
 read -ra BT_EXTRA <<<"$BTSTREAM_ARGS"
 BTSTREAM=${BTSTREAM:-${1:-./build/app/btstream}}
@@ -59,7 +60,7 @@ need awk gawk
 [[ -x /usr/bin/time ]] || die "/usr/bin/time not found; install the Debian package 'time' (GNU time)"
 has_tool wget && need wget wget
 if has_tool aria2c || has_tool aria2c-x8; then need aria2c aria2; fi
-if has_tool btstream; then
+if has_tool btstream || has_tool btstream-1; then
     [[ -x "$BTSTREAM" ]] || die "btstream binary '$BTSTREAM' not found or not executable
   build it: cmake --build <build> --target btstream; pass its path as first argument or \$BTSTREAM,
   or leave it out with TOOLS=\"curl curl-fsync wget aria2c aria2c-x8\""
@@ -192,6 +193,8 @@ tool_cmd() { # tool url out -> fills CMD array
     local tool=$1 url=$2 out=$3
     case $tool in
         btstream) CMD=("$BTSTREAM" get "${BT_EXTRA[@]}" -o "$out" --data-dir "$DL/btstream-data" "$url") ;;
+        # the single-connection comparison with curl: one connection, like curl
+        btstream-1) CMD=("$BTSTREAM" get --connections 1 "${BT_EXTRA[@]}" -o "$out" --data-dir "$DL/btstream-data" "$url") ;;
         curl) CMD=(curl -sS -f -o "$out" "$url") ;;
         # what a durable curl download costs: btstream fsyncs before it publishes the file
         curl-fsync) # shellcheck disable=SC2016 # $1 and $2 are for the inner sh
@@ -263,14 +266,14 @@ sel() { # filter a tool list by $TOOLS
 }
 L=${LARGE_MIB}MiB
 S=${SMALL_MIB}MiB
-add_case "$L-files files $LARGE_FILE $(sel btstream curl curl-fsync wget aria2c)"
-add_case "$S-files files $SMALL_FILE $(sel btstream curl curl-fsync wget aria2c)"
+add_case "$L-files files $LARGE_FILE $(sel btstream-1 btstream curl curl-fsync wget aria2c)"
+add_case "$S-files files $SMALL_FILE $(sel btstream-1 btstream curl curl-fsync wget aria2c)"
 add_case "$S-throttled throttled $SMALL_FILE $(sel btstream curl wget aria2c aria2c-x8)"
 # single-connection tools at $THROTTLE on the large file would take minutes each: skipped
 [[ "$THROTTLED_LARGE" == 1 ]] && add_case "$L-throttled throttled $LARGE_FILE $(sel btstream aria2c-x8)"
 
 note "work dir $W, runs $RUNS, files $L and $S, throttle $THROTTLE per connection"
-[[ " $TOOLS " == *" btstream "* ]] && note "btstream: $BTSTREAM get $BTSTREAM_ARGS"
+if has_tool btstream || has_tool btstream-1; then note "btstream: $BTSTREAM get $BTSTREAM_ARGS"; fi
 START=$(date +%s)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 if awk -v l="${LOAD_START%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
@@ -316,6 +319,7 @@ TABLE=$W/results.md
 awk -F'\t' -v runs="$RUNS" -v throttle="$THROTTLE" '
 function label(t) {
     if (t == "btstream") return "btstream get"
+    if (t == "btstream-1") return "btstream get --connections 1"
     if (t == "curl") return "curl -s -o"
     if (t == "curl-fsync") return "curl -s -o && sync FILE"
     if (t == "wget") return "wget -q -O"
@@ -366,16 +370,16 @@ TARGETS=$W/targets.md
         b=$(get "$4" "$2" "$3")
         if [[ -n "$a" && -n "$b" ]]; then awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf "%.2f", a / b }'; fi
     }
-    for k in "$L-files" "$S-files"; do
-        target "single connection $k: wall <= 0.8x curl" "$(ratio_of btstream "$k" 3 curl)" x 0.8
-        target "single connection $k: CPU <= 0.8x curl" "$(ratio_of btstream "$k" 4 curl)" x 0.8
+    for k in "$L-files" "$S-files"; do # btstream --connections 1 against curl (one connection)
+        target "single connection $k: wall <= 0.8x curl" "$(ratio_of btstream-1 "$k" 3 curl)" x 0.8
+        target "single connection $k: CPU <= 0.8x curl" "$(ratio_of btstream-1 "$k" 4 curl)" x 0.8
     done
     target "throttled $S (defaults): wall <= 1.0x aria2c -x8" "$(ratio_of btstream "$S-throttled" 3 aria2c-x8)" x 1.0
     if [[ "$THROTTLED_LARGE" == 1 ]]; then
         target "throttled $L (defaults): wall <= 1.0x aria2c -x8" "$(ratio_of btstream "$L-throttled" 3 aria2c-x8)" x 1.0
     fi
     for size in "$L" "$S"; do
-        rss=$(awk -F'\t' -v s="$size" '$1 == "btstream" && index($2, s "-") == 1 { if ($5 > m) m = $5; f = 1 } END { if (f) print m }' "$SUMMARY")
+        rss=$(awk -F'\t' -v s="$size" '$1 ~ /^btstream/ && index($2, s "-") == 1 { if ($5 > m) m = $5; f = 1 } END { if (f) print m }' "$SUMMARY")
         target "peak RSS $size (btstream, all locations) <= 32 MiB" "$rss" " MiB" 32
     done
 } >"$TARGETS"
