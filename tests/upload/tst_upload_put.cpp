@@ -174,6 +174,37 @@ private Q_SLOTS:
         QCOMPARE(sha256OfFile(nginx.root() + QStringLiteral("/dav/limited.bin")), sha256(data));
     }
 
+    void rateLimitHoldsWithLargeReads()
+    {
+        // curl asks the body for up to 1 MiB at a time; the limiter still decides what goes out.
+        // Its bucket starts empty, so by any moment at most rate x time can have been sent, and
+        // the whole file takes at least size / rate: bounds that hold on any machine.
+        NginxTestServer nginx;
+        QString why;
+        QVERIFY2(nginx.start(&why), qPrintable(why));
+        UploadHarness h;
+        const qint64 rate = 1024 * 1024;
+        const QByteArray data = randomBytes(2 * rate, 30);
+        const QString path = h.tempPath(QStringLiteral("paced.bin"));
+        QVERIFY(writeFile(path, data));
+        UploadRequest r = request(path, nginx.url(QStringLiteral("/dav/paced.bin")));
+        r.rateLimit = rate;
+        QElapsedTimer clock;
+        clock.start();
+        qint64 worst = LLONG_MIN; // the largest excess of sent bytes over the budget so far
+        int samples = 0;
+        const UploadRun run = h.run(r, [&](Upload *, const TransferProgress &p) {
+            worst = qMax(worst, p.done - rate * (clock.elapsed() + 1) / 1000);
+            ++samples;
+        });
+        const qint64 elapsed = clock.elapsed();
+        QVERIFY2(!run.result.error.isError(), qPrintable(run.result.error.message));
+        QVERIFY2(worst <= 0, qPrintable(QString::number(worst)));
+        QVERIFY(samples >= 4);
+        QVERIFY2(elapsed >= data.size() * 1000 / rate, qPrintable(QString::number(elapsed)));
+        QCOMPARE(sha256OfFile(nginx.root() + QStringLiteral("/dav/paced.bin")), sha256(data));
+    }
+
     void putTooLarge()
     {
         NginxTestServer nginx;

@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -334,6 +335,41 @@ private Q_SLOTS:
         QVERIFY2(second.log().contains(QLatin1String("Resuming")), qPrintable(second.log()));
         QCOMPARE(server.uploadCount(), 1);
         QCOMPARE(sha256OfFile(server.storedFile(QUrl(paused->uploadUrl))), sha256(data));
+    }
+
+    void stopMidBodyKeepsTheServersBytes()
+    {
+        // stop() ends the PATCH at once, far from the end of the body, and the next run sends
+        // only what the server does not have yet (its offset, not zero).
+        TusTestServer server;
+        QString why;
+        QVERIFY2(server.start(&why), qPrintable(why));
+        UploadHarness h;
+        const QByteArray data = randomBytes(16 * 1024 * 1024, 10);
+        const QString path = h.tempPath(QStringLiteral("midway.bin"));
+        QVERIFY(writeFile(path, data));
+        UploadRequest r = request(path, server.endpoint());
+        r.rateLimit = 4 * 1024 * 1024;
+        const UploadRun first = h.run(r, [&](Upload *upload, const TransferProgress &p) {
+            if (p.done >= 1024 * 1024)
+                upload->stop();
+        });
+        QCOMPARE(first.result.error.code, ErrorCode::Cancelled);
+        const auto paused = h.store().load(first.result.id);
+        QVERIFY(!paused->uploadUrl.isEmpty());
+        const QString stored = server.storedFile(QUrl(paused->uploadUrl));
+        QTRY_VERIFY(QFileInfo(stored).size() >= 1024 * 1024);
+        const qint64 onServer = QFileInfo(stored).size();
+        QVERIFY2(onServer < data.size() / 2, qPrintable(QString::number(onServer)));
+
+        r.rateLimit = 0;
+        const UploadRun second = h.run(r);
+        QVERIFY2(!second.result.error.isError(),
+                 qPrintable(second.result.error.message + second.log()));
+        QVERIFY2(second.log().contains(QStringLiteral("The server has %1 of").arg(onServer)),
+                 qPrintable(second.log()));
+        QCOMPARE(server.uploadCount(), 1);
+        QCOMPARE(sha256OfFile(stored), sha256(data));
     }
 
     void lostUploadIsCreatedAnew()
