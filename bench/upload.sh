@@ -180,6 +180,8 @@ RAW=$W/raw.tsv
 run_one() { # tool case run
     local tool=$1 kase=$2 run=$3 log=$LOGS/$1-$2-$3.log tf=$LOGS/$1-$2-$3.time
     rm -rf "$TUS_STORE"/* "$NGX/root/dav/upload.bin" "$W"/btdata-*
+    # The previous run's 1 GiB of server-side writes must not be written back during this one.
+    sync
     local cmd
     case "$tool-$kase" in
     btstream-tus) cmd=("$BTSTREAM" put --tus -q --data-dir "$W/btdata-$run" "$FILE" "$TUS_URL") ;;
