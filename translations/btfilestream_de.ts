@@ -130,6 +130,10 @@
         <translation>Datei:</translation>
     </message>
     <message>
+        <source>%1 (redirected to %2)</source>
+        <translation>%1 (umgeleitet nach %2)</translation>
+    </message>
+    <message>
         <source>Validators:</source>
         <translation>Validatoren:</translation>
     </message>

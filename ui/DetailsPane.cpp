@@ -32,6 +32,8 @@ DetailsPane::DetailsPane(QueueManager *queue, QWidget *parent)
       m_validators(valueLabel(this)), m_checksum(valueLabel(this)), m_error(valueLabel(this)),
       m_log(new QPlainTextEdit(this))
 {
+    m_url->setObjectName(QStringLiteral("detailsUrl"));
+    m_validators->setObjectName(QStringLiteral("detailsValidators"));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(kLogLines);
     m_log->setPlaceholderText(tr("Log"));
@@ -123,7 +125,11 @@ void DetailsPane::refresh()
         m_segments->setSegments({}, -1);
         return;
     }
-    m_url->setText(rec->url.toString());
+    // The queue's record learns the final URL and validators from the running engine.
+    m_url->setText(
+        rec->finalUrl.isValid() && rec->finalUrl != rec->url
+            ? tr("%1 (redirected to %2)").arg(rec->url.toString(), rec->finalUrl.toString())
+            : rec->url.toString());
     m_file->setText(rec->destination.isEmpty() ? rec->directory : rec->destination);
     QStringList validators;
     if (!rec->etag.isEmpty())

@@ -324,6 +324,11 @@ void QueueManager::onProgress(qint64 id, const TransferProgress &p)
     e->record.totalSize = p.total;
     if (!p.fileName.isEmpty())
         e->progress.fileName = e->record.destination = p.fileName;
+    if (p.finalUrl.isValid()) { // what the details show while it runs
+        e->record.finalUrl = p.finalUrl;
+        e->record.etag = p.etag;
+        e->record.lastModified = p.lastModified;
+    }
     e->sampled = true; // the snapshot goes out with the next tick
 }
 

@@ -329,6 +329,11 @@ void HttpDownload::Private::emitProgress()
     p.etaSeconds = total >= 0 ? speed.etaSeconds(total - doneBytes) : -1;
     p.connections = busyCount();
     p.fileName = destination;
+    if (planned) {
+        p.finalUrl = finalUrl;
+        p.etag = etag;
+        p.lastModified = lastModified;
+    }
     Q_EMIT q->progress(p);
 }
 

@@ -7,6 +7,7 @@
 #include <QMetaType>
 #include <QObject>
 #include <QString>
+#include <QUrl>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -26,6 +27,11 @@ struct TransferProgress
     qint64 etaSeconds = -1;
     int connections = 0;
     QString fileName; // final path once known
+    // Downloads, once the server has answered: the URL after redirects and the validators
+    // (empty when the server sent none), so that a view can show them while it runs.
+    QUrl finalUrl;
+    QByteArray etag;
+    QByteArray lastModified;
 };
 
 // The one result path (KJob style): emitted once, at the end, whatever happened.

@@ -1,0 +1,65 @@
+// The details pane against a real QueueManager running the real engine on a FaultServer
+// (127.0.0.1, offscreen): what the engine learns from the server (the URL after redirects,
+// ETag, Last-Modified) shows while the download is still running, not only after a restart.
+#include "DetailsPane.h"
+#include "FaultServer.h"
+#include "queue/QueueManager.h"
+
+#include <QDir>
+#include <QLabel>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace bt;
+using namespace bt::test;
+using namespace bt::ui;
+
+class TestDetailsPane : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void validatorsWhileRunning();
+};
+
+void TestDetailsPane::validatorsWhileRunning()
+{
+    FaultServer server;
+    QVERIFY(server.listenInThread());
+    FaultServer::Resource res;
+    res.body = makeTestData(4 * 1024 * 1024, 3);
+    res.etag = "\"v7-details\"";
+    res.lastModified = "Tue, 03 Nov 2026 10:00:00 GMT";
+    res.bytesPerSecond = 32 * 1024; // a connection: the download runs for seconds
+    server.setResource("/file.bin", res);
+    server.addRedirect("/start", "/file.bin");
+
+    QTemporaryDir dir;
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("out"))));
+    QueueManager queue; // the default factory: the real engine
+    QueueManager::Options options;
+    options.threads = 2;
+    QVERIFY(queue.open(dir.filePath(QStringLiteral("data")), options));
+    DetailsPane pane(&queue);
+    auto *url = pane.findChild<QLabel *>(QStringLiteral("detailsUrl"));
+    auto *validators = pane.findChild<QLabel *>(QStringLiteral("detailsValidators"));
+    QVERIFY(url && validators);
+
+    DownloadRequest request;
+    request.url = QUrl(QString::fromLatin1(server.url("/start")));
+    request.directory = dir.filePath(QStringLiteral("out"));
+    request.retryDelayMs = 50;
+    const qint64 id = queue.enqueue(request);
+    QVERIFY(id > 0);
+    pane.setTransfer(id);
+    QTRY_VERIFY_WITH_TIMEOUT(validators->text().contains(QLatin1String("v7-details")), 10000);
+    QVERIFY2(validators->text().contains(QLatin1String("Tue, 03 Nov 2026 10:00:00 GMT")),
+             qPrintable(validators->text()));
+    QTRY_VERIFY_WITH_TIMEOUT(url->text().contains(QLatin1String("/file.bin")), 5000);
+    QVERIFY(url->text().contains(QLatin1String("/start")));
+    QCOMPARE(queue.snapshot(id)->state, TransferState::Active); // still running
+    QCOMPARE(queue.record(id)->etag, res.etag);
+    queue.shutdown();
+}
+
+QTEST_MAIN(TestDetailsPane)
+#include "tst_detailspane.moc"
