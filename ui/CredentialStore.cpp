@@ -7,6 +7,8 @@ namespace bt::ui {
 
 namespace {
 const QString kService = QStringLiteral("BTFileStream upload targets");
+QHash<QString, QString> *s_testKeyring = nullptr;
+int s_testDelayMs = 0;
 
 bool isMissingBackend(QKeychain::Error error)
 {
@@ -18,6 +20,12 @@ bool isMissingBackend(QKeychain::Error error)
 CredentialStore::CredentialStore(QObject *parent) : QObject(parent) {}
 
 CredentialStore::~CredentialStore() = default;
+
+void CredentialStore::setTestKeyring(QHash<QString, QString> *keyring, int delayMs)
+{
+    s_testKeyring = keyring;
+    s_testDelayMs = delayMs;
+}
 
 void CredentialStore::markMissing(const QString &why)
 {
@@ -39,6 +47,11 @@ void CredentialStore::save(const QString &key, const QString &secret)
         if (m_problem.isEmpty())
             markMissing(why);
         QTimer::singleShot(0, this, [this, key, why] { Q_EMIT saved(key, false, why); });
+        return;
+    }
+    if (s_testKeyring) {
+        s_testKeyring->insert(key, secret);
+        QTimer::singleShot(s_testDelayMs, this, [this, key] { Q_EMIT saved(key, true, {}); });
         return;
     }
     auto *job = new QKeychain::WritePasswordJob(kService, this);
@@ -63,8 +76,13 @@ void CredentialStore::save(const QString &key, const QString &secret)
 void CredentialStore::forget(const QString &key)
 {
     m_memory.remove(key);
+    m_answered.insert(key); // known: there is none
     if (m_disabled || m_keyringMissing)
         return;
+    if (s_testKeyring) {
+        s_testKeyring->remove(key);
+        return;
+    }
     auto *job = new QKeychain::DeletePasswordJob(kService, this);
     job->setAutoDelete(true);
     job->setInsecureFallback(false);
@@ -79,20 +97,41 @@ void CredentialStore::read(const QString &key, std::function<void(const QString 
         QTimer::singleShot(0, this, [done, secret] { done(secret); });
         return;
     }
+    QList<std::function<void(const QString &)>> &waiting = m_reading[key];
+    waiting.append(std::move(done));
+    if (waiting.size() > 1)
+        return; // the read under way answers this one too
+    if (s_testKeyring) {
+        QTimer::singleShot(s_testDelayMs, this, [this, key] {
+            if (s_testKeyring && s_testKeyring->contains(key))
+                m_memory.insert(key, s_testKeyring->value(key));
+            readDone(key);
+        });
+        return;
+    }
     auto *job = new QKeychain::ReadPasswordJob(kService, this);
     job->setAutoDelete(true);
     job->setInsecureFallback(false);
     job->setKey(key);
-    connect(job, &QKeychain::Job::finished, this, [this, key, done](QKeychain::Job *j) {
+    connect(job, &QKeychain::Job::finished, this, [this, key](QKeychain::Job *j) {
         auto *read = static_cast<QKeychain::ReadPasswordJob *>(j);
         if (read->error() == QKeychain::NoError) {
             m_memory.insert(key, read->textData());
         } else if (isMissingBackend(read->error())) {
             markMissing(tr("no keyring is available (%1)").arg(read->errorString()));
         }
-        done(m_memory.value(key));
+        readDone(key);
     });
     job->start();
+}
+
+void CredentialStore::readDone(const QString &key)
+{
+    m_answered.insert(key);
+    const QList<std::function<void(const QString &)>> waiting = m_reading.take(key);
+    const QString secret = m_memory.value(key);
+    for (const auto &done : waiting)
+        done(secret);
 }
 
 } // namespace bt::ui

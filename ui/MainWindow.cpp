@@ -45,8 +45,9 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     setWindowTitle(tr("BTFileStream"));
     setWindowIcon(appIcon());
     setAcceptDrops(true);
-    m_settings.applyTo(m_queue);
+    // The credential provider first: applying limits may start restored uploads.
     setUpCredentials(); // MainWindowUploads.cpp
+    m_settings.applyTo(m_queue);
 
     m_proxy->setSourceModel(m_model);
     m_view->setModel(m_proxy);

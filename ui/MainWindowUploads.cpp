@@ -20,23 +20,30 @@ void MainWindow::setUpCredentials()
 {
     connect(m_credentials, &CredentialStore::saved, this, &MainWindow::onSecretSaved);
     // Rows restored from the store start without their secret: the target's, from memory
-    // (read from the keyring below, or typed this session).
-    m_queue->setUploadCredentialProvider([this](const TransferRecord &record) {
-        UploadCredentials c;
-        for (const UploadTarget &t : std::as_const(m_settings.uploadTargets)) {
-            if (t.url != record.url || t.auth == UploadTarget::Auth::None)
-                continue;
-            UploadRequest r;
-            t.addSecret(&r, m_credentials->cached(t.key));
-            c.user = r.user;
-            c.bearerToken = r.bearerToken;
-            break;
-        }
-        return c;
-    });
+    // (read from the keyring below, or typed this session). While the keyring read is under
+    // way the upload waits for it; started without it, the server would answer 401.
+    const auto arrived = [this](const QString &) { m_queue->uploadCredentialsArrived(); };
+    m_queue->setUploadCredentialProvider(
+        [this, arrived](const TransferRecord &record) -> std::optional<UploadCredentials> {
+            UploadCredentials c;
+            for (const UploadTarget &t : std::as_const(m_settings.uploadTargets)) {
+                if (t.url != record.url || t.auth == UploadTarget::Auth::None)
+                    continue;
+                if (!m_credentials->isKnown(t.key)) {
+                    m_credentials->read(t.key, arrived);
+                    return std::nullopt;
+                }
+                UploadRequest r;
+                t.addSecret(&r, m_credentials->cached(t.key));
+                c.user = r.user;
+                c.bearerToken = r.bearerToken;
+                break;
+            }
+            return c;
+        });
     for (const UploadTarget &t : std::as_const(m_settings.uploadTargets))
         if (t.auth != UploadTarget::Auth::None)
-            m_credentials->read(t.key, [](const QString &) {});
+            m_credentials->read(t.key, arrived);
 }
 
 void MainWindow::startUploads(const QStringList &paths)

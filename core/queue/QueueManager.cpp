@@ -91,7 +91,8 @@ bool QueueManager::open(const QString &dataDir, const Options &options, Error *e
     m_timer.setInterval(qMax(10, options.progressIntervalMs));
     m_timer.start();
     m_insideWindow = isInsideWindow();
-    schedule();
+    // One turn later: the caller sets its limits and credential provider first.
+    QMetaObject::invokeMethod(this, &QueueManager::schedule, Qt::QueuedConnection);
     return true;
 }
 
@@ -280,11 +281,9 @@ void QueueManager::startEntry(QueueEntry *e)
     context.downloadLimiter = m_limits->downloadLimiter();
     context.uploadLimiter = m_limits->uploadLimiter();
     context.rateLimit = m_limits->perTransferLimit(requestcodec::rateLimit(e->record));
-    if (e->record.direction == TransferDirection::Upload) {
-        context.uploadCredentials = m_uploadCredentials.value(id);
-        if (context.uploadCredentials.isEmpty() && m_credentialProvider)
-            context.uploadCredentials = m_credentialProvider(e->record);
-    }
+    if (e->record.direction == TransferDirection::Upload &&
+        !uploadCredentialsFor(e, &context.uploadCredentials))
+        return;
     TransferJob *job = m_factory ? m_factory(e->record, context) : nullptr;
     if (!job) {
         setState(e, TransferState::Failed,

@@ -69,7 +69,9 @@ public:
     void setClock(std::function<QDateTime()> clock);
 
     // Opens the store in dataDir, loads every transfer and starts the workers. A store that
-    // is locked or corrupt fails here with the store's Error (code Store).
+    // is locked or corrupt fails here with the store's Error (code Store). Nothing starts
+    // before the next event-loop turn: limits and the credential provider set right after
+    // open() apply to the restored transfers.
     bool open(const QString &dataDir, Error *error = nullptr);
     bool open(const QString &dataDir, const Options &options, Error *error = nullptr);
     bool isOpen() const { return m_open; }
@@ -99,9 +101,14 @@ public:
     // Credentials for a stored upload (memory only; an empty value forgets them).
     void setUploadCredentials(qint64 id, const UploadCredentials &credentials);
     // Asked when an upload starts and no credentials are held for it (rows restored from the
-    // store): the caller's keyring or memory. Called on the queue's thread.
-    void setUploadCredentialProvider(
-        std::function<UploadCredentials(const TransferRecord &record)> provider);
+    // store): the caller's keyring or memory. Called on the queue's thread. std::nullopt: not
+    // known yet (a keyring read is under way); the upload stays queued without a slot until
+    // uploadCredentialsArrived(), so that it never starts without its secret.
+    using UploadCredentialProvider =
+        std::function<std::optional<UploadCredentials>(const TransferRecord &record)>;
+    void setUploadCredentialProvider(UploadCredentialProvider provider);
+    // The provider knows more now: the uploads that waited for it may start.
+    void uploadCredentialsArrived();
 
     // Limits, all changeable at any time.
     void setMaxActive(int count); // at least 1
@@ -176,6 +183,8 @@ private:
     static bool isRunningState(TransferState state);
     void schedule();
     void startEntry(QueueEntry *e);
+    // The credentials for an upload about to start; false: it waits for them (taken aside).
+    bool uploadCredentialsFor(QueueEntry *e, UploadCredentials *credentials);
     void onProgress(qint64 id, const TransferProgress &progress);
     void onVerifying(qint64 id);
     void onFinished(qint64 id, const TransferResult &result);
@@ -188,8 +197,9 @@ private:
     void applyLimitsToRunning();
 
     JobFactory m_factory;
-    std::function<UploadCredentials(const TransferRecord &)> m_credentialProvider;
+    UploadCredentialProvider m_credentialProvider;
     QHash<qint64, UploadCredentials> m_uploadCredentials; // memory only
+    QSet<qint64> m_waitingForCredentials; // queued uploads out of the index until they arrive
     std::function<QDateTime()> m_clock;
     std::unique_ptr<QueueStore> m_store;
     std::unique_ptr<WorkerPool> m_pool;

@@ -6,6 +6,7 @@
 #include "upload/UploadRequestCodec.h"
 
 #include <QFileInfo>
+#include <utility>
 
 namespace bt {
 
@@ -30,10 +31,41 @@ void QueueManager::setUploadCredentials(qint64 id, const UploadCredentials &cred
         m_uploadCredentials.insert(id, credentials);
 }
 
-void QueueManager::setUploadCredentialProvider(
-    std::function<UploadCredentials(const TransferRecord &record)> provider)
+void QueueManager::setUploadCredentialProvider(UploadCredentialProvider provider)
 {
     m_credentialProvider = std::move(provider);
+    if (m_credentialProvider)
+        uploadCredentialsArrived(); // it may know what the one before did not
+}
+
+bool QueueManager::uploadCredentialsFor(QueueEntry *e, UploadCredentials *credentials)
+{
+    const qint64 id = e->record.id;
+    *credentials = m_uploadCredentials.value(id);
+    if (!credentials->isEmpty() || !m_credentialProvider)
+        return true;
+    if (const auto provided = m_credentialProvider(e->record)) {
+        *credentials = *provided;
+        return true;
+    }
+    // Started now, it would meet a 401: it waits, queued, off the index (no busy loop).
+    m_waitingForCredentials.insert(id);
+    Q_EMIT message(id, tr("Waiting for the credentials from the keyring."));
+    return false;
+}
+
+void QueueManager::uploadCredentialsArrived()
+{
+    const QSet<qint64> waiting = std::exchange(m_waitingForCredentials, {});
+    for (qint64 id : waiting) {
+        QueueEntry *e = entry(id);
+        if (e && !e->job && e->record.state == TransferState::Queued)
+            m_index->addQueued(e); // else a command moved it on meanwhile
+    }
+    if (!waiting.isEmpty()) {
+        schedule();
+        checkIdleLater();
+    }
 }
 
 QList<qint64> QueueManager::enqueueUploads(const QList<UploadRequest> &requests,

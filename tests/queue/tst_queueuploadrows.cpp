@@ -1,5 +1,6 @@
 // Uploads in the queue with fake jobs: per-host limits, credentials handed to the job from
-// memory (never stored), re-adding continues the row, removing never deletes the source.
+// memory (never stored) or, once known, from the provider, re-adding continues the row,
+// removing never deletes the source.
 #include "QueueTestUtil.h"
 #include "upload/UploadRequestCodec.h"
 
@@ -73,6 +74,40 @@ private Q_SLOTS:
         env.queue->flushStore();
         QCOMPARE(env.queue->count(), 0);
         QVERIFY(QFile::exists(path)); // an upload's "file" is the person's source
+    }
+
+    // A provider that does not know the secret yet (the keyring read is under way): the
+    // upload waits, queued and without a slot, and starts with the secret once it arrives.
+    void waitsForCredentialsFromTheProvider()
+    {
+        QueueEnv env;
+        QVERIFY(env.open(1, 0));
+        UploadRequest restored = upload(makeFile(env, QStringLiteral("r")), "one.test");
+        restored.user.clear(); // as a row restored from the store: no secret held
+        QString secret;        // empty: not known yet
+        env.queue->setUploadCredentialProvider(
+            [&secret](const TransferRecord &) -> std::optional<UploadCredentials> {
+                if (secret.isEmpty())
+                    return std::nullopt;
+                UploadCredentials c;
+                c.user = secret;
+                return c;
+            });
+        const qint64 up = env.queue->enqueueUploads({restored}).value(0);
+        const qint64 down = env.add(QStringLiteral("two.test"), 1);
+        QTRY_VERIFY(env.jobs.job(down)); // the one slot goes to what can start
+        QVERIFY(!env.jobs.job(up));
+        QCOMPARE(env.state(up), TransferState::Queued);
+        env.jobs.job(down)->finishOk(env.dir.filePath(QStringLiteral("d")), 1);
+        QTRY_COMPARE(env.state(down), TransferState::Completed);
+        QTest::qWait(50);
+        QVERIFY(!env.jobs.job(up)); // still waiting, not started without it
+
+        secret = QStringLiteral("bob:from-keyring");
+        env.queue->uploadCredentialsArrived();
+        QTRY_VERIFY(env.jobs.job(up));
+        QCOMPARE(env.jobs.job(up)->context().uploadCredentials.user, secret);
+        QCOMPARE(env.jobs.startOrder.count(up), 1);
     }
 };
 

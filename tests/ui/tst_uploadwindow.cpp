@@ -1,7 +1,8 @@
 // Uploads from the window (offscreen, the queue runs fake jobs): dropped files and folders go
 // to the upload target (asked when there are several; the settings open when there is none),
 // rows show as uploads with progress and speed, and credentials without a keyring stay in
-// memory: a clear message, nothing in the settings file or the store.
+// memory: a clear message, nothing in the settings file or the store; a restored upload waits
+// for the keyring's secret before it starts.
 #include "AppSettings.h"
 #include "CredentialStore.h"
 #include "MainWindow.h"
@@ -19,6 +20,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QTest>
 
 using namespace bt;
@@ -221,6 +223,38 @@ private Q_SLOTS:
                     ->text()
                     .contains(QStringLiteral("memory")));
         again->reject();
+    }
+
+    // After a restart an upload to a target with a token must not start before the keyring
+    // (asynchronous, here one in memory that answers late) has delivered the token: started
+    // without it, the server answers 401 and the person has to press Retry.
+    void restoredUploadWaitsForTheKeyring()
+    {
+        QHash<QString, QString> keyring;
+        CredentialStore::setTestKeyring(&keyring, 300);
+        const auto restore = qScopeGuard([] { CredentialStore::setTestKeyring(nullptr); });
+        AppSettings s;
+        UploadTarget tus = target(QStringLiteral("tus"), QStringLiteral("http://127.0.0.1:9/t/"));
+        tus.auth = UploadTarget::Auth::Bearer;
+        s.uploadTargets = {tus};
+        s.save();
+        keyring.insert(tus.key, QStringLiteral("keyring-token"));
+
+        QueueEnv env;
+        QVERIFY(env.open());
+        UploadRequest r;
+        r.sourcePath = makeFile(env.dir, QStringLiteral("later.bin"));
+        r.url = tus.url;
+        const qint64 id = env.queue->enqueueUploads({r}).value(0);
+        QTRY_VERIFY(env.jobs.job(id));
+        env.queue.reset(); // quit while it runs: it comes back after the restart
+        env.jobs.startOrder.clear();
+
+        QVERIFY(env.open());
+        MainWindow window(env.queue.get());
+        QTRY_COMPARE_WITH_TIMEOUT(env.jobs.startOrder, QList<qint64>{id}, 5000);
+        QCOMPARE(env.jobs.job(id)->context().uploadCredentials.bearerToken,
+                 QStringLiteral("keyring-token")); // started once, with the token
     }
 };
 
