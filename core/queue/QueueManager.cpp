@@ -91,6 +91,8 @@ bool QueueManager::open(const QString &dataDir, const Options &options, Error *e
     m_timer.setInterval(qMax(10, options.progressIntervalMs));
     m_timer.start();
     m_insideWindow = isInsideWindow();
+    // Restored work counts: idle() follows when it is done, however fast that goes.
+    m_wasIdle = isIdle();
     // One turn later: the caller sets its limits and credential provider first.
     QMetaObject::invokeMethod(this, &QueueManager::schedule, Qt::QueuedConnection);
     return true;

@@ -16,6 +16,7 @@ private Q_SLOTS:
     void windowCrossingMidnight();
     void progressIsBatched();
     void speedAndEtaComputedInCore();
+    void idleAfterRestoredWork();
 };
 
 void TestQueueScheduler::windowContains()
@@ -168,6 +169,23 @@ void TestQueueScheduler::speedAndEtaComputedInCore()
     env.jobs.job(a)->finishOk();
     QTRY_COMPARE(env.state(a), TransferState::Completed);
     QCOMPARE(env.queue->snapshot(a)->progress.speed, 0);
+}
+
+// A transfer restored at open() is work too: when it is done, idle() says so (the CLI and
+// tests wait for it), even when nothing else was added.
+void TestQueueScheduler::idleAfterRestoredWork()
+{
+    QueueEnv env;
+    QVERIFY(env.open());
+    const qint64 a = env.add(QStringLiteral("a"), 1);
+    QTRY_VERIFY(env.jobs.job(a));
+    env.queue.reset(); // quit while it runs: Active in the store
+    QVERIFY(env.open());
+    QSignalSpy idle(env.queue.get(), &QueueManager::idle);
+    QTRY_COMPARE(env.jobs.startOrder.count(a), 2);
+    env.jobs.job(a)->finishOk(env.dir.filePath(QStringLiteral("a")), 1);
+    QTRY_COMPARE(env.state(a), TransferState::Completed);
+    QTRY_COMPARE(idle.size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestQueueScheduler)
