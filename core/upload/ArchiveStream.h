@@ -73,8 +73,8 @@ public:
     bool open(OpenMode mode) override; // ReadOnly; skips to offset
     void close() override;
     // Not sequential: size() is known and seek() works - forward or back, by building the
-    // archive again (it is deterministic) and skipping. QNAM and QHttpMultiPart rewind their
-    // bodies to resend, and QHttpMultiPart stalls on a sequential part.
+    // archive again (it is deterministic) and skipping. curl rewinds a body to resend it
+    // (a redirect, an authentication round).
     bool isSequential() const override { return false; }
     qint64 size() const override { return m_length; }
     bool seek(qint64 pos) override;

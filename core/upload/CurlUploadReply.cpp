@@ -261,14 +261,21 @@ bool CurlUploadReply::setUp(const QByteArray &verb, const QNetworkRequest &reque
                              : "http,https");
     }
 
-    curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, verb.constData()); // curl copies strings
-    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, curl_off_t(m_body->size()));
     curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, kUploadBuffer);
-    curl_easy_setopt(e, CURLOPT_READFUNCTION, &CurlCallbacks::read);
-    curl_easy_setopt(e, CURLOPT_READDATA, this);
-    curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, &CurlCallbacks::seek);
-    curl_easy_setopt(e, CURLOPT_SEEKDATA, this);
+    if (options.form) {
+        if (!setUpForm(*options.form))
+            return false;
+        if (verb != "POST")
+            curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, verb.constData());
+    } else {
+        curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, verb.constData()); // curl copies strings
+        curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, curl_off_t(m_body->size()));
+        curl_easy_setopt(e, CURLOPT_READFUNCTION, &CurlCallbacks::read);
+        curl_easy_setopt(e, CURLOPT_READDATA, this);
+        curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, &CurlCallbacks::seek);
+        curl_easy_setopt(e, CURLOPT_SEEKDATA, this);
+    }
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &CurlCallbacks::write);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, this);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &CurlCallbacks::header);
@@ -282,6 +289,9 @@ bool CurlUploadReply::setUp(const QByteArray &verb, const QNetworkRequest &reque
     curl_slist *headers = nullptr;
     bool hasExpect = false;
     for (const QByteArray &name : request.rawHeaderList()) {
+        // A form's Content-Type names curl's boundary: curl writes it.
+        if (options.form && name.compare("Content-Type", Qt::CaseInsensitive) == 0)
+            continue;
         const QByteArray value = request.rawHeader(name);
         hasExpect = hasExpect || name.compare("Expect", Qt::CaseInsensitive) == 0;
         // "Name;" is curl's way of sending a header with an empty value.
@@ -327,6 +337,33 @@ bool CurlUploadReply::setUp(const QByteArray &verb, const QNetworkRequest &reque
     curl_multi_setopt(m, CURLMOPT_TIMERDATA, this);
     // Sets a timer of 0 ms: the transfer starts from the event loop.
     return curl_multi_add_handle(m, e) == CURLM_OK;
+}
+
+bool CurlUploadReply::setUpForm(const Form &form)
+{
+    CURL *e = easyOf(m_easy);
+    curl_mime *mime = curl_mime_init(e);
+    if (!mime)
+        return false;
+    m_mime = mime;
+    // Each part's headers as given: curl then adds no Content-Disposition of its own.
+    const auto headersOf = [](const QByteArray &disposition) {
+        const QByteArray line = "Content-Disposition: " + disposition;
+        return curl_slist_append(nullptr, line.constData());
+    };
+    for (const auto &field : form.fields) {
+        curl_mimepart *part = curl_mime_addpart(mime);
+        if (!part || curl_mime_headers(part, headersOf(field.first), 1) != CURLE_OK ||
+            curl_mime_data(part, field.second.constData(), size_t(field.second.size())) != CURLE_OK)
+            return false;
+    }
+    curl_mimepart *file = curl_mime_addpart(mime);
+    if (!file || curl_mime_headers(file, headersOf(form.fileDisposition), 1) != CURLE_OK ||
+        curl_mime_type(file, form.fileType.constData()) != CURLE_OK ||
+        curl_mime_data_cb(file, curl_off_t(m_body->size()), &CurlCallbacks::read,
+                          &CurlCallbacks::seek, nullptr, this) != CURLE_OK)
+        return false;
+    return curl_easy_setopt(e, CURLOPT_MIMEPOST, mime) == CURLE_OK;
 }
 
 void CurlUploadReply::watchSocket(int fd, int what)
@@ -482,7 +519,9 @@ void CurlUploadReply::release()
         curl_easy_cleanup(easyOf(m_easy));
     if (m_headers)
         curl_slist_free_all(static_cast<curl_slist *>(m_headers));
-    m_multi = m_easy = m_headers = nullptr;
+    if (m_mime)
+        curl_mime_free(static_cast<curl_mime *>(m_mime));
+    m_multi = m_easy = m_headers = m_mime = nullptr;
     m_done = wasDone;
 }
 

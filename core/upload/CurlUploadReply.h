@@ -5,6 +5,9 @@
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QPair>
+
+#include <optional>
 
 class QSocketNotifier;
 class QTimer;
@@ -13,9 +16,9 @@ namespace bt {
 
 class UploadBody;
 
-// One request that carries an upload body (tus PATCH, PUT), sent by libcurl on the calling
-// thread's event loop (curl_multi driven by QSocketNotifier and a QTimer) and presented as a
-// finished QNetworkReply, so that the Upload classes read every answer the same way.
+// One request that carries an upload body (tus PATCH, PUT, a form's POST), sent by libcurl on the
+// calling thread's event loop (curl_multi driven by QSocketNotifier and a QTimer) and presented as
+// a finished QNetworkReply, so that the Upload classes read every answer the same way.
 //
 // Why not QNetworkAccessManager: Qt 6.4 runs HTTP in its own thread and pulls a streamed body
 // 16 KiB at a time, each piece a queued-signal round trip between the threads, and writes the
@@ -33,11 +36,21 @@ class CurlUploadReply : public QNetworkReply
 {
     Q_OBJECT
 public:
+    // A multipart/form-data body (curl -F): the fields, then one part whose content is the
+    // body. Dispositions are whole header values ("form-data; name=\"file\"; ...").
+    struct Form
+    {
+        QList<QPair<QByteArray, QByteArray>> fields; // disposition, value
+        QByteArray fileDisposition;
+        QByteArray fileType; // the file part's Content-Type
+    };
+
     struct Options
     {
         bool insecure = false;
         QString caFile; // --cacert: verify with these CAs (PEM) instead of the system's
         QNetworkProxy proxy = QNetworkProxy(QNetworkProxy::NoProxy);
+        std::optional<Form> form; // set: the body is the file part of this form
     };
 
     // `body` is open for reading and stays owned by the caller; the request starts from the
@@ -67,6 +80,7 @@ private:
     friend struct CurlCallbacks; // the C callbacks (CurlUploadReply.cpp)
 
     bool setUp(const QByteArray &verb, const QNetworkRequest &request, const Options &options);
+    bool setUpForm(const Form &form);
     void watchSocket(int fd, int what);
     void drive(int fd, int events); // curl_multi_socket_action, then collect a finished result
     void resumeBody();
@@ -77,6 +91,7 @@ private:
     void *m_multi = nullptr;   // CURLM
     void *m_easy = nullptr;    // CURL
     void *m_headers = nullptr; // curl_slist
+    void *m_mime = nullptr;    // curl_mime (a form)
     UploadBody *m_body;
     QTimer *m_timer;
     QHash<int, Notifiers> m_sockets;

@@ -71,7 +71,7 @@ bool FileBodyDevice::open(OpenMode mode)
     m_stream.seek(m_offset);
     m_maxPos = 0;
     m_nextCheck = kCheckEvery;
-    // Unbuffered: QNAM reads in its own chunks; a second buffer here would only copy.
+    // Unbuffered: curl reads in its own chunks (1 MiB); a second buffer here would only copy.
     return QIODevice::open(mode | Unbuffered);
 }
 
@@ -140,7 +140,8 @@ qint64 FileBodyDevice::readData(char *data, qint64 maxSize)
             granted = shared;
         }
         if (granted <= 0) {
-            // Nothing allowed now: QNAM waits for readyRead(), sent when the budget is back.
+            // Nothing allowed now: the transport pauses until readyRead(), sent when the budget is
+            // back.
             qint64 wait = 0;
             if (own)
                 wait = own->msUntilAvailable(qMin<qint64>(want, 16384));

@@ -16,8 +16,8 @@ namespace bt {
 class RateLimiter;
 
 // The request body of an upload: bytes [offset, offset + length) of a file, read through a
-// BTFileStream (Read mode) only as fast as QNetworkAccessManager pulls them, so the file is
-// never in memory whole. size() is known (Content-Length); seekable, so QNAM can resend.
+// BTFileStream (Read mode) only as fast as the transport (CurlUploadReply) pulls them, so the
+// file is never in memory whole. size() is known (Content-Length); seekable, so curl can resend.
 //
 // The file must keep the size and modification time it had when the upload began
 // (expectedSize, expectedMtimeMs): it is checked every few MiB and before the last byte is

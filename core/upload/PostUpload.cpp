@@ -3,7 +3,6 @@
 #include "upload/FileBodyDevice.h"
 
 #include <QFileInfo>
-#include <QHttpMultiPart>
 #include <QNetworkReply>
 
 namespace bt {
@@ -51,26 +50,14 @@ void PostUpload::post()
     UploadBody *body = openBody(0, m_size);
     if (!body)
         return;
-    auto *multiPart = new QHttpMultiPart(QHttpMultiPart::FormDataType);
-    for (const auto &field : std::as_const(m_request.postFields)) {
-        QHttpPart part;
-        part.setRawHeader("Content-Disposition", dispositionFor(field.first));
-        part.setBody(field.second.toUtf8());
-        multiPart->append(part);
-    }
-    QHttpPart filePart;
-    const QString name = remoteName();
-    filePart.setRawHeader("Content-Disposition", dispositionFor(m_request.postField, name));
-    const QByteArray type = mimeType();
-    filePart.setRawHeader("Content-Type", type);
-    filePart.setBodyDevice(body);
-    body->setParent(multiPart);
-    multiPart->append(filePart);
-
-    QNetworkRequest r = buildRequest(m_request.url);
-    r.setHeader(QNetworkRequest::ContentTypeHeader,
-                QByteArray("multipart/form-data; boundary=") + multiPart->boundary());
-    send("POST", r, multiPart, [this, body](QNetworkReply *reply) {
+    CurlUploadReply::Form form;
+    for (const auto &field : std::as_const(m_request.postFields))
+        form.fields.append({dispositionFor(field.first), field.second.toUtf8()});
+    form.fileDisposition = dispositionFor(m_request.postField, remoteName());
+    form.fileType = mimeType();
+    // curl writes Content-Type: multipart/form-data with its boundary.
+    const QNetworkRequest r = buildRequest(m_request.url);
+    send("POST", r, body, form, [this, body](QNetworkReply *reply) {
         const Error error = replyError(reply, body);
         if (!error.isError()) {
             finishComplete();

@@ -14,7 +14,6 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFileInfo>
-#include <QHttpMultiPart>
 #include <QMimeDatabase>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -129,11 +128,7 @@ QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &reque
         reply = m_network->head(request);
     } else if (auto *stream = qobject_cast<UploadBody *>(body)) {
         // The body of a file (PATCH, PUT) goes through libcurl: see CurlUploadReply.h.
-        CurlUploadReply::Options options;
-        options.insecure = m_request.insecure;
-        options.caFile = m_request.caCertFile;
-        options.proxy = CurlUploadReply::proxyFor(m_network, request.url());
-        reply = new CurlUploadReply(verb, request, stream, options, this);
+        reply = curlReply(verb, request, stream, std::nullopt);
     } else {
         reply = m_network->sendCustomRequest(request, verb, body);
     }
@@ -141,10 +136,21 @@ QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &reque
 }
 
 QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &request,
-                            QHttpMultiPart *multiPart, std::function<void(QNetworkReply *)> onDone)
+                            UploadBody *body, const CurlUploadReply::Form &form,
+                            std::function<void(QNetworkReply *)> onDone)
 {
-    return track(m_network->sendCustomRequest(request, verb, multiPart), multiPart,
-                 std::move(onDone));
+    return track(curlReply(verb, request, body, form), body, std::move(onDone));
+}
+
+QNetworkReply *Upload::curlReply(const QByteArray &verb, const QNetworkRequest &request,
+                                 UploadBody *body, std::optional<CurlUploadReply::Form> form)
+{
+    CurlUploadReply::Options options;
+    options.insecure = m_request.insecure;
+    options.caFile = m_request.caCertFile;
+    options.proxy = CurlUploadReply::proxyFor(m_network, request.url());
+    options.form = std::move(form);
+    return new CurlUploadReply(verb, request, body, options, this);
 }
 
 QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &request,

@@ -7,6 +7,7 @@
 #include "transfer/RateLimiter.h"
 #include "transfer/SpeedMeter.h"
 #include "upload/ArchiveStream.h"
+#include "upload/CurlUploadReply.h"
 #include "upload/UploadRequest.h"
 
 #include <QByteArray>
@@ -17,7 +18,6 @@
 #include <memory>
 #include <optional>
 
-class QHttpMultiPart;
 class QNetworkAccessManager;
 class QNetworkReply;
 class QTimer;
@@ -90,8 +90,10 @@ protected:
                         std::function<void(QNetworkReply *)> onDone);
     QNetworkReply *send(const QByteArray &verb, const QNetworkRequest &request,
                         std::function<void(QNetworkReply *)> onDone); // no body
-    QNetworkReply *send(const QByteArray &verb, const QNetworkRequest &request,
-                        QHttpMultiPart *multiPart, std::function<void(QNetworkReply *)> onDone);
+    // A multipart/form-data request whose file part is `body` (sent by libcurl).
+    QNetworkReply *send(const QByteArray &verb, const QNetworkRequest &request, UploadBody *body,
+                        const CurlUploadReply::Form &form,
+                        std::function<void(QNetworkReply *)> onDone);
     // Bytes [offset, offset + length) of the source (the file, or the folder's archive),
     // opened; null after fail().
     UploadBody *openBody(qint64 offset, qint64 length);
@@ -129,6 +131,8 @@ protected:
 private:
     // `body` opened for reading; else deleted, fail() with its error, null.
     UploadBody *openedOrFail(UploadBody *body);
+    QNetworkReply *curlReply(const QByteArray &verb, const QNetworkRequest &request,
+                             UploadBody *body, std::optional<CurlUploadReply::Form> form);
     QNetworkReply *track(QNetworkReply *reply, QObject *body,
                          std::function<void(QNetworkReply *)> onDone);
     void emitProgress();

@@ -301,7 +301,21 @@ private Q_SLOTS:
         QVERIFY2(parts.value("upload").first.contains("filename=\"photo \\\"1\\\".jpg\""),
                  parts.value("upload").first.constData());
         QVERIFY(parts.value("upload").first.contains("Content-Type: image/jpeg"));
+        QCOMPARE(parts.value("upload").first.count("Content-Disposition"), 1);
+        QCOMPARE(parts.value("upload").first.count("Content-Type"), 1);
+        QVERIFY(!parts.value("title").first.contains("Content-Type"));
         QCOMPARE(sha256(parts.value("upload").second), sha256(data));
+
+        // Rate limited: the file part pauses whenever the limit is reached, and resumes.
+        r.rateLimit = 4 * 1024 * 1024;
+        const UploadRun limited = h.run(r);
+        QVERIFY2(!limited.result.error.isError(),
+                 qPrintable(limited.result.error.message + limited.log()));
+        QFile raw2(server.directory() + QStringLiteral("/form-2.raw"));
+        QFile type2(server.directory() + QStringLiteral("/form-2.type"));
+        QVERIFY(raw2.open(QIODevice::ReadOnly) && type2.open(QIODevice::ReadOnly));
+        QCOMPARE(sha256(parseMultipart(raw2.readAll(), type2.readAll()).value("upload").second),
+                 sha256(data));
     }
 
     void badSources()
