@@ -111,7 +111,13 @@ bool HttpDownload::Private::openStore()
         // Even without resume: the row of the same request is reused, its data is not.
         found = store->findDownload(request.url, directory, request.fileName);
     }
-    if (found && found->state == TransferState::Completed) {
+    // The state column is the queue's too (asked again, it marks the row Queued/Active, maybe
+    // before this reads it); `completed` is set only by a finished run and cleared when one
+    // starts over, so it tells a complete row whatever the state says.
+    const auto wasCompleted = [](const TransferRecord &r) {
+        return r.state == TransferState::Completed || r.completed.isValid();
+    };
+    if (found && wasCompleted(*found)) {
         const QFileInfo info(found->destination);
         const bool intact =
             !found->destination.isEmpty() && info.isFile() && info.size() == found->totalSize;
@@ -130,8 +136,7 @@ bool HttpDownload::Private::openStore()
             found.reset(); // asked again without resume: a new row, the old one is history
     }
     Error error;
-    if (found && request.resume && found->state != TransferState::Completed &&
-        !found->destination.isEmpty() &&
+    if (found && request.resume && !wasCompleted(*found) && !found->destination.isEmpty() &&
         QFileInfo::exists(found->destination + QStringLiteral(".part")) && found->totalSize != 0) {
         record = *found;
         destination = record.destination;
@@ -158,8 +163,8 @@ bool HttpDownload::Private::openStore()
         if (!record.destination.isEmpty()) {
             QFile::remove(record.destination + QStringLiteral(".part"));
             const QFileInfo info(record.destination);
-            const bool ours = !info.exists() || (record.state == TransferState::Completed &&
-                                                 info.isFile() && info.size() == record.totalSize);
+            const bool ours = !info.exists() || (wasCompleted(record) && info.isFile() &&
+                                                 info.size() == record.totalSize);
             if (ours)
                 reusable = record.destination;
         }

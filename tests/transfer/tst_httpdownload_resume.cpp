@@ -49,6 +49,7 @@ private Q_SLOTS:
     void storeIdUsesThatRow();
     void resumeAsksFinalUrl();
     void expiredFinalUrlFallsBackToOriginal();
+    void completeRowRequeuedIsStillComplete();
 };
 
 void TestHttpDownloadResume::stopThenResume_data()
@@ -340,6 +341,29 @@ void TestHttpDownloadResume::expiredFinalUrlFallsBackToOriginal()
     }
     QCOMPARE(paths.mid(0, 3), (QStringList{"/real", "/start", "/real2"}));
     QCOMPARE(h.store().load(id)->finalUrl, QUrl(QString::fromLatin1(h.server.url("/real2"))));
+}
+
+void TestHttpDownloadResume::completeRowRequeuedIsStillComplete()
+{
+    // Asked again, the queue marks a complete row Queued/Active (its write may land before the
+    // engine reads the row): the file in place is still recognised, never "name (1)".
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(300 << 10, 49);
+    h.server.setResource("/q.bin", resource(data));
+    DownloadRequest req = h.request("/q.bin");
+    const RunResult first = h.run(req);
+    QCOMPARE(first.result.error.code, ErrorCode::None);
+    const QDateTime mtime = QFileInfo(h.path("q.bin")).lastModified();
+    QVERIFY(h.store().setState(first.result.id, TransferState::Active));
+    req.storeId = first.result.id;
+    const int before = h.server.requests().size();
+    const RunResult second = h.run(req);
+    QCOMPARE(second.result.error.code, ErrorCode::None);
+    QVERIFY(second.result.alreadyComplete);
+    QCOMPARE(h.files(), QStringList{"q.bin"});
+    QCOMPARE(QFileInfo(h.path("q.bin")).lastModified(), mtime);
+    QCOMPARE(h.server.requests().size(), before);
 }
 
 QTEST_GUILESS_MAIN(TestHttpDownloadResume)
