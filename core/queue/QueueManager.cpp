@@ -58,6 +58,7 @@ bool QueueManager::open(const QString &dataDir, const Options &options, Error *e
         m_factory = UploadJob::factory(HttpDownloadJob::factory());
     m_store = std::make_unique<QueueStore>();
     connect(m_store.get(), &QueueStore::writeFailed, this, &QueueManager::storeError);
+    connect(m_store.get(), &QueueStore::inserted, this, &QueueManager::onInserted);
     QList<TransferRecord> all;
     if (!m_store->open(dataDir, &all, error)) {
         m_store.reset();
@@ -69,6 +70,7 @@ bool QueueManager::open(const QString &dataDir, const Options &options, Error *e
         m_store.reset();
         return false;
     }
+    m_holdsAll = options.loadExisting;
     if (options.loadExisting) {
         m_entries.reserve(all.size());
         qint64 lastPosition = LLONG_MIN;
@@ -134,82 +136,6 @@ void QueueManager::shutdown(int timeoutMs)
     m_store.reset();
     m_open = false;
     m_shuttingDown = false;
-}
-
-QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests, int priority,
-                                    Error *error, bool reuseExisting)
-{
-    EnqueueOptions options;
-    options.priority = priority;
-    options.reuseExisting = reuseExisting;
-    return enqueue(requests, options, error);
-}
-
-QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests,
-                                    const EnqueueOptions &options, Error *error)
-{
-    const int priority = options.priority;
-    const bool reuseExisting = options.reuseExisting;
-    const TransferState initial =
-        options.startPaused ? TransferState::Paused : TransferState::Queued;
-    QList<qint64> ids(requests.size(), 0);
-    if (!m_open) {
-        if (error)
-            *error = {ErrorCode::Store, tr("The transfer queue is not open.")};
-        return ids;
-    }
-    QList<TransferRecord> records;
-    qint64 position = m_index->nextPosition();
-    for (const DownloadRequest &r : requests) {
-        TransferRecord rec = requestcodec::toRecord(r);
-        rec.state = initial;
-        rec.priority = priority;
-        rec.position = position++;
-        records.append(rec);
-    }
-    QList<bool> existed;
-    if (!m_store->addDownloads(&records, reuseExisting, &existed, error))
-        return ids;
-    for (int i = 0; i < records.size(); ++i) {
-        TransferRecord &rec = records[i];
-        if (m_removing.contains(rec.id))
-            continue;
-        if (existed.value(i)) {
-            if (QueueEntry *e = entry(rec.id)) {
-                // Asked again: continue it (a complete one is confirmed by the engine), or hold
-                // it when asked paused (a running one keeps running).
-                const TransferState st = e->record.state;
-                if (options.startPaused) {
-                    if (st == TransferState::Queued)
-                        m_index->removeQueued(e);
-                    if (st == TransferState::Queued || st == TransferState::Failed)
-                        setState(e, TransferState::Paused);
-                } else if (!isRunningState(st) && st != TransferState::Queued) {
-                    makeQueued(e);
-                }
-                ids[i] = rec.id;
-                continue;
-            }
-            rec.state = initial;
-            rec.errorCode = 0;
-            rec.lastError.clear();
-            m_store->setState(rec.id, rec.state);
-            m_store->setOrder(rec.id, rec.priority, rec.position);
-        }
-        QueueEntry *e = addEntry(rec);
-        ids[i] = rec.id;
-        markDirty(e);
-        Q_EMIT added(rec.id);
-    }
-    m_wasIdle = false; // there is work: the next idle state is announced
-    schedule();
-    checkIdleLater();
-    return ids;
-}
-
-qint64 QueueManager::enqueue(const DownloadRequest &request, int priority, Error *error)
-{
-    return enqueue(QList<DownloadRequest>{request}, priority, error).value(0);
 }
 
 QueueEntry *QueueManager::entry(qint64 id) const
@@ -310,7 +236,18 @@ void QueueManager::startEntry(QueueEntry *e)
         job, &TransferJob::finished, this,
         [this, id](const TransferResult &r) { onFinished(id, r); }, Qt::QueuedConnection);
     setState(e, TransferState::Active);
-    m_pool->run(job, worker);
+    if (!m_unstored.contains(id)) {
+        m_pool->run(job, worker);
+        return;
+    }
+    // Its row is on the way to the store (the engine reads it there): the job starts once it
+    // is written; the slot is taken now.
+    m_pool->run(job, worker, [this](std::function<void()> start) {
+        m_store->afterWrites([this, start = std::move(start)] {
+            if (m_pool)
+                start();
+        });
+    });
 }
 
 void QueueManager::onProgress(qint64 id, const TransferProgress &p)

@@ -183,6 +183,12 @@ private:
     static bool isRunningState(TransferState state);
     void schedule();
     void startEntry(QueueEntry *e);
+    // New rows: an id at once, the insert batched; the start waits for the insert.
+    TransferRecord *storeNew(TransferRecord *record, Error *error);
+    void onInserted(const QList<qint64> &stored, const QList<qint64> &failed);
+    // The stored download of each record's request (url, directory, name): from memory when
+    // every row is loaded, else from the store.
+    QList<std::optional<TransferRecord>> findDownloads(const QList<TransferRecord> &records);
     // The credentials for an upload about to start; false: it waits for them (taken aside).
     bool uploadCredentialsFor(QueueEntry *e, UploadCredentials *credentials);
     void onProgress(qint64 id, const TransferProgress &progress);
@@ -200,6 +206,8 @@ private:
     UploadCredentialProvider m_credentialProvider;
     QHash<qint64, UploadCredentials> m_uploadCredentials; // memory only
     QSet<qint64> m_waitingForCredentials; // queued uploads out of the index until they arrive
+    QSet<qint64> m_unstored;              // new rows whose insert is not written yet
+    bool m_holdsAll = false;              // every stored row is an entry (loadExisting)
     std::function<QDateTime()> m_clock;
     std::unique_ptr<QueueStore> m_store;
     std::unique_ptr<WorkerPool> m_pool;

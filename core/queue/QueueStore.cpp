@@ -8,6 +8,10 @@
 
 namespace bt {
 
+namespace {
+constexpr int kIdBlock = 256; // ids reserved at a time for new rows
+}
+
 QueueStore::QueueStore(QObject *parent) : QObject(parent) {}
 
 QueueStore::~QueueStore()
@@ -31,6 +35,12 @@ bool QueueStore::open(const QString &dataDir, QList<TransferRecord> *all, Error 
             Error e;
             ok = m_store->open(dataDir, &e);
             if (ok) {
+                // The first block of ids for new rows (a locked database: later, in newId()).
+                qint64 first = 0;
+                if (m_store->reserveIds(kIdBlock, &first)) {
+                    m_nextId = first;
+                    m_endId = first + kIdBlock;
+                }
                 *all = m_store->loadAll();
                 if (m_store->lastError().isError() && all->isEmpty()) {
                     // loadAll() has no error parameter; a failed read is not an empty store.
@@ -72,51 +82,56 @@ void QueueStore::close()
     delete m_thread;
     m_context = nullptr;
     m_thread = nullptr;
+    m_nextId = m_endId = 0; // the rest of the block stays unused
 }
 
-bool QueueStore::addDownloads(QList<TransferRecord> *records, bool reuse, QList<bool> *existed,
-                              Error *error)
+QList<std::optional<TransferRecord>> QueueStore::findDownloads(const QList<TransferRecord> &records)
 {
-    if (!m_thread) {
-        if (error)
-            *error = {ErrorCode::Store, tr("The transfer database is not open.")};
-        return false;
-    }
+    QList<std::optional<TransferRecord>> found(records.size());
+    if (!m_thread)
+        return found;
     sendPending(); // keep the order of writes
-    bool ok = true;
     QMetaObject::invokeMethod(
         m_context,
         [&] {
-            existed->clear();
-            m_store->beginBatch();
-            for (TransferRecord &r : *records) {
-                if (reuse) {
-                    if (auto found = m_store->findDownload(r.url, r.directory, r.requestedName)) {
-                        const int priority = r.priority;
-                        const qint64 position = r.position;
-                        r = *found;
-                        r.priority = priority;
-                        r.position = position;
-                        existed->append(true);
-                        continue;
-                    }
-                }
-                existed->append(false);
-                if (!m_store->insert(r, error)) {
-                    ok = false;
-                    break;
-                }
-            }
-            if (!ok)
-                m_store->rollbackBatch();
-            else if (!m_store->commitBatch()) {
-                ok = false;
-                if (error)
-                    *error = m_store->lastError();
+            for (qsizetype i = 0; i < records.size(); ++i) {
+                const TransferRecord &r = records.at(i);
+                found[i] = m_store->findDownload(r.url, r.directory, r.requestedName);
             }
         },
         Qt::BlockingQueuedConnection);
-    return ok;
+    return found;
+}
+
+qint64 QueueStore::newId(Error *error)
+{
+    if (m_nextId < m_endId)
+        return m_nextId++;
+    if (!m_thread) {
+        if (error)
+            *error = {ErrorCode::Store, tr("The transfer database is not open.")};
+        return 0;
+    }
+    // A block at a time: one round trip per kIdBlock new rows.
+    qint64 first = 0;
+    bool ok = false;
+    QMetaObject::invokeMethod(
+        m_context, [&] { ok = m_store->reserveIds(kIdBlock, &first, error); },
+        Qt::BlockingQueuedConnection);
+    if (!ok)
+        return 0;
+    m_nextId = first;
+    m_endId = first + kIdBlock;
+    return m_nextId++;
+}
+
+void QueueStore::insert(const TransferRecord &record)
+{
+    Op op;
+    op.kind = Op::Insert;
+    op.id = record.id;
+    op.record = record;
+    enqueue(std::move(op));
 }
 
 void QueueStore::setState(qint64 id, TransferState state, const Error &lastError)
@@ -189,11 +204,23 @@ void QueueStore::sendPending()
         m_context,
         [this, ops] {
             Error e;
-            if (!apply(m_store, ops, &e)) {
-                // Queued back to the queue's thread: the signal's receivers live there.
-                QMetaObject::invokeMethod(
-                    this, [this, e] { Q_EMIT writeFailed(e); }, Qt::QueuedConnection);
+            QList<qint64> failed;
+            const bool ok = apply(m_store, ops, &e, &failed);
+            QList<qint64> stored;
+            for (const Op &op : ops) {
+                if (op.kind == Op::Insert && !failed.contains(op.id))
+                    stored.append(op.id);
             }
+            // Queued back to the queue's thread: the signals' receivers live there.
+            QMetaObject::invokeMethod(
+                this,
+                [this, ok, e, stored, failed] {
+                    if (!ok)
+                        Q_EMIT writeFailed(e);
+                    if (!stored.isEmpty() || !failed.isEmpty())
+                        Q_EMIT inserted(stored, failed);
+                },
+                Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
 }
@@ -207,9 +234,27 @@ void QueueStore::flush()
         m_context, [] {}, Qt::BlockingQueuedConnection);
 }
 
+void QueueStore::afterWrites(std::function<void()> then)
+{
+    if (!m_thread)
+        return;
+    sendPending();
+    // The store's thread runs events in order: this one comes after the writes above.
+    QMetaObject::invokeMethod(
+        m_context,
+        [this, then = std::move(then)] {
+            QMetaObject::invokeMethod(this, then, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
 bool QueueStore::applyOne(TransferStore *store, const Op &op, Error *error)
 {
     switch (op.kind) {
+    case Op::Insert: {
+        TransferRecord r = op.record;
+        return store->insert(r, error);
+    }
     case Op::State:
         return store->setState(op.id, op.state, op.error, error);
     case Op::Order:
@@ -241,10 +286,16 @@ bool QueueStore::applyOne(TransferStore *store, const Op &op, Error *error)
     return true;
 }
 
-bool QueueStore::apply(TransferStore *store, const QList<Op> &ops, Error *error)
+bool QueueStore::apply(TransferStore *store, const QList<Op> &ops, Error *error,
+                       QList<qint64> *failedInserts)
 {
-    if (!store)
+    if (!store) {
+        for (const Op &op : ops) {
+            if (op.kind == Op::Insert)
+                failedInserts->append(op.id);
+        }
         return false;
+    }
     if (store->beginBatch()) {
         bool ok = true;
         for (const Op &op : ops) {
@@ -260,7 +311,11 @@ bool QueueStore::apply(TransferStore *store, const QList<Op> &ops, Error *error)
     bool allOk = true;
     for (const Op &op : ops) {
         Error e;
-        if (!applyOne(store, op, &e) && allOk) {
+        if (applyOne(store, op, &e))
+            continue;
+        if (op.kind == Op::Insert)
+            failedInserts->append(op.id);
+        if (allOk) {
             allOk = false;
             if (error)
                 *error = e;

@@ -121,11 +121,10 @@ QList<qint64> QueueManager::enqueueUploads(const QList<UploadRequest> &requests,
         records.append(rec);
         requestIndex.append(i);
     }
-    QList<bool> existed;
-    if (!records.isEmpty() && !m_store->addDownloads(&records, false, &existed, error))
-        return ids;
     for (int j = 0; j < records.size(); ++j) {
-        const TransferRecord &rec = records.at(j);
+        TransferRecord &rec = records[j];
+        if (!storeNew(&rec, error))
+            break;
         const int i = requestIndex.at(j);
         setUploadCredentials(rec.id, credentialsOf(requests.at(i)));
         QueueEntry *e = addEntry(rec);

@@ -48,7 +48,9 @@ Q_SIGNALS:
     void finished(const bt::TransferResult &result);
 
 private:
+    friend class WorkerPool;
     qint64 m_id;
+    bool m_stopAsked = false; // on the job's thread: a start after a stop is dropped
 };
 
 // Secrets for an upload: never in the store (UploadRequestCodec drops them), held by the queue

@@ -105,7 +105,8 @@ int WorkerPool::jobCount(int worker) const
     return m_load.value(worker);
 }
 
-void WorkerPool::run(TransferJob *job, int worker)
+void WorkerPool::run(TransferJob *job, int worker,
+                     const std::function<void(std::function<void()>)> &startVia)
 {
     Worker *w = m_workers.at(worker);
     ++m_load[worker];
@@ -125,26 +126,45 @@ void WorkerPool::run(TransferJob *job, int worker)
         },
         Qt::QueuedConnection);
     job->moveToThread(m_threads.at(worker));
-    QMetaObject::invokeMethod(
-        w,
-        [w, guard] {
-            if (!guard)
-                return;
-            w->jobs.removeIf([](const QPointer<TransferJob> &p) { return p.isNull(); });
-            w->jobs.append(guard);
-            guard->start();
-        },
-        Qt::QueuedConnection);
+    auto start = [w, guard] {
+        QMetaObject::invokeMethod(
+            w,
+            [w, guard] {
+                w->jobs.removeIf([](const QPointer<TransferJob> &p) { return p.isNull(); });
+                if (!guard)
+                    return;
+                w->jobs.append(guard);
+                if (!guard->m_stopAsked)
+                    guard->start();
+            },
+            Qt::QueuedConnection);
+    };
+    if (startVia)
+        startVia(std::move(start));
+    else
+        start();
 }
 
 void WorkerPool::stop(TransferJob *job)
 {
-    QMetaObject::invokeMethod(job, &TransferJob::stop, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        job,
+        [job] {
+            job->m_stopAsked = true;
+            job->stop();
+        },
+        Qt::QueuedConnection);
 }
 
 void WorkerPool::cancel(TransferJob *job)
 {
-    QMetaObject::invokeMethod(job, &TransferJob::cancel, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        job,
+        [job] {
+            job->m_stopAsked = true;
+            job->cancel();
+        },
+        Qt::QueuedConnection);
 }
 
 void WorkerPool::shutdown()

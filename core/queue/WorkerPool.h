@@ -7,6 +7,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <functional>
 
 class QThread;
 
@@ -38,9 +39,13 @@ public:
     int jobCount(int worker) const;
 
     // Moves `job` (no parent) to `worker` and starts it there. The pool deletes it
-    // (deleteLater) once it emitted finished(), or at shutdown.
-    void run(TransferJob *job, int worker);
-    // Asks a running job to stop (queued; it answers with finished()).
+    // (deleteLater) once it emitted finished(), or at shutdown. With `startVia`, the start is
+    // handed to it, to be called (on any thread) when the job may start: the queue calls it
+    // once the job's row is in the store.
+    void run(TransferJob *job, int worker,
+             const std::function<void(std::function<void()>)> &startVia = {});
+    // Asks a running job to stop (queued; it answers with finished()). A job asked before
+    // its start never starts.
     static void stop(TransferJob *job);
     // Asks a running job to cancel (queued; it answers with finished()).
     static void cancel(TransferJob *job);

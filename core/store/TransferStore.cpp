@@ -205,13 +205,18 @@ bool TransferStore::insert(TransferRecord &record, Error *error)
     if (!r.updated.isValid())
         r.updated = r.added;
     QSqlQuery q(d->conn.db());
+    const bool withId = r.id > 0;
     q.prepare(QStringLiteral("INSERT INTO transfers (") +
-              transferColumns().section(QLatin1Char(','), 1) +
-              QStringLiteral(") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+              (withId ? transferColumns() : transferColumns().section(QLatin1Char(','), 1)) +
+              QStringLiteral(") VALUES (") + (withId ? QStringLiteral("?,") : QString()) +
+              QStringLiteral("?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    if (withId)
+        q.addBindValue(r.id);
     bindRecord(q, r);
     if (!q.exec())
         return d->failQuery(q, error);
-    r.id = q.lastInsertId().toLongLong();
+    if (!withId)
+        r.id = q.lastInsertId().toLongLong();
     record = r;
     return true;
 }
@@ -348,6 +353,40 @@ bool TransferStore::remove(qint64 id, Error *error)
     q.addBindValue(id);
     if (!q.exec())
         return d->failQuery(q, error);
+    return true;
+}
+
+bool TransferStore::reserveIds(int count, qint64 *first, Error *error)
+{
+    if (!isOpen())
+        return d->notOpen(error);
+    if (!beginBatch())
+        return d->fail(d->lastError, error);
+    // sqlite_sequence holds the largest id AUTOINCREMENT has handed out (no row before the
+    // first insert); SQLite allows ordinary writes to it.
+    QSqlQuery q(d->conn.db());
+    qint64 last = 0;
+    bool ok = q.exec(QStringLiteral(
+        "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'transfers'), 0),"
+        " COALESCE((SELECT MAX(id) FROM transfers), 0))"));
+    if (ok && q.next())
+        last = q.value(0).toLongLong();
+    q.finish();
+    ok = ok && q.exec(QStringLiteral("DELETE FROM sqlite_sequence WHERE name = 'transfers'"));
+    ok = ok && q.prepare(QStringLiteral(
+                   "INSERT INTO sqlite_sequence (name, seq) VALUES ('transfers', ?)"));
+    if (ok) {
+        q.addBindValue(last + qMax(0, count));
+        ok = q.exec();
+    }
+    if (!ok) {
+        d->failQuery(q, error);
+        rollbackBatch();
+        return false;
+    }
+    if (!commitBatch())
+        return d->fail(d->lastError, error);
+    *first = last + 1;
     return true;
 }
 

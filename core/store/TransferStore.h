@@ -42,7 +42,8 @@ public:
     // The error of the last call that failed (reads and batches have no Error parameter).
     Error lastError() const;
 
-    // Writes. insert() fills record.id (and added/updated when invalid). Each is one
+    // Writes. insert() fills record.id (and added/updated when invalid); a record that has an
+    // id (from reserveIds()) is stored under it. Each is one
     // transaction; use beginBatch()/commitBatch() to group. update(), updateProgress() and
     // setState() set `updated` to now and fail on an unknown id; remove() of one does not.
     bool insert(TransferRecord &record, Error *error = nullptr);
@@ -64,6 +65,9 @@ public:
     bool setState(qint64 id, TransferState state, const Error &lastError = {},
                   Error *error = nullptr);
     bool remove(qint64 id, Error *error = nullptr);
+    // Ids [*first, *first + count) for rows this connection will insert later: no insert of
+    // any connection gets one of them (the AUTOINCREMENT sequence moves past them).
+    bool reserveIds(int count, qint64 *first, Error *error = nullptr);
 
     // One IMMEDIATE transaction around the writes in between; nested calls are counted and
     // only the outermost commitBatch() commits. close() commits an open batch.

@@ -1,5 +1,7 @@
-// The scheduler's daily window (injected clock) and the batched progress snapshots.
+// The scheduler's daily window (injected clock), the batched progress snapshots, idle() and
+// adding without a store round trip.
 #include "QueueTestUtil.h"
+#include "store/TransferStore.h"
 
 #include <QSignalSpy>
 
@@ -17,6 +19,7 @@ private Q_SLOTS:
     void progressIsBatched();
     void speedAndEtaComputedInCore();
     void idleAfterRestoredWork();
+    void enqueueDoesNotWaitForTheStore();
 };
 
 void TestQueueScheduler::windowContains()
@@ -186,6 +189,37 @@ void TestQueueScheduler::idleAfterRestoredWork()
     env.jobs.job(a)->finishOk(env.dir.filePath(QStringLiteral("a")), 1);
     QTRY_COMPARE(env.state(a), TransferState::Completed);
     QTRY_COMPARE(idle.size(), 1);
+}
+
+// Adding never waits for the store's thread: while another program holds the database's
+// write lock, a new transfer is in the next snapshot and takes its slot; its job starts once
+// the row is written (the engine reads it), and the row is there after a restart.
+void TestQueueScheduler::enqueueDoesNotWaitForTheStore()
+{
+    QueueEnv env;
+    QVERIFY(env.open());
+    TransferStore other;
+    QVERIFY(other.open(env.dataDir()));
+    QVERIFY(other.beginBatch()); // BEGIN IMMEDIATE: the write lock
+    QSignalSpy snapshots(env.queue.get(), &QueueManager::snapshotsChanged);
+    const qint64 a = env.add(QStringLiteral("a.example"), 1);
+    QVERIFY(a > 0);
+    env.queue->tick();
+    QCOMPARE(snapshots.size(), 1);
+    const auto changed = snapshots.at(0).at(0).value<QList<TransferSnapshot>>();
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.first().id, a);
+    QCOMPARE(changed.first().state, TransferState::Active);
+    QTest::qWait(100);
+    QVERIFY(!env.jobs.job(a)->started); // not before its row is in the store
+
+    QVERIFY(other.commitBatch());
+    QTRY_VERIFY(env.jobs.job(a)->started);
+    QVERIFY(other.load(a));
+    env.queue.reset();
+    QVERIFY(env.open());
+    QVERIFY(env.queue->contains(a));
+    QCOMPARE(env.queue->record(a)->url, env.request(QStringLiteral("a.example"), 1).url);
 }
 
 QTEST_GUILESS_MAIN(TestQueueScheduler)

@@ -203,6 +203,28 @@ private Q_SLOTS:
         compareRecords(*loaded, expected);
     }
 
+    // Reserved ids are never handed out by another connection's insert; a row inserted under
+    // one keeps it.
+    void reservedIds()
+    {
+        QTemporaryDir tmp;
+        TransferStore a, b;
+        QVERIFY(a.open(tmp.path()) && b.open(tmp.path()));
+        TransferRecord first = makeRecord(1);
+        QVERIFY(b.insert(first));
+        qint64 reserved = 0;
+        QVERIFY(a.reserveIds(10, &reserved));
+        QCOMPARE(reserved, first.id + 1);
+        TransferRecord other = makeRecord(2);
+        QVERIFY(b.insert(other));
+        QVERIFY(other.id >= reserved + 10);
+        TransferRecord mine = makeRecord(3);
+        mine.id = reserved + 3;
+        QVERIFY(a.insert(mine));
+        QCOMPARE(mine.id, reserved + 3);
+        QCOMPARE(b.load(reserved + 3)->url, mine.url);
+    }
+
     void updateProgress()
     {
         QTemporaryDir tmp;

@@ -1,0 +1,155 @@
+// QueueManager: adding downloads without waiting for the store. A new row gets its id at once
+// (reserved in blocks), its insert goes out with the next batch, and its job, when a slot is
+// free, takes the slot now and starts once the row is written (the engine reads it there).
+#include "queue/QueueEntry.h"
+#include "queue/QueueManager.h"
+#include "queue/QueueStore.h"
+#include "queue/RequestCodec.h"
+
+#include <QHash>
+
+namespace bt {
+
+QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests, int priority,
+                                    Error *error, bool reuseExisting)
+{
+    EnqueueOptions options;
+    options.priority = priority;
+    options.reuseExisting = reuseExisting;
+    return enqueue(requests, options, error);
+}
+
+QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests,
+                                    const EnqueueOptions &options, Error *error)
+{
+    const int priority = options.priority;
+    const bool reuseExisting = options.reuseExisting;
+    const TransferState initial =
+        options.startPaused ? TransferState::Paused : TransferState::Queued;
+    QList<qint64> ids(requests.size(), 0);
+    if (!m_open) {
+        if (error)
+            *error = {ErrorCode::Store, tr("The transfer queue is not open.")};
+        return ids;
+    }
+    QList<TransferRecord> records;
+    qint64 position = m_index->nextPosition();
+    for (const DownloadRequest &r : requests) {
+        TransferRecord rec = requestcodec::toRecord(r);
+        rec.state = initial;
+        rec.priority = priority;
+        rec.position = position++;
+        records.append(rec);
+    }
+    const QList<std::optional<TransferRecord>> found =
+        reuseExisting ? findDownloads(records)
+                      : QList<std::optional<TransferRecord>>(records.size());
+    for (int i = 0; i < records.size(); ++i) {
+        TransferRecord &rec = records[i];
+        if (found.at(i)) {
+            const qint64 newPosition = rec.position;
+            rec = *found.at(i);
+            rec.priority = priority;
+            rec.position = newPosition;
+        } else if (!storeNew(&rec, error)) {
+            break;
+        }
+        if (m_removing.contains(rec.id))
+            continue;
+        if (found.at(i)) {
+            if (QueueEntry *e = entry(rec.id)) {
+                // Asked again: continue it (a complete one is confirmed by the engine), or hold
+                // it when asked paused (a running one keeps running).
+                const TransferState st = e->record.state;
+                if (options.startPaused) {
+                    if (st == TransferState::Queued)
+                        m_index->removeQueued(e);
+                    if (st == TransferState::Queued || st == TransferState::Failed)
+                        setState(e, TransferState::Paused);
+                } else if (!isRunningState(st) && st != TransferState::Queued) {
+                    makeQueued(e);
+                }
+                ids[i] = rec.id;
+                continue;
+            }
+            rec.state = initial;
+            rec.errorCode = 0;
+            rec.lastError.clear();
+            m_store->setState(rec.id, rec.state);
+            m_store->setOrder(rec.id, rec.priority, rec.position);
+        }
+        QueueEntry *e = addEntry(rec);
+        ids[i] = rec.id;
+        markDirty(e);
+        Q_EMIT added(rec.id);
+    }
+    m_wasIdle = false; // there is work: the next idle state is announced
+    schedule();
+    checkIdleLater();
+    return ids;
+}
+
+qint64 QueueManager::enqueue(const DownloadRequest &request, int priority, Error *error)
+{
+    return enqueue(QList<DownloadRequest>{request}, priority, error).value(0);
+}
+
+TransferRecord *QueueManager::storeNew(TransferRecord *record, Error *error)
+{
+    record->id = m_store->newId(error);
+    if (record->id <= 0)
+        return nullptr;
+    record->added = record->updated = QDateTime::currentDateTime();
+    m_store->insert(*record);
+    m_unstored.insert(record->id);
+    return record;
+}
+
+void QueueManager::onInserted(const QList<qint64> &stored, const QList<qint64> &failed)
+{
+    for (qint64 id : stored)
+        m_unstored.remove(id);
+    for (qint64 id : failed) {
+        m_unstored.remove(id);
+        QueueEntry *e = entry(id);
+        if (!e || e->job)
+            continue; // a running one fails on its own: the engine finds no row
+        // Not in the store, so nothing to write there: the reason is shown.
+        m_index->removeQueued(e);
+        e->record.state = TransferState::Failed;
+        e->record.errorCode = int(ErrorCode::Store);
+        e->record.lastError = tr("This transfer could not be saved in the transfer database.");
+        markDirty(e);
+    }
+}
+
+QList<std::optional<TransferRecord>>
+QueueManager::findDownloads(const QList<TransferRecord> &records)
+{
+    if (!m_holdsAll)
+        return m_store->findDownloads(records);
+    // One pass over the entries for the whole batch; the newest row of a request wins, as
+    // in the store.
+    const auto key = [](const TransferRecord &r) {
+        return QString::fromUtf8(r.url.toEncoded()) + QChar(0) + r.directory + QChar(0) +
+               r.requestedName; // as the store compares them
+    };
+    QHash<QString, QList<int>> wanted;
+    for (int i = 0; i < records.size(); ++i)
+        wanted[key(records.at(i))].append(i);
+    QList<std::optional<TransferRecord>> found(records.size());
+    for (const QueueEntry *e : std::as_const(m_entries)) {
+        if (e->record.direction != TransferDirection::Download)
+            continue;
+        const auto it = wanted.constFind(key(e->record));
+        if (it == wanted.cend())
+            continue;
+        for (int i : *it) {
+            if (!found.at(i) || found.at(i)->id < e->record.id)
+                found[i] = e->record;
+        }
+    }
+    return found;
+}
+
+} // namespace bt
