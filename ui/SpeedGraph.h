@@ -35,6 +35,7 @@ public:
     };
     explicit SegmentMap(QWidget *parent = nullptr);
     void setSegments(const QList<Segment> &segments, qint64 total);
+    const QList<Segment> &segments() const { return m_segments; }
     QSize sizeHint() const override { return {320, 18}; }
 
 protected:

@@ -266,6 +266,7 @@ void QueueManager::onProgress(qint64 id, const TransferProgress &p)
         e->record.finalUrl = p.finalUrl;
         e->record.etag = p.etag;
         e->record.lastModified = p.lastModified;
+        e->record.segments = p.segments; // the segment map moves (a resumed one too)
     }
     e->sampled = true; // the snapshot goes out with the next tick
 }

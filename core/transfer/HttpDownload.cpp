@@ -338,6 +338,7 @@ void HttpDownload::Private::emitProgress()
         p.finalUrl = finalUrl;
         p.etag = etag;
         p.lastModified = lastModified;
+        p.segments = planner.states();
     }
     Q_EMIT q->progress(p);
 }

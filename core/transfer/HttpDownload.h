@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Error.h"
+#include "store/TransferRecord.h"
 #include "transfer/DownloadRequest.h"
 
 #include <QByteArray>
@@ -32,6 +33,7 @@ struct TransferProgress
     QUrl finalUrl;
     QByteArray etag;
     QByteArray lastModified;
+    QList<SegmentState> segments; // the ranges and what of each has arrived
 };
 
 // The one result path (KJob style): emitted once, at the end, whatever happened.

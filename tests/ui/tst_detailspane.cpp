@@ -1,8 +1,10 @@
 // The details pane against a real QueueManager running the real engine on a FaultServer
 // (127.0.0.1, offscreen): what the engine learns from the server (the URL after redirects,
-// ETag, Last-Modified) shows while the download is still running, not only after a restart.
+// ETag, Last-Modified, the segments) shows while the download is still running, not only
+// after a restart.
 #include "DetailsPane.h"
 #include "FaultServer.h"
+#include "SpeedGraph.h"
 #include "queue/QueueManager.h"
 
 #include <QDir>
@@ -58,6 +60,12 @@ void TestDetailsPane::validatorsWhileRunning()
     QVERIFY(url->text().contains(QLatin1String("/start")));
     QCOMPARE(queue.snapshot(id)->state, TransferState::Active); // still running
     QCOMPARE(queue.record(id)->etag, res.etag);
+    // The segment map follows the engine's segments, not a copy from when it started.
+    auto *map = pane.findChild<SegmentMap *>();
+    QVERIFY(map);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !queue.record(id)->segments.isEmpty() && queue.record(id)->segments.first().done > 0, 5000);
+    QTRY_VERIFY(!map->segments().isEmpty() && map->segments().first().done > 0);
     queue.shutdown();
 }
 
