@@ -205,6 +205,41 @@ private Q_SLOTS:
         QCOMPARE(sha256OfFile(nginx.root() + QStringLiteral("/dav/paced.bin")), sha256(data));
     }
 
+    void putFollowsARedirectWithTheWholeBody()
+    {
+        // A 307 answered before the body was read: the body starts again (rewound) at the
+        // new address, and what lands there is the whole file.
+        const quint16 from = NginxTestServer::freePort();
+        const quint16 to = NginxTestServer::freePort();
+        QVERIFY(from != to);
+        NginxTestServer nginx;
+        QString why;
+        QVERIFY2(nginx.start(&why, QStringLiteral(R"(
+    server {
+        listen 127.0.0.1:%1;
+        client_max_body_size 0;
+        location /go/ { return 307 http://127.0.0.1:%2/dav/moved.bin; }
+    }
+    server {
+        listen 127.0.0.1:%2;
+        root %DIR%/root;
+        client_max_body_size 0;
+        location /dav/ { dav_methods PUT; create_full_put_path on; }
+    }
+)")
+                                       .arg(from)
+                                       .arg(to)),
+                 qPrintable(why));
+        UploadHarness h;
+        const QByteArray data = randomBytes(5 * 1024 * 1024 + 11, 33);
+        const QString path = h.tempPath(QStringLiteral("moved.bin"));
+        QVERIFY(writeFile(path, data));
+        const UploadRun run =
+            h.run(request(path, QUrl(QStringLiteral("http://127.0.0.1:%1/go/x.bin").arg(from))));
+        QVERIFY2(!run.result.error.isError(), qPrintable(run.result.error.message + run.log()));
+        QCOMPARE(sha256OfFile(nginx.root() + QStringLiteral("/dav/moved.bin")), sha256(data));
+    }
+
     void putTooLarge()
     {
         NginxTestServer nginx;
