@@ -289,10 +289,12 @@ FileWriter::Chunk *FileWriter::coalesceTargetLocked(qint64 offset, qint64 size, 
 
 bool FileWriter::frontReadyLocked(std::chrono::steady_clock::time_point now) const
 {
-    // The front may still grow while it is within the last kOpenTails entries.
+    // The front may still grow while it is within the last kOpenTails entries. Not while the
+    // producer waits for drained() (m_wasHigh): nothing comes before the queue is below the
+    // low watermark, so waiting would only stall both sides.
     const Chunk &front = m_queue.front();
     if (qsizetype(m_queue.size()) > kOpenTails || front.data.size() >= m_config.bufferSize ||
-        m_flushWaiters > 0 || m_stopping || m_queued >= m_config.highWatermark ||
+        m_flushWaiters > 0 || m_stopping || m_wasHigh || m_queued >= m_config.highWatermark ||
         now >= front.queuedAt + kCoalesceDelay)
         return true;
     // A queued chunk starting where the front ends means the front can no longer grow (an

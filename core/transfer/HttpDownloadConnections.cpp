@@ -13,8 +13,10 @@ namespace bt {
 
 namespace {
 
-constexpr int kMaxRestarts = 2;           // inconsistent answers before one plain full download
-constexpr qint64 kOneBuffer = 512 << 10;  // a reply's read buffer (backpressure to TCP)
+constexpr int kMaxRestarts = 2; // inconsistent answers before one plain full download
+// A reply's read buffer (backpressure to TCP). Also what survives a cut connection: Qt drops
+// what its HTTP thread still held, so a smaller one re-downloads more after a cut.
+constexpr qint64 kOneBuffer = 512 << 10;
 constexpr qint64 kBufferBudget = 1 << 20; // all connections' reply buffers together
 constexpr qint64 kMinBuffer = 64 << 10;   // never below: reads stay large enough
 
