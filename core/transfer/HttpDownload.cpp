@@ -135,6 +135,24 @@ bool HttpDownload::Private::openStore()
         if (intact && request.storeId <= 0)
             found.reset(); // asked again without resume: a new row, the old one is history
     }
+    if (found && request.resume && !wasCompleted(*found) && publishedBeforeKill(*found)) {
+        record = *found;
+        record.state = TransferState::Completed;
+        record.completed = QDateTime::currentDateTimeUtc();
+        record.errorCode = 0;
+        record.lastError.clear();
+        Error saveError;
+        if (!store->updateDownloadState(record, &saveError))
+            Q_EMIT q->message(tr("Could not save the download state: %1").arg(saveError.message));
+        TransferResult result;
+        result.id = record.id;
+        result.path = record.destination;
+        result.size = record.totalSize;
+        result.sha256Hex = record.sha256.toLatin1();
+        result.alreadyComplete = true;
+        finish(result);
+        return false;
+    }
     Error error;
     if (found && request.resume && !wasCompleted(*found) && !found->destination.isEmpty() &&
         QFileInfo::exists(found->destination + QStringLiteral(".part")) && found->totalSize != 0) {
@@ -384,8 +402,27 @@ void HttpDownload::Private::finalize()
     thread->start();
 }
 
+// publish() stores the verified hash before the rename: a kill between the rename and the
+// row's Completed leaves no .part, and the file in place with that hash is this download's.
+bool HttpDownload::Private::publishedBeforeKill(const TransferRecord &row) const
+{
+    if (row.sha256.isEmpty() || row.destination.isEmpty() || row.totalSize < 0 ||
+        QFileInfo::exists(row.destination + QStringLiteral(".part")))
+        return false;
+    const QFileInfo info(row.destination);
+    if (!info.isFile() || info.size() != row.totalSize)
+        return false;
+    Error error;
+    const QByteArray hash =
+        BTFileStream::hashFile(row.destination, QCryptographicHash::Sha256, &error);
+    return !error.isError() && QString::fromLatin1(hash.toHex()) == row.sha256;
+}
+
 void HttpDownload::Private::publish(const QByteArray &sha256)
 {
+    record.sha256 = QString::fromLatin1(sha256.toHex());
+    if (stream->sync()) // the row never claims bytes that are not on disk
+        saveRecord();
     if (!stream->publish()) {
         fail(stream->error());
         return;

@@ -36,9 +36,10 @@ public:
     void stop();
     bool openStore(); // false when finished already (complete / store error)
     bool openStream(bool truncate, Error *error);
-    void persistProgress();                 // sync the data, then store the offsets (that order)
-    void persistProgressInBackground();     // the same without waiting for the disk
-    void finalize();                        // verify (on a thread), then publish()
+    void persistProgress();             // sync the data, then store the offsets (that order)
+    void persistProgressInBackground(); // the same without waiting for the disk
+    void finalize();                    // verify (on a thread), then publish()
+    bool publishedBeforeKill(const TransferRecord &row) const;
     void publish(const QByteArray &sha256); // rename into place, mark complete
     void fail(const Error &error);
     // The partial file after a stop or failure: with `keep`, closed with its progress saved

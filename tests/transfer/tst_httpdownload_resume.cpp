@@ -50,6 +50,7 @@ private Q_SLOTS:
     void resumeAsksFinalUrl();
     void expiredFinalUrlFallsBackToOriginal();
     void completeRowRequeuedIsStillComplete();
+    void killBetweenRenameAndRow();
 };
 
 void TestHttpDownloadResume::stopThenResume_data()
@@ -364,6 +365,45 @@ void TestHttpDownloadResume::completeRowRequeuedIsStillComplete()
     QCOMPARE(h.files(), QStringList{"q.bin"});
     QCOMPARE(QFileInfo(h.path("q.bin")).lastModified(), mtime);
     QCOMPARE(h.server.requests().size(), before);
+}
+
+void TestHttpDownloadResume::killBetweenRenameAndRow()
+{
+    // A kill -9 after the rename into place, before the row said Completed: the next run finds
+    // no .part and the file in place with the hash the row stored before the rename.
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(300 << 10, 50);
+    h.server.setResource("/k.bin", resource(data));
+    DownloadRequest req = h.request("/k.bin");
+    const RunResult first = h.run(req);
+    QCOMPARE(first.result.error.code, ErrorCode::None);
+    TransferRecord row = *h.store().load(first.result.id);
+    QCOMPARE(row.sha256, QString::fromLatin1(sha256Hex(data)));
+    row.state = TransferState::Active; // what the row held during the rename
+    row.completed = QDateTime();
+    QVERIFY(h.store().updateDownloadState(row));
+    const QDateTime mtime = QFileInfo(h.path("k.bin")).lastModified();
+    const int before = h.server.requests().size();
+    const RunResult second = h.run(req);
+    QCOMPARE(second.result.error.code, ErrorCode::None);
+    QVERIFY(second.result.alreadyComplete);
+    QCOMPARE(h.files(), QStringList{"k.bin"});
+    QCOMPARE(QFileInfo(h.path("k.bin")).lastModified(), mtime);
+    QCOMPARE(h.server.requests().size(), before);
+    QCOMPARE(h.store().load(row.id)->state, TransferState::Completed);
+
+    // Someone else's file of the same size at that name is never taken for ours.
+    QVERIFY(h.store().updateDownloadState(row));
+    QFile other(h.path("k.bin"));
+    QVERIFY(other.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    other.write(makeTestData(data.size(), 51));
+    other.close();
+    const RunResult third = h.run(req);
+    QCOMPARE(third.result.error.code, ErrorCode::None);
+    QVERIFY(!third.result.alreadyComplete);
+    QCOMPARE(h.files(), (QStringList{"k (1).bin", "k.bin"}));
+    QCOMPARE(fileSha256Hex(h.path("k (1).bin")), sha256Hex(data));
 }
 
 QTEST_GUILESS_MAIN(TestHttpDownloadResume)
