@@ -122,35 +122,14 @@ bool HttpDownload::Private::openStore()
         const bool intact =
             !found->destination.isEmpty() && info.isFile() && info.size() == found->totalSize;
         if (intact && request.resume) {
-            record = *found;
-            TransferResult result;
-            result.id = record.id;
-            result.path = record.destination;
-            result.size = record.totalSize;
-            result.sha256Hex = record.sha256.toLatin1();
-            result.alreadyComplete = true;
-            finish(result); // the caller tells the person (no message of ours)
+            finishAlreadyComplete(*found);
             return false;
         }
         if (intact && request.storeId <= 0)
             found.reset(); // asked again without resume: a new row, the old one is history
     }
     if (found && request.resume && !wasCompleted(*found) && publishedBeforeKill(*found)) {
-        record = *found;
-        record.state = TransferState::Completed;
-        record.completed = QDateTime::currentDateTimeUtc();
-        record.errorCode = 0;
-        record.lastError.clear();
-        Error saveError;
-        if (!store->updateDownloadState(record, &saveError))
-            Q_EMIT q->message(tr("Could not save the download state: %1").arg(saveError.message));
-        TransferResult result;
-        result.id = record.id;
-        result.path = record.destination;
-        result.size = record.totalSize;
-        result.sha256Hex = record.sha256.toLatin1();
-        result.alreadyComplete = true;
-        finish(result);
+        finishAlreadyComplete(*found);
         return false;
     }
     Error error;
@@ -400,6 +379,30 @@ void HttpDownload::Private::finalize()
             publish(outcome->second);
     });
     thread->start();
+}
+
+// The row's file is in place and complete: finished() at once (the caller tells the person),
+// the row saying Completed again if the queue or a kill left it otherwise.
+void HttpDownload::Private::finishAlreadyComplete(const TransferRecord &row)
+{
+    record = row;
+    if (record.state != TransferState::Completed) {
+        record.state = TransferState::Completed;
+        if (!record.completed.isValid())
+            record.completed = QDateTime::currentDateTimeUtc();
+        record.errorCode = 0;
+        record.lastError.clear();
+        Error error;
+        if (!store->updateDownloadState(record, &error))
+            Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
+    }
+    TransferResult result;
+    result.id = record.id;
+    result.path = record.destination;
+    result.size = record.totalSize;
+    result.sha256Hex = record.sha256.toLatin1();
+    result.alreadyComplete = true;
+    finish(result);
 }
 
 // publish() stores the verified hash before the rename: a kill between the rename and the

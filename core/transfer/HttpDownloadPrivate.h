@@ -39,6 +39,7 @@ public:
     void persistProgress();             // sync the data, then store the offsets (that order)
     void persistProgressInBackground(); // the same without waiting for the disk
     void finalize();                    // verify (on a thread), then publish()
+    void finishAlreadyComplete(const TransferRecord &row);
     bool publishedBeforeKill(const TransferRecord &row) const;
     void publish(const QByteArray &sha256); // rename into place, mark complete
     void fail(const Error &error);

@@ -365,6 +365,7 @@ void TestHttpDownloadResume::completeRowRequeuedIsStillComplete()
     QCOMPARE(h.files(), QStringList{"q.bin"});
     QCOMPARE(QFileInfo(h.path("q.bin")).lastModified(), mtime);
     QCOMPARE(h.server.requests().size(), before);
+    QCOMPARE(h.store().load(first.result.id)->state, TransferState::Completed);
 }
 
 void TestHttpDownloadResume::killBetweenRenameAndRow()
