@@ -1,0 +1,223 @@
+// HttpDownload's row in the store: finding the row a request continues, what is already
+// complete (also after a kill between the rename and the row's update), and saving the state
+// in the order that keeps the store behind the disk.
+
+#include "io/BTFileStream.h"
+#include "store/TransferStore.h"
+#include "transfer/DestinationResolver.h"
+#include "transfer/HttpDownloadPrivate.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+
+namespace bt {
+
+bool HttpDownload::Private::openStore()
+{
+    const QString directory = DestinationResolver::directoryOf(request);
+    if (!store)
+        return true;
+    std::optional<TransferRecord> found;
+    if (request.storeId > 0) {
+        // The caller's row (the queue's): used as it is, never duplicated.
+        found = store->load(request.storeId);
+        if (!found) {
+            fail(Error{ErrorCode::Store,
+                       tr("There is no transfer %1 in the transfer database.").arg(request.storeId),
+                       0, -1});
+            return false;
+        }
+    } else {
+        // Even without resume: the row of the same request is reused, its data is not.
+        found = store->findDownload(request.url, directory, request.fileName);
+    }
+    // The state column is the queue's too (asked again, it marks the row Queued/Active, maybe
+    // before this reads it); `completed` is set only by a finished run and cleared when one
+    // starts over, so it tells a complete row whatever the state says.
+    const auto wasCompleted = [](const TransferRecord &r) {
+        return r.state == TransferState::Completed || r.completed.isValid();
+    };
+    if (found && wasCompleted(*found)) {
+        const QFileInfo info(found->destination);
+        const bool intact =
+            !found->destination.isEmpty() && info.isFile() && info.size() == found->totalSize;
+        if (intact && request.resume) {
+            finishAlreadyComplete(*found);
+            return false;
+        }
+        if (intact && request.storeId <= 0)
+            found.reset(); // asked again without resume: a new row, the old one is history
+    }
+    if (found && request.resume && !wasCompleted(*found) && publishedBeforeKill(*found)) {
+        finishAlreadyComplete(*found);
+        return false;
+    }
+    Error error;
+    if (found && request.resume && !wasCompleted(*found) && !found->destination.isEmpty() &&
+        QFileInfo::exists(found->destination + QStringLiteral(".part")) && found->totalSize != 0) {
+        record = *found;
+        destination = record.destination;
+        total = record.totalSize;
+        etag = record.etag;
+        lastModified = record.lastModified;
+        if (record.finalUrl.isValid())
+            finalUrl = record.finalUrl;
+        rangesOk = true;
+        planner.restore(record.segments, total);
+        if (!openStream(false, &error)) {
+            fail(error);
+            return false;
+        }
+        planned = true;
+        record.state = TransferState::Active;
+        saveRecord();
+        return true;
+    }
+    if (found) {
+        // Start this row over: its partial goes, its name may be used again (never a file
+        // someone else put there since).
+        record = *found;
+        if (!record.destination.isEmpty()) {
+            QFile::remove(record.destination + QStringLiteral(".part"));
+            const QFileInfo info(record.destination);
+            const bool ours = !info.exists() || (wasCompleted(record) && info.isFile() &&
+                                                 info.size() == record.totalSize);
+            if (ours)
+                reusable = record.destination;
+        }
+    } else {
+        record = TransferRecord{};
+        record.added = QDateTime::currentDateTimeUtc();
+        record.url = request.url;
+        record.directory = directory;
+        record.requestedName = request.fileName;
+    }
+    record.direction = TransferDirection::Download;
+    record.state = TransferState::Active;
+    record.destination.clear();
+    record.finalUrl.clear();
+    record.totalSize = -1;
+    record.doneSize = 0;
+    record.segments.clear();
+    record.etag.clear();
+    record.lastModified.clear();
+    record.sha256.clear();
+    record.completed = QDateTime();
+    record.errorCode = 0;
+    record.lastError.clear();
+    if (!request.checksums.isEmpty()) {
+        const http::DigestValue &c = request.checksums.first();
+        record.expectedChecksum = http::algorithmName(c.algorithm).remove(QLatin1Char('-')) +
+                                  QLatin1Char('=') + QString::fromLatin1(c.digest.toHex());
+    }
+    const bool ok =
+        record.id > 0 ? store->updateDownloadState(record, &error) : store->insert(record, &error);
+    if (!ok) {
+        fail(error.isError()
+                 ? error
+                 : Error{ErrorCode::Store, tr("Cannot write to the transfer store."), 0, -1});
+        return false;
+    }
+    return true;
+}
+
+void HttpDownload::Private::saveRecord()
+{
+    if (!store || record.id <= 0)
+        return;
+    record.destination = destination;
+    record.finalUrl = finalUrl;
+    record.totalSize = total;
+    record.etag = etag;
+    record.lastModified = lastModified;
+    record.segments = planned ? planner.states() : QList<SegmentState>{};
+    record.doneSize = planned ? planner.doneBytes() : 0;
+    record.updated = QDateTime::currentDateTimeUtc();
+    Error error;
+    // Only the engine's columns: priority and position belong to the queue.
+    if (!store->updateDownloadState(record, &error))
+        Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
+}
+
+void HttpDownload::Private::persistProgress()
+{
+    if (!stream || !planned)
+        return;
+    // Offsets first captured, then the data synced, then the offsets stored: the store never
+    // claims a byte that is not on disk.
+    const QList<SegmentState> states = planner.states();
+    if (!stream->sync())
+        return; // errorOccurred reports it
+    if (!store || record.id <= 0)
+        return;
+    qint64 doneSize = 0;
+    for (const SegmentState &s : states)
+        doneSize += s.done;
+    Error error;
+    if (!store->updateProgress(record.id, doneSize, states, &error))
+        Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
+}
+
+void HttpDownload::Private::persistProgressInBackground()
+{
+    if (!stream || !planned)
+        return;
+    // As persistProgress(), but the fdatasync runs beside the writer: this thread keeps
+    // reading the network meanwhile (a sync of a second's data can take a few 100 ms).
+    // Skipped while the previous one still runs.
+    const QList<SegmentState> states = planner.states();
+    stream->syncInBackground([this, states](bool ok) {
+        if (!ok || done || !store || record.id <= 0)
+            return; // an error reaches fail() through errorOccurred
+        qint64 doneSize = 0;
+        for (const SegmentState &s : states)
+            doneSize += s.done;
+        Error error;
+        if (!store->updateProgress(record.id, doneSize, states, &error))
+            Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
+    });
+}
+
+// The row's file is in place and complete: finished() at once (the caller tells the person),
+// the row saying Completed again if the queue or a kill left it otherwise.
+void HttpDownload::Private::finishAlreadyComplete(const TransferRecord &row)
+{
+    record = row;
+    if (record.state != TransferState::Completed) {
+        record.state = TransferState::Completed;
+        if (!record.completed.isValid())
+            record.completed = QDateTime::currentDateTimeUtc();
+        record.errorCode = 0;
+        record.lastError.clear();
+        Error error;
+        if (!store->updateDownloadState(record, &error))
+            Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
+    }
+    TransferResult result;
+    result.id = record.id;
+    result.path = record.destination;
+    result.size = record.totalSize;
+    result.sha256Hex = record.sha256.toLatin1();
+    result.alreadyComplete = true;
+    finish(result);
+}
+
+// publish() stores the verified hash before the rename: a kill between the rename and the
+// row's Completed leaves no .part, and the file in place with that hash is this download's.
+bool HttpDownload::Private::publishedBeforeKill(const TransferRecord &row) const
+{
+    if (row.sha256.isEmpty() || row.destination.isEmpty() || row.totalSize < 0 ||
+        QFileInfo::exists(row.destination + QStringLiteral(".part")))
+        return false;
+    const QFileInfo info(row.destination);
+    if (!info.isFile() || info.size() != row.totalSize)
+        return false;
+    Error error;
+    const QByteArray hash =
+        BTFileStream::hashFile(row.destination, QCryptographicHash::Sha256, &error);
+    return !error.isError() && QString::fromLatin1(hash.toHex()) == row.sha256;
+}
+
+} // namespace bt
