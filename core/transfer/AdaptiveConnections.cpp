@@ -87,8 +87,15 @@ int AdaptiveConnections::tick(qint64 msec, qint64 totalBytes, int flowing, int b
         m_nextProbeMs = msec + m_cooldownMs;
         return m_target;
     }
-    if (m_target >= m_maximum || disk || cpu || fast)
+    if (m_target >= m_maximum || disk || cpu || fast) {
+        m_slowWindows = 0;
         return m_target; // we are the bottleneck: more connections would not help
+    }
+    // After fast windows one slow one is more often a hiccup of the machine than a throttle
+    // (which lasts): only the second one in a row starts a probe.
+    if (m_peak >= kFastConnection && ++m_slowWindows < 2)
+        return m_target;
+    m_slowWindows = 0;
     if (rate < 0.5 * m_peak)
         probe(rate, m_target * 2); // slowed down: throttled per connection, or congestion
     else if (msec >= m_nextProbeMs)

@@ -57,6 +57,7 @@ private:
     qint64 m_nextProbeMs = 0;
     qint64 m_probeStartMs = 0;
     bool m_diskBound = false;
+    int m_slowWindows = 0; // windows in a row that would start a probe
 };
 
 } // namespace bt

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void adaptiveAfterBurst();
     void adaptiveNotWhileCpuBound();
     void adaptiveNotOnFastConnection();
+    void adaptiveIgnoresOneSlowWindow();
     void speedMeter();
     void noProxyAsCurl_data();
     void noProxyAsCurl();
@@ -296,6 +297,27 @@ void TestTransferUnits::adaptiveNotOnFastConnection()
         bytes += 20 * 1000 * 1000;
         QCOMPARE(a.tick(ms, bytes, 1, 1), 1);
     }
+}
+
+void TestTransferUnits::adaptiveIgnoresOneSlowWindow()
+{
+    // A fast connection with one slow window in between (a loaded machine): no probe. Two slow
+    // windows in a row (a server that throttles after a burst): a probe.
+    AdaptiveConnections a(1, 16);
+    qint64 bytes = 0;
+    qint64 ms = 0;
+    a.tick(ms, bytes);
+    for (int i = 0; i < 19; ++i) { // ends with a fast window
+        ms += 100;
+        bytes += (i % 5 == 4 ? 3 : 20) * 1000 * 1000;
+        QCOMPARE(a.tick(ms, bytes, 1, 1), 1);
+    }
+    ms += 100;
+    bytes += 3 * 1000 * 1000;
+    QCOMPARE(a.tick(ms, bytes, 1, 1), 1);
+    ms += 100;
+    bytes += 3 * 1000 * 1000;
+    QVERIFY(a.tick(ms, bytes, 1, 1) > 1);
 }
 
 void TestTransferUnits::speedMeter()
