@@ -55,6 +55,15 @@ public:
                          .arg(id)},
                     out);
     }
+    // An UPDATE of one row: its error, or "no such transfer" when it matched nothing.
+    bool execUpdate(QSqlQuery &q, qint64 id, Error *out)
+    {
+        if (!q.exec())
+            return failQuery(q, out);
+        if (q.numRowsAffected() < 1)
+            return unknownId(id, out);
+        return true;
+    }
 };
 
 namespace {
@@ -236,11 +245,7 @@ bool TransferStore::update(const TransferRecord &record, Error *error)
         " upload_url = ?, options = ? WHERE id = ?"));
     bindRecord(q, r);
     q.addBindValue(r.id);
-    if (!q.exec())
-        return d->failQuery(q, error);
-    if (q.numRowsAffected() < 1)
-        return d->unknownId(r.id, error);
-    return true;
+    return d->execUpdate(q, r.id, error);
 }
 
 bool TransferStore::updateDownloadState(const TransferRecord &record, Error *error)
@@ -267,11 +272,7 @@ bool TransferStore::updateDownloadState(const TransferRecord &record, Error *err
     q.addBindValue(encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs())));
     q.addBindValue(encodeDate(record.completed));
     q.addBindValue(record.id);
-    if (!q.exec())
-        return d->failQuery(q, error);
-    if (q.numRowsAffected() < 1)
-        return d->unknownId(record.id, error);
-    return true;
+    return d->execUpdate(q, record.id, error);
 }
 
 bool TransferStore::updateUploadState(const TransferRecord &record, Error *error)
@@ -294,11 +295,7 @@ bool TransferStore::updateUploadState(const TransferRecord &record, Error *error
     q.addBindValue(encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs())));
     q.addBindValue(encodeDate(record.completed));
     q.addBindValue(record.id);
-    if (!q.exec())
-        return d->failQuery(q, error);
-    if (q.numRowsAffected() < 1)
-        return d->unknownId(record.id, error);
-    return true;
+    return d->execUpdate(q, record.id, error);
 }
 
 bool TransferStore::updateProgress(qint64 id, qint64 doneSize, const QList<SegmentState> &segments,
@@ -337,11 +334,7 @@ bool TransferStore::setState(qint64 id, TransferState state, const Error &lastEr
     q.addBindValue(state == TransferState::Completed ? 1 : 0);
     q.addBindValue(now);
     q.addBindValue(id);
-    if (!q.exec())
-        return d->failQuery(q, error);
-    if (q.numRowsAffected() < 1)
-        return d->unknownId(id, error);
-    return true;
+    return d->execUpdate(q, id, error);
 }
 
 bool TransferStore::remove(qint64 id, Error *error)
