@@ -337,7 +337,11 @@ void TestHttpDownloadResume::expiredFinalUrlFallsBackToOriginal()
     QStringList paths;
     const QList<FaultServer::Request> all = h.server.requests();
     for (int i = before; i < all.size(); ++i) {
-        paths.append(QString::fromLatin1(all[i].path));
+        // Qt sends a GET again when the keep-alive connection it went out on closes before
+        // the answer (the 403's connection, aborted under load): one step, asked twice.
+        const QString path = QString::fromLatin1(all[i].path);
+        if (paths.isEmpty() || paths.last() != path)
+            paths.append(path);
         QVERIFY(all[i].headers.value("range") != "bytes=0-"); // resumed, not started over
     }
     QCOMPARE(paths.mid(0, 3), (QStringList{"/real", "/start", "/real2"}));
