@@ -9,6 +9,7 @@
 #include <QTimer>
 
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -288,6 +289,32 @@ QByteArray BTFileStream::read(qint64 maxSize)
     d->readOff += n;
     d->pos += n;
     return out;
+}
+
+qint64 BTFileStream::read(char *data, qint64 maxSize)
+{
+    if (!d->isOpen || d->mode != Mode::Read || maxSize <= 0)
+        return 0;
+    if (d->error.isError())
+        return -1;
+    qint64 n = 0;
+    if (d->readOff < d->readBuf.size()) {
+        n = qMin(maxSize, qint64(d->readBuf.size()) - d->readOff);
+        std::memcpy(data, d->readBuf.constData() + d->readOff, size_t(n));
+        d->readOff += n;
+    } else {
+        ssize_t got;
+        do {
+            got = ::pread(d->fd, data, size_t(maxSize), off_t(d->pos));
+        } while (got < 0 && errno == EINTR);
+        if (got < 0) {
+            d->fail(Error::fromErrno(errno, d->path));
+            return -1;
+        }
+        n = got;
+    }
+    d->pos += n;
+    return n;
 }
 
 bool BTFileStream::atEnd() const

@@ -71,6 +71,9 @@ public:
 
     // Read mode. read() may return fewer bytes than asked (what is left of the buffer).
     QByteArray read(qint64 maxSize);
+    // Into the caller's memory: what is left of the buffer, else one pread straight into data
+    // (no copy on the way; for callers with a buffer of their own). 0 at EOF, -1 on error.
+    qint64 read(char *data, qint64 maxSize);
     bool atEnd() const;
 
     // Write mode. write() appends at pos(); writeAt() is positional (segments). Both queue the

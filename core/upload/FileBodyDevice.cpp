@@ -7,14 +7,12 @@
 #include <QTimer>
 
 #include <cerrno>
-#include <cstring>
 #include <sys/stat.h>
 
 namespace bt {
 
 namespace {
-constexpr qint64 kCheckEvery = 4 << 20;  // stat the file every 4 MiB read
-constexpr qint64 kReadChunk = 256 << 10; // BTFileStream buffer: few syscalls, small memory
+constexpr qint64 kCheckEvery = 4 << 20; // stat the file every 4 MiB read
 } // namespace
 
 FileBodyDevice::FileBodyDevice(const QString &path, qint64 offset, qint64 length,
@@ -61,7 +59,6 @@ bool FileBodyDevice::open(OpenMode mode)
         return false;
     }
     BTFileStream::Options options;
-    options.bufferSize = kReadChunk;
     options.hash = false;
     Error error;
     if (!m_stream.open(m_path, BTFileStream::Mode::Read, options, &error)) {
@@ -161,8 +158,8 @@ qint64 FileBodyDevice::readData(char *data, qint64 maxSize)
         m_nextCheck = end + kCheckEvery;
     qint64 copied = 0;
     while (copied < want) {
-        const QByteArray chunk = m_stream.read(want - copied);
-        if (chunk.isEmpty()) {
+        const qint64 got = m_stream.read(data + copied, want - copied);
+        if (got <= 0) {
             const Error streamError = m_stream.error();
             if (streamError.isError()) {
                 fileFailed(streamError);
@@ -175,8 +172,7 @@ qint64 FileBodyDevice::readData(char *data, qint64 maxSize)
             }
             return -1;
         }
-        std::memcpy(data + copied, chunk.constData(), size_t(chunk.size()));
-        copied += chunk.size();
+        copied += got;
     }
     m_maxPos = qMax(m_maxPos, position + copied);
     return copied;
