@@ -232,17 +232,16 @@ void QueueManager::startEntry(QueueEntry *e)
     connect(
         job, &TransferJob::message, this,
         [this, id](const QString &text) { Q_EMIT message(id, text); }, Qt::QueuedConnection);
-    connect(
-        job, &TransferJob::finished, this,
-        [this, id](const TransferResult &r) { onFinished(id, r); }, Qt::QueuedConnection);
+    // finished() comes through the pool, after it freed the job's worker.
+    const auto finished = [this, id](const TransferResult &r) { onFinished(id, r); };
     setState(e, TransferState::Active);
     if (!m_unstored.contains(id)) {
-        m_pool->run(job, worker);
+        m_pool->run(job, worker, finished);
         return;
     }
     // Its row is on the way to the store (the engine reads it there): the job starts once it
     // is written; the slot is taken now.
-    m_pool->run(job, worker, [this](std::function<void()> start) {
+    m_pool->run(job, worker, finished, [this](std::function<void()> start) {
         m_store->afterWrites([this, start = std::move(start)] {
             if (m_pool)
                 start();
@@ -328,9 +327,9 @@ void QueueManager::onFinished(qint64 id, const TransferResult &result)
     }
     if (m_shutdownLoop && m_running.isEmpty())
         m_shutdownLoop->quit();
-    // One event-loop turn later, so the pool has counted the finished job off its worker
-    // first: the next job then goes to the freed worker (and its idle connection).
-    QMetaObject::invokeMethod(this, &QueueManager::schedule, Qt::QueuedConnection);
+    // The pool has counted the job off its worker already: the next job goes to the freed
+    // worker (and its idle keep-alive connection).
+    schedule();
     checkIdleLater();
 }
 

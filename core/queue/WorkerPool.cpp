@@ -106,15 +106,19 @@ int WorkerPool::jobCount(int worker) const
 }
 
 void WorkerPool::run(TransferJob *job, int worker,
+                     const std::function<void(const TransferResult &)> &onFinished,
                      const std::function<void(std::function<void()>)> &startVia)
 {
     Worker *w = m_workers.at(worker);
     ++m_load[worker];
     m_live.insert(job, worker);
     QPointer<TransferJob> guard(job);
+    // The one receiver of finished(): a second queued receiver (the queue) could run, and
+    // place the next job, before this one's event is even posted when the worker thread is
+    // preempted between the two posts.
     connect(
         job, &TransferJob::finished, this,
-        [this, job, guard] {
+        [this, job, guard, onFinished](const TransferResult &result) {
             // A job emits finished() once; the map keeps the count right anyway.
             const auto it = m_live.find(job);
             if (it == m_live.end())
@@ -123,6 +127,8 @@ void WorkerPool::run(TransferJob *job, int worker,
             m_live.erase(it);
             if (guard)
                 guard->deleteLater();
+            if (onFinished)
+                onFinished(result);
         },
         Qt::QueuedConnection);
     job->moveToThread(m_threads.at(worker));

@@ -38,11 +38,14 @@ public:
     JobContext context(int worker) const;
     int jobCount(int worker) const;
 
-    // Moves `job` (no parent) to `worker` and starts it there. The pool deletes it
-    // (deleteLater) once it emitted finished(), or at shutdown. With `startVia`, the start is
-    // handed to it, to be called (on any thread) when the job may start: the queue calls it
-    // once the job's row is in the store.
+    // Moves `job` (no parent) to `worker` and starts it there. Once it emitted finished(),
+    // the pool counts it off its worker, deletes it (deleteLater), and only then calls
+    // `onFinished` (on the pool's thread): a job placed from there sees the freed worker,
+    // whatever the threads' timing. At shutdown the pool deletes it without a call.
+    // With `startVia`, the start is handed to it, to be called (on any thread) when the job
+    // may start: the queue calls it once the job's row is in the store.
     void run(TransferJob *job, int worker,
+             const std::function<void(const TransferResult &)> &onFinished,
              const std::function<void(std::function<void()>)> &startVia = {});
     // Asks a running job to stop (queued; it answers with finished()). A job asked before
     // its start never starts.

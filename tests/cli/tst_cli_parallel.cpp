@@ -160,12 +160,11 @@ private Q_SLOTS:
         QVERIFY2(r.elapsedMs >= 1400, qPrintable(r.describe()));
     }
 
-    // Known gap in core/queue: when a job ends, QueueManager::onFinished starts the next one
-    // before WorkerPool has counted the finished job off its worker (both are queued slots on
-    // the job's finished(), the queue's connected first). If the job on the second worker
-    // ends first, the next one goes to the first, still busy, worker: its network manager
-    // opens a new connection while the idle keep-alive connection of the second stays open,
-    // so the server sees three connections for -j 2 --connections 1.
+    // The job on the second worker ends first: the next one must go to that freed worker and
+    // reuse its idle keep-alive connection. Placed on the first, still busy, worker, its
+    // network manager opens a third connection while the idle one stays open (seen under
+    // load when the queue heard of the finish before the pool had freed the worker; see
+    // tst_queuescheduler nextJobGoesToTheFreedWorker).
     void idleConnectionOfAnotherWorker()
     {
         serve(1, 768 * 1024, 768 * 1024);
