@@ -15,6 +15,10 @@
 #        RUNS       runs per tool and case (default 3)
 #        SIZE_MIB   file size in MiB (default 1024)
 #        CASES      subset of: tus put (default both)
+#        SERVER_DIR where the servers store what they receive (default: a fresh folder in
+#                   /dev/shm when it has room for two copies, else inside BENCH_DIR); on tmpfs
+#                   the server never waits for the disk, so the run measures the clients, not
+#                   the writeback of the previous run's gigabyte
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -61,10 +65,18 @@ BTSTREAM=$(cd "$(dirname "$BTSTREAM")" && pwd)/$(basename "$BTSTREAM")
 mkdir -p "$BENCH_DIR"
 W=$(cd "$BENCH_DIR" && pwd)
 DATA=$W/data
-TUS_STORE=$W/tus-store
 NGX=$W/nginx
 LOGS=$W/logs
-mkdir -p "$DATA" "$TUS_STORE" "$NGX"/{tmp,logs,root/dav} "$LOGS"
+if [[ -z "${SERVER_DIR:-}" ]]; then
+    SERVER_DIR=$W/server
+    shm_free=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 {print $4}')
+    if [[ -w /dev/shm && -n "$shm_free" ]] && ((shm_free > 2 * SIZE_MIB * 1024 + 65536)); then
+        SERVER_DIR=$(mktemp -d /dev/shm/btfs-upload-bench.XXXXXX)
+    fi
+fi
+TUS_STORE=$SERVER_DIR/tus-store
+DAV_ROOT=$SERVER_DIR/root
+mkdir -p "$DATA" "$TUS_STORE" "$NGX"/logs "$SERVER_DIR"/tmp "$DAV_ROOT"/dav "$LOGS"
 
 TUS_PID=""
 NGINX_PID=""
@@ -78,7 +90,9 @@ stop_pid() { # pid: TERM, wait up to 5 s, then KILL
 cleanup() {
     stop_pid "$TUS_PID"
     stop_pid "$NGINX_PID"
-    rm -rf "$TUS_STORE" "$NGX/root/dav" "$W"/btdata-*
+    rm -rf "$TUS_STORE" "$DAV_ROOT" "$SERVER_DIR"/tmp "$W"/btdata-*
+    [[ "$SERVER_DIR" == /dev/shm/btfs-upload-bench.* ]] && rm -rf "$SERVER_DIR"
+    return 0
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -129,14 +143,14 @@ error_log $NGX/logs/error.log warn;
 events { worker_connections 64; }
 http {
     access_log $NGX/logs/access.log;
-    client_body_temp_path $NGX/tmp/body;
-    proxy_temp_path $NGX/tmp/proxy;
-    fastcgi_temp_path $NGX/tmp/fastcgi;
-    uwsgi_temp_path $NGX/tmp/uwsgi;
-    scgi_temp_path $NGX/tmp/scgi;
+    client_body_temp_path $SERVER_DIR/tmp/body;
+    proxy_temp_path $SERVER_DIR/tmp/proxy;
+    fastcgi_temp_path $SERVER_DIR/tmp/fastcgi;
+    uwsgi_temp_path $SERVER_DIR/tmp/uwsgi;
+    scgi_temp_path $SERVER_DIR/tmp/scgi;
     server {
         listen 127.0.0.1:$NGINX_PORT;
-        root $NGX/root;
+        root $DAV_ROOT;
         client_max_body_size 0;
         location /dav/ {
             dav_methods PUT DELETE MKCOL;
@@ -152,6 +166,7 @@ EOF
     DAV_URL=http://127.0.0.1:$NGINX_PORT/dav/upload.bin
     note "nginx dav on $DAV_URL (pid $NGINX_PID)"
 fi
+note "the servers store into $SERVER_DIR"
 
 # ---- one run -------------------------------------------------------------------------------
 # The curl tus client: create with Upload-Length, then one streamed PATCH (-T) of the file.
@@ -171,7 +186,7 @@ stored_copy() { # case -> path of the server's copy
     if [[ "$1" == tus ]]; then
         find "$TUS_STORE" -maxdepth 1 -type f ! -name '*.json' | head -1
     else
-        echo "$NGX/root/dav/upload.bin"
+        echo "$DAV_ROOT/dav/upload.bin"
     fi
 }
 
@@ -179,7 +194,7 @@ RAW=$W/raw.tsv
 : >"$RAW"
 run_one() { # tool case run
     local tool=$1 kase=$2 run=$3 log=$LOGS/$1-$2-$3.log tf=$LOGS/$1-$2-$3.time
-    rm -rf "$TUS_STORE"/* "$NGX/root/dav/upload.bin" "$W"/btdata-*
+    rm -rf "$TUS_STORE"/* "$DAV_ROOT/dav/upload.bin" "$W"/btdata-*
     # The previous run's 1 GiB of server-side writes must not be written back during this one.
     sync
     local cmd
@@ -227,7 +242,7 @@ END { for (k in n) printf "%s\t%.3f\t%.3f\t%.1f\t%d\n", k, median(wall, k, n[k])
 val() { awk -F'\t' -v t="$1" -v c="$2" -v col="$3" '$1 == t && $2 == c { print $col }' "$SUMMARY"; }
 RESULTS=$W/results.md
 {
-    echo "Upload of $SIZE_MIB MiB on 127.0.0.1, $RUNS run(s) each, medians; $(nproc) cores; $(date -u +%F)."
+    echo "Upload of $SIZE_MIB MiB on 127.0.0.1, $RUNS run(s) each, medians; $(nproc) cores; servers store into $(df -P "$SERVER_DIR" | awk 'NR == 2 {print $1}'); $(date -u +%F)."
     echo
     echo "| Case | Tool | Wall (s) | MiB/s | CPU (s) | Peak RSS (MiB) | Throughput vs curl | CPU vs curl |"
     echo "|---|---|---|---|---|---|---|---|"
