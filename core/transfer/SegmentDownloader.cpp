@@ -15,6 +15,8 @@ namespace {
 // One read from the reply, one queued write: small enough to stay in the CPU caches from the
 // network thread's recv to the hash and the pwrite.
 constexpr qint64 kChunk = 128 * 1024;
+// An error answer's body is read (and dropped) up to this size before it is judged.
+constexpr qint64 kMaxErrorBody = 256 * 1024;
 
 } // namespace
 
@@ -50,6 +52,7 @@ void SegmentDownloader::get(const QNetworkRequest &request, int segment)
     m_response = {};
     m_expectedLength = -1;
     m_received = 0;
+    m_errorBody = 0;
     m_headersSeen = false;
     m_accepted = false;
     m_replyDone = false;
@@ -117,6 +120,15 @@ bool SegmentDownloader::ensureHeaders()
         if (error == QNetworkReply::TooManyRedirectsError ||
             error == QNetworkReply::InsecureRedirectError)
             return true; // onFinished() reports the redirect error itself
+    }
+    if (code >= 400 && !m_reply->isFinished()) {
+        // An error answer is judged once its body is in: aborted while the body is still on
+        // the way, it takes its keep-alive connection with it (the retry connects again);
+        // aborted after Qt's network thread finished it, the reply reports a second error
+        // (Qt warns on stderr). Error bodies are short: a long one is not waited for.
+        m_errorBody += qMax<qint64>(0, m_reply->skip(m_reply->bytesAvailable()));
+        if (m_errorBody <= kMaxErrorBody)
+            return true;
     }
     m_headersSeen = true;
     m_response = ResponseInfo::fromReply(m_reply);

@@ -80,6 +80,7 @@ private:
     int m_segment = -1;
     qint64 m_expectedLength = -1;
     qint64 m_received = 0;
+    qint64 m_errorBody = 0; // body bytes of an error answer dropped while waiting for its end
     qint64 m_readBufferSize = 1 << 20;
     bool m_headersSeen = false;
     bool m_accepted = false;

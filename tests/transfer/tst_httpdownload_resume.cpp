@@ -4,6 +4,10 @@
 
 #include "DownloadHarness.h"
 
+#include <QRegularExpression>
+#include <QTcpSocket>
+#include <QTimer>
+
 using namespace bt;
 using namespace bt::test;
 
@@ -25,6 +29,15 @@ std::function<void(HttpDownload *)> stopAfter(qint64 bytes, qint64 *stopMs)
                 *stopMs = clock->elapsed();
         });
     };
+}
+
+// Qt 6.4 now and then writes the GET that follows a 403 twice on the same keep-alive
+// connection (seen with a bare QNetworkAccessManager too): one step, asked twice.
+void appendStep(QStringList &paths, const FaultServer::Request &request)
+{
+    const QString path = QString::fromLatin1(request.path);
+    if (paths.isEmpty() || paths.last() != path)
+        paths.append(path);
 }
 
 FaultServer::Resource throttled(const QByteArray &data, qint64 bytesPerSecond)
@@ -49,6 +62,7 @@ private Q_SLOTS:
     void storeIdUsesThatRow();
     void resumeAsksFinalUrl();
     void expiredFinalUrlFallsBackToOriginal();
+    void errorAnswerKeepsItsConnection();
     void completeRowRequeuedIsStillComplete();
     void killBetweenRenameAndRow();
 };
@@ -314,6 +328,8 @@ void TestHttpDownloadResume::resumeAsksFinalUrl()
 
 void TestHttpDownloadResume::expiredFinalUrlFallsBackToOriginal()
 {
+    // Qt warns when an error answer is aborted after its network thread finished it.
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("QNetworkReply.*called once")));
     Harness h;
     QVERIFY(h.ok());
     const QByteArray data = makeTestData(4 << 20, 48);
@@ -337,15 +353,47 @@ void TestHttpDownloadResume::expiredFinalUrlFallsBackToOriginal()
     QStringList paths;
     const QList<FaultServer::Request> all = h.server.requests();
     for (int i = before; i < all.size(); ++i) {
-        // Qt sends a GET again when the keep-alive connection it went out on closes before
-        // the answer (the 403's connection, aborted under load): one step, asked twice.
-        const QString path = QString::fromLatin1(all[i].path);
-        if (paths.isEmpty() || paths.last() != path)
-            paths.append(path);
+        appendStep(paths, all[i]);
         QVERIFY(all[i].headers.value("range") != "bytes=0-"); // resumed, not started over
     }
     QCOMPARE(paths.mid(0, 3), (QStringList{"/real", "/start", "/real2"}));
     QCOMPARE(h.store().load(id)->finalUrl, QUrl(QString::fromLatin1(h.server.url("/real2"))));
+}
+
+// The 403's body comes a moment after its headers: the download reads it to its end before
+// asking again (aborted, it took its keep-alive connection with it), so the next request
+// reuses that connection.
+void TestHttpDownloadResume::errorAnswerKeepsItsConnection()
+{
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("QNetworkReply.*called once")));
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(4 << 20, 50);
+    DownloadRequest req;
+    const qint64 id = stopRedirectedDownload(h, data, req);
+    QVERIFY(id > 0);
+    h.server.setHook([](const FaultServer::Request &r, QTcpSocket *socket) {
+        if (r.path != "/real")
+            return false;
+        socket->write("HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\n"
+                      "Content-Length: 10\r\n\r\nForb");
+        QTimer::singleShot(300, socket, [socket] { socket->write("idden\n"); });
+        return true;
+    });
+    h.server.setResource("/real2", resource(data));
+    h.server.clearFaults("/start");
+    h.server.addRedirect("/start", "/real2");
+    const int before = h.server.requests().size();
+    const RunResult second = h.run(req);
+    QCOMPARE(second.result.error.code, ErrorCode::None);
+    QCOMPARE(second.result.id, id);
+    QCOMPARE(fileSha256Hex(h.path("real")), sha256Hex(data));
+    const QList<FaultServer::Request> all = h.server.requests().mid(before);
+    QStringList paths;
+    for (const FaultServer::Request &r : all)
+        appendStep(paths, r);
+    QCOMPARE(paths.mid(0, 3), (QStringList{"/real", "/start", "/real2"}));
+    QCOMPARE(all.at(1).peerPort, all.at(0).peerPort); // the 403's connection, not a new one
 }
 
 void TestHttpDownloadResume::completeRowRequeuedIsStillComplete()
