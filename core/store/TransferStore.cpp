@@ -64,6 +64,11 @@ public:
             return unknownId(id, out);
         return true;
     }
+    // UPDATE transfers SET <assignments> WHERE id = ?: the values bound in order, then the id.
+    bool updateRow(const QString &assignments, const QVariantList &values, qint64 id, Error *out);
+    // The first row of selectSql(tail) with the values bound, or nothing (an error in
+    // lastError).
+    std::optional<TransferRecord> selectOne(const QString &tail, const QVariantList &values);
 };
 
 namespace {
@@ -73,32 +78,38 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-// Binds every column but id, in the order of transferColumns().
-void bindRecord(QSqlQuery &q, const TransferRecord &r)
+// Every column but id, in the order of transferColumns().
+QVariantList recordValues(const TransferRecord &r)
 {
-    q.addBindValue(int(r.direction));
-    q.addBindValue(int(r.state));
-    q.addBindValue(encodeUrl(r.url));
-    q.addBindValue(encodeUrl(r.finalUrl));
-    q.addBindValue(notNullText(r.destination));
-    q.addBindValue(notNullText(r.directory));
-    q.addBindValue(notNullText(r.requestedName));
-    q.addBindValue(r.totalSize);
-    q.addBindValue(r.doneSize);
-    q.addBindValue(r.etag);
-    q.addBindValue(r.lastModified);
-    q.addBindValue(encodeSegments(r.segments));
-    q.addBindValue(notNullText(r.expectedChecksum));
-    q.addBindValue(notNullText(r.sha256));
-    q.addBindValue(r.errorCode);
-    q.addBindValue(notNullText(r.lastError));
-    q.addBindValue(encodeDate(r.added));
-    q.addBindValue(encodeDate(r.updated));
-    q.addBindValue(encodeDate(r.completed));
-    q.addBindValue(r.priority);
-    q.addBindValue(r.position);
-    q.addBindValue(notNullText(r.uploadUrl));
-    q.addBindValue(encodeOptions(r.options));
+    return {int(r.direction),
+            int(r.state),
+            encodeUrl(r.url),
+            encodeUrl(r.finalUrl),
+            notNullText(r.destination),
+            notNullText(r.directory),
+            notNullText(r.requestedName),
+            r.totalSize,
+            r.doneSize,
+            r.etag,
+            r.lastModified,
+            encodeSegments(r.segments),
+            notNullText(r.expectedChecksum),
+            notNullText(r.sha256),
+            r.errorCode,
+            notNullText(r.lastError),
+            encodeDate(r.added),
+            encodeDate(r.updated),
+            encodeDate(r.completed),
+            r.priority,
+            r.position,
+            notNullText(r.uploadUrl),
+            encodeOptions(r.options)};
+}
+
+void bindValues(QSqlQuery &q, const QVariantList &values)
+{
+    for (const QVariant &v : values)
+        q.addBindValue(v);
 }
 
 TransferRecord readRecord(const QSqlQuery &q)
@@ -142,6 +153,39 @@ QString selectSql(const QString &tail)
 }
 
 } // namespace
+
+bool TransferStore::Private::updateRow(const QString &assignments, const QVariantList &values,
+                                       qint64 id, Error *out)
+{
+    if (!conn.isOpen())
+        return notOpen(out);
+    QSqlQuery q(conn.db());
+    q.prepare(QStringLiteral("UPDATE transfers SET ") + assignments +
+              QStringLiteral(" WHERE id = ?"));
+    bindValues(q, values);
+    q.addBindValue(id);
+    return execUpdate(q, id, out);
+}
+
+std::optional<TransferRecord> TransferStore::Private::selectOne(const QString &tail,
+                                                                const QVariantList &values)
+{
+    if (!conn.isOpen()) {
+        notOpen(nullptr);
+        return std::nullopt;
+    }
+    QSqlQuery q(conn.db());
+    q.setForwardOnly(true);
+    q.prepare(selectSql(tail));
+    bindValues(q, values);
+    if (!q.exec()) {
+        failQuery(q, nullptr);
+        return std::nullopt;
+    }
+    if (!q.next())
+        return std::nullopt;
+    return readRecord(q);
+}
 
 TransferStore::TransferStore() : d(new Private) {}
 
@@ -221,7 +265,7 @@ bool TransferStore::insert(TransferRecord &record, Error *error)
               QStringLiteral("?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     if (withId)
         q.addBindValue(r.id);
-    bindRecord(q, r);
+    bindValues(q, recordValues(r));
     if (!q.exec())
         return d->failQuery(q, error);
     if (!withId)
@@ -232,70 +276,42 @@ bool TransferStore::insert(TransferRecord &record, Error *error)
 
 bool TransferStore::update(const TransferRecord &record, Error *error)
 {
-    if (!isOpen())
-        return d->notOpen(error);
     TransferRecord r = record;
     r.updated = QDateTime::fromMSecsSinceEpoch(nowMs());
-    QSqlQuery q(d->conn.db());
-    q.prepare(QStringLiteral(
-        "UPDATE transfers SET direction = ?, state = ?, url = ?, final_url = ?, destination = ?,"
-        " directory = ?, requested_name = ?, total_size = ?, done_size = ?, etag = ?,"
-        " last_modified = ?, segments = ?, expected_checksum = ?, sha256 = ?, error_code = ?,"
-        " last_error = ?, added = ?, updated = ?, completed = ?, priority = ?, position = ?,"
-        " upload_url = ?, options = ? WHERE id = ?"));
-    bindRecord(q, r);
-    q.addBindValue(r.id);
-    return d->execUpdate(q, r.id, error);
+    return d->updateRow(
+        QStringLiteral(
+            "direction = ?, state = ?, url = ?, final_url = ?, destination = ?, directory = ?,"
+            " requested_name = ?, total_size = ?, done_size = ?, etag = ?, last_modified = ?,"
+            " segments = ?, expected_checksum = ?, sha256 = ?, error_code = ?, last_error = ?,"
+            " added = ?, updated = ?, completed = ?, priority = ?, position = ?, upload_url = ?,"
+            " options = ?"),
+        recordValues(r), r.id, error);
 }
 
 bool TransferStore::updateDownloadState(const TransferRecord &record, Error *error)
 {
-    if (!isOpen())
-        return d->notOpen(error);
-    QSqlQuery q(d->conn.db());
-    q.prepare(QStringLiteral(
-        "UPDATE transfers SET state = ?, final_url = ?, destination = ?, total_size = ?,"
-        " done_size = ?, etag = ?, last_modified = ?, segments = ?, expected_checksum = ?,"
-        " sha256 = ?, error_code = ?, last_error = ?, updated = ?, completed = ? WHERE id = ?"));
-    q.addBindValue(int(record.state));
-    q.addBindValue(encodeUrl(record.finalUrl));
-    q.addBindValue(notNullText(record.destination));
-    q.addBindValue(record.totalSize);
-    q.addBindValue(record.doneSize);
-    q.addBindValue(record.etag);
-    q.addBindValue(record.lastModified);
-    q.addBindValue(encodeSegments(record.segments));
-    q.addBindValue(notNullText(record.expectedChecksum));
-    q.addBindValue(notNullText(record.sha256));
-    q.addBindValue(record.errorCode);
-    q.addBindValue(notNullText(record.lastError));
-    q.addBindValue(encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs())));
-    q.addBindValue(encodeDate(record.completed));
-    q.addBindValue(record.id);
-    return d->execUpdate(q, record.id, error);
+    return d->updateRow(
+        QStringLiteral("state = ?, final_url = ?, destination = ?, total_size = ?, done_size = ?,"
+                       " etag = ?, last_modified = ?, segments = ?, expected_checksum = ?,"
+                       " sha256 = ?, error_code = ?, last_error = ?, updated = ?, completed = ?"),
+        {int(record.state), encodeUrl(record.finalUrl), notNullText(record.destination),
+         record.totalSize, record.doneSize, record.etag, record.lastModified,
+         encodeSegments(record.segments), notNullText(record.expectedChecksum),
+         notNullText(record.sha256), record.errorCode, notNullText(record.lastError),
+         encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs())), encodeDate(record.completed)},
+        record.id, error);
 }
 
 bool TransferStore::updateUploadState(const TransferRecord &record, Error *error)
 {
-    if (!isOpen())
-        return d->notOpen(error);
-    QSqlQuery q(d->conn.db());
-    q.prepare(QStringLiteral(
-        "UPDATE transfers SET state = ?, destination = ?, total_size = ?, done_size = ?,"
-        " error_code = ?, last_error = ?, upload_url = ?, options = ?, updated = ?,"
-        " completed = ? WHERE id = ?"));
-    q.addBindValue(int(record.state));
-    q.addBindValue(notNullText(record.destination));
-    q.addBindValue(record.totalSize);
-    q.addBindValue(record.doneSize);
-    q.addBindValue(record.errorCode);
-    q.addBindValue(notNullText(record.lastError));
-    q.addBindValue(notNullText(record.uploadUrl));
-    q.addBindValue(encodeOptions(record.options));
-    q.addBindValue(encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs())));
-    q.addBindValue(encodeDate(record.completed));
-    q.addBindValue(record.id);
-    return d->execUpdate(q, record.id, error);
+    return d->updateRow(
+        QStringLiteral("state = ?, destination = ?, total_size = ?, done_size = ?, error_code = ?,"
+                       " last_error = ?, upload_url = ?, options = ?, updated = ?, completed = ?"),
+        {int(record.state), notNullText(record.destination), record.totalSize, record.doneSize,
+         record.errorCode, notNullText(record.lastError), notNullText(record.uploadUrl),
+         encodeOptions(record.options), encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs())),
+         encodeDate(record.completed)},
+        record.id, error);
 }
 
 bool TransferStore::updateProgress(qint64 id, qint64 doneSize, const QList<SegmentState> &segments,
@@ -320,21 +336,12 @@ bool TransferStore::updateProgress(qint64 id, qint64 doneSize, const QList<Segme
 
 bool TransferStore::setState(qint64 id, TransferState state, const Error &lastError, Error *error)
 {
-    if (!isOpen())
-        return d->notOpen(error);
-    QSqlQuery q(d->conn.db());
-    q.prepare(QStringLiteral("UPDATE transfers SET state = ?, error_code = ?, last_error = ?,"
-                             " updated = ?, completed = CASE WHEN ? THEN ? ELSE completed END"
-                             " WHERE id = ?"));
     const qint64 now = nowMs();
-    q.addBindValue(int(state));
-    q.addBindValue(int(lastError.code));
-    q.addBindValue(notNullText(lastError.message));
-    q.addBindValue(now);
-    q.addBindValue(state == TransferState::Completed ? 1 : 0);
-    q.addBindValue(now);
-    q.addBindValue(id);
-    return d->execUpdate(q, id, error);
+    return d->updateRow(QStringLiteral("state = ?, error_code = ?, last_error = ?, updated = ?,"
+                                       " completed = CASE WHEN ? THEN ? ELSE completed END"),
+                        {int(state), int(lastError.code), notNullText(lastError.message), now,
+                         state == TransferState::Completed ? 1 : 0, now},
+                        id, error);
 }
 
 bool TransferStore::remove(qint64 id, Error *error)
@@ -400,21 +407,7 @@ bool TransferStore::rollbackBatch()
 
 std::optional<TransferRecord> TransferStore::load(qint64 id) const
 {
-    if (!isOpen()) {
-        d->notOpen(nullptr);
-        return std::nullopt;
-    }
-    QSqlQuery q(d->conn.db());
-    q.setForwardOnly(true);
-    q.prepare(selectSql(QStringLiteral("WHERE id = ?")));
-    q.addBindValue(id);
-    if (!q.exec()) {
-        d->failQuery(q, nullptr);
-        return std::nullopt;
-    }
-    if (!q.next())
-        return std::nullopt;
-    return readRecord(q);
+    return d->selectOne(QStringLiteral("WHERE id = ?"), {id});
 }
 
 QList<TransferRecord> TransferStore::loadAll() const
@@ -438,49 +431,20 @@ QList<TransferRecord> TransferStore::loadAll() const
 std::optional<TransferRecord> TransferStore::findDownload(const QUrl &url, const QString &directory,
                                                           const QString &requestedName) const
 {
-    if (!isOpen()) {
-        d->notOpen(nullptr);
-        return std::nullopt;
-    }
-    QSqlQuery q(d->conn.db());
-    q.setForwardOnly(true);
-    q.prepare(selectSql(QStringLiteral("WHERE url = ? AND directory = ? AND requested_name = ?"
-                                       " AND direction = ? ORDER BY id DESC LIMIT 1")));
-    q.addBindValue(encodeUrl(url));
-    q.addBindValue(notNullText(directory));
-    q.addBindValue(notNullText(requestedName));
-    q.addBindValue(int(TransferDirection::Download));
-    if (!q.exec()) {
-        d->failQuery(q, nullptr);
-        return std::nullopt;
-    }
-    if (!q.next())
-        return std::nullopt;
-    return readRecord(q);
+    return d->selectOne(QStringLiteral("WHERE url = ? AND directory = ? AND requested_name = ?"
+                                       " AND direction = ? ORDER BY id DESC LIMIT 1"),
+                        {encodeUrl(url), notNullText(directory), notNullText(requestedName),
+                         int(TransferDirection::Download)});
 }
 
 std::optional<TransferRecord> TransferStore::findByDestination(const QString &destination) const
 {
-    if (!isOpen()) {
-        d->notOpen(nullptr);
-        return std::nullopt;
-    }
-    if (destination.isEmpty())
+    if (isOpen() && destination.isEmpty())
         return std::nullopt; // "not known yet" is no destination
-    QSqlQuery q(d->conn.db());
-    q.setForwardOnly(true);
-    q.prepare(selectSql(QStringLiteral("WHERE destination = ? AND direction = ? AND state != ?"
-                                       " ORDER BY id DESC LIMIT 1")));
-    q.addBindValue(destination);
-    q.addBindValue(int(TransferDirection::Download));
-    q.addBindValue(int(TransferState::Completed));
-    if (!q.exec()) {
-        d->failQuery(q, nullptr);
-        return std::nullopt;
-    }
-    if (!q.next())
-        return std::nullopt;
-    return readRecord(q);
+    return d->selectOne(
+        QStringLiteral("WHERE destination = ? AND direction = ? AND state != ?"
+                       " ORDER BY id DESC LIMIT 1"),
+        {destination, int(TransferDirection::Download), int(TransferState::Completed)});
 }
 
 } // namespace bt
