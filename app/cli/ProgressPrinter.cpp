@@ -30,6 +30,29 @@ bool isResumable(const Error &error)
            error.code == ErrorCode::Cancelled;
 }
 
+// What an error line says: the message, else the code's name.
+QString errorText(const Error &error)
+{
+    return error.message.isEmpty() ? errorCodeName(error.code) : error.message;
+}
+
+// The fields every "result" event has, downloads and uploads alike (QJsonObject orders its
+// keys itself, so a caller's additions land where they always did).
+QJsonObject resultEvent(const QUrl &url, const TransferResult &result, int exitCode)
+{
+    return {{QStringLiteral("event"), QStringLiteral("result")},
+            {QStringLiteral("id"), result.id},
+            {QStringLiteral("url"), url.toString()},
+            {QStringLiteral("ok"), !result.error.isError()},
+            {QStringLiteral("alreadyComplete"), result.alreadyComplete},
+            {QStringLiteral("file"), result.path},
+            {QStringLiteral("size"), result.size},
+            {QStringLiteral("sha256"), QString::fromLatin1(result.sha256Hex)},
+            {QStringLiteral("error"), errorCodeName(result.error.code)},
+            {QStringLiteral("message"), result.error.message},
+            {QStringLiteral("exit"), exitCode}};
+}
+
 bool isRunning(TransferState state)
 {
     return state == TransferState::Active || state == TransferState::Verifying;
@@ -209,24 +232,12 @@ void ProgressPrinter::message(qint64 id, const QString &text)
 void ProgressPrinter::result(const DownloadRequest &request, const TransferResult &result,
                              int exitCode)
 {
-    if (const auto it = m_lines.find(result.id); it != m_lines.end())
-        it->finished = true;
-    const bool ok = !result.error.isError();
+    markFinished(result.id);
     if (m_mode == Mode::Json) {
-        writeJson({{QStringLiteral("event"), QStringLiteral("result")},
-                   {QStringLiteral("id"), result.id},
-                   {QStringLiteral("url"), request.url.toString()},
-                   {QStringLiteral("ok"), ok},
-                   {QStringLiteral("alreadyComplete"), result.alreadyComplete},
-                   {QStringLiteral("file"), result.path},
-                   {QStringLiteral("size"), result.size},
-                   {QStringLiteral("sha256"), QString::fromLatin1(result.sha256Hex)},
-                   {QStringLiteral("error"), errorCodeName(result.error.code)},
-                   {QStringLiteral("message"), result.error.message},
-                   {QStringLiteral("exit"), exitCode}});
+        writeJson(resultEvent(request.url, result, exitCode));
         return;
     }
-    if (ok) {
+    if (!result.error.isError()) {
         if (m_mode == Mode::Quiet)
             return;
         QString details = formatBytes(result.size);
@@ -239,8 +250,7 @@ void ProgressPrinter::result(const DownloadRequest &request, const TransferResul
     }
     if (result.error.code == ErrorCode::Cancelled)
         return; // interrupted() says it
-    const QString message =
-        result.error.message.isEmpty() ? errorCodeName(result.error.code) : result.error.message;
+    const QString message = errorText(result.error);
     writeErr(m_nameUrls ? tr("btstream: error: %1: %2").arg(request.url.toDisplayString(), message)
                         : tr("btstream: error: %1").arg(message));
     if (isResumable(result.error))
@@ -250,28 +260,17 @@ void ProgressPrinter::result(const DownloadRequest &request, const TransferResul
 void ProgressPrinter::uploadResult(const UploadRequest &request, const TransferResult &result,
                                    const QUrl &remoteUrl, int exitCode)
 {
-    if (const auto it = m_lines.find(result.id); it != m_lines.end())
-        it->finished = true;
-    const bool ok = !result.error.isError();
+    markFinished(result.id);
     if (m_mode == Mode::Json) {
-        writeJson({{QStringLiteral("event"), QStringLiteral("result")},
-                   {QStringLiteral("id"), result.id},
-                   {QStringLiteral("url"), request.url.toString()},
-                   {QStringLiteral("uploadUrl"), remoteUrl.toString()},
-                   {QStringLiteral("method"), uploadMethodName(request.method)},
-                   {QStringLiteral("ok"), ok},
-                   {QStringLiteral("alreadyComplete"), result.alreadyComplete},
-                   {QStringLiteral("file"), result.path},
-                   {QStringLiteral("size"), result.size},
-                   {QStringLiteral("sha256"), QString::fromLatin1(result.sha256Hex)},
-                   {QStringLiteral("error"), errorCodeName(result.error.code)},
-                   {QStringLiteral("message"), result.error.message},
-                   {QStringLiteral("exit"), exitCode}});
+        QJsonObject event = resultEvent(request.url, result, exitCode);
+        event.insert(QStringLiteral("uploadUrl"), remoteUrl.toString());
+        event.insert(QStringLiteral("method"), uploadMethodName(request.method));
+        writeJson(event);
         return;
     }
     m_block.clear();
     const QString path = displayPath(result.path.isEmpty() ? request.sourcePath : result.path);
-    if (ok) {
+    if (!result.error.isError()) {
         if (m_mode == Mode::Quiet)
             return;
         const QString where =
@@ -282,11 +281,15 @@ void ProgressPrinter::uploadResult(const UploadRequest &request, const TransferR
                      : tr("Uploaded %1 to %2 (%3)").arg(path, where, formatBytes(result.size)));
         return;
     }
-    const QString message =
-        result.error.message.isEmpty() ? errorCodeName(result.error.code) : result.error.message;
-    writeErr(tr("btstream: error: %1").arg(message));
+    writeErr(tr("btstream: error: %1").arg(errorText(result.error)));
     if (isResumable(result.error) && request.method == UploadRequest::Method::Tus)
         writeErr(tr("btstream: run the same command again to resume"));
+}
+
+void ProgressPrinter::markFinished(qint64 id)
+{
+    if (const auto it = m_lines.find(id); it != m_lines.end())
+        it->finished = true;
 }
 
 QByteArray ProgressPrinter::interruptedText() const

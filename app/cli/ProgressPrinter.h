@@ -81,6 +81,7 @@ private:
 
     QString progressLine(const Line &line, bool forTerminal) const;
     void redraw();
+    void markFinished(qint64 id); // its line is no longer drawn
     void writeErr(const QString &line);
     void writeJson(const QJsonObject &object);
 
