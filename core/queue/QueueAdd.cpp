@@ -24,14 +24,10 @@ QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests,
 {
     const int priority = options.priority;
     const bool reuseExisting = options.reuseExisting;
-    const TransferState initial =
-        options.startPaused ? TransferState::Paused : TransferState::Queued;
+    const TransferState initial = initialState(options);
     QList<qint64> ids(requests.size(), 0);
-    if (!m_open) {
-        if (error)
-            *error = {ErrorCode::Store, tr("The transfer queue is not open.")};
+    if (!checkOpen(error))
         return ids;
-    }
     QList<TransferRecord> records;
     qint64 position = m_index->nextPosition();
     for (const DownloadRequest &r : requests) {
@@ -58,17 +54,7 @@ QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests,
             continue;
         if (found.at(i)) {
             if (QueueEntry *e = entry(rec.id)) {
-                // Asked again: continue it (a complete one is confirmed by the engine), or hold
-                // it when asked paused (a running one keeps running).
-                const TransferState st = e->record.state;
-                if (options.startPaused) {
-                    if (st == TransferState::Queued)
-                        m_index->removeQueued(e);
-                    if (st == TransferState::Queued || st == TransferState::Failed)
-                        setState(e, TransferState::Paused);
-                } else if (!isRunningState(st) && st != TransferState::Queued) {
-                    makeQueued(e);
-                }
+                askedAgain(e, options.startPaused);
                 ids[i] = rec.id;
                 continue;
             }
@@ -83,10 +69,44 @@ QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests,
         markDirty(e);
         Q_EMIT added(rec.id);
     }
+    workAdded();
+    return ids;
+}
+
+TransferState QueueManager::initialState(const EnqueueOptions &options)
+{
+    return options.startPaused ? TransferState::Paused : TransferState::Queued;
+}
+
+bool QueueManager::checkOpen(Error *error) const
+{
+    if (m_open)
+        return true;
+    if (error)
+        *error = {ErrorCode::Store, tr("The transfer queue is not open.")};
+    return false;
+}
+
+void QueueManager::askedAgain(QueueEntry *e, bool startPaused)
+{
+    // Continue it (a complete one is confirmed by the engine), or hold it when asked paused (a
+    // running one keeps running).
+    const TransferState st = e->record.state;
+    if (startPaused) {
+        if (st == TransferState::Queued)
+            m_index->removeQueued(e);
+        if (st == TransferState::Queued || st == TransferState::Failed)
+            setState(e, TransferState::Paused);
+    } else if (!isRunningState(st) && st != TransferState::Queued) {
+        makeQueued(e);
+    }
+}
+
+void QueueManager::workAdded()
+{
     m_wasIdle = false; // there is work: the next idle state is announced
     schedule();
     checkIdleLater();
-    return ids;
 }
 
 qint64 QueueManager::enqueue(const DownloadRequest &request, int priority, Error *error)

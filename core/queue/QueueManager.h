@@ -181,6 +181,12 @@ private:
     void stopJob(QueueEntry *e);
     void checkIdleLater();
     static bool isRunningState(TransferState state);
+    // enqueue() and enqueueUploads() alike: the state of a new row, the "not open" error, a
+    // request for a transfer the queue already holds, and the start of what they added.
+    static TransferState initialState(const EnqueueOptions &options);
+    bool checkOpen(Error *error) const;
+    void askedAgain(QueueEntry *e, bool startPaused);
+    void workAdded();
     void schedule();
     void startEntry(QueueEntry *e);
     // New rows: an id at once, the insert batched; the start waits for the insert.

@@ -71,14 +71,10 @@ void QueueManager::uploadCredentialsArrived()
 QList<qint64> QueueManager::enqueueUploads(const QList<UploadRequest> &requests,
                                            const EnqueueOptions &options, Error *error)
 {
-    const TransferState initial =
-        options.startPaused ? TransferState::Paused : TransferState::Queued;
+    const TransferState initial = initialState(options);
     QList<qint64> ids(requests.size(), 0);
-    if (!m_open) {
-        if (error)
-            *error = {ErrorCode::Store, tr("The transfer queue is not open.")};
+    if (!checkOpen(error))
         return ids;
-    }
     QList<TransferRecord> records;
     QList<int> requestIndex; // records[j] comes from requests[requestIndex[j]]
     qint64 position = m_index->nextPosition();
@@ -102,15 +98,7 @@ QList<qint64> QueueManager::enqueueUploads(const QList<UploadRequest> &requests,
             }
             if (found) {
                 setUploadCredentials(found->record.id, credentialsOf(request));
-                const TransferState st = found->record.state;
-                if (options.startPaused) {
-                    if (st == TransferState::Queued)
-                        m_index->removeQueued(found);
-                    if (st == TransferState::Queued || st == TransferState::Failed)
-                        setState(found, TransferState::Paused);
-                } else if (!isRunningState(st) && st != TransferState::Queued) {
-                    makeQueued(found);
-                }
+                askedAgain(found, options.startPaused);
                 ids[i] = found->record.id;
                 continue;
             }
@@ -132,9 +120,7 @@ QList<qint64> QueueManager::enqueueUploads(const QList<UploadRequest> &requests,
         markDirty(e);
         Q_EMIT added(rec.id);
     }
-    m_wasIdle = false;
-    schedule();
-    checkIdleLater();
+    workAdded();
     return ids;
 }
 
