@@ -58,9 +58,7 @@ QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests,
                 ids[i] = rec.id;
                 continue;
             }
-            rec.state = initial;
-            rec.errorCode = 0;
-            rec.lastError.clear();
+            rec.setState(initial);
             m_store->setState(rec.id, rec.state);
             m_store->setOrder(rec.id, rec.priority, rec.position);
         }
@@ -136,9 +134,9 @@ void QueueManager::onInserted(const QList<qint64> &stored, const QList<qint64> &
             continue; // a running one fails on its own: the engine finds no row
         // Not in the store, so nothing to write there: the reason is shown.
         m_index->removeQueued(e);
-        e->record.state = TransferState::Failed;
-        e->record.errorCode = int(ErrorCode::Store);
-        e->record.lastError = tr("This transfer could not be saved in the transfer database.");
+        e->record.setState(
+            TransferState::Failed,
+            {ErrorCode::Store, tr("This transfer could not be saved in the transfer database.")});
         markDirty(e);
     }
 }

@@ -166,9 +166,7 @@ bool QueueManager::isRunningState(TransferState state)
 
 void QueueManager::setState(QueueEntry *e, TransferState state, const Error &error)
 {
-    e->record.state = state;
-    e->record.errorCode = int(error.code);
-    e->record.lastError = error.message;
+    e->record.setState(state, error);
     m_store->setState(e->record.id, state, error);
     markDirty(e);
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Error.h"
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QList>
@@ -62,6 +64,15 @@ struct TransferRecord
     qint64 position = 0; // manual queue order
     QString uploadUrl;   // tus upload URL
     QVariantMap options; // headers, connections, limits... (stored as JSON)
+
+    // The state and the error shown with it (none: cleared), the columns
+    // TransferStore::setState() writes.
+    void setState(TransferState newState, const Error &error = {})
+    {
+        state = newState;
+        errorCode = int(error.code);
+        lastError = error.message;
+    }
 };
 
 } // namespace bt

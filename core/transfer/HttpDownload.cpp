@@ -224,11 +224,8 @@ void HttpDownload::Private::publish(const QByteArray &sha256)
         fail(stream->error());
         return;
     }
-    record.state = TransferState::Completed;
-    record.sha256 = QString::fromLatin1(sha256.toHex());
+    record.setState(TransferState::Completed);
     record.completed = QDateTime::currentDateTimeUtc();
-    record.errorCode = 0;
-    record.lastError.clear();
     saveRecord();
     emitProgress();
     TransferResult result;
@@ -256,9 +253,7 @@ void HttpDownload::Private::fail(const Error &error)
     if (store && record.id > 0) {
         if (keep)
             saveRecord();
-        record.state = TransferState::Failed;
-        record.errorCode = int(error.code);
-        record.lastError = error.message;
+        record.setState(TransferState::Failed, error);
         store->setState(record.id, TransferState::Failed, error);
     }
     finish(result);

@@ -186,11 +186,9 @@ void HttpDownload::Private::finishAlreadyComplete(const TransferRecord &row)
 {
     record = row;
     if (record.state != TransferState::Completed) {
-        record.state = TransferState::Completed;
+        record.setState(TransferState::Completed);
         if (!record.completed.isValid())
             record.completed = QDateTime::currentDateTimeUtc();
-        record.errorCode = 0;
-        record.lastError.clear();
         Error error;
         if (!store->updateDownloadState(record, &error))
             Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));

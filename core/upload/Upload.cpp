@@ -323,9 +323,7 @@ void Upload::fail(const Error &error)
 void Upload::finishWithError(TransferState state, const Error &error, qint64 size)
 {
     if (m_store && m_record.id > 0) {
-        m_record.state = state;
-        m_record.errorCode = int(error.code);
-        m_record.lastError = error.message;
+        m_record.setState(state, error);
         saveRecord();
         m_store->setState(m_record.id, state, error);
     }
@@ -345,10 +343,8 @@ void Upload::finishComplete(bool alreadyComplete)
     m_confirmed = m_size;
     m_inFlightSent = 0;
     if (m_store && m_record.id > 0 && !alreadyComplete) {
-        m_record.state = TransferState::Completed;
+        m_record.setState(TransferState::Completed);
         m_record.completed = QDateTime::currentDateTimeUtc();
-        m_record.errorCode = 0;
-        m_record.lastError.clear();
         saveRecord();
     }
     emitProgress();
