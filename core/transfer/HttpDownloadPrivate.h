@@ -39,6 +39,8 @@ public:
     void persistProgress();             // sync the data, then store the offsets (that order)
     void persistProgressInBackground(); // the same without waiting for the disk
     void finalize();                    // verify (on a thread), then publish()
+    // Both persists' last step: the offsets of data already synced into the row.
+    void storeProgress(const QList<SegmentState> &states);
     void finishAlreadyComplete(const TransferRecord &row);
     bool publishedBeforeKill(const TransferRecord &row) const;
     void publish(const QByteArray &sha256); // rename into place, mark complete

@@ -150,14 +150,7 @@ void HttpDownload::Private::persistProgress()
     const QList<SegmentState> states = planner.states();
     if (!stream->sync())
         return; // errorOccurred reports it
-    if (!store || record.id <= 0)
-        return;
-    qint64 doneSize = 0;
-    for (const SegmentState &s : states)
-        doneSize += s.done;
-    Error error;
-    if (!store->updateProgress(record.id, doneSize, states, &error))
-        Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
+    storeProgress(states);
 }
 
 void HttpDownload::Private::persistProgressInBackground()
@@ -169,15 +162,21 @@ void HttpDownload::Private::persistProgressInBackground()
     // Skipped while the previous one still runs.
     const QList<SegmentState> states = planner.states();
     stream->syncInBackground([this, states](bool ok) {
-        if (!ok || done || !store || record.id <= 0)
-            return; // an error reaches fail() through errorOccurred
-        qint64 doneSize = 0;
-        for (const SegmentState &s : states)
-            doneSize += s.done;
-        Error error;
-        if (!store->updateProgress(record.id, doneSize, states, &error))
-            Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
+        if (ok && !done) // else an error reaches fail() through errorOccurred
+            storeProgress(states);
     });
+}
+
+void HttpDownload::Private::storeProgress(const QList<SegmentState> &states)
+{
+    if (!store || record.id <= 0)
+        return;
+    qint64 doneSize = 0;
+    for (const SegmentState &s : states)
+        doneSize += s.done;
+    Error error;
+    if (!store->updateProgress(record.id, doneSize, states, &error))
+        Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
 }
 
 // The row's file is in place and complete: finished() at once (the caller tells the person),
