@@ -18,12 +18,8 @@
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-
-die() {
-    echo "download.sh: error: $*" >&2
-    exit 2
-}
-note() { echo "== $*" >&2; }
+# shellcheck source=bench/lib.sh
+source "$SCRIPT_DIR/lib.sh"
 
 QUICK=${QUICK:-0}
 if [[ "$QUICK" == 1 ]]; then
@@ -50,10 +46,7 @@ BENCH_DIR=${BENCH_DIR:-$SCRIPT_DIR/out}
 has_tool() { [[ " $TOOLS " == *" $1 "* ]]; }
 
 # ---- prerequisites -------------------------------------------------------------------------
-need() {
-    command -v "$1" >/dev/null 2>&1 || die "'$1' not found; install the Debian package '$2'"
-}
-need nginx nginx
+need_nginx
 need curl curl # also used to probe nginx
 need sha256sum coreutils
 need awk gawk
@@ -76,13 +69,8 @@ LOGS=$W/logs
 mkdir -p "$DATA" "$NGX"/{tmp,logs} "$LOGS"
 rm -rf "$DL"
 
-NGINX_PID=""
 cleanup() {
-    if [[ -n "$NGINX_PID" ]] && kill -0 "$NGINX_PID" 2>/dev/null; then
-        kill -QUIT "$NGINX_PID" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$NGINX_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$NGINX_PID" 2>/dev/null || true
-    fi
+    stop_pid "$NGINX_PID" QUIT
     rm -rf "$DL"
 }
 trap cleanup EXIT
@@ -90,18 +78,8 @@ trap 'exit 130' INT TERM
 
 # ---- data files (generated once, reused when the size matches) -----------------------------
 make_file() { # mib -> path; sha256 cached next to it
-    local mib=$1 path=$DATA/data-${1}MiB.bin
-    local bytes=$((mib * 1024 * 1024))
-    if [[ ! -f "$path" ]] || [[ $(stat -c %s "$path") -ne $bytes ]]; then
-        note "generating $path ($mib MiB from /dev/urandom)"
-        rm -f "$path" "$path.sha256"
-        head -c "$bytes" /dev/urandom >"$path.tmp"
-        mv "$path.tmp" "$path"
-    fi
-    if [[ ! -f "$path.sha256" ]] || [[ "$path" -nt "$path.sha256" ]]; then
-        note "hashing $path"
-        sha256sum "$path" | awk '{print $1}' >"$path.sha256"
-    fi
+    local path=$DATA/data-${1}MiB.bin
+    make_data_file "$path" $(($1 * 1024 * 1024))
     cat "$path" >/dev/null # warm the page cache: measure the network path, not the disk read
     echo "$path"
 }
@@ -148,39 +126,9 @@ http {
 EOF
 }
 
-start_nginx() {
-    local attempt port
-    for attempt in $(seq 20); do
-        if command -v python3 >/dev/null 2>&1; then
-            port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-        else
-            port=$((20000 + RANDOM % 40000))
-        fi
-        write_nginx_conf "$port"
-        : >"$NGX/logs/error.log"
-        nginx -p "$NGX/" -c "$NGX/nginx.conf" -e "$NGX/logs/error.log" >"$NGX/logs/stdout.log" 2>&1 &
-        NGINX_PID=$!
-        for _ in $(seq 50); do
-            if ! kill -0 "$NGINX_PID" 2>/dev/null; then break; fi
-            if curl -sf -o /dev/null -r 0-0 "http://127.0.0.1:$port/files/$(basename "$SMALL_FILE")"; then
-                PORT=$port
-                note "nginx pid $NGINX_PID on 127.0.0.1:$PORT (config $NGX/nginx.conf)"
-                return 0
-            fi
-            sleep 0.1
-        done
-        kill -KILL "$NGINX_PID" 2>/dev/null || true
-        wait "$NGINX_PID" 2>/dev/null || true
-        NGINX_PID=""
-        if ! grep -q "Address already in use" "$NGX/logs/error.log" "$NGX/logs/stdout.log" 2>/dev/null; then
-            cat "$NGX/logs/error.log" "$NGX/logs/stdout.log" >&2 || true
-            die "nginx did not start (attempt $attempt); see $NGX/logs/"
-        fi
-    done
-    die "no free port for nginx after 20 attempts"
-}
-PORT=""
-start_nginx
+start_nginx "$NGX" write_nginx_conf "/files/$(basename "$SMALL_FILE")" -f -r 0-0
+PORT=$NGINX_PORT
+note "nginx pid $NGINX_PID on 127.0.0.1:$PORT (config $NGX/nginx.conf)"
 BASE=http://127.0.0.1:$PORT
 
 # ---- one measured download ---------------------------------------------------------------

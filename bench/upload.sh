@@ -23,12 +23,8 @@ set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SOURCE_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
-
-die() {
-    echo "upload.sh: error: $*" >&2
-    exit 2
-}
-note() { echo "== $*" >&2; }
+# shellcheck source=bench/lib.sh
+source "$SCRIPT_DIR/lib.sh"
 
 QUICK=${QUICK:-0}
 if [[ "$QUICK" == 1 ]]; then
@@ -48,15 +44,11 @@ SPEED_TARGET=0.9
 [[ "$SIZE_MIB" =~ ^[1-9][0-9]*$ ]] || die "SIZE_MIB must be a positive integer"
 has_case() { [[ " $CASES " == *" $1 "* ]]; }
 
-need() {
-    command -v "$1" >/dev/null 2>&1 || die "'$1' not found; install the Debian package '$2'"
-}
 need curl curl
 need sha256sum coreutils
 need awk gawk
 has_case tus && need node nodejs
-has_case put && { command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || die "'nginx' not found; install the Debian package 'nginx'"; }
-NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
+has_case put && need_nginx
 [[ -x /usr/bin/time ]] || die "/usr/bin/time not found; install the Debian package 'time' (GNU time)"
 [[ -x "$BTSTREAM" ]] || die "btstream binary '$BTSTREAM' not found; build it with
   cmake --build <build> --target btstream, and pass its path as first argument or \$BTSTREAM"
@@ -79,14 +71,6 @@ DAV_ROOT=$SERVER_DIR/root
 mkdir -p "$DATA" "$TUS_STORE" "$NGX"/logs "$SERVER_DIR"/tmp "$DAV_ROOT"/dav "$LOGS"
 
 TUS_PID=""
-NGINX_PID=""
-stop_pid() { # pid: TERM, wait up to 5 s, then KILL
-    local pid=$1
-    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
     stop_pid "$TUS_PID"
     stop_pid "$NGINX_PID"
@@ -100,21 +84,8 @@ trap 'exit 130' INT TERM
 # ---- the data file (generated once, reused when the size matches) --------------------------
 FILE=$DATA/upload-${SIZE_MIB}MiB.bin
 BYTES=$((SIZE_MIB * 1024 * 1024))
-if [[ ! -f "$FILE" ]] || [[ $(stat -c %s "$FILE") -ne $BYTES ]]; then
-    note "generating $FILE ($SIZE_MIB MiB from /dev/urandom)"
-    rm -f "$FILE" "$FILE.sha256"
-    head -c "$BYTES" /dev/urandom >"$FILE.tmp"
-    mv "$FILE.tmp" "$FILE"
-fi
-if [[ ! -f "$FILE.sha256" ]] || [[ "$FILE" -nt "$FILE.sha256" ]]; then
-    sha256sum "$FILE" | awk '{print $1}' >"$FILE.sha256"
-fi
+make_data_file "$FILE" "$BYTES"
 SHA=$(cat "$FILE.sha256")
-
-free_port() {
-    node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})" 2>/dev/null ||
-        echo $((20000 + RANDOM % 20000))
-}
 
 # ---- servers -------------------------------------------------------------------------------
 if has_case tus; then
@@ -129,9 +100,8 @@ if has_case tus; then
     TUS_URL=http://127.0.0.1:$TUS_PORT/files
     note "tus server on $TUS_URL (pid $TUS_PID)"
 fi
-if has_case put; then
-    NGINX_PORT=$(free_port)
-    user_line=""
+write_dav_conf() { # port
+    local user_line=""
     [[ $(id -u) -eq 0 ]] && user_line="user root root;"
     cat >"$NGX/nginx.conf" <<EOF
 $user_line
@@ -149,7 +119,7 @@ http {
     uwsgi_temp_path $SERVER_DIR/tmp/uwsgi;
     scgi_temp_path $SERVER_DIR/tmp/scgi;
     server {
-        listen 127.0.0.1:$NGINX_PORT;
+        listen 127.0.0.1:$1;
         root $DAV_ROOT;
         client_max_body_size 0;
         location /dav/ {
@@ -159,10 +129,9 @@ http {
     }
 }
 EOF
-    "$NGINX_BIN" -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/logs/error.log" 2>>"$LOGS/nginx.err" &
-    NGINX_PID=$!
-    for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break; sleep 0.1; done
-    curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" || die "nginx did not start: $(cat "$NGX/logs/error.log")"
+}
+if has_case put; then
+    start_nginx "$NGX" write_dav_conf /
     DAV_URL=http://127.0.0.1:$NGINX_PORT/dav/upload.bin
     note "nginx dav on $DAV_URL (pid $NGINX_PID)"
 fi
