@@ -3,6 +3,8 @@
 
 #include "DownloadHarness.h"
 
+#include <QTcpSocket>
+
 using namespace bt;
 using namespace bt::test;
 using Kind = FaultServer::Fault::Kind;
@@ -62,6 +64,7 @@ private Q_SLOTS:
     void repeatedBytesAreNoProgress_data();
     void repeatedBytesAreNoProgress();
     void permanentAfterData();
+    void longErrorBodyNotWaitedFor();
 };
 
 void TestHttpDownloadFaults::cutThenResumedWithRange()
@@ -367,6 +370,26 @@ void TestHttpDownloadFaults::permanentAfterData()
     QCOMPARE(r.result.error.code, ErrorCode::HttpPermanent);
     QCOMPARE(h.files(), QStringList{"gone.bin.part"});
     QCOMPARE(r.result.path, h.path("gone.bin.part"));
+}
+
+void TestHttpDownloadFaults::longErrorBodyNotWaitedFor()
+{
+    // An error answer is judged at the end of its body (short ones keep their connection),
+    // but a long body that then stalls is not waited for: the 404 is reported, not a stall.
+    Harness h;
+    QVERIFY(h.ok());
+    h.server.setHook([](const FaultServer::Request &r, QTcpSocket *socket) {
+        if (r.path != "/long404.bin")
+            return false;
+        socket->write("HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n"
+                      "Content-Length: 4194304\r\n\r\n");
+        socket->write(QByteArray(512 * 1024, 'x')); // then silence, the connection open
+        return true;
+    });
+    const RunResult r = h.run(h.request("/long404.bin"));
+    QCOMPARE(r.result.error.code, ErrorCode::HttpPermanent);
+    QCOMPARE(r.result.error.httpStatus, 404);
+    QCOMPARE(requestsFor(h.server, "/long404.bin").size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestHttpDownloadFaults)
