@@ -16,8 +16,10 @@ namespace bt {
 
 namespace {
 // curl's upload buffer: how much of the body one pass of the event loop reads and sends.
-// 1 MiB: large socket writes, little memory (the target is 32 MiB peak for the process).
-constexpr long kUploadBuffer = 1 << 20;
+// 64 KiB, curl's own default: the socket never runs dry while the next piece is read. With
+// 1 MiB the sender filled the socket and then slept in poll() once per MiB (~1,000 wake-ups a
+// GiB), and a loopback upload took 0.6-0.7 s where curl took 0.55 (tus 1.75 s against 1.58).
+constexpr long kUploadBuffer = 64 << 10;
 constexpr qsizetype kMaxAnswer = 64 << 10; // what is kept of a response body: error texts
 
 CURLM *multiOf(void *handle)

@@ -68,7 +68,7 @@ bool FileBodyDevice::open(OpenMode mode)
     m_stream.seek(m_offset);
     m_maxPos = 0;
     m_nextCheck = kCheckEvery;
-    // Unbuffered: curl reads in its own chunks (1 MiB); a second buffer here would only copy.
+    // Unbuffered: curl reads in its own chunks (64 KiB); a second buffer here would only copy.
     return QIODevice::open(mode | Unbuffered);
 }
 
