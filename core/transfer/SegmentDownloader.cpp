@@ -130,6 +130,11 @@ bool SegmentDownloader::ensureHeaders()
         if (m_errorBody <= kMaxErrorBody)
             return true;
     }
+    return judgeAnswer();
+}
+
+bool SegmentDownloader::judgeAnswer()
+{
     m_headersSeen = true;
     m_response = ResponseInfo::fromReply(m_reply);
     QPointer<QNetworkReply> reply = m_reply;
@@ -281,6 +286,13 @@ void SegmentDownloader::onStall()
         return;
     if (m_reply->bytesAvailable() > 0 && m_accepted) {
         m_stall.start(); // we are the slow side (disk or rate limit), not the server
+        return;
+    }
+    if (!m_headersSeen &&
+        m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() >= 400) {
+        // An error answer whose body stalled: the status is what the server said, and what
+        // decides (a 403 is final, a 503 retried), not the stall.
+        judgeAnswer();
         return;
     }
     dropReply();

@@ -62,6 +62,7 @@ private:
     void onFinished();
     void onStall();
     bool ensureHeaders(); // false when the reply went away meanwhile
+    bool judgeAnswer();   // the status and headers are in: tell the download (same return)
     void checkEnd();
     void finishSegment();
     void fail(const Error &error);

@@ -65,6 +65,7 @@ private Q_SLOTS:
     void repeatedBytesAreNoProgress();
     void permanentAfterData();
     void longErrorBodyNotWaitedFor();
+    void stalledErrorBodyReportsTheStatus();
 };
 
 void TestHttpDownloadFaults::cutThenResumedWithRange()
@@ -390,6 +391,27 @@ void TestHttpDownloadFaults::longErrorBodyNotWaitedFor()
     QCOMPARE(r.result.error.code, ErrorCode::HttpPermanent);
     QCOMPARE(r.result.error.httpStatus, 404);
     QCOMPARE(requestsFor(h.server, "/long404.bin").size(), 1);
+}
+
+void TestHttpDownloadFaults::stalledErrorBodyReportsTheStatus()
+{
+    // A short error body that stalls half-way: after the stall timeout the 403 is reported
+    // (final, asked once), not a stall that would be retried.
+    Harness h;
+    QVERIFY(h.ok());
+    h.server.setHook([](const FaultServer::Request &r, QTcpSocket *socket) {
+        if (r.path != "/stalled403.bin")
+            return false;
+        socket->write("HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\n"
+                      "Content-Length: 100\r\n\r\nForbidden"); // 9 of 100, then silence
+        return true;
+    });
+    DownloadRequest req = h.request("/stalled403.bin");
+    req.stallTimeoutSec = 1;
+    const RunResult r = h.run(req);
+    QCOMPARE(r.result.error.code, ErrorCode::HttpPermanent);
+    QCOMPARE(r.result.error.httpStatus, 403);
+    QCOMPARE(requestsFor(h.server, "/stalled403.bin").size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestHttpDownloadFaults)
