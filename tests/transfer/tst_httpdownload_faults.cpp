@@ -40,6 +40,17 @@ void faultOn(FaultServer &server, const QByteArray &path, const QByteArray &rang
                          server.queueFault(path, f); // taken by this very request
                      });
 }
+
+// Answers `path` with these bytes, then says nothing more on an open connection.
+void answerThenSilence(FaultServer &server, const QByteArray &path, const QByteArray &answer)
+{
+    server.setHook([path, answer](const FaultServer::Request &r, QTcpSocket *socket) {
+        if (r.path != path)
+            return false;
+        socket->write(answer);
+        return true;
+    });
+}
 } // namespace
 
 class TestHttpDownloadFaults : public QObject
@@ -379,14 +390,10 @@ void TestHttpDownloadFaults::longErrorBodyNotWaitedFor()
     // but a long body that then stalls is not waited for: the 404 is reported, not a stall.
     Harness h;
     QVERIFY(h.ok());
-    h.server.setHook([](const FaultServer::Request &r, QTcpSocket *socket) {
-        if (r.path != "/long404.bin")
-            return false;
-        socket->write("HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n"
-                      "Content-Length: 4194304\r\n\r\n");
-        socket->write(QByteArray(512 * 1024, 'x')); // then silence, the connection open
-        return true;
-    });
+    answerThenSilence(h.server, "/long404.bin",
+                      "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n"
+                      "Content-Length: 4194304\r\n\r\n" +
+                          QByteArray(512 * 1024, 'x')); // 512 KiB of 4 MiB
     const RunResult r = h.run(h.request("/long404.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::HttpPermanent);
     QCOMPARE(r.result.error.httpStatus, 404);
@@ -399,13 +406,9 @@ void TestHttpDownloadFaults::stalledErrorBodyReportsTheStatus()
     // (final, asked once), not a stall that would be retried.
     Harness h;
     QVERIFY(h.ok());
-    h.server.setHook([](const FaultServer::Request &r, QTcpSocket *socket) {
-        if (r.path != "/stalled403.bin")
-            return false;
-        socket->write("HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\n"
-                      "Content-Length: 100\r\n\r\nForbidden"); // 9 of 100, then silence
-        return true;
-    });
+    answerThenSilence(h.server, "/stalled403.bin",
+                      "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\n"
+                      "Content-Length: 100\r\n\r\nForbidden"); // 9 of 100
     DownloadRequest req = h.request("/stalled403.bin");
     req.stallTimeoutSec = 1;
     const RunResult r = h.run(req);
