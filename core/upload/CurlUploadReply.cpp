@@ -21,6 +21,9 @@ namespace {
 // GiB), and a loopback upload took 0.6-0.7 s where curl took 0.55 (tus 1.75 s against 1.58).
 constexpr long kUploadBuffer = 64 << 10;
 constexpr qsizetype kMaxAnswer = 64 << 10; // what is kept of a response body: error texts
+// The response headers of one request, all answers together: curl caps only each line (100
+// KiB), so a server sending header lines forever would grow the process without end.
+constexpr qsizetype kMaxHeaderBytes = 100 << 10;
 
 CURLM *multiOf(void *handle)
 {
@@ -169,7 +172,13 @@ struct CurlCallbacks
     static size_t header(char *data, size_t size, size_t count, void *self)
     {
         CurlUploadReply *r = reply(self);
+        r->m_headerBytes += qsizetype(size * count);
+        if (r->m_headerBytes > kMaxHeaderBytes) {
+            r->m_headerOverflow = true;
+            return 0; // curl ends the transfer (CURLE_WRITE_ERROR)
+        }
         const QByteArray line = QByteArray(data, qsizetype(size * count)).trimmed();
+        r->m_headerEnded = line.isEmpty(); // the blank line that ends an answer's headers
         // Each answer (100 Continue, a redirect, the final one) starts with its status line;
         // curl's header API has the fields but not the reason phrase ("HTTP/1.1 201 Created").
         if (line.startsWith("HTTP/")) {
@@ -443,6 +452,16 @@ void CurlUploadReply::complete(int curlCode)
         setUrl(QUrl::fromEncoded(QByteArray(effective)));
     if (m_aborted) {
         fail(OperationCanceledError, tr("Operation canceled"));
+        return;
+    }
+    if (m_headerOverflow) {
+        fail(ProtocolFailure, tr("The server's response headers exceed 100 KiB."));
+        return;
+    }
+    // A status line without the end of its headers is no answer (the server closed early).
+    if (status >= 200 && !m_headerEnded) {
+        fail(ProtocolFailure,
+             tr("The server closed the connection before the end of its response headers."));
         return;
     }
     // A final answer counts even when curl failed after it (the server closed early).

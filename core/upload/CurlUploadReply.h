@@ -99,12 +99,15 @@ private:
     qint64 m_answerRead = 0;
     QByteArray m_reason;
     char m_errorText[256] = {};
+    qsizetype m_headerBytes = 0; // every answer's header lines so far (kMaxHeaderBytes)
     qint64 m_sent = -1;
     qint64 m_received = -1;
     int m_depth = 0; // inside curl: abort() only flags, the callbacks end the transfer
     bool m_paused = false;
     bool m_aborted = false;
     bool m_done = false;
+    bool m_headerEnded = false; // the latest answer's headers ended with their blank line
+    bool m_headerOverflow = false;
 };
 
 } // namespace bt

@@ -1,0 +1,117 @@
+// Uploads against a hostile server (a QTcpServer stub on the test thread, 127.0.0.1): answers
+// whose headers never end, and header lines sent forever.
+#include "UploadHarness.h"
+#include "UploadServers.h"
+#include "upload/PutUpload.h"
+
+#include <QElapsedTimer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+using namespace bt;
+
+namespace {
+// Answers each request, once its headers are read, with `answer`; then closes, or with
+// `endless` keeps writing header lines while the client reads them.
+class RawServer : public QObject
+{
+public:
+    RawServer(QByteArray answer, bool endless) : m_answer(std::move(answer)), m_endless(endless)
+    {
+        m_server.listen(QHostAddress::LocalHost);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *s = m_server.nextPendingConnection()) {
+                s->setParent(this);
+                connect(s, &QTcpSocket::readyRead, s, [this, s] { onRead(s); });
+            }
+        });
+    }
+    QUrl url(const QString &path) const
+    {
+        return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server.serverPort()).arg(path));
+    }
+    qint64 written = 0;
+
+private:
+    void onRead(QTcpSocket *s)
+    {
+        m_seen[s] += s->readAll();
+        if (s->property("answered").toBool() || !m_seen[s].contains("\r\n\r\n"))
+            return;
+        s->setProperty("answered", true);
+        s->write(m_answer);
+        if (!m_endless) {
+            s->disconnectFromHost();
+            return;
+        }
+        const auto more = [this, s] {
+            while (s->state() == QAbstractSocket::ConnectedState && s->bytesToWrite() < 65536) {
+                const QByteArray line = "X-Filler-" + QByteArray::number(written) + ": " +
+                                        QByteArray(200, 'f') + "\r\n";
+                written += s->write(line);
+            }
+        };
+        connect(s, &QTcpSocket::bytesWritten, s, more);
+        more();
+    }
+
+    QTcpServer m_server;
+    QByteArray m_answer;
+    bool m_endless;
+    QHash<QTcpSocket *, QByteArray> m_seen;
+};
+} // namespace
+
+class TstUploadHostile : public QObject
+{
+    Q_OBJECT
+private:
+    UploadRequest put(UploadHarness &h, const QUrl &url)
+    {
+        const QString path = h.tempPath(QStringLiteral("file.bin"));
+        writeFile(path, randomBytes(1000, 7));
+        UploadRequest r;
+        r.sourcePath = path;
+        r.url = url;
+        r.method = UploadRequest::Method::Put;
+        r.retryDelayMs = 50;
+        r.retries = 0;
+        r.stallTimeoutSec = 10;
+        return r;
+    }
+
+private Q_SLOTS:
+    void answerWithoutHeaderEndIsNoSuccess_data()
+    {
+        QTest::addColumn<QByteArray>("answer");
+        QTest::newRow("status line only") << QByteArray("HTTP/1.1 204 No Content\r\n");
+        QTest::newRow("unfinished headers") << QByteArray("HTTP/1.1 200 OK\r\nX: y\r\n");
+    }
+    void answerWithoutHeaderEndIsNoSuccess()
+    {
+        QFETCH(QByteArray, answer);
+        RawServer server(answer, false);
+        UploadHarness h;
+        const UploadRun run = h.run(put(h, server.url(QStringLiteral("/f.bin"))));
+        QVERIFY2(run.result.error.isError(), qPrintable(run.log()));
+        QVERIFY2(run.result.error.message.contains(QLatin1String("response headers")),
+                 qPrintable(run.result.error.message));
+    }
+
+    void endlessHeadersFailQuickly()
+    {
+        RawServer server("HTTP/1.1 200 OK\r\n", true);
+        UploadHarness h;
+        QElapsedTimer clock;
+        clock.start();
+        const UploadRun run = h.run(put(h, server.url(QStringLiteral("/f.bin"))));
+        QVERIFY2(run.result.error.message.contains(QLatin1String("exceed 100 KiB")),
+                 qPrintable(run.result.error.message));
+        QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
+        QVERIFY(server.written < 1024 * 1024); // stopped reading, not drained forever
+    }
+};
+
+QTEST_MAIN(TstUploadHostile)
+#include "tst_upload_hostile.moc"
