@@ -8,10 +8,10 @@
 
 namespace bt {
 
-// The end-of-download check of the complete .part: the server's Repr-Digest/Digest of a
-// full answer and the person's --checksum values. `knownSha256` is the stream's incremental
-// hash when the writes were sequential (empty otherwise: the file is read). Thread-safe: a
-// long pass over a big file runs off the worker thread.
+// The end-of-download check of the complete .part: the server's Repr-Digest/Digest (of a
+// 200 or 206: both describe the whole file) and the person's --checksum values. `knownSha256` is
+// the stream's incremental hash when the writes were sequential (empty otherwise: the file is
+// read). Thread-safe: a long pass over a big file runs off the worker thread.
 class DownloadVerifier
 {
 public:

@@ -207,12 +207,12 @@ void HttpDownload::Private::plan(SegmentDownloader *dl, const ResumeValidator::R
     etag = info.strongEtag();
     lastModified = info.lastModified;
     rangesOk = !full || info.rangesAccepted();
-    serverDigests.clear();
-    if (full) {
-        serverDigests = http::parseReprDigest(info.reprDigest);
-        if (serverDigests.isEmpty())
-            serverDigests = http::parseDigest(info.digest);
-    }
+    // Repr-Digest (RFC 9530) and Digest (RFC 3230) describe the whole representation, so a
+    // 206's are checked against the complete file as a 200's are (Content-Digest, which
+    // describes only the part, is not used).
+    serverDigests = http::parseReprDigest(info.reprDigest);
+    if (serverDigests.isEmpty())
+        serverDigests = http::parseDigest(info.digest);
     if (destination.isEmpty())
         destination = DestinationResolver::resolve(request, info, reusable);
     Error error;

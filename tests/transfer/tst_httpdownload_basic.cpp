@@ -30,6 +30,7 @@ private Q_SLOTS:
     void userChecksum();
     void wrongServerDigest_data();
     void wrongServerDigest();
+    void correctReprDigest_data();
     void correctReprDigest();
     void workerThread();
     void headersUserAndCookies();
@@ -263,13 +264,18 @@ void TestHttpDownloadBasic::userChecksum()
 void TestHttpDownloadBasic::wrongServerDigest_data()
 {
     QTest::addColumn<bool>("repr");
-    QTest::newRow("Digest") << false;
-    QTest::newRow("Repr-Digest") << true;
+    QTest::addColumn<bool>("ranges");
+    QTest::newRow("Digest, 200") << false << false;
+    QTest::newRow("Repr-Digest, 200") << true << false;
+    // Repr-Digest and Digest describe the whole representation, on a 206 too.
+    QTest::newRow("Digest, 206") << false << true;
+    QTest::newRow("Repr-Digest, 206") << true << true;
 }
 
 void TestHttpDownloadBasic::wrongServerDigest()
 {
     QFETCH(bool, repr);
+    QFETCH(bool, ranges);
     Harness h;
     QVERIFY(h.ok());
     const QByteArray data = makeTestData(100 * 1024, 16);
@@ -280,22 +286,31 @@ void TestHttpDownloadBasic::wrongServerDigest()
         res.reprDigest = "sha-256=:" + wrong + ':';
     else
         res.digest = "SHA-256=" + wrong;
-    res.acceptRanges = false; // a 200 full body: its digest describes the whole file
+    res.acceptRanges = ranges; // with ranges the first answer is a 206 to "bytes=0-"
     h.server.setResource("/dig.bin", res);
     const RunResult r = h.run(h.request("/dig.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::Integrity);
+    QVERIFY(r.result.error.message.contains("digest"));
     QVERIFY(h.files().isEmpty());
+}
+
+void TestHttpDownloadBasic::correctReprDigest_data()
+{
+    QTest::addColumn<bool>("ranges");
+    QTest::newRow("200") << false;
+    QTest::newRow("206") << true;
 }
 
 void TestHttpDownloadBasic::correctReprDigest()
 {
+    QFETCH(bool, ranges);
     Harness h;
     QVERIFY(h.ok());
     const QByteArray data = makeTestData(100 * 1024, 17);
     FaultServer::Resource res = resource(data);
     res.reprDigest = "auto";
     res.digest = "auto";
-    res.acceptRanges = false;
+    res.acceptRanges = ranges;
     h.server.setResource("/ok.bin", res);
     const RunResult r = h.run(h.request("/ok.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::None);

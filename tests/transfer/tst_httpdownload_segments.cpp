@@ -76,6 +76,8 @@ private Q_SLOTS:
     void rateLimitSetWhileRunning();
     void serverRefusesExtraConnections();
     void segmentCutIsRetried();
+    void digestOfTheFirstAnswer_data();
+    void digestOfTheFirstAnswer();
 };
 
 void TestHttpDownloadSegments::forcedFour()
@@ -264,6 +266,41 @@ void TestHttpDownloadSegments::segmentCutIsRetried()
     QCOMPARE(r.result.error.code, ErrorCode::None);
     QVERIFY(cut);
     QCOMPARE(fileSha256Hex(h.path("cut.bin")), sha256Hex(data));
+}
+
+void TestHttpDownloadSegments::digestOfTheFirstAnswer_data()
+{
+    QTest::addColumn<bool>("correct");
+    QTest::newRow("correct") << true;
+    QTest::newRow("wrong") << false;
+}
+
+void TestHttpDownloadSegments::digestOfTheFirstAnswer()
+{
+    // The first answer (a 206 to "bytes=0-") carries the whole file's Repr-Digest; the file
+    // put together from four connections' segments is checked against it.
+    QFETCH(bool, correct);
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(4 << 20, 57);
+    FaultServer::Resource res = throttled(data, 8 << 20);
+    res.reprDigest =
+        correct
+            ? QByteArray("auto")
+            : "sha-256=:" +
+                  QCryptographicHash::hash("other", QCryptographicHash::Sha256).toBase64() + ':';
+    h.server.setResource("/d.bin", res);
+    DownloadRequest req = h.request("/d.bin");
+    req.connections = 4;
+    const RunResult r = h.run(req, 60000);
+    QVERIFY(h.server.requests().size() >= 4); // several segments
+    if (correct) {
+        QCOMPARE(r.result.error.code, ErrorCode::None);
+        QCOMPARE(fileSha256Hex(h.path("d.bin")), sha256Hex(data));
+    } else {
+        QCOMPARE(r.result.error.code, ErrorCode::Integrity);
+        QVERIFY(h.files().isEmpty()); // not published, no .part left
+    }
 }
 
 QTEST_GUILESS_MAIN(TestHttpDownloadSegments)

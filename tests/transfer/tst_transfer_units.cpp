@@ -2,8 +2,10 @@
 // validator's verdicts, the token bucket, the adaptive connection count, the speed meter.
 
 #include "transfer/AdaptiveConnections.h"
+#include "transfer/DownloadRequest.h"
 #include "transfer/EnvProxyFactory.h"
 #include "transfer/RateLimiter.h"
+#include "transfer/ResponseInfo.h"
 #include "transfer/ResumeValidator.h"
 #include "transfer/SegmentPlanner.h"
 #include "transfer/SpeedMeter.h"
@@ -18,6 +20,7 @@ class TestTransferUnits : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void retryAfterCappedAtFiveMinutes();
     void plannerStealsLargest();
     void plannerNeverBelowMinimum();
     void plannerStatesMergeAndRestore();
@@ -328,6 +331,17 @@ void TestTransferUnits::speedMeter()
     QCOMPARE(m.bytesPerSecond(), 1000 * 1000);
     QCOMPARE(m.etaSeconds(5 * 1000 * 1000), 5);
     QCOMPARE(SpeedMeter().etaSeconds(100), -1);
+}
+
+void TestTransferUnits::retryAfterCappedAtFiveMinutes()
+{
+    // Retry-After: 600 is waited for 5 minutes at most by default, not 10.
+    ResponseInfo info;
+    info.status = 503;
+    info.retryAfter = "600";
+    QCOMPARE(info.statusError(DownloadRequest().maxRetryAfterMs).retryAfterMs, 300000);
+    info.retryAfter = "120";
+    QCOMPARE(info.statusError(DownloadRequest().maxRetryAfterMs).retryAfterMs, 120000);
 }
 
 QTEST_GUILESS_MAIN(TestTransferUnits)
