@@ -57,6 +57,7 @@ SegmentDownloader *HttpDownload::Private::connection()
     auto *dl = new SegmentDownloader(slot, manager, q);
     dl->setStallTimeout(request.stallTimeoutSec);
     dl->setInsecure(request.insecure);
+    dl->setDownloadRequest(&request);
     // Always the own limiter: its rate may change while running (0 grants everything).
     QList<RateLimiter *> limiters{&ownLimiter};
     if (sharedLimiter)

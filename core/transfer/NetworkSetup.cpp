@@ -1,5 +1,6 @@
 #include "transfer/NetworkSetup.h"
 
+#include "http/Origin.h"
 #include "transfer/EnvProxyFactory.h"
 
 #include <QCoreApplication>
@@ -69,9 +70,9 @@ QNetworkRequest NetworkSetup::buildRequest(const DownloadRequest &request, const
                                            qint64 first, qint64 last, const QByteArray &ifRange)
 {
     QNetworkRequest r(url);
-    r.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                   QNetworkRequest::NoLessSafeRedirectPolicy);
-    r.setMaximumRedirectsAllowed(request.maxRedirects);
+    // SegmentDownloader follows redirects itself (see redirectRequest()): Qt's own policies
+    // resend every raw header, credentials included, to whatever host a Location names.
+    r.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     r.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     r.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     r.setRawHeader("User-Agent", userAgent());
@@ -95,12 +96,50 @@ QNetworkRequest NetworkSetup::buildRequest(const DownloadRequest &request, const
         if (!ifRange.isEmpty())
             r.setRawHeader("If-Range", ifRange);
     }
-    if (!request.user.isEmpty())
-        r.setRawHeader("Authorization", "Basic " + request.user.toUtf8().toBase64());
-    for (const auto &header : request.headers)
-        r.setRawHeader(header.first, header.second);
+    setCredentials(&r, request);
     applyTls(&r, request.insecure, request.caCertFile);
     return r;
+}
+
+void NetworkSetup::setCredentials(QNetworkRequest *r, const DownloadRequest &request)
+{
+    const bool trusted = http::sameOrigin(r->url(), request.url);
+    if (!request.user.isEmpty() && trusted)
+        r->setRawHeader("Authorization", "Basic " + request.user.toUtf8().toBase64());
+    for (const auto &header : request.headers) {
+        if (trusted || !http::isCredentialHeader(header.first))
+            r->setRawHeader(header.first, header.second);
+    }
+}
+
+Error NetworkSetup::redirectRequest(const DownloadRequest &request, const QNetworkRequest &from,
+                                    const QUrl &target, QNetworkRequest *next)
+{
+    const QString scheme = target.scheme().toLower();
+    if (!target.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
+        return {ErrorCode::HttpPermanent,
+                QCoreApplication::translate("bt::HttpDownload",
+                                            "The server redirected to an address that is not "
+                                            "HTTP or HTTPS: %1")
+                    .arg(target.toString())};
+    if (from.url().scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0 &&
+        scheme == QLatin1String("http"))
+        return {ErrorCode::HttpPermanent,
+                QCoreApplication::translate("bt::HttpDownload",
+                                            "Refused a redirect from HTTPS to HTTP: %1")
+                    .arg(target.toString())};
+    *next = from;
+    next->setUrl(target);
+    next->setRawHeader("Authorization", {});
+    next->setRawHeader("Cookie", {});
+    for (const auto &header : request.headers) {
+        if (http::isCredentialHeader(header.first))
+            next->setRawHeader(header.first, {}); // whatever case the person wrote
+    }
+    setCredentials(next, request);
+    next->setSslConfiguration(QSslConfiguration::defaultConfiguration());
+    applyTls(next, request.insecure, request.caCertFile);
+    return {};
 }
 
 QString NetworkSetup::proxyFor(const QUrl &url)

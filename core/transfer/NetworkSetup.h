@@ -40,6 +40,13 @@ public:
     static QNetworkRequest buildRequest(const DownloadRequest &request, const QUrl &url,
                                         qint64 first, qint64 last, const QByteArray &ifRange);
 
+    // The next hop of a redirect from `from` to `target` (already resolved against it): the
+    // same request with credentials given again only if `target` is the person's origin (see
+    // http/Origin.h) and the TLS settings of the new scheme. An error for a target that is not
+    // http(s) or that leaves https for http; the caller counts the hops.
+    static Error redirectRequest(const DownloadRequest &request, const QNetworkRequest &from,
+                                 const QUrl &target, QNetworkRequest *next);
+
     static QByteArray userAgent();
 
     // "host:port" of the HTTP proxy the system configuration (the environment) picks for
@@ -56,6 +63,10 @@ public:
     // No error when `url` is a valid http:// or https:// URL, else InvalidArgument: the one
     // check downloads and uploads make before anything goes on the network.
     static Error checkHttpUrl(const QUrl &url);
+
+private:
+    // --user and the person's headers; Authorization and Cookie only on the person's origin.
+    static void setCredentials(QNetworkRequest *target, const DownloadRequest &request);
 };
 
 } // namespace bt

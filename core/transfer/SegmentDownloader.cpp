@@ -1,6 +1,7 @@
 #include "transfer/SegmentDownloader.h"
 
 #include "io/BTFileStream.h"
+#include "transfer/DownloadRequest.h"
 #include "transfer/NetworkSetup.h"
 #include "transfer/RateLimiter.h"
 #include "transfer/SegmentPlanner.h"
@@ -47,8 +48,14 @@ void SegmentDownloader::setReadBufferSize(qint64 size)
 
 void SegmentDownloader::get(const QNetworkRequest &request, int segment)
 {
-    dropReply();
     m_segment = segment;
+    m_redirects = 0;
+    send(request);
+}
+
+void SegmentDownloader::send(const QNetworkRequest &request)
+{
+    dropReply();
     m_response = {};
     m_expectedLength = -1;
     m_received = 0;
@@ -113,15 +120,7 @@ bool SegmentDownloader::ensureHeaders()
     if (!status.isValid())
         return true; // not yet (or no HTTP answer at all: onFinished reports it)
     const int code = status.toInt();
-    if (code >= 300 && code < 400) {
-        if (!m_reply->isFinished())
-            return true; // a redirect being followed
-        const QNetworkReply::NetworkError error = m_reply->error();
-        if (error == QNetworkReply::TooManyRedirectsError ||
-            error == QNetworkReply::InsecureRedirectError)
-            return true; // onFinished() reports the redirect error itself
-    }
-    if (code >= 400 && !m_reply->isFinished()) {
+    if ((code >= 400 || isRedirect()) && !m_reply->isFinished()) {
         // An error answer is judged once its body is in: aborted while the body is still on
         // the way, it takes its keep-alive connection with it (the retry connects again);
         // aborted after Qt's network thread finished it, the reply reports a second error
@@ -130,7 +129,42 @@ bool SegmentDownloader::ensureHeaders()
         if (m_errorBody <= kMaxErrorBody)
             return true;
     }
+    if (isRedirect()) {
+        followRedirect();
+        return false;
+    }
     return judgeAnswer();
+}
+
+bool SegmentDownloader::isRedirect() const
+{
+    const int code = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const bool redirect = code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
+    return redirect && m_request && !m_reply->rawHeader("Location").trimmed().isEmpty();
+}
+
+// Once the redirect's (short) body is in, so that its keep-alive connection is reused.
+void SegmentDownloader::followRedirect()
+{
+    const QUrl from = m_reply->url();
+    const QUrl target = from.resolved(QUrl::fromEncoded(m_reply->rawHeader("Location").trimmed()));
+    const QNetworkRequest previous = m_reply->request();
+    dropReply();
+    Error error;
+    QNetworkRequest next;
+    if (++m_redirects > m_request->maxRedirects) {
+        error = {ErrorCode::TooManyRedirects,
+                 tr("Too many redirects (a redirect loop?): more than %1, the last to %2")
+                     .arg(m_request->maxRedirects)
+                     .arg(target.toString())};
+    } else {
+        error = NetworkSetup::redirectRequest(*m_request, previous, target, &next);
+    }
+    if (error.isError()) {
+        fail(error);
+        return;
+    }
+    send(next);
 }
 
 bool SegmentDownloader::judgeAnswer()

@@ -15,6 +15,7 @@ class QNetworkReply;
 namespace bt {
 
 class BTFileStream;
+struct DownloadRequest;
 class RateLimiter;
 class SegmentPlanner;
 
@@ -34,9 +35,13 @@ public:
     void setStallTimeout(int seconds);
     void setLimiters(const QList<RateLimiter *> &limiters) { m_limiters = limiters; }
     void setInsecure(bool insecure) { m_insecure = insecure; }
+    // Redirects are followed here, hop by hop, with the credentials `request` allows for each
+    // hop's origin (NetworkSetup::redirectRequest); it must outlive this connection.
+    void setDownloadRequest(const DownloadRequest *request) { m_request = request; }
     void setReadBufferSize(qint64 size); // also for the running request
 
     // Sends `request` for the planner's segment `segment` (-1 for the probe, not yet planned).
+    // headersReceived() comes for the answer at the end of any redirects.
     void get(const QNetworkRequest &request, int segment);
     // After headersReceived(): write this answer's body from the segment's position on.
     // `expectedLength` = the body bytes the answer announced, -1 unknown.
@@ -58,6 +63,9 @@ Q_SIGNALS:
     void failed(bt::SegmentDownloader *self, const bt::Error &error); // bytes so far are kept
 
 private:
+    void send(const QNetworkRequest &request);
+    bool isRedirect() const; // a 3xx with a Location, to be followed
+    void followRedirect();
     void onReadyRead();
     void onFinished();
     void onStall();
@@ -75,6 +83,8 @@ private:
     QPointer<QNetworkReply> m_reply;
     QTimer m_stall;
     QList<RateLimiter *> m_limiters;
+    const DownloadRequest *m_request = nullptr;
+    int m_redirects = 0; // hops followed for this get()
     BTFileStream *m_stream = nullptr;
     SegmentPlanner *m_planner = nullptr;
     ResponseInfo m_response;

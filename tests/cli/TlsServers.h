@@ -5,7 +5,7 @@
 // to accessLog() as "<server_port> <connection serial> <protocol> <status> <bytes> <range>
 // <request line>", so a test can tell HTTP/2 from HTTP/1.1 and count connections.
 //   good:       signed by the test CA for 127.0.0.1, localhost and origin.invalid; HTTP/2 and
-//               HTTP/1.1 (ALPN); /dav/ takes PUT
+//               HTTP/1.1 (ALPN); /dav/ takes PUT; /to-plain.bin redirects to plain's file.bin
 //   wrongHost:  signed by the test CA, but for wrong.invalid only
 //   selfSigned: a self-signed certificate for 127.0.0.1
 //   plain:      HTTP/1.1 without TLS; /dav/ takes PUT
@@ -67,12 +67,15 @@ public:
         const QString dav =
             QStringLiteral("location /dav/ { dav_methods PUT; create_full_put_path on; "
                            "client_max_body_size 0; }");
+        // A redirect from https to plain http, which a client must refuse.
+        const QString toPlain = QStringLiteral(
+            " location = /to-plain.bin { return 302 http://127.0.0.1:%1/file.bin; }");
         const QString config =
             QStringLiteral("    log_format tests '$server_port $connection $server_protocol "
                            "$status $body_bytes_sent \"$http_range\" \"$request\"';\n") +
-            server.arg(good).arg(QStringLiteral("ssl http2"),
-                                 m_certs.certFile(QStringLiteral("good")),
-                                 m_certs.keyFile(QStringLiteral("good")), dav) +
+            server.arg(good).arg(
+                QStringLiteral("ssl http2"), m_certs.certFile(QStringLiteral("good")),
+                m_certs.keyFile(QStringLiteral("good")), dav + toPlain.arg(plain)) +
             server.arg(wrongHost).arg(QStringLiteral("ssl"),
                                       m_certs.certFile(QStringLiteral("wronghost")),
                                       m_certs.keyFile(QStringLiteral("wronghost")), QString()) +

@@ -93,6 +93,44 @@ private Q_SLOTS:
         QCOMPARE(lines.last().value(QStringLiteral("error")).toString(), QStringLiteral("tls"));
     }
 
+    // A redirect to an https address whose certificate fails is the TLS error (exit 3,
+    // "tls"), not the 302 that led there.
+    void tlsErrorAfterRedirect_data()
+    {
+        QTest::addColumn<QString>("target");
+        QTest::newRow("self-signed") << TlsServers::url(m_servers.selfSigned, "/file.bin");
+        QTest::newRow("wrong host name") << TlsServers::url(m_servers.wrongHost, "/file.bin");
+    }
+
+    void tlsErrorAfterRedirect()
+    {
+        QFETCH(QString, target);
+        FaultServer origin;
+        QVERIFY(origin.listenInThread());
+        origin.addRedirect("/go.bin", target.toUtf8(), 302);
+        const RunResult r = get({QStringLiteral("--json"), QStringLiteral("--cacert"),
+                                 m_servers.caFile(), QString::fromLatin1(origin.url("/go.bin"))});
+        QVERIFY2(r.finished, qPrintable(r.describe()));
+        QVERIFY2(r.exitCode == 3, qPrintable(r.describe()));
+        const QList<QJsonObject> lines = r.jsonLines();
+        QVERIFY(!lines.isEmpty());
+        QCOMPARE(lines.last().value(QStringLiteral("error")).toString(), QStringLiteral("tls"));
+        const QString message = lines.last().value(QStringLiteral("message")).toString();
+        QVERIFY2(message.startsWith(QStringLiteral("TLS error")), qPrintable(message));
+        QVERIFY2(!message.contains(QStringLiteral("302")), qPrintable(message));
+        verifyNothingSaved(r);
+    }
+
+    void redirectFromHttpsToHttpIsRefused()
+    {
+        const RunResult r = get({QStringLiteral("--cacert"), m_servers.caFile(),
+                                 TlsServers::url(m_servers.good, "/to-plain.bin")});
+        QVERIFY2(r.finished, qPrintable(r.describe()));
+        QVERIFY2(r.exitCode == 4, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains("Refused a redirect from HTTPS to HTTP"), qPrintable(r.describe()));
+        verifyNothingSaved(r);
+    }
+
     void insecureAcceptsAnyCertificate()
     {
         const RunResult r =
