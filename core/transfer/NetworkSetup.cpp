@@ -96,24 +96,32 @@ QNetworkRequest NetworkSetup::buildRequest(const DownloadRequest &request, const
         if (!ifRange.isEmpty())
             r.setRawHeader("If-Range", ifRange);
     }
-    setCredentials(&r, request);
+    setCredentials(&r, request.url, basicAuthorization(request.user), request.headers);
     applyTls(&r, request.insecure, request.caCertFile);
     return r;
 }
 
-void NetworkSetup::setCredentials(QNetworkRequest *r, const DownloadRequest &request)
+void NetworkSetup::setCredentials(QNetworkRequest *r, const QUrl &origin,
+                                  const QByteArray &authorization,
+                                  const QList<QPair<QByteArray, QByteArray>> &headers)
 {
-    const bool trusted = http::sameOrigin(r->url(), request.url);
-    if (!request.user.isEmpty() && trusted)
-        r->setRawHeader("Authorization", "Basic " + request.user.toUtf8().toBase64());
-    for (const auto &header : request.headers) {
+    // Whatever an earlier hop carried goes first, in whatever case the person wrote it.
+    r->setRawHeader("Authorization", {});
+    r->setRawHeader("Cookie", {});
+    for (const auto &header : headers) {
+        if (http::isCredentialHeader(header.first))
+            r->setRawHeader(header.first, {});
+    }
+    const bool trusted = http::sameOrigin(r->url(), origin);
+    if (!authorization.isEmpty() && trusted)
+        r->setRawHeader("Authorization", authorization);
+    for (const auto &header : headers) {
         if (trusted || !http::isCredentialHeader(header.first))
             r->setRawHeader(header.first, header.second);
     }
 }
 
-Error NetworkSetup::redirectRequest(const DownloadRequest &request, const QNetworkRequest &from,
-                                    const QUrl &target, QNetworkRequest *next)
+Error NetworkSetup::checkRedirect(const QUrl &from, const QUrl &target)
 {
     const QString scheme = target.scheme().toLower();
     if (!target.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
@@ -122,21 +130,28 @@ Error NetworkSetup::redirectRequest(const DownloadRequest &request, const QNetwo
                                             "The server redirected to an address that is not "
                                             "HTTP or HTTPS: %1")
                     .arg(target.toString())};
-    if (from.url().scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0 &&
+    if (from.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0 &&
         scheme == QLatin1String("http"))
         return {ErrorCode::HttpPermanent,
                 QCoreApplication::translate("bt::HttpDownload",
                                             "Refused a redirect from HTTPS to HTTP: %1")
                     .arg(target.toString())};
+    return {};
+}
+
+QByteArray NetworkSetup::basicAuthorization(const QString &user)
+{
+    return user.isEmpty() ? QByteArray() : "Basic " + user.toUtf8().toBase64();
+}
+
+Error NetworkSetup::redirectRequest(const DownloadRequest &request, const QNetworkRequest &from,
+                                    const QUrl &target, QNetworkRequest *next)
+{
+    if (const Error error = checkRedirect(from.url(), target); error.isError())
+        return error;
     *next = from;
     next->setUrl(target);
-    next->setRawHeader("Authorization", {});
-    next->setRawHeader("Cookie", {});
-    for (const auto &header : request.headers) {
-        if (http::isCredentialHeader(header.first))
-            next->setRawHeader(header.first, {}); // whatever case the person wrote
-    }
-    setCredentials(next, request);
+    setCredentials(next, request.url, basicAuthorization(request.user), request.headers);
     next->setSslConfiguration(QSslConfiguration::defaultConfiguration());
     applyTls(next, request.insecure, request.caCertFile);
     return {};

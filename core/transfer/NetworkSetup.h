@@ -47,6 +47,18 @@ public:
     static Error redirectRequest(const DownloadRequest &request, const QNetworkRequest &from,
                                  const QUrl &target, QNetworkRequest *next);
 
+    // The credentials a person gave for `origin` - `authorization` (the Authorization value of
+    // --user or a token, may be empty) and their --header lines - set on `request` by the rule
+    // of http/Origin.h: Authorization and Cookie only when the request goes to `origin`. What an
+    // earlier hop carried is removed first, so it serves every redirect hop.
+    static void setCredentials(QNetworkRequest *request, const QUrl &origin,
+                               const QByteArray &authorization,
+                               const QList<QPair<QByteArray, QByteArray>> &headers);
+    static QByteArray basicAuthorization(const QString &user); // "Basic ..." or empty
+    // No error when a redirect from `from` to `target` may be followed: http(s) only, never
+    // from https to http.
+    static Error checkRedirect(const QUrl &from, const QUrl &target);
+
     static QByteArray userAgent();
 
     // "host:port" of the HTTP proxy the system configuration (the environment) picks for
@@ -63,10 +75,6 @@ public:
     // No error when `url` is a valid http:// or https:// URL, else InvalidArgument: the one
     // check downloads and uploads make before anything goes on the network.
     static Error checkHttpUrl(const QUrl &url);
-
-private:
-    // --user and the person's headers; Authorization and Cookie only on the person's origin.
-    static void setCredentials(QNetworkRequest *target, const DownloadRequest &request);
 };
 
 } // namespace bt

@@ -1,5 +1,6 @@
 #include "upload/TusUpload.h"
 
+#include "http/Origin.h"
 #include "io/BTFileStream.h"
 #include "io/Sha256.h"
 #include "store/TransferStore.h"
@@ -187,6 +188,10 @@ void TusUpload::create()
         readExpires(reply);
         saveRecord();
         Q_EMIT message(tr("Created the upload %1.").arg(m_record.uploadUrl));
+        if (!http::sameOrigin(m_uploadUrl, m_request.url))
+            Q_EMIT message(tr("The upload is at another origin than %1: it is sent there "
+                              "without the credentials and cookies given for %1.")
+                               .arg(m_request.url.adjusted(QUrl::RemovePath).toString()));
         if (m_size == 0)
             finishComplete();
         else

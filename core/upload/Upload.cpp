@@ -11,6 +11,7 @@
 #include "upload/TusUpload.h"
 #include "upload/UploadRequestCodec.h"
 
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFileInfo>
@@ -109,30 +110,79 @@ QNetworkRequest Upload::buildRequest(const QUrl &url) const
     r.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
     r.setRawHeader("User-Agent", NetworkSetup::userAgent());
     r.setRawHeader("Accept-Encoding", "identity");
-    if (!m_request.user.isEmpty())
-        r.setRawHeader("Authorization", "Basic " + m_request.user.toUtf8().toBase64());
-    else if (!m_request.bearerToken.isEmpty())
-        r.setRawHeader("Authorization", "Bearer " + m_request.bearerToken.toUtf8());
-    for (const auto &header : m_request.headers)
-        r.setRawHeader(header.first, header.second);
+    NetworkSetup::setCredentials(&r, m_request.url, authorization(), m_request.headers);
     NetworkSetup::applyTls(&r, m_request.insecure, m_request.caCertFile);
     return r;
+}
+
+QByteArray Upload::authorization() const
+{
+    if (m_request.user.isEmpty() && !m_request.bearerToken.isEmpty())
+        return "Bearer " + m_request.bearerToken.toUtf8();
+    return NetworkSetup::basicAuthorization(m_request.user);
 }
 
 QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &request, QIODevice *body,
                             std::function<void(QNetworkReply *)> onDone)
 {
-    QNetworkReply *reply = nullptr;
-    if (verb == "HEAD") {
-        // A real head(): as a custom verb Qt would wait for a body after the headers.
-        reply = m_network->head(request);
-    } else if (auto *stream = qobject_cast<UploadBody *>(body)) {
-        // The body of a file (PATCH, PUT) goes through libcurl: see CurlUploadReply.h.
-        reply = curlReply(verb, request, stream, std::nullopt);
-    } else {
-        reply = m_network->sendCustomRequest(request, verb, body);
+    if (auto *stream = qobject_cast<UploadBody *>(body)) {
+        // The body of a file (PATCH, PUT) goes through libcurl: see CurlUploadReply.h. libcurl
+        // follows its redirects and drops the credentials on another origin.
+        return track(curlReply(verb, request, stream, std::nullopt), body, std::move(onDone));
     }
-    return track(reply, body, std::move(onDone));
+    return sendByQt(verb, request, body, 0, std::move(onDone));
+}
+
+// Qt's redirect policies resend every header, credentials included, to whatever host a
+// Location names: the requests without a file body (OPTIONS, HEAD, the tus creation POST,
+// DELETE, MKCOL) follow their redirects here, hop by hop, by the origin rule. A 307/308 keeps
+// the method; a 301/302/303 is followed only by HEAD and OPTIONS (a POST would become a GET).
+QNetworkReply *Upload::sendByQt(const QByteArray &verb, QNetworkRequest request, QIODevice *body,
+                                int hops, std::function<void(QNetworkReply *)> onDone)
+{
+    constexpr int kMaxRedirects = 20;
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    const bool hadBody = body != nullptr;
+    QNetworkReply *reply = verb == "HEAD"
+                               // A real head(): as a custom verb Qt would wait for a body.
+                               ? m_network->head(request)
+                               : m_network->sendCustomRequest(request, verb, body);
+    auto follow = [this, verb, hops, hadBody, onDone = std::move(onDone)](QNetworkReply *reply) {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray location = reply->rawHeader("Location").trimmed();
+        const bool keepsMethod = status == 307 || status == 308 ||
+                                 ((status == 301 || status == 302 || status == 303) &&
+                                  (verb == "HEAD" || verb == "OPTIONS"));
+        if (!keepsMethod || location.isEmpty()) {
+            onDone(reply);
+            return;
+        }
+        const QUrl target = reply->url().resolved(QUrl::fromEncoded(location));
+        Error error = NetworkSetup::checkRedirect(reply->url(), target);
+        if (!error.isError() && hops >= kMaxRedirects)
+            error = {ErrorCode::TooManyRedirects,
+                     tr("Too many redirects (a redirect loop?): more than %1, the last to %2")
+                         .arg(kMaxRedirects)
+                         .arg(target.toString())};
+        if (error.isError()) {
+            fail(error);
+            return;
+        }
+        QNetworkRequest next = reply->request();
+        next.setUrl(target);
+        NetworkSetup::setCredentials(&next, m_request.url, authorization(), m_request.headers);
+        next.setSslConfiguration(QSslConfiguration::defaultConfiguration());
+        NetworkSetup::applyTls(&next, m_request.insecure, m_request.caCertFile);
+        QIODevice *again = nullptr;
+        if (hadBody) { // the only Qt-sent bodies are empty ones
+            auto *empty = new QBuffer;
+            empty->open(QIODevice::ReadOnly);
+            again = empty;
+        }
+        sendByQt(verb, next, again, hops + 1, onDone);
+    };
+    return track(reply, body, std::move(follow));
 }
 
 QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &request,

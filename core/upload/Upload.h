@@ -133,6 +133,9 @@ private:
     UploadBody *openedOrFail(UploadBody *body);
     QNetworkReply *curlReply(const QByteArray &verb, const QNetworkRequest &request,
                              UploadBody *body, std::optional<CurlUploadReply::Form> form);
+    QNetworkReply *sendByQt(const QByteArray &verb, QNetworkRequest request, QIODevice *body,
+                            int hops, std::function<void(QNetworkReply *)> onDone);
+    QByteArray authorization() const; // of --user or the bearer token, may be empty
     QNetworkReply *track(QNetworkReply *reply, QObject *body,
                          std::function<void(QNetworkReply *)> onDone);
     void emitProgress();
