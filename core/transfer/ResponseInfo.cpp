@@ -14,10 +14,24 @@ ResponseInfo ResponseInfo::fromReply(QNetworkReply *reply)
     r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     r.reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
     r.url = reply->url();
-    bool ok = false;
+    r.chunked = reply->rawHeader("Transfer-Encoding").toLower().contains("chunked");
     const QByteArray length = reply->rawHeader("Content-Length").trimmed();
-    const qint64 n = length.toLongLong(&ok);
-    r.contentLength = (ok && n >= 0) ? n : -1;
+    if (!length.isEmpty()) {
+        // Identical repeated values count as one (RFC 9110 8.6), anything else is invalid.
+        qint64 n = -1;
+        for (const QByteArray &part : length.split(',')) {
+            bool ok = false;
+            const qint64 value = part.trimmed().toLongLong(&ok);
+            if (!ok || value < 0 || (n >= 0 && value != n)) {
+                n = -1;
+                r.badContentLength = length;
+                break;
+            }
+            n = value;
+        }
+        // Transfer-Encoding wins over Content-Length (RFC 9112 6.3), as Qt reads the body.
+        r.contentLength = r.chunked ? -1 : n;
+    }
     r.contentRange = reply->rawHeader("Content-Range").trimmed();
     r.acceptRanges = reply->rawHeader("Accept-Ranges").trimmed();
     r.etag = reply->rawHeader("ETag").trimmed();
@@ -26,7 +40,6 @@ ResponseInfo ResponseInfo::fromReply(QNetworkReply *reply)
     r.digest = reply->rawHeader("Digest");
     r.reprDigest = reply->rawHeader("Repr-Digest");
     r.retryAfter = reply->rawHeader("Retry-After").trimmed();
-    r.chunked = reply->rawHeader("Transfer-Encoding").toLower().contains("chunked");
     r.connectionClose = reply->rawHeader("Connection").toLower().contains("close");
     return r;
 }

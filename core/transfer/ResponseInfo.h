@@ -13,8 +13,11 @@ struct ResponseInfo
 {
     int status = 0;
     QByteArray reason;
-    QUrl url; // final URL after redirects
-    qint64 contentLength = -1;
+    QUrl url;                  // final URL after redirects
+    qint64 contentLength = -1; // -1: none, chunked (which overrides it), or unusable
+    // The Content-Length value(s) when they cannot be one length: different values in several
+    // headers (Qt joins them with ", ") or not a number. RFC 9112 6.3: an invalid message.
+    QByteArray badContentLength;
     QByteArray contentRange;
     QByteArray acceptRanges;
     QByteArray etag; // as sent (may be weak)

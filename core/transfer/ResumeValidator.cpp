@@ -31,6 +31,14 @@ ResumeValidator::Result ResumeValidator::check(const Expectation &expect,
                                                const ResponseInfo &response)
 {
     Result r;
+    if ((response.status == 200 || response.status == 206) && !response.chunked &&
+        !response.badContentLength.isEmpty()) {
+        // Where its body ends is unknowable: never write it.
+        r.verdict = Verdict::Inconsistent;
+        r.reason = tr("The server sent conflicting or invalid Content-Length headers (%1).")
+                       .arg(QString::fromLatin1(response.badContentLength));
+        return r;
+    }
     if (response.status == 200) {
         r.verdict = Verdict::Full;
         r.total = response.contentLength;

@@ -77,6 +77,10 @@ private Q_SLOTS:
     void permanentAfterData();
     void longErrorBodyNotWaitedFor();
     void stalledErrorBodyReportsTheStatus();
+    void badContentLength_data();
+    void badContentLength();
+    void chunkedOverridesContentLength_data();
+    void chunkedOverridesContentLength();
 };
 
 void TestHttpDownloadFaults::cutThenResumedWithRange()
@@ -415,6 +419,72 @@ void TestHttpDownloadFaults::stalledErrorBodyReportsTheStatus()
     QCOMPARE(r.result.error.code, ErrorCode::HttpPermanent);
     QCOMPARE(r.result.error.httpStatus, 403);
     QCOMPARE(requestsFor(h.server, "/stalled403.bin").size(), 1);
+}
+
+// RFC 9112 6.3: Content-Length headers that disagree (or are no number) make the message
+// invalid: where the body ends is unknown, so nothing of it is written. Identical repeated
+// values are one length.
+void TestHttpDownloadFaults::badContentLength_data()
+{
+    QTest::addColumn<QByteArray>("extra"); // a second Content-Length beside the right one
+    QTest::addColumn<bool>("ranges");
+    QTest::newRow("two values, 200") << QByteArray("5") << false;
+    QTest::newRow("two values, 206") << QByteArray("5") << true;
+    QTest::newRow("not a number") << QByteArray("12abc") << true;
+    QTest::newRow("the same value twice") << QByteArray() << true;
+}
+
+void TestHttpDownloadFaults::badContentLength()
+{
+    QFETCH(QByteArray, extra);
+    QFETCH(bool, ranges);
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(100 * 1024, 29);
+    FaultServer::Resource res = resource(data);
+    res.acceptRanges = ranges;
+    const bool same = extra.isEmpty();
+    res.extraHeaders.append(
+        qMakePair(QByteArray("Content-Length"), same ? QByteArray::number(data.size()) : extra));
+    h.server.setResource("/len.bin", res);
+    DownloadRequest req = h.request("/len.bin");
+    req.retries = 1;
+    const RunResult r = h.run(req);
+    if (same) {
+        QCOMPARE(r.result.error.code, ErrorCode::None);
+        QCOMPARE(fileSha256Hex(h.path("len.bin")), sha256Hex(data));
+        return;
+    }
+    QCOMPARE(r.result.error.code, ErrorCode::Protocol);
+    QVERIFY2(r.messages.join(' ').contains("conflicting or invalid Content-Length"),
+             qPrintable(r.messages.join('\n')));
+    QVERIFY2(h.files().isEmpty(), qPrintable(h.files().join(' ')));
+}
+
+// Transfer-Encoding: chunked together with a Content-Length: the body is read as chunked and
+// the length ignored (RFC 9112 6.3), whether it is too small or too large.
+void TestHttpDownloadFaults::chunkedOverridesContentLength_data()
+{
+    QTest::addColumn<QByteArray>("length");
+    QTest::newRow("too small") << QByteArray("10");
+    QTest::newRow("too large") << QByteArray("99999999");
+}
+
+void TestHttpDownloadFaults::chunkedOverridesContentLength()
+{
+    QFETCH(QByteArray, length);
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(300 * 1024, 31);
+    FaultServer::Resource res = resource(data);
+    res.chunked = true;
+    res.acceptRanges = false;
+    res.extraHeaders.append(qMakePair(QByteArray("Content-Length"), length));
+    h.server.setResource("/te.bin", res);
+    const RunResult r = h.run(h.request("/te.bin"));
+    QCOMPARE(r.result.error.code, ErrorCode::None);
+    QCOMPARE(r.result.size, qint64(data.size()));
+    QCOMPARE(fileSha256Hex(h.path("te.bin")), sha256Hex(data));
 }
 
 QTEST_GUILESS_MAIN(TestHttpDownloadFaults)
