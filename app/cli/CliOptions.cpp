@@ -130,6 +130,15 @@ bool CliOptions::parseShared(const QCommandLineParser &parser, const SharedCliOp
         fail(tr("--retries must be a number from 0 to 1000, not '%1'").arg(parser.value(retries)));
         return false;
     }
+    int maxWaitSec = 0;
+    if (parser.isSet(options.retryMaxWait)) {
+        if (!parseCount(parser.value(options.retryMaxWait), 0, 24 * 3600, &maxWaitSec)) {
+            fail(tr("--retry-max-wait must be a number of seconds from 0 to 86400, not '%1'")
+                     .arg(parser.value(options.retryMaxWait)));
+            return false;
+        }
+        request->maxRetryAfterMs = qint64(maxWaitSec) * 1000;
+    }
     if (parser.isSet(stall) &&
         !parseCount(parser.value(stall), 1, 24 * 3600, &request->stallTimeoutSec)) {
         fail(tr("--stall-timeout must be a number of seconds from 1 to 86400, not '%1'")
@@ -251,9 +260,10 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
                                      QStringLiteral("FILE"));
     const QCommandLineOption noResume(QStringLiteral("no-resume"),
                                       tr("Start over instead of resuming a saved download."));
-    parser.addOptions({output, dir, jobs, connections, shared.retries, shared.stall, shared.limit,
-                       checksum, shared.header, shared.user, cookies, shared.insecure,
-                       shared.cacert, noResume, shared.dataDir, shared.quiet, shared.json});
+    parser.addOptions({output, dir, jobs, connections, shared.retries, shared.retryMaxWait,
+                       shared.stall, shared.limit, checksum, shared.header, shared.user, cookies,
+                       shared.insecure, shared.cacert, noResume, shared.dataDir, shared.quiet,
+                       shared.json});
     parser.addPositionalArgument(QStringLiteral("URL"), tr("What to download (http or https)."),
                                  QStringLiteral("URL..."));
 

@@ -46,8 +46,9 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
         QStringLiteral("no-resume"),
         tr("tus: create a new upload instead of continuing an unfinished one."));
     parser.addOptions({tus, put, post, form, archive, shared.header, shared.user, bearer,
-                       shared.retries, shared.stall, shared.limit, shared.insecure, shared.cacert,
-                       noResume, shared.dataDir, shared.quiet, shared.json});
+                       shared.retries, shared.retryMaxWait, shared.stall, shared.limit,
+                       shared.insecure, shared.cacert, noResume, shared.dataDir, shared.quiet,
+                       shared.json});
     parser.addPositionalArgument(QStringLiteral("FILE|DIR"), tr("What to upload."));
     parser.addPositionalArgument(QStringLiteral("URL"), tr("Where to (http or https)."));
 

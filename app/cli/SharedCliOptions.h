@@ -18,6 +18,10 @@ struct SharedCliOptions
                QStringLiteral("NAME:PASSWORD")),
           retries(QStringLiteral("retries"), tr("Retry a transient failure N times (default 10)."),
                   QStringLiteral("N")),
+          retryMaxWait(QStringLiteral("retry-max-wait"),
+                       tr("Wait at most SEC seconds when a server asks to retry later "
+                          "(Retry-After; default 300)."),
+                       QStringLiteral("SEC")),
           stall(QStringLiteral("stall-timeout"),
                 tr("Reconnect when no byte moves for SEC seconds (default 30)."),
                 QStringLiteral("SEC")),
@@ -39,6 +43,7 @@ struct SharedCliOptions
     QCommandLineOption header;
     QCommandLineOption user;
     QCommandLineOption retries;
+    QCommandLineOption retryMaxWait;
     QCommandLineOption stall;
     QCommandLineOption limit;
     QCommandLineOption insecure;

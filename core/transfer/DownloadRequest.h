@@ -22,7 +22,7 @@ struct DownloadRequest
     qint64 minSegmentSize = 1 << 20;    // never split below this
     int retries = 10;                   // attempts after a transient error; reset on progress
     int stallTimeoutSec = 30;           // no byte for this long ends a connection (it resumes)
-    qint64 maxRetryAfterMs = 300000;    // cap on a server's Retry-After
+    qint64 maxRetryAfterMs = 300000;    // cap on a server's Retry-After (--retry-max-wait)
     qint64 rateLimit = 0;               // bytes per second for this download, 0 = unlimited
     QList<http::DigestValue> checksums; // --checksum, verified against the complete file
     QList<QPair<QByteArray, QByteArray>> headers; // --header

@@ -78,8 +78,19 @@ Error ResponseInfo::statusError(qint64 maxRetryAfterMs) const
     }
     if (transient && !retryAfter.isEmpty()) {
         const qint64 ms = http::parseRetryAfterMs(retryAfter, QDateTime::currentDateTimeUtc());
-        if (ms >= 0)
+        if (ms >= 0) {
             e.retryAfterMs = maxRetryAfterMs >= 0 ? qMin(ms, maxRetryAfterMs) : ms;
+            // Say whose wait it is: the server's, or the cap on it.
+            e.message += e.retryAfterMs < ms
+                             ? QCoreApplication::translate(
+                                   "bt::HttpDownload",
+                                   " (the server asked to wait %1 s; waiting at most %2 s)")
+                                   .arg((ms + 999) / 1000)
+                                   .arg(e.retryAfterMs / 1000)
+                             : QCoreApplication::translate("bt::HttpDownload",
+                                                           " (the server asked to wait %1 s)")
+                                   .arg((ms + 999) / 1000);
+        }
     }
     return e;
 }

@@ -39,7 +39,7 @@ struct UploadRequest
 
     int retries = 10;                // attempts after a transient error; reset on progress
     qint64 retryDelayMs = 1000;      // first backoff step (doubles per attempt, jittered)
-    qint64 maxRetryAfterMs = 600000; // cap on a server's Retry-After
+    qint64 maxRetryAfterMs = 300000; // cap on a server's Retry-After (--retry-max-wait)
     int stallTimeoutSec = 30;        // no byte sent or received this long: cut, then resume
     qint64 rateLimit = 0;            // bytes per second, 0 = unlimited
     bool insecure = false;           // skip TLS verification

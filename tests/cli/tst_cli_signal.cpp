@@ -3,6 +3,7 @@
 #include "BtstreamProcess.h"
 #include "FaultServer.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
@@ -161,6 +162,60 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("interrupted; run the same command again to resume"),
                  qPrintable(r.describe()));
         resumeAndCheck({QStringLiteral("--connections"), QStringLiteral("1")});
+    }
+
+    // A server's Retry-After: 600 is capped at 5 minutes, the message says whose wait it is,
+    // and Ctrl-C ends the wait at once.
+    void ctrlCEndsARetryWait()
+    {
+        FaultServer::Fault busy;
+        busy.kind = FaultServer::Fault::Kind::Status;
+        busy.status = 503;
+        busy.retryAfter = "600";
+        m_server.setPersistentFault("/busy.bin", busy);
+        const int before = m_server.requestCount("/busy.bin");
+        Btstream p(m_tmp->path());
+        QByteArray err;
+        QObject::connect(&p, &QProcess::readyReadStandardError, &p,
+                         [&p, &err] { err += p.readAllStandardError(); });
+        p.setArguments({QStringLiteral("get"), QStringLiteral("--data-dir"), data(),
+                        QStringLiteral("-d"), out(), QStringLiteral("--retries"),
+                        QStringLiteral("1"), QString::fromLatin1(m_server.url("/busy.bin"))});
+        p.start();
+        QTRY_VERIFY_WITH_TIMEOUT(err.contains("retrying in"), 15000);
+        QVERIFY2(err.contains("the server asked to wait 600 s; waiting at most 300 s"),
+                 err.constData());
+        QVERIFY2(err.contains("retrying in 300.0 s (attempt 1 of 1)"), err.constData());
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(::kill(pid_t(p.processId()), SIGINT) == 0);
+        const RunResult r = p.wait(5000, timer);
+        QVERIFY2(r.exitCode == 130, qPrintable(r.describe()));
+        QVERIFY2(r.elapsedMs < 2000, qPrintable(r.describe()));
+        QCOMPARE(m_server.requestCount("/busy.bin") - before, 1);
+        m_server.clearFaults("/busy.bin");
+    }
+
+    void retryMaxWaitCapsTheServersWait()
+    {
+        FaultServer::Fault busy;
+        busy.kind = FaultServer::Fault::Kind::Status;
+        busy.status = 503;
+        busy.retryAfter = "600";
+        m_server.setPersistentFault("/busy.bin", busy);
+        const int before = m_server.requestCount("/busy.bin");
+        Btstream p(m_tmp->path());
+        const RunResult r =
+            p.run({QStringLiteral("get"), QStringLiteral("--data-dir"), data(),
+                   QStringLiteral("-d"), out(), QStringLiteral("--retries"), QStringLiteral("1"),
+                   QStringLiteral("--retry-max-wait"), QStringLiteral("1"),
+                   QString::fromLatin1(m_server.url("/busy.bin"))},
+                  20000);
+        QVERIFY2(r.finished && r.exitCode == 4, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains("waiting at most 1 s"), qPrintable(r.describe()));
+        QVERIFY2(r.err.contains("retrying in 1.0 s"), qPrintable(r.describe()));
+        QCOMPARE(m_server.requestCount("/busy.bin") - before, 2);
+        m_server.clearFaults("/busy.bin");
     }
 
     void noResumeStartsOver()
