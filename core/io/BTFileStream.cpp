@@ -1,6 +1,7 @@
 #include "BTFileStream.h"
 
 #include "FileWriter.h"
+#include "PartFile.h"
 #include "Sha256.h"
 
 #include <QCoreApplication>
@@ -160,18 +161,13 @@ bool BTFileStream::Private::openRead()
 bool BTFileStream::Private::openWrite()
 {
     const QByteArray native = nativePath(tempPath);
+    bool created = false;
+    fd = openPartFile(tempPath, options.truncate, &created, &error);
+    if (fd < 0)
+        return false;
     struct stat st
     {
     };
-    const bool existed = ::stat(native.constData(), &st) == 0;
-    int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
-    if (options.truncate)
-        flags |= O_TRUNC;
-    fd = ::open(native.constData(), flags, 0644);
-    if (fd < 0) {
-        error = Error::fromErrno(errno, tempPath);
-        return false;
-    }
     if (::fstat(fd, &st) != 0) {
         error = Error::fromErrno(errno, tempPath);
         ::close(fd);
@@ -185,7 +181,7 @@ bool BTFileStream::Private::openWrite()
             error = Error::fromErrno(r, tempPath);
             ::close(fd);
             fd = -1;
-            if (!existed)
+            if (created)
                 ::unlink(native.constData()); // leave no empty .part behind that we created
             return false;
         }
