@@ -485,10 +485,20 @@ bool BTFileStream::publish()
         d->closeFd(d->tempPath);
         return false;
     }
-    if (!d->closeFd(d->tempPath))
+    // A dup keeps the lock past the close (which may report a deferred write error) until
+    // the rename is done: no other process may open the .part in between and write on.
+    const int lockFd = ::fcntl(d->fd, F_DUPFD_CLOEXEC, 0);
+    if (!d->closeFd(d->tempPath)) {
+        ::close(lockFd);
         return false;
-    if (::rename(nativePath(d->tempPath).constData(), nativePath(d->path).constData()) != 0) {
-        d->fail(Error::fromErrno(errno, d->path)); // the .part stays for a later attempt
+    }
+    const bool renamed =
+        ::rename(nativePath(d->tempPath).constData(), nativePath(d->path).constData()) == 0;
+    const int renameErr = errno;
+    if (lockFd >= 0)
+        ::close(lockFd);
+    if (!renamed) {
+        d->fail(Error::fromErrno(renameErr, d->path)); // the .part stays for a later attempt
         return false;
     }
     if (durable && !d->syncDirectory())
@@ -506,10 +516,14 @@ bool BTFileStream::discard()
         d->writer->stop();
         if (d->progressTimer)
             d->progressTimer->stop();
-        d->closeFd(d->tempPath);
     }
-    if (::unlink(nativePath(d->tempPath).constData()) != 0 && errno != ENOENT) {
-        d->fail(Error::fromErrno(errno, d->tempPath));
+    // Unlinked while still open (and locked): another process cannot take it over in between.
+    const bool ok = ::unlink(nativePath(d->tempPath).constData()) == 0 || errno == ENOENT;
+    const int err = errno;
+    if (d->isOpen)
+        d->closeFd(d->tempPath);
+    if (!ok) {
+        d->fail(Error::fromErrno(err, d->tempPath));
         return false;
     }
     return true;

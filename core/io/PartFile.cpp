@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +21,16 @@ Error refusal(const QString &path)
                                             "Refusing to write %1: it is a link or not a regular "
                                             "file (remove it to download again)")
                     .arg(path);
+    return e;
+}
+
+Error inUse(const QString &path)
+{
+    Error e;
+    e.code = ErrorCode::InUse;
+    e.message =
+        QCoreApplication::translate("bt::BTFileStream", "%1 is being written by another process")
+            .arg(path);
     return e;
 }
 
@@ -70,10 +81,18 @@ int openPartFile(const QString &path, bool truncate, bool *created, Error *error
         ::close(fd);
         return -1;
     }
+    // One writer per download: the lock belongs to this open file description (a second open,
+    // in this process or another, conflicts) and goes with the last fd closed on it.
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        const int err = errno;
+        *error = err == EWOULDBLOCK ? inUse(path) : Error::fromErrno(err, path);
+        ::close(fd);
+        return -1;
+    }
     const int fl = ::fcntl(fd, F_GETFL);
     if (fl >= 0)
         ::fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-    // Only now: O_TRUNC at open would have emptied a linked file before the checks.
+    // Only now: O_TRUNC at open would have emptied a linked file, or another writer's, first.
     if (truncate && st.st_size > 0 && ::ftruncate(fd, 0) != 0) {
         *error = Error::fromErrno(errno, path);
         ::close(fd);

@@ -4,6 +4,7 @@
 #include "FaultServer.h"
 
 #include <QFileInfo>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -86,6 +87,58 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("Refusing to write"), qPrintable(r.describe()));
         QVERIFY(!QFileInfo::exists(target));
         QVERIFY(QFileInfo(out() + QStringLiteral("/file.bin.part")).isSymLink());
+    }
+
+    void secondProcessRefused()
+    {
+        // Process 1 downloads slowly; while it is mid-transfer the file changes on the server
+        // and process 2 asks for the same download (same folder, same store).
+        const QByteArray v1 = makeTestData(1024 * 1024 + 5, 42);
+        FaultServer::Resource res;
+        res.body = v1;
+        res.bytesPerSecond = 512 * 1024;
+        m_server.setResource("/shared.bin", res);
+        const QStringList args{QStringLiteral("get"),
+                               QStringLiteral("--data-dir"),
+                               data(),
+                               QStringLiteral("-d"),
+                               out(),
+                               QStringLiteral("--connections"),
+                               QStringLiteral("1"),
+                               url("/shared.bin")};
+
+        Btstream first(m_tmp->path());
+        qint64 done = 0;
+        QObject::connect(&first, &QProcess::readyReadStandardOutput, &first, [&] {
+            RunResult sofar;
+            sofar.out = first.takeStdout();
+            for (const QJsonObject &line : sofar.jsonLines()) {
+                if (line.value("event").toString() == QLatin1String("progress"))
+                    done = qMax(done, line.value("done").toInteger());
+            }
+        });
+        first.setArguments(args + QStringList{QStringLiteral("--json")});
+        first.start();
+        QTRY_VERIFY_WITH_TIMEOUT(done > 0 || first.state() == QProcess::NotRunning, 20000);
+        QVERIFY2(done < v1.size(), "process 1 finished before process 2 could start");
+        m_server.changeContent("/shared.bin", makeTestData(v1.size(), 43), "\"v2\"");
+
+        Btstream second(m_tmp->path());
+        const RunResult r2 = second.run(args);
+        QVERIFY2(r2.finished && r2.exitCode == 8, qPrintable(r2.describe()));
+        QVERIFY2(r2.err.contains("shared.bin.part is being written by another process"),
+                 qPrintable(r2.describe()));
+
+        const RunResult r1 = first.wait(30000);
+        QVERIFY2(r1.finished && r1.exitCode == 0, qPrintable(r1.describe()));
+        QCOMPARE(fileSha256Hex(out() + "/shared.bin"), sha256Hex(v1));
+        QString reported;
+        for (const QJsonObject &line : r1.jsonLines()) {
+            if (line.value("event").toString() == QLatin1String("result"))
+                reported = line.value("sha256").toString();
+        }
+        QCOMPARE(reported.toLatin1(), sha256Hex(v1));
+        QCOMPARE(entries(out()), QStringList{QStringLiteral("shared.bin")});
     }
 };
 

@@ -139,6 +139,40 @@ private Q_SLOTS:
         QCOMPARE(fileBytes(dl(QStringLiteral("a.bin"))), QByteArray("hello"));
         QCOMPARE(fileBytes(outside(QStringLiteral("target.bin"))), m_secret);
     }
+
+    void secondWriterRefused()
+    {
+        // flock belongs to the open file description: two opens in one process conflict too.
+        BTFileStream::Options o;
+        o.sync = BTFileStream::SyncPolicy::None;
+        BTFileStream first;
+        QVERIFY(first.open(dl(QStringLiteral("a.bin")), BTFileStream::Mode::Write, o));
+        QVERIFY(first.write("first "));
+        QVERIFY(first.flush());
+
+        BTFileStream second;
+        Error e;
+        o.truncate = true; // must not empty the first one's file either
+        QVERIFY(!second.open(dl(QStringLiteral("a.bin")), BTFileStream::Mode::Write, o, &e));
+        QCOMPARE(e.code, ErrorCode::InUse);
+        QVERIFY2(e.message.contains(dl(QStringLiteral("a.bin.part")) +
+                                    QStringLiteral(" is being written by another process")),
+                 qPrintable(e.message));
+        QVERIFY(!second.write("second"));
+
+        QVERIFY(first.write("writer"));
+        QVERIFY(first.publish());
+        QCOMPARE(fileBytes(dl(QStringLiteral("a.bin"))), QByteArray("first writer"));
+
+        // Released once the first one is done with it.
+        BTFileStream third;
+        QVERIFY(third.open(dl(QStringLiteral("b.bin")), BTFileStream::Mode::Write, o));
+        QVERIFY(third.close());
+        BTFileStream fourth;
+        QVERIFY(fourth.open(dl(QStringLiteral("b.bin")), BTFileStream::Mode::Write, o));
+        QVERIFY(fourth.discard());
+        QVERIFY(!QFileInfo::exists(dl(QStringLiteral("b.bin.part"))));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestBTFileStreamPartFile)
