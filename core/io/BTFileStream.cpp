@@ -3,6 +3,7 @@
 #include "FileWriter.h"
 #include "PartFile.h"
 #include "Sha256.h"
+#include "WrittenRanges.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -56,6 +57,8 @@ public:
     std::unique_ptr<FileWriter> writer;
     bool hashOk = false; // every write so far was sequential from offset 0 of an empty file
     qint64 hashNext = 0;
+    bool reserved = false; // preallocated an empty file: give back the unwritten on close
+    WrittenRanges written; // while reserved
 
     QByteArray readBuf; // Read: bytes from pos on, starting at readOff
     qint64 readOff = 0;
@@ -126,6 +129,8 @@ bool BTFileStream::open(const QString &path, Mode mode, const Options &options, 
     d->writer.reset();
     d->pos = 0;
     d->extent = 0;
+    d->reserved = false;
+    d->written.clear();
     d->paused = false;
     d->readBuf.clear();
     d->readOff = 0;
@@ -187,6 +192,7 @@ bool BTFileStream::Private::openWrite()
         }
         if (::fstat(fd, &st) == 0)
             extent = st.st_size;
+        reserved = r == 0 && initialSize == 0; // prior bytes are not tracked: keep them
     }
     extent = qMax(extent, initialSize);
     pos = initialSize; // continue after the bytes already there
@@ -342,6 +348,8 @@ bool BTFileStream::writeAt(qint64 offset, const QByteArray &chunk)
     else
         d->hashOk = false;
     d->extent = qMax(d->extent, offset + chunk.size());
+    if (d->reserved)
+        d->written.add(offset, offset + chunk.size());
     return d->writer->enqueue(offset, chunk, hashed);
 }
 
@@ -450,7 +458,16 @@ bool BTFileStream::close()
         return !d->currentError().isError();
     if (d->mode == Mode::Read)
         return d->closeFd(d->path);
-    const bool ok = d->finishWriter();
+    bool ok = d->finishWriter();
+    // Failed, stopped or paused: the reserve beyond the written bytes goes back to the disk.
+    if (d->reserved) {
+        if (const int err = d->written.releaseUnwritten(d->fd); err != 0) {
+            d->fail(Error::fromErrno(err, d->tempPath));
+            ok = false;
+        }
+        d->extent = d->written.end();
+        d->reserved = false;
+    }
     return d->closeFd(d->tempPath) && ok && !d->error.isError();
 }
 

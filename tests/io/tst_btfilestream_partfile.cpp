@@ -19,6 +19,14 @@ class TestBTFileStreamPartFile : public QObject
     Q_OBJECT
 private:
     std::unique_ptr<QTemporaryDir> m_tmp;
+    static qint64 allocatedBytes(const QString &path)
+    {
+        struct stat st
+        {
+        };
+        return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? qint64(st.st_blocks) * 512
+                                                                     : -1;
+    }
     QString dl(const QString &name) const { return m_tmp->filePath(QStringLiteral("dl/") + name); }
     QString outside(const QString &name) const
     {
@@ -172,6 +180,61 @@ private Q_SLOTS:
         QVERIFY(fourth.open(dl(QStringLiteral("b.bin")), BTFileStream::Mode::Write, o));
         QVERIFY(fourth.discard());
         QVERIFY(!QFileInfo::exists(dl(QStringLiteral("b.bin.part"))));
+    }
+
+    void claimedSizeGivenBackOnClose()
+    {
+        // A server claimed 4 GiB and sent 1 KB: the .part keeps the KB, not the reserve.
+        const QString path = dl(QStringLiteral("claim.bin"));
+        BTFileStream::Options o;
+        o.sync = BTFileStream::SyncPolicy::None;
+        o.truncate = true;
+        o.preallocate = qint64(4) << 30;
+        Error e;
+        if (!BTFileStream().open(path, BTFileStream::Mode::Write, o, &e) &&
+            e.code == ErrorCode::DiskFull)
+            QSKIP("no room for a 4 GiB reserve here");
+        const QByteArray head = randomBytes(1024, 7);
+        const QByteArray far = randomBytes(1000, 8);
+        {
+            BTFileStream s;
+            QVERIFY(s.open(path, BTFileStream::Mode::Write, o));
+            QVERIFY(allocatedBytes(s.tempPath()) >= o.preallocate / 2); // reserved indeed
+            QVERIFY(s.write(head));
+            QVERIFY(s.writeAt(qint64(1) << 30, far)); // a second segment's first bytes
+            QVERIFY(s.close());
+            QCOMPARE(s.size(), (qint64(1) << 30) + far.size());
+        }
+        const QString part = path + QStringLiteral(".part");
+        QVERIFY2(allocatedBytes(part) < (1 << 20),
+                 qPrintable(QString::number(allocatedBytes(part))));
+        QCOMPARE(QFileInfo(part).size(), (qint64(1) << 30) + far.size());
+
+        // Resume continues on the kept bytes.
+        BTFileStream s;
+        o.truncate = false;
+        o.preallocate = -1;
+        QVERIFY(s.open(path, BTFileStream::Mode::Write, o));
+        QVERIFY(s.writeAt(head.size(), "tail"));
+        QVERIFY(s.close());
+        QFile f(part);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.read(head.size() + 4), head + "tail");
+        QVERIFY(f.seek(qint64(1) << 30));
+        QCOMPARE(f.readAll(), far);
+    }
+
+    void priorBytesKeptWithPreallocate()
+    {
+        // Bytes from before the open are not tracked: never punched away.
+        QVERIFY(writeFile(dl(QStringLiteral("old.bin.part")), "earlier"));
+        BTFileStream s;
+        BTFileStream::Options o;
+        o.sync = BTFileStream::SyncPolicy::None;
+        o.preallocate = 1 << 20;
+        QVERIFY(s.open(dl(QStringLiteral("old.bin")), BTFileStream::Mode::Write, o));
+        QVERIFY(s.close());
+        QCOMPARE(fileBytes(dl(QStringLiteral("old.bin.part"))).left(7), QByteArray("earlier"));
     }
 };
 
