@@ -1,6 +1,7 @@
 #include "GetCommand.h"
 
 #include "ExitCode.h"
+#include "PartName.h"
 #include "SignalBridge.h"
 #include "queue/HttpDownloadJob.h"
 #include "store/TransferStore.h"
@@ -114,7 +115,7 @@ void GetCommand::forgetForNoResume(const QString &dataDir)
         if (!found)
             continue;
         if (found->state != TransferState::Completed && !found->destination.isEmpty())
-            QFile::remove(found->destination + QStringLiteral(".part"));
+            QFile::remove(partPath(found->destination));
         store->remove(found->id);
     }
 }

@@ -2,6 +2,7 @@
 
 #include "FileWriter.h"
 #include "PartFile.h"
+#include "PartName.h"
 #include "Sha256.h"
 #include "WrittenRanges.h"
 
@@ -124,7 +125,7 @@ bool BTFileStream::open(const QString &path, Mode mode, const Options &options, 
     d->mode = mode;
     d->options = options;
     d->path = path;
-    d->tempPath = mode == Mode::Write ? path + options.tempSuffix : QString();
+    d->tempPath = mode == Mode::Write ? partPath(path, options.tempSuffix) : QString();
     d->error = {};
     d->writer.reset();
     d->pos = 0;

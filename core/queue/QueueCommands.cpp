@@ -2,6 +2,8 @@
 // limits) and the reads. The life cycle of jobs is in QueueManager.cpp.
 #include "queue/QueueManager.h"
 
+#include "PartName.h"
+
 #include "queue/QueueEntry.h"
 #include "queue/QueueStore.h"
 #include "queue/RequestCodec.h"
@@ -113,7 +115,7 @@ void QueueManager::finishRemoval(QueueEntry *e)
         // transfer never published anything under the final name.
         const QString path = e->record.state == TransferState::Completed
                                  ? e->record.destination
-                                 : e->record.destination + QStringLiteral(".part");
+                                 : partPath(e->record.destination);
         m_store->removeFile(path);
     }
     delete e;

@@ -2,6 +2,7 @@
 // complete (also after a kill between the rename and the row's update), and saving the state
 // in the order that keeps the store behind the disk.
 
+#include "PartName.h"
 #include "io/BTFileStream.h"
 #include "store/TransferStore.h"
 #include "transfer/DestinationResolver.h"
@@ -56,7 +57,7 @@ bool HttpDownload::Private::openStore()
     }
     Error error;
     if (found && request.resume && !wasCompleted(*found) && !found->destination.isEmpty() &&
-        QFileInfo::exists(found->destination + QStringLiteral(".part")) && found->totalSize != 0) {
+        QFileInfo::exists(partPath(found->destination)) && found->totalSize != 0) {
         record = *found;
         destination = record.destination;
         total = record.totalSize;
@@ -80,7 +81,7 @@ bool HttpDownload::Private::openStore()
         // someone else put there since).
         record = *found;
         if (!record.destination.isEmpty()) {
-            QFile::remove(record.destination + QStringLiteral(".part"));
+            QFile::remove(partPath(record.destination));
             const QFileInfo info(record.destination);
             const bool ours = !info.exists() || (wasCompleted(record) && info.isFile() &&
                                                  info.size() == record.totalSize);
@@ -206,7 +207,7 @@ void HttpDownload::Private::finishAlreadyComplete(const TransferRecord &row)
 bool HttpDownload::Private::publishedBeforeKill(const TransferRecord &row) const
 {
     if (row.sha256.isEmpty() || row.destination.isEmpty() || row.totalSize < 0 ||
-        QFileInfo::exists(row.destination + QStringLiteral(".part")))
+        QFileInfo::exists(partPath(row.destination)))
         return false;
     const QFileInfo info(row.destination);
     if (!info.isFile() || info.size() != row.totalSize)

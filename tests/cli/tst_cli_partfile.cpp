@@ -140,6 +140,73 @@ private Q_SLOTS:
         QCOMPARE(reported.toLatin1(), sha256Hex(v1));
         QCOMPARE(entries(out()), QStringList{QStringLiteral("shared.bin")});
     }
+
+    void longNameSaved()
+    {
+        // 252 bytes is a legal name; "NAME.part" (257) is not: only the .part is shortened.
+        const QString name = QString(124, QChar(0x00e9)) + QStringLiteral(".bin"); // 252 bytes
+        QCOMPARE(QFile::encodeName(name).size(), 252);
+        const RunResult r = get({QStringLiteral("-o"), name, url("/file.bin")});
+        QVERIFY2(r.finished && r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(entries(out()), QStringList{name});
+        QCOMPARE(fileSha256Hex(out() + QLatin1Char('/') + name), sha256Hex(m_body));
+    }
+
+    void longNameResumed()
+    {
+        const QString name = QString(248, QLatin1Char('L')) + QStringLiteral(".bin");
+        const QByteArray body = makeTestData(1024 * 1024 + 3, 44);
+        FaultServer::Resource res;
+        res.body = body;
+        res.bytesPerSecond = 512 * 1024;
+        m_server.setResource("/long.bin", res);
+        const QStringList args{QStringLiteral("get"),
+                               QStringLiteral("--data-dir"),
+                               data(),
+                               QStringLiteral("-d"),
+                               out(),
+                               QStringLiteral("--connections"),
+                               QStringLiteral("1"),
+                               QStringLiteral("-o"),
+                               name,
+                               QStringLiteral("--json"),
+                               url("/long.bin")};
+
+        Btstream first(m_tmp->path());
+        qint64 done = 0;
+        QObject::connect(&first, &QProcess::readyReadStandardOutput, &first, [&] {
+            RunResult sofar;
+            sofar.out = first.takeStdout();
+            for (const QJsonObject &line : sofar.jsonLines()) {
+                if (line.value("event").toString() == QLatin1String("progress"))
+                    done = qMax(done, line.value("done").toInteger());
+            }
+        });
+        first.setArguments(args);
+        first.start();
+        QTRY_VERIFY_WITH_TIMEOUT(done > 0 || first.state() == QProcess::NotRunning, 20000);
+        QVERIFY2(done < body.size(), "finished before the kill");
+        first.kill(); // SIGKILL: only the .part and the store's offsets remain
+        first.wait(5000);
+        const QStringList left = entries(out());
+        QCOMPARE(left.size(), 1);
+        QVERIFY(left.first().endsWith(QStringLiteral(".part")));
+        QVERIFY(QFile::encodeName(left.first()).size() <= 255);
+
+        res.bytesPerSecond = 0;
+        m_server.setResource("/long.bin", res);
+        const int before = m_server.requests().size();
+        Btstream again(m_tmp->path());
+        const RunResult r = again.run(args);
+        QVERIFY2(r.finished && r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(entries(out()), QStringList{name});
+        QCOMPARE(fileSha256Hex(out() + QLatin1Char('/') + name), sha256Hex(body));
+        bool ranged = false;
+        const QList<FaultServer::Request> requests = m_server.requests();
+        for (qsizetype i = before; i < requests.size(); ++i)
+            ranged = ranged || requests.at(i).headers.value("range").startsWith("bytes=");
+        QVERIFY2(ranged, "the second run did not resume");
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliPartFile)
