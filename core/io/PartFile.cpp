@@ -24,7 +24,9 @@ Error refusal(const QString &path)
     return e;
 }
 
-Error inUse(const QString &path)
+} // namespace
+
+Error partFileInUseError(const QString &path)
 {
     Error e;
     e.code = ErrorCode::InUse;
@@ -34,7 +36,16 @@ Error inUse(const QString &path)
     return e;
 }
 
-} // namespace
+bool partFileInUse(const QString &path)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(),
+                          O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    const bool held = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd); // drops our lock, if we got it
+    return held;
+}
 
 int openPartFile(const QString &path, bool truncate, bool *created, Error *error)
 {
@@ -85,7 +96,7 @@ int openPartFile(const QString &path, bool truncate, bool *created, Error *error
     // in this process or another, conflicts) and goes with the last fd closed on it.
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         const int err = errno;
-        *error = err == EWOULDBLOCK ? inUse(path) : Error::fromErrno(err, path);
+        *error = err == EWOULDBLOCK ? partFileInUseError(path) : Error::fromErrno(err, path);
         ::close(fd);
         return -1;
     }

@@ -16,4 +16,10 @@ namespace bt {
 // set; *created tells whether this call made the file.
 int openPartFile(const QString &path, bool truncate, bool *created, Error *error);
 
+// True while some stream (this process or another) holds the lock of the .part at `path`:
+// check before deleting one, which would pull it from under a running download.
+bool partFileInUse(const QString &path);
+// The error for that case: "NAME.part is being written by another process".
+Error partFileInUseError(const QString &path);
+
 } // namespace bt

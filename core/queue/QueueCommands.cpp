@@ -4,6 +4,7 @@
 
 #include "PartName.h"
 
+#include "io/PartFile.h"
 #include "queue/QueueEntry.h"
 #include "queue/QueueStore.h"
 #include "queue/RequestCodec.h"
@@ -116,7 +117,8 @@ void QueueManager::finishRemoval(QueueEntry *e)
         const QString path = e->record.state == TransferState::Completed
                                  ? e->record.destination
                                  : partPath(e->record.destination);
-        m_store->removeFile(path);
+        if (!partFileInUse(path)) // another process's download: not ours to delete
+            m_store->removeFile(path);
     }
     delete e;
 }

@@ -4,6 +4,7 @@
 
 #include "PartName.h"
 #include "io/BTFileStream.h"
+#include "io/PartFile.h"
 #include "store/TransferStore.h"
 #include "transfer/DestinationResolver.h"
 #include "transfer/HttpDownloadPrivate.h"
@@ -81,6 +82,10 @@ bool HttpDownload::Private::openStore()
         // someone else put there since).
         record = *found;
         if (!record.destination.isEmpty()) {
+            if (partFileInUse(partPath(record.destination))) {
+                fail(partFileInUseError(partPath(record.destination)));
+                return false;
+            }
             QFile::remove(partPath(record.destination));
             const QFileInfo info(record.destination);
             const bool ours = !info.exists() || (wasCompleted(record) && info.isFile() &&

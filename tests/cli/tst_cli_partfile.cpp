@@ -89,8 +89,16 @@ private Q_SLOTS:
         QVERIFY(QFileInfo(out() + QStringLiteral("/file.bin.part")).isSymLink());
     }
 
+    void secondProcessRefused_data()
+    {
+        QTest::addColumn<QStringList>("secondArgs");
+        QTest::newRow("resume") << QStringList{};
+        // --no-resume would delete the .part first: not while another process writes it.
+        QTest::newRow("no-resume") << QStringList{QStringLiteral("--no-resume")};
+    }
     void secondProcessRefused()
     {
+        QFETCH(QStringList, secondArgs);
         // Process 1 downloads slowly; while it is mid-transfer the file changes on the server
         // and process 2 asks for the same download (same folder, same store).
         const QByteArray v1 = makeTestData(1024 * 1024 + 5, 42);
@@ -124,7 +132,7 @@ private Q_SLOTS:
         m_server.changeContent("/shared.bin", makeTestData(v1.size(), 43), "\"v2\"");
 
         Btstream second(m_tmp->path());
-        const RunResult r2 = second.run(args);
+        const RunResult r2 = second.run(QStringList{args.first()} + secondArgs + args.mid(1));
         QVERIFY2(r2.finished && r2.exitCode == 8, qPrintable(r2.describe()));
         QVERIFY2(r2.err.contains("shared.bin.part is being written by another process"),
                  qPrintable(r2.describe()));
