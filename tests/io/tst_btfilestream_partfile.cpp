@@ -236,6 +236,19 @@ private Q_SLOTS:
         QVERIFY(s.close());
         QCOMPARE(fileBytes(dl(QStringLiteral("old.bin.part"))).left(7), QByteArray("earlier"));
     }
+
+    void claimedSizeGoneOnDiscard()
+    {
+        BTFileStream s;
+        BTFileStream::Options o;
+        o.sync = BTFileStream::SyncPolicy::None;
+        o.truncate = true;
+        o.preallocate = qint64(64) << 20;
+        QVERIFY(s.open(dl(QStringLiteral("gone.bin")), BTFileStream::Mode::Write, o));
+        QVERIFY(s.write("1 KB"));
+        QVERIFY(s.discard());
+        QVERIFY(!QFileInfo::exists(s.tempPath()));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestBTFileStreamPartFile)
