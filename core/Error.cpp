@@ -33,7 +33,8 @@ Error Error::fromErrno(int err, const QString &what)
     case ENOSPC:
     case EDQUOT:
         e.code = ErrorCode::DiskFull;
-        e.message = QCoreApplication::translate("bt::Error", "Disk full while writing %1").arg(what);
+        e.message =
+            QCoreApplication::translate("bt::Error", "Disk full while writing %1").arg(what);
         return e;
     case EACCES:
     case EPERM:
@@ -44,11 +45,13 @@ Error Error::fromErrno(int err, const QString &what)
     case ENOENT:
     case ENOTDIR:
         e.code = ErrorCode::NotFound;
-        e.message = QCoreApplication::translate("bt::Error", "No such file or folder: %1").arg(what);
+        e.message =
+            QCoreApplication::translate("bt::Error", "No such file or folder: %1").arg(what);
         return e;
     default:
         e.code = ErrorCode::Io;
-        e.message = QCoreApplication::translate("bt::Error", "I/O error on %1: %2").arg(what, reason);
+        e.message =
+            QCoreApplication::translate("bt::Error", "I/O error on %1: %2").arg(what, reason);
         return e;
     }
 }
@@ -56,22 +59,40 @@ Error Error::fromErrno(int err, const QString &what)
 QString errorCodeName(ErrorCode code)
 {
     switch (code) {
-    case ErrorCode::None: return QStringLiteral("none");
-    case ErrorCode::InvalidArgument: return QStringLiteral("invalid-argument");
-    case ErrorCode::Network: return QStringLiteral("network");
-    case ErrorCode::Timeout: return QStringLiteral("timeout");
-    case ErrorCode::HttpTransient: return QStringLiteral("http-transient");
-    case ErrorCode::HttpPermanent: return QStringLiteral("http");
-    case ErrorCode::TooManyRedirects: return QStringLiteral("too-many-redirects");
-    case ErrorCode::Protocol: return QStringLiteral("protocol");
-    case ErrorCode::Integrity: return QStringLiteral("integrity");
-    case ErrorCode::DiskFull: return QStringLiteral("disk-full");
-    case ErrorCode::PermissionDenied: return QStringLiteral("permission-denied");
-    case ErrorCode::NotFound: return QStringLiteral("not-found");
-    case ErrorCode::Io: return QStringLiteral("io");
-    case ErrorCode::Cancelled: return QStringLiteral("cancelled");
-    case ErrorCode::Store: return QStringLiteral("store");
-    case ErrorCode::Tls: return QStringLiteral("tls");
+    case ErrorCode::None:
+        return QStringLiteral("none");
+    case ErrorCode::InvalidArgument:
+        return QStringLiteral("invalid-argument");
+    case ErrorCode::Network:
+        return QStringLiteral("network");
+    case ErrorCode::Timeout:
+        return QStringLiteral("timeout");
+    case ErrorCode::HttpTransient:
+        return QStringLiteral("http-transient");
+    case ErrorCode::HttpPermanent:
+        return QStringLiteral("http");
+    case ErrorCode::TooManyRedirects:
+        return QStringLiteral("too-many-redirects");
+    case ErrorCode::Protocol:
+        return QStringLiteral("protocol");
+    case ErrorCode::Integrity:
+        return QStringLiteral("integrity");
+    case ErrorCode::DiskFull:
+        return QStringLiteral("disk-full");
+    case ErrorCode::PermissionDenied:
+        return QStringLiteral("permission-denied");
+    case ErrorCode::NotFound:
+        return QStringLiteral("not-found");
+    case ErrorCode::Io:
+        return QStringLiteral("io");
+    case ErrorCode::Cancelled:
+        return QStringLiteral("cancelled");
+    case ErrorCode::Store:
+        return QStringLiteral("store");
+    case ErrorCode::Tls:
+        return QStringLiteral("tls");
+    case ErrorCode::InUse:
+        return QStringLiteral("in-use");
     }
     return QStringLiteral("unknown");
 }

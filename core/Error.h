@@ -7,7 +7,8 @@ namespace bt {
 
 // The one error type of the core: a code a program can switch on, plus a message a person
 // understands. Transient errors go back to the retry policy; permanent ones end a transfer.
-enum class ErrorCode {
+enum class ErrorCode
+{
     None = 0,
     InvalidArgument,  // malformed URL, bad option value
     Network,          // refused, reset, DNS, TLS: transient
@@ -24,14 +25,15 @@ enum class ErrorCode {
     Cancelled, // stopped by a person or a signal; the resume state is kept
     Store,     // SQLite store unusable
     Tls,       // certificate not trusted, wrong host name, handshake refused: permanent
+    InUse,     // another process is writing the same .part (it holds the lock)
 };
 
 struct Error
 {
     ErrorCode code = ErrorCode::None;
     QString message;
-    int httpStatus = 0;        // when the error came from an HTTP answer
-    qint64 retryAfterMs = -1;  // server asked to wait (Retry-After), -1 if not
+    int httpStatus = 0;       // when the error came from an HTTP answer
+    qint64 retryAfterMs = -1; // server asked to wait (Retry-After), -1 if not
 
     bool isError() const { return code != ErrorCode::None; }
     bool isTransient() const;

@@ -19,6 +19,7 @@ enum ExitCode : int
     ExitIntegrity = 5,    // checksum or digest mismatch
     ExitDisk = 6,         // disk full, permission, I/O, destination folder not found
     ExitStore = 7,        // the transfer database is unusable
+    ExitInUse = 8,        // another process is writing the same download
     ExitInterrupted = 130 // SIGINT or SIGTERM; the resume state is saved
 };
 
@@ -49,6 +50,8 @@ inline int exitCodeFor(ErrorCode code)
         return ExitStore;
     case ErrorCode::Cancelled:
         return ExitInterrupted;
+    case ErrorCode::InUse:
+        return ExitInUse;
     }
     return ExitFailure;
 }
@@ -66,6 +69,7 @@ inline QString exitCodeHelp()
                    "  5    integrity: checksum or digest mismatch\n"
                    "  6    disk: full, permission denied, I/O error, destination folder not found\n"
                    "  7    store: the transfer database is unusable\n"
+                   "  8    in use: another process is writing the same download\n"
                    "  130  interrupted (SIGINT or SIGTERM); run the same command again to resume\n"
                    "With several URLs the exit code is the highest of their codes.\n");
 }

@@ -1,7 +1,9 @@
 #include "GetCommand.h"
 
 #include "ExitCode.h"
+#include "PartName.h"
 #include "SignalBridge.h"
+#include "io/PartFile.h"
 #include "queue/HttpDownloadJob.h"
 #include "store/TransferStore.h"
 #include "transfer/DestinationResolver.h"
@@ -111,10 +113,11 @@ void GetCommand::forgetForNoResume(const QString &dataDir)
         }
         const auto found = store->findDownload(
             request.url, DestinationResolver::directoryOf(request), request.fileName);
-        if (!found)
+        // Another process runs it: leave it; the download then says so (exit 8).
+        if (!found || partFileInUse(partPath(found->destination)))
             continue;
         if (found->state != TransferState::Completed && !found->destination.isEmpty())
-            QFile::remove(found->destination + QStringLiteral(".part"));
+            QFile::remove(partPath(found->destination));
         store->remove(found->id);
     }
 }

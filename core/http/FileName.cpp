@@ -1,5 +1,7 @@
 #include "FileName.h"
 
+#include "PartName.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
@@ -79,7 +81,7 @@ bool taken(const QDir &dir, const QString &name)
     const QFileInfo info(dir.filePath(name));
     if (info.exists() || info.isSymLink())
         return true;
-    const QFileInfo part(dir.filePath(name + QLatin1String(".part")));
+    const QFileInfo part(dir.filePath(partFileName(name)));
     return part.exists() || part.isSymLink();
 }
 

@@ -1,7 +1,10 @@
 #include "BTFileStream.h"
 
 #include "FileWriter.h"
+#include "PartFile.h"
+#include "PartName.h"
 #include "Sha256.h"
+#include "WrittenRanges.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -55,6 +58,8 @@ public:
     std::unique_ptr<FileWriter> writer;
     bool hashOk = false; // every write so far was sequential from offset 0 of an empty file
     qint64 hashNext = 0;
+    bool reserved = false; // preallocated an empty file: give back the unwritten on close
+    WrittenRanges written; // while reserved
 
     QByteArray readBuf; // Read: bytes from pos on, starting at readOff
     qint64 readOff = 0;
@@ -120,11 +125,13 @@ bool BTFileStream::open(const QString &path, Mode mode, const Options &options, 
     d->mode = mode;
     d->options = options;
     d->path = path;
-    d->tempPath = mode == Mode::Write ? path + options.tempSuffix : QString();
+    d->tempPath = mode == Mode::Write ? partPath(path, options.tempSuffix) : QString();
     d->error = {};
     d->writer.reset();
     d->pos = 0;
     d->extent = 0;
+    d->reserved = false;
+    d->written.clear();
     d->paused = false;
     d->readBuf.clear();
     d->readOff = 0;
@@ -160,18 +167,13 @@ bool BTFileStream::Private::openRead()
 bool BTFileStream::Private::openWrite()
 {
     const QByteArray native = nativePath(tempPath);
+    bool created = false;
+    fd = openPartFile(tempPath, options.truncate, &created, &error);
+    if (fd < 0)
+        return false;
     struct stat st
     {
     };
-    const bool existed = ::stat(native.constData(), &st) == 0;
-    int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
-    if (options.truncate)
-        flags |= O_TRUNC;
-    fd = ::open(native.constData(), flags, 0644);
-    if (fd < 0) {
-        error = Error::fromErrno(errno, tempPath);
-        return false;
-    }
     if (::fstat(fd, &st) != 0) {
         error = Error::fromErrno(errno, tempPath);
         ::close(fd);
@@ -185,12 +187,13 @@ bool BTFileStream::Private::openWrite()
             error = Error::fromErrno(r, tempPath);
             ::close(fd);
             fd = -1;
-            if (!existed)
+            if (created)
                 ::unlink(native.constData()); // leave no empty .part behind that we created
             return false;
         }
         if (::fstat(fd, &st) == 0)
             extent = st.st_size;
+        reserved = r == 0 && initialSize == 0; // prior bytes are not tracked: keep them
     }
     extent = qMax(extent, initialSize);
     pos = initialSize; // continue after the bytes already there
@@ -346,6 +349,8 @@ bool BTFileStream::writeAt(qint64 offset, const QByteArray &chunk)
     else
         d->hashOk = false;
     d->extent = qMax(d->extent, offset + chunk.size());
+    if (d->reserved)
+        d->written.add(offset, offset + chunk.size());
     return d->writer->enqueue(offset, chunk, hashed);
 }
 
@@ -454,7 +459,16 @@ bool BTFileStream::close()
         return !d->currentError().isError();
     if (d->mode == Mode::Read)
         return d->closeFd(d->path);
-    const bool ok = d->finishWriter();
+    bool ok = d->finishWriter();
+    // Failed, stopped or paused: the reserve beyond the written bytes goes back to the disk.
+    if (d->reserved) {
+        if (const int err = d->written.releaseUnwritten(d->fd); err != 0) {
+            d->fail(Error::fromErrno(err, d->tempPath));
+            ok = false;
+        }
+        d->extent = d->written.end();
+        d->reserved = false;
+    }
     return d->closeFd(d->tempPath) && ok && !d->error.isError();
 }
 
@@ -489,10 +503,20 @@ bool BTFileStream::publish()
         d->closeFd(d->tempPath);
         return false;
     }
-    if (!d->closeFd(d->tempPath))
+    // A dup keeps the lock past the close (which may report a deferred write error) until
+    // the rename is done: no other process may open the .part in between and write on.
+    const int lockFd = ::fcntl(d->fd, F_DUPFD_CLOEXEC, 0);
+    if (!d->closeFd(d->tempPath)) {
+        ::close(lockFd);
         return false;
-    if (::rename(nativePath(d->tempPath).constData(), nativePath(d->path).constData()) != 0) {
-        d->fail(Error::fromErrno(errno, d->path)); // the .part stays for a later attempt
+    }
+    const bool renamed =
+        ::rename(nativePath(d->tempPath).constData(), nativePath(d->path).constData()) == 0;
+    const int renameErr = errno;
+    if (lockFd >= 0)
+        ::close(lockFd);
+    if (!renamed) {
+        d->fail(Error::fromErrno(renameErr, d->path)); // the .part stays for a later attempt
         return false;
     }
     if (durable && !d->syncDirectory())
@@ -510,10 +534,14 @@ bool BTFileStream::discard()
         d->writer->stop();
         if (d->progressTimer)
             d->progressTimer->stop();
-        d->closeFd(d->tempPath);
     }
-    if (::unlink(nativePath(d->tempPath).constData()) != 0 && errno != ENOENT) {
-        d->fail(Error::fromErrno(errno, d->tempPath));
+    // Unlinked while still open (and locked): another process cannot take it over in between.
+    const bool ok = ::unlink(nativePath(d->tempPath).constData()) == 0 || errno == ENOENT;
+    const int err = errno;
+    if (d->isOpen)
+        d->closeFd(d->tempPath);
+    if (!ok) {
+        d->fail(Error::fromErrno(err, d->tempPath));
         return false;
     }
     return true;

@@ -65,7 +65,7 @@ public:
     bool open(const QString &path, Mode mode, const Options &options, Error *error);
     bool isOpen() const;
     QString path() const;     // the final name
-    QString tempPath() const; // "<path>.part" in Write mode
+    QString tempPath() const; // "<path>.part" in Write mode (shortened when too long, PartName.h)
     qint64 size() const;      // current size of the file on disk plus queued bytes beyond it
     void setExpectedSize(qint64 total); // the total of progress(); default options.preallocate
 

@@ -2,6 +2,9 @@
 // limits) and the reads. The life cycle of jobs is in QueueManager.cpp.
 #include "queue/QueueManager.h"
 
+#include "PartName.h"
+
+#include "io/PartFile.h"
 #include "queue/QueueEntry.h"
 #include "queue/QueueStore.h"
 #include "queue/RequestCodec.h"
@@ -113,8 +116,9 @@ void QueueManager::finishRemoval(QueueEntry *e)
         // transfer never published anything under the final name.
         const QString path = e->record.state == TransferState::Completed
                                  ? e->record.destination
-                                 : e->record.destination + QStringLiteral(".part");
-        m_store->removeFile(path);
+                                 : partPath(e->record.destination);
+        if (!partFileInUse(path)) // another process's download: not ours to delete
+            m_store->removeFile(path);
     }
     delete e;
 }

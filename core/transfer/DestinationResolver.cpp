@@ -1,5 +1,6 @@
 #include "transfer/DestinationResolver.h"
 
+#include "PartName.h"
 #include "http/ContentDisposition.h"
 #include "http/FileName.h"
 
@@ -32,7 +33,7 @@ QString DestinationResolver::resolve(const DownloadRequest &request, const Respo
     QString path = QDir(dir).filePath(name);
     if (path == reusable)
         return path;
-    if (QFileInfo::exists(path) || QFileInfo::exists(path + QStringLiteral(".part"))) {
+    if (QFileInfo::exists(path) || QFileInfo::exists(partPath(path))) {
         const QString unique = http::uniqueFileName(dir, name);
         path = QFileInfo(unique).isAbsolute() ? unique : QDir(dir).filePath(unique);
     }

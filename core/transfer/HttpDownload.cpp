@@ -250,7 +250,8 @@ void HttpDownload::Private::fail(const Error &error)
     const bool keep = stream && kept > 0 && error.code != ErrorCode::Integrity &&
                       error.code != ErrorCode::InvalidArgument;
     closePartial(keep, kept, result);
-    if (store && record.id > 0) {
+    // InUse: the row is the other process's, which is still running it.
+    if (store && record.id > 0 && error.code != ErrorCode::InUse) {
         if (keep)
             saveRecord();
         record.setState(TransferState::Failed, error);

@@ -2,7 +2,9 @@
 // complete (also after a kill between the rename and the row's update), and saving the state
 // in the order that keeps the store behind the disk.
 
+#include "PartName.h"
 #include "io/BTFileStream.h"
+#include "io/PartFile.h"
 #include "store/TransferStore.h"
 #include "transfer/DestinationResolver.h"
 #include "transfer/HttpDownloadPrivate.h"
@@ -56,7 +58,7 @@ bool HttpDownload::Private::openStore()
     }
     Error error;
     if (found && request.resume && !wasCompleted(*found) && !found->destination.isEmpty() &&
-        QFileInfo::exists(found->destination + QStringLiteral(".part")) && found->totalSize != 0) {
+        QFileInfo::exists(partPath(found->destination)) && found->totalSize != 0) {
         record = *found;
         destination = record.destination;
         total = record.totalSize;
@@ -80,7 +82,11 @@ bool HttpDownload::Private::openStore()
         // someone else put there since).
         record = *found;
         if (!record.destination.isEmpty()) {
-            QFile::remove(record.destination + QStringLiteral(".part"));
+            if (partFileInUse(partPath(record.destination))) {
+                fail(partFileInUseError(partPath(record.destination)));
+                return false;
+            }
+            QFile::remove(partPath(record.destination));
             const QFileInfo info(record.destination);
             const bool ours = !info.exists() || (wasCompleted(record) && info.isFile() &&
                                                  info.size() == record.totalSize);
@@ -206,7 +212,7 @@ void HttpDownload::Private::finishAlreadyComplete(const TransferRecord &row)
 bool HttpDownload::Private::publishedBeforeKill(const TransferRecord &row) const
 {
     if (row.sha256.isEmpty() || row.destination.isEmpty() || row.totalSize < 0 ||
-        QFileInfo::exists(row.destination + QStringLiteral(".part")))
+        QFileInfo::exists(partPath(row.destination)))
         return false;
     const QFileInfo info(row.destination);
     if (!info.isFile() || info.size() != row.totalSize)

@@ -4,10 +4,12 @@
 #include "FaultServer.h"
 
 #include <QFileInfo>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace bt::test;
@@ -133,6 +135,40 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 7, qPrintable(r.describe()));
         QVERIFY2(r.err.contains("btstream: error: "), qPrintable(r.describe()));
         QVERIFY(entries(out()).isEmpty());
+    }
+
+    void claimedSizeNotKeptReserved()
+    {
+        // Content-Length says 4 GiB, 1 KB comes, the connection closes: the failed download's
+        // .part must not keep 4 GiB of the disk.
+        const QByteArray head = makeTestData(1024, 9);
+        m_server.setHook([head](const FaultServer::Request &r, QTcpSocket *socket) {
+            if (r.path != "/claim.bin")
+                return false;
+            socket->write("HTTP/1.1 200 OK\r\nContent-Length: 4294967296\r\n"
+                          "Accept-Ranges: bytes\r\nETag: \"c1\"\r\nConnection: close\r\n\r\n" +
+                          head);
+            socket->disconnectFromHost();
+            return true;
+        });
+        const RunResult r =
+            get(out(), {QStringLiteral("--retries"), QStringLiteral("0"),
+                        QStringLiteral("--connections"), QStringLiteral("1"), url("/claim.bin")});
+        m_server.setHook({});
+        QVERIFY2(r.finished && r.exitCode != 0, qPrintable(r.describe()));
+        if (r.exitCode == 6)
+            QSKIP("no room for a 4 GiB reserve here");
+        const QByteArray part = QFile::encodeName(out() + "/claim.bin.part");
+        struct stat st
+        {
+        };
+        QVERIFY2(::stat(part.constData(), &st) == 0, qPrintable(r.describe()));
+        QVERIFY2(qint64(st.st_blocks) * 512 < (1 << 20),
+                 qPrintable(QString::number(qint64(st.st_blocks) * 512)));
+        QVERIFY(st.st_size >= head.size()); // the kept bytes, for a resume
+        QFile f(QString::fromLocal8Bit(part));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.read(head.size()), head);
     }
 };
 
