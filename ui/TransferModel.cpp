@@ -6,6 +6,8 @@
 #include <QFileInfo>
 #include <QLocale>
 
+#include <numeric>
+
 namespace bt::ui {
 
 TransferModel::TransferModel(QueueManager *queue, QObject *parent)
@@ -33,8 +35,33 @@ void TransferModel::reload()
             m_rows.append(makeRow(id));
         }
     }
+    recomputeRanks(false);
     endResetModel();
     recomputeTotals();
+}
+
+void TransferModel::recomputeRanks(bool notify)
+{
+    QList<int> order(m_rows.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [this](int a, int b) {
+        return m_rows[a].position < m_rows[b].position ||
+               (m_rows[a].position == m_rows[b].position && m_rows[a].id < m_rows[b].id);
+    });
+    int first = int(m_rows.size());
+    int last = -1;
+    for (int i = 0; i < order.size(); ++i) {
+        Row &row = m_rows[order[i]];
+        if (row.rank != i + 1) {
+            row.rank = i + 1;
+            first = qMin(first, order[i]);
+            last = qMax(last, order[i]);
+        }
+    }
+    m_maxPosition =
+        order.isEmpty() ? std::numeric_limits<qint64>::min() : m_rows[order.last()].position;
+    if (notify && first <= last)
+        Q_EMIT dataChanged(index(first, PositionColumn), index(last, PositionColumn));
 }
 
 TransferModel::Row TransferModel::makeRow(qint64 id) const
@@ -119,14 +146,19 @@ QPair<int, int> TransferModel::apply(Row &row, const TransferSnapshot &s) const
 
 void TransferModel::onSnapshots(const QList<TransferSnapshot> &changed)
 {
+    bool moved = false;
     for (const TransferSnapshot &s : changed) {
         const int r = m_rowOf.value(s.id, -1);
         if (r < 0)
             continue;
+        const qint64 position = m_rows[r].position;
         const auto [first, last] = apply(m_rows[r], s);
+        moved |= m_rows[r].position != position;
         if (first <= last)
             Q_EMIT dataChanged(index(r, first), index(r, last));
     }
+    if (moved)
+        recomputeRanks(true);
     recomputeTotals();
 }
 
@@ -135,10 +167,19 @@ void TransferModel::onAdded(qint64 id)
     if (m_rowOf.contains(id) || !m_queue)
         return;
     const int r = int(m_rows.size());
+    Row row = makeRow(id);
+    // A new transfer goes to the end of the queue: its number is the count (no re-sort).
+    const bool last = row.position > m_maxPosition;
+    if (last) {
+        row.rank = r + 1;
+        m_maxPosition = row.position;
+    }
     beginInsertRows({}, r, r);
-    m_rows.append(makeRow(id));
+    m_rows.append(row);
     m_rowOf.insert(id, r);
     endInsertRows();
+    if (!last)
+        recomputeRanks(true);
     recomputeTotals();
 }
 
@@ -147,12 +188,25 @@ void TransferModel::onRemoved(qint64 id)
     const int r = m_rowOf.value(id, -1);
     if (r < 0)
         return;
+    const int rank = m_rows[r].rank;
     beginRemoveRows({}, r, r);
     m_rows.removeAt(r);
     m_rowOf.remove(id);
     for (int i = r; i < m_rows.size(); ++i)
         m_rowOf[m_rows[i].id] = i;
     endRemoveRows();
+    // The ones after it move up one place.
+    int first = int(m_rows.size());
+    int lastChanged = -1;
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].rank > rank) {
+            --m_rows[i].rank;
+            first = qMin(first, i);
+            lastChanged = i;
+        }
+    }
+    if (first <= lastChanged)
+        Q_EMIT dataChanged(index(first, PositionColumn), index(lastChanged, PositionColumn));
     recomputeTotals();
 }
 
@@ -164,6 +218,7 @@ void TransferModel::onOrderChanged()
         if (const auto s = m_queue->snapshot(row.id))
             row.position = s->position;
     }
+    recomputeRanks(false);
     Q_EMIT dataChanged(index(0, PositionColumn), index(int(m_rows.size()) - 1, PositionColumn));
 }
 
@@ -301,7 +356,7 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case PositionColumn:
-            return row.position;
+            return row.rank;
         case NameColumn:
             return row.name;
         case DirectionColumn:

@@ -60,7 +60,8 @@ public:
         qint64 total = -1;
         qint64 speed = 0;
         qint64 eta = -1;
-        qint64 position = 0;
+        qint64 position = 0; // the queue's sort key: gaps and values <= 0 after moves
+        int rank = 0;        // 1-based place in the queue order, shown in "#"
         bool waiting = false;
         QString error;
         QDateTime added;
@@ -108,12 +109,15 @@ private:
     // Applies a snapshot; returns the range of changed columns (first > last: none).
     QPair<int, int> apply(Row &row, const TransferSnapshot &s) const;
     void recomputeTotals();
+    // Numbers the rows 1..n in position order; `notify`: reports the changed "#" cells.
+    void recomputeRanks(bool notify);
     static QString nameOf(const Row &row, const QString &requestedName);
 
     QueueManager *m_queue; // outlives the model (the composition root owns both)
     QList<Row> m_rows;
     QHash<qint64, int> m_rowOf;
     Totals m_totals;
+    qint64 m_maxPosition = std::numeric_limits<qint64>::min();
 };
 
 } // namespace ui

@@ -20,6 +20,7 @@ private Q_SLOTS:
     void onlyChangedCellsAreReported();
     void filtersAndSearch();
     void totals();
+    void numbersAfterMoves();
 };
 
 static QVariant cell(const TransferModel &m, qint64 id, int column, int role = Qt::DisplayRole)
@@ -161,6 +162,45 @@ void TestTransferModel::totals()
     QTRY_COMPARE(model.totals().active, 2);
     QCOMPARE(model.totals().queued, 2);
     QCOMPARE(model.totals().total, 4);
+}
+
+// "#" is the place in the queue, 1..n, whatever the queue's sort keys are (Move to Top gives
+// keys below the first one: 0, -1...).
+void TestTransferModel::numbersAfterMoves()
+{
+    QueueEnv env;
+    QVERIFY(env.open(1, 0));
+    QList<qint64> ids;
+    for (int i = 1; i <= 4; ++i)
+        ids << env.add(QStringLiteral("h%1.example").arg(i), i);
+    TransferModel model(env.queue.get());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto numbers = [&] {
+        QList<int> list;
+        for (qint64 id : ids)
+            list << cell(model, id, TransferModel::PositionColumn).toInt();
+        return list;
+    };
+    QCOMPARE(numbers(), QList<int>({1, 2, 3, 4}));
+    env.queue->moveTop({ids[2], ids[3]});
+    QTRY_COMPARE(numbers(), QList<int>({3, 4, 1, 2}));
+    env.queue->moveTop({ids[1]});
+    QTRY_COMPARE(numbers(), QList<int>({4, 1, 2, 3}));
+    env.queue->moveBottom({ids[1]});
+    QTRY_COMPARE(numbers(), QList<int>({3, 4, 1, 2}));
+    // A new one is last; a removed one leaves no gap.
+    ids << env.add(QStringLiteral("h5.example"), 5);
+    QTRY_COMPARE(numbers(), QList<int>({3, 4, 1, 2, 5}));
+    env.queue->remove({ids[2]}, false);
+    ids.removeAt(2);
+    QTRY_COMPARE(numbers(), QList<int>({2, 3, 1, 4}));
+    // Sorting by "#" still follows the queue's order.
+    TransferFilterModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.sort(TransferModel::PositionColumn, Qt::AscendingOrder);
+    QCOMPARE(proxy.index(0, 0).data(TransferModel::IdRole).toLongLong(), ids[2]);
+    model.reload();
+    QCOMPARE(numbers(), QList<int>({2, 3, 1, 4}));
 }
 
 QTEST_MAIN(TestTransferModel)
