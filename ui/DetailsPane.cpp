@@ -3,6 +3,7 @@
 #include "SpeedGraph.h"
 #include "queue/QueueManager.h"
 
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -34,6 +35,12 @@ DetailsPane::DetailsPane(QueueManager *queue, QWidget *parent)
 {
     m_url->setObjectName(QStringLiteral("detailsUrl"));
     m_validators->setObjectName(QStringLiteral("detailsValidators"));
+    m_checksum->setObjectName(QStringLiteral("detailsChecksum"));
+    m_error->setObjectName(QStringLiteral("detailsError"));
+    // A hash has no place to wrap: one line a sum, never narrower than it (else it is cut).
+    m_checksum->setWordWrap(false);
+    m_checksum->setMinimumWidth(0); // the text's width, not valueLabel's 100 px
+    m_checksum->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(kLogLines);
     m_log->setPlaceholderText(tr("Log"));
@@ -143,7 +150,7 @@ void DetailsPane::refresh()
         sums << tr("expected %1").arg(rec->expectedChecksum);
     if (!rec->sha256.isEmpty())
         sums << tr("sha256 %1").arg(rec->sha256);
-    m_checksum->setText(sums.isEmpty() ? tr("none") : sums.join(QStringLiteral("; ")));
+    m_checksum->setText(sums.isEmpty() ? tr("none") : sums.join(QLatin1Char('\n')));
     const auto snap = m_queue->snapshot(m_id);
     m_error->setText(snap && snap->lastError.isError() ? snap->lastError.message : tr("none"));
     QList<SegmentMap::Segment> segments;

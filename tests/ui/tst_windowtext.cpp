@@ -1,0 +1,144 @@
+// Layout and text as a new user reads them (offscreen, issue #10): nothing cut at the default
+// sizes, readable bar text.
+#include "AddDownloadDialog.h"
+#include "AppSettings.h"
+#include "DetailsPane.h"
+#include "MainWindow.h"
+#include "ProgressDelegate.h"
+#include "SettingsDialog.h"
+#include "UiTestEnv.h"
+
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QStatusBar>
+#include <QTabBar>
+#include <QTableWidget>
+
+using namespace bt;
+using namespace bt::queuetest;
+using namespace bt::ui;
+
+namespace {
+// WCAG 2 contrast ratio of two colours (1..21).
+double contrast(const QColor &a, const QColor &b)
+{
+    auto luminance = [](const QColor &c) {
+        auto channel = [](double v) {
+            return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+        };
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) +
+               0.0722 * channel(c.blueF());
+    };
+    const double la = luminance(a), lb = luminance(b);
+    return (qMax(la, lb) + 0.05) / (qMin(la, lb) + 0.05);
+}
+} // namespace
+
+class TestWindowText : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        uitest::isolateSettings();
+    }
+    void init() { AppSettings().save(); }
+    void checksumNotCut();
+    void settingsDialogShowsAllTabs();
+    void barTextReadable();
+    void errorTextFitsTheCell();
+};
+
+void TestWindowText::checksumNotCut()
+{
+    QueueEnv env;
+    QVERIFY(env.open(1, 0));
+    DownloadRequest r = env.request(QStringLiteral("h.example"), 1);
+    http::DigestValue d;
+    d.algorithm = QCryptographicHash::Sha256;
+    d.digest = QByteArray(32, '\xab');
+    r.checksums.append(d);
+    const qint64 id = env.queue->enqueue(r);
+    MainWindow window(env.queue.get());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.selectIds({id});
+    auto *label = window.details()->findChild<QLabel *>(QStringLiteral("detailsChecksum"));
+    QVERIFY(label);
+    QTRY_VERIFY(label->text().contains(QLatin1String("abababab")));
+    // Every line of it fits the label at the window's default size (once laid out).
+    auto widest = [label] {
+        int w = 0;
+        for (const QString &line : label->text().split(QLatin1Char('\n')))
+            w = qMax(w, label->fontMetrics().horizontalAdvance(line));
+        return w;
+    };
+    QTRY_VERIFY2(widest() <= label->contentsRect().width(),
+                 qPrintable(QStringLiteral("%1 px wide in %2 px: %3")
+                                .arg(widest())
+                                .arg(label->contentsRect().width())
+                                .arg(label->text())));
+    QCOMPARE(window.size(), QSize(1100, 620));
+}
+
+void TestWindowText::settingsDialogShowsAllTabs()
+{
+    SettingsDialog dialog(AppSettings::load());
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto *bar = dialog.findChild<QTabBar *>();
+    QVERIFY(bar);
+    QCOMPARE(bar->count(), 6);
+    // No scroll arrows: the last tab ends inside the bar.
+    QVERIFY2(bar->tabRect(bar->count() - 1).right() < bar->width(),
+             qPrintable(QStringLiteral("tabs end at %1 in a %2 px bar")
+                            .arg(bar->tabRect(bar->count() - 1).right())
+                            .arg(bar->width())));
+    // The longest extension list is not cut.
+    QTableWidget *rules = dialog.rulesTable();
+    bar->setCurrentIndex(4);
+    QTRY_VERIFY(rules->isVisible());
+    for (int row = 0; row < rules->rowCount(); ++row) {
+        const QString text = rules->item(row, 1)->text();
+        const int need = rules->fontMetrics().horizontalAdvance(text);
+        QVERIFY2(
+            need < rules->columnWidth(1),
+            qPrintable(
+                QStringLiteral("%1 px in %2: %3").arg(need).arg(rules->columnWidth(1)).arg(text)));
+    }
+    QVERIFY(rules->viewport()->width() >= rules->horizontalHeader()->length());
+}
+
+void TestWindowText::barTextReadable()
+{
+    for (TransferState state : {TransferState::Queued, TransferState::Paused,
+                                TransferState::Completed, TransferState::Failed}) {
+        const auto c = ProgressDelegate::colors(state);
+        QVERIFY(c);
+        QVERIFY2(contrast(c->bar, c->text) >= 4.5,
+                 qPrintable(QStringLiteral("%1 on %2: %3")
+                                .arg(c->text.name(), c->bar.name())
+                                .arg(contrast(c->bar, c->text))));
+    }
+    QVERIFY(!ProgressDelegate::colors(TransferState::Active)); // the style's
+}
+
+void TestWindowText::errorTextFitsTheCell()
+{
+    const QFontMetrics metrics(QApplication::font());
+    const QString error = QStringLiteral("Host not found: mirror.very-long-host-name.example.org "
+                                         "(temporary failure in name resolution)\nsecond line");
+    const QString shown = ProgressDelegate::fittedText(error, metrics, 150);
+    QVERIFY(shown.size() < error.size());
+    QVERIFY(shown.endsWith(QChar(0x2026)));
+    QVERIFY(!shown.contains(QLatin1Char('\n')));
+    QVERIFY(metrics.horizontalAdvance(shown) <= 150);
+    QCOMPARE(ProgressDelegate::fittedText(QStringLiteral("42%"), metrics, 150),
+             QStringLiteral("42%"));
+}
+
+QTEST_MAIN(TestWindowText)
+#include "tst_windowtext.moc"
