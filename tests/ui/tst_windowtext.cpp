@@ -1,11 +1,12 @@
 // Layout and text as a new user reads them (offscreen, issue #10): nothing cut at the default
-// sizes, readable bar text.
+// sizes, readable bar text, plurals in English.
 #include "AddDownloadDialog.h"
 #include "AppSettings.h"
 #include "DetailsPane.h"
 #include "MainWindow.h"
 #include "ProgressDelegate.h"
 #include "SettingsDialog.h"
+#include "Translations.h"
 #include "UiTestEnv.h"
 
 #include <QDialogButtonBox>
@@ -44,12 +45,14 @@ private Q_SLOTS:
     void initTestCase()
     {
         uitest::isolateSettings();
+        installTranslations(QCoreApplication::instance());
     }
     void init() { AppSettings().save(); }
     void checksumNotCut();
     void settingsDialogShowsAllTabs();
     void barTextReadable();
     void errorTextFitsTheCell();
+    void englishPlurals();
 };
 
 void TestWindowText::checksumNotCut()
@@ -138,6 +141,29 @@ void TestWindowText::errorTextFitsTheCell()
     QVERIFY(metrics.horizontalAdvance(shown) <= 150);
     QCOMPARE(ProgressDelegate::fittedText(QStringLiteral("42%"), metrics, 150),
              QStringLiteral("42%"));
+}
+
+void TestWindowText::englishPlurals()
+{
+    QCOMPARE(QCoreApplication::translate("bt::ui::MainWindow",
+                                         "Remove %n transfer(s) and delete the downloaded "
+                                         "file(s) from the disk?",
+                                         nullptr, 1),
+             QStringLiteral("Remove 1 transfer and delete the downloaded file from the disk?"));
+    // In the window: the status line after adding one download.
+    QueueEnv env;
+    QVERIFY(env.open());
+    MainWindow window(env.queue.get());
+    AddDownloadDialog *dialog = window.openAddDialog({QUrl(QStringLiteral("https://e.org/a"))});
+    dialog->folderEdit()->setText(env.dir.path());
+    dialog->buttons()->button(QDialogButtonBox::Ok)->click();
+    QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Added 1 download"));
+    QTRY_VERIFY(!window.findChild<AddDownloadDialog *>());
+    dialog = window.openAddDialog(
+        {QUrl(QStringLiteral("https://e.org/b")), QUrl(QStringLiteral("https://e.org/c"))});
+    QTRY_VERIFY(dialog->buttons()->button(QDialogButtonBox::Ok)->isEnabled());
+    dialog->buttons()->button(QDialogButtonBox::Ok)->click();
+    QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Added 2 downloads"));
 }
 
 QTEST_MAIN(TestWindowText)
