@@ -63,7 +63,7 @@ SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent,
       m_autoFolders(new QCheckBox(tr("Sort downloads into sub-folders by file t&ype"), this)),
       m_rules(new QTableWidget(int(s.folderRules.size()), 3, this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)),
-      m_problem(new QLabel(this))
+      m_problem(new QLabel(this)), m_perHostHint(new QLabel(this))
 {
     setWindowTitle(tr("Settings"));
     setWindowIcon(themedIcon(QStringLiteral("configure"), QStringLiteral("settings")));
@@ -139,6 +139,25 @@ QWidget *SettingsDialog::downloadsPage()
     form->addRow(folderLabel, folderRow);
     form->addRow(tr("&Active transfers at once:"), m_maxActive);
     form->addRow(tr("Active transfers per &host:"), m_maxPerHost);
+    // Says when the per-host cap is the one that counts (downloads from one server).
+    m_perHostHint->setObjectName(QStringLiteral("perHostHint"));
+    m_perHostHint->setWordWrap(true);
+    form->addRow(QString(), m_perHostHint);
+    auto explain = [this] {
+        const int host = m_maxPerHost->value();
+        const int active = m_maxActive->value();
+        if (host > 0 && host < active)
+            m_perHostHint->setText(tr("From one server at most %n at once, even though %1 "
+                                      "may run together.",
+                                      nullptr, host)
+                                       .arg(active));
+        else
+            m_perHostHint->setText(
+                tr("Transfers from one server may use all %n places.", nullptr, active));
+    };
+    connect(m_maxPerHost, &QSpinBox::valueChanged, this, explain);
+    connect(m_maxActive, &QSpinBox::valueChanged, this, explain);
+    explain();
     form->addRow(tr("&Connections per download:"), m_connections);
     form->addRow(tr("&Retries after an error:"), m_retries);
     form->addRow(tr("S&tall timeout:"), m_timeout);

@@ -233,7 +233,7 @@ private:
     bool m_idleCheckScheduled = false;
     QEventLoop *m_shutdownLoop = nullptr;
     int m_maxActive = 3;
-    int m_maxPerHost = 2;
+    int m_maxPerHost = 3; // as m_maxActive: one server alone gets what "at once" promises
 };
 
 } // namespace bt
