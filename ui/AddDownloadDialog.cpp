@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -34,6 +35,7 @@ AddDownloadDialog::AddDownloadDialog(const AppSettings &settings, QWidget *paren
     m_urls->setPlaceholderText(tr("One URL a line: https://example.org/file.iso"));
     m_urls->setTabChangesFocus(true);
     m_urls->setLineWrapMode(QPlainTextEdit::NoWrap); // one URL, one line
+    m_urls->installEventFilter(this);                // Return adds a single URL
     m_folder->setText(settings.lastAddFolder.isEmpty() ? settings.effectiveDownloadFolder()
                                                        : settings.lastAddFolder);
     m_name->setPlaceholderText(tr("From the server"));
@@ -185,6 +187,26 @@ void AddDownloadDialog::validate()
     const QString why = problem();
     m_problem->setText(why);
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(why.isEmpty());
+}
+
+bool AddDownloadDialog::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_urls && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() != Qt::Key_Return && key->key() != Qt::Key_Enter)
+            return QDialog::eventFilter(watched, event);
+        if (key->modifiers() & Qt::ShiftModifier) {
+            m_urls->insertPlainText(QStringLiteral("\n")); // a new line, not a soft break
+            return true;
+        }
+        // One URL: Return is "Add", as in any dialog; with several it starts another line.
+        if (urls().size() <= 1) {
+            if (m_buttons->button(QDialogButtonBox::Ok)->isEnabled())
+                accept();
+            return true;
+        }
+    }
+    return QDialog::eventFilter(watched, event);
 }
 
 void AddDownloadDialog::browse()

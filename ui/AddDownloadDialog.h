@@ -55,6 +55,9 @@ public:
     QLabel *problemLabel() const { return m_problem; }
     QLabel *sortLabel() const { return m_sort; }
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void validate();
     void browse();

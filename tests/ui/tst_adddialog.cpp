@@ -1,5 +1,5 @@
 // The add dialog and the queue defaults as a new user meets them (offscreen, issue #10):
-// the per-host cap agrees with "at once".
+// Return adds a single URL, the per-host cap agrees with "at once".
 #include "AddDownloadDialog.h"
 #include "AppSettings.h"
 #include "MainWindow.h"
@@ -25,6 +25,8 @@ private Q_SLOTS:
     void initTestCase() { uitest::isolateSettings(); }
     void init() { AppSettings().save(); }
     void perHostDefaultAgreesWithAtOnce();
+    void returnAddsOneUrl();
+    void returnWithSeveralUrlsAddsALine();
 };
 
 void TestAddDialog::perHostDefaultAgreesWithAtOnce()
@@ -43,6 +45,43 @@ void TestAddDialog::perHostDefaultAgreesWithAtOnce()
     QVERIFY(hint->text().contains(QLatin1String("3")));
     dialog.maxActiveBox()->setValue(2);
     QVERIFY(!hint->text().contains(QLatin1String("at most")));
+}
+
+void TestAddDialog::returnAddsOneUrl()
+{
+    QueueEnv env;
+    QVERIFY(env.open());
+    MainWindow window(env.queue.get());
+    AddDownloadDialog *dialog = window.openAddDialog({QUrl(QStringLiteral("https://e.org/one"))});
+    dialog->folderEdit()->setText(env.dir.path());
+    QPlainTextEdit *edit = dialog->urlEdit();
+    edit->moveCursor(QTextCursor::End);
+    // Shift+Return: a second line, still open.
+    QTest::keyClick(edit, Qt::Key_Return, Qt::ShiftModifier);
+    QCOMPARE(edit->toPlainText(), QStringLiteral("https://e.org/one\n"));
+    QVERIFY(dialog->isVisible());
+    QSignalSpy added(env.queue.get(), &QueueManager::added);
+    QTest::keyClick(edit, Qt::Key_Return);
+    QCOMPARE(added.size(), 1);
+    QCOMPARE(dialog->result(), int(QDialog::Accepted));
+    QTRY_VERIFY(!window.findChild<AddDownloadDialog *>());
+}
+
+void TestAddDialog::returnWithSeveralUrlsAddsALine()
+{
+    AddDownloadDialog dialog(AppSettings::load());
+    dialog.folderEdit()->setText(QStringLiteral("/tmp"));
+    dialog.setUrls(
+        {QUrl(QStringLiteral("https://e.org/1")), QUrl(QStringLiteral("https://e.org/2"))});
+    QSignalSpy accepted(&dialog, &QDialog::accepted);
+    dialog.urlEdit()->moveCursor(QTextCursor::End);
+    QTest::keyClick(dialog.urlEdit(), Qt::Key_Return);
+    QCOMPARE(accepted.size(), 0);
+    QCOMPARE(dialog.urlEdit()->toPlainText().count(QLatin1Char('\n')), 2);
+    // No URL at all: Return neither adds nor accepts.
+    dialog.urlEdit()->clear();
+    QTest::keyClick(dialog.urlEdit(), Qt::Key_Return);
+    QCOMPARE(accepted.size(), 0);
 }
 
 QTEST_MAIN(TestAddDialog)
