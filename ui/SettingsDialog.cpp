@@ -152,8 +152,7 @@ QWidget *SettingsDialog::downloadsPage()
                                       nullptr, host)
                                        .arg(active));
         else
-            m_perHostHint->setText(
-                tr("Transfers from one server may use all %n places.", nullptr, active));
+            m_perHostHint->setText(tr("One server can use all of the transfers at once."));
     };
     connect(m_maxPerHost, &QSpinBox::valueChanged, this, explain);
     connect(m_maxActive, &QSpinBox::valueChanged, this, explain);
