@@ -62,6 +62,30 @@
             <numerusform>Uploading %n items to %1</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n transfer(s) running. Quit anyway?</source>
+        <translation>
+            <numerusform>%n transfer running. Quit anyway?</numerusform>
+            <numerusform>%n transfers running. Quit anyway?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n completed transfer(s); the files stay.</source>
+        <translation>
+            <numerusform>Removed %n completed transfer; the files stay.</numerusform>
+            <numerusform>Removed %n completed transfers; the files stay.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>bt::ui::SettingsDialog</name>
+    <message numerus="yes">
+        <source>From one server at most %n at once, even though %1 may run together.</source>
+        <translation>
+            <numerusform>From one server at most %n at once, even though %1 may run together.</numerusform>
+            <numerusform>From one server at most %n at once, even though %1 may run together.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>bt::ui::TrayIcon</name>

@@ -31,7 +31,8 @@ DetailsPane::DetailsPane(QueueManager *queue, QWidget *parent)
     : QWidget(parent), m_queue(queue), m_graph(new SpeedGraph(this)),
       m_segments(new SegmentMap(this)), m_url(valueLabel(this)), m_file(valueLabel(this)),
       m_validators(valueLabel(this)), m_checksum(valueLabel(this)), m_error(valueLabel(this)),
-      m_log(new QPlainTextEdit(this))
+      m_log(new QPlainTextEdit(this)), m_content(new QWidget(this)),
+      m_placeholder(new QLabel(tr("Select a transfer to see its details."), this))
 {
     m_url->setObjectName(QStringLiteral("detailsUrl"));
     m_validators->setObjectName(QStringLiteral("detailsValidators"));
@@ -54,9 +55,17 @@ DetailsPane::DetailsPane(QueueManager *queue, QWidget *parent)
     auto *left = new QVBoxLayout;
     left->addLayout(form);
     left->addWidget(m_graph, 1);
-    auto *layout = new QHBoxLayout(this);
-    layout->addLayout(left, 3);
-    layout->addWidget(m_log, 2);
+    auto *columns = new QHBoxLayout(m_content);
+    columns->setContentsMargins(0, 0, 0, 0);
+    columns->addLayout(left, 3);
+    columns->addWidget(m_log, 2);
+    // Nothing selected: one line instead of an empty form (the window folds the pane to it).
+    m_placeholder->setObjectName(QStringLiteral("detailsPlaceholder"));
+    m_placeholder->setAlignment(Qt::AlignCenter);
+    m_placeholder->setEnabled(false);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_placeholder);
+    layout->addWidget(m_content, 1);
     connect(queue, &QueueManager::snapshotsChanged, this, &DetailsPane::onSnapshots);
     connect(queue, &QueueManager::message, this, &DetailsPane::onMessage);
     m_sampler.setInterval(kSampleMs);
@@ -70,6 +79,12 @@ DetailsPane::DetailsPane(QueueManager *queue, QWidget *parent)
             setTransfer(0);
     });
     refresh();
+}
+
+int DetailsPane::foldedHeight() const
+{
+    const QMargins m = layout()->contentsMargins();
+    return m_placeholder->sizeHint().height() + m.top() + m.bottom();
 }
 
 void DetailsPane::setTransfer(qint64 id)
@@ -124,7 +139,8 @@ void DetailsPane::onMessage(qint64 id, const QString &text)
 void DetailsPane::refresh()
 {
     const auto rec = m_id ? m_queue->record(m_id) : std::nullopt;
-    setEnabled(rec.has_value());
+    m_content->setVisible(rec.has_value());
+    m_placeholder->setVisible(!rec);
     if (!rec) {
         for (QLabel *l : {m_url, m_file, m_validators, m_checksum, m_error})
             l->clear();

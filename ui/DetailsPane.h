@@ -31,6 +31,8 @@ public:
 
     void setTransfer(qint64 id); // 0: none
     qint64 transfer() const { return m_id; }
+    // The height that shows the one line said while nothing is selected.
+    int foldedHeight() const;
     QStringList log(qint64 id) const { return m_logs.value(id); }
     QList<qint64> speedHistory(qint64 id) const { return m_speeds.value(id); }
     // A line in a transfer's log (the window's own events: extraction).
@@ -56,6 +58,8 @@ private:
     QLabel *m_checksum;
     QLabel *m_error;
     QPlainTextEdit *m_log;
+    QWidget *m_content;    // all of the above
+    QLabel *m_placeholder; // instead, while nothing is selected
 };
 
 } // namespace ui

@@ -14,9 +14,9 @@
 
 #include <QAction>
 #include <QClipboard>
-#include <QCloseEvent>
 #include <QDesktopServices>
 #include <QDir>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGuiApplication>
@@ -103,12 +103,15 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     sideLayout->setContentsMargins(0, 0, 0, 0);
     sideLayout->addWidget(m_filters, 1);
     sideLayout->addWidget(dropZone);
-    auto *right = new QSplitter(Qt::Vertical, this);
+    auto *right = m_rightSplitter = new QSplitter(Qt::Vertical, this);
+    right->setObjectName(QStringLiteral("detailsSplitter"));
     right->addWidget(m_view);
     right->addWidget(m_details);
     right->setStretchFactor(0, 1);
+    right->setCollapsible(1, false);
     right->setSizes({400, 220});
-    auto *splitter = new QSplitter(this);
+    auto *splitter = m_sideSplitter = new QSplitter(this);
+    splitter->setObjectName(QStringLiteral("sideSplitter"));
     splitter->addWidget(side);
     splitter->addWidget(right);
     splitter->setStretchFactor(1, 1);
@@ -141,7 +144,21 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         const QList<qint64> ids = selectedIds();
         m_details->setTransfer(ids.isEmpty() ? 0 : ids.first());
+        fitDetails();
     });
+    // A new row may land below the visible ones: show it.
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int, int last) {
+                // After the view has laid out the new row (its scroll range includes it).
+                const QPersistentModelIndex idx = m_proxy->index(last, TransferModel::NameColumn);
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, idx] {
+                        if (idx.isValid())
+                            m_view->scrollTo(idx);
+                    },
+                    Qt::QueuedConnection);
+            });
     connect(m_view, &QTableView::customContextMenuRequested, this, [this](const QPoint &pos) {
         m_contextMenu->popup(m_view->viewport()->mapToGlobal(pos));
     });
@@ -152,10 +169,12 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     updateStatus();
     updateActions();
     resize(1100, 620);
+    restoreWindowState(); // MainWindowState.cpp
 }
 
 MainWindow::~MainWindow()
 {
+    saveWindowState();
     m_queue->setUploadCredentialProvider({}); // it points here
 }
 
@@ -281,40 +300,6 @@ void MainWindow::dropEvent(QDropEvent *event)
 {
     if (handleMimeData(event->mimeData()))
         event->acceptProposedAction();
-}
-
-void MainWindow::closeEvent(QCloseEvent *event)
-{
-    if (!m_quitting && m_settings.closeToTray && m_tray->isVisible()) {
-        hide();
-        event->ignore();
-        return;
-    }
-    event->accept();
-    if (!m_quitting) {
-        m_quitting = true;
-        Q_EMIT quitRequested();
-    }
-}
-
-void MainWindow::quit()
-{
-    if (m_quitting)
-        return;
-    m_quitting = true;
-    hide();
-    Q_EMIT quitRequested();
-}
-
-void MainWindow::toggleVisible()
-{
-    if (isVisible() && !isMinimized()) {
-        hide();
-    } else {
-        showNormal();
-        raise();
-        activateWindow();
-    }
 }
 
 void MainWindow::setAlternativeLimits(bool enabled)

@@ -15,6 +15,7 @@ class QLineEdit;
 class QListWidget;
 class QMenu;
 class QMimeData;
+class QSplitter;
 class QTableView;
 
 namespace bt {
@@ -80,9 +81,13 @@ public Q_SLOTS:
     void showSettings();
     SettingsDialog *openSettings(const QString &uploadMessage = {});
     void toggleVisible();
+    // Closes to the tray; the first time, a notification says that it still runs.
+    void hideToTray();
     void setAlternativeLimits(bool enabled);
-    // Quits for real (the tray's Quit): no close-to-tray.
+    // Quits for real (the tray's Quit): no close-to-tray. Asks first while transfers run.
     void quit();
+    // Removes the completed rows (their files stay).
+    void removeCompleted();
 
 Q_SIGNALS:
     void quitRequested();
@@ -100,6 +105,11 @@ private:
     void createMenus();   // MainWindowActions.cpp
     void updateActions(); // MainWindowActions.cpp
     void removeSelected(bool deleteFiles);
+    // MainWindowState.cpp
+    void saveWindowState();
+    void restoreWindowState();
+    bool confirmQuit(); // true: quit (nothing runs, or the person said so)
+    void fitDetails();  // folds the details pane while nothing is selected
     void openSelectedFile();
     void openSelectedFolder();
     void copySelectedUrls();
@@ -132,6 +142,10 @@ private:
     QLabel *m_upLabel;
     QLabel *m_countLabel;
     QLabel *m_altLabel;
+    QSplitter *m_sideSplitter = nullptr;
+    QSplitter *m_rightSplitter = nullptr;
+    int m_detailsHeight = 220; // the unfolded details pane
+    bool m_trayHintShown = false;
     QMenu *m_contextMenu = nullptr;
     TrayIcon *m_tray = nullptr;
     QHash<QString, QAction *> m_actions;

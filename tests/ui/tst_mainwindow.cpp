@@ -302,6 +302,7 @@ void TestMainWindow::trayMenuActions()
 
     QVERIFY(window.tray()->toolTip().contains(QStringLiteral("active")));
     QSignalSpy quit(&window, &MainWindow::quitRequested);
+    uitest::answerMessageBox(QMessageBox::Yes); // two run: it asks
     trayAction(window, QStringLiteral("quit"))->trigger();
     QCOMPARE(quit.size(), 1);
 }
