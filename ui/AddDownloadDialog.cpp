@@ -36,8 +36,11 @@ AddDownloadDialog::AddDownloadDialog(const AppSettings &settings, QWidget *paren
     m_urls->setTabChangesFocus(true);
     m_urls->setLineWrapMode(QPlainTextEdit::NoWrap); // one URL, one line
     m_urls->installEventFilter(this);                // Return adds a single URL
-    m_folder->setText(settings.lastAddFolder.isEmpty() ? settings.effectiveDownloadFolder()
-                                                       : settings.lastAddFolder);
+    // The last folder that worked, while it is there; else the settings' download folder.
+    const QString last = settings.lastAddFolder;
+    m_folder->setText(
+        !last.isEmpty() && QFileInfo(last).isDir() ? last : settings.effectiveDownloadFolder());
+    m_initialFolder = folder();
     m_name->setPlaceholderText(tr("From the server"));
     m_connections->setRange(0, 16);
     m_connections->setSpecialValueText(tr("Automatic"));
@@ -145,9 +148,8 @@ QString AddDownloadDialog::problem() const
     }
     if (m_folder->text().trimmed().isEmpty())
         return tr("Choose a folder.");
-    const QFileInfo dir(folder());
-    if (dir.exists() && !dir.isDir())
-        return tr("The folder is a file: %1").arg(folder());
+    if (const QString why = folderProblem(folder()); !why.isEmpty())
+        return why;
     if (!m_name->text().isEmpty()) {
         if (list.size() > 1)
             return tr("A file name can only be given for one URL.");
@@ -164,6 +166,32 @@ QString AddDownloadDialog::problem() const
             return tr("The checksum must be 64 hex digits (sha256), optionally after \"sha256=\".");
     }
     return QString();
+}
+
+QString AddDownloadDialog::folderProblem(const QString &path)
+{
+    if (QDir::isRelativePath(path))
+        return tr("The folder must be an absolute path: %1").arg(path);
+    // The nearest part that exists decides: a file there means the folder cannot be made.
+    QFileInfo part(path);
+    while (!part.exists() && !part.isRoot())
+        part.setFile(part.absolutePath());
+    if (!part.isDir()) {
+        if (part.absoluteFilePath() == QDir::cleanPath(path))
+            return tr("The folder is a file: %1").arg(path);
+        return tr("%1 is a file: no folder can be made in it.").arg(part.absoluteFilePath());
+    }
+    if (!part.isWritable() || !part.isExecutable()) {
+        if (part.absoluteFilePath() == QDir::cleanPath(path))
+            return tr("The folder is not writable: %1").arg(path);
+        return tr("Cannot make the folder: %1 is not writable.").arg(part.absoluteFilePath());
+    }
+    return QString();
+}
+
+bool AddDownloadDialog::folderChanged() const
+{
+    return folder() != m_initialFolder;
 }
 
 void AddDownloadDialog::validate()

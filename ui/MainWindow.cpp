@@ -164,6 +164,9 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     });
     connect(m_view, &QTableView::doubleClicked, this, &MainWindow::openSelectedFile);
     connect(m_queue, &QueueManager::transferFinished, this, &MainWindow::onTransferFinished);
+    connect(m_queue, &QueueManager::snapshotsChanged, this, &MainWindow::onSnapshotsForFolders);
+    connect(m_queue, &QueueManager::removed, this,
+            [this](qint64 id) { m_untriedFolders.remove(id); });
     connect(QGuiApplication::clipboard(), &QClipboard::dataChanged, this,
             &MainWindow::onClipboardChanged);
     updateStatus();
@@ -232,8 +235,6 @@ AddDownloadDialog *MainWindow::openAddDialog(const QList<QUrl> &urls)
     dialog->setUrls(links);
     m_addDialog = dialog;
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        m_settings.lastAddFolder = dialog->folder();
-        m_settings.save();
         DownloadRequest base;
         m_settings.applyTo(&base);
         const QList<DownloadRequest> requests = dialog->requests(base);
@@ -249,6 +250,7 @@ AddDownloadDialog *MainWindow::openAddDialog(const QList<QUrl> &urls)
         for (qint64 id : ids)
             if (id > 0)
                 added.append(id);
+        rememberFolderWhenItWorks(added, dialog->folder(), dialog->folderChanged());
         if (error.isError())
             statusBar()->showMessage(tr("Could not add: %1").arg(error.message), 10000);
         else

@@ -2,6 +2,7 @@
 
 #include "AppSettings.h"
 #include "archive/ArchiveExtractor.h"
+#include "queue/TransferSnapshot.h"
 
 #include <QList>
 #include <QMainWindow>
@@ -110,6 +111,10 @@ private:
     void restoreWindowState();
     bool confirmQuit(); // true: quit (nothing runs, or the person said so)
     void fitDetails();  // folds the details pane while nothing is selected
+    // The add dialog's folder becomes the next default once a download in it wrote bytes or
+    // completed (a folder that fails is not remembered); `changed`: chosen in the dialog.
+    void rememberFolderWhenItWorks(const QList<qint64> &ids, const QString &folder, bool changed);
+    void onSnapshotsForFolders(const QList<bt::TransferSnapshot> &changed);
     void openSelectedFile();
     void openSelectedFolder();
     void copySelectedUrls();
@@ -146,6 +151,7 @@ private:
     QSplitter *m_rightSplitter = nullptr;
     int m_detailsHeight = 220; // the unfolded details pane
     bool m_trayHintShown = false;
+    QHash<qint64, QString> m_untriedFolders; // transfer -> the add dialog's folder
     QMenu *m_contextMenu = nullptr;
     TrayIcon *m_tray = nullptr;
     QHash<QString, QAction *> m_actions;

@@ -148,4 +148,40 @@ void MainWindow::fitDetails()
     }
 }
 
+void MainWindow::rememberFolderWhenItWorks(const QList<qint64> &ids, const QString &folder,
+                                           bool changed)
+{
+    if (folder == m_settings.effectiveDownloadFolder()) {
+        // Back to the settings' folder: nothing to remember.
+        if (!m_settings.lastAddFolder.isEmpty()) {
+            m_settings.lastAddFolder.clear();
+            m_settings.save();
+        }
+        return;
+    }
+    if (!changed || folder == m_settings.lastAddFolder)
+        return;
+    for (qint64 id : ids)
+        m_untriedFolders.insert(id, folder);
+}
+
+void MainWindow::onSnapshotsForFolders(const QList<TransferSnapshot> &changed)
+{
+    if (m_untriedFolders.isEmpty())
+        return;
+    for (const TransferSnapshot &s : changed) {
+        const auto it = m_untriedFolders.constFind(s.id);
+        if (it == m_untriedFolders.cend())
+            continue;
+        if (s.state == TransferState::Completed || s.progress.done > 0) {
+            const QString folder = it.value();
+            m_settings.lastAddFolder = folder;
+            m_settings.save();
+            m_untriedFolders.removeIf([&folder](const auto &e) { return e.value() == folder; });
+        } else if (s.state == TransferState::Failed || s.lastError.isError()) {
+            m_untriedFolders.erase(it);
+        }
+    }
+}
+
 } // namespace bt::ui
