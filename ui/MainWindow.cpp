@@ -87,6 +87,8 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     };
     for (const auto &[text, icon] : filters)
         new QListWidgetItem(icon, text, m_filters);
+    m_filters->item(TransferFilterModel::Failed)
+        ->setToolTip(tr("Failed, or paused on an error (disk full...) until you act"));
     m_filters->setCurrentRow(0);
     connect(m_filters, &QListWidget::currentRowChanged, this,
             [this](int row) { m_proxy->setFilter(TransferFilterModel::Filter(qMax(0, row))); });
@@ -402,8 +404,20 @@ void MainWindow::onTransferFinished(const TransferResult &result)
         if (m_settings.extractArchives && !result.path.isEmpty() &&
             (!row || row->direction == TransferDirection::Download))
             extractArchive(result.id, result.path, name);
-    } else if (result.error.code != ErrorCode::Cancelled)
-        m_tray->notify(tr("Transfer failed"), tr("%1: %2").arg(name, result.error.message), true);
+    } else if (result.error.code != ErrorCode::Cancelled) {
+        // Said as the row says it: the queue pauses on disk errors, to be resumed.
+        const auto snap = m_queue->snapshot(result.id);
+        TransferModel::Row paused;
+        paused.state = snap ? snap->state : TransferState::Failed;
+        paused.errorCode = result.error.code;
+        if (paused.state == TransferState::Paused)
+            m_tray->notify(TransferModel::stateText(paused),
+                           tr("%1: %2. Resume it when fixed.").arg(name, result.error.message),
+                           true);
+        else
+            m_tray->notify(tr("Transfer failed"), tr("%1: %2").arg(name, result.error.message),
+                           true);
+    }
 }
 
 void MainWindow::extractSelected()

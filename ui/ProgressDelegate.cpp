@@ -37,17 +37,20 @@ void ProgressDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     bar.textVisible = true;
     bar.textAlignment = Qt::AlignCenter;
     const auto state = TransferState(index.data(TransferModel::StateRole).toInt());
-    if (const auto c = colors(state)) {
+    if (const auto c = colors(state, index.data(TransferModel::AttentionRole).toBool())) {
         bar.palette.setColor(QPalette::Highlight, c->bar);
         bar.palette.setColor(QPalette::HighlightedText, c->text);
     }
     style->drawControl(QStyle::CE_ProgressBar, &bar, painter, widget);
 }
 
-std::optional<ProgressDelegate::Colors> ProgressDelegate::colors(TransferState state)
+std::optional<ProgressDelegate::Colors> ProgressDelegate::colors(TransferState state,
+                                                                 bool attention)
 {
-    // Text and fill differ by a contrast ratio of 4.5 or more (WCAG AA): white on the red
-    // and the dark green, near-black on the light grey of a stopped bar.
+    if (state == TransferState::Paused && attention)
+        return Colors{QColor(0x9a, 0x5b, 0x00), Qt::white}; // amber: paused on an error
+    // Text and fill differ by a contrast ratio of 4.5 or more (WCAG AA): white on the red,
+    // the amber and the dark green, near-black on the light grey of a stopped bar.
     switch (state) {
     case TransferState::Failed:
         return Colors{QColor(0xc0, 0x39, 0x2b), Qt::white};

@@ -24,8 +24,9 @@ public:
         QColor bar;
         QColor text; // on the bar's fill
     };
-    // The fill and its text for a state; none: the style's (running).
-    static std::optional<Colors> colors(TransferState state);
+    // The fill and its text for a state; none: the style's (running). `attention`: paused on
+    // an error (disk full), not by the person.
+    static std::optional<Colors> colors(TransferState state, bool attention = false);
     // The cell's text on one line, elided to `width` (an error is longer than the column).
     static QString fittedText(const QString &text, const QFontMetrics &metrics, int width);
 };

@@ -131,10 +131,11 @@ QPair<int, int> TransferModel::apply(Row &row, const TransferSnapshot &s) const
         touch(EtaColumn, EtaColumn);
     }
     if (row.state != s.state || row.waiting != s.waitingForSchedule ||
-        row.error != s.lastError.message) {
+        row.error != s.lastError.message || row.errorCode != s.lastError.code) {
         row.state = s.state;
         row.waiting = s.waitingForSchedule;
         row.error = s.lastError.message;
+        row.errorCode = s.lastError.code;
         touch(ProgressColumn, StateColumn);
     }
     if (row.position != s.position) {
@@ -284,6 +285,32 @@ QString TransferModel::stateText(TransferState state, TransferDirection directio
     return QString();
 }
 
+bool TransferModel::needsAttention(const Row &row)
+{
+    return row.state == TransferState::Failed ||
+           (row.state == TransferState::Paused && row.errorCode != ErrorCode::None &&
+            row.errorCode != ErrorCode::Cancelled);
+}
+
+QString TransferModel::stateText(const Row &row)
+{
+    if (row.state != TransferState::Paused || !needsAttention(row))
+        return stateText(row.state, row.direction, row.waiting);
+    // Paused by the queue, not the person: says why, as short as the column.
+    switch (row.errorCode) {
+    case ErrorCode::DiskFull:
+        return tr("Paused: disk full");
+    case ErrorCode::PermissionDenied:
+        return tr("Paused: cannot write");
+    case ErrorCode::NotFound:
+        return tr("Paused: folder missing");
+    case ErrorCode::Io:
+        return tr("Paused: disk error");
+    default:
+        return tr("Paused: error");
+    }
+}
+
 static double fractionOf(const TransferModel::Row &row)
 {
     if (row.state == TransferState::Completed)
@@ -313,6 +340,8 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
         return row.path;
     case ErrorRole:
         return row.error;
+    case AttentionRole:
+        return needsAttention(row);
     case SearchRole:
         return row.name + QLatin1Char(' ') + row.url.toString();
     case Qt::ToolTipRole:
@@ -364,7 +393,7 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
         case SizeColumn:
             return formatSize(row.total);
         case ProgressColumn: {
-            if (row.state == TransferState::Failed && !row.error.isEmpty())
+            if (needsAttention(row) && !row.error.isEmpty())
                 return row.error; // the reason, where a person looks first
             const double f = fractionOf(row);
             if (f < 0)
@@ -376,7 +405,7 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
         case EtaColumn:
             return formatEta(row.eta);
         case StateColumn:
-            return stateText(row.state, row.direction, row.waiting);
+            return stateText(row);
         case AddedColumn: {
             // Today: the time; before: the date (the full stamp is in the tooltip).
             const QDateTime local = row.added.toLocalTime();

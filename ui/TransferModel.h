@@ -45,6 +45,7 @@ public:
         PathRole,      // the local file (final path, .part while running, or upload source)
         ErrorRole,     // last error message
         SearchRole,    // name and URL, for the search box
+        AttentionRole, // bool: failed, or paused by an error (disk full...): the person acts
     };
 
     struct Row
@@ -64,6 +65,7 @@ public:
         int rank = 0;        // 1-based place in the queue order, shown in "#"
         bool waiting = false;
         QString error;
+        ErrorCode errorCode = ErrorCode::None;
         QDateTime added;
     };
 
@@ -92,6 +94,9 @@ public:
     Totals totals() const { return m_totals; }
 
     static QString stateText(TransferState state, TransferDirection direction, bool waiting);
+    // The State column: "Paused: disk full" for a transfer the queue paused on an error.
+    static QString stateText(const Row &row);
+    static bool needsAttention(const Row &row);
 
 public Q_SLOTS:
     // Reads every transfer again (at start; tests).

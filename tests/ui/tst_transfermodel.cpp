@@ -21,6 +21,7 @@ private Q_SLOTS:
     void filtersAndSearch();
     void totals();
     void numbersAfterMoves();
+    void pausedOnDiskErrorNeedsTheUser();
 };
 
 static QVariant cell(const TransferModel &m, qint64 id, int column, int role = Qt::DisplayRole)
@@ -201,6 +202,41 @@ void TestTransferModel::numbersAfterMoves()
     QCOMPARE(proxy.index(0, 0).data(TransferModel::IdRole).toLongLong(), ids[2]);
     model.reload();
     QCOMPARE(numbers(), QList<int>({2, 3, 1, 4}));
+}
+
+// The queue pauses a transfer on a disk error (to be resumed once there is room): the row
+// says why, shows the error in the bar, and the Failed filter lists it; a pause by the person
+// stays a plain "Paused".
+void TestTransferModel::pausedOnDiskErrorNeedsTheUser()
+{
+    QueueEnv env;
+    QVERIFY(env.open(3, 0));
+    const qint64 full = env.add(QStringLiteral("a.example"), 1);
+    const qint64 mine = env.add(QStringLiteral("b.example"), 2);
+    TransferModel model(env.queue.get());
+    TransferFilterModel proxy;
+    proxy.setSourceModel(&model);
+    QTRY_VERIFY(env.jobs.job(full) && env.jobs.job(mine));
+    env.jobs.job(full)->finishError(ErrorCode::DiskFull,
+                                    QStringLiteral("Disk full while writing x"));
+    env.queue->pause({mine});
+    QTRY_COMPARE(env.state(full), TransferState::Paused);
+    QTRY_COMPARE(cell(model, full, TransferModel::StateColumn).toString(),
+                 QStringLiteral("Paused: disk full"));
+    QCOMPARE(cell(model, full, TransferModel::ProgressColumn).toString(),
+             QStringLiteral("Disk full while writing x"));
+    QVERIFY(cell(model, full, 0, TransferModel::AttentionRole).toBool());
+    QTRY_COMPARE(cell(model, mine, TransferModel::StateColumn).toString(),
+                 QStringLiteral("Paused"));
+    QVERIFY(!cell(model, mine, 0, TransferModel::AttentionRole).toBool());
+    proxy.setFilter(TransferFilterModel::Failed);
+    QCOMPARE(proxy.rowCount(), 1);
+    QCOMPARE(proxy.index(0, 0).data(TransferModel::IdRole).toLongLong(), full);
+    // Resumed: the error is gone, and so is the label.
+    env.queue->resume({full});
+    QTRY_COMPARE(cell(model, full, TransferModel::StateColumn).toString(),
+                 QStringLiteral("Downloading"));
+    QTRY_COMPARE(proxy.rowCount(), 0);
 }
 
 QTEST_MAIN(TestTransferModel)

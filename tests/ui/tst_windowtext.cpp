@@ -7,6 +7,7 @@
 #include "ProgressDelegate.h"
 #include "SettingsDialog.h"
 #include "Translations.h"
+#include "TrayIcon.h"
 #include "UiTestEnv.h"
 
 #include <QDialogButtonBox>
@@ -14,6 +15,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QStatusBar>
 #include <QTabBar>
 #include <QTableWidget>
@@ -53,6 +55,7 @@ private Q_SLOTS:
     void barTextReadable();
     void errorTextFitsTheCell();
     void englishPlurals();
+    void trayNamesAPauseOnDiskError();
 };
 
 void TestWindowText::checksumNotCut()
@@ -126,6 +129,9 @@ void TestWindowText::barTextReadable()
                                 .arg(c->text.name(), c->bar.name())
                                 .arg(contrast(c->bar, c->text))));
     }
+    const auto amber = ProgressDelegate::colors(TransferState::Paused, true); // on an error
+    QVERIFY(amber && contrast(amber->bar, amber->text) >= 4.5);
+    QVERIFY(amber->bar != ProgressDelegate::colors(TransferState::Paused)->bar);
     QVERIFY(!ProgressDelegate::colors(TransferState::Active)); // the style's
 }
 
@@ -164,6 +170,25 @@ void TestWindowText::englishPlurals()
     QTRY_VERIFY(dialog->buttons()->button(QDialogButtonBox::Ok)->isEnabled());
     dialog->buttons()->button(QDialogButtonBox::Ok)->click();
     QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Added 2 downloads"));
+}
+
+// The tray says what the row says: a disk error pauses, it does not fail.
+void TestWindowText::trayNamesAPauseOnDiskError()
+{
+    QueueEnv env;
+    QVERIFY(env.open(3, 0));
+    MainWindow window(env.queue.get());
+    const qint64 a = env.add(QStringLiteral("a.example"), 1);
+    const qint64 b = env.add(QStringLiteral("b.example"), 2);
+    QTRY_VERIFY(env.jobs.job(a) && env.jobs.job(b));
+    QSignalSpy notified(window.tray(), &TrayIcon::notified);
+    env.jobs.job(a)->finishError(ErrorCode::DiskFull, QStringLiteral("Disk full while writing x"));
+    QTRY_COMPARE(notified.size(), 1);
+    QCOMPARE(notified[0][0].toString(), QStringLiteral("Paused: disk full"));
+    QVERIFY(notified[0][1].toString().contains(QLatin1String("Resume")));
+    env.jobs.job(b)->finishError(ErrorCode::HttpPermanent, QStringLiteral("404 Not Found"));
+    QTRY_COMPARE(notified.size(), 2);
+    QCOMPARE(notified[1][0].toString(), QStringLiteral("Transfer failed"));
 }
 
 QTEST_MAIN(TestWindowText)
