@@ -88,6 +88,16 @@
     </message>
 </context>
 <context>
+    <name>bt::ui::TransferModel</name>
+    <message numerus="yes">
+        <source>Retrying in %n s (attempt %1 of %2)</source>
+        <translation>
+            <numerusform>Retrying in %n s (attempt %1 of %2)</numerusform>
+            <numerusform>Retrying in %n s (attempt %1 of %2)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>bt::ui::TrayIcon</name>
     <message numerus="yes">
         <source>%n active</source>

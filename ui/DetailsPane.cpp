@@ -1,6 +1,7 @@
 #include "DetailsPane.h"
 
 #include "SpeedGraph.h"
+#include "TransferModel.h"
 #include "queue/QueueManager.h"
 
 #include <QFontDatabase>
@@ -122,6 +123,21 @@ void DetailsPane::sample()
     }
     if (m_running.contains(m_id))
         m_graph->setSamples(m_speeds.value(m_id), kSampleMs);
+    // The retry countdown.
+    if (m_id && m_running.contains(m_id))
+        if (const auto snap = m_queue->snapshot(m_id); snap && snap->retry.isWaiting())
+            m_error->setText(errorText(*snap));
+}
+
+QString DetailsPane::errorText(const TransferSnapshot &snap)
+{
+    if (snap.state == TransferState::Active && snap.retry.isWaiting()) {
+        TransferModel::Row row;
+        row.state = snap.state;
+        row.retry = snap.retry;
+        return tr("%1 - %2").arg(snap.retry.error.message, TransferModel::stateText(row));
+    }
+    return snap.lastError.isError() ? snap.lastError.message : tr("none");
 }
 
 void DetailsPane::onMessage(qint64 id, const QString &text)
@@ -168,7 +184,7 @@ void DetailsPane::refresh()
         sums << tr("sha256 %1").arg(rec->sha256);
     m_checksum->setText(sums.isEmpty() ? tr("none") : sums.join(QLatin1Char('\n')));
     const auto snap = m_queue->snapshot(m_id);
-    m_error->setText(snap && snap->lastError.isError() ? snap->lastError.message : tr("none"));
+    m_error->setText(errorText(snap ? *snap : TransferSnapshot()));
     QList<SegmentMap::Segment> segments;
     for (const SegmentState &s : rec->segments)
         segments.append({s.start, s.end, s.done});

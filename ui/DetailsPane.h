@@ -43,6 +43,8 @@ private:
     void sample(); // every running transfer's speed, at a steady rate for the graph
     void onMessage(qint64 id, const QString &text);
     void refresh();
+    // "Last error": the error, or the one a retry waits after, with the countdown.
+    static QString errorText(const bt::TransferSnapshot &snap);
 
     QueueManager *m_queue;
     qint64 m_id = 0;

@@ -71,7 +71,7 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     header->resizeSection(TransferModel::ProgressColumn, 160);
     header->resizeSection(TransferModel::SpeedColumn, 100);
     header->resizeSection(TransferModel::EtaColumn, 70);
-    header->resizeSection(TransferModel::StateColumn, 100);
+    header->resizeSection(TransferModel::StateColumn, 210); // "Retrying in 10 s (attempt 2 of 10)"
     header->resizeSection(TransferModel::AddedColumn, 110);
     header->setHighlightSections(false);
 

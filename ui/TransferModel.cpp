@@ -17,6 +17,8 @@ TransferModel::TransferModel(QueueManager *queue, QObject *parent)
     connect(queue, &QueueManager::added, this, &TransferModel::onAdded);
     connect(queue, &QueueManager::removed, this, &TransferModel::onRemoved);
     connect(queue, &QueueManager::orderChanged, this, &TransferModel::onOrderChanged);
+    m_countdown.setInterval(1000);
+    connect(&m_countdown, &QTimer::timeout, this, &TransferModel::tickRetries);
     reload();
 }
 
@@ -138,6 +140,11 @@ QPair<int, int> TransferModel::apply(Row &row, const TransferSnapshot &s) const
         row.errorCode = s.lastError.code;
         touch(ProgressColumn, StateColumn);
     }
+    if (row.retry.attempt != s.retry.attempt || row.retry.atMs != s.retry.atMs ||
+        row.retry.error.message != s.retry.error.message) {
+        row.retry = s.retry;
+        touch(ProgressColumn, StateColumn);
+    }
     if (row.position != s.position) {
         row.position = s.position;
         touch(PositionColumn, PositionColumn);
@@ -157,10 +164,27 @@ void TransferModel::onSnapshots(const QList<TransferSnapshot> &changed)
         moved |= m_rows[r].position != position;
         if (first <= last)
             Q_EMIT dataChanged(index(r, first), index(r, last));
+        if (isRetrying(m_rows[r]))
+            m_retrying.insert(s.id);
+        else
+            m_retrying.remove(s.id);
     }
+    if (m_retrying.isEmpty())
+        m_countdown.stop();
+    else if (!m_countdown.isActive())
+        m_countdown.start();
     if (moved)
         recomputeRanks(true);
     recomputeTotals();
+}
+
+void TransferModel::tickRetries()
+{
+    for (qint64 id : std::as_const(m_retrying)) {
+        const int r = m_rowOf.value(id, -1);
+        if (r >= 0)
+            Q_EMIT dataChanged(index(r, StateColumn), index(r, StateColumn));
+    }
 }
 
 void TransferModel::onAdded(qint64 id)
@@ -190,6 +214,7 @@ void TransferModel::onRemoved(qint64 id)
     if (r < 0)
         return;
     const int rank = m_rows[r].rank;
+    m_retrying.remove(id);
     beginRemoveRows({}, r, r);
     m_rows.removeAt(r);
     m_rowOf.remove(id);
@@ -292,8 +317,25 @@ bool TransferModel::needsAttention(const Row &row)
             row.errorCode != ErrorCode::Cancelled);
 }
 
+bool TransferModel::isRetrying(const Row &row)
+{
+    return row.state == TransferState::Active && row.retry.isWaiting();
+}
+
 QString TransferModel::stateText(const Row &row)
 {
+    if (isRetrying(row)) {
+        // Active, but nothing arrives: when the next attempt starts, and which one it is.
+        const qint64 ms = row.retry.atMs - QDateTime::currentMSecsSinceEpoch();
+        const int seconds = int(qMax<qint64>(0, (ms + 999) / 1000));
+        if (seconds == 0)
+            return tr("Retrying (attempt %1 of %2)")
+                .arg(row.retry.attempt)
+                .arg(row.retry.maxAttempts);
+        return tr("Retrying in %n s (attempt %1 of %2)", nullptr, seconds)
+            .arg(row.retry.attempt)
+            .arg(row.retry.maxAttempts);
+    }
     if (row.state != TransferState::Paused || !needsAttention(row))
         return stateText(row.state, row.direction, row.waiting);
     // Paused by the queue, not the person: says why, as short as the column.
@@ -347,6 +389,8 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == AddedColumn)
             return QLocale().toString(row.added.toLocalTime(), QLocale::LongFormat);
+        if (isRetrying(row))
+            return row.retry.error.message + QLatin1Char('\n') + stateText(row);
         if (!row.error.isEmpty())
             return row.error;
         return row.url.toString();
@@ -395,6 +439,8 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
         case ProgressColumn: {
             if (needsAttention(row) && !row.error.isEmpty())
                 return row.error; // the reason, where a person looks first
+            if (isRetrying(row))
+                return row.retry.error.message; // why it waits
             const double f = fractionOf(row);
             if (f < 0)
                 return row.done > 0 ? formatSize(row.done) : QString();

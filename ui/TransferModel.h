@@ -7,6 +7,8 @@
 #include <QDateTime>
 #include <QHash>
 #include <QList>
+#include <QSet>
+#include <QTimer>
 
 namespace bt {
 
@@ -66,6 +68,7 @@ public:
         bool waiting = false;
         QString error;
         ErrorCode errorCode = ErrorCode::None;
+        RetryState retry; // waiting to try again: shown instead of "Downloading"
         QDateTime added;
     };
 
@@ -97,6 +100,7 @@ public:
     // The State column: "Paused: disk full" for a transfer the queue paused on an error.
     static QString stateText(const Row &row);
     static bool needsAttention(const Row &row);
+    static bool isRetrying(const Row &row);
 
 public Q_SLOTS:
     // Reads every transfer again (at start; tests).
@@ -114,6 +118,7 @@ private:
     // Applies a snapshot; returns the range of changed columns (first > last: none).
     QPair<int, int> apply(Row &row, const TransferSnapshot &s) const;
     void recomputeTotals();
+    void tickRetries(); // the "Retrying in N s" countdown, once a second
     // Numbers the rows 1..n in position order; `notify`: reports the changed "#" cells.
     void recomputeRanks(bool notify);
     static QString nameOf(const Row &row, const QString &requestedName);
@@ -123,6 +128,8 @@ private:
     QHash<qint64, int> m_rowOf;
     Totals m_totals;
     qint64 m_maxPosition = std::numeric_limits<qint64>::min();
+    QSet<qint64> m_retrying;
+    QTimer m_countdown;
 };
 
 } // namespace ui

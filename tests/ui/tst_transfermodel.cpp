@@ -22,6 +22,7 @@ private Q_SLOTS:
     void totals();
     void numbersAfterMoves();
     void pausedOnDiskErrorNeedsTheUser();
+    void retryingIsNotDownloading();
 };
 
 static QVariant cell(const TransferModel &m, qint64 id, int column, int role = Qt::DisplayRole)
@@ -237,6 +238,38 @@ void TestTransferModel::pausedOnDiskErrorNeedsTheUser()
     QTRY_COMPARE(cell(model, full, TransferModel::StateColumn).toString(),
                  QStringLiteral("Downloading"));
     QTRY_COMPARE(proxy.rowCount(), 0);
+}
+
+// A transfer that waits to try again (refused, unreachable) is Active with nothing arriving:
+// the row says so, with the error, until bytes arrive again.
+void TestTransferModel::retryingIsNotDownloading()
+{
+    QueueEnv env;
+    QVERIFY(env.open(3, 0));
+    const qint64 id = env.add(QStringLiteral("a.example"), 1);
+    TransferModel model(env.queue.get());
+    QTRY_VERIFY(env.jobs.job(id));
+    QTRY_COMPARE(cell(model, id, TransferModel::StateColumn).toString(),
+                 QStringLiteral("Downloading"));
+    env.jobs.job(id)->sendRetrying(ErrorCode::Network, QStringLiteral("Connection refused"), 30000,
+                                   2, 10);
+    QTRY_VERIFY(cell(model, id, TransferModel::StateColumn)
+                    .toString()
+                    .startsWith(QLatin1String("Retrying in ")));
+    const QString state = cell(model, id, TransferModel::StateColumn).toString();
+    QVERIFY2(state.endsWith(QLatin1String(" s (attempt 2 of 10)")), qPrintable(state));
+    QCOMPARE(cell(model, id, TransferModel::ProgressColumn).toString(),
+             QStringLiteral("Connection refused"));
+    QVERIFY(cell(model, id, 0, Qt::ToolTipRole).toString().contains(QLatin1String("refused")));
+    QCOMPARE(env.queue->snapshot(id)->retry.attempt, 2);
+    // The countdown moves without a new snapshot.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QVERIFY(changed.wait(2000));
+    // Bytes again: downloading.
+    env.jobs.job(id)->sendProgress(100, 1000);
+    QTRY_COMPARE(cell(model, id, TransferModel::StateColumn).toString(),
+                 QStringLiteral("Downloading"));
+    QVERIFY(!env.queue->snapshot(id)->retry.isWaiting());
 }
 
 QTEST_MAIN(TestTransferModel)
