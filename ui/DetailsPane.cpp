@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QScrollArea>
 #include <QTime>
 
 namespace bt::ui {
@@ -17,6 +18,22 @@ namespace {
 constexpr int kHistory = 300; // samples: 5 minutes, one every 1 s
 constexpr int kSampleMs = 1000;
 constexpr int kLogLines = 200;
+
+// Long words (hashes, host names in an error) get break points, or the label cuts them: a
+// zero-width space every 16 characters of a run longer than 24.
+QString breakable(const QString &text)
+{
+    QString out;
+    out.reserve(text.size() + text.size() / 16);
+    int run = 0;
+    for (const QChar c : text) {
+        run = c.isSpace() ? 0 : run + 1;
+        if (run > 24 && run % 16 == 9)
+            out += QChar(0x200b);
+        out += c;
+    }
+    return out;
+}
 
 QLabel *valueLabel(QWidget *parent)
 {
@@ -53,8 +70,19 @@ DetailsPane::DetailsPane(QueueManager *queue, QWidget *parent)
     form->addRow(tr("Checksum:"), m_checksum);
     form->addRow(tr("Last error:"), m_error);
     form->addRow(tr("Segments:"), m_segments);
+    // The fields scroll rather than cut a wrapped error when the pane is short; the graph
+    // keeps a small height below them.
+    auto *fields = new QWidget(this);
+    fields->setLayout(form);
+    form->setContentsMargins(0, 0, 0, 0);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(fields);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_graph->setMinimumHeight(50);
     auto *left = new QVBoxLayout;
-    left->addLayout(form);
+    left->addWidget(scroll, 3);
     left->addWidget(m_graph, 1);
     auto *columns = new QHBoxLayout(m_content);
     columns->setContentsMargins(0, 0, 0, 0);
@@ -126,7 +154,13 @@ void DetailsPane::sample()
     // The retry countdown.
     if (m_id && m_running.contains(m_id))
         if (const auto snap = m_queue->snapshot(m_id); snap && snap->retry.isWaiting())
-            m_error->setText(errorText(*snap));
+            setErrorText(errorText(*snap));
+}
+
+void DetailsPane::setErrorText(const QString &text)
+{
+    m_error->setText(breakable(text));
+    m_error->setToolTip(text); // as it is (copied without the break points)
 }
 
 QString DetailsPane::errorText(const TransferSnapshot &snap)
@@ -160,6 +194,7 @@ void DetailsPane::refresh()
     if (!rec) {
         for (QLabel *l : {m_url, m_file, m_validators, m_checksum, m_error})
             l->clear();
+        m_error->setToolTip(QString());
         m_graph->setSamples({}, 250);
         m_segments->setSegments({}, -1);
         return;
@@ -184,7 +219,7 @@ void DetailsPane::refresh()
         sums << tr("sha256 %1").arg(rec->sha256);
     m_checksum->setText(sums.isEmpty() ? tr("none") : sums.join(QLatin1Char('\n')));
     const auto snap = m_queue->snapshot(m_id);
-    m_error->setText(errorText(snap ? *snap : TransferSnapshot()));
+    setErrorText(errorText(snap ? *snap : TransferSnapshot()));
     QList<SegmentMap::Segment> segments;
     for (const SegmentState &s : rec->segments)
         segments.append({s.start, s.end, s.done});

@@ -45,6 +45,7 @@ private:
     void refresh();
     // "Last error": the error, or the one a retry waits after, with the countdown.
     static QString errorText(const bt::TransferSnapshot &snap);
+    void setErrorText(const QString &text);
 
     QueueManager *m_queue;
     qint64 m_id = 0;

@@ -19,6 +19,7 @@
 #include <QStatusBar>
 #include <QTabBar>
 #include <QTableWidget>
+#include <QTextLayout>
 
 using namespace bt;
 using namespace bt::queuetest;
@@ -51,6 +52,7 @@ private Q_SLOTS:
     }
     void init() { AppSettings().save(); }
     void checksumNotCut();
+    void longErrorNotCut();
     void settingsDialogShowsAllTabs();
     void barTextReadable();
     void errorTextFitsTheCell();
@@ -88,6 +90,49 @@ void TestWindowText::checksumNotCut()
                                 .arg(label->contentsRect().width())
                                 .arg(label->text())));
     QCOMPARE(window.size(), QSize(1100, 620));
+}
+
+// A checksum mismatch (two hashes) or a DNS error with a long host name: all of it shows in
+// the details pane at the default window size.
+void TestWindowText::longErrorNotCut()
+{
+    QueueEnv env;
+    QVERIFY(env.open(1, 0));
+    const qint64 id = env.add(QStringLiteral("h.example"), 1);
+    MainWindow window(env.queue.get());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY(env.jobs.job(id));
+    const QString message = QStringLiteral("Checksum mismatch: expected sha-256 %1, got %2.")
+                                .arg(QString(64, QLatin1Char('3')), QString(64, QLatin1Char('8')));
+    env.jobs.job(id)->finishError(ErrorCode::Integrity, message);
+    QTRY_COMPARE(env.state(id), TransferState::Failed);
+    window.selectIds({id});
+    auto *label = window.details()->findChild<QLabel *>(QStringLiteral("detailsError"));
+    QVERIFY(label);
+    QTRY_COMPARE(label->toolTip(), message);
+    QString shown = label->text();
+    shown.remove(QChar(0x200b));
+    QCOMPARE(shown, message);
+    // Laid out: as tall as its wrapped lines need, and no line wider than the label.
+    QTRY_VERIFY2(label->height() >= label->heightForWidth(label->width()),
+                 qPrintable(QStringLiteral("%1 px high, needs %2")
+                                .arg(label->height())
+                                .arg(label->heightForWidth(label->width()))));
+    QTextLayout layout(label->text(), label->font());
+    QTextOption option;
+    option.setWrapMode(QTextOption::WordWrap);
+    layout.setTextOption(option);
+    qreal widest = 0;
+    layout.beginLayout();
+    for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
+        line.setLineWidth(label->contentsRect().width());
+        widest = qMax(widest, line.naturalTextWidth());
+    }
+    layout.endLayout();
+    QVERIFY2(
+        widest <= label->contentsRect().width(),
+        qPrintable(QStringLiteral("%1 px in %2").arg(widest).arg(label->contentsRect().width())));
 }
 
 void TestWindowText::settingsDialogShowsAllTabs()
