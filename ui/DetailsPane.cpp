@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QTime>
 
 namespace bt::ui {
@@ -75,7 +76,7 @@ DetailsPane::DetailsPane(QueueManager *queue, QWidget *parent)
     auto *fields = new QWidget(this);
     fields->setLayout(form);
     form->setContentsMargins(0, 0, 0, 0);
-    auto *scroll = new QScrollArea(this);
+    auto *scroll = m_scroll = new QScrollArea(this);
     scroll->setWidget(fields);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -218,6 +219,9 @@ void DetailsPane::refresh()
     if (!rec->sha256.isEmpty())
         sums << tr("sha256 %1").arg(rec->sha256);
     m_checksum->setText(sums.isEmpty() ? tr("none") : sums.join(QLatin1Char('\n')));
+    // The scroll area does not grow with its fields: as wide as the checksum needs.
+    m_scroll->setMinimumWidth(m_scroll->widget()->minimumSizeHint().width() +
+                              m_scroll->verticalScrollBar()->sizeHint().width());
     const auto snap = m_queue->snapshot(m_id);
     setErrorText(errorText(snap ? *snap : TransferSnapshot()));
     QList<SegmentMap::Segment> segments;

@@ -10,6 +10,7 @@
 
 class QLabel;
 class QPlainTextEdit;
+class QScrollArea;
 
 namespace bt {
 
@@ -61,8 +62,9 @@ private:
     QLabel *m_checksum;
     QLabel *m_error;
     QPlainTextEdit *m_log;
-    QWidget *m_content;    // all of the above
-    QLabel *m_placeholder; // instead, while nothing is selected
+    QScrollArea *m_scroll = nullptr; // the fields
+    QWidget *m_content;              // all of the above
+    QLabel *m_placeholder;           // instead, while nothing is selected
 };
 
 } // namespace ui
