@@ -36,9 +36,14 @@ Error Error::fromErrno(int err, const QString &what)
         e.message =
             QCoreApplication::translate("bt::Error", "Disk full while writing %1").arg(what);
         return e;
+    case EROFS:
+        // Still a permission problem for the queue (it pauses), but said as it is: no chmod
+        // helps on a read-only mount.
+        e.code = ErrorCode::PermissionDenied;
+        e.message = QCoreApplication::translate("bt::Error", "Read-only file system: %1").arg(what);
+        return e;
     case EACCES:
     case EPERM:
-    case EROFS:
         e.code = ErrorCode::PermissionDenied;
         e.message = QCoreApplication::translate("bt::Error", "Permission denied: %1").arg(what);
         return e;

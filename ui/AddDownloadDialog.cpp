@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -34,8 +35,12 @@ AddDownloadDialog::AddDownloadDialog(const AppSettings &settings, QWidget *paren
     m_urls->setPlaceholderText(tr("One URL a line: https://example.org/file.iso"));
     m_urls->setTabChangesFocus(true);
     m_urls->setLineWrapMode(QPlainTextEdit::NoWrap); // one URL, one line
-    m_folder->setText(settings.lastAddFolder.isEmpty() ? settings.effectiveDownloadFolder()
-                                                       : settings.lastAddFolder);
+    m_urls->installEventFilter(this);                // Return adds a single URL
+    // The last folder that worked, while it is there; else the settings' download folder.
+    const QString last = settings.lastAddFolder;
+    m_folder->setText(
+        !last.isEmpty() && QFileInfo(last).isDir() ? last : settings.effectiveDownloadFolder());
+    m_initialFolder = folder();
     m_name->setPlaceholderText(tr("From the server"));
     m_connections->setRange(0, 16);
     m_connections->setSpecialValueText(tr("Automatic"));
@@ -143,9 +148,8 @@ QString AddDownloadDialog::problem() const
     }
     if (m_folder->text().trimmed().isEmpty())
         return tr("Choose a folder.");
-    const QFileInfo dir(folder());
-    if (dir.exists() && !dir.isDir())
-        return tr("The folder is a file: %1").arg(folder());
+    if (const QString why = folderProblem(folder()); !why.isEmpty())
+        return why;
     if (!m_name->text().isEmpty()) {
         if (list.size() > 1)
             return tr("A file name can only be given for one URL.");
@@ -162,6 +166,32 @@ QString AddDownloadDialog::problem() const
             return tr("The checksum must be 64 hex digits (sha256), optionally after \"sha256=\".");
     }
     return QString();
+}
+
+QString AddDownloadDialog::folderProblem(const QString &path)
+{
+    if (QDir::isRelativePath(path))
+        return tr("The folder must be an absolute path: %1").arg(path);
+    // The nearest part that exists decides: a file there means the folder cannot be made.
+    QFileInfo part(path);
+    while (!part.exists() && !part.isRoot())
+        part.setFile(part.absolutePath());
+    if (!part.isDir()) {
+        if (part.absoluteFilePath() == QDir::cleanPath(path))
+            return tr("The folder is a file: %1").arg(path);
+        return tr("%1 is a file: no folder can be made in it.").arg(part.absoluteFilePath());
+    }
+    if (!part.isWritable() || !part.isExecutable()) {
+        if (part.absoluteFilePath() == QDir::cleanPath(path))
+            return tr("The folder is not writable: %1").arg(path);
+        return tr("Cannot make the folder: %1 is not writable.").arg(part.absoluteFilePath());
+    }
+    return QString();
+}
+
+bool AddDownloadDialog::folderChanged() const
+{
+    return folder() != m_initialFolder;
 }
 
 void AddDownloadDialog::validate()
@@ -185,6 +215,26 @@ void AddDownloadDialog::validate()
     const QString why = problem();
     m_problem->setText(why);
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(why.isEmpty());
+}
+
+bool AddDownloadDialog::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_urls && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() != Qt::Key_Return && key->key() != Qt::Key_Enter)
+            return QDialog::eventFilter(watched, event);
+        if (key->modifiers() & Qt::ShiftModifier) {
+            m_urls->insertPlainText(QStringLiteral("\n")); // a new line, not a soft break
+            return true;
+        }
+        // One URL: Return is "Add", as in any dialog; with several it starts another line.
+        if (urls().size() <= 1) {
+            if (m_buttons->button(QDialogButtonBox::Ok)->isEnabled())
+                accept();
+            return true;
+        }
+    }
+    return QDialog::eventFilter(watched, event);
 }
 
 void AddDownloadDialog::browse()

@@ -19,7 +19,8 @@ namespace bt::ui {
 
 struct AppSettings;
 
-// Several URLs (one a line), destination folder (remembered), file name (one URL only),
+// Several URLs (one a line), destination folder (the last one that worked, else the
+// settings' download folder), file name (one URL only),
 // connections, expected checksum, start paused. Validates as a person types: OK stays
 // disabled and a line says why. With auto-folder rules on, each file whose name is known from
 // its URL (or the name box) goes into its type's sub-folder of the chosen folder.
@@ -36,6 +37,10 @@ public:
 
     QList<QUrl> urls() const;
     QString folder() const;
+    // The person chose another folder than the one the dialog opened with.
+    bool folderChanged() const;
+    // Why downloads cannot go to `path` (a part of it is a file, not writable); empty if ok.
+    static QString folderProblem(const QString &path);
     bool startPaused() const;
     // The requests the person asked for, from `base` (the settings' defaults), each in its
     // folder (the chosen one, or a sub-folder by the auto-folder rules).
@@ -55,6 +60,9 @@ public:
     QLabel *problemLabel() const { return m_problem; }
     QLabel *sortLabel() const { return m_sort; }
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void validate();
     void browse();
@@ -68,6 +76,7 @@ private:
     QLabel *m_problem;
     QLabel *m_sort;
     QDialogButtonBox *m_buttons;
+    QString m_initialFolder;
     bool m_autoFolders;
     QList<FolderRule> m_rules;
 };

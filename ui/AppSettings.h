@@ -21,7 +21,7 @@ struct AppSettings
 {
     QString downloadFolder; // empty = the XDG download folder
     int maxActive = 3;
-    int maxPerHost = 2;
+    int maxPerHost = 3;  // = maxActive: a lower cap silently overrode "3 at once" for one host
     int connections = 0; // per download; 0 = adaptive
     qint64 downloadLimit = 0;
     qint64 uploadLimit = 0;

@@ -1,12 +1,16 @@
 #include "DetailsPane.h"
 
 #include "SpeedGraph.h"
+#include "TransferModel.h"
 #include "queue/QueueManager.h"
 
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QTime>
 
 namespace bt::ui {
@@ -15,6 +19,22 @@ namespace {
 constexpr int kHistory = 300; // samples: 5 minutes, one every 1 s
 constexpr int kSampleMs = 1000;
 constexpr int kLogLines = 200;
+
+// Long words (hashes, host names in an error) get break points, or the label cuts them: a
+// zero-width space every 16 characters of a run longer than 24.
+QString breakable(const QString &text)
+{
+    QString out;
+    out.reserve(text.size() + text.size() / 16);
+    int run = 0;
+    for (const QChar c : text) {
+        run = c.isSpace() ? 0 : run + 1;
+        if (run > 24 && run % 16 == 9)
+            out += QChar(0x200b);
+        out += c;
+    }
+    return out;
+}
 
 QLabel *valueLabel(QWidget *parent)
 {
@@ -30,10 +50,17 @@ DetailsPane::DetailsPane(QueueManager *queue, QWidget *parent)
     : QWidget(parent), m_queue(queue), m_graph(new SpeedGraph(this)),
       m_segments(new SegmentMap(this)), m_url(valueLabel(this)), m_file(valueLabel(this)),
       m_validators(valueLabel(this)), m_checksum(valueLabel(this)), m_error(valueLabel(this)),
-      m_log(new QPlainTextEdit(this))
+      m_log(new QPlainTextEdit(this)), m_content(new QWidget(this)),
+      m_placeholder(new QLabel(tr("Select a transfer to see its details."), this))
 {
     m_url->setObjectName(QStringLiteral("detailsUrl"));
     m_validators->setObjectName(QStringLiteral("detailsValidators"));
+    m_checksum->setObjectName(QStringLiteral("detailsChecksum"));
+    m_error->setObjectName(QStringLiteral("detailsError"));
+    // A hash has no place to wrap: one line a sum, never narrower than it (else it is cut).
+    m_checksum->setWordWrap(false);
+    m_checksum->setMinimumWidth(0); // the text's width, not valueLabel's 100 px
+    m_checksum->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(kLogLines);
     m_log->setPlaceholderText(tr("Log"));
@@ -44,12 +71,31 @@ DetailsPane::DetailsPane(QueueManager *queue, QWidget *parent)
     form->addRow(tr("Checksum:"), m_checksum);
     form->addRow(tr("Last error:"), m_error);
     form->addRow(tr("Segments:"), m_segments);
+    // The fields scroll rather than cut a wrapped error when the pane is short; the graph
+    // keeps a small height below them.
+    auto *fields = new QWidget(this);
+    fields->setLayout(form);
+    form->setContentsMargins(0, 0, 0, 0);
+    auto *scroll = m_scroll = new QScrollArea(this);
+    scroll->setWidget(fields);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_graph->setMinimumHeight(50);
     auto *left = new QVBoxLayout;
-    left->addLayout(form);
+    left->addWidget(scroll, 3);
     left->addWidget(m_graph, 1);
-    auto *layout = new QHBoxLayout(this);
-    layout->addLayout(left, 3);
-    layout->addWidget(m_log, 2);
+    auto *columns = new QHBoxLayout(m_content);
+    columns->setContentsMargins(0, 0, 0, 0);
+    columns->addLayout(left, 3);
+    columns->addWidget(m_log, 2);
+    // Nothing selected: one line instead of an empty form (the window folds the pane to it).
+    m_placeholder->setObjectName(QStringLiteral("detailsPlaceholder"));
+    m_placeholder->setAlignment(Qt::AlignCenter);
+    m_placeholder->setEnabled(false);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_placeholder);
+    layout->addWidget(m_content, 1);
     connect(queue, &QueueManager::snapshotsChanged, this, &DetailsPane::onSnapshots);
     connect(queue, &QueueManager::message, this, &DetailsPane::onMessage);
     m_sampler.setInterval(kSampleMs);
@@ -63,6 +109,12 @@ DetailsPane::DetailsPane(QueueManager *queue, QWidget *parent)
             setTransfer(0);
     });
     refresh();
+}
+
+int DetailsPane::foldedHeight() const
+{
+    const QMargins m = layout()->contentsMargins();
+    return m_placeholder->sizeHint().height() + m.top() + m.bottom();
 }
 
 void DetailsPane::setTransfer(qint64 id)
@@ -100,6 +152,27 @@ void DetailsPane::sample()
     }
     if (m_running.contains(m_id))
         m_graph->setSamples(m_speeds.value(m_id), kSampleMs);
+    // The retry countdown.
+    if (m_id && m_running.contains(m_id))
+        if (const auto snap = m_queue->snapshot(m_id); snap && snap->retry.isWaiting())
+            setErrorText(errorText(*snap));
+}
+
+void DetailsPane::setErrorText(const QString &text)
+{
+    m_error->setText(breakable(text));
+    m_error->setToolTip(text); // as it is (copied without the break points)
+}
+
+QString DetailsPane::errorText(const TransferSnapshot &snap)
+{
+    if (snap.state == TransferState::Active && snap.retry.isWaiting()) {
+        TransferModel::Row row;
+        row.state = snap.state;
+        row.retry = snap.retry;
+        return tr("%1 - %2").arg(snap.retry.error.message, TransferModel::stateText(row));
+    }
+    return snap.lastError.isError() ? snap.lastError.message : tr("none");
 }
 
 void DetailsPane::onMessage(qint64 id, const QString &text)
@@ -117,10 +190,12 @@ void DetailsPane::onMessage(qint64 id, const QString &text)
 void DetailsPane::refresh()
 {
     const auto rec = m_id ? m_queue->record(m_id) : std::nullopt;
-    setEnabled(rec.has_value());
+    m_content->setVisible(rec.has_value());
+    m_placeholder->setVisible(!rec);
     if (!rec) {
         for (QLabel *l : {m_url, m_file, m_validators, m_checksum, m_error})
             l->clear();
+        m_error->setToolTip(QString());
         m_graph->setSamples({}, 250);
         m_segments->setSegments({}, -1);
         return;
@@ -143,9 +218,12 @@ void DetailsPane::refresh()
         sums << tr("expected %1").arg(rec->expectedChecksum);
     if (!rec->sha256.isEmpty())
         sums << tr("sha256 %1").arg(rec->sha256);
-    m_checksum->setText(sums.isEmpty() ? tr("none") : sums.join(QStringLiteral("; ")));
+    m_checksum->setText(sums.isEmpty() ? tr("none") : sums.join(QLatin1Char('\n')));
+    // The scroll area does not grow with its fields: as wide as the checksum needs.
+    m_scroll->setMinimumWidth(m_scroll->widget()->minimumSizeHint().width() +
+                              m_scroll->verticalScrollBar()->sizeHint().width());
     const auto snap = m_queue->snapshot(m_id);
-    m_error->setText(snap && snap->lastError.isError() ? snap->lastError.message : tr("none"));
+    setErrorText(errorText(snap ? *snap : TransferSnapshot()));
     QList<SegmentMap::Segment> segments;
     for (const SegmentState &s : rec->segments)
         segments.append({s.start, s.end, s.done});

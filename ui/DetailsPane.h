@@ -10,6 +10,7 @@
 
 class QLabel;
 class QPlainTextEdit;
+class QScrollArea;
 
 namespace bt {
 
@@ -31,6 +32,8 @@ public:
 
     void setTransfer(qint64 id); // 0: none
     qint64 transfer() const { return m_id; }
+    // The height that shows the one line said while nothing is selected.
+    int foldedHeight() const;
     QStringList log(qint64 id) const { return m_logs.value(id); }
     QList<qint64> speedHistory(qint64 id) const { return m_speeds.value(id); }
     // A line in a transfer's log (the window's own events: extraction).
@@ -41,6 +44,9 @@ private:
     void sample(); // every running transfer's speed, at a steady rate for the graph
     void onMessage(qint64 id, const QString &text);
     void refresh();
+    // "Last error": the error, or the one a retry waits after, with the countdown.
+    static QString errorText(const bt::TransferSnapshot &snap);
+    void setErrorText(const QString &text);
 
     QueueManager *m_queue;
     qint64 m_id = 0;
@@ -56,6 +62,9 @@ private:
     QLabel *m_checksum;
     QLabel *m_error;
     QPlainTextEdit *m_log;
+    QScrollArea *m_scroll = nullptr; // the fields
+    QWidget *m_content;              // all of the above
+    QLabel *m_placeholder;           // instead, while nothing is selected
 };
 
 } // namespace ui

@@ -3,13 +3,27 @@
 #include <QCoreApplication>
 #include <QLocale>
 
+#include <iterator>
+
 namespace bt::ui {
 
 QString formatSize(qint64 bytes)
 {
     if (bytes < 0)
         return QStringLiteral("-");
-    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+    // Not QLocale::formattedDataSize: it shows "1,023.8 kB" up to the next power of 1024. Four
+    // digits are never shown: a value that would round to 1000 or more moves to the next unit.
+    static const char *const units[] = {"kB", "MB", "GB", "TB", "PB", "EB"};
+    if (bytes < 1000)
+        return QCoreApplication::translate("bt::ui::Format", "%1 B").arg(bytes);
+    double value = double(bytes) / 1024.0;
+    int unit = 0;
+    while (value >= 999.95 && unit + 1 < int(std::size(units))) {
+        value /= 1024.0;
+        ++unit;
+    }
+    return QStringLiteral("%1 %2").arg(QLocale().toString(value, 'f', 1),
+                                       QLatin1String(units[unit]));
 }
 
 QString formatSpeed(qint64 bytesPerSecond)

@@ -14,9 +14,9 @@
 
 #include <QAction>
 #include <QClipboard>
-#include <QCloseEvent>
 #include <QDesktopServices>
 #include <QDir>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGuiApplication>
@@ -71,7 +71,7 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     header->resizeSection(TransferModel::ProgressColumn, 160);
     header->resizeSection(TransferModel::SpeedColumn, 100);
     header->resizeSection(TransferModel::EtaColumn, 70);
-    header->resizeSection(TransferModel::StateColumn, 100);
+    header->resizeSection(TransferModel::StateColumn, 210); // "Retrying in 10 s (attempt 2 of 10)"
     header->resizeSection(TransferModel::AddedColumn, 110);
     header->setHighlightSections(false);
 
@@ -87,6 +87,8 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     };
     for (const auto &[text, icon] : filters)
         new QListWidgetItem(icon, text, m_filters);
+    m_filters->item(TransferFilterModel::Failed)
+        ->setToolTip(tr("Failed, or paused on an error (disk full...) until you act"));
     m_filters->setCurrentRow(0);
     connect(m_filters, &QListWidget::currentRowChanged, this,
             [this](int row) { m_proxy->setFilter(TransferFilterModel::Filter(qMax(0, row))); });
@@ -103,12 +105,15 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     sideLayout->setContentsMargins(0, 0, 0, 0);
     sideLayout->addWidget(m_filters, 1);
     sideLayout->addWidget(dropZone);
-    auto *right = new QSplitter(Qt::Vertical, this);
+    auto *right = m_rightSplitter = new QSplitter(Qt::Vertical, this);
+    right->setObjectName(QStringLiteral("detailsSplitter"));
     right->addWidget(m_view);
     right->addWidget(m_details);
     right->setStretchFactor(0, 1);
+    right->setCollapsible(1, false);
     right->setSizes({400, 220});
-    auto *splitter = new QSplitter(this);
+    auto *splitter = m_sideSplitter = new QSplitter(this);
+    splitter->setObjectName(QStringLiteral("sideSplitter"));
     splitter->addWidget(side);
     splitter->addWidget(right);
     splitter->setStretchFactor(1, 1);
@@ -141,21 +146,40 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         const QList<qint64> ids = selectedIds();
         m_details->setTransfer(ids.isEmpty() ? 0 : ids.first());
+        fitDetails();
     });
+    // A new row may land below the visible ones: show it.
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int, int last) {
+                // After the view has laid out the new row (its scroll range includes it).
+                const QPersistentModelIndex idx = m_proxy->index(last, TransferModel::NameColumn);
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, idx] {
+                        if (idx.isValid())
+                            m_view->scrollTo(idx);
+                    },
+                    Qt::QueuedConnection);
+            });
     connect(m_view, &QTableView::customContextMenuRequested, this, [this](const QPoint &pos) {
         m_contextMenu->popup(m_view->viewport()->mapToGlobal(pos));
     });
     connect(m_view, &QTableView::doubleClicked, this, &MainWindow::openSelectedFile);
     connect(m_queue, &QueueManager::transferFinished, this, &MainWindow::onTransferFinished);
+    connect(m_queue, &QueueManager::snapshotsChanged, this, &MainWindow::onSnapshotsForFolders);
+    connect(m_queue, &QueueManager::removed, this,
+            [this](qint64 id) { m_untriedFolders.remove(id); });
     connect(QGuiApplication::clipboard(), &QClipboard::dataChanged, this,
             &MainWindow::onClipboardChanged);
     updateStatus();
     updateActions();
     resize(1100, 620);
+    restoreWindowState(); // MainWindowState.cpp
 }
 
 MainWindow::~MainWindow()
 {
+    saveWindowState();
     m_queue->setUploadCredentialProvider({}); // it points here
 }
 
@@ -213,8 +237,6 @@ AddDownloadDialog *MainWindow::openAddDialog(const QList<QUrl> &urls)
     dialog->setUrls(links);
     m_addDialog = dialog;
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        m_settings.lastAddFolder = dialog->folder();
-        m_settings.save();
         DownloadRequest base;
         m_settings.applyTo(&base);
         const QList<DownloadRequest> requests = dialog->requests(base);
@@ -230,6 +252,7 @@ AddDownloadDialog *MainWindow::openAddDialog(const QList<QUrl> &urls)
         for (qint64 id : ids)
             if (id > 0)
                 added.append(id);
+        rememberFolderWhenItWorks(added, dialog->folder(), dialog->folderChanged());
         if (error.isError())
             statusBar()->showMessage(tr("Could not add: %1").arg(error.message), 10000);
         else
@@ -281,40 +304,6 @@ void MainWindow::dropEvent(QDropEvent *event)
 {
     if (handleMimeData(event->mimeData()))
         event->acceptProposedAction();
-}
-
-void MainWindow::closeEvent(QCloseEvent *event)
-{
-    if (!m_quitting && m_settings.closeToTray && m_tray->isVisible()) {
-        hide();
-        event->ignore();
-        return;
-    }
-    event->accept();
-    if (!m_quitting) {
-        m_quitting = true;
-        Q_EMIT quitRequested();
-    }
-}
-
-void MainWindow::quit()
-{
-    if (m_quitting)
-        return;
-    m_quitting = true;
-    hide();
-    Q_EMIT quitRequested();
-}
-
-void MainWindow::toggleVisible()
-{
-    if (isVisible() && !isMinimized()) {
-        hide();
-    } else {
-        showNormal();
-        raise();
-        activateWindow();
-    }
 }
 
 void MainWindow::setAlternativeLimits(bool enabled)
@@ -415,8 +404,20 @@ void MainWindow::onTransferFinished(const TransferResult &result)
         if (m_settings.extractArchives && !result.path.isEmpty() &&
             (!row || row->direction == TransferDirection::Download))
             extractArchive(result.id, result.path, name);
-    } else if (result.error.code != ErrorCode::Cancelled)
-        m_tray->notify(tr("Transfer failed"), tr("%1: %2").arg(name, result.error.message), true);
+    } else if (result.error.code != ErrorCode::Cancelled) {
+        // Said as the row says it: the queue pauses on disk errors, to be resumed.
+        const auto snap = m_queue->snapshot(result.id);
+        TransferModel::Row paused;
+        paused.state = snap ? snap->state : TransferState::Failed;
+        paused.errorCode = result.error.code;
+        if (paused.state == TransferState::Paused)
+            m_tray->notify(TransferModel::stateText(paused),
+                           tr("%1: %2. Resume it when fixed.").arg(name, result.error.message),
+                           true);
+        else
+            m_tray->notify(tr("Transfer failed"), tr("%1: %2").arg(name, result.error.message),
+                           true);
+    }
 }
 
 void MainWindow::extractSelected()

@@ -2,6 +2,7 @@
 
 #include "AppSettings.h"
 #include "archive/ArchiveExtractor.h"
+#include "queue/TransferSnapshot.h"
 
 #include <QList>
 #include <QMainWindow>
@@ -15,6 +16,7 @@ class QLineEdit;
 class QListWidget;
 class QMenu;
 class QMimeData;
+class QSplitter;
 class QTableView;
 
 namespace bt {
@@ -80,9 +82,13 @@ public Q_SLOTS:
     void showSettings();
     SettingsDialog *openSettings(const QString &uploadMessage = {});
     void toggleVisible();
+    // Closes to the tray; the first time, a notification says that it still runs.
+    void hideToTray();
     void setAlternativeLimits(bool enabled);
-    // Quits for real (the tray's Quit): no close-to-tray.
+    // Quits for real (the tray's Quit): no close-to-tray. Asks first while transfers run.
     void quit();
+    // Removes the completed rows (their files stay).
+    void removeCompleted();
 
 Q_SIGNALS:
     void quitRequested();
@@ -100,6 +106,15 @@ private:
     void createMenus();   // MainWindowActions.cpp
     void updateActions(); // MainWindowActions.cpp
     void removeSelected(bool deleteFiles);
+    // MainWindowState.cpp
+    void saveWindowState();
+    void restoreWindowState();
+    bool confirmQuit(); // true: quit (nothing runs, or the person said so)
+    void fitDetails();  // folds the details pane while nothing is selected
+    // The add dialog's folder becomes the next default once a download in it wrote bytes or
+    // completed (a folder that fails is not remembered); `changed`: chosen in the dialog.
+    void rememberFolderWhenItWorks(const QList<qint64> &ids, const QString &folder, bool changed);
+    void onSnapshotsForFolders(const QList<bt::TransferSnapshot> &changed);
     void openSelectedFile();
     void openSelectedFolder();
     void copySelectedUrls();
@@ -132,6 +147,11 @@ private:
     QLabel *m_upLabel;
     QLabel *m_countLabel;
     QLabel *m_altLabel;
+    QSplitter *m_sideSplitter = nullptr;
+    QSplitter *m_rightSplitter = nullptr;
+    int m_detailsHeight = 220; // the unfolded details pane
+    bool m_trayHintShown = false;
+    QHash<qint64, QString> m_untriedFolders; // transfer -> the add dialog's folder
     QMenu *m_contextMenu = nullptr;
     TrayIcon *m_tray = nullptr;
     QHash<QString, QAction *> m_actions;

@@ -50,6 +50,8 @@ void MainWindow::createActions()
     make(QStringLiteral("removeDelete"), tr("Remove and &Delete File…"),
          QStringLiteral("edit-delete"), QStringLiteral("delete"), QKeySequence(tr("Shift+Del")),
          [this] { removeSelected(true); });
+    make(QStringLiteral("removeCompleted"), tr("Remove &Completed"), QStringLiteral("edit-clear"),
+         QStringLiteral("remove"), QKeySequence(), [this] { removeCompleted(); });
     make(QStringLiteral("openFile"), tr("&Open File"), QStringLiteral("document-open"),
          QStringLiteral("open"), QKeySequence(tr("Ctrl+O")), [this] { openSelectedFile(); });
     make(QStringLiteral("openFolder"), tr("Open &Folder"), QStringLiteral("folder-open"),
@@ -122,6 +124,7 @@ void MainWindow::createMenus()
     transfer->addSeparator();
     transfer->addAction(a("remove"));
     transfer->addAction(a("removeDelete"));
+    transfer->addAction(a("removeCompleted"));
     transfer->addSeparator();
     for (const char *name : {"openFile", "openFolder", "extract", "copyUrl"})
         transfer->addAction(a(name));
@@ -176,6 +179,7 @@ void MainWindow::createMenus()
     m_contextMenu->addSeparator();
     m_contextMenu->addAction(a("remove"));
     m_contextMenu->addAction(a("removeDelete"));
+    m_contextMenu->addAction(a("removeCompleted"));
 }
 
 void MainWindow::updateActions()

@@ -200,7 +200,11 @@ SettingsDialog *MainWindow::openSettings(const QString &uploadMessage)
 
 void MainWindow::acceptSettings(SettingsDialog *dialog)
 {
+    const QString oldFolder = m_settings.downloadFolder;
     m_settings = dialog->settings();
+    // A new download folder in the settings is the add dialog's default again.
+    if (m_settings.downloadFolder != oldFolder)
+        m_settings.lastAddFolder.clear();
     m_settings.save(); // targets without their secrets
     const UploadTargetsPage *page = dialog->uploadsPage();
     for (const QString &key : page->removedKeys())

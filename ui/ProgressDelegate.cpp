@@ -31,17 +31,44 @@ void ProgressDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     bar.minimum = 0;
     bar.maximum = 1000;
     bar.progress = fraction < 0 ? 0 : int(fraction * 1000);
-    bar.text = index.data(Qt::DisplayRole).toString();
+    // One line, elided: the whole text is in the tooltip and the details pane.
+    bar.text = fittedText(index.data(Qt::DisplayRole).toString(), option.fontMetrics,
+                          bar.rect.width() - 8);
     bar.textVisible = true;
     bar.textAlignment = Qt::AlignCenter;
     const auto state = TransferState(index.data(TransferModel::StateRole).toInt());
-    if (state == TransferState::Failed)
-        bar.palette.setColor(QPalette::Highlight, QColor(0xc0, 0x39, 0x2b));
-    else if (state == TransferState::Completed)
-        bar.palette.setColor(QPalette::Highlight, QColor(0x27, 0xae, 0x60));
-    else if (state == TransferState::Paused || state == TransferState::Queued)
-        bar.palette.setColor(QPalette::Highlight, QColor(0x95, 0xa5, 0xa6));
+    if (const auto c = colors(state, index.data(TransferModel::AttentionRole).toBool())) {
+        bar.palette.setColor(QPalette::Highlight, c->bar);
+        bar.palette.setColor(QPalette::HighlightedText, c->text);
+    }
     style->drawControl(QStyle::CE_ProgressBar, &bar, painter, widget);
+}
+
+std::optional<ProgressDelegate::Colors> ProgressDelegate::colors(TransferState state,
+                                                                 bool attention)
+{
+    if (state == TransferState::Paused && attention)
+        return Colors{QColor(0x9a, 0x5b, 0x00), Qt::white}; // amber: paused on an error
+    // Text and fill differ by a contrast ratio of 4.5 or more (WCAG AA): white on the red,
+    // the amber and the dark green, near-black on the light grey of a stopped bar.
+    switch (state) {
+    case TransferState::Failed:
+        return Colors{QColor(0xc0, 0x39, 0x2b), Qt::white};
+    case TransferState::Completed:
+        return Colors{QColor(0x1e, 0x84, 0x49), Qt::white};
+    case TransferState::Paused:
+    case TransferState::Queued:
+        return Colors{QColor(0x95, 0xa5, 0xa6), QColor(0x1b, 0x1b, 0x1b)};
+    default:
+        return std::nullopt;
+    }
+}
+
+QString ProgressDelegate::fittedText(const QString &text, const QFontMetrics &metrics, int width)
+{
+    QString line = text;
+    line.replace(QLatin1Char('\n'), QLatin1Char(' '));
+    return metrics.elidedText(line, Qt::ElideRight, qMax(0, width));
 }
 
 } // namespace bt::ui

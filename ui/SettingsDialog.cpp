@@ -16,6 +16,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QToolButton>
@@ -62,7 +63,7 @@ SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent,
       m_autoFolders(new QCheckBox(tr("Sort downloads into sub-folders by file t&ype"), this)),
       m_rules(new QTableWidget(int(s.folderRules.size()), 3, this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)),
-      m_problem(new QLabel(this))
+      m_problem(new QLabel(this)), m_perHostHint(new QLabel(this))
 {
     setWindowTitle(tr("Settings"));
     setWindowIcon(themedIcon(QStringLiteral("configure"), QStringLiteral("settings")));
@@ -86,10 +87,20 @@ SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent,
     tabs->addTab(m_uploads, tr("&Uploads"));
     tabs->addTab(filesPage(), tr("&Files"));
     tabs->addTab(windowPage(), tr("&Window"));
+    // All six tabs in view (no scroll arrows): the tab bar's width is the dialog's minimum.
+    tabs->setUsesScrollButtons(false);
+    tabs->setElideMode(Qt::ElideNone);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(tabs);
     layout->addWidget(m_problem);
     layout->addWidget(m_buttons);
+    // And the rules' longest extension list uncut: the table's columns at their contents.
+    int table = 2 * m_rules->frameWidth() + style()->pixelMetric(QStyle::PM_ScrollBarExtent);
+    for (int c = 0; c < m_rules->columnCount(); ++c)
+        table += m_rules->columnWidth(c);
+    const QMargins margins = layout->contentsMargins();
+    resize(qMax(sizeHint().width(), table + 2 * (margins.left() + margins.right()) + 16),
+           qMax(sizeHint().height(), 440));
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_schedule, &QLineEdit::textChanged, this, &SettingsDialog::validate);
@@ -128,6 +139,24 @@ QWidget *SettingsDialog::downloadsPage()
     form->addRow(folderLabel, folderRow);
     form->addRow(tr("&Active transfers at once:"), m_maxActive);
     form->addRow(tr("Active transfers per &host:"), m_maxPerHost);
+    // Says when the per-host cap is the one that counts (downloads from one server).
+    m_perHostHint->setObjectName(QStringLiteral("perHostHint"));
+    m_perHostHint->setWordWrap(true);
+    form->addRow(QString(), m_perHostHint);
+    auto explain = [this] {
+        const int host = m_maxPerHost->value();
+        const int active = m_maxActive->value();
+        if (host > 0 && host < active)
+            m_perHostHint->setText(tr("From one server at most %n at once, even though %1 "
+                                      "may run together.",
+                                      nullptr, host)
+                                       .arg(active));
+        else
+            m_perHostHint->setText(tr("One server can use all of the transfers at once."));
+    };
+    connect(m_maxPerHost, &QSpinBox::valueChanged, this, explain);
+    connect(m_maxActive, &QSpinBox::valueChanged, this, explain);
+    explain();
     form->addRow(tr("&Connections per download:"), m_connections);
     form->addRow(tr("&Retries after an error:"), m_retries);
     form->addRow(tr("S&tall timeout:"), m_timeout);
@@ -178,7 +207,6 @@ QWidget *SettingsDialog::filesPage()
     m_rules->setObjectName(QStringLiteral("folderRules"));
     m_rules->setHorizontalHeaderLabels({tr("Type"), tr("Extensions"), tr("Folder")});
     m_rules->verticalHeader()->hide();
-    m_rules->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     m_rules->setEditTriggers(QAbstractItemView::AllEditTriggers);
     m_rules->blockSignals(true);
     for (int row = 0; row < m_base.folderRules.size(); ++row) {
@@ -191,7 +219,9 @@ QWidget *SettingsDialog::filesPage()
         m_rules->setItem(row, 2, new QTableWidgetItem(rule.folder));
     }
     m_rules->blockSignals(false);
-    m_rules->resizeColumnToContents(0);
+    // Measured here, stretched after: the dialog's width comes from these (see above).
+    m_rules->resizeColumnsToContents();
+    m_rules->horizontalHeader()->setStretchLastSection(true);
     m_rules->setEnabled(m_autoFolders->isChecked());
     connect(m_autoFolders, &QCheckBox::toggled, m_rules, &QWidget::setEnabled);
     auto *layout = new QVBoxLayout(page);

@@ -31,6 +31,7 @@ public:
     // Speeds are edited in KiB/s (0 = unlimited).
     QSpinBox *maxActiveBox() const { return m_maxActive; }
     QSpinBox *maxPerHostBox() const { return m_maxPerHost; }
+    QLabel *perHostHint() const { return m_perHostHint; }
     QSpinBox *downloadLimitBox() const { return m_downLimit; }
     QCheckBox *closeToTrayBox() const { return m_closeToTray; }
     QLineEdit *folderEdit() const { return m_folder; }
@@ -76,6 +77,7 @@ private:
     QTableWidget *m_rules;
     QDialogButtonBox *m_buttons;
     QLabel *m_problem;
+    QLabel *m_perHostHint;
 };
 
 } // namespace bt::ui

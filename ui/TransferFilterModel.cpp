@@ -51,7 +51,8 @@ bool TransferFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sou
             return false;
         break;
     case Failed:
-        if (state != TransferState::Failed)
+        // Also the ones the queue paused on an error (disk full): they wait for the person.
+        if (!idx.data(TransferModel::AttentionRole).toBool())
             return false;
         break;
     }

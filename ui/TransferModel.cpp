@@ -6,6 +6,8 @@
 #include <QFileInfo>
 #include <QLocale>
 
+#include <numeric>
+
 namespace bt::ui {
 
 TransferModel::TransferModel(QueueManager *queue, QObject *parent)
@@ -15,6 +17,8 @@ TransferModel::TransferModel(QueueManager *queue, QObject *parent)
     connect(queue, &QueueManager::added, this, &TransferModel::onAdded);
     connect(queue, &QueueManager::removed, this, &TransferModel::onRemoved);
     connect(queue, &QueueManager::orderChanged, this, &TransferModel::onOrderChanged);
+    m_countdown.setInterval(1000);
+    connect(&m_countdown, &QTimer::timeout, this, &TransferModel::tickRetries);
     reload();
 }
 
@@ -33,8 +37,33 @@ void TransferModel::reload()
             m_rows.append(makeRow(id));
         }
     }
+    recomputeRanks(false);
     endResetModel();
     recomputeTotals();
+}
+
+void TransferModel::recomputeRanks(bool notify)
+{
+    QList<int> order(m_rows.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [this](int a, int b) {
+        return m_rows[a].position < m_rows[b].position ||
+               (m_rows[a].position == m_rows[b].position && m_rows[a].id < m_rows[b].id);
+    });
+    int first = int(m_rows.size());
+    int last = -1;
+    for (int i = 0; i < order.size(); ++i) {
+        Row &row = m_rows[order[i]];
+        if (row.rank != i + 1) {
+            row.rank = i + 1;
+            first = qMin(first, order[i]);
+            last = qMax(last, order[i]);
+        }
+    }
+    m_maxPosition =
+        order.isEmpty() ? std::numeric_limits<qint64>::min() : m_rows[order.last()].position;
+    if (notify && first <= last)
+        Q_EMIT dataChanged(index(first, PositionColumn), index(last, PositionColumn));
 }
 
 TransferModel::Row TransferModel::makeRow(qint64 id) const
@@ -104,10 +133,16 @@ QPair<int, int> TransferModel::apply(Row &row, const TransferSnapshot &s) const
         touch(EtaColumn, EtaColumn);
     }
     if (row.state != s.state || row.waiting != s.waitingForSchedule ||
-        row.error != s.lastError.message) {
+        row.error != s.lastError.message || row.errorCode != s.lastError.code) {
         row.state = s.state;
         row.waiting = s.waitingForSchedule;
         row.error = s.lastError.message;
+        row.errorCode = s.lastError.code;
+        touch(ProgressColumn, StateColumn);
+    }
+    if (row.retry.attempt != s.retry.attempt || row.retry.atMs != s.retry.atMs ||
+        row.retry.error.message != s.retry.error.message) {
+        row.retry = s.retry;
         touch(ProgressColumn, StateColumn);
     }
     if (row.position != s.position) {
@@ -119,15 +154,37 @@ QPair<int, int> TransferModel::apply(Row &row, const TransferSnapshot &s) const
 
 void TransferModel::onSnapshots(const QList<TransferSnapshot> &changed)
 {
+    bool moved = false;
     for (const TransferSnapshot &s : changed) {
         const int r = m_rowOf.value(s.id, -1);
         if (r < 0)
             continue;
+        const qint64 position = m_rows[r].position;
         const auto [first, last] = apply(m_rows[r], s);
+        moved |= m_rows[r].position != position;
         if (first <= last)
             Q_EMIT dataChanged(index(r, first), index(r, last));
+        if (isRetrying(m_rows[r]))
+            m_retrying.insert(s.id);
+        else
+            m_retrying.remove(s.id);
     }
+    if (m_retrying.isEmpty())
+        m_countdown.stop();
+    else if (!m_countdown.isActive())
+        m_countdown.start();
+    if (moved)
+        recomputeRanks(true);
     recomputeTotals();
+}
+
+void TransferModel::tickRetries()
+{
+    for (qint64 id : std::as_const(m_retrying)) {
+        const int r = m_rowOf.value(id, -1);
+        if (r >= 0)
+            Q_EMIT dataChanged(index(r, StateColumn), index(r, StateColumn));
+    }
 }
 
 void TransferModel::onAdded(qint64 id)
@@ -135,10 +192,19 @@ void TransferModel::onAdded(qint64 id)
     if (m_rowOf.contains(id) || !m_queue)
         return;
     const int r = int(m_rows.size());
+    Row row = makeRow(id);
+    // A new transfer goes to the end of the queue: its number is the count (no re-sort).
+    const bool last = row.position > m_maxPosition;
+    if (last) {
+        row.rank = r + 1;
+        m_maxPosition = row.position;
+    }
     beginInsertRows({}, r, r);
-    m_rows.append(makeRow(id));
+    m_rows.append(row);
     m_rowOf.insert(id, r);
     endInsertRows();
+    if (!last)
+        recomputeRanks(true);
     recomputeTotals();
 }
 
@@ -147,12 +213,26 @@ void TransferModel::onRemoved(qint64 id)
     const int r = m_rowOf.value(id, -1);
     if (r < 0)
         return;
+    const int rank = m_rows[r].rank;
+    m_retrying.remove(id);
     beginRemoveRows({}, r, r);
     m_rows.removeAt(r);
     m_rowOf.remove(id);
     for (int i = r; i < m_rows.size(); ++i)
         m_rowOf[m_rows[i].id] = i;
     endRemoveRows();
+    // The ones after it move up one place.
+    int first = int(m_rows.size());
+    int lastChanged = -1;
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].rank > rank) {
+            --m_rows[i].rank;
+            first = qMin(first, i);
+            lastChanged = i;
+        }
+    }
+    if (first <= lastChanged)
+        Q_EMIT dataChanged(index(first, PositionColumn), index(lastChanged, PositionColumn));
     recomputeTotals();
 }
 
@@ -164,6 +244,7 @@ void TransferModel::onOrderChanged()
         if (const auto s = m_queue->snapshot(row.id))
             row.position = s->position;
     }
+    recomputeRanks(false);
     Q_EMIT dataChanged(index(0, PositionColumn), index(int(m_rows.size()) - 1, PositionColumn));
 }
 
@@ -229,6 +310,49 @@ QString TransferModel::stateText(TransferState state, TransferDirection directio
     return QString();
 }
 
+bool TransferModel::needsAttention(const Row &row)
+{
+    return row.state == TransferState::Failed ||
+           (row.state == TransferState::Paused && row.errorCode != ErrorCode::None &&
+            row.errorCode != ErrorCode::Cancelled);
+}
+
+bool TransferModel::isRetrying(const Row &row)
+{
+    return row.state == TransferState::Active && row.retry.isWaiting();
+}
+
+QString TransferModel::stateText(const Row &row)
+{
+    if (isRetrying(row)) {
+        // Active, but nothing arrives: when the next attempt starts, and which one it is.
+        const qint64 ms = row.retry.atMs - QDateTime::currentMSecsSinceEpoch();
+        const int seconds = int(qMax<qint64>(0, (ms + 999) / 1000));
+        if (seconds == 0)
+            return tr("Retrying (attempt %1 of %2)")
+                .arg(row.retry.attempt)
+                .arg(row.retry.maxAttempts);
+        return tr("Retrying in %n s (attempt %1 of %2)", nullptr, seconds)
+            .arg(row.retry.attempt)
+            .arg(row.retry.maxAttempts);
+    }
+    if (row.state != TransferState::Paused || !needsAttention(row))
+        return stateText(row.state, row.direction, row.waiting);
+    // Paused by the queue, not the person: says why, as short as the column.
+    switch (row.errorCode) {
+    case ErrorCode::DiskFull:
+        return tr("Paused: disk full");
+    case ErrorCode::PermissionDenied:
+        return tr("Paused: cannot write");
+    case ErrorCode::NotFound:
+        return tr("Paused: folder missing");
+    case ErrorCode::Io:
+        return tr("Paused: disk error");
+    default:
+        return tr("Paused: error");
+    }
+}
+
 static double fractionOf(const TransferModel::Row &row)
 {
     if (row.state == TransferState::Completed)
@@ -258,11 +382,15 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
         return row.path;
     case ErrorRole:
         return row.error;
+    case AttentionRole:
+        return needsAttention(row);
     case SearchRole:
         return row.name + QLatin1Char(' ') + row.url.toString();
     case Qt::ToolTipRole:
         if (index.column() == AddedColumn)
             return QLocale().toString(row.added.toLocalTime(), QLocale::LongFormat);
+        if (isRetrying(row))
+            return row.retry.error.message + QLatin1Char('\n') + stateText(row);
         if (!row.error.isEmpty())
             return row.error;
         return row.url.toString();
@@ -301,7 +429,7 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case PositionColumn:
-            return row.position;
+            return row.rank;
         case NameColumn:
             return row.name;
         case DirectionColumn:
@@ -309,8 +437,10 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
         case SizeColumn:
             return formatSize(row.total);
         case ProgressColumn: {
-            if (row.state == TransferState::Failed && !row.error.isEmpty())
+            if (needsAttention(row) && !row.error.isEmpty())
                 return row.error; // the reason, where a person looks first
+            if (isRetrying(row))
+                return row.retry.error.message; // why it waits
             const double f = fractionOf(row);
             if (f < 0)
                 return row.done > 0 ? formatSize(row.done) : QString();
@@ -321,7 +451,7 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
         case EtaColumn:
             return formatEta(row.eta);
         case StateColumn:
-            return stateText(row.state, row.direction, row.waiting);
+            return stateText(row);
         case AddedColumn: {
             // Today: the time; before: the date (the full stamp is in the tooltip).
             const QDateTime local = row.added.toLocalTime();

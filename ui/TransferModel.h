@@ -7,6 +7,8 @@
 #include <QDateTime>
 #include <QHash>
 #include <QList>
+#include <QSet>
+#include <QTimer>
 
 namespace bt {
 
@@ -45,6 +47,7 @@ public:
         PathRole,      // the local file (final path, .part while running, or upload source)
         ErrorRole,     // last error message
         SearchRole,    // name and URL, for the search box
+        AttentionRole, // bool: failed, or paused by an error (disk full...): the person acts
     };
 
     struct Row
@@ -60,9 +63,12 @@ public:
         qint64 total = -1;
         qint64 speed = 0;
         qint64 eta = -1;
-        qint64 position = 0;
+        qint64 position = 0; // the queue's sort key: gaps and values <= 0 after moves
+        int rank = 0;        // 1-based place in the queue order, shown in "#"
         bool waiting = false;
         QString error;
+        ErrorCode errorCode = ErrorCode::None;
+        RetryState retry; // waiting to try again: shown instead of "Downloading"
         QDateTime added;
     };
 
@@ -91,6 +97,10 @@ public:
     Totals totals() const { return m_totals; }
 
     static QString stateText(TransferState state, TransferDirection direction, bool waiting);
+    // The State column: "Paused: disk full" for a transfer the queue paused on an error.
+    static QString stateText(const Row &row);
+    static bool needsAttention(const Row &row);
+    static bool isRetrying(const Row &row);
 
 public Q_SLOTS:
     // Reads every transfer again (at start; tests).
@@ -108,12 +118,18 @@ private:
     // Applies a snapshot; returns the range of changed columns (first > last: none).
     QPair<int, int> apply(Row &row, const TransferSnapshot &s) const;
     void recomputeTotals();
+    void tickRetries(); // the "Retrying in N s" countdown, once a second
+    // Numbers the rows 1..n in position order; `notify`: reports the changed "#" cells.
+    void recomputeRanks(bool notify);
     static QString nameOf(const Row &row, const QString &requestedName);
 
     QueueManager *m_queue; // outlives the model (the composition root owns both)
     QList<Row> m_rows;
     QHash<qint64, int> m_rowOf;
     Totals m_totals;
+    qint64 m_maxPosition = std::numeric_limits<qint64>::min();
+    QSet<qint64> m_retrying;
+    QTimer m_countdown;
 };
 
 } // namespace ui

@@ -5,30 +5,16 @@
 #include "Icons.h"
 #include "MainWindow.h"
 #include "SingleInstance.h"
+#include "Translations.h"
 #include "queue/QueueManager.h"
 #include "store/TransferStore.h"
 #include "transfer/NetworkSetup.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QLibraryInfo>
-#include <QLocale>
 #include <QMessageBox>
-#include <QTranslator>
 
 namespace {
-
-void installTranslations(QApplication &app)
-{
-    auto *qt = new QTranslator(&app);
-    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(qt);
-    auto *own = new QTranslator(&app);
-    if (own->load(QLocale(), QStringLiteral("btfilestream"), QStringLiteral("_"),
-                  QStringLiteral(":/i18n")))
-        QApplication::installTranslator(own);
-}
 
 QList<QUrl> urlsOf(const QStringList &arguments)
 {
@@ -54,7 +40,7 @@ int main(int argc, char **argv)
     QApplication::setApplicationVersion(QStringLiteral(BT_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("io.github.btfilestream.BTFileStream"));
     QApplication::setQuitOnLastWindowClosed(false); // the tray keeps it running
-    installTranslations(app);
+    bt::ui::installTranslations(&app);
     QApplication::setWindowIcon(bt::ui::appIcon());
 
     QCommandLineParser parser;

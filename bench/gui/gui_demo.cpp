@@ -63,6 +63,22 @@ int main(int argc, char **argv)
             r.connections = 1;
             requests.append(r);
         }
+        // The selected one shows an expected checksum in the details pane.
+        http::DigestValue sum;
+        sum.algorithm = QCryptographicHash::Sha256;
+        sum.digest =
+            QByteArray::fromHex("3f1b2c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809");
+        requests[1].checksums.append(sum);
+        // BT_DEMO_FULL_DIR (a tiny tmpfs): a download the queue pauses on "disk full".
+        if (const QString full = qEnvironmentVariable("BT_DEMO_FULL_DIR"); !full.isEmpty()) {
+            DownloadRequest r = requests[3];
+            r.directory = full;
+            r.url = QUrl(QStringLiteral("%1/video-4k.mkv?size=%2&rate=%3")
+                             .arg(base)
+                             .arg(8 << 20)
+                             .arg(4000000));
+            requests.append(r);
+        }
         DownloadRequest missing;
         missing.url = QUrl(base + QStringLiteral("/old-mirror/archive.tar.gz?status=404"));
         missing.directory = dir;
@@ -79,6 +95,9 @@ int main(int argc, char **argv)
     window.show();
     // A running download selected, so that the details pane shows its graph and segments.
     QTimer::singleShot(500, &window, [&] { window.selectIds({queue.ids().value(1)}); });
+    // With BT_DEMO_FULL_DIR: a download paused by the person midway (a grey bar with text).
+    if (qEnvironmentVariableIsSet("BT_DEMO_FULL_DIR"))
+        QTimer::singleShot(6000, &window, [&] { queue.pause({queue.ids().value(5)}); });
     QTimer::singleShot(9000, &window, [&] {
         if (mode == QLatin1String("add")) {
             window.openAddDialog({QUrl(QStringLiteral("https://cdimage.debian.org/debian-cd/"

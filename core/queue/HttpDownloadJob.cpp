@@ -32,6 +32,7 @@ HttpDownloadJob::HttpDownloadJob(qint64 transferId, const DownloadRequest &reque
         }
     });
     connect(m_download, &HttpDownload::message, this, &TransferJob::message);
+    connect(m_download, &HttpDownload::retrying, this, &TransferJob::retrying);
     connect(m_download, &HttpDownload::finished, this, [this](const TransferResult &r) {
         TransferResult copy = r;
         copy.id = id();

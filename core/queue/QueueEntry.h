@@ -1,5 +1,6 @@
 #pragma once
 
+#include "queue/TransferSnapshot.h"
 #include "store/TransferRecord.h"
 #include "transfer/HttpDownload.h"
 #include "transfer/SpeedMeter.h"
@@ -26,6 +27,8 @@ struct QueueEntry
     bool sampled = false; // progress arrived since the last tick
     TransferProgress progress;
     SpeedMeter meter;
+    RetryState retry;     // waiting to try again (cleared by new bytes or a state change)
+    qint64 retryDone = 0; // progress.done when the retry began
 };
 
 // The order in which queued transfers start: higher priority first, then manual position.

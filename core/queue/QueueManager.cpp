@@ -167,6 +167,7 @@ bool QueueManager::isRunningState(TransferState state)
 void QueueManager::setState(QueueEntry *e, TransferState state, const Error &error)
 {
     e->record.setState(state, error);
+    e->retry = {}; // a new state (started, paused, failed): the wait is over
     m_store->setState(e->record.id, state, error);
     markDirty(e);
 }
@@ -230,6 +231,12 @@ void QueueManager::startEntry(QueueEntry *e)
     connect(
         job, &TransferJob::message, this,
         [this, id](const QString &text) { Q_EMIT message(id, text); }, Qt::QueuedConnection);
+    connect(
+        job, &TransferJob::retrying, this,
+        [this, id](const Error &error, qint64 delayMs, int attempt, int maxAttempts) {
+            onRetrying(id, error, delayMs, attempt, maxAttempts);
+        },
+        Qt::QueuedConnection);
     // finished() comes through the pool, after it freed the job's worker.
     const auto finished = [this, id](const TransferResult &r) { onFinished(id, r); };
     setState(e, TransferState::Active);
@@ -252,6 +259,8 @@ void QueueManager::onProgress(qint64 id, const TransferProgress &p)
     QueueEntry *e = entry(id);
     if (!e || !e->job)
         return;
+    if (e->retry.isWaiting() && p.done > e->retryDone)
+        e->retry = {}; // bytes again: no longer waiting
     e->progress.done = p.done;
     e->progress.total = p.total;
     e->progress.connections = p.connections;
@@ -266,6 +275,20 @@ void QueueManager::onProgress(qint64 id, const TransferProgress &p)
         e->record.segments = p.segments; // the segment map moves (a resumed one too)
     }
     e->sampled = true; // the snapshot goes out with the next tick
+}
+
+void QueueManager::onRetrying(qint64 id, const Error &error, qint64 delayMs, int attempt,
+                              int maxAttempts)
+{
+    QueueEntry *e = entry(id);
+    if (!e || !e->job || e->stopping)
+        return;
+    e->retry.error = error;
+    e->retry.atMs = QDateTime::currentMSecsSinceEpoch() + qMax<qint64>(0, delayMs);
+    e->retry.attempt = attempt;
+    e->retry.maxAttempts = maxAttempts;
+    e->retryDone = e->progress.done;
+    markDirty(e);
 }
 
 void QueueManager::onVerifying(qint64 id)
@@ -435,6 +458,7 @@ TransferSnapshot QueueManager::snapshotOf(const QueueEntry &e) const
     s.position = e.record.position;
     s.url = e.record.url;
     s.waitingForSchedule = e.record.state == TransferState::Queued && !m_insideWindow;
+    s.retry = e.retry;
     return s;
 }
 

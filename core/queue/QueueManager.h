@@ -199,6 +199,7 @@ private:
     bool uploadCredentialsFor(QueueEntry *e, UploadCredentials *credentials);
     void onProgress(qint64 id, const TransferProgress &progress);
     void onVerifying(qint64 id);
+    void onRetrying(qint64 id, const Error &error, qint64 delayMs, int attempt, int maxAttempts);
     void onFinished(qint64 id, const TransferResult &result);
     void finishRemoval(QueueEntry *e);
     void checkWindow();
@@ -233,7 +234,7 @@ private:
     bool m_idleCheckScheduled = false;
     QEventLoop *m_shutdownLoop = nullptr;
     int m_maxActive = 3;
-    int m_maxPerHost = 2;
+    int m_maxPerHost = 3; // as m_maxActive: one server alone gets what "at once" promises
 };
 
 } // namespace bt

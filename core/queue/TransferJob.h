@@ -45,6 +45,8 @@ Q_SIGNALS:
     void message(const QString &text);
     // The data is complete and being checked (digests, checksum) before publishing.
     void verifying();
+    // A transient error: the next attempt starts in `delayMs` (the queue shows it).
+    void retrying(const bt::Error &error, qint64 delayMs, int attempt, int maxAttempts);
     void finished(const bt::TransferResult &result);
 
 private:

@@ -78,6 +78,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void progress(const bt::TransferProgress &progress);
     void message(const QString &text); // a log line for people: retries, fallbacks, redirects
+    // A connection failed with a transient error and tries again in `delayMs`.
+    void retrying(const bt::Error &error, qint64 delayMs, int attempt, int maxAttempts);
     void finished(const bt::TransferResult &result);
 
 private:

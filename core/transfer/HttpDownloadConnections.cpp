@@ -381,6 +381,7 @@ void HttpDownload::Private::onFailed(SegmentDownloader *dl, const Error &error)
                           .arg(double(delay) / 1000.0, 0, 'f', 1)
                           .arg(retry.attempt())
                           .arg(retry.settings().maxAttempts));
+    Q_EMIT q->retrying(error, delay, retry.attempt(), retry.settings().maxAttempts);
     waiting.insert(dl->slot());
     QTimer::singleShot(delay, dl, [this, dl] { retryConnection(dl); });
 }

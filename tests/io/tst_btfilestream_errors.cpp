@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cerrno>
 #include <unistd.h>
 
 using namespace bt;
@@ -88,6 +89,22 @@ private Q_SLOTS:
         QVERIFY(!s.open(path, BTFileStream::Mode::Write, {}, &e));
         QCOMPARE(e.code, ErrorCode::PermissionDenied);
         QVERIFY(e.message.contains(path));
+        if (mounted)
+            QVERIFY2(e.message.startsWith(QStringLiteral("Read-only file system")),
+                     qPrintable(e.message));
+    }
+
+    // A read-only mount is not "Permission denied": no chmod would help. Still a permission
+    // problem for the queue (it pauses the transfer).
+    void readOnlyFileSystemMessage()
+    {
+        const QString path = QStringLiteral("/media/stick/a.bin");
+        const Error ro = Error::fromErrno(EROFS, path);
+        QCOMPARE(ro.code, ErrorCode::PermissionDenied);
+        QCOMPARE(ro.message, QStringLiteral("Read-only file system: ") + path);
+        const Error denied = Error::fromErrno(EACCES, path);
+        QCOMPARE(denied.code, ErrorCode::PermissionDenied);
+        QCOMPARE(denied.message, QStringLiteral("Permission denied: ") + path);
     }
 
     void diskFull()

@@ -43,6 +43,19 @@ public:
             },
             Qt::QueuedConnection);
     }
+    void sendRetrying(ErrorCode code, const QString &message, qint64 delayMs, int attempt,
+                      int maxAttempts)
+    {
+        QMetaObject::invokeMethod(
+            this,
+            [=, this] {
+                Error e;
+                e.code = code;
+                e.message = message;
+                Q_EMIT retrying(e, delayMs, attempt, maxAttempts);
+            },
+            Qt::QueuedConnection);
+    }
     void sendVerifying()
     {
         QMetaObject::invokeMethod(

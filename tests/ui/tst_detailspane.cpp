@@ -21,6 +21,7 @@ class TestDetailsPane : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void validatorsWhileRunning();
+    void retryShownWithItsError();
 };
 
 void TestDetailsPane::validatorsWhileRunning()
@@ -66,6 +67,45 @@ void TestDetailsPane::validatorsWhileRunning()
     QTRY_VERIFY_WITH_TIMEOUT(
         !queue.record(id)->segments.isEmpty() && queue.record(id)->segments.first().done > 0, 5000);
     QTRY_VERIFY(!map->segments().isEmpty() && map->segments().first().done > 0);
+    queue.shutdown();
+}
+
+// The real engine against a server that answers 503: the pane's "Last error" says why and
+// when the next attempt is, not "none" while the row says "Downloading".
+void TestDetailsPane::retryShownWithItsError()
+{
+    FaultServer server;
+    QVERIFY(server.listenInThread());
+    FaultServer::Resource res;
+    res.body = makeTestData(64 * 1024, 4);
+    server.setResource("/busy.bin", res);
+    FaultServer::Fault busy;
+    busy.kind = FaultServer::Fault::Kind::Status;
+    busy.status = 503;
+    server.setPersistentFault("/busy.bin", busy);
+
+    QTemporaryDir dir;
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("out"))));
+    QueueManager queue;
+    QueueManager::Options options;
+    options.threads = 2;
+    QVERIFY(queue.open(dir.filePath(QStringLiteral("data")), options));
+    DetailsPane pane(&queue);
+    auto *error = pane.findChild<QLabel *>(QStringLiteral("detailsError"));
+    QVERIFY(error);
+    DownloadRequest request;
+    request.url = QUrl(QString::fromLatin1(server.url("/busy.bin")));
+    request.directory = dir.filePath(QStringLiteral("out"));
+    request.retryDelayMs = 20000; // the first wait outlasts the test
+    const qint64 id = queue.enqueue(request);
+    pane.setTransfer(id);
+    QTRY_VERIFY_WITH_TIMEOUT(queue.snapshot(id)->retry.isWaiting(), 10000);
+    QCOMPARE(queue.snapshot(id)->state, TransferState::Active);
+    QCOMPARE(queue.snapshot(id)->retry.attempt, 1);
+    QTRY_VERIFY2(error->text().contains(QLatin1String("Retrying in")), qPrintable(error->text()));
+    QVERIFY2(error->text().contains(QLatin1String("503")), qPrintable(error->text()));
+    QVERIFY(error->text().contains(
+        QStringLiteral("(attempt 1 of %1)").arg(queue.snapshot(id)->retry.maxAttempts)));
     queue.shutdown();
 }
 

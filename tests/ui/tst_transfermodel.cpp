@@ -20,6 +20,9 @@ private Q_SLOTS:
     void onlyChangedCellsAreReported();
     void filtersAndSearch();
     void totals();
+    void numbersAfterMoves();
+    void pausedOnDiskErrorNeedsTheUser();
+    void retryingIsNotDownloading();
 };
 
 static QVariant cell(const TransferModel &m, qint64 id, int column, int role = Qt::DisplayRole)
@@ -161,6 +164,112 @@ void TestTransferModel::totals()
     QTRY_COMPARE(model.totals().active, 2);
     QCOMPARE(model.totals().queued, 2);
     QCOMPARE(model.totals().total, 4);
+}
+
+// "#" is the place in the queue, 1..n, whatever the queue's sort keys are (Move to Top gives
+// keys below the first one: 0, -1...).
+void TestTransferModel::numbersAfterMoves()
+{
+    QueueEnv env;
+    QVERIFY(env.open(1, 0));
+    QList<qint64> ids;
+    for (int i = 1; i <= 4; ++i)
+        ids << env.add(QStringLiteral("h%1.example").arg(i), i);
+    TransferModel model(env.queue.get());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto numbers = [&] {
+        QList<int> list;
+        for (qint64 id : ids)
+            list << cell(model, id, TransferModel::PositionColumn).toInt();
+        return list;
+    };
+    QCOMPARE(numbers(), QList<int>({1, 2, 3, 4}));
+    env.queue->moveTop({ids[2], ids[3]});
+    QTRY_COMPARE(numbers(), QList<int>({3, 4, 1, 2}));
+    env.queue->moveTop({ids[1]});
+    QTRY_COMPARE(numbers(), QList<int>({4, 1, 2, 3}));
+    env.queue->moveBottom({ids[1]});
+    QTRY_COMPARE(numbers(), QList<int>({3, 4, 1, 2}));
+    // A new one is last; a removed one leaves no gap.
+    ids << env.add(QStringLiteral("h5.example"), 5);
+    QTRY_COMPARE(numbers(), QList<int>({3, 4, 1, 2, 5}));
+    env.queue->remove({ids[2]}, false);
+    ids.removeAt(2);
+    QTRY_COMPARE(numbers(), QList<int>({2, 3, 1, 4}));
+    // Sorting by "#" still follows the queue's order.
+    TransferFilterModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.sort(TransferModel::PositionColumn, Qt::AscendingOrder);
+    QCOMPARE(proxy.index(0, 0).data(TransferModel::IdRole).toLongLong(), ids[2]);
+    model.reload();
+    QCOMPARE(numbers(), QList<int>({2, 3, 1, 4}));
+}
+
+// The queue pauses a transfer on a disk error (to be resumed once there is room): the row
+// says why, shows the error in the bar, and the Failed filter lists it; a pause by the person
+// stays a plain "Paused".
+void TestTransferModel::pausedOnDiskErrorNeedsTheUser()
+{
+    QueueEnv env;
+    QVERIFY(env.open(3, 0));
+    const qint64 full = env.add(QStringLiteral("a.example"), 1);
+    const qint64 mine = env.add(QStringLiteral("b.example"), 2);
+    TransferModel model(env.queue.get());
+    TransferFilterModel proxy;
+    proxy.setSourceModel(&model);
+    QTRY_VERIFY(env.jobs.job(full) && env.jobs.job(mine));
+    env.jobs.job(full)->finishError(ErrorCode::DiskFull,
+                                    QStringLiteral("Disk full while writing x"));
+    env.queue->pause({mine});
+    QTRY_COMPARE(env.state(full), TransferState::Paused);
+    QTRY_COMPARE(cell(model, full, TransferModel::StateColumn).toString(),
+                 QStringLiteral("Paused: disk full"));
+    QCOMPARE(cell(model, full, TransferModel::ProgressColumn).toString(),
+             QStringLiteral("Disk full while writing x"));
+    QVERIFY(cell(model, full, 0, TransferModel::AttentionRole).toBool());
+    QTRY_COMPARE(cell(model, mine, TransferModel::StateColumn).toString(),
+                 QStringLiteral("Paused"));
+    QVERIFY(!cell(model, mine, 0, TransferModel::AttentionRole).toBool());
+    proxy.setFilter(TransferFilterModel::Failed);
+    QCOMPARE(proxy.rowCount(), 1);
+    QCOMPARE(proxy.index(0, 0).data(TransferModel::IdRole).toLongLong(), full);
+    // Resumed: the error is gone, and so is the label.
+    env.queue->resume({full});
+    QTRY_COMPARE(cell(model, full, TransferModel::StateColumn).toString(),
+                 QStringLiteral("Downloading"));
+    QTRY_COMPARE(proxy.rowCount(), 0);
+}
+
+// A transfer that waits to try again (refused, unreachable) is Active with nothing arriving:
+// the row says so, with the error, until bytes arrive again.
+void TestTransferModel::retryingIsNotDownloading()
+{
+    QueueEnv env;
+    QVERIFY(env.open(3, 0));
+    const qint64 id = env.add(QStringLiteral("a.example"), 1);
+    TransferModel model(env.queue.get());
+    QTRY_VERIFY(env.jobs.job(id));
+    QTRY_COMPARE(cell(model, id, TransferModel::StateColumn).toString(),
+                 QStringLiteral("Downloading"));
+    env.jobs.job(id)->sendRetrying(ErrorCode::Network, QStringLiteral("Connection refused"), 30000,
+                                   2, 10);
+    QTRY_VERIFY(cell(model, id, TransferModel::StateColumn)
+                    .toString()
+                    .startsWith(QLatin1String("Retrying in ")));
+    const QString state = cell(model, id, TransferModel::StateColumn).toString();
+    QVERIFY2(state.endsWith(QLatin1String(" s (attempt 2 of 10)")), qPrintable(state));
+    QCOMPARE(cell(model, id, TransferModel::ProgressColumn).toString(),
+             QStringLiteral("Connection refused"));
+    QVERIFY(cell(model, id, 0, Qt::ToolTipRole).toString().contains(QLatin1String("refused")));
+    QCOMPARE(env.queue->snapshot(id)->retry.attempt, 2);
+    // The countdown moves without a new snapshot.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QVERIFY(changed.wait(2000));
+    // Bytes again: downloading.
+    env.jobs.job(id)->sendProgress(100, 1000);
+    QTRY_COMPARE(cell(model, id, TransferModel::StateColumn).toString(),
+                 QStringLiteral("Downloading"));
+    QVERIFY(!env.queue->snapshot(id)->retry.isWaiting());
 }
 
 QTEST_MAIN(TestTransferModel)
