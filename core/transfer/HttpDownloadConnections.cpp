@@ -428,8 +428,15 @@ void HttpDownload::Private::tune()
         tuneTimer->stop();
         return;
     }
-    if (ownLimiter.isLimited() || (sharedLimiter && sharedLimiter->isLimited()))
-        return; // the limit is the bottleneck: more connections would only add overhead
+    // The limit is the bottleneck only when it held a connection back this interval; then
+    // more connections would only add overhead. When the server's rate per connection is what
+    // holds the download back (throttling per connection), more connections still help under
+    // a limit.
+    bool limitHeldBack = false;
+    for (SegmentDownloader *dl : std::as_const(connections))
+        limitHeldBack = dl->takeDenied() || limitHeldBack;
+    if (limitHeldBack)
+        return;
     int flowing = 0;
     for (const SegmentDownloader *dl : std::as_const(connections))
         flowing += dl->isFlowing() ? 1 : 0;

@@ -214,22 +214,30 @@ qint64 SegmentDownloader::takeBudget(qint64 wanted)
 {
     qint64 granted = wanted;
     for (int i = 0; i < m_limiters.size() && granted > 0; ++i) {
-        const qint64 got = m_limiters[i]->acquire(granted);
+        const qint64 got = m_limiters[i]->acquire(granted, clientKey(i));
         if (got < granted) {
+            m_denied = true;
             for (int j = 0; j < i; ++j)
-                m_limiters[j]->giveBack(granted - got);
+                m_limiters[j]->giveBack(granted - got, clientKey(j));
             granted = got;
         }
     }
     return granted;
 }
 
+quintptr SegmentDownloader::clientKey(int limiter) const
+{
+    // The transfer's own limiter (the first) names the transfer to the shared ones, so that
+    // they share fairly between transfers, not between connections.
+    return limiter == 0 ? 0 : quintptr(m_limiters.first());
+}
+
 void SegmentDownloader::giveBack(qint64 bytes)
 {
     if (bytes <= 0)
         return;
-    for (RateLimiter *limiter : std::as_const(m_limiters))
-        limiter->giveBack(bytes);
+    for (int i = 0; i < m_limiters.size(); ++i)
+        m_limiters[i]->giveBack(bytes, clientKey(i));
 }
 
 void SegmentDownloader::pump()

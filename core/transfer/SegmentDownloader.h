@@ -9,6 +9,8 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <utility>
+
 class QNetworkAccessManager;
 class QNetworkReply;
 
@@ -51,6 +53,9 @@ public:
 
     bool isBusy() const { return !m_reply.isNull(); }
     bool isFlowing() const { return isBusy() && m_accepted && m_received > 0; }
+    // Whether a rate limiter granted less than asked since the last call: the limit, not the
+    // server, held this connection back.
+    bool takeDenied() { return std::exchange(m_denied, false); }
     int segmentIndex() const { return m_segment; }
     const ResponseInfo &response() const { return m_response; }
     qint64 received() const { return m_received; }
@@ -76,6 +81,7 @@ private:
     void fail(const Error &error);
     void dropReply();
     qint64 takeBudget(qint64 wanted);
+    quintptr clientKey(int limiter) const;
     void giveBack(qint64 bytes);
 
     int m_slot;
@@ -97,6 +103,7 @@ private:
     bool m_accepted = false;
     bool m_replyDone = false;
     bool m_insecure = false;
+    bool m_denied = false;
 };
 
 } // namespace bt

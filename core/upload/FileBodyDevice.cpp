@@ -131,7 +131,8 @@ qint64 FileBodyDevice::readData(char *data, qint64 maxSize)
     if (own || m_shared) {
         qint64 granted = own ? own->acquire(want) : want;
         if (m_shared && granted > 0) {
-            const qint64 shared = m_shared->acquire(granted);
+            // This upload's own limiter (or this body) names it to the shared one: fair shares.
+            const qint64 shared = m_shared->acquire(granted, own ? quintptr(own) : quintptr(this));
             if (own)
                 own->giveBack(granted - shared);
             granted = shared;

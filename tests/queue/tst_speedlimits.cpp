@@ -21,6 +21,8 @@ private Q_SLOTS:
     void alternativeSetInOneCall();
     void perTransferLimit();
     void limitsReachRunningJobs();
+    void sharedFairlyBetweenTransfers();
+    void unusedShareGoesToTheOthers();
 };
 
 namespace {
@@ -70,6 +72,59 @@ void TestSpeedLimits::sharedBucketAccuracy()
     const double halfRate = double(half) / (t.elapsed() / 1000.0);
     QVERIFY2(halfRate > rate / 2 * 0.85 && halfRate < rate / 2 * 1.15,
              qPrintable(QString::number(halfRate)));
+}
+
+namespace {
+// Clients ask one bucket in a fixed order every 5 ms of an injected clock for 10 s, each up to
+// `demand[i]` bytes per second (0: as much as it can get, 128 KiB a time): the bytes each got.
+QList<qint64> share(RateLimiter &bucket, const QList<qint64> &demand)
+{
+    qint64 now = 0;
+    bucket.setClock([&now] { return now; });
+    QList<qint64> got(demand.size(), 0);
+    constexpr qint64 kStepNs = 5'000'000;
+    for (int step = 0; step < 2000; ++step) {
+        now += kStepNs;
+        for (int i = 0; i < demand.size(); ++i) {
+            const qint64 want = demand[i] ? demand[i] * kStepNs / 1'000'000'000 : 128 * 1024;
+            got[i] += bucket.acquire(want, quintptr(i + 1));
+        }
+    }
+    return got;
+}
+} // namespace
+
+// Five downloads under one 2 MiB/s limit, the first always asking first: each gets a fifth
+// (the old bucket gave the first nearly all of it).
+void TestSpeedLimits::sharedFairlyBetweenTransfers()
+{
+    const qint64 rate = 2 << 20;
+    RateLimiter bucket(rate);
+    const QList<qint64> got = share(bucket, {0, 0, 0, 0, 0});
+    qint64 total = 0;
+    for (int i = 0; i < got.size(); ++i) {
+        const double perSecond = double(got[i]) / 10.0;
+        qInfo("transfer %d: %.0f KiB/s", i, perSecond / 1024);
+        QVERIFY2(perSecond > rate / 5 * 0.9 && perSecond < rate / 5 * 1.1,
+                 qPrintable(QString::number(perSecond)));
+        total += got[i];
+    }
+    QVERIFY2(double(total) / 10.0 > rate * 0.97 && double(total) / 10.0 < rate * 1.03,
+             qPrintable(QString::number(total)));
+}
+
+// Max-min: one transfer that needs only 100 KiB/s gets all of it; the other three share the
+// rest equally, and nothing of the limit is lost.
+void TestSpeedLimits::unusedShareGoesToTheOthers()
+{
+    const qint64 rate = 2 << 20;
+    RateLimiter bucket(rate);
+    const QList<qint64> got = share(bucket, {100 << 10, 0, 0, 0});
+    QVERIFY2(double(got[0]) / 10.0 > (100 << 10) * 0.95, qPrintable(QString::number(got[0])));
+    const double rest = double(rate - (100 << 10)) / 3.0;
+    for (int i = 1; i < 4; ++i)
+        QVERIFY2(double(got[i]) / 10.0 > rest * 0.9 && double(got[i]) / 10.0 < rest * 1.1,
+                 qPrintable(QString::number(got[i])));
 }
 
 void TestSpeedLimits::alternativeSetInOneCall()

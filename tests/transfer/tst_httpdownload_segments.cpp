@@ -68,6 +68,7 @@ class TestHttpDownloadSegments : public QObject
 private Q_SLOTS:
     void forcedFour();
     void adaptiveOnThrottledServer();
+    void adaptiveUnderALimit();
     void smallFileSingleConnection();
     void rateLimit_data();
     void rateLimit();
@@ -127,6 +128,29 @@ void TestHttpDownloadSegments::adaptiveOnThrottledServer()
     QVERIFY(rangesCover(h.server.requests(), data.size()));
     // Many connections: well under the single-connection time (24 s).
     QVERIFY2(r.elapsedMs < 12000, QByteArray::number(r.elapsedMs).constData());
+}
+
+void TestHttpDownloadSegments::adaptiveUnderALimit()
+{
+    // The server gives each connection 256 KiB/s; the (shared, global) limit is 4 MiB/s.
+    // The server's rate per connection, not the limit, holds the download back: adaptive
+    // connections still open (before, any limit meant one connection: 24 s for 6 MiB).
+    Harness h;
+    QVERIFY(h.ok());
+    const QByteArray data = makeTestData(6 << 20, 59);
+    h.server.setResource("/u.bin", throttled(data, 256 << 10));
+    DownloadRequest req = h.request("/u.bin");
+    req.minSegmentSize = 256 << 10;
+    auto shared = std::make_shared<RateLimiter>(4 << 20);
+    const RunResult r =
+        h.run(req, 60000, [shared](HttpDownload *d) { d->setSharedRateLimiter(shared); });
+    QCOMPARE(r.result.error.code, ErrorCode::None);
+    QCOMPARE(fileSha256Hex(h.path("u.bin")), sha256Hex(data));
+    QVERIFY2(h.server.maxConcurrentConnections() >= 4,
+             QByteArray::number(h.server.maxConcurrentConnections()).constData());
+    QVERIFY2(r.elapsedMs < 12000, QByteArray::number(r.elapsedMs).constData());
+    // ...and never above the limit: 6 MiB at 4 MiB/s take at least 1.5 s.
+    QVERIFY2(r.elapsedMs >= 1200, QByteArray::number(r.elapsedMs).constData());
 }
 
 void TestHttpDownloadSegments::smallFileSingleConnection()
