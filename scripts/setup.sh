@@ -11,7 +11,7 @@ build_packages=(
     libcurl4-openssl-dev
 )
 test_packages=(
-    nginx openssl clang libclang-rt-14-dev xvfb xauth
+    nginx openssl clang clang-format libclang-rt-14-dev xvfb xauth
     curl wget aria2 time nodejs imagemagick desktop-file-utils appstream dbus-x11
 )
 

@@ -30,7 +30,7 @@ struct DownloadRequest
     QString cookieFile;                           // --cookies FILE (Netscape format)
     bool insecure = false;                        // --insecure: skip TLS verification
     QString caCertFile; // --cacert: trust only these CAs (PEM), not the system's
-    bool resume = true;                           // continue a saved download of the same request
+    bool resume = true; // continue a saved download of the same request
     int maxRedirects = 20;
     qint64 retryDelayMs = 1000; // first backoff step (doubles per attempt, jittered)
     // The store row to use (the queue's), 0 = find the row of the same request or add one.
