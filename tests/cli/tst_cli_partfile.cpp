@@ -25,6 +25,14 @@ private:
     QString data() const { return m_tmp->filePath(QStringLiteral("data")); }
     QString outside() const { return m_tmp->filePath(QStringLiteral("outside.txt")); }
     QString url(const QByteArray &path) const { return QString::fromLatin1(m_server.url(path)); }
+    // `body` at `path`, 512 KiB/s a connection: slow enough to act while it runs.
+    void serveSlowly(const QByteArray &path, const QByteArray &body)
+    {
+        FaultServer::Resource res;
+        res.body = body;
+        res.bytesPerSecond = 512 * 1024;
+        m_server.setResource(path, res);
+    }
 
     RunResult get(const QStringList &extra, int timeoutMs = 30000)
     {
@@ -102,10 +110,7 @@ private Q_SLOTS:
         // Process 1 downloads slowly; while it is mid-transfer the file changes on the server
         // and process 2 asks for the same download (same folder, same store).
         const QByteArray v1 = makeTestData(1024 * 1024 + 5, 42);
-        FaultServer::Resource res;
-        res.body = v1;
-        res.bytesPerSecond = 512 * 1024;
-        m_server.setResource("/shared.bin", res);
+        serveSlowly("/shared.bin", v1);
         const QStringList args{QStringLiteral("get"),
                                QStringLiteral("--data-dir"),
                                data(),
@@ -164,10 +169,7 @@ private Q_SLOTS:
     {
         const QString name = QString(248, QLatin1Char('L')) + QStringLiteral(".bin");
         const QByteArray body = makeTestData(1024 * 1024 + 3, 44);
-        FaultServer::Resource res;
-        res.body = body;
-        res.bytesPerSecond = 512 * 1024;
-        m_server.setResource("/long.bin", res);
+        serveSlowly("/long.bin", body);
         const QStringList args{QStringLiteral("get"),
                                QStringLiteral("--data-dir"),
                                data(),

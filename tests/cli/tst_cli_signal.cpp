@@ -39,6 +39,17 @@ private:
         m_server.setResource("/slow.bin", res);
     }
 
+    // /busy.bin answers 503 with Retry-After: 600 on every request; returns the requests so far.
+    int serveBusy()
+    {
+        FaultServer::Fault busy;
+        busy.kind = FaultServer::Fault::Kind::Status;
+        busy.status = 503;
+        busy.retryAfter = "600";
+        m_server.setPersistentFault("/busy.bin", busy);
+        return m_server.requestCount("/busy.bin");
+    }
+
     // Start btstream --json and return once it reported bytes on disk.
     void startAndWaitForBytes(Btstream &p, const QStringList &extra,
                               const QStringList &moreUrls = {})
@@ -168,12 +179,7 @@ private Q_SLOTS:
     // and Ctrl-C ends the wait at once.
     void ctrlCEndsARetryWait()
     {
-        FaultServer::Fault busy;
-        busy.kind = FaultServer::Fault::Kind::Status;
-        busy.status = 503;
-        busy.retryAfter = "600";
-        m_server.setPersistentFault("/busy.bin", busy);
-        const int before = m_server.requestCount("/busy.bin");
+        const int before = serveBusy();
         Btstream p(m_tmp->path());
         QByteArray err;
         QObject::connect(&p, &QProcess::readyReadStandardError, &p,
@@ -198,12 +204,7 @@ private Q_SLOTS:
 
     void retryMaxWaitCapsTheServersWait()
     {
-        FaultServer::Fault busy;
-        busy.kind = FaultServer::Fault::Kind::Status;
-        busy.status = 503;
-        busy.retryAfter = "600";
-        m_server.setPersistentFault("/busy.bin", busy);
-        const int before = m_server.requestCount("/busy.bin");
+        const int before = serveBusy();
         Btstream p(m_tmp->path());
         const RunResult r =
             p.run({QStringLiteral("get"), QStringLiteral("--data-dir"), data(),
