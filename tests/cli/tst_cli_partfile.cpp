@@ -25,12 +25,12 @@ private:
     QString data() const { return m_tmp->filePath(QStringLiteral("data")); }
     QString outside() const { return m_tmp->filePath(QStringLiteral("outside.txt")); }
     QString url(const QByteArray &path) const { return QString::fromLatin1(m_server.url(path)); }
-    // `body` at `path`, 512 KiB/s a connection: slow enough to act while it runs.
-    void serveSlowly(const QByteArray &path, const QByteArray &body)
+    // `body` at `path`, by default 512 KiB/s a connection: slow enough to act while it runs.
+    void serve(const QByteArray &path, const QByteArray &body, qint64 bytesPerSecond = 512 * 1024)
     {
         FaultServer::Resource res;
         res.body = body;
-        res.bytesPerSecond = 512 * 1024;
+        res.bytesPerSecond = bytesPerSecond;
         m_server.setResource(path, res);
     }
 
@@ -110,7 +110,7 @@ private Q_SLOTS:
         // Process 1 downloads slowly; while it is mid-transfer the file changes on the server
         // and process 2 asks for the same download (same folder, same store).
         const QByteArray v1 = makeTestData(1024 * 1024 + 5, 42);
-        serveSlowly("/shared.bin", v1);
+        serve("/shared.bin", v1);
         const QStringList args{QStringLiteral("get"),
                                QStringLiteral("--data-dir"),
                                data(),
@@ -169,7 +169,7 @@ private Q_SLOTS:
     {
         const QString name = QString(248, QLatin1Char('L')) + QStringLiteral(".bin");
         const QByteArray body = makeTestData(1024 * 1024 + 3, 44);
-        serveSlowly("/long.bin", body);
+        serve("/long.bin", body);
         const QStringList args{QStringLiteral("get"),
                                QStringLiteral("--data-dir"),
                                data(),
@@ -203,8 +203,7 @@ private Q_SLOTS:
         QVERIFY(left.first().endsWith(QStringLiteral(".part")));
         QVERIFY(QFile::encodeName(left.first()).size() <= 255);
 
-        res.bytesPerSecond = 0;
-        m_server.setResource("/long.bin", res);
+        serve("/long.bin", body, 0);
         const int before = m_server.requests().size();
         Btstream again(m_tmp->path());
         const RunResult r = again.run(args);
