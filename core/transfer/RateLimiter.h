@@ -15,10 +15,10 @@ namespace bt {
 //
 // Shared between clients (each transfer names itself by a `client` key), it shares the rate
 // max-min fairly: every client that asked within the last 200 ms gets an equal part of each
-// refill in a bucket of its own, and what a client does not take (its bucket is full) goes to
-// a common pool any client may draw from. So five downloads under 2 MiB/s get 400 KiB/s each,
-// and one that needs only 100 KiB/s leaves the rest to the other four - whichever of them
-// happens to ask first after a refill.
+// refill in a bucket of its own; what overflows a full bucket is shared again among the
+// others (water-filling), and what none can hold goes to a common pool any client may draw
+// from. So five downloads under 2 MiB/s get about 410 KiB/s each, and one that needs only
+// 100 KiB/s leaves the rest to the other four in equal parts.
 class RateLimiter
 {
 public:
