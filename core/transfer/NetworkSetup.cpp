@@ -10,6 +10,7 @@
 #include <QNetworkCookieJar>
 #include <QNetworkProxy>
 #include <QNetworkProxyFactory>
+#include <QNetworkReply>
 #include <QSslConfiguration>
 
 #include <mutex>
@@ -144,16 +145,32 @@ QByteArray NetworkSetup::basicAuthorization(const QString &user)
     return user.isEmpty() ? QByteArray() : "Basic " + user.toUtf8().toBase64();
 }
 
-Error NetworkSetup::redirectRequest(const DownloadRequest &request, const QNetworkRequest &from,
-                                    const QUrl &target, QNetworkRequest *next)
+NetworkSetup::RedirectRules NetworkSetup::redirectRules(const DownloadRequest &request)
 {
-    if (const Error error = checkRedirect(from.url(), target); error.isError())
+    return {request.url,        basicAuthorization(request.user),
+            request.headers,    request.insecure,
+            request.caCertFile, request.maxRedirects};
+}
+
+Error NetworkSetup::nextHop(const QNetworkReply *reply, int hop, const RedirectRules &rules,
+                            QNetworkRequest *next)
+{
+    const QUrl from = reply->url();
+    const QUrl target = from.resolved(QUrl::fromEncoded(reply->rawHeader("Location").trimmed()));
+    if (hop > rules.maxRedirects)
+        return {ErrorCode::TooManyRedirects,
+                QCoreApplication::translate(
+                    "bt::HttpDownload",
+                    "Too many redirects (a redirect loop?): more than %1, the last to %2")
+                    .arg(rules.maxRedirects)
+                    .arg(target.toString())};
+    if (const Error error = checkRedirect(from, target); error.isError())
         return error;
-    *next = from;
+    *next = reply->request();
     next->setUrl(target);
-    setCredentials(next, request.url, basicAuthorization(request.user), request.headers);
+    setCredentials(next, rules.origin, rules.authorization, rules.headers);
     next->setSslConfiguration(QSslConfiguration::defaultConfiguration());
-    applyTls(next, request.insecure, request.caCertFile);
+    applyTls(next, rules.insecure, rules.caFile);
     return {};
 }
 

@@ -10,6 +10,7 @@
 #include <QSslCertificate>
 
 class QNetworkAccessManager;
+class QNetworkReply;
 class QObject;
 
 namespace bt {
@@ -40,12 +41,25 @@ public:
     static QNetworkRequest buildRequest(const DownloadRequest &request, const QUrl &url,
                                         qint64 first, qint64 last, const QByteArray &ifRange);
 
-    // The next hop of a redirect from `from` to `target` (already resolved against it): the
-    // same request with credentials given again only if `target` is the person's origin (see
-    // http/Origin.h) and the TLS settings of the new scheme. An error for a target that is not
-    // http(s) or that leaves https for http; the caller counts the hops.
-    static Error redirectRequest(const DownloadRequest &request, const QNetworkRequest &from,
-                                 const QUrl &target, QNetworkRequest *next);
+    // What a redirect hop may carry, and how many hops there may be: the person's origin and
+    // credentials (see setCredentials()), the TLS settings.
+    struct RedirectRules
+    {
+        QUrl origin;
+        QByteArray authorization; // "Basic ..." / "Bearer ...", may be empty
+        QList<QPair<QByteArray, QByteArray>> headers;
+        bool insecure = false;
+        QString caFile;
+        int maxRedirects = 20;
+    };
+    static RedirectRules redirectRules(const DownloadRequest &request);
+
+    // The request for hop number `hop` (1 = the first redirect) to where `reply`'s Location
+    // points: the same request with the credentials only if the target is the person's origin
+    // (http/Origin.h) and the TLS settings of its scheme. An error for a hop beyond the limit, a
+    // target that is not http(s), or one that leaves https for http.
+    static Error nextHop(const QNetworkReply *reply, int hop, const RedirectRules &rules,
+                         QNetworkRequest *next);
 
     // The credentials a person gave for `origin` - `authorization` (the Authorization value of
     // --user or a token, may be empty) and their --header lines - set on `request` by the rule
@@ -55,9 +69,6 @@ public:
                                const QByteArray &authorization,
                                const QList<QPair<QByteArray, QByteArray>> &headers);
     static QByteArray basicAuthorization(const QString &user); // "Basic ..." or empty
-    // No error when a redirect from `from` to `target` may be followed: http(s) only, never
-    // from https to http.
-    static Error checkRedirect(const QUrl &from, const QUrl &target);
 
     static QByteArray userAgent();
 
@@ -75,6 +86,10 @@ public:
     // No error when `url` is a valid http:// or https:// URL, else InvalidArgument: the one
     // check downloads and uploads make before anything goes on the network.
     static Error checkHttpUrl(const QUrl &url);
+
+private:
+    // No error when a redirect from `from` to `target` may be followed.
+    static Error checkRedirect(const QUrl &from, const QUrl &target);
 };
 
 } // namespace bt

@@ -146,20 +146,10 @@ bool SegmentDownloader::isRedirect() const
 // Once the redirect's (short) body is in, so that its keep-alive connection is reused.
 void SegmentDownloader::followRedirect()
 {
-    const QUrl from = m_reply->url();
-    const QUrl target = from.resolved(QUrl::fromEncoded(m_reply->rawHeader("Location").trimmed()));
-    const QNetworkRequest previous = m_reply->request();
-    dropReply();
-    Error error;
     QNetworkRequest next;
-    if (++m_redirects > m_request->maxRedirects) {
-        error = {ErrorCode::TooManyRedirects,
-                 tr("Too many redirects (a redirect loop?): more than %1, the last to %2")
-                     .arg(m_request->maxRedirects)
-                     .arg(target.toString())};
-    } else {
-        error = NetworkSetup::redirectRequest(*m_request, previous, target, &next);
-    }
+    const Error error = NetworkSetup::nextHop(m_reply, ++m_redirects,
+                                              NetworkSetup::redirectRules(*m_request), &next);
+    dropReply();
     if (error.isError()) {
         fail(error);
         return;

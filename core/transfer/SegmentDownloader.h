@@ -38,7 +38,7 @@ public:
     void setLimiters(const QList<RateLimiter *> &limiters) { m_limiters = limiters; }
     void setInsecure(bool insecure) { m_insecure = insecure; }
     // Redirects are followed here, hop by hop, with the credentials `request` allows for each
-    // hop's origin (NetworkSetup::redirectRequest); it must outlive this connection.
+    // hop's origin (NetworkSetup::nextHop); it must outlive this connection.
     void setDownloadRequest(const DownloadRequest *request) { m_request = request; }
     void setReadBufferSize(qint64 size); // also for the running request
 

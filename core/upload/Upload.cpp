@@ -158,22 +158,15 @@ QNetworkReply *Upload::sendByQt(const QByteArray &verb, QNetworkRequest request,
             onDone(reply);
             return;
         }
-        const QUrl target = reply->url().resolved(QUrl::fromEncoded(location));
-        Error error = NetworkSetup::checkRedirect(reply->url(), target);
-        if (!error.isError() && hops >= kMaxRedirects)
-            error = {ErrorCode::TooManyRedirects,
-                     tr("Too many redirects (a redirect loop?): more than %1, the last to %2")
-                         .arg(kMaxRedirects)
-                         .arg(target.toString())};
-        if (error.isError()) {
+        const NetworkSetup::RedirectRules rules{m_request.url,        authorization(),
+                                                m_request.headers,    m_request.insecure,
+                                                m_request.caCertFile, kMaxRedirects};
+        QNetworkRequest next;
+        if (const Error error = NetworkSetup::nextHop(reply, hops + 1, rules, &next);
+            error.isError()) {
             fail(error);
             return;
         }
-        QNetworkRequest next = reply->request();
-        next.setUrl(target);
-        NetworkSetup::setCredentials(&next, m_request.url, authorization(), m_request.headers);
-        next.setSslConfiguration(QSslConfiguration::defaultConfiguration());
-        NetworkSetup::applyTls(&next, m_request.insecure, m_request.caCertFile);
         QIODevice *again = nullptr;
         if (hadBody) { // the only Qt-sent bodies are empty ones
             auto *empty = new QBuffer;
