@@ -5,9 +5,9 @@
 #include "upload/TusUpload.h"
 #include "upload/Upload.h"
 
+#include "net/HttpClient.h"
 #include <QCoreApplication>
 #include <QFileInfo>
-#include <QNetworkAccessManager>
 
 namespace bt::cli {
 
@@ -40,7 +40,7 @@ UploadWorker::UploadWorker(const UploadRequest &request, const QString &dataDir,
 
 UploadWorker::~UploadWorker()
 {
-    // The upload uses the store and the network manager: it goes first.
+    // The upload uses the store and the HTTP client: it goes first.
     delete m_upload;
     m_upload = nullptr;
     m_store.reset();
@@ -65,7 +65,7 @@ void UploadWorker::start()
         Q_EMIT finished(result, {});
         return;
     }
-    m_network = new QNetworkAccessManager(this);
+    m_network = new HttpClient(this);
     m_upload = Upload::create(m_request, m_network, m_store.get(), this);
     connect(m_upload, &Upload::progress, this, &UploadWorker::progress);
     connect(m_upload, &Upload::message, this, &UploadWorker::message);

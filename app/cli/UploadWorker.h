@@ -9,9 +9,9 @@
 
 #include <memory>
 
-class QNetworkAccessManager;
-
 namespace bt {
+
+class HttpClient;
 class TransferStore;
 class Upload;
 } // namespace bt
@@ -19,7 +19,7 @@ class Upload;
 namespace bt::cli {
 
 // Runs one Upload on a worker thread: created on the main thread, moved to the worker thread,
-// and from there owns everything the upload touches (its QNetworkAccessManager and its own
+// and from there owns everything the upload touches (its HttpClient and its own
 // TransferStore connection), so that nothing is shared across threads. Talk to it with queued
 // calls only; delete it on its thread (connect QThread::finished to deleteLater).
 class UploadWorker : public QObject
@@ -44,7 +44,7 @@ private:
 
     UploadRequest m_request;
     QString m_dataDir;
-    QNetworkAccessManager *m_network = nullptr;
+    HttpClient *m_network = nullptr;
     std::unique_ptr<TransferStore> m_store;
     Upload *m_upload = nullptr;
     bool m_stopRequested = false;

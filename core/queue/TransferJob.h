@@ -12,10 +12,9 @@
 #include <functional>
 #include <memory>
 
-class QNetworkAccessManager;
-
 namespace bt {
 
+class HttpClient;
 class RateLimiter;
 class TransferStore;
 
@@ -73,7 +72,7 @@ struct UploadCredentials
 // queue's thread).
 struct JobContext
 {
-    QNetworkAccessManager *network = nullptr;
+    HttpClient *network = nullptr;
     TransferStore *store = nullptr;
     std::shared_ptr<RateLimiter> downloadLimiter; // global download limit (shared)
     std::shared_ptr<RateLimiter> uploadLimiter;   // global upload limit (shared)

@@ -1,8 +1,8 @@
 #include "queue/WorkerPool.h"
 
+#include "net/HttpClient.h"
 #include "store/TransferStore.h"
 
-#include <QNetworkAccessManager>
 #include <QPointer>
 #include <QThread>
 
@@ -12,13 +12,13 @@ namespace bt {
 class Worker : public QObject
 {
 public:
-    QNetworkAccessManager *network = nullptr;
+    HttpClient *network = nullptr;
     std::unique_ptr<TransferStore> store;
     QList<QPointer<TransferJob>> jobs; // touched on the worker thread only
 
     bool init(const QString &dataDir, Error *error)
     {
-        network = new QNetworkAccessManager(this);
+        network = new HttpClient(this);
         if (dataDir.isEmpty())
             return true;
         store = std::make_unique<TransferStore>();
@@ -31,7 +31,7 @@ public:
 
     void cleanup()
     {
-        // Jobs use the store and the network manager: they go first.
+        // Jobs use the store and the HTTP client: they go first.
         for (const QPointer<TransferJob> &job : std::as_const(jobs))
             delete job.data();
         jobs.clear();

@@ -15,10 +15,10 @@ namespace bt {
 
 class Worker;
 
-// A fixed pool of worker threads. Each owns a QNetworkAccessManager and a TransferStore
-// connection, both created on that thread. Jobs are moved to the least loaded worker and
-// started with a queued call, so the caller's thread never does network, disk or SQL work.
-// Use from one thread (the queue's).
+// A fixed pool of worker threads. Each owns an HttpClient (libcurl, every connection of its jobs)
+// and a TransferStore connection, both created on that thread. Jobs are moved to the least loaded
+// worker and started with a queued call, so the caller's thread never does network, disk or SQL
+// work. Use from one thread (the queue's).
 class WorkerPool : public QObject
 {
     Q_OBJECT

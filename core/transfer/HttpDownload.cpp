@@ -26,8 +26,8 @@ int initialConnections(const DownloadRequest &request)
 }
 } // namespace
 
-HttpDownload::Private::Private(HttpDownload *q, const DownloadRequest &request,
-                               QNetworkAccessManager *network, TransferStore *store)
+HttpDownload::Private::Private(HttpDownload *q, const DownloadRequest &request, HttpClient *network,
+                               TransferStore *store)
     : q(q), request(request), network(network), store(store), ownLimiter(request.rateLimit),
       planner(request.minSegmentSize),
       retry(http::RetryPolicy::Settings{qMax(0, request.retries),
@@ -54,7 +54,6 @@ void HttpDownload::Private::start()
         return;
     started = true;
     clock.start();
-    NetworkSetup::ensureSystemProxy();
     if (const Error bad = NetworkSetup::checkHttpUrl(request.url); bad.isError()) {
         fail(bad);
         return;
@@ -70,6 +69,10 @@ void HttpDownload::Private::start()
         }
         cookies = http::parseCookieFile(file.readAll());
     }
+    // One jar for all connections: the cookie file's, and what the server sets on the way.
+    cookieJar = new QNetworkCookieJar(q);
+    for (const QNetworkCookie &cookie : std::as_const(cookies))
+        cookieJar->insertCookie(cookie);
     if (!openStore())
         return;
     // A resume asks the address the redirects ended at last time (openStore() took it from the
@@ -302,7 +305,7 @@ void HttpDownload::Private::finish(const TransferResult &result)
         q, [q = q, result] { Q_EMIT q->finished(result); }, Qt::QueuedConnection);
 }
 
-HttpDownload::HttpDownload(const DownloadRequest &request, QNetworkAccessManager *network,
+HttpDownload::HttpDownload(const DownloadRequest &request, HttpClient *network,
                            TransferStore *store, QObject *parent)
     : QObject(parent), d(std::make_unique<Private>(this, request, network, store))
 {

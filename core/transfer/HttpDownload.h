@@ -11,9 +11,9 @@
 #include <QUrl>
 #include <memory>
 
-class QNetworkAccessManager;
-
 namespace bt {
+
+class HttpClient;
 
 class RateLimiter;
 class TransferStore;
@@ -48,14 +48,14 @@ struct TransferResult
 };
 
 // One HTTP(S) download, single or multi-segment, into a BTFileStream. Lives on a worker
-// thread (moveToThread) with that thread's QNetworkAccessManager and TransferStore; start()
+// thread (moveToThread) with that thread's HttpClient and TransferStore; start()
 // never blocks. Resume state goes to the store after the data it covers is fdatasync'ed.
 class HttpDownload : public QObject
 {
     Q_OBJECT
 public:
-    HttpDownload(const DownloadRequest &request, QNetworkAccessManager *network,
-                 TransferStore *store, QObject *parent = nullptr);
+    HttpDownload(const DownloadRequest &request, HttpClient *network, TransferStore *store,
+                 QObject *parent = nullptr);
     ~HttpDownload() override;
 
     const DownloadRequest &request() const;

@@ -6,7 +6,6 @@
 #include "transfer/SegmentDownloader.h"
 
 #include <QCoreApplication>
-#include <QNetworkAccessManager>
 #include <QNetworkReply>
 
 namespace bt {
@@ -49,14 +48,9 @@ SegmentDownloader *HttpDownload::Private::connection()
             return dl;
     }
     const int slot = nextSlot++;
-    // The caller's manager for the first connection; one manager per further connection,
-    // since Qt 6.4 caps a manager at 6 connections per host.
-    QNetworkAccessManager *manager = (slot == 0 && network && cookies.isEmpty())
-                                         ? network
-                                         : NetworkSetup::createManager(cookies, q);
-    auto *dl = new SegmentDownloader(slot, manager, q);
+    auto *dl = new SegmentDownloader(slot, network, q);
+    dl->setCookieJar(cookieJar);
     dl->setStallTimeout(request.stallTimeoutSec);
-    dl->setInsecure(request.insecure);
     dl->setDownloadRequest(&request);
     // Always the own limiter: its rate may change while running (0 grants everything).
     QList<RateLimiter *> limiters{&ownLimiter};
@@ -274,19 +268,13 @@ void HttpDownload::Private::restartFromZero(const QString &reason, SegmentDownlo
 void HttpDownload::Private::onSegmentFinished(SegmentDownloader *dl)
 {
     if (planner.count() == 1 && planner.segment(0).end < 0) {
-        // Qt 6.4 may report a cut body without a length as complete: where the server has
-        // ranges, ask for what follows our last byte (416 = nothing, the end is real).
+        // A body delimited by the connection's close looks the same when cut: where the
+        // server has ranges, ask for what follows our last byte (416 = nothing, the end is
+        // real). (A chunked body that lost its last chunk fails in curl.)
         if (rangesOk && !fallback && !endVerified) {
             verifyingEnd = true;
             planner.segment(0).owner = dl->slot();
             startSegment(dl, 0);
-            return;
-        }
-        // Without ranges nothing can be asked after the last byte; for a chunked answer
-        // whether the connection survived tells a real end from a cut (see checkChunkedEnd).
-        if (!endVerified && dl->response().chunked && !dl->response().connectionClose) {
-            endVerified = true;
-            checkChunkedEnd(dl);
             return;
         }
         total = planner.doneBytes();
@@ -301,37 +289,6 @@ void HttpDownload::Private::onSegmentFinished(SegmentDownloader *dl)
     const int index = planner.takeWork(dl->slot());
     if (index >= 0)
         startSegment(dl, index);
-}
-
-// Qt 6.4 ends a chunked body whose connection closed mid-body with NoError now and then
-// (QHttpNetworkConnectionChannel declares any body "done" at EOF), and nothing in the reply
-// tells it from a body that ended with its last chunk. But after the last chunk an HTTP/1.1
-// connection stays open (the server did not say "Connection: close"), and the manager reuses
-// it for the next request; after a cut it is gone and the next request has to connect. So a
-// HEAD on the same manager that starts connecting means the body was cut: a transient error,
-// retried like any cut. (A manager shared with other downloads may reuse another idle
-// connection to the host: then a cut goes unnoticed, as before; never the other way round.)
-void HttpDownload::Private::checkChunkedEnd(SegmentDownloader *dl)
-{
-    QNetworkReply *head = dl->manager()->head(NetworkSetup::buildRequest(
-        request, finalUrl.isValid() ? finalUrl : request.url, -1, -1, {}));
-    auto reconnected = std::make_shared<bool>(false);
-    QObject::connect(head, &QNetworkReply::socketStartedConnecting, q,
-                     [reconnected] { *reconnected = true; });
-    QObject::connect(head, &QNetworkReply::finished, q, [this, head, dl, reconnected] {
-        head->deleteLater();
-        if (done || !connections.contains(dl))
-            return;
-        if (*reconnected) {
-            onFailed(dl, Error{ErrorCode::Network,
-                               tr("The answer ended without its last chunk after %1 bytes "
-                                  "(the connection was closed).")
-                                   .arg(planner.doneBytes()),
-                               0, -1});
-            return;
-        }
-        onSegmentFinished(dl);
-    });
 }
 
 void HttpDownload::Private::onFailed(SegmentDownloader *dl, const Error &error)
@@ -367,8 +324,6 @@ void HttpDownload::Private::onFailed(SegmentDownloader *dl, const Error &error)
         expectations.remove(dl->slot());
         dl->disconnect(q);
         dl->deleteLater();
-        if (dl->manager() != network)
-            dl->manager()->deleteLater();
         return;
     }
     const qint64 delay = retry.nextDelayMs(error);

@@ -14,12 +14,14 @@
 #include <QHash>
 #include <QList>
 #include <QNetworkCookie>
+#include <QNetworkCookieJar>
 #include <QSet>
 #include <QTimer>
 
 namespace bt {
 
 class BTFileStream;
+class HttpClient;
 class SegmentDownloader;
 
 // The state of one HttpDownload (private to core/transfer). HttpDownload.cpp holds the life
@@ -28,7 +30,7 @@ class SegmentDownloader;
 class HttpDownload::Private
 {
 public:
-    Private(HttpDownload *q, const DownloadRequest &request, QNetworkAccessManager *network,
+    Private(HttpDownload *q, const DownloadRequest &request, HttpClient *network,
             TransferStore *store);
 
     // Life cycle (HttpDownload.cpp)
@@ -63,7 +65,6 @@ public:
     void restartFromZero(const QString &reason, SegmentDownloader *adopt,
                          const ResumeValidator::Result &adopted = {}, bool inconsistent = false);
     void onSegmentFinished(SegmentDownloader *dl);
-    void checkChunkedEnd(SegmentDownloader *dl);
     void onFailed(SegmentDownloader *dl, const Error &error);
     void retryConnection(SegmentDownloader *dl);
     void ensureConnections();
@@ -74,11 +75,12 @@ public:
 
     HttpDownload *q;
     DownloadRequest request;
-    QNetworkAccessManager *network;
+    HttpClient *network;
     TransferStore *store;
     std::shared_ptr<RateLimiter> sharedLimiter;
     RateLimiter ownLimiter;
     QList<QNetworkCookie> cookies;
+    QNetworkCookieJar *cookieJar = nullptr; // the download's cookies, shared by its connections
 
     TransferRecord record;
     BTFileStream *stream = nullptr;

@@ -1,15 +1,10 @@
 #include "transfer/NetworkSetup.h"
 
 #include "http/Origin.h"
-#include "transfer/EnvProxyFactory.h"
 
 #include <QCoreApplication>
 #include <QHash>
 #include <QMutex>
-#include <QNetworkAccessManager>
-#include <QNetworkCookieJar>
-#include <QNetworkProxy>
-#include <QNetworkProxyFactory>
 #include <QNetworkReply>
 #include <QSslConfiguration>
 
@@ -20,15 +15,6 @@
 #endif
 
 namespace bt {
-
-void NetworkSetup::ensureSystemProxy()
-{
-    limitMallocArenas();
-    static std::once_flag once;
-    // The application factory owns its factory (Qt deletes the previous one).
-    std::call_once(once,
-                   [] { QNetworkProxyFactory::setApplicationProxyFactory(new EnvProxyFactory); });
-}
 
 Error NetworkSetup::checkHttpUrl(const QUrl &url)
 {
@@ -48,20 +34,6 @@ void NetworkSetup::limitMallocArenas()
 #endif
 }
 
-QNetworkAccessManager *NetworkSetup::createManager(const QList<QNetworkCookie> &cookies,
-                                                   QObject *parent)
-{
-    ensureSystemProxy();
-    auto *manager = new QNetworkAccessManager(parent);
-    if (!cookies.isEmpty()) {
-        auto *jar = new QNetworkCookieJar(manager);
-        for (const QNetworkCookie &cookie : cookies)
-            jar->insertCookie(cookie);
-        manager->setCookieJar(jar);
-    }
-    return manager;
-}
-
 QByteArray NetworkSetup::userAgent()
 {
     return QByteArrayLiteral("btstream/") + QByteArray(BT_VERSION);
@@ -77,16 +49,6 @@ QNetworkRequest NetworkSetup::buildRequest(const DownloadRequest &request, const
     r.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     r.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     r.setRawHeader("User-Agent", userAgent());
-    // HTTP/1.1 even when the server offers HTTP/2 (ALPN). Qt 6.4's HTTP/2 ignores the reply's
-    // read buffer size (it sends WINDOW_UPDATE as data arrives, not as it is read), so the
-    // network is no longer read only as fast as the disk writes: one 200 MiB file at
-    // --connections 1 --limit-rate 50M peaked at 201 MB RSS over h2 against 30 MB over
-    // HTTP/1.1 (nginx, loopback, TLS). HTTP/2 gains nothing here: every connection slot has its
-    // own manager, so segments never share one multiplexed connection (per-connection server
-    // throttling is spread alike: 200 MiB at 20 MB/s per connection took 2.1 s either way), and
-    // the default (adaptive) 200 MiB download took 0.95 s / 65-100 MB over h2 against
-    // 0.8 s / 33-38 MB over HTTP/1.1.
-    r.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     // Setting Accept-Encoding ourselves turns off Qt's transparent decompression.
     r.setRawHeader("Accept-Encoding", "identity");
     r.setRawHeader("Want-Repr-Digest", "sha-256=10, sha-512=3");
@@ -172,17 +134,6 @@ Error NetworkSetup::nextHop(const QNetworkReply *reply, int hop, const RedirectR
     next->setSslConfiguration(QSslConfiguration::defaultConfiguration());
     applyTls(next, rules.insecure, rules.caFile);
     return {};
-}
-
-QString NetworkSetup::proxyFor(const QUrl &url)
-{
-    ensureSystemProxy();
-    const QList<QNetworkProxy> proxies =
-        QNetworkProxyFactory::proxyForQuery(QNetworkProxyQuery(url));
-    if (proxies.isEmpty() || proxies.first().type() == QNetworkProxy::NoProxy ||
-        proxies.first().type() == QNetworkProxy::DefaultProxy)
-        return {};
-    return QStringLiteral("%1:%2").arg(proxies.first().hostName()).arg(proxies.first().port());
 }
 
 void NetworkSetup::applyTls(QNetworkRequest *request, bool insecure, const QString &caFile)

@@ -9,33 +9,21 @@
 #include <QNetworkRequest>
 #include <QSslCertificate>
 
-class QNetworkAccessManager;
 class QNetworkReply;
 class QObject;
 
 namespace bt {
 
-// How every HTTP request of the engine is set up: proxies from the environment, TLS,
+// How every HTTP request of the engine is set up: TLS,
 // redirects, the person's headers, credentials and cookies, no transparent compression
 // (byte ranges must mean file bytes).
 class NetworkSetup
 {
 public:
-    // Once per process: the application proxy factory is an EnvProxyFactory (the system's
-    // proxies: http_proxy / https_proxy / no_proxy on Linux, no_proxy also read as curl does).
-    static void ensureSystemProxy();
-
-    // Once per process: at most two malloc arenas. Every QNetworkAccessManager runs its own
-    // thread, and glibc gives each thread an arena that keeps its freed buffers resident, so
-    // 16 connections would hold 16 arenas' worth of past reply buffers (peak RSS target
-    // 32 MB). Best called first thing in main(), before any thread starts; ensureSystemProxy()
-    // calls it too, so later threads (the managers') share the existing arenas.
+    // Once per process: at most two malloc arenas. glibc gives each thread an arena that keeps
+    // its freed buffers resident (peak RSS target 32 MB). Call it first thing in main(),
+    // before any thread starts.
     static void limitMallocArenas();
-
-    // A manager for one connection slot (Qt 6.4 opens at most 6 connections per host and
-    // manager, so segments use one manager each), with the cookies loaded into its own jar.
-    static QNetworkAccessManager *createManager(const QList<QNetworkCookie> &cookies,
-                                                QObject *parent);
 
     // A GET for `url`. first < 0: no Range. last < 0: open-ended range. ifRange may be empty.
     static QNetworkRequest buildRequest(const DownloadRequest &request, const QUrl &url,
@@ -71,10 +59,6 @@ public:
     static QByteArray basicAuthorization(const QString &user); // "Basic ..." or empty
 
     static QByteArray userAgent();
-
-    // "host:port" of the HTTP proxy the system configuration (the environment) picks for
-    // `url`, empty when it goes direct: for error messages.
-    static QString proxyFor(const QUrl &url);
 
     // TLS of one https request: the system's CAs (the default), only the CAs in `caFile`
     // (--cacert, as in curl: they replace the system's), or no verification (`insecure`).

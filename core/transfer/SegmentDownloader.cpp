@@ -1,13 +1,15 @@
 #include "transfer/SegmentDownloader.h"
 
 #include "io/BTFileStream.h"
+#include "net/HttpClient.h"
+#include "net/ProxyConfig.h"
 #include "transfer/DownloadRequest.h"
 #include "transfer/NetworkSetup.h"
 #include "transfer/RateLimiter.h"
 #include "transfer/SegmentPlanner.h"
 
 #include <QCoreApplication>
-#include <QNetworkAccessManager>
+#include <QNetworkCookieJar>
 #include <QNetworkReply>
 
 namespace bt {
@@ -16,13 +18,18 @@ namespace {
 // One read from the reply, one queued write: small enough to stay in the CPU caches from the
 // network thread's recv to the hash and the pwrite.
 constexpr qint64 kChunk = 128 * 1024;
+// Under a speed limit, a grant smaller than this (and than what is wanted) waits for the next
+// pump: taking the few bytes that accrued since the last read would turn every wake-up into a
+// read of a few hundred bytes, a busy loop that starves the event loops. Every limiter's
+// bucket holds at least 16 KiB (RateLimiter), so the wait always ends.
+constexpr qint64 kMinGrant = 16 * 1024;
 // An error answer's body is read (and dropped) up to this size before it is judged.
 constexpr qint64 kMaxErrorBody = 256 * 1024;
 
 } // namespace
 
-SegmentDownloader::SegmentDownloader(int slot, QNetworkAccessManager *manager, QObject *parent)
-    : QObject(parent), m_slot(slot), m_manager(manager)
+SegmentDownloader::SegmentDownloader(int slot, HttpClient *client, QObject *parent)
+    : QObject(parent), m_slot(slot), m_client(client)
 {
     m_stall.setSingleShot(true);
     m_stall.setInterval(30000);
@@ -65,16 +72,18 @@ void SegmentDownloader::send(const QNetworkRequest &request)
     m_replyDone = false;
     m_stream = nullptr;
     m_planner = nullptr;
-    QNetworkReply *reply = m_manager->get(request);
+    CurlReply::Options options;
+    if (m_request) {
+        options.insecure = m_request->insecure;
+        options.caFile = m_request->caCertFile;
+    }
+    options.cookies = m_cookies;
+    QNetworkReply *reply = m_client->send("GET", request, nullptr, options, this);
     m_reply = reply;
     reply->setReadBufferSize(m_readBufferSize);
     connect(reply, &QNetworkReply::metaDataChanged, this, [this] { ensureHeaders(); });
     connect(reply, &QNetworkReply::readyRead, this, &SegmentDownloader::onReadyRead);
     connect(reply, &QNetworkReply::finished, this, &SegmentDownloader::onFinished);
-    if (m_insecure) {
-        connect(reply, &QNetworkReply::sslErrors, reply,
-                [reply](const QList<QSslError> &) { reply->ignoreSslErrors(); });
-    }
     m_stall.start();
 }
 
@@ -189,8 +198,8 @@ void SegmentDownloader::onFinished()
         dropReply();
         Error e = ResponseInfo::networkError(
             code == QNetworkReply::NoError ? QNetworkReply::ProtocolFailure : code, text);
-        // Qt says "Connection refused" alike for the server and the proxy: name the proxy.
-        const QString proxy = NetworkSetup::proxyFor(url);
+        // Name the proxy in the message: "Connection refused" may be the proxy's.
+        const QString proxy = ProxyConfig::describe(m_client->proxyFor(url));
         if ((e.code == ErrorCode::Network || e.code == ErrorCode::Timeout) && !proxy.isEmpty())
             e.message = tr("%1 (through the proxy %2)").arg(e.message, proxy);
         fail(e);
@@ -250,9 +259,12 @@ void SegmentDownloader::pump()
         qint64 want = qMin(available, kChunk);
         if (seg.end >= 0)
             want = qMin(want, seg.remaining());
-        want = takeBudget(want);
-        if (want <= 0)
-            return; // the limiter's timer calls pump() again
+        const qint64 granted = takeBudget(want);
+        if (granted < want && granted < kMinGrant) {
+            giveBack(granted);
+            return; // the pump timer calls pump() again
+        }
+        want = granted;
         const QByteArray data = m_reply->read(want);
         giveBack(want - data.size());
         if (data.isEmpty())

@@ -11,32 +11,32 @@
 
 #include <utility>
 
-class QNetworkAccessManager;
+#include <QNetworkCookieJar>
 class QNetworkReply;
 
 namespace bt {
 
 class BTFileStream;
+class HttpClient;
 struct DownloadRequest;
 class RateLimiter;
 class SegmentPlanner;
 
-// One connection: one GET at a time (ranged or not) on its own manager. It reports the
-// answer's headers so the download can judge them, then - once accepted - copies the body
-// into the stream at its segment's offset, only as fast as the stream (backpressure) and
-// the rate limiters allow, and stops at the segment's end even if that end moved.
+// One connection slot: one GET at a time (ranged or not) through the thread's HttpClient. It
+// reports the answer's headers so the download can judge them, then - once accepted - copies the
+// body into the stream at its segment's offset, only as fast as the stream (backpressure) and the
+// rate limiters allow, and stops at the segment's end even if that end moved.
 class SegmentDownloader : public QObject
 {
     Q_OBJECT
 public:
-    SegmentDownloader(int slot, QNetworkAccessManager *manager, QObject *parent = nullptr);
+    SegmentDownloader(int slot, HttpClient *client, QObject *parent = nullptr);
     ~SegmentDownloader() override;
 
     int slot() const { return m_slot; }
-    QNetworkAccessManager *manager() const { return m_manager; }
     void setStallTimeout(int seconds);
     void setLimiters(const QList<RateLimiter *> &limiters) { m_limiters = limiters; }
-    void setInsecure(bool insecure) { m_insecure = insecure; }
+    void setCookieJar(QNetworkCookieJar *jar) { m_cookies = jar; } // shared, may be null
     // Redirects are followed here, hop by hop, with the credentials `request` allows for each
     // hop's origin (NetworkSetup::nextHop); it must outlive this connection.
     void setDownloadRequest(const DownloadRequest *request) { m_request = request; }
@@ -85,7 +85,8 @@ private:
     void giveBack(qint64 bytes);
 
     int m_slot;
-    QNetworkAccessManager *m_manager;
+    HttpClient *m_client;
+    QPointer<QNetworkCookieJar> m_cookies;
     QPointer<QNetworkReply> m_reply;
     QTimer m_stall;
     QList<RateLimiter *> m_limiters;
@@ -102,7 +103,6 @@ private:
     bool m_headersSeen = false;
     bool m_accepted = false;
     bool m_replyDone = false;
-    bool m_insecure = false;
     bool m_denied = false;
 };
 

@@ -402,7 +402,7 @@ qint64 ArchiveStream::readData(char *data, qint64 maxSize)
         return -1;
     // Build until there is output. Only while skipping to a resume offset (possibly a long
     // way) does it yield to the event loop between batches; otherwise a read that returns 0
-    // makes the reader (CurlUploadReply) pause until readyRead(): a round trip per read.
+    // makes the reader (net/CurlReply) pause until readyRead(): a round trip per read.
     int steps = 0;
     while (m_outPos >= m_out.size() && (steps < kStepsPerRead || m_produced >= m_keepFrom)) {
         m_out.clear();

@@ -13,7 +13,7 @@ const QString kDoneKey = QStringLiteral("doneFiles");
 using Entry = ArchiveStream::Entry;
 } // namespace
 
-DavTreeUpload::DavTreeUpload(const UploadRequest &request, QNetworkAccessManager *network,
+DavTreeUpload::DavTreeUpload(const UploadRequest &request, HttpClient *network,
                              TransferStore *store, QObject *parent)
     : Upload(request, network, store, parent)
 {

@@ -17,8 +17,8 @@ class DavTreeUpload : public Upload
 {
     Q_OBJECT
 public:
-    DavTreeUpload(const UploadRequest &request, QNetworkAccessManager *network,
-                  TransferStore *store, QObject *parent = nullptr);
+    DavTreeUpload(const UploadRequest &request, HttpClient *network, TransferStore *store,
+                  QObject *parent = nullptr);
     ~DavTreeUpload() override;
 
     // base (a collection URL) + a '/'-separated relative path, each segment encoded.

@@ -16,7 +16,7 @@ namespace bt {
 class RateLimiter;
 
 // The request body of an upload: bytes [offset, offset + length) of a file, read through a
-// BTFileStream (Read mode) only as fast as the transport (CurlUploadReply) pulls them, so the
+// BTFileStream (Read mode) only as fast as the transport (net/CurlReply) pulls them, so the
 // file is never in memory whole. size() is known (Content-Length); seekable, so curl can resend.
 //
 // The file must keep the size and modification time it had when the upload began

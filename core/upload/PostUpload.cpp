@@ -23,8 +23,8 @@ QByteArray quoted(const QString &value)
 }
 } // namespace
 
-PostUpload::PostUpload(const UploadRequest &request, QNetworkAccessManager *network,
-                       TransferStore *store, QObject *parent)
+PostUpload::PostUpload(const UploadRequest &request, HttpClient *network, TransferStore *store,
+                       QObject *parent)
     : Upload(request, network, store, parent)
 {
 }
@@ -50,7 +50,7 @@ void PostUpload::post()
     UploadBody *body = openBody(0, m_size);
     if (!body)
         return;
-    CurlUploadReply::Form form;
+    CurlReply::Form form;
     for (const auto &field : std::as_const(m_request.postFields))
         form.fields.append({dispositionFor(field.first), field.second.toUtf8()});
     form.fileDisposition = dispositionFor(m_request.postField, remoteName());

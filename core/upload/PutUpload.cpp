@@ -6,8 +6,8 @@
 
 namespace bt {
 
-PutUpload::PutUpload(const UploadRequest &request, QNetworkAccessManager *network,
-                     TransferStore *store, QObject *parent)
+PutUpload::PutUpload(const UploadRequest &request, HttpClient *network, TransferStore *store,
+                     QObject *parent)
     : Upload(request, network, store, parent)
 {
 }

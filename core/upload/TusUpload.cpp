@@ -24,8 +24,8 @@ int statusOf(QNetworkReply *reply)
 }
 } // namespace
 
-TusUpload::TusUpload(const UploadRequest &request, QNetworkAccessManager *network,
-                     TransferStore *store, QObject *parent)
+TusUpload::TusUpload(const UploadRequest &request, HttpClient *network, TransferStore *store,
+                     QObject *parent)
     : Upload(request, network, store, parent)
 {
 }

@@ -1,9 +1,9 @@
 #include "upload/Upload.h"
 
+#include "net/HttpClient.h"
 #include "store/TransferStore.h"
 #include "transfer/NetworkSetup.h"
 #include "transfer/ResponseInfo.h"
-#include "upload/CurlUploadReply.h"
 #include "upload/DavTreeUpload.h"
 #include "upload/FileBodyDevice.h"
 #include "upload/PostUpload.h"
@@ -16,7 +16,6 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QMimeDatabase>
-#include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSslConfiguration>
 #include <QThread>
@@ -24,8 +23,14 @@
 
 namespace bt {
 
-Upload *Upload::create(const UploadRequest &request, QNetworkAccessManager *network,
-                       TransferStore *store, QObject *parent)
+namespace {
+// What is kept of an answer's body: upload answers are short (error texts, tus and WebDAV
+// headers-only answers); a server sending more is not read into memory.
+constexpr qint64 kMaxAnswer = 1 << 20;
+} // namespace
+
+Upload *Upload::create(const UploadRequest &request, HttpClient *network, TransferStore *store,
+                       QObject *parent)
 {
     switch (request.method) {
     case UploadRequest::Method::Put:
@@ -41,7 +46,7 @@ Upload *Upload::create(const UploadRequest &request, QNetworkAccessManager *netw
     return new TusUpload(request, network, store, parent);
 }
 
-Upload::Upload(const UploadRequest &request, QNetworkAccessManager *network, TransferStore *store,
+Upload::Upload(const UploadRequest &request, HttpClient *network, TransferStore *store,
                QObject *parent)
     : QObject(parent), m_request(request), m_network(network), m_store(store),
       m_retry(http::RetryPolicy::Settings{qMax(0, request.retries),
@@ -77,7 +82,6 @@ void Upload::start()
         return;
     m_started = true;
     m_clock.start();
-    NetworkSetup::ensureSystemProxy();
     if (const Error bad = NetworkSetup::checkHttpUrl(m_request.url); bad.isError()) {
         fail(bad);
         return;
@@ -126,28 +130,26 @@ QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &reque
                             std::function<void(QNetworkReply *)> onDone)
 {
     if (auto *stream = qobject_cast<UploadBody *>(body)) {
-        // The body of a file (PATCH, PUT) goes through libcurl: see CurlUploadReply.h. libcurl
+        // The body of a file (PATCH, PUT) streams from the file (net/CurlReply.h). libcurl
         // follows its redirects and drops the credentials on another origin.
         return track(curlReply(verb, request, stream, std::nullopt), body, std::move(onDone));
     }
-    return sendByQt(verb, request, body, 0, std::move(onDone));
+    return sendHopByHop(verb, request, body, 0, std::move(onDone));
 }
 
-// Qt's redirect policies resend every header, credentials included, to whatever host a
-// Location names: the requests without a file body (OPTIONS, HEAD, the tus creation POST,
-// DELETE, MKCOL) follow their redirects here, hop by hop, by the origin rule. A 307/308 keeps
-// the method; a 301/302/303 is followed only by HEAD and OPTIONS (a POST would become a GET).
-QNetworkReply *Upload::sendByQt(const QByteArray &verb, QNetworkRequest request, QIODevice *body,
-                                int hops, std::function<void(QNetworkReply *)> onDone)
+// A redirect must not take the credentials to another origin: the requests without a file body
+// (OPTIONS, HEAD, the tus creation POST, DELETE, MKCOL) follow their redirects here, hop by hop, by
+// the origin rule. A 307/308 keeps the method; a 301/302/303 is followed only by HEAD and OPTIONS
+// (a POST would become a GET).
+QNetworkReply *Upload::sendHopByHop(const QByteArray &verb, QNetworkRequest request,
+                                    QIODevice *body, int hops,
+                                    std::function<void(QNetworkReply *)> onDone)
 {
     constexpr int kMaxRedirects = 20;
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                          QNetworkRequest::ManualRedirectPolicy);
     const bool hadBody = body != nullptr;
-    QNetworkReply *reply = verb == "HEAD"
-                               // A real head(): as a custom verb Qt would wait for a body.
-                               ? m_network->head(request)
-                               : m_network->sendCustomRequest(request, verb, body);
+    QNetworkReply *reply = m_network->send(verb, request, body, options(kMaxAnswer), this);
     auto follow = [this, verb, hops, hadBody, onDone = std::move(onDone)](QNetworkReply *reply) {
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray location = reply->rawHeader("Location").trimmed();
@@ -173,33 +175,39 @@ QNetworkReply *Upload::sendByQt(const QByteArray &verb, QNetworkRequest request,
             empty->open(QIODevice::ReadOnly);
             again = empty;
         }
-        sendByQt(verb, next, again, hops + 1, onDone);
+        sendHopByHop(verb, next, again, hops + 1, onDone);
     };
     return track(reply, body, std::move(follow));
 }
 
 QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &request,
-                            UploadBody *body, const CurlUploadReply::Form &form,
+                            UploadBody *body, const CurlReply::Form &form,
                             std::function<void(QNetworkReply *)> onDone)
 {
     return track(curlReply(verb, request, body, form), body, std::move(onDone));
 }
 
 QNetworkReply *Upload::curlReply(const QByteArray &verb, const QNetworkRequest &request,
-                                 UploadBody *body, std::optional<CurlUploadReply::Form> form)
+                                 UploadBody *body, std::optional<CurlReply::Form> form)
 {
-    CurlUploadReply::Options options;
-    options.insecure = m_request.insecure;
-    options.caFile = m_request.caCertFile;
-    options.proxy = CurlUploadReply::proxyFor(m_network, request.url());
-    options.form = std::move(form);
-    return new CurlUploadReply(verb, request, body, options, this);
+    CurlReply::Options o = options(kMaxAnswer);
+    o.form = std::move(form);
+    return m_network->send(verb, request, body, o, this);
 }
 
 QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &request,
                             std::function<void(QNetworkReply *)> onDone)
 {
     return send(verb, request, static_cast<QIODevice *>(nullptr), std::move(onDone));
+}
+
+CurlReply::Options Upload::options(qint64 keepAnswer) const
+{
+    CurlReply::Options o;
+    o.insecure = m_request.insecure;
+    o.caFile = m_request.caCertFile;
+    o.keepAnswer = keepAnswer;
+    return o;
 }
 
 QNetworkReply *Upload::track(QNetworkReply *reply, QObject *body,
@@ -212,9 +220,6 @@ QNetworkReply *Upload::track(QNetworkReply *reply, QObject *body,
     if (body)
         body->setParent(reply);
     m_reply = reply;
-    if (m_request.insecure)
-        connect(reply, &QNetworkReply::sslErrors, reply,
-                [reply](const QList<QSslError> &) { reply->ignoreSslErrors(); });
     connect(reply, &QNetworkReply::uploadProgress, this, [this, reply](qint64 sent, qint64) {
         if (reply != m_reply)
             return;

@@ -2,12 +2,12 @@
 
 #include "Error.h"
 #include "http/RetryPolicy.h"
+#include "net/CurlReply.h"
 #include "store/TransferRecord.h"
 #include "transfer/HttpDownload.h" // TransferProgress, TransferResult
 #include "transfer/RateLimiter.h"
 #include "transfer/SpeedMeter.h"
 #include "upload/ArchiveStream.h"
-#include "upload/CurlUploadReply.h"
 #include "upload/UploadRequest.h"
 
 #include <QByteArray>
@@ -18,17 +18,17 @@
 #include <memory>
 #include <optional>
 
-class QNetworkAccessManager;
 class QNetworkReply;
 class QTimer;
 
 namespace bt {
 
+class HttpClient;
 class UploadBody;
 class TransferStore;
 
 // One upload of one file (TusUpload, PutUpload, PostUpload), shaped like HttpDownload: lives on
-// a worker thread with that thread's QNetworkAccessManager and TransferStore; start() never
+// a worker thread with that thread's HttpClient and TransferStore; start() never
 // blocks; progress() about 4 times a second; finished() exactly once, whatever happened.
 // This base holds what every method shares: the source checks, the store row, one request
 // in flight with its stall watch, retries, progress and the one result path.
@@ -37,8 +37,8 @@ class Upload : public QObject
     Q_OBJECT
 public:
     // The class for request.method.
-    static Upload *create(const UploadRequest &request, QNetworkAccessManager *network,
-                          TransferStore *store, QObject *parent = nullptr);
+    static Upload *create(const UploadRequest &request, HttpClient *network, TransferStore *store,
+                          QObject *parent = nullptr);
     ~Upload() override;
 
     const UploadRequest &request() const { return m_request; }
@@ -63,7 +63,7 @@ Q_SIGNALS:
     void finished(const bt::TransferResult &result);
 
 protected:
-    Upload(const UploadRequest &request, QNetworkAccessManager *network, TransferStore *store,
+    Upload(const UploadRequest &request, HttpClient *network, TransferStore *store,
            QObject *parent);
 
     // The source is a readable regular file (m_size, m_mtimeMs set). Default: a new store row.
@@ -92,8 +92,7 @@ protected:
                         std::function<void(QNetworkReply *)> onDone); // no body
     // A multipart/form-data request whose file part is `body` (sent by libcurl).
     QNetworkReply *send(const QByteArray &verb, const QNetworkRequest &request, UploadBody *body,
-                        const CurlUploadReply::Form &form,
-                        std::function<void(QNetworkReply *)> onDone);
+                        const CurlReply::Form &form, std::function<void(QNetworkReply *)> onDone);
     // Bytes [offset, offset + length) of the source (the file, or the folder's archive),
     // opened; null after fail().
     UploadBody *openBody(qint64 offset, qint64 length);
@@ -118,7 +117,7 @@ protected:
     void abortRequest();
 
     UploadRequest m_request;
-    QNetworkAccessManager *m_network;
+    HttpClient *m_network;
     TransferStore *m_store;
     TransferRecord m_record;
     QString m_path;            // absolute source path
@@ -131,10 +130,11 @@ protected:
 private:
     // `body` opened for reading; else deleted, fail() with its error, null.
     UploadBody *openedOrFail(UploadBody *body);
+    CurlReply::Options options(qint64 keepAnswer) const;
     QNetworkReply *curlReply(const QByteArray &verb, const QNetworkRequest &request,
-                             UploadBody *body, std::optional<CurlUploadReply::Form> form);
-    QNetworkReply *sendByQt(const QByteArray &verb, QNetworkRequest request, QIODevice *body,
-                            int hops, std::function<void(QNetworkReply *)> onDone);
+                             UploadBody *body, std::optional<CurlReply::Form> form);
+    QNetworkReply *sendHopByHop(const QByteArray &verb, QNetworkRequest request, QIODevice *body,
+                                int hops, std::function<void(QNetworkReply *)> onDone);
     QByteArray authorization() const; // of --user or the bearer token, may be empty
     QNetworkReply *track(QNetworkReply *reply, QObject *body,
                          std::function<void(QNetworkReply *)> onDone);

@@ -1,7 +1,9 @@
-// btstream get through proxies from the environment (http_proxy, https_proxy, no_proxy and
-// their upper-case forms, as Qt reads them through libproxy): TestProxy in front of nginx.
-// Qt never sends requests for loopback addresses to a proxy, so the URLs name hosts under
-// .invalid, which never resolve; TestProxy sends them to 127.0.0.1 whatever the name.
+// btstream get through proxies from the environment, read as curl reads them (http_proxy,
+// https_proxy, all_proxy, no_proxy and their upper-case forms): TestProxy in front of nginx
+// for HTTP proxies, microsocks for SOCKS5. Loopback addresses and "localhost" always go
+// direct, so the URLs name hosts under .invalid, which never resolve; TestProxy sends them to
+// 127.0.0.1 whatever the name. microsocks resolves names itself (socks5h), so its URLs use
+// this machine's own name.
 #include "BtstreamProcess.h"
 #include "FaultServer.h"
 #include "TestProxy.h"
@@ -10,6 +12,9 @@
 #include <QFile>
 #include <QHostAddress>
 #include <QHostInfo>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -73,6 +78,54 @@ private:
                 return name;
         }
         return {};
+    }
+
+    // microsocks on a free port, with a user; its stderr logs "connected to HOST:PORT" for
+    // every connection it makes.
+    struct Socks
+    {
+        QProcess process;
+        quint16 port = 0;
+        ~Socks()
+        {
+            process.kill();
+            process.waitForFinished();
+        }
+        QByteArray log()
+        {
+            process.waitForReadyRead(200);
+            return process.readAllStandardError();
+        }
+    };
+
+    static bool startSocks(Socks *socks, QString *whyNot)
+    {
+        const QString program = QStandardPaths::findExecutable(QStringLiteral("microsocks"));
+        if (program.isEmpty()) {
+            *whyNot = QStringLiteral("microsocks is not installed (scripts/setup.sh --test)");
+            return false;
+        }
+        socks->port = NginxTestServer::freePort();
+        socks->process.start(program, {QStringLiteral("-i"), QStringLiteral("127.0.0.1"),
+                                       QStringLiteral("-p"), QString::number(socks->port),
+                                       QStringLiteral("-u"), QStringLiteral("alice"),
+                                       QStringLiteral("-P"), QStringLiteral("s3cret")});
+        if (!socks->process.waitForStarted()) {
+            *whyNot = socks->process.errorString();
+            return false;
+        }
+        // Listening once a connection is accepted.
+        for (int i = 0; i < 100; ++i) {
+            QTcpSocket probe;
+            probe.connectToHost(QHostAddress::LocalHost, socks->port);
+            if (probe.waitForConnected(100))
+                return true;
+            if (socks->process.state() != QProcess::Running)
+                break;
+            QTest::qWait(20);
+        }
+        *whyNot = QStringLiteral("microsocks did not listen");
+        return false;
     }
 
 private Q_SLOTS:
@@ -257,6 +310,58 @@ private Q_SLOTS:
         for (const QByteArray &line : lines)
             seen = seen || line.startsWith(expected);
         QVERIFY2(seen, lines.join(QByteArrayLiteral(", ")).constData());
+    }
+
+    void socksProxy_data()
+    {
+        QTest::addColumn<QString>("variable");
+        QTest::addColumn<QString>("scheme");
+        QTest::addColumn<bool>("proxyResolves");
+        QTest::newRow("all_proxy socks5h")
+            << QStringLiteral("all_proxy") << QStringLiteral("socks5h") << true;
+        QTest::newRow("ALL_PROXY socks5")
+            << QStringLiteral("ALL_PROXY") << QStringLiteral("socks5") << false;
+        QTest::newRow("http_proxy socks5h")
+            << QStringLiteral("http_proxy") << QStringLiteral("socks5h") << true;
+    }
+
+    void socksProxy()
+    {
+        QFETCH(QString, variable);
+        QFETCH(QString, scheme);
+        QFETCH(bool, proxyResolves);
+        const QString host = loopbackHostName();
+        if (host.isEmpty())
+            QSKIP("this machine's host name does not resolve to 127.0.0.1");
+        Socks socks;
+        QString whyNot;
+        QVERIFY2(startSocks(&socks, &whyNot), qPrintable(whyNot));
+        const QString proxy =
+            QStringLiteral("%1://alice:s3cret@127.0.0.1:%2").arg(scheme).arg(socks.port);
+        const RunResult r =
+            get({{variable, proxy}},
+                {QStringLiteral("--connections"), QStringLiteral("2"),
+                 TlsServers::url(m_servers.plain, QStringLiteral("/file.bin"), false, host)});
+        verifySaved(r);
+        // socks5h hands the name to the proxy; socks5 resolves it first.
+        const QByteArray log = socks.log();
+        const QByteArray target = (proxyResolves ? host.toUtf8() : QByteArray("127.0.0.1")) + ':' +
+                                  QByteArray::number(m_servers.plain);
+        QVERIFY2(log.contains("connected to " + target), log.constData());
+    }
+
+    void socksRefusesWithoutCredentials()
+    {
+        Socks socks;
+        QString whyNot;
+        QVERIFY2(startSocks(&socks, &whyNot), qPrintable(whyNot));
+        const QString proxy = QStringLiteral("socks5h://127.0.0.1:%1").arg(socks.port);
+        const RunResult r = get({{QStringLiteral("all_proxy"), proxy}},
+                                {QStringLiteral("--retries"), QStringLiteral("0"), httpUrl()});
+        QVERIFY2(r.exitCode == 3, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains("proxy"), qPrintable(r.describe()));
+        QVERIFY2(!socks.log().contains("connected to"), "the proxy connected anyway");
+        QVERIFY(entries(out()).isEmpty());
     }
 
     void proxyRefusesConnections()

@@ -261,7 +261,7 @@ void TestQueueScheduler::nextJobGoesToTheFreedWorker()
     QThread *threadA = env.jobs.job(a)->thread;
     QThread *threadB = env.jobs.job(b)->thread;
     QVERIFY(threadA != threadB);
-    const QNetworkAccessManager *networkB = env.jobs.job(b)->context().network;
+    const bt::HttpClient *networkB = env.jobs.job(b)->context().network;
     QVERIFY(!env.jobs.job(c));
 
     env.jobs.job(b)->finishOk();

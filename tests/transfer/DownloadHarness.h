@@ -7,11 +7,11 @@
 #include "store/TransferStore.h"
 #include "transfer/HttpDownload.h"
 
+#include "net/HttpClient.h"
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -62,7 +62,7 @@ public:
     RunResult run(const DownloadRequest &request, int timeoutMs = 30000,
                   const std::function<void(HttpDownload *)> &during = {})
     {
-        QNetworkAccessManager network;
+        bt::HttpClient network;
         HttpDownload download(request, &network, &m_store);
         RunResult out;
         QSignalSpy finished(&download, &HttpDownload::finished);

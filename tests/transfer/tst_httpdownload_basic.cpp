@@ -2,6 +2,7 @@
 // already complete, 404, redirects, and a run on a worker thread as the product does it.
 
 #include "DownloadHarness.h"
+#include "net/HttpClient.h"
 
 #include "http/DigestHeader.h"
 
@@ -337,7 +338,7 @@ void TestHttpDownloadBasic::workerThread()
     QMetaObject::invokeMethod(holder, [&, holder] {
         auto *store = new TransferStore;
         store->open(dataDir);
-        auto *network = new QNetworkAccessManager(holder);
+        auto *network = new bt::HttpClient(holder);
         auto *download = new HttpDownload(req, network, store, holder);
         QObject::connect(download, &HttpDownload::finished, &context, [&](const TransferResult &r) {
             result = r;

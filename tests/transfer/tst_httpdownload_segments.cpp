@@ -3,6 +3,7 @@
 // rate limit, and a server that refuses extra connections.
 
 #include "DownloadHarness.h"
+#include "net/HttpClient.h"
 
 #include "http/ContentRange.h"
 #include "transfer/RateLimiter.h"
@@ -200,7 +201,7 @@ void TestHttpDownloadSegments::sharedRateLimit()
     h.server.setResource("/a.bin", resource(a));
     h.server.setResource("/b.bin", resource(b));
     auto shared = std::make_shared<RateLimiter>(1 << 20);
-    QNetworkAccessManager network;
+    bt::HttpClient network;
     HttpDownload da(h.request("/a.bin"), &network, &h.store());
     HttpDownload db(h.request("/b.bin"), &network, &h.store());
     da.setSharedRateLimiter(shared);

@@ -1,9 +1,9 @@
 // The engine's small parts on their own: segment planning and stealing, the resume
 // validator's verdicts, the token bucket, the adaptive connection count, the speed meter.
 
+#include "net/ProxyConfig.h"
 #include "transfer/AdaptiveConnections.h"
 #include "transfer/DownloadRequest.h"
-#include "transfer/EnvProxyFactory.h"
 #include "transfer/RateLimiter.h"
 #include "transfer/ResponseInfo.h"
 #include "transfer/ResumeValidator.h"
@@ -366,9 +366,13 @@ void TestTransferUnits::noProxyAsCurl_data()
     QTest::newRow("list with spaces") << "host" << QByteArray("a.example, host ,b") << true;
     QTest::newRow("case and trailing dot")
         << "Host.Example.ORG." << QByteArray("example.org") << true;
-    QTest::newRow("port entry is libproxy's")
-        << "example.org" << QByteArray("example.org:8080") << false;
-    QTest::newRow("CIDR is libproxy's") << "10.1.2.3" << QByteArray("10.0.0.0/8") << false;
+    QTest::newRow("host:port entry names the host")
+        << "example.org" << QByteArray("example.org:8080") << true;
+    QTest::newRow("CIDR covers its addresses") << "10.1.2.3" << QByteArray("10.0.0.0/8") << true;
+    QTest::newRow("CIDR only its addresses") << "11.1.2.3" << QByteArray("10.0.0.0/8") << false;
+    QTest::newRow("CIDR is no host name") << "example.org" << QByteArray("10.0.0.0/8") << false;
+    QTest::newRow("address") << "192.0.2.7" << QByteArray("192.0.2.7") << true;
+    QTest::newRow("IPv6 address") << "::1" << QByteArray("[::1]") << false;
     QTest::newRow("empty") << "host" << QByteArray() << false;
 }
 
@@ -377,5 +381,5 @@ void TestTransferUnits::noProxyAsCurl()
     QFETCH(QString, host);
     QFETCH(QByteArray, noProxy);
     QFETCH(bool, bypass);
-    QCOMPARE(EnvProxyFactory::bypasses(host, noProxy), bypass);
+    QCOMPARE(ProxyConfig::bypasses(host, noProxy), bypass);
 }

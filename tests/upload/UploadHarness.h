@@ -3,10 +3,10 @@
 #include "store/TransferStore.h"
 #include "upload/Upload.h"
 
+#include "net/HttpClient.h"
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -89,6 +89,6 @@ private:
     QTemporaryDir m_dataDir;
     QTemporaryDir m_files;
     bt::TransferStore m_store;
-    QNetworkAccessManager m_network;
+    bt::HttpClient m_network;
     bool m_storeOk = false;
 };

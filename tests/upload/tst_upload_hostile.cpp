@@ -2,6 +2,7 @@
 // whose headers never end, header lines sent forever, redirects and tus upload addresses on
 // another origin (which never get the credentials).
 #include "FaultServer.h"
+#include "RawServer.h"
 #include "UploadHarness.h"
 #include "UploadServers.h"
 #include "upload/PutUpload.h"
@@ -13,58 +14,9 @@
 
 using namespace bt;
 
+using bt::test::RawServer;
+
 namespace {
-// Answers each request, once its headers are read, with `answer`; then closes, or with
-// `endless` keeps writing header lines while the client reads them.
-class RawServer : public QObject
-{
-public:
-    RawServer(QByteArray answer, bool endless) : m_answer(std::move(answer)), m_endless(endless)
-    {
-        m_server.listen(QHostAddress::LocalHost);
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *s = m_server.nextPendingConnection()) {
-                s->setParent(this);
-                connect(s, &QTcpSocket::readyRead, s, [this, s] { onRead(s); });
-            }
-        });
-    }
-    QUrl url(const QString &path) const
-    {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server.serverPort()).arg(path));
-    }
-    qint64 written = 0;
-    QList<QByteArray> heads; // each request's head (request line and headers)
-
-private:
-    void onRead(QTcpSocket *s)
-    {
-        m_seen[s] += s->readAll();
-        if (s->property("answered").toBool() || !m_seen[s].contains("\r\n\r\n"))
-            return;
-        s->setProperty("answered", true);
-        heads.append(m_seen[s].left(m_seen[s].indexOf("\r\n\r\n")));
-        s->write(m_answer);
-        if (!m_endless) {
-            s->disconnectFromHost();
-            return;
-        }
-        const auto more = [this, s] {
-            while (s->state() == QAbstractSocket::ConnectedState && s->bytesToWrite() < 65536) {
-                const QByteArray line = "X-Filler-" + QByteArray::number(written) + ": " +
-                                        QByteArray(200, 'f') + "\r\n";
-                written += s->write(line);
-            }
-        };
-        connect(s, &QTcpSocket::bytesWritten, s, more);
-        more();
-    }
-
-    QTcpServer m_server;
-    QByteArray m_answer;
-    bool m_endless;
-    QHash<QTcpSocket *, QByteArray> m_seen;
-};
 // A minimal tus 1.0 server on a FaultServer: OPTIONS, creation (201 + `location`, or the
 // `redirect` status to `redirectTo`), HEAD and PATCH of /files/1.
 void serveTus(bt::test::FaultServer &server, QByteArray *stored, const QByteArray &location,

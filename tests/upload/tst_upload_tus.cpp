@@ -2,6 +2,7 @@
 // fault-injecting proxy in between: the server's copy must be byte-exact.
 #include "UploadHarness.h"
 #include "UploadServers.h"
+#include "net/HttpClient.h"
 #include "upload/TusUpload.h"
 #include "upload/UploadRequestCodec.h"
 
@@ -148,7 +149,7 @@ private Q_SLOTS:
         TransferResult result;
         QString uploadUrl;
         QMetaObject::invokeMethod(&context, [&] {
-            auto *network = new QNetworkAccessManager(&context);
+            auto *network = new bt::HttpClient(&context);
             auto store = std::make_shared<TransferStore>();
             QVERIFY(store->open(dataDir.path()));
             Upload *upload = Upload::create(r, network, store.get(), &context);

@@ -3,8 +3,8 @@
 #include "store/TransferStore.h"
 #include "upload/Upload.h"
 
+#include "net/HttpClient.h"
 #include <QCoreApplication>
-#include <QNetworkAccessManager>
 
 #include <cstdio>
 
@@ -29,7 +29,7 @@ int main(int argc, char **argv)
                                                         : bt::UploadRequest::Method::Tus;
     request.rateLimit = args.at(5).toLongLong();
     request.retryDelayMs = 50;
-    QNetworkAccessManager network;
+    bt::HttpClient network;
     bt::Upload *upload = bt::Upload::create(request, &network, &store);
     int code = 1;
     QObject::connect(upload, &bt::Upload::message,

@@ -1,0 +1,130 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QPair>
+#include <QPointer>
+
+#include <optional>
+
+#include <QNetworkCookieJar>
+
+namespace bt {
+
+class CurlMulti;
+
+// One HTTP request sent by libcurl on its thread's CurlMulti, presented as a QNetworkReply, so
+// that downloads and uploads read every answer the way they read Qt's: the status and reason
+// as attributes, the raw headers (repeated ones joined by ", "), the body through read().
+//
+// Downloads: the body streams, at most readBufferSize() bytes ahead of the reader; beyond that
+// the transfer pauses (CURL_WRITEFUNC_PAUSE, over HTTP/2 just this stream) until read() makes
+// room, so memory stays bounded whatever the disk does. Uploads: the request body is read on
+// this thread straight into curl's upload buffer; a body with nothing to give right now (rate
+// limit, an archive still being built) pauses the send until its readyRead().
+//
+// What Qt did is kept: the request's raw headers, as set (no "Expect: 100-continue"); redirects
+// only when the request's policy asks for them (downloads and most uploads follow them
+// themselves, hop by hop, NetworkSetup::nextHop); the cookies of `Options::cookies` for each
+// URL and the Set-Cookie of each answer back into it. The response headers of one request may
+// not exceed 100 KiB (curl caps only each line): a server sending header lines forever gets a
+// ProtocolFailure. metaDataChanged() comes once, when the final answer's headers are complete;
+// no signal is ever emitted from inside curl. abort() ends the request at once.
+class CurlReply : public QNetworkReply
+{
+    Q_OBJECT
+public:
+    // A multipart/form-data body (curl -F): the fields, then one part whose content is the
+    // body. Dispositions are whole header values ("form-data; name=\"file\"; ...").
+    struct Form
+    {
+        QList<QPair<QByteArray, QByteArray>> fields; // disposition, value
+        QByteArray fileDisposition;
+        QByteArray fileType; // the file part's Content-Type
+    };
+
+    struct Options
+    {
+        bool insecure = false;
+        QString caFile;           // --cacert: verify with these CAs (PEM) instead of the system's
+        QByteArray proxy;         // curl's proxy URL (http://, socks5h://, ...); empty: direct
+                                  // (HttpClient::send() sets it)
+        std::optional<Form> form; // set: the body is the file part of this form
+        // >= 0: keep only the first keepAnswer bytes of the answer (an upload's answer is read
+        // whole once finished); < 0: stream it to the reader (readBufferSize()).
+        qint64 keepAnswer = -1;
+        QPointer<QNetworkCookieJar> cookies;
+        bool http2 = true; // when the server offers it (ALPN on https)
+    };
+
+    // `body` (may be null: no request body) is open for reading and stays owned by the
+    // caller. The request starts from the event loop, so connections made right after
+    // construction see every signal.
+    CurlReply(CurlMulti *multi, const QByteArray &verb, const QNetworkRequest &request,
+              QIODevice *body, const Options &options, QObject *parent = nullptr);
+    ~CurlReply() override;
+
+    void abort() override;
+    bool isSequential() const override { return true; }
+    qint64 bytesAvailable() const override;
+    void setReadBufferSize(qint64 size) override;
+
+    // New connections this request opened (0: it reused one); valid once finished.
+    int connectionsOpened() const { return m_connects; }
+    // The HTTP version of the final answer: "1.1", "2", empty before it.
+    QByteArray httpVersion() const { return m_httpVersion; }
+
+protected:
+    qint64 readData(char *data, qint64 maxSize) override;
+
+private:
+    friend class CurlMulti;
+    friend struct CurlReplyCallbacks; // the C callbacks (CurlReply.cpp)
+
+    bool setUp(const QByteArray &verb, const QNetworkRequest &request, const Options &options);
+    bool setUpForm(const Form &form);
+    void headersEnded();             // the blank line of an answer's headers
+    void transferDone(int curlCode); // from CurlMulti: record, speak in emitPending()
+    void emitPending();              // from CurlMulti, outside curl
+    void detach();                   // the multi goes away first
+    void resumeBody();
+    void takeRoom(); // read() made room: continue receiving
+    void finishWith(NetworkError code, const QString &text);
+    void release(); // the easy handle out of the multi and freed
+
+    QPointer<CurlMulti> m_multi;
+    void *m_easy = nullptr;    // CURL
+    void *m_headers = nullptr; // curl_slist
+    void *m_mime = nullptr;    // curl_mime (a form)
+    QIODevice *m_body;
+    QPointer<QNetworkCookieJar> m_cookies;
+    QByteArray m_buffer; // the answer's body, from m_readPos on not yet read
+    qsizetype m_readPos = 0;
+    qint64 m_keepAnswer = -1;
+    qint64 m_readBufferSize = 0;
+    QByteArray m_reason;
+    QByteArray m_httpVersion;
+    char m_errorText[256] = {};
+    qsizetype m_headerBytes = 0; // every answer's header lines so far (kMaxHeaderBytes)
+    qint64 m_sent = -1;
+    qint64 m_received = -1;
+    int m_connects = 0;
+    bool m_follows = false; // curl follows redirects for this request
+    bool m_viaProxy = false;
+    bool m_sendPaused = false; // the body had nothing to give
+    bool m_recvPaused = false; // the reader is readBufferSize behind
+    bool m_aborted = false;
+    bool m_done = false;
+    bool m_headerEnded = false; // the latest answer's headers ended with their blank line
+    bool m_headerOverflow = false;
+    bool m_final = false; // the final answer's headers are in (attributes set)
+    // What emitPending() has to say.
+    bool m_metaPending = false;
+    bool m_readyPending = false;
+    bool m_progressPending = false;
+    bool m_finishPending = false;
+};
+
+} // namespace bt
