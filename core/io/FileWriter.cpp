@@ -1,8 +1,10 @@
 #include "FileWriter.h"
 
+#include "DiskThreads.h"
 #include "Sha256.h"
 
 #include <cerrno>
+#include <thread>
 #include <unistd.h>
 
 namespace bt {
@@ -14,6 +16,8 @@ namespace {
 constexpr std::chrono::milliseconds kCoalesceDelay{30};
 // How many queued chunks may still grow: one open tail per segment of a download.
 constexpr qsizetype kOpenTails = 8;
+// Chunks one drain task writes before it makes way for other files' tasks.
+constexpr int kChunksPerTurn = 16;
 
 std::mutex s_hooksMutex;
 FileWriter::TestHooks s_hooks;
@@ -50,19 +54,32 @@ void FileWriter::clearTestHooks()
     setTestHooks({});
 }
 
+// Lets a timer posted to the disk threads reach the writer only while it exists.
+struct FileWriter::Token
+{
+    std::mutex mutex;
+    FileWriter *writer = nullptr;
+};
+
 FileWriter::FileWriter(Config config)
-    : m_config(std::move(config)), m_hash(std::make_unique<Sha256>())
+    : m_config(std::move(config)), m_hash(std::make_unique<Sha256>()),
+      m_token(std::make_shared<Token>())
 {
     {
         std::lock_guard lock(s_hooksMutex);
         m_pwrite = s_hooks.pwrite;
         m_delay = s_hooks.delay;
     }
-    m_thread = std::thread([this] { run(); });
+    m_threads = m_config.threads ? m_config.threads : &DiskThreads::shared();
+    m_token->writer = this;
 }
 
 FileWriter::~FileWriter()
 {
+    {
+        std::lock_guard lock(m_token->mutex); // waits for a timer reaching us right now
+        m_token->writer = nullptr;
+    }
     stop();
 }
 
@@ -86,7 +103,7 @@ bool FileWriter::enqueue(qint64 offset, const QByteArray &data, bool hashed)
         m_queued += size;
         if (m_queued >= m_config.highWatermark)
             m_wasHigh = true;
-        m_workCv.notify_one();
+        scheduleLocked();
         return true;
     }
     // No reserve(bufferSize) up front: with many scattered small chunks that would multiply
@@ -95,7 +112,7 @@ bool FileWriter::enqueue(qint64 offset, const QByteArray &data, bool hashed)
     m_queued += size;
     if (m_queued >= m_config.highWatermark)
         m_wasHigh = true;
-    m_workCv.notify_one();
+    scheduleLocked();
     return true;
 }
 
@@ -131,8 +148,8 @@ void FileWriter::setPaused(bool paused)
             m_wasHigh = false;
             drainedNow = true;
         }
+        scheduleLocked();
     }
-    m_workCv.notify_one();
     m_spaceCv.notify_all();
     if (drainedNow && m_config.onDrained)
         m_config.onDrained();
@@ -148,7 +165,7 @@ bool FileWriter::flush()
 {
     std::unique_lock lock(m_mutex);
     ++m_flushWaiters;
-    m_workCv.notify_one();
+    scheduleLocked();
     m_spaceCv.wait(lock, [this] { return m_error.isError() || m_queued == 0; });
     --m_flushWaiters;
     return !m_error.isError();
@@ -162,6 +179,7 @@ void FileWriter::discardQueue()
     m_queue.clear();
     // Wait for the chunk in flight: the caller closes the fd next.
     m_spaceCv.wait(lock, [this] { return !m_busy; });
+    postSyncLocked(); // its barrier may be met now
     m_spaceCv.notify_all();
 }
 
@@ -174,8 +192,7 @@ bool FileWriter::syncInBackground(std::function<void(const Error &)> done)
         m_syncPending = true;
         m_syncBarrier = m_nextSeq - 1;
         m_syncDone = std::move(done);
-        if (!m_syncThread.joinable())
-            m_syncThread = std::thread([this] { runSync(); });
+        postSyncLocked();
     }
     m_spaceCv.notify_all();
     return true;
@@ -188,73 +205,56 @@ bool FileWriter::syncBarrierMetLocked() const
            !(m_busy && m_busySeq <= m_syncBarrier);
 }
 
-void FileWriter::runSync()
+void FileWriter::postSyncLocked()
+{
+    if (!m_syncPending || m_syncPosted || (!syncBarrierMetLocked() && !m_error.isError()))
+        return;
+    m_syncPosted = true;
+    m_threads->post([this] { syncTask(); });
+}
+
+void FileWriter::syncTask()
 {
     std::unique_lock lock(m_mutex);
-    for (;;) {
-        // The writer notifies m_spaceCv after every chunk.
-        m_spaceCv.wait(lock, [this] {
-            return (m_syncPending && (syncBarrierMetLocked() || m_error.isError())) ||
-                   (m_syncStopping && !m_syncPending);
-        });
-        if (!m_syncPending)
-            return;
-        Error error = m_error;
-        if (!error.isError()) {
-            lock.unlock();
-            // Concurrent with pwrite on the same fd: it covers at least what was written
-            // before it started, which includes everything up to the barrier.
-            if (::fdatasync(m_config.fd) != 0)
-                error = Error::fromErrno(errno, m_config.displayPath);
-            lock.lock();
-            if (error.isError() && !m_error.isError()) {
-                failLocked(error);
-                lock.unlock();
-                if (m_config.onError)
-                    m_config.onError(error);
-                lock.lock();
-            }
-        }
-        std::function<void(const Error &)> done = std::move(m_syncDone);
-        m_syncDone = nullptr;
-        m_syncPending = false;
+    Error error = m_error;
+    if (!error.isError()) {
         lock.unlock();
-        if (done)
-            done(error);
+        // Concurrent with pwrite on the same fd: it covers at least what was written before it
+        // started, which includes everything up to the barrier.
+        if (::fdatasync(m_config.fd) != 0)
+            error = Error::fromErrno(errno, m_config.displayPath);
         lock.lock();
-        m_spaceCv.notify_all();
+        if (error.isError() && !m_error.isError()) {
+            failLocked(error);
+            lock.unlock();
+            if (m_config.onError)
+                m_config.onError(error);
+            lock.lock();
+        }
     }
+    std::function<void(const Error &)> done = std::move(m_syncDone);
+    m_syncDone = nullptr;
+    m_syncPending = false;
+    lock.unlock();
+    if (done)
+        done(error);
+    lock.lock();
+    m_syncPosted = false; // last: stop() may return (and the writer go) from here on
+    m_spaceCv.notify_all();
 }
 
 void FileWriter::stop()
 {
-    if (m_thread.joinable()) {
-        {
-            std::lock_guard lock(m_mutex);
-            m_stopping = true;
-        }
-        m_workCv.notify_one();
-        m_spaceCv.notify_all();
-        m_thread.join();
-    }
-    // After the writer: the hasher finishes what it was given, so the hash is complete.
-    if (m_hashThread.joinable()) {
-        {
-            std::lock_guard lock(m_mutex);
-            m_hashStopping = true;
-        }
-        m_hashCv.notify_all();
-        m_hashThread.join();
-    }
-    // After the writer: a pending sync sees its chunks written (or the error) and finishes.
-    if (m_syncThread.joinable()) {
-        {
-            std::lock_guard lock(m_mutex);
-            m_syncStopping = true;
-        }
-        m_spaceCv.notify_all();
-        m_syncThread.join();
-    }
+    std::unique_lock lock(m_mutex);
+    m_stopping = true;
+    scheduleLocked();
+    m_spaceCv.notify_all();
+    // Everything queued written (or an error), the hasher done with it so the hash is
+    // complete, a pending sync finished, and no task of ours left on the disk threads.
+    m_spaceCv.wait(lock, [this] {
+        return !m_drainPosted && !m_hashPosted && !m_syncPending && !m_syncPosted &&
+               ((m_queue.empty() && m_hashQueue.empty()) || m_error.isError());
+    });
 }
 
 Error FileWriter::error() const
@@ -319,41 +319,56 @@ void FileWriter::failLocked(const Error &error)
     m_hashQueue.clear();
 }
 
-void FileWriter::run()
+void FileWriter::scheduleLocked()
+{
+    if (m_drainPosted || m_queue.empty() || m_error.isError())
+        return;
+    if (m_paused && m_flushWaiters == 0 && !m_stopping)
+        return;
+    if (!frontReadyLocked(std::chrono::steady_clock::now())) {
+        // A tail that may still grow: look again once its coalescing time is over.
+        if (!m_timerArmed) {
+            m_timerArmed = true;
+            m_threads->postAt(m_queue.front().queuedAt + kCoalesceDelay, [token = m_token] {
+                std::lock_guard tokenLock(token->mutex);
+                if (FileWriter *w = token->writer) {
+                    std::lock_guard lock(w->m_mutex);
+                    w->m_timerArmed = false;
+                    w->scheduleLocked();
+                }
+            });
+        }
+        return;
+    }
+    m_drainPosted = true;
+    m_threads->post([this] { drain(); });
+}
+
+void FileWriter::drain()
 {
     std::unique_lock lock(m_mutex);
-    for (;;) {
-        if (m_queue.empty() || m_error.isError()) {
-            if (m_stopping)
-                return;
-            m_workCv.wait(lock);
-            continue;
-        }
-        if (m_paused && m_flushWaiters == 0 && !m_stopping) {
-            m_workCv.wait(lock);
-            continue;
-        }
-        const auto now = std::chrono::steady_clock::now();
-        if (!frontReadyLocked(now)) {
-            m_workCv.wait_until(lock, m_queue.front().queuedAt + kCoalesceDelay);
-            continue;
-        }
+    // A bounded turn, so that one busy file does not hold a disk thread the others share.
+    for (int turn = 0; turn < kChunksPerTurn; ++turn) {
+        if (m_queue.empty() || m_error.isError())
+            break;
+        if (m_paused && m_flushWaiters == 0 && !m_stopping)
+            break;
+        if (!frontReadyLocked(std::chrono::steady_clock::now()))
+            break;
 
         Chunk chunk = std::move(m_queue.front());
         m_queue.pop_front();
         m_busy = true;
         m_busySeq = chunk.seq;
         if (chunk.hashed) {
-            // The hasher thread hashes it while this one writes it (the bytes are shared).
+            // Hashed by another task while this one writes it (the bytes are shared).
             m_hashQueue.push_back(HashItem{chunk.data, chunk.seq});
-            if (!m_hashThread.joinable())
-                m_hashThread = std::thread([this] { runHash(); });
-            m_hashCv.notify_one();
+            postHashLocked();
         }
         lock.unlock();
 
         if (m_delay.count() > 0)
-            std::this_thread::sleep_for(m_delay);
+            std::this_thread::sleep_for(m_delay); // tests: a slow disk
         int err = writeFully(m_config.fd, chunk.data.constData(), chunk.data.size(), chunk.offset,
                              m_pwrite);
         if (err == 0 && m_config.syncEachWrite && ::fdatasync(m_config.fd) != 0)
@@ -382,6 +397,24 @@ void FileWriter::run()
             retireLocked();
         }
         finishStepLocked(lock, failed);
+        postSyncLocked();
+    }
+    m_drainPosted = false;
+    scheduleLocked(); // the rest in a new turn, or a timer for a growing tail
+    postSyncLocked();
+    m_spaceCv.notify_all();
+}
+
+void FileWriter::postHashLocked()
+{
+    if (m_hashPosted)
+        return;
+    for (const HashItem &item : m_hashQueue) {
+        if (!item.hashedDone && !item.hashing) {
+            m_hashPosted = true;
+            m_threads->post([this] { hashTask(); });
+            return;
+        }
     }
 }
 
@@ -413,22 +446,20 @@ void FileWriter::finishStepLocked(std::unique_lock<std::mutex> &lock, const Erro
     }
 }
 
-void FileWriter::runHash()
+void FileWriter::hashTask()
 {
     std::unique_lock lock(m_mutex);
     for (;;) {
+        // In queue order: one hash task at a time, and items are queued in write order.
         HashItem *next = nullptr;
-        m_hashCv.wait(lock, [this, &next] {
-            for (HashItem &item : m_hashQueue) {
-                if (!item.hashedDone && !item.hashing) {
-                    next = &item;
-                    return true;
-                }
+        for (HashItem &item : m_hashQueue) {
+            if (!item.hashedDone && !item.hashing) {
+                next = &item;
+                break;
             }
-            return m_hashStopping;
-        });
+        }
         if (!next)
-            return; // stopping and nothing left
+            break;
         next->hashing = true;
         const QByteArray data = next->data; // shared, no copy
         const quint64 seq = next->seq;
@@ -448,6 +479,8 @@ void FileWriter::runHash()
         retireLocked();
         finishStepLocked(lock, Error{});
     }
+    m_hashPosted = false;
+    m_spaceCv.notify_all();
 }
 
 } // namespace bt

@@ -13,10 +13,10 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 namespace bt {
 
+class DiskThreads;
 class Sha256;
 
 // pwrite(2) signature; replaceable in tests to force short writes, EINTR or errors.
@@ -25,10 +25,11 @@ using PwriteFunction = std::function<ssize_t(int fd, const void *buf, size_t cou
 // Writes all of buf at offset: completes short writes, retries EINTR. Returns 0 or an errno.
 int writeFully(int fd, const char *buf, qint64 size, qint64 offset, const PwriteFunction &pwriteFn);
 
-// The private writer thread behind a Write-mode BTFileStream: a bounded queue of chunks
-// drained with pwrite by one std::thread. Small contiguous chunks are coalesced up to
-// bufferSize, also when segments interleave (up to 8 open tails).
-// Every method is called from the owner thread; callbacks run on the writer thread.
+// The writer behind a Write-mode BTFileStream: a bounded queue of chunks drained with pwrite
+// by short tasks on the process's disk threads (DiskThreads), which every file shares; the
+// hash and the background fdatasync are tasks there too. Small contiguous chunks are
+// coalesced up to bufferSize, also when segments interleave (up to 8 open tails).
+// Every method is called from the owner thread; callbacks run on a disk thread.
 class FileWriter
 {
 public:
@@ -40,6 +41,7 @@ public:
         qint64 highWatermark = 8 << 20;
         qint64 lowWatermark = 2 << 20;
         bool syncEachWrite = false;                 // SyncPolicy::Always
+        DiskThreads *threads = nullptr;             // null: DiskThreads::shared()
         std::function<void()> onDrained;            // writer thread
         std::function<void(const Error &)> onError; // writer thread
     };
@@ -54,7 +56,7 @@ public:
     static void clearTestHooks();
 
     explicit FileWriter(Config config);
-    ~FileWriter(); // stops after writing what is queued; joins the thread
+    ~FileWriter(); // stops after writing what is queued; waits for its tasks
 
     // Queues bytes; hashed tells the writer to feed them to the running SHA-256. Blocks only
     // while the queue is at/above the high watermark (a producer ignoring wantsMore()), so that
@@ -75,7 +77,7 @@ public:
     // after an error. stop() completes a pending one before it returns.
     bool syncInBackground(std::function<void(const Error &)> done);
     void discardQueue(); // drops queued chunks (discard())
-    void stop();         // flush and join; idempotent
+    void stop();         // flush and wait for every task of this writer; idempotent
 
     Error error() const;
     QByteArray hashResult() const; // SHA-256 of the chunks queued as hashed, once flushed
@@ -100,9 +102,13 @@ private:
         bool written = false;
     };
 
-    void run();
-    void runHash();
-    void runSync();
+    struct Token;
+    void scheduleLocked(); // a drain task for what is ready, or a timer for a growing tail
+    void drain();
+    void postHashLocked();
+    void hashTask();
+    void postSyncLocked(); // once the pending sync's barrier is met
+    void syncTask();
     void retireLocked();
     // After a chunk was written or hashed: owed drained() and error callbacks (unlocked).
     void finishStepLocked(std::unique_lock<std::mutex> &lock, const Error &failed);
@@ -116,7 +122,6 @@ private:
     std::chrono::microseconds m_delay{0};
 
     mutable std::mutex m_mutex;
-    std::condition_variable m_workCv;  // the writer waits for chunks
     std::condition_variable m_spaceCv; // owners wait for space or an empty queue
     std::deque<Chunk> m_queue;
     qint64 m_queued = 0; // includes the chunk being written
@@ -131,21 +136,22 @@ private:
     quint64 m_busySeq = 0; // the chunk being written
     // Background sync (runSync): the chunks up to m_syncBarrier first, then fdatasync.
     bool m_syncPending = false;
-    bool m_syncStopping = false;
     quint64 m_syncBarrier = 0;
     std::function<void(const Error &)> m_syncDone;
-    std::thread m_syncThread;
+    bool m_syncPosted = false;
+    // Tasks of this writer posted to m_threads and not yet finished.
+    bool m_drainPosted = false;
+    bool m_hashPosted = false;
+    bool m_timerArmed = false;
 
     mutable std::mutex m_hashMutex;
     std::unique_ptr<Sha256> m_hash;
-    // Hashed chunks being written and hashed at once (by m_hashThread, in queue order); their
+    // Hashed chunks being written and hashed at once (by hashTask, in queue order); their
     // bytes stay counted in m_queued until both are done.
     std::deque<HashItem> m_hashQueue;
-    std::condition_variable m_hashCv;
-    bool m_hashStopping = false;
-    std::thread m_hashThread;
 
-    std::thread m_thread;
+    DiskThreads *m_threads = nullptr;
+    std::shared_ptr<Token> m_token;
 };
 
 } // namespace bt

@@ -1,5 +1,7 @@
 #include "transfer/HttpDownload.h"
 
+#include "Background.h"
+
 #include "http/CookieFile.h"
 #include "io/BTFileStream.h"
 #include "store/TransferStore.h"
@@ -200,22 +202,22 @@ void HttpDownload::Private::finalize()
     // Hashing a big file takes seconds: off the worker thread, which other transfers share.
     verifying = true;
     const QByteArray known = stream->hashValid() ? stream->sha256() : QByteArray();
-    auto outcome = std::make_shared<std::pair<Error, QByteArray>>();
-    QThread *thread = QThread::create([path = stream->tempPath(), known, digests = serverDigests,
-                                       sums = request.checksums, outcome] {
-        outcome->first = DownloadVerifier::verify(path, known, digests, sums, &outcome->second);
-    });
-    QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    QObject::connect(thread, &QThread::finished, q, [this, outcome] {
-        if (!verifying || done)
-            return; // stopped or failed meanwhile
-        verifying = false;
-        if (outcome->first.isError())
-            fail(outcome->first);
-        else
-            publish(outcome->second);
-    });
-    thread->start();
+    runInBackground(
+        q,
+        [path = stream->tempPath(), known, digests = serverDigests, sums = request.checksums] {
+            std::pair<Error, QByteArray> outcome;
+            outcome.first = DownloadVerifier::verify(path, known, digests, sums, &outcome.second);
+            return outcome;
+        },
+        [this](const std::pair<Error, QByteArray> &outcome) {
+            if (!verifying || done)
+                return; // stopped or failed meanwhile
+            verifying = false;
+            if (outcome.first.isError())
+                fail(outcome.first);
+            else
+                publish(outcome.second);
+        });
 }
 
 void HttpDownload::Private::publish(const QByteArray &sha256)

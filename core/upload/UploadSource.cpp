@@ -1,5 +1,7 @@
 #include "upload/Upload.h"
 
+#include "Background.h"
+
 #include "store/TransferStore.h"
 #include "upload/FileBodyDevice.h"
 #include "upload/UploadRequestCodec.h"
@@ -27,22 +29,23 @@ void Upload::measureArchive()
         qint64 size = -1;
         Error error;
     };
-    auto outcome = std::make_shared<Outcome>();
-    QThread *thread = QThread::create([outcome, listing = m_listing, format = m_archiveFormat] {
-        outcome->size = ArchiveStream::measure(listing, format, &outcome->error);
-    });
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    connect(thread, &QThread::finished, this, [this, outcome] {
-        if (m_done)
-            return;
-        if (outcome->size < 0) {
-            fail(outcome->error);
-            return;
-        }
-        m_size = outcome->size;
-        continueStart();
-    });
-    thread->start();
+    runInBackground(
+        this,
+        [listing = m_listing, format = m_archiveFormat] {
+            Outcome outcome;
+            outcome.size = ArchiveStream::measure(listing, format, &outcome.error);
+            return outcome;
+        },
+        [this](const Outcome &outcome) {
+            if (m_done)
+                return;
+            if (outcome.size < 0) {
+                fail(outcome.error);
+                return;
+            }
+            m_size = outcome.size;
+            continueStart();
+        });
 }
 
 bool Upload::checkSource()
