@@ -119,6 +119,7 @@ void AppSettings::applyTo(QueueManager *queue) const
         return;
     queue->setMaxActive(maxActive);
     queue->setMaxPerHost(maxPerHost);
+    queue->setProxy(proxy);
     SpeedLimitSet normal;
     normal.download = downloadLimit;
     normal.upload = uploadLimit;

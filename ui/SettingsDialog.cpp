@@ -73,7 +73,7 @@ SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent,
     m_scheduleOn->setChecked(s.scheduleEnabled);
     m_schedule->setPlaceholderText(tr("01:00-07:00"));
     m_folder->setPlaceholderText(tr("The XDG download folder"));
-    m_proxy->setPlaceholderText(tr("From the system (http_proxy)"));
+    m_proxy->setPlaceholderText(tr("From the environment (http_proxy, all_proxy, no_proxy)"));
     m_closeToTray->setChecked(s.closeToTray);
     m_clipboard->setChecked(s.watchClipboard);
     QPalette pal = m_problem->palette();
@@ -183,7 +183,13 @@ QWidget *SettingsDialog::networkPage()
     auto *page = new QWidget(this);
     auto *form = new QFormLayout(page);
     form->addRow(tr("&Proxy:"), m_proxy);
-    form->addRow(new QLabel(tr("A changed proxy is used after a restart."), page));
+    auto *hint = new QLabel(tr("http://, https://, socks5h:// (the proxy resolves names), "
+                               "socks5:// or socks4://, with user:password@ if it asks; "
+                               "\"none\" to connect directly. Running transfers use a "
+                               "changed proxy from their next connection."),
+                            page);
+    hint->setWordWrap(true);
+    form->addRow(hint);
     return page;
 }
 
@@ -263,9 +269,14 @@ void SettingsDialog::validate()
     }
     if (m_scheduleOn->isChecked() && !TimeWindow::fromString(m_schedule->text()).isValid())
         why = tr("The window must look like 01:00-07:00.");
-    const QUrl proxy(m_proxy->text().trimmed(), QUrl::StrictMode);
-    if (!m_proxy->text().trimmed().isEmpty() && (!proxy.isValid() || proxy.host().isEmpty()))
-        why = tr("The proxy must look like http://host:port.");
+    const QString proxyText = m_proxy->text().trimmed();
+    const QUrl proxy(proxyText, QUrl::StrictMode);
+    static const QStringList schemes = {QStringLiteral("http"),   QStringLiteral("https"),
+                                        QStringLiteral("socks4"), QStringLiteral("socks4a"),
+                                        QStringLiteral("socks5"), QStringLiteral("socks5h")};
+    if (!proxyText.isEmpty() && proxyText.compare(QLatin1String("none"), Qt::CaseInsensitive) &&
+        (!proxy.isValid() || proxy.host().isEmpty() || !schemes.contains(proxy.scheme().toLower())))
+        why = tr("The proxy must look like http://host:port or socks5h://host:port.");
     if (why.isEmpty())
         why = m_uploads->problem();
     m_problem->setText(why);

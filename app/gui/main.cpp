@@ -69,13 +69,8 @@ int main(int argc, char **argv)
     instance.listen();
 
     const bt::ui::AppSettings settings = bt::ui::AppSettings::load();
-    if (!settings.proxy.isEmpty()) {
-        // The engine reads the system proxy configuration (these variables) on Linux.
-        qputenv("http_proxy", settings.proxy.toUtf8());
-        qputenv("https_proxy", settings.proxy.toUtf8());
-    }
-
     bt::QueueManager queue;
+    queue.setProxy(settings.proxy); // before open(): the first transfers use it too
     bt::Error error;
     if (!queue.open(dataDir, &error)) {
         QMessageBox::critical(nullptr, QApplication::translate("main", "BTFileStream"),

@@ -246,6 +246,13 @@ void QueueManager::setMaxActive(int count)
     schedule(); // fewer: the running ones finish, none starts until below the limit
 }
 
+void QueueManager::setProxy(const QString &setting)
+{
+    m_proxySetting = setting;
+    if (m_pool)
+        m_pool->setProxy(setting);
+}
+
 void QueueManager::setMaxPerHost(int count)
 {
     m_maxPerHost = qMax(0, count);

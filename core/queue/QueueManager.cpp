@@ -65,6 +65,7 @@ bool QueueManager::open(const QString &dataDir, const Options &options, Error *e
         return false;
     }
     m_pool = std::make_unique<WorkerPool>();
+    m_pool->setProxy(m_proxySetting);
     if (!m_pool->start(options.threads, dataDir, error)) {
         m_pool.reset();
         m_store.reset();

@@ -116,6 +116,11 @@ public:
     void setMaxPerHost(int count); // 0 = no per-host cap
     int maxPerHost() const { return m_maxPerHost; }
     void setSpeedLimits(const SpeedLimitSet &limits);
+    // The proxy for every request started from now on, running transfers included (their
+    // next connection): empty = the environment as curl reads it, "none" = direct, or a
+    // proxy URL (http://, https://, socks4://, socks5://, socks5h://). Before or after open().
+    void setProxy(const QString &setting);
+    QString proxy() const { return m_proxySetting; }
     void setAlternativeSpeedLimits(const SpeedLimitSet &limits);
     void setAlternativeLimitsEnabled(bool enabled);
     const SpeedLimits &speedLimits() const { return *m_limits; }
@@ -233,6 +238,7 @@ private:
     bool m_wasIdle = true;
     bool m_idleCheckScheduled = false;
     QEventLoop *m_shutdownLoop = nullptr;
+    QString m_proxySetting;
     int m_maxActive = 3;
     int m_maxPerHost = 3; // as m_maxActive: one server alone gets what "at once" promises
 };

@@ -15,10 +15,12 @@ public:
     HttpClient *network = nullptr;
     std::unique_ptr<TransferStore> store;
     QList<QPointer<TransferJob>> jobs; // touched on the worker thread only
+    QString proxy;                     // set before init()
 
     bool init(const QString &dataDir, Error *error)
     {
         network = new HttpClient(this);
+        network->setProxy(proxy);
         if (dataDir.isEmpty())
             return true;
         store = std::make_unique<TransferStore>();
@@ -43,6 +45,21 @@ public:
 
 WorkerPool::WorkerPool(QObject *parent) : QObject(parent) {}
 
+void WorkerPool::setProxy(const QString &setting)
+{
+    m_proxy = setting;
+    for (Worker *worker : std::as_const(m_workers)) {
+        // Each HttpClient belongs to its worker's thread: tell it there.
+        QMetaObject::invokeMethod(
+            worker,
+            [worker, setting] {
+                if (worker->network)
+                    worker->network->setProxy(setting);
+            },
+            Qt::QueuedConnection);
+    }
+}
+
 WorkerPool::~WorkerPool()
 {
     shutdown();
@@ -60,6 +77,7 @@ bool WorkerPool::start(int threads, const QString &dataDir, Error *error)
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("bt-worker-%1").arg(i));
         auto *worker = new Worker;
+        worker->proxy = m_proxy;
         worker->moveToThread(thread);
         thread->start();
         m_threads.append(thread);

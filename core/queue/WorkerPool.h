@@ -53,6 +53,11 @@ public:
     // Asks a running job to cancel (queued; it answers with finished()).
     static void cancel(TransferJob *job);
 
+    // The proxy setting (ProxyConfig: empty = the environment, "none" = direct, or a proxy
+    // URL) for every request the workers start from now on, running transfers included.
+    void setProxy(const QString &setting);
+    QString proxy() const { return m_proxy; }
+
     // Deletes the jobs still alive on their threads, closes the stores, quits and waits.
     void shutdown();
 
@@ -61,6 +66,7 @@ private:
     QList<Worker *> m_workers;
     QList<int> m_load;
     QHash<TransferJob *, int> m_live; // started, not finished: its worker
+    QString m_proxy;
 };
 
 } // namespace bt
