@@ -16,6 +16,9 @@ namespace {
 constexpr std::chrono::milliseconds kCoalesceDelay{30};
 // How many queued chunks may still grow: one open tail per segment of a download.
 constexpr qsizetype kOpenTails = 8;
+// Chunks at least this big are written as they come: appending them to a queued one would
+// copy every byte once more for little gain (the network hands over up to 128 KiB at a time).
+constexpr qint64 kCoalesceBelow = 64 * 1024;
 // Chunks one drain task writes before it makes way for other files' tasks.
 constexpr int kChunksPerTurn = 16;
 
@@ -274,6 +277,8 @@ FileWriter::Chunk *FileWriter::coalesceTargetLocked(qint64 offset, qint64 size, 
     // Segments interleave their chunks, so look at the last few entries (one open tail per
     // segment), newest first. Appending to an older entry moves these bytes before the entries
     // queued after it: only allowed when none of those overlaps them (a later rewrite wins).
+    if (size >= kCoalesceBelow)
+        return nullptr;
     const qint64 end = offset + size;
     const qsizetype n = qsizetype(m_queue.size());
     for (qsizetype i = n - 1; i >= 0 && i >= n - kOpenTails; --i) {

@@ -71,19 +71,23 @@ struct CurlReplyCallbacks
         if (r->m_aborted)
             return 0; // ends the transfer
         if (r->m_keepAnswer >= 0) {
-            const qsizetype room = qMax<qsizetype>(0, r->m_keepAnswer - r->m_buffer.size());
-            r->m_buffer.append(data, qMin(n, room));
+            const qsizetype room = qMax<qsizetype>(0, r->m_keepAnswer - r->m_kept);
+            const qsizetype kept = qMin(n, room);
+            if (kept > 0) {
+                r->m_pieces.emplace_back(data, kept);
+                r->m_kept += kept;
+                r->m_unread += kept;
+            }
             return size_t(n);
         }
         if (r->m_readBufferSize > 0 && r->bytesAvailable() >= r->m_readBufferSize) {
             r->m_recvPaused = true; // curl keeps this piece and offers it again on resume
             return CURL_WRITEFUNC_PAUSE;
         }
-        if (r->m_readPos > 0 && r->m_readPos == r->m_buffer.size()) {
-            r->m_buffer.resize(0); // keeps the capacity
-            r->m_readPos = 0;
-        }
-        r->m_buffer.append(data, n);
+        // Each piece a buffer of its own, which takePiece() hands on whole: the one copy
+        // between curl and the disk.
+        r->m_pieces.emplace_back(data, n);
+        r->m_unread += n;
         r->m_readyPending = true;
         if (r->m_multi)
             r->m_multi->markPending(r);
@@ -496,7 +500,7 @@ void CurlReply::release()
 
 qint64 CurlReply::bytesAvailable() const
 {
-    return m_buffer.size() - m_readPos + QNetworkReply::bytesAvailable();
+    return m_unread + QNetworkReply::bytesAvailable();
 }
 
 void CurlReply::setReadBufferSize(qint64 size)
@@ -507,23 +511,55 @@ void CurlReply::setReadBufferSize(qint64 size)
         takeRoom();
 }
 
+QByteArray CurlReply::takePiece(qint64 maxSize)
+{
+    if (QNetworkReply::bytesAvailable() > 0 || maxSize <= 0)
+        return read(maxSize); // QIODevice holds some already (a peek, a small read)
+    QByteArray piece;
+    if (m_pieces.empty())
+        return piece;
+    QByteArray &front = m_pieces.front();
+    if (m_readPos == 0 && front.size() <= maxSize) {
+        piece = std::move(front);
+        m_pieces.pop_front();
+    } else {
+        piece = front.mid(m_readPos, qMin<qint64>(maxSize, front.size() - m_readPos));
+        m_readPos += piece.size();
+        if (m_readPos == front.size()) {
+            m_pieces.pop_front();
+            m_readPos = 0;
+        }
+    }
+    m_unread -= piece.size();
+    roomMade();
+    return piece;
+}
+
 qint64 CurlReply::readData(char *data, qint64 maxSize)
 {
-    const qint64 n = qMin<qint64>(maxSize, m_buffer.size() - m_readPos);
-    if (n <= 0)
-        return m_done ? -1 : 0;
-    std::memcpy(data, m_buffer.constData() + m_readPos, size_t(n));
-    m_readPos += n;
-    if (m_readPos == m_buffer.size()) {
-        m_buffer.resize(0);
-        m_readPos = 0;
-    } else if (m_readPos >= (256 << 10)) {
-        m_buffer.remove(0, m_readPos);
-        m_readPos = 0;
+    qint64 n = 0;
+    while (n < maxSize && !m_pieces.empty()) {
+        const QByteArray &front = m_pieces.front();
+        const qint64 step = qMin<qint64>(maxSize - n, front.size() - m_readPos);
+        std::memcpy(data + n, front.constData() + m_readPos, size_t(step));
+        n += step;
+        m_readPos += step;
+        if (m_readPos == front.size()) {
+            m_pieces.pop_front();
+            m_readPos = 0;
+        }
     }
-    if (m_recvPaused && (m_readBufferSize <= 0 || bytesAvailable() < m_readBufferSize / 2 + 1))
-        takeRoom();
+    if (n == 0)
+        return m_done ? -1 : 0;
+    m_unread -= n;
+    roomMade();
     return n;
+}
+
+void CurlReply::roomMade()
+{
+    if (m_recvPaused && (m_readBufferSize <= 0 || m_unread < m_readBufferSize / 2 + 1))
+        takeRoom();
 }
 
 } // namespace bt

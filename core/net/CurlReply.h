@@ -7,6 +7,7 @@
 #include <QPair>
 #include <QPointer>
 
+#include <deque>
 #include <optional>
 
 #include <QNetworkCookieJar>
@@ -71,6 +72,10 @@ public:
     qint64 bytesAvailable() const override;
     void setReadBufferSize(qint64 size) override;
 
+    // Up to maxSize bytes of the body, as read() would return them, but without a copy when
+    // they are one piece as curl delivered it (the download's path to the disk).
+    QByteArray takePiece(qint64 maxSize);
+
     // New connections this request opened (0: it reused one); valid once finished.
     int connectionsOpened() const { return m_connects; }
     // The HTTP version of the final answer: "1.1", "2", empty before it.
@@ -91,6 +96,7 @@ private:
     void detach();                   // the multi goes away first
     void resumeBody();
     void takeRoom(); // read() made room: continue receiving
+    void roomMade(); // after a read: takeRoom() once below half the read buffer
     void finishWith(NetworkError code, const QString &text);
     void release(); // the easy handle out of the multi and freed
 
@@ -100,8 +106,10 @@ private:
     void *m_mime = nullptr;    // curl_mime (a form)
     QIODevice *m_body;
     QPointer<QNetworkCookieJar> m_cookies;
-    QByteArray m_buffer; // the answer's body, from m_readPos on not yet read
-    qsizetype m_readPos = 0;
+    std::deque<QByteArray> m_pieces; // the answer's body as curl delivered it, not yet read
+    qsizetype m_readPos = 0;         // in the first piece
+    qint64 m_unread = 0;             // bytes in m_pieces from m_readPos on
+    qint64 m_kept = 0;               // keepAnswer: bytes kept so far
     qint64 m_keepAnswer = -1;
     qint64 m_readBufferSize = 0;
     QByteArray m_reason;

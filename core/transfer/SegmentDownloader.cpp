@@ -78,7 +78,7 @@ void SegmentDownloader::send(const QNetworkRequest &request)
         options.caFile = m_request->caCertFile;
     }
     options.cookies = m_cookies;
-    QNetworkReply *reply = m_client->send("GET", request, nullptr, options, this);
+    CurlReply *reply = m_client->send("GET", request, nullptr, options, this);
     m_reply = reply;
     reply->setReadBufferSize(m_readBufferSize);
     connect(reply, &QNetworkReply::metaDataChanged, this, [this] { ensureHeaders(); });
@@ -170,7 +170,7 @@ bool SegmentDownloader::judgeAnswer()
 {
     m_headersSeen = true;
     m_response = ResponseInfo::fromReply(m_reply);
-    QPointer<QNetworkReply> reply = m_reply;
+    QPointer<CurlReply> reply = m_reply;
     Q_EMIT headersReceived(this);
     return !reply.isNull() && reply == m_reply;
 }
@@ -265,7 +265,7 @@ void SegmentDownloader::pump()
             return; // the pump timer calls pump() again
         }
         want = granted;
-        const QByteArray data = m_reply->read(want);
+        const QByteArray data = m_reply->takePiece(want);
         giveBack(want - data.size());
         if (data.isEmpty())
             break;

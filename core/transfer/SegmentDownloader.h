@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Error.h"
+#include "net/CurlReply.h"
 #include "transfer/ResponseInfo.h"
 
 #include <QList>
@@ -87,7 +88,7 @@ private:
     int m_slot;
     HttpClient *m_client;
     QPointer<QNetworkCookieJar> m_cookies;
-    QPointer<QNetworkReply> m_reply;
+    QPointer<CurlReply> m_reply;
     QTimer m_stall;
     QList<RateLimiter *> m_limiters;
     const DownloadRequest *m_request = nullptr;
