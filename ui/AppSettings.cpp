@@ -29,6 +29,7 @@ AppSettings AppSettings::load()
     a.maxActive = qMax(1, get("queue/maxActive", a.maxActive));
     a.maxPerHost = qMax(0, get("queue/maxPerHost", a.maxPerHost));
     a.connections = qBound(0, get("downloads/connections", a.connections), 16);
+    a.sha256 = get("downloads/sha256", a.sha256);
     a.downloadLimit = get("speed/download", a.downloadLimit);
     a.uploadLimit = get("speed/upload", a.uploadLimit);
     a.altDownloadLimit = get("speed/altDownload", a.altDownloadLimit);
@@ -69,6 +70,7 @@ void AppSettings::save() const
     s.setValue(QStringLiteral("queue/maxActive"), maxActive);
     s.setValue(QStringLiteral("queue/maxPerHost"), maxPerHost);
     s.setValue(QStringLiteral("downloads/connections"), connections);
+    s.setValue(QStringLiteral("downloads/sha256"), sha256);
     s.setValue(QStringLiteral("speed/download"), downloadLimit);
     s.setValue(QStringLiteral("speed/upload"), uploadLimit);
     s.setValue(QStringLiteral("speed/altDownload"), altDownloadLimit);
@@ -139,6 +141,7 @@ void AppSettings::applyTo(QueueManager *queue) const
 void AppSettings::applyTo(DownloadRequest *request) const
 {
     request->connections = connections;
+    request->sha256 = sha256;
     request->retries = retries;
     request->stallTimeoutSec = stallTimeoutSec;
 }

@@ -23,6 +23,7 @@ struct AppSettings
     int maxActive = 3;
     int maxPerHost = 3;  // = maxActive: a lower cap silently overrode "3 at once" for one host
     int connections = 0; // per download; 0 = adaptive
+    bool sha256 = false; // compute the SHA-256 of every download (else only to verify)
     qint64 downloadLimit = 0;
     qint64 uploadLimit = 0;
     qint64 altDownloadLimit = 512 * 1024;
@@ -30,7 +31,7 @@ struct AppSettings
     bool altLimitsEnabled = false;
     int retries = 10;
     int stallTimeoutSec = 30;
-    QString proxy; // "http://host:port"; empty = the system's (http_proxy...). At next start.
+    QString proxy; // a proxy URL, "none", or empty = the environment's (http_proxy...)
     bool closeToTray = true;
     bool watchClipboard = false;
     bool scheduleEnabled = false;

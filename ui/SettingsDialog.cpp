@@ -49,7 +49,9 @@ SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent,
     : QDialog(parent), m_base(s), m_folder(new QLineEdit(s.downloadFolder, this)),
       m_maxActive(intBox(this, 1, 50, s.maxActive)),
       m_maxPerHost(intBox(this, 0, 16, s.maxPerHost)),
-      m_connections(intBox(this, 0, 16, s.connections)), m_retries(intBox(this, 0, 100, s.retries)),
+      m_connections(intBox(this, 0, 16, s.connections)),
+      m_sha256(new QCheckBox(tr("Compute the S&HA-256 of every download"), this)),
+      m_retries(intBox(this, 0, 100, s.retries)),
       m_timeout(intBox(this, 5, 600, s.stallTimeoutSec)),
       m_downLimit(speedBox(this, s.downloadLimit)), m_upLimit(speedBox(this, s.uploadLimit)),
       m_altDownLimit(speedBox(this, s.altDownloadLimit)),
@@ -158,6 +160,10 @@ QWidget *SettingsDialog::downloadsPage()
     connect(m_maxActive, &QSpinBox::valueChanged, this, explain);
     explain();
     form->addRow(tr("&Connections per download:"), m_connections);
+    m_sha256->setChecked(m_base.sha256);
+    m_sha256->setToolTip(tr("Shown in the details; a download is always verified against a "
+                            "digest the server or you give, whether this is on or not."));
+    form->addRow(m_sha256);
     form->addRow(tr("&Retries after an error:"), m_retries);
     form->addRow(tr("S&tall timeout:"), m_timeout);
     return page;
@@ -290,6 +296,7 @@ AppSettings SettingsDialog::settings() const
     s.maxActive = m_maxActive->value();
     s.maxPerHost = m_maxPerHost->value();
     s.connections = m_connections->value();
+    s.sha256 = m_sha256->isChecked();
     s.retries = m_retries->value();
     s.stallTimeoutSec = m_timeout->value();
     s.downloadLimit = qint64(m_downLimit->value()) * 1024;

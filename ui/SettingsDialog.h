@@ -59,6 +59,7 @@ private:
     QSpinBox *m_maxActive;
     QSpinBox *m_maxPerHost;
     QSpinBox *m_connections;
+    QCheckBox *m_sha256;
     QSpinBox *m_retries;
     QSpinBox *m_timeout;
     QSpinBox *m_downLimit;

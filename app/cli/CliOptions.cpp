@@ -255,15 +255,19 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
         tr("Verify the file: ALG is sha256, sha512, sha1 or md5 (only with one URL; "
            "may be repeated)."),
         QStringLiteral("ALG=HEX"));
+    const QCommandLineOption sha256(
+        QStringLiteral("sha256"),
+        tr("Compute and print the SHA-256 of each file (without it, a file is hashed only to "
+           "verify a --checksum or the server's digest)."));
     const QCommandLineOption cookies(QStringLiteral("cookies"),
                                      tr("Send cookies from FILE (Netscape cookies.txt format)."),
                                      QStringLiteral("FILE"));
     const QCommandLineOption noResume(QStringLiteral("no-resume"),
                                       tr("Start over instead of resuming a saved download."));
     parser.addOptions({output, dir, jobs, connections, shared.retries, shared.retryMaxWait,
-                       shared.stall, shared.limit, checksum, shared.header, shared.user, cookies,
-                       shared.insecure, shared.cacert, noResume, shared.dataDir, shared.quiet,
-                       shared.json});
+                       shared.stall, shared.limit, checksum, sha256, shared.header, shared.user,
+                       cookies, shared.insecure, shared.cacert, noResume, shared.dataDir,
+                       shared.quiet, shared.json});
     parser.addPositionalArgument(QStringLiteral("URL"), tr("What to download (http or https)."),
                                  QStringLiteral("URL..."));
 
@@ -309,6 +313,7 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
                             .arg(value));
         base.checksums.append(digest);
     }
+    base.sha256 = parser.isSet(sha256);
     if (!base.checksums.isEmpty() && urls.size() > 1)
         return fail(tr("--checksum can only be used with one URL"));
 

@@ -38,11 +38,18 @@ const QStringList kMigration1 = {
     QStringLiteral("CREATE INDEX transfers_by_destination ON transfers (destination)"),
 };
 
+// Version 2: what the file looked like just before its rename into place ("SIZE INODE
+// MTIME_NS"), so that a kill between the rename and the Completed row is recognised without
+// hashing the file (a download no longer computes a hash unless asked).
+const QStringList kMigration2 = {
+    QStringLiteral("ALTER TABLE transfers ADD COLUMN published TEXT NOT NULL DEFAULT ''"),
+};
+
 } // namespace
 
 int latestSchemaVersion()
 {
-    return 1;
+    return 2;
 }
 
 QStringList migrationStatements(int version)
@@ -50,6 +57,8 @@ QStringList migrationStatements(int version)
     switch (version) {
     case 1:
         return kMigration1;
+    case 2:
+        return kMigration2;
     default:
         return {};
     }
@@ -60,7 +69,7 @@ QString transferColumns()
     return QStringLiteral("id, direction, state, url, final_url, destination, directory,"
                           " requested_name, total_size, done_size, etag, last_modified, segments,"
                           " expected_checksum, sha256, error_code, last_error, added, updated,"
-                          " completed, priority, position, upload_url, options");
+                          " completed, priority, position, upload_url, options, published");
 }
 
 } // namespace bt::store

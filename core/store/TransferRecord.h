@@ -64,6 +64,8 @@ struct TransferRecord
     qint64 position = 0; // manual queue order
     QString uploadUrl;   // tus upload URL
     QVariantMap options; // headers, connections, limits... (stored as JSON)
+    // Download: "SIZE INODE MTIME_NS" of the file just before its rename into place.
+    QString published;
 
     // The state and the error shown with it (none: cleared), the columns
     // TransferStore::setState() writes.

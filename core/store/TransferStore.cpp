@@ -103,7 +103,8 @@ QVariantList recordValues(const TransferRecord &r)
             r.priority,
             r.position,
             notNullText(r.uploadUrl),
-            encodeOptions(r.options)};
+            encodeOptions(r.options),
+            notNullText(r.published)};
 }
 
 void bindValues(QSqlQuery &q, const QVariantList &values)
@@ -143,6 +144,7 @@ TransferRecord readRecord(const QSqlQuery &q)
     r.position = q.value(i++).toLongLong();
     r.uploadUrl = q.value(i++).toString();
     r.options = decodeOptions(q.value(i++).toString());
+    r.published = q.value(i++).toString();
     return r;
 }
 
@@ -262,7 +264,7 @@ bool TransferStore::insert(TransferRecord &record, Error *error)
     q.prepare(QStringLiteral("INSERT INTO transfers (") +
               (withId ? transferColumns() : transferColumns().section(QLatin1Char(','), 1)) +
               QStringLiteral(") VALUES (") + (withId ? QStringLiteral("?,") : QString()) +
-              QStringLiteral("?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+              QStringLiteral("?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     if (withId)
         q.addBindValue(r.id);
     bindValues(q, recordValues(r));
@@ -284,7 +286,7 @@ bool TransferStore::update(const TransferRecord &record, Error *error)
             " requested_name = ?, total_size = ?, done_size = ?, etag = ?, last_modified = ?,"
             " segments = ?, expected_checksum = ?, sha256 = ?, error_code = ?, last_error = ?,"
             " added = ?, updated = ?, completed = ?, priority = ?, position = ?, upload_url = ?,"
-            " options = ?"),
+            " options = ?, published = ?"),
         recordValues(r), r.id, error);
 }
 
@@ -293,12 +295,14 @@ bool TransferStore::updateDownloadState(const TransferRecord &record, Error *err
     return d->updateRow(
         QStringLiteral("state = ?, final_url = ?, destination = ?, total_size = ?, done_size = ?,"
                        " etag = ?, last_modified = ?, segments = ?, expected_checksum = ?,"
-                       " sha256 = ?, error_code = ?, last_error = ?, updated = ?, completed = ?"),
+                       " sha256 = ?, error_code = ?, last_error = ?, updated = ?, completed = ?,"
+                       " published = ?"),
         {int(record.state), encodeUrl(record.finalUrl), notNullText(record.destination),
          record.totalSize, record.doneSize, record.etag, record.lastModified,
          encodeSegments(record.segments), notNullText(record.expectedChecksum),
          notNullText(record.sha256), record.errorCode, notNullText(record.lastError),
-         encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs())), encodeDate(record.completed)},
+         encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs())), encodeDate(record.completed),
+         notNullText(record.published)},
         record.id, error);
 }
 

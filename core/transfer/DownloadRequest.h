@@ -25,6 +25,9 @@ struct DownloadRequest
     qint64 maxRetryAfterMs = 300000;    // cap on a server's Retry-After (--retry-max-wait)
     qint64 rateLimit = 0;               // bytes per second for this download, 0 = unlimited
     QList<http::DigestValue> checksums; // --checksum, verified against the complete file
+    // --sha256 / the setting "compute the SHA-256 of every download": report the file's hash
+    // even when nothing is to be verified (otherwise a download hashes only to verify).
+    bool sha256 = false;
     QList<QPair<QByteArray, QByteArray>> headers; // --header
     QString user;                                 // --user "name:password" (Basic)
     QString cookieFile;                           // --cookies FILE (Netscape format)

@@ -16,7 +16,8 @@ QString tr(const char *text)
 
 Error DownloadVerifier::verify(const QString &path, const QByteArray &knownSha256,
                                const QList<http::DigestValue> &serverDigests,
-                               const QList<http::DigestValue> &checksums, QByteArray *sha256)
+                               const QList<http::DigestValue> &checksums, bool wantSha256,
+                               QByteArray *sha256)
 {
     QHash<int, QByteArray> computed;
     Error error;
@@ -33,9 +34,11 @@ Error DownloadVerifier::verify(const QString &path, const QByteArray &knownSha25
         return value;
     };
 
-    *sha256 = digestOf(QCryptographicHash::Sha256);
-    if (error.isError())
-        return error;
+    if (wantSha256) {
+        *sha256 = digestOf(QCryptographicHash::Sha256);
+        if (error.isError())
+            return error;
+    }
     // The first digest of `expected` the file does not match, as an Integrity error saying
     // `mismatch` (%1 algorithm, %2 expected, %3 actual, in hex).
     auto firstMismatch = [&](const QList<http::DigestValue> &expected,
@@ -56,7 +59,19 @@ Error DownloadVerifier::verify(const QString &path, const QByteArray &knownSha25
                           "%2, got %3)."));
     if (server.isError())
         return server;
-    return firstMismatch(checksums, tr("Checksum mismatch: expected %1 %2, got %3."));
+    const Error mine = firstMismatch(checksums, tr("Checksum mismatch: expected %1 %2, got %3."));
+    if (!mine.isError() && sha256->isEmpty())
+        *sha256 = computed.value(int(QCryptographicHash::Sha256)); // a check needed it anyway
+    return mine;
+}
+
+bool DownloadVerifier::hasSha256(const QList<http::DigestValue> &digests)
+{
+    for (const http::DigestValue &d : digests) {
+        if (d.algorithm == QCryptographicHash::Sha256)
+            return true;
+    }
+    return false;
 }
 
 } // namespace bt

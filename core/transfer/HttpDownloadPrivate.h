@@ -45,7 +45,8 @@ public:
     void storeProgress(const QList<SegmentState> &states);
     void finishAlreadyComplete(const TransferRecord &row);
     bool publishedBeforeKill(const TransferRecord &row) const;
-    void publish(const QByteArray &sha256); // rename into place, mark complete
+    static QString fileFacts(const QString &path); // "SIZE INODE MTIME_NS", empty if none
+    void publish(const QByteArray &sha256);        // rename into place, mark complete
     void fail(const Error &error);
     // The partial file after a stop or failure: with `keep`, closed with its progress saved
     // for a re-run (`result` names it, `kept` bytes); else deleted.

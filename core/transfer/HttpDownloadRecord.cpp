@@ -14,6 +14,8 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <sys/stat.h>
+
 namespace bt {
 
 bool HttpDownload::Private::openStore()
@@ -207,15 +209,30 @@ void HttpDownload::Private::finishAlreadyComplete(const TransferRecord &row)
     finish(result);
 }
 
-// publish() stores the verified hash before the rename: a kill between the rename and the
-// row's Completed leaves no .part, and the file in place with that hash is this download's.
+QString HttpDownload::Private::fileFacts(const QString &path)
+{
+    struct stat st = {};
+    if (::lstat(QFile::encodeName(path).constData(), &st) != 0 || !S_ISREG(st.st_mode))
+        return {};
+    const qint64 mtimeNs = qint64(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    return QStringLiteral("%1 %2 %3").arg(qint64(st.st_size)).arg(quint64(st.st_ino)).arg(mtimeNs);
+}
+
+// publish() stores the facts of the .part (size, inode, mtime in ns) before the rename: a
+// kill between the rename and the row's Completed leaves no .part, and the file in place
+// with those facts is this download's (a rename keeps them; anyone writing it changes the
+// mtime). Rows from before those facts stored the file's hash instead.
 bool HttpDownload::Private::publishedBeforeKill(const TransferRecord &row) const
 {
-    if (row.sha256.isEmpty() || row.destination.isEmpty() || row.totalSize < 0 ||
+    if (row.destination.isEmpty() || row.totalSize < 0 ||
         QFileInfo::exists(partPath(row.destination)))
         return false;
     const QFileInfo info(row.destination);
     if (!info.isFile() || info.size() != row.totalSize)
+        return false;
+    if (!row.published.isEmpty())
+        return fileFacts(row.destination) == row.published;
+    if (row.sha256.isEmpty())
         return false;
     Error error;
     const QByteArray hash =

@@ -67,7 +67,18 @@ private Q_SLOTS:
         QCOMPARE(entries(out()), QStringList{QStringLiteral("file.bin")});
         QCOMPARE(fileSha256Hex(out() + "/file.bin"), sha256Hex(m_body));
         QVERIFY2(r.err.contains("Saved file.bin"), qPrintable(r.describe()));
-        QVERIFY2(r.err.contains(sha256Hex(m_body)), qPrintable(r.describe()));
+        // Nothing asked for a hash, so none was computed (issue #11: hash only when asked).
+        QVERIFY2(!r.err.contains("sha256"), qPrintable(r.describe()));
+    }
+
+    void sha256WhenAsked()
+    {
+        Btstream p(out());
+        const RunResult r = p.run({QStringLiteral("get"), QStringLiteral("--data-dir"), data(),
+                                   QStringLiteral("--sha256"), url("/file.bin")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(fileSha256Hex(out() + "/file.bin"), sha256Hex(m_body));
+        QVERIFY2(r.err.contains("sha256 " + sha256Hex(m_body)), qPrintable(r.describe()));
     }
 
     void outputExact()
@@ -250,8 +261,9 @@ private Q_SLOTS:
         res.body = makeTestData(1024 * 1024, 3);
         res.bytesPerSecond = 1024 * 1024; // about a second: some progress events
         m_server.setResource("/slow.bin", res);
-        const RunResult r = get({QStringLiteral("--json"), QStringLiteral("--connections"),
-                                 QStringLiteral("1"), url("/slow.bin")});
+        const RunResult r =
+            get({QStringLiteral("--json"), QStringLiteral("--sha256"),
+                 QStringLiteral("--connections"), QStringLiteral("1"), url("/slow.bin")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY2(r.err.isEmpty(), qPrintable(r.describe()));
         const QList<QByteArray> lines = r.out.trimmed().split('\n');

@@ -116,6 +116,7 @@ private Q_SLOTS:
                                data(),
                                QStringLiteral("-d"),
                                out(),
+                               QStringLiteral("--sha256"),
                                QStringLiteral("--connections"),
                                QStringLiteral("1"),
                                url("/shared.bin")};

@@ -194,7 +194,7 @@ private Q_SLOTS:
 
         // Told once: the next open starts a fresh store.
         QVERIFY2(store.open(tmp.path(), &e), qPrintable(e.message));
-        QCOMPARE(store.schemaVersion(), 1);
+        QCOMPARE(store.schemaVersion(), 2);
         QVERIFY(store.loadAll().isEmpty());
         QCOMPARE(corruptBackups(tmp.path()).size(), 1);
     }
@@ -288,7 +288,7 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(dbPath(tmp)));
         stopLockHolder(holder);
         QVERIFY2(store.open(tmp.path(), &e), qPrintable(e.message));
-        QCOMPARE(store.schemaVersion(), 1);
+        QCOMPARE(store.schemaVersion(), 2);
     }
 
     void committedProgressSurvivesKill9()

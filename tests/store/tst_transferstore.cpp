@@ -1,5 +1,6 @@
 // TransferStore: round trips, hot path, lookups, batches, migrations, speed.
 #include "StoreTestUtil.h"
+#include "store/StoreSchema.h"
 #include "store/TransferStore.h"
 
 #include <QDir>
@@ -67,7 +68,7 @@ private Q_SLOTS:
         Error e;
         QVERIFY2(store.open(dataDir, &e), qPrintable(e.message));
         QVERIFY(store.isOpen());
-        QCOMPARE(store.schemaVersion(), 1);
+        QCOMPARE(store.schemaVersion(), 2);
         QCOMPARE(store.databasePath(), QDir(dataDir).filePath(TransferStore::databaseFileName()));
         QVERIFY(QFile::exists(store.databasePath()));
         QCOMPARE(QFile::permissions(dataDir) & 0x0777,
@@ -451,9 +452,35 @@ private Q_SLOTS:
         TransferStore store;
         Error e;
         QVERIFY2(store.open(tmp.path(), &e), qPrintable(e.message));
-        QCOMPARE(store.schemaVersion(), 1);
+        QCOMPARE(store.schemaVersion(), 2);
         TransferRecord r = makeRecord(1);
         QVERIFY(store.insert(r));
+    }
+
+    void migrateFromVersionOne()
+    {
+        // A store written before the `published` column: opened, migrated, its rows intact.
+        QTemporaryDir tmp;
+        QStringList v1 = store::migrationStatements(1);
+        v1 << QStringLiteral("INSERT INTO transfers (id, url, destination, sha256, total_size) "
+                             "VALUES (5, 'http://h/f', '/d/f', 'abc', 7)")
+           << QStringLiteral("PRAGMA user_version = 1");
+        rawExec(dbPath(tmp), v1);
+        if (QTest::currentTestFailed())
+            return;
+        TransferStore store;
+        Error e;
+        QVERIFY2(store.open(tmp.path(), &e), qPrintable(e.message));
+        QCOMPARE(store.schemaVersion(), 2);
+        const auto row = store.load(5);
+        QVERIFY(row);
+        QCOMPARE(row->sha256, QStringLiteral("abc"));
+        QCOMPARE(row->totalSize, qint64(7));
+        QVERIFY(row->published.isEmpty());
+        TransferRecord updated = *row;
+        updated.published = QStringLiteral("7 42 1000");
+        QVERIFY(store.updateDownloadState(updated));
+        QCOMPARE(store.load(5)->published, QStringLiteral("7 42 1000"));
     }
 
     void migrateFromVersionZero()
@@ -465,7 +492,7 @@ private Q_SLOTS:
             return;
         TransferStore store;
         QVERIFY(store.open(tmp.path()));
-        QCOMPARE(store.schemaVersion(), 1);
+        QCOMPARE(store.schemaVersion(), 2);
         TransferRecord r = makeRecord(1);
         QVERIFY(store.insert(r));
         store.close();

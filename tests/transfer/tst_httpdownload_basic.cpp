@@ -43,7 +43,9 @@ void TestHttpDownloadBasic::plain()
     QVERIFY(h.ok());
     const QByteArray data = makeTestData(300 * 1024, 7);
     h.server.setResource("/files/plain.bin", resource(data));
-    const RunResult r = h.run(h.request("/files/plain.bin"));
+    DownloadRequest req = h.request("/files/plain.bin");
+    req.sha256 = true;
+    const RunResult r = h.run(req);
     QCOMPARE(r.result.error.code, ErrorCode::None);
     QVERIFY(r.finishedOnce);
     QCOMPARE(r.result.path, h.path("plain.bin"));
@@ -62,6 +64,13 @@ void TestHttpDownloadBasic::plain()
     QCOMPARE(requests[0].headers.value("range"), QByteArray("bytes=0-"));
     QVERIFY(requests[0].headers.value("want-repr-digest").contains("sha-256"));
     QCOMPARE(requests[0].headers.value("accept-encoding"), QByteArray("identity"));
+    // Not asked and nothing to verify: no hash computed, none reported or stored.
+    h.server.setResource("/files/other.bin", resource(data));
+    const RunResult other = h.run(h.request("/files/other.bin"));
+    QCOMPARE(other.result.error.code, ErrorCode::None);
+    QVERIFY(other.result.sha256Hex.isEmpty());
+    QVERIFY(h.store().load(other.result.id)->sha256.isEmpty());
+    QCOMPARE(fileSha256Hex(h.path("other.bin")), sha256Hex(data));
 }
 
 void TestHttpDownloadBasic::noRangeServer()
@@ -205,7 +214,9 @@ void TestHttpDownloadBasic::alreadyComplete()
     QVERIFY(h.ok());
     const QByteArray data = makeTestData(50 * 1024, 14);
     h.server.setResource("/done.bin", resource(data));
-    const RunResult first = h.run(h.request("/done.bin"));
+    DownloadRequest req = h.request("/done.bin");
+    req.sha256 = true;
+    const RunResult first = h.run(req);
     QCOMPARE(first.result.error.code, ErrorCode::None);
     const QDateTime mtime = QFileInfo(first.result.path).lastModified();
     const int requests = h.server.requests().size();

@@ -36,7 +36,21 @@ private Q_SLOTS:
     void folderThatCannotExist();
     void folderRememberedOnlyWhenItWorked();
     void settingsFolderWinsAfterAChange();
+    void sha256SettingReachesTheRequest();
 };
+
+void TestAddDialog::sha256SettingReachesTheRequest()
+{
+    // Off by default (a download hashes only to verify); on, every new download computes it.
+    DownloadRequest request;
+    AppSettings().applyTo(&request);
+    QVERIFY(!request.sha256);
+    AppSettings s;
+    s.sha256 = true;
+    s.save();
+    AppSettings::load().applyTo(&request);
+    QVERIFY(request.sha256);
+}
 
 void TestAddDialog::perHostDefaultAgreesWithAtOnce()
 {
