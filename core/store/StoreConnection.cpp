@@ -140,6 +140,10 @@ bool StoreConnection::open(const QString &dataDir, Error *error)
     ok = exec(QStringLiteral("PRAGMA journal_mode = WAL"), error) &&
          exec(QString::fromLatin1(kSynchronous), error) &&
          exec(QStringLiteral("PRAGMA foreign_keys = ON"), error) && migrate(error);
+    // After every PRAGMA: the busy handler replaces the busy timeout set above (which stays for
+    // a driver without a handle, where this does nothing).
+    if (ok)
+        m_commitWaiter.install(m_db, m_busyTimeoutMs);
     if (!ok) {
         close();
         return false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Error.h"
+#include "store/CommitWaiter.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -55,6 +56,7 @@ private:
     QString m_path;
     std::unique_ptr<QSqlQuery> m_progressQuery;
     int m_busyTimeoutMs = 5000;
+    CommitWaiter m_commitWaiter;
     int m_schemaVersion = 0;
     int m_batchDepth = 0;
     bool m_open = false;
