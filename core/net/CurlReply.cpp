@@ -462,26 +462,29 @@ void CurlReply::detach()
 
 void CurlReply::resumeBody()
 {
-    if (!m_sendPaused || m_done || !m_easy || !m_multi)
-        return;
-    if (m_multi->isInside()) {
-        QMetaObject::invokeMethod(this, &CurlReply::resumeBody, Qt::QueuedConnection);
-        return;
-    }
-    m_sendPaused = false;
-    m_multi->pause(m_easy, m_recvPaused ? CURLPAUSE_RECV : CURLPAUSE_CONT);
+    unpause(true);
 }
 
 void CurlReply::takeRoom()
 {
-    if (!m_recvPaused || m_done || !m_easy || !m_multi)
+    unpause(false);
+}
+
+void CurlReply::unpause(bool send)
+{
+    bool &paused = send ? m_sendPaused : m_recvPaused;
+    if (!paused || m_done || !m_easy || !m_multi)
         return;
     if (m_multi->isInside()) {
-        QMetaObject::invokeMethod(this, &CurlReply::takeRoom, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, send] { unpause(send); }, Qt::QueuedConnection);
         return;
     }
-    m_recvPaused = false;
-    m_multi->pause(m_easy, m_sendPaused ? CURLPAUSE_SEND : CURLPAUSE_CONT);
+    paused = false;
+    // The other direction stays paused if it is.
+    const bool otherPaused = send ? m_recvPaused : m_sendPaused;
+    const int keep = send ? CURLPAUSE_RECV : CURLPAUSE_SEND;
+    m_multi->pause(m_easy, otherPaused ? keep : CURLPAUSE_CONT);
 }
 
 void CurlReply::release()

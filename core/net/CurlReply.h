@@ -95,8 +95,9 @@ private:
     void emitPending();              // from CurlMulti, outside curl
     void detach();                   // the multi goes away first
     void resumeBody();
-    void takeRoom(); // read() made room: continue receiving
-    void roomMade(); // after a read: takeRoom() once below half the read buffer
+    void takeRoom();         // read() made room: continue receiving
+    void roomMade();         // after a read: takeRoom() once below half the read buffer
+    void unpause(bool send); // the send or the receive direction, from the event loop
     void finishWith(NetworkError code, const QString &text);
     void release(); // the easy handle out of the multi and freed
 

@@ -7,6 +7,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QString>
+#include <functional>
 #include <memory>
 
 namespace bt::store {
@@ -32,6 +33,8 @@ public:
     void setBusyTimeout(int ms) { m_busyTimeoutMs = ms; }
 
     QSqlDatabase &db() { return m_db; }
+    // Runs `write` (one commit) with synchronous = FULL: durable at once, power loss included.
+    bool execSynced(const std::function<bool()> &write, Error *error);
     // The prepared hot-path UPDATE (done_size, segments, updated, id).
     QSqlQuery &progressQuery() { return *m_progressQuery; }
 

@@ -290,8 +290,14 @@ bool TransferStore::update(const TransferRecord &record, Error *error)
         recordValues(r), r.id, error);
 }
 
-bool TransferStore::updateDownloadState(const TransferRecord &record, Error *error)
+bool TransferStore::updateDownloadState(const TransferRecord &record, Error *error,
+                                        Durability durability)
 {
+    if (durability == Durability::Synced) {
+        Error local;
+        Error *e = error ? error : &local;
+        return d->conn.execSynced([&] { return updateDownloadState(record, e); }, e);
+    }
     return d->updateRow(
         QStringLiteral("state = ?, final_url = ?, destination = ?, total_size = ?, done_size = ?,"
                        " etag = ?, last_modified = ?, segments = ?, expected_checksum = ?,"

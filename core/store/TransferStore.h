@@ -52,7 +52,15 @@ public:
     // validators, segments, checksums, last error, completed (and `updated`). The row's
     // identity (direction, URL, directory, requested name, added, options) and the queue's
     // order (priority, position) are left as they are, so a queue may change them meanwhile.
-    bool updateDownloadState(const TransferRecord &record, Error *error = nullptr);
+    // Synced: durable at once, also against power loss (commits are otherwise synced at the
+    // next WAL checkpoint; kill -9 and crashes never lose a commit either way).
+    enum class Durability
+    {
+        Normal,
+        Synced
+    };
+    bool updateDownloadState(const TransferRecord &record, Error *error = nullptr,
+                             Durability durability = Durability::Normal);
     // The same for a running upload: state, source path (destination), sizes, last error,
     // completed, tus upload URL and options (where the engine keeps its resume facts: source
     // mtime, tus expiry, a tree's finished files) and `updated`. Identity and the queue's

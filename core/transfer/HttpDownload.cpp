@@ -251,7 +251,7 @@ void HttpDownload::Private::publish(const QByteArray &sha256)
     // Completed row, the next run knows the file in place by these facts (publishedBeforeKill).
     record.published = fileFacts(stream->tempPath());
     if (stream->sync()) // the row never claims bytes that are not on disk
-        saveRecord();
+        saveRecord(TransferStore::Durability::Synced);
     if (!stream->publish()) {
         fail(stream->error());
         return;

@@ -3,6 +3,7 @@
 #include "http/DigestHeader.h"
 #include "http/RetryPolicy.h"
 #include "store/TransferRecord.h"
+#include "store/TransferStore.h"
 #include "transfer/AdaptiveConnections.h"
 #include "transfer/HttpDownload.h"
 #include "transfer/RateLimiter.h"
@@ -53,7 +54,8 @@ public:
     void closePartial(bool keep, qint64 kept, TransferResult &result);
     void finish(const TransferResult &result);
     void emitProgress();
-    void saveRecord();
+    // Synced: durable against power loss too (the facts before the rename into place).
+    void saveRecord(TransferStore::Durability durability = TransferStore::Durability::Normal);
     void startTimers();
     void stopEverything(); // connections and timers, not the stream
 

@@ -131,7 +131,7 @@ bool HttpDownload::Private::openStore()
     return true;
 }
 
-void HttpDownload::Private::saveRecord()
+void HttpDownload::Private::saveRecord(TransferStore::Durability durability)
 {
     if (!store || record.id <= 0)
         return;
@@ -145,7 +145,7 @@ void HttpDownload::Private::saveRecord()
     record.updated = QDateTime::currentDateTimeUtc();
     Error error;
     // Only the engine's columns: priority and position belong to the queue.
-    if (!store->updateDownloadState(record, &error))
+    if (!store->updateDownloadState(record, &error, durability))
         Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
 }
 
