@@ -85,3 +85,30 @@ start_nginx() {
     done
     die "no free port for nginx after 20 attempts"
 }
+
+# make_tls_certs dir: a throwaway CA (dir/ca.pem, dir/ca.key) and a server certificate signed
+# by it for 127.0.0.1 and localhost (dir/server.pem, dir/server.key), valid for 2 days. Needs
+# the openssl command (OpenSSL 1.1.1 or later for -addext).
+make_tls_certs() {
+    local dir=$1
+    mkdir -p "$dir"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 -days 2 \
+        -subj "/CN=btstream bench throwaway CA" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        -keyout "$dir/ca.key" -out "$dir/ca.pem" >"$dir/openssl.log" 2>&1 ||
+        { cat "$dir/openssl.log" >&2; die "openssl could not make the CA"; }
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 \
+        -subj "/CN=localhost" -keyout "$dir/server.key" -out "$dir/server.csr" >>"$dir/openssl.log" 2>&1 ||
+        { cat "$dir/openssl.log" >&2; die "openssl could not make the server key"; }
+    cat >"$dir/server.ext" <<'EXT'
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1, DNS:localhost
+EXT
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -set_serial "0x$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" \
+        -days 2 -sha256 -extfile "$dir/server.ext" -out "$dir/server.pem" >>"$dir/openssl.log" 2>&1 ||
+        { cat "$dir/openssl.log" >&2; die "openssl could not sign the server certificate"; }
+    openssl verify -CAfile "$dir/ca.pem" "$dir/server.pem" >>"$dir/openssl.log" 2>&1 ||
+        { cat "$dir/openssl.log" >&2; die "the server certificate does not verify against the CA"; }
+}
