@@ -116,6 +116,21 @@ bool CliOptions::parseCommon(const QCommandLineParser &parser, const SharedCliOp
     m_output = parser.isSet(options.json)
                    ? Output::Json
                    : (parser.isSet(options.quiet) ? Output::Quiet : Output::Auto);
+    if (parser.isSet(options.proxy)) {
+        const QString value = parser.value(options.proxy).trimmed();
+        const QUrl url(value, QUrl::StrictMode);
+        static const QStringList schemes = {QStringLiteral("http"),   QStringLiteral("https"),
+                                            QStringLiteral("socks4"), QStringLiteral("socks4a"),
+                                            QStringLiteral("socks5"), QStringLiteral("socks5h")};
+        if (value.compare(QLatin1String("none"), Qt::CaseInsensitive) != 0 &&
+            (!url.isValid() || url.host().isEmpty() || !schemes.contains(url.scheme().toLower()))) {
+            fail(tr("--proxy must be a URL such as http://host:port or socks5h://host:port, or "
+                    "\"none\", not '%1'")
+                     .arg(value));
+            return false;
+        }
+        m_proxy = value;
+    }
     return true;
 }
 
@@ -264,10 +279,16 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
                                      QStringLiteral("FILE"));
     const QCommandLineOption noResume(QStringLiteral("no-resume"),
                                       tr("Start over instead of resuming a saved download."));
-    parser.addOptions({output, dir, jobs, connections, shared.retries, shared.retryMaxWait,
-                       shared.stall, shared.limit, checksum, sha256, shared.header, shared.user,
-                       cookies, shared.insecure, shared.cacert, noResume, shared.dataDir,
-                       shared.quiet, shared.json});
+    parser.addOptions({output,         dir,
+                       jobs,           connections,
+                       shared.retries, shared.retryMaxWait,
+                       shared.stall,   shared.limit,
+                       checksum,       sha256,
+                       shared.header,  shared.user,
+                       cookies,        shared.insecure,
+                       shared.cacert,  shared.proxy,
+                       noResume,       shared.dataDir,
+                       shared.quiet,   shared.json});
     parser.addPositionalArgument(QStringLiteral("URL"), tr("What to download (http or https)."),
                                  QStringLiteral("URL..."));
 

@@ -43,6 +43,7 @@ public:
     const QList<DownloadRequest> &requests() const { return m_requests; }
     const UploadRequest &uploadRequest() const { return m_upload; }
     QString dataDir() const { return m_dataDir; } // empty: TransferStore::defaultDataDir()
+    QString proxy() const { return m_proxy; }     // -x: empty = the environment's
     Output output() const { return m_output; }
     int jobs() const { return m_jobs; } // -j: transfers at once
     static constexpr int DefaultJobs = 3;
@@ -70,6 +71,7 @@ private:
     QList<DownloadRequest> m_requests;
     UploadRequest m_upload;
     QString m_dataDir;
+    QString m_proxy;
     Output m_output = Output::Auto;
     int m_jobs = DefaultJobs;
 };

@@ -47,8 +47,8 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
         tr("tus: create a new upload instead of continuing an unfinished one."));
     parser.addOptions({tus, put, post, form, archive, shared.header, shared.user, bearer,
                        shared.retries, shared.retryMaxWait, shared.stall, shared.limit,
-                       shared.insecure, shared.cacert, noResume, shared.dataDir, shared.quiet,
-                       shared.json});
+                       shared.insecure, shared.cacert, shared.proxy, noResume, shared.dataDir,
+                       shared.quiet, shared.json});
     parser.addPositionalArgument(QStringLiteral("FILE|DIR"), tr("What to upload."));
     parser.addPositionalArgument(QStringLiteral("URL"), tr("Where to (http or https)."));
 

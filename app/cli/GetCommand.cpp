@@ -8,7 +8,9 @@
 #include "store/TransferStore.h"
 #include "transfer/DestinationResolver.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 
 namespace bt::cli {
 
@@ -63,6 +65,7 @@ void GetCommand::start()
     m_queue.setJobFactory(jobFactory());
     m_queue.setMaxActive(m_jobs);
     m_queue.setMaxPerHost(0); // -j is the only limit the person chose
+    m_queue.setProxy(m_proxy);
     QueueManager::Options options;
     options.loadExisting = false;
     Error error;
@@ -79,10 +82,37 @@ void GetCommand::start()
         return;
     }
 
+    // -d (or -o) names a folder that is not there yet: made, as wget -P and aria2c -d do.
+    QList<bool> noFolder(m_requests.size(), false);
+    for (int i = 0; i < m_requests.size(); ++i) {
+        const QString &folder = m_requests.at(i).directory;
+        if (QFileInfo(folder).isDir() || QDir().mkpath(folder))
+            continue;
+        noFolder[i] = true;
+        const QFileInfo info(folder);
+        failRequest(i,
+                    Error{QFileInfo(info.absolutePath()).isWritable() ? ErrorCode::Io
+                                                                      : ErrorCode::PermissionDenied,
+                          tr("cannot create the folder %1").arg(folder)});
+    }
+
     // Continues a stored transfer of the same URL, folder and name (resume, already complete).
-    const QList<qint64> ids = m_queue.enqueue(m_requests, 0, &error, true);
+    QList<DownloadRequest> requests;
+    QList<int> indexes;
+    for (int i = 0; i < m_requests.size(); ++i) {
+        if (!noFolder.at(i)) {
+            requests.append(m_requests.at(i));
+            indexes.append(i);
+        }
+    }
+    const QList<qint64> added = m_queue.enqueue(requests, 0, &error, true);
+    QList<qint64> ids(m_requests.size(), -1);
+    for (int k = 0; k < added.size(); ++k)
+        ids[indexes.at(k)] = added.at(k);
     for (int i = 0; i < ids.size(); ++i) {
         const qint64 id = ids.at(i);
+        if (id < 0)
+            continue; // its folder could not be made
         if (id == 0) {
             failRequest(i, error.isError() ? error
                                            : Error{ErrorCode::Store,

@@ -25,6 +25,7 @@ public:
     GetCommand(const QList<DownloadRequest> &requests, const QString &dataDir, int jobs,
                ProgressPrinter *printer, QObject *parent = nullptr);
     ~GetCommand() override;
+    void setProxy(const QString &proxy) { m_proxy = proxy; } // before start(); empty: environment
 
 public Q_SLOTS:
     void start();
@@ -47,6 +48,7 @@ private:
 
     QList<DownloadRequest> m_requests;
     QString m_dataDir;
+    QString m_proxy;
     int m_jobs;
     ProgressPrinter *m_printer;
     QueueManager m_queue;

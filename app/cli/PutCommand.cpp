@@ -43,6 +43,7 @@ void PutCommand::start()
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("upload"));
     m_worker = new UploadWorker(m_request, m_dataDir);
+    m_worker->setProxy(m_proxy);
     m_worker->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &UploadWorker::progress, this, &PutCommand::onProgress);

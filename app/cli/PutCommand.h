@@ -24,6 +24,7 @@ public:
     PutCommand(const UploadRequest &request, const QString &dataDir, ProgressPrinter *printer,
                QObject *parent = nullptr);
     ~PutCommand() override;
+    void setProxy(const QString &proxy) { m_proxy = proxy; } // before start(); empty: environment
 
 public Q_SLOTS:
     void start();
@@ -42,6 +43,7 @@ private:
 
     UploadRequest m_request;
     QString m_dataDir;
+    QString m_proxy;
     ProgressPrinter *m_printer;
     QThread *m_thread = nullptr;
     UploadWorker *m_worker = nullptr;

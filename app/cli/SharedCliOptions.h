@@ -31,6 +31,11 @@ struct SharedCliOptions
                  tr("Verify TLS servers with the CA certificates in FILE (PEM) instead of the "
                     "system's."),
                  QStringLiteral("FILE")),
+          proxy({QStringLiteral("x"), QStringLiteral("proxy")},
+                tr("Use this proxy instead of the environment's (http://, https://, socks5h://, "
+                   "socks5://, socks4://, with user:password@ if it asks); \"none\": connect "
+                   "directly."),
+                QStringLiteral("URL")),
           dataDir(QStringLiteral("data-dir"),
                   tr("Keep the transfer database in DIR (default: $BTSTREAM_DATA_DIR, else the "
                      "user data folder)."),
@@ -48,6 +53,7 @@ struct SharedCliOptions
     QCommandLineOption limit;
     QCommandLineOption insecure;
     QCommandLineOption cacert;
+    QCommandLineOption proxy;
     QCommandLineOption dataDir;
     QCommandLineOption quiet;
     QCommandLineOption json;

@@ -66,6 +66,7 @@ void UploadWorker::start()
         return;
     }
     m_network = new HttpClient(this);
+    m_network->setProxy(m_proxy);
     m_upload = Upload::create(m_request, m_network, m_store.get(), this);
     connect(m_upload, &Upload::progress, this, &UploadWorker::progress);
     connect(m_upload, &Upload::message, this, &UploadWorker::message);

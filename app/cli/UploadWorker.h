@@ -27,6 +27,7 @@ class UploadWorker : public QObject
     Q_OBJECT
 public:
     UploadWorker(const UploadRequest &request, const QString &dataDir, QObject *parent = nullptr);
+    void setProxy(const QString &proxy) { m_proxy = proxy; } // before it runs
     ~UploadWorker() override;
 
 public Q_SLOTS:
@@ -44,6 +45,7 @@ private:
 
     UploadRequest m_request;
     QString m_dataDir;
+    QString m_proxy;
     HttpClient *m_network = nullptr;
     std::unique_ptr<TransferStore> m_store;
     Upload *m_upload = nullptr;

@@ -69,6 +69,7 @@ int main(int argc, char *argv[])
     signalBridge.install({SIGINT, SIGTERM});
     if (action == CliOptions::Action::Put) {
         PutCommand command(options.uploadRequest(), options.dataDir(), &printer);
+        command.setProxy(options.proxy());
         QObject::connect(&signalBridge, &SignalBridge::signalReceived, &command,
                          &PutCommand::interrupt);
         QObject::connect(&command, &PutCommand::finished, &app, &QCoreApplication::exit,
@@ -77,6 +78,7 @@ int main(int argc, char *argv[])
         return app.exec();
     }
     GetCommand command(options.requests(), options.dataDir(), options.jobs(), &printer);
+    command.setProxy(options.proxy());
     QObject::connect(&signalBridge, &SignalBridge::signalReceived, &command,
                      &GetCommand::interrupt);
     QObject::connect(&command, &GetCommand::finished, &app, &QCoreApplication::exit,

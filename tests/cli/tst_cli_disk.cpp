@@ -118,10 +118,25 @@ private Q_SLOTS:
 
     void missingDestinationFolder()
     {
+        // A -d folder that is not there yet is made, as wget -P and aria2c -d do.
         const RunResult r = get(out() + "/does/not/exist", {url("/small.bin")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY(QFileInfo(out() + "/does/not/exist/small.bin").isFile());
+    }
+
+    void impossibleDestinationFolder()
+    {
+        // Under a regular file no folder can be made: a clear error, exit 6, nothing touched.
+        const QString blocker = out() + "/plain-file";
+        {
+            QFile f(blocker);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+        }
+        const RunResult r = get(blocker + "/sub", {url("/small.bin")});
         QVERIFY2(r.exitCode == 6, qPrintable(r.describe()));
-        QVERIFY2(r.err.contains("btstream: error: "), qPrintable(r.describe()));
-        QVERIFY(!QFileInfo::exists(out() + "/does"));
+        QVERIFY2(r.err.contains("btstream: error: cannot create the folder"),
+                 qPrintable(r.describe()));
+        QCOMPARE(entries(out()), QStringList{QStringLiteral("plain-file")});
     }
 
     void unusableStore()

@@ -312,6 +312,27 @@ private Q_SLOTS:
         QVERIFY2(seen, lines.join(QByteArrayLiteral(", ")).constData());
     }
 
+    void proxyOption()
+    {
+        // -x wins over the environment, as curl's.
+        RunResult r = get({{QStringLiteral("http_proxy"), QStringLiteral("http://127.0.0.1:1")}},
+                          {QStringLiteral("-x"), proxyUrl(), httpUrl()});
+        verifySaved(r);
+        QVERIFY(!m_proxy->requestLines().isEmpty());
+        // "none": direct, whatever the environment says (origin.invalid does not resolve).
+        const qsizetype seen = m_proxy->requestLines().size();
+        QDir(out()).removeRecursively();
+        QVERIFY(QDir().mkpath(out()));
+        r = get({{QStringLiteral("http_proxy"), proxyUrl()}},
+                {QStringLiteral("--proxy"), QStringLiteral("none"), QStringLiteral("--retries"),
+                 QStringLiteral("0"), httpUrl()});
+        QVERIFY2(r.exitCode == 3 && r.err.contains("not found"), qPrintable(r.describe()));
+        QCOMPARE(m_proxy->requestLines().size(), seen);
+        // Not a proxy URL: a usage error before anything starts.
+        r = get({}, {QStringLiteral("-x"), QStringLiteral("ftp://h:1"), httpUrl()});
+        QVERIFY2(r.exitCode == 2 && r.err.contains("--proxy"), qPrintable(r.describe()));
+    }
+
     void socksProxy_data()
     {
         QTest::addColumn<QString>("variable");
