@@ -385,7 +385,7 @@ void QueueManager::markDirty(QueueEntry *e)
 void QueueManager::tick()
 {
     checkWindow();
-    const qint64 now = m_elapsed.elapsed();
+    const qint64 now = m_elapsedMs ? m_elapsedMs() : m_elapsed.elapsed();
     for (qint64 id : std::as_const(m_running)) {
         QueueEntry *e = entry(id);
         if (!e || e->stopping)

@@ -67,6 +67,8 @@ public:
     void setJobFactory(JobFactory factory);
     // The wall clock of the scheduler (tests inject one). Default: QDateTime::currentDateTime.
     void setClock(std::function<QDateTime()> clock);
+    // Tests: milliseconds on a monotonic clock for the speeds and ETAs, instead of the real one.
+    void setElapsedClock(std::function<qint64()> elapsedMs) { m_elapsedMs = std::move(elapsedMs); }
 
     // Opens the store in dataDir, loads every transfer and starts the workers. A store that
     // is locked or corrupt fails here with the store's Error (code Store). Nothing starts
@@ -231,6 +233,7 @@ private:
     QSet<qint64> m_dirty;                   // changed since the last snapshots signal
     QTimer m_timer;
     QElapsedTimer m_elapsed;
+    std::function<qint64()> m_elapsedMs; // set: replaces m_elapsed
     std::optional<TimeWindow> m_window;
     bool m_insideWindow = true;
     bool m_open = false;
