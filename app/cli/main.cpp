@@ -12,17 +12,21 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 
 using namespace bt::cli;
 
 namespace {
 
-// Qt's and the engine's debug and warning lines are for developers (BTSTREAM_DEBUG=1): a person
-// sees the progress line and one clear error message, which go through ProgressPrinter.
+// A person sees the progress line and one clear error message, which go through
+// ProgressPrinter. Log lines are for developers: the engine's categories when enabled
+// (QT_LOGGING_RULES="bt.*.debug=true", core/Logging.h), and Qt's own only when
+// QT_LOGGING_RULES names them; critical and fatal ones always.
 void messageHandler(QtMsgType type, const QMessageLogContext &context, const QString &text)
 {
-    static const bool debug = qEnvironmentVariableIntValue("BTSTREAM_DEBUG") > 0;
-    if (!debug && type != QtCriticalMsg && type != QtFatalMsg)
+    static const bool rules = qEnvironmentVariableIsSet("QT_LOGGING_RULES");
+    const bool ours = context.category && std::strncmp(context.category, "bt.", 3) == 0;
+    if (!ours && !rules && type != QtCriticalMsg && type != QtFatalMsg)
         return;
     std::fputs(qFormatLogMessage(type, context, text).append(QLatin1Char('\n')).toLocal8Bit(),
                stderr);

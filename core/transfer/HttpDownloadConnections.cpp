@@ -1,3 +1,4 @@
+#include "Logging.h"
 #include "http/ContentRange.h"
 #include "io/BTFileStream.h"
 #include "transfer/DestinationResolver.h"
@@ -405,10 +406,8 @@ void HttpDownload::Private::tune()
     const qint64 cpu = AdaptiveConnections::processCpuMsec();
     const int target =
         adaptive.tick(clock.elapsed(), planner.doneBytes(), flowing, busyCount(), disk, cpu);
-    static const bool trace = qEnvironmentVariableIsSet("BT_TRACE_ADAPTIVE");
-    if (trace)
-        qInfo("adaptive: t=%lld ms done=%lld busy=%d target=%d cpu=%lld ms disk=%d",
-              clock.elapsed(), planner.doneBytes(), busyCount(), target, cpu, int(disk));
+    qCDebug(lcTransfer, "adaptive: t=%lld ms done=%lld busy=%d target=%d cpu=%lld ms disk=%d",
+            clock.elapsed(), planner.doneBytes(), busyCount(), target, cpu, int(disk));
     if (target > busyCount()) {
         // The running ones shrink their buffers too: the budget is for all of them.
         for (SegmentDownloader *dl : std::as_const(connections))
