@@ -2,6 +2,717 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>bt::ArchiveExtractor</name>
+    <message>
+        <source>No such archive: %1</source>
+        <translation>Archiv nicht gefunden: %1</translation>
+    </message>
+    <message>
+        <source>Cannot create a folder for %1 in %2</source>
+        <translation>Für %1 kann in %2 kein Ordner angelegt werden</translation>
+    </message>
+    <message>
+        <source>No such folder: %1</source>
+        <translation>Ordner nicht gefunden: %1</translation>
+    </message>
+    <message>
+        <source>No folder to extract into.</source>
+        <translation>Kein Zielordner zum Entpacken angegeben.</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>unbekannter Fehler</translation>
+    </message>
+    <message>
+        <source>Extraction cancelled.</source>
+        <translation>Entpacken abgebrochen.</translation>
+    </message>
+    <message>
+        <source>The archive is damaged: %1</source>
+        <translation>Das Archiv ist beschädigt: %1</translation>
+    </message>
+    <message>
+        <source>%1: refused, %2</source>
+        <translation>%1: abgelehnt, %2</translation>
+    </message>
+    <message>
+        <source>An entry without a readable name: refused</source>
+        <translation>Ein Eintrag ohne lesbaren Namen: abgelehnt</translation>
+    </message>
+    <message>
+        <source>it would land outside the folder (%1)</source>
+        <translation>er würde außerhalb des Ordners landen (%1)</translation>
+    </message>
+    <message>
+        <source>it would be written through the link &quot;%1&quot;</source>
+        <translation>er würde über den Link „%1“ geschrieben</translation>
+    </message>
+    <message>
+        <source>a link that points outside the folder (to &quot;%1&quot;)</source>
+        <translation>ein Link, der aus dem Ordner hinaus zeigt (auf „%1“)</translation>
+    </message>
+    <message>
+        <source>a hard link to &quot;%1&quot; outside the folder</source>
+        <translation>ein harter Link auf „%1“ außerhalb des Ordners</translation>
+    </message>
+    <message>
+        <source>a hard link through a link (&quot;%1&quot;)</source>
+        <translation>ein harter Link über einen Link („%1“)</translation>
+    </message>
+    <message>
+        <source>a hard link to &quot;%1&quot;, which is not a file extracted before</source>
+        <translation>ein harter Link auf „%1“, das keine zuvor entpackte Datei ist</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Cannot extract %1: %2</source>
+        <translation>%1 kann nicht entpackt werden: %2</translation>
+    </message>
+    <message>
+        <source>The archive is damaged at %1: %2</source>
+        <translation>Das Archiv ist bei %1 beschädigt: %2</translation>
+    </message>
+    <message>
+        <source>Cannot read the archive %1: %2</source>
+        <translation>Das Archiv %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>an absolute path</source>
+        <translation>ein absoluter Pfad</translation>
+    </message>
+    <message>
+        <source>a path that goes up with &quot;..&quot;</source>
+        <translation>ein Pfad, der mit „..“ nach oben führt</translation>
+    </message>
+</context>
+<context>
+    <name>bt::ArchiveStream</name>
+    <message>
+        <source>No such folder: %1</source>
+        <translation>Ordner nicht gefunden: %1</translation>
+    </message>
+    <message>
+        <source>Cannot start the archive</source>
+        <translation>Das Archiv kann nicht erstellt werden</translation>
+    </message>
+    <message>
+        <source>%1 changed during the upload: its archive grew beyond the %2 bytes measured.</source>
+        <translation>%1 hat sich während des Uploads geändert: Das Archiv ist über die gemessenen %2 Bytes hinaus gewachsen.</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>unbekannter Fehler</translation>
+    </message>
+    <message>
+        <source>%1 changed during the upload; the upload was stopped so that the server never gets an archive that mixes old and new content.</source>
+        <translation>%1 hat sich während des Uploads geändert; der Upload wurde angehalten, damit der Server nie ein Archiv erhält, das alten und neuen Inhalt vermischt.</translation>
+    </message>
+    <message>
+        <source>Cannot add %1 to the archive</source>
+        <translation>%1 kann nicht zum Archiv hinzugefügt werden</translation>
+    </message>
+    <message>
+        <source>%1 ended early: it changed during the upload.</source>
+        <translation>%1 endete vorzeitig: Es wurde während des Uploads geändert.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1 into the archive</source>
+        <translation>%1 kann nicht ins Archiv geschrieben werden</translation>
+    </message>
+    <message>
+        <source>Cannot finish an archive entry</source>
+        <translation>Ein Archiveintrag kann nicht abgeschlossen werden</translation>
+    </message>
+    <message>
+        <source>Cannot finish the archive</source>
+        <translation>Das Archiv kann nicht abgeschlossen werden</translation>
+    </message>
+    <message>
+        <source>%1 changed during the upload: its archive has %2 bytes, %3 were measured.</source>
+        <translation>%1 hat sich während des Uploads geändert: Das Archiv hat %2 Bytes, gemessen wurden %3.</translation>
+    </message>
+    <message>
+        <source>The archive of %1 ended early.</source>
+        <translation>Das Archiv von %1 endete vorzeitig.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::BTFileStream</name>
+    <message>
+        <source>Invalid file stream options for %1</source>
+        <translation>Ungültige Dateistrom-Optionen für %1</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(kein Name)</translation>
+    </message>
+    <message>
+        <source>Refusing to write %1: it is a link or not a regular file (remove it to download again)</source>
+        <translation>%1 wird nicht geschrieben: Es ist ein Link oder keine normale Datei (entfernen Sie es, um erneut herunterzuladen)</translation>
+    </message>
+    <message>
+        <source>%1 is being written by another process</source>
+        <translation>%1 wird gerade von einem anderen Prozess geschrieben</translation>
+    </message>
+</context>
+<context>
+    <name>bt::CurlReply</name>
+    <message>
+        <source>libcurl could not be set up.</source>
+        <translation>libcurl konnte nicht eingerichtet werden.</translation>
+    </message>
+    <message>
+        <source>Operation canceled</source>
+        <translation>Vorgang abgebrochen</translation>
+    </message>
+    <message>
+        <source>The server&apos;s response headers exceed 100 KiB.</source>
+        <translation>Die Antwort-Header des Servers überschreiten 100 KiB.</translation>
+    </message>
+    <message>
+        <source>Host %1 not found</source>
+        <translation>Host %1 nicht gefunden</translation>
+    </message>
+    <message>
+        <source>The server closed the connection before the end of its response headers.</source>
+        <translation>Der Server hat die Verbindung vor dem Ende seiner Antwort-Header geschlossen.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::DavTreeUpload</name>
+    <message>
+        <source>%1 was already uploaded to %2.</source>
+        <translation>%1 wurde bereits nach %2 hochgeladen.</translation>
+    </message>
+    <message>
+        <source>Resuming the upload of %1: %2 files (%3 bytes) are already on the server.</source>
+        <translation>Upload von %1 wird fortgesetzt: %2 Dateien (%3 Bytes) sind bereits auf dem Server.</translation>
+    </message>
+    <message>
+        <source>Symbolic links are not uploaded to WebDAV (%1, ...).</source>
+        <translation>Symbolische Links werden nicht per WebDAV hochgeladen (%1, ...).</translation>
+    </message>
+    <message>
+        <source>creating the folder again</source>
+        <translation>erneutes Anlegen des Ordners</translation>
+    </message>
+    <message>
+        <source>Could not create the folder %1: %2</source>
+        <translation>Der Ordner %1 konnte nicht angelegt werden: %2</translation>
+    </message>
+    <message>
+        <source>a PUT cannot resume: sending %1 again from its start</source>
+        <translation>ein PUT ist nicht fortsetzbar: erneutes Senden von %1 ab Anfang</translation>
+    </message>
+    <message>
+        <source>Stopped with %1 files on the server; run it again to send the others.</source>
+        <translation>Angehalten mit %1 Dateien auf dem Server; starten Sie den Upload erneut, um die übrigen zu senden.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::DownloadVerifier</name>
+    <message>
+        <source>The downloaded data does not match the server&apos;s %1 digest (expected %2, got %3).</source>
+        <translation>Die heruntergeladenen Daten stimmen nicht mit der %1-Prüfsumme des Servers überein (erwartet %2, erhalten %3).</translation>
+    </message>
+    <message>
+        <source>Checksum mismatch: expected %1 %2, got %3.</source>
+        <translation>Prüfsumme stimmt nicht überein: erwartet %1 %2, erhalten %3.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::Error</name>
+    <message>
+        <source>Disk full while writing %1</source>
+        <translation>Datenträger voll beim Schreiben von %1</translation>
+    </message>
+    <message>
+        <source>Read-only file system: %1</source>
+        <translation>Schreibgeschütztes Dateisystem: %1</translation>
+    </message>
+    <message>
+        <source>Permission denied: %1</source>
+        <translation>Zugriff verweigert: %1</translation>
+    </message>
+    <message>
+        <source>No such file or folder: %1</source>
+        <translation>Datei oder Ordner nicht gefunden: %1</translation>
+    </message>
+    <message>
+        <source>I/O error on %1: %2</source>
+        <translation>E/A-Fehler bei %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>bt::FileBodyDevice</name>
+    <message>
+        <source>An upload body is read-only.</source>
+        <translation>Der Inhalt eines Uploads ist schreibgeschützt.</translation>
+    </message>
+    <message>
+        <source>%1 changed during the upload (it was %2 bytes, it is now %3 bytes); the upload was stopped so that the server never gets a mix of old and new content.</source>
+        <translation>%1 hat sich während des Uploads geändert (vorher %2 Bytes, jetzt %3 Bytes); der Upload wurde angehalten, damit der Server nie eine Mischung aus altem und neuem Inhalt erhält.</translation>
+    </message>
+    <message>
+        <source>%1 ended early: it changed during the upload.</source>
+        <translation>%1 endete vorzeitig: Es wurde während des Uploads geändert.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::HttpDownload</name>
+    <message>
+        <source>Cannot read the cookie file %1: %2</source>
+        <translation>Die Cookie-Datei %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Resuming %1 at %2 of %3 bytes.</source>
+        <translation>%1 wird bei %2 von %3 Bytes fortgesetzt.</translation>
+    </message>
+    <message>
+        <source>Size mismatch: %1 bytes received, %2 expected.</source>
+        <translation>Größe stimmt nicht überein: %1 Bytes empfangen, %2 erwartet.</translation>
+    </message>
+    <message>
+        <source>Stopped; the download can be resumed.</source>
+        <translation>Angehalten; der Download kann fortgesetzt werden.</translation>
+    </message>
+    <message>
+        <source>The answer without a length ended early; continuing at byte %1.</source>
+        <translation>Die Antwort ohne Längenangabe endete vorzeitig; weiter ab Byte %1.</translation>
+    </message>
+    <message>
+        <source>The server cannot serve the remaining range (416); starting again from the beginning.</source>
+        <translation>Der Server kann den restlichen Bereich nicht liefern (416); es wird von vorn begonnen.</translation>
+    </message>
+    <message>
+        <source>The server sent the whole file; starting again from the beginning.</source>
+        <translation>Der Server hat die ganze Datei gesendet; es wird von vorn begonnen.</translation>
+    </message>
+    <message>
+        <source>Redirected to %1</source>
+        <translation>Umgeleitet nach %1</translation>
+    </message>
+    <message>
+        <source>The server&apos;s byte ranges are unreliable; downloading the whole file on one connection.</source>
+        <translation>Die Byte-Bereiche des Servers sind unzuverlässig; die ganze Datei wird über eine einzige Verbindung heruntergeladen.</translation>
+    </message>
+    <message>
+        <source>The saved address %1 failed (%2); asking %3 again.</source>
+        <translation>Die gespeicherte Adresse %1 ist fehlgeschlagen (%2); neue Anfrage an %3.</translation>
+    </message>
+    <message>
+        <source>The server refused another connection (%1); using %2.</source>
+        <translation>Der Server hat eine weitere Verbindung abgelehnt (%1); weiter mit %2 Verbindung(en).</translation>
+    </message>
+    <message>
+        <source>%1 - retrying in %2 s (attempt %3 of %4).</source>
+        <translation>%1 - nächster Versuch in %2 s (Versuch %3 von %4).</translation>
+    </message>
+    <message>
+        <source>There is no transfer %1 in the transfer database.</source>
+        <translation>In der Übertragungsdatenbank gibt es keine Übertragung %1.</translation>
+    </message>
+    <message>
+        <source>Cannot write to the transfer store.</source>
+        <translation>In die Übertragungsdatenbank kann nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>Could not save the download state: %1</source>
+        <translation>Der Download-Zustand konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>The server redirected to an address that is not HTTP or HTTPS: %1</source>
+        <translation>Der Server hat auf eine Adresse umgeleitet, die weder HTTP noch HTTPS ist: %1</translation>
+    </message>
+    <message>
+        <source>Refused a redirect from HTTPS to HTTP: %1</source>
+        <translation>Umleitung von HTTPS auf HTTP abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>Too many redirects (a redirect loop?): more than %1, the last to %2</source>
+        <translation>Zu viele Umleitungen (eine Umleitungsschleife?): mehr als %1, die letzte nach %2</translation>
+    </message>
+    <message>
+        <source>%1: the proxy wants credentials (give them in the proxy URL: http://user:password@host:port)</source>
+        <translation>%1: Der Proxy verlangt Zugangsdaten (geben Sie sie in der Proxy-URL an: http://user:password@host:port)</translation>
+    </message>
+    <message>
+        <source> (the server asked to wait %1 s; waiting at most %2 s)</source>
+        <translation> (der Server bat, %1 s zu warten; es wird höchstens %2 s gewartet)</translation>
+    </message>
+    <message>
+        <source> (the server asked to wait %1 s)</source>
+        <translation> (der Server bat, %1 s zu warten)</translation>
+    </message>
+    <message>
+        <source>Too many redirects (a redirect loop?): %1</source>
+        <translation>Zu viele Umleitungen (eine Umleitungsschleife?): %1</translation>
+    </message>
+    <message>
+        <source>TLS error: %1</source>
+        <translation>TLS-Fehler: %1</translation>
+    </message>
+    <message>
+        <source>HTTP 407: the proxy wants credentials (give them in the proxy URL: http://user:password@host:port): %1</source>
+        <translation>HTTP 407: Der Proxy verlangt Zugangsdaten (geben Sie sie in der Proxy-URL an: http://user:password@host:port): %1</translation>
+    </message>
+    <message>
+        <source>Proxy error: %1</source>
+        <translation>Proxy-Fehler: %1</translation>
+    </message>
+</context>
+<context>
+    <name>bt::NetworkSetup</name>
+    <message>
+        <source>Not an HTTP or HTTPS URL: %1</source>
+        <translation>Keine HTTP- oder HTTPS-URL: %1</translation>
+    </message>
+</context>
+<context>
+    <name>bt::PostUpload</name>
+    <message>
+        <source>a POST cannot resume: sending the whole file again</source>
+        <translation>ein POST ist nicht fortsetzbar: erneutes Senden der ganzen Datei</translation>
+    </message>
+    <message>
+        <source>Stopped; a POST cannot resume, so the next run sends the whole file again.</source>
+        <translation>Angehalten; ein POST ist nicht fortsetzbar, daher sendet der nächste Durchlauf die ganze Datei erneut.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::PutUpload</name>
+    <message>
+        <source>The server may have no folder for %1 (HTTP %2); creating the folders with MKCOL.</source>
+        <translation>Auf dem Server fehlt vielleicht der Ordner für %1 (HTTP %2); die Ordner werden mit MKCOL angelegt.</translation>
+    </message>
+    <message>
+        <source>a PUT cannot resume: sending the whole file again</source>
+        <translation>ein PUT ist nicht fortsetzbar: erneutes Senden der ganzen Datei</translation>
+    </message>
+    <message>
+        <source>creating the folder again</source>
+        <translation>erneutes Anlegen des Ordners</translation>
+    </message>
+    <message>
+        <source>Could not create the folder %1: %2</source>
+        <translation>Der Ordner %1 konnte nicht angelegt werden: %2</translation>
+    </message>
+    <message>
+        <source>Stopped; a PUT cannot resume, so the next run sends the whole file again.</source>
+        <translation>Angehalten; ein PUT ist nicht fortsetzbar, daher sendet der nächste Durchlauf die ganze Datei erneut.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::QueueManager</name>
+    <message>
+        <source>The transfer queue is not open.</source>
+        <translation>Die Warteschlange ist nicht geöffnet.</translation>
+    </message>
+    <message>
+        <source>This transfer could not be saved in the transfer database.</source>
+        <translation>Diese Übertragung konnte nicht in der Übertragungsdatenbank gespeichert werden.</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>This transfer cannot be started.</source>
+        <translation>Diese Übertragung kann nicht gestartet werden.</translation>
+    </message>
+    <message>
+        <source>Waiting for the credentials from the keyring.</source>
+        <translation>Warte auf die Zugangsdaten aus dem Schlüsselbund.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::QueueStore</name>
+    <message>
+        <source>The transfer database is not open.</source>
+        <translation>Die Übertragungsdatenbank ist nicht geöffnet.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::ResumeValidator</name>
+    <message>
+        <source>The server sent conflicting or invalid Content-Length headers (%1).</source>
+        <translation>Der Server hat widersprüchliche oder ungültige Content-Length-Header gesendet (%1).</translation>
+    </message>
+    <message>
+        <source>The file changed on the server; starting again from the beginning.</source>
+        <translation>Die Datei hat sich auf dem Server geändert; es wird von vorn begonnen.</translation>
+    </message>
+    <message>
+        <source>The file size changed on the server; starting again from the beginning.</source>
+        <translation>Die Dateigröße hat sich auf dem Server geändert; es wird von vorn begonnen.</translation>
+    </message>
+    <message>
+        <source>The server ignored the byte range; starting again from the beginning.</source>
+        <translation>Der Server hat den Byte-Bereich ignoriert; es wird von vorn begonnen.</translation>
+    </message>
+    <message>
+        <source>The server sent a partial answer to a full request.</source>
+        <translation>Der Server hat auf eine vollständige Anfrage nur eine Teilantwort gesendet.</translation>
+    </message>
+    <message>
+        <source>The server sent an unreadable Content-Range (%1).</source>
+        <translation>Der Server hat einen unlesbaren Content-Range gesendet (%1).</translation>
+    </message>
+    <message>
+        <source>The server answered byte %1 with an inconsistent range (%2); discarding the partial data.</source>
+        <translation>Der Server hat auf Byte %1 mit einem widersprüchlichen Bereich geantwortet (%2); die Teildaten werden verworfen.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::SegmentDownloader</name>
+    <message>
+        <source>%1 (through the proxy %2)</source>
+        <translation>%1 (über den Proxy %2)</translation>
+    </message>
+    <message>
+        <source>Connection lost after %1 bytes of this answer: %2</source>
+        <translation>Verbindung nach %1 Bytes dieser Antwort verloren: %2</translation>
+    </message>
+    <message>
+        <source>The answer ended after %1 of %2 bytes.</source>
+        <translation>Die Antwort endete nach %1 von %2 Bytes.</translation>
+    </message>
+    <message>
+        <source>The answer ended before the end of its range.</source>
+        <translation>Die Antwort endete vor dem Ende ihres Bereichs.</translation>
+    </message>
+    <message>
+        <source>No data for %1 s; reconnecting.</source>
+        <translation>Seit %1 s keine Daten; die Verbindung wird neu aufgebaut.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::TransferStore</name>
+    <message>
+        <source>The transfer database is not open.</source>
+        <translation>Die Übertragungsdatenbank ist nicht geöffnet.</translation>
+    </message>
+    <message>
+        <source>There is no transfer %1 in the transfer database.</source>
+        <translation>In der Übertragungsdatenbank gibt es keine Übertragung %1.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::TusUpload</name>
+    <message>
+        <source>%1 was already uploaded to %2.</source>
+        <translation>%1 wurde bereits nach %2 hochgeladen.</translation>
+    </message>
+    <message>
+        <source>Resuming the upload of %1 at %2 (%3 bytes acknowledged so far).</source>
+        <translation>Upload von %1 wird unter %2 fortgesetzt (bisher %3 Bytes bestätigt).</translation>
+    </message>
+    <message>
+        <source>asking the server again</source>
+        <translation>erneute Anfrage an den Server</translation>
+    </message>
+    <message>
+        <source>The server did not describe itself (%1); trying tus 1.0 anyway.</source>
+        <translation>Der Server hat keine Angaben über sich gemacht (%1); tus 1.0 wird trotzdem versucht.</translation>
+    </message>
+    <message>
+        <source>The server speaks tus %1, not %2.</source>
+        <translation>Der Server spricht tus %1, nicht %2.</translation>
+    </message>
+    <message>
+        <source>The server accepts files of at most %1 bytes; %2 has %3 bytes.</source>
+        <translation>Der Server nimmt Dateien mit höchstens %1 Bytes an; %2 hat %3 Bytes.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s upload expired at %1.</source>
+        <translation>Der Upload auf dem Server ist am %1 abgelaufen.</translation>
+    </message>
+    <message>
+        <source>The tus server at %1 does not let clients create uploads.</source>
+        <translation>Der tus-Server unter %1 erlaubt Clients nicht, Uploads anzulegen.</translation>
+    </message>
+    <message>
+        <source>creating the upload again</source>
+        <translation>erneutes Anlegen des Uploads</translation>
+    </message>
+    <message>
+        <source>The tus server answered the creation with HTTP %1 and no upload URL.</source>
+        <translation>Der tus-Server hat das Anlegen mit HTTP %1 und ohne Upload-URL beantwortet.</translation>
+    </message>
+    <message>
+        <source>Created the upload %1.</source>
+        <translation>Upload %1 angelegt.</translation>
+    </message>
+    <message>
+        <source>The upload is at another origin than %1: it is sent there without the credentials and cookies given for %1.</source>
+        <translation>Der Upload liegt an einem anderen Ursprung als %1: Er wird dorthin ohne die für %1 angegebenen Zugangsdaten und Cookies gesendet.</translation>
+    </message>
+    <message>
+        <source>The server no longer has the upload (HTTP %1).</source>
+        <translation>Der Server hat den Upload nicht mehr (HTTP %1).</translation>
+    </message>
+    <message>
+        <source>asking for the offset again</source>
+        <translation>erneute Abfrage des Offsets</translation>
+    </message>
+    <message>
+        <source>The server&apos;s upload does not match this file (offset %1, length %2).</source>
+        <translation>Der Upload auf dem Server passt nicht zu dieser Datei (Offset %1, Länge %2).</translation>
+    </message>
+    <message>
+        <source>The server has %1 of %2 bytes; continuing from there.</source>
+        <translation>Der Server hat %1 von %2 Bytes; es wird dort fortgesetzt.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s offset differs from ours (HTTP 409)</source>
+        <translation>Der Offset des Servers weicht von unserem ab (HTTP 409)</translation>
+    </message>
+    <message>
+        <source>The server found a checksum mismatch (HTTP 460)</source>
+        <translation>Der Server hat eine abweichende Prüfsumme festgestellt (HTTP 460)</translation>
+    </message>
+    <message>
+        <source>resuming from the server&apos;s offset</source>
+        <translation>Fortsetzen ab dem Offset des Servers</translation>
+    </message>
+    <message>
+        <source>The server answered PATCH with an invalid Upload-Offset &quot;%1&quot;</source>
+        <translation>Der Server hat PATCH mit einem ungültigen Upload-Offset „%1“ beantwortet</translation>
+    </message>
+    <message>
+        <source>asking for the offset</source>
+        <translation>Abfrage des Offsets</translation>
+    </message>
+    <message>
+        <source>%1 The server lost the upload %2 times; giving up.</source>
+        <translation>%1 Der Server hat den Upload %2-mal verloren; der Upload wird aufgegeben.</translation>
+    </message>
+    <message>
+        <source>%1 Creating a new upload and sending from the start.</source>
+        <translation>%1 Ein neuer Upload wird angelegt und von Anfang an gesendet.</translation>
+    </message>
+    <message>
+        <source>%1 changed during the upload.</source>
+        <translation>%1 hat sich während des Uploads geändert.</translation>
+    </message>
+    <message>
+        <source>Could not remove the upload from the server: %1</source>
+        <translation>Der Upload konnte nicht vom Server entfernt werden: %1</translation>
+    </message>
+    <message>
+        <source>Removed the upload %1 from the server.</source>
+        <translation>Upload %1 vom Server entfernt.</translation>
+    </message>
+    <message>
+        <source>Stopped at %1 of %2 bytes; run it again to continue where the server is.</source>
+        <translation>Bei %1 von %2 Bytes angehalten; starten Sie den Upload erneut, um beim Stand des Servers fortzufahren.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::Upload</name>
+    <message>
+        <source>Nothing was sent or received for %1 s; the connection was cut.</source>
+        <translation>Seit %1 s wurde nichts gesendet oder empfangen; die Verbindung wurde getrennt.</translation>
+    </message>
+    <message>
+        <source>%1: the server refused the credentials; check --user or the Authorization header.</source>
+        <translation>%1: Der Server hat die Zugangsdaten abgelehnt; prüfen Sie --user oder den Authorization-Header.</translation>
+    </message>
+    <message>
+        <source>%1: the server does not allow this upload.</source>
+        <translation>%1: Der Server erlaubt diesen Upload nicht.</translation>
+    </message>
+    <message>
+        <source>%1: the server refuses a file of %2 bytes (too large for it).</source>
+        <translation>%1: Der Server lehnt eine Datei mit %2 Bytes ab (zu groß für ihn).</translation>
+    </message>
+    <message>
+        <source>%1 (%2); %3 in %4 s (attempt %5 of %6).</source>
+        <translation>%1 (%2); %3 in %4 s (Versuch %5 von %6).</translation>
+    </message>
+    <message>
+        <source>Could not save the upload state: %1</source>
+        <translation>Der Upload-Zustand konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>Upload cancelled.</source>
+        <translation>Upload abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Measuring the %1 archive of %2 (%3 entries, %4 bytes of files)...</source>
+        <translation>Größe des %1-Archivs von %2 wird ermittelt (%3 Einträge, %4 Bytes an Dateien) ...</translation>
+    </message>
+    <message>
+        <source>No such file: %1</source>
+        <translation>Datei nicht gefunden: %1</translation>
+    </message>
+    <message>
+        <source>%1 is a folder: upload it as an archive (tar.gz, tar.zst, zip) or file by file.</source>
+        <translation>%1 ist ein Ordner: Laden Sie ihn als Archiv (tar.gz, tar.zst, zip) oder Datei für Datei hoch.</translation>
+    </message>
+    <message>
+        <source>Unknown archive format &quot;%1&quot; (tar.gz, tar.zst or zip).</source>
+        <translation>Unbekanntes Archivformat „%1“ (tar.gz, tar.zst oder zip).</translation>
+    </message>
+    <message>
+        <source>%1 is not a regular file (a pipe, socket or device cannot be uploaded).</source>
+        <translation>%1 ist keine normale Datei (eine Pipe, ein Socket oder ein Gerät kann nicht hochgeladen werden).</translation>
+    </message>
+    <message>
+        <source>Cannot write to the transfer store.</source>
+        <translation>In die Übertragungsdatenbank kann nicht geschrieben werden.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::UploadJob</name>
+    <message>
+        <source>Stopped before it started.</source>
+        <translation>Vor dem Start angehalten.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::store::StoreConnection</name>
+    <message>
+        <source>The transfer database is in use by another program (%1). Close the other BTFileStream or btstream, or choose another data folder.</source>
+        <translation>Die Übertragungsdatenbank wird von einem anderen Programm verwendet (%1). Schließen Sie das andere BTFileStream oder btstream, oder wählen Sie einen anderen Datenordner.</translation>
+    </message>
+    <message>
+        <source>Disk full while writing the transfer database %1</source>
+        <translation>Datenträger voll beim Schreiben der Übertragungsdatenbank %1</translation>
+    </message>
+    <message>
+        <source>The transfer database %1 failed: %2</source>
+        <translation>Fehler in der Übertragungsdatenbank %1: %2</translation>
+    </message>
+    <message>
+        <source>Cannot create the data folder %1</source>
+        <translation>Der Datenordner %1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>The SQLite driver of Qt is missing (install libqt6sql6-sqlite).</source>
+        <translation>Der SQLite-Treiber von Qt fehlt (installieren Sie libqt6sql6-sqlite).</translation>
+    </message>
+    <message>
+        <source>The transfer database %1 was written by a newer version of BTFileStream (schema %2; this version knows up to %3). Update BTFileStream or choose another data folder.</source>
+        <translation>Die Übertragungsdatenbank %1 wurde von einer neueren Version von BTFileStream geschrieben (Schema %2; diese Version kennt bis %3). Aktualisieren Sie BTFileStream oder wählen Sie einen anderen Datenordner.</translation>
+    </message>
+    <message>
+        <source>The transfer database %1 is damaged and could not be moved aside to %2. Move or delete it, then try again.</source>
+        <translation>Die Übertragungsdatenbank %1 ist beschädigt und konnte nicht nach %2 verschoben werden. Verschieben oder löschen Sie sie und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>The transfer database was damaged and has been moved aside to %1. A new, empty transfer list will be started the next time; files already downloaded are not touched.</source>
+        <translation>Die Übertragungsdatenbank war beschädigt und wurde nach %1 verschoben. Beim nächsten Start wird eine neue, leere Übertragungsliste angelegt; bereits heruntergeladene Dateien bleiben unberührt.</translation>
+    </message>
+    <message>
+        <source>commitBatch() without beginBatch()</source>
+        <translation>commitBatch() ohne beginBatch()</translation>
+    </message>
+</context>
+<context>
     <name>bt::ui::AddDownloadDialog</name>
     <message>
         <source>Start &amp;paused</source>
@@ -99,6 +810,22 @@
         <source>Sorted by type into: %1</source>
         <translation>Nach Typ sortiert in: %1</translation>
     </message>
+    <message>
+        <source>The folder must be an absolute path: %1</source>
+        <translation>Der Ordner muss ein absoluter Pfad sein: %1</translation>
+    </message>
+    <message>
+        <source>%1 is a file: no folder can be made in it.</source>
+        <translation>%1 ist eine Datei: Darin kann kein Ordner angelegt werden.</translation>
+    </message>
+    <message>
+        <source>The folder is not writable: %1</source>
+        <translation>Der Ordner ist nicht beschreibbar: %1</translation>
+    </message>
+    <message>
+        <source>Cannot make the folder: %1 is not writable.</source>
+        <translation>Der Ordner kann nicht angelegt werden: %1 ist nicht beschreibbar.</translation>
+    </message>
 </context>
 <context>
     <name>bt::ui::CredentialStore</name>
@@ -169,6 +896,14 @@
         <source>sha256 %1</source>
         <translation>sha256 %1</translation>
     </message>
+    <message>
+        <source>Select a transfer to see its details.</source>
+        <translation>Wählen Sie eine Übertragung aus, um ihre Details zu sehen.</translation>
+    </message>
+    <message>
+        <source>%1 - %2</source>
+        <translation>%1 - %2</translation>
+    </message>
 </context>
 <context>
     <name>bt::ui::FolderRule</name>
@@ -209,6 +944,10 @@
             <numerusform>%n Std.</numerusform>
             <numerusform>%n Std.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 B</source>
+        <translation>%1 B</translation>
     </message>
 </context>
 <context>
@@ -608,6 +1347,48 @@ Dateien zum Hochladen</translation>
         <source>Passwords and tokens are kept in memory for this session only, because %1.</source>
         <translation>Passwörter und Tokens werden nur für diese Sitzung im Arbeitsspeicher gehalten, weil %1.</translation>
     </message>
+    <message>
+        <source>Failed, or paused on an error (disk full...) until you act</source>
+        <translation>Fehlgeschlagen oder nach einem Fehler pausiert (Datenträger voll ...), bis Sie eingreifen</translation>
+    </message>
+    <message>
+        <source>%1: %2. Resume it when fixed.</source>
+        <translation>%1: %2. Setzen Sie die Übertragung fort, sobald das Problem behoben ist.</translation>
+    </message>
+    <message>
+        <source>Remove &amp;Completed</source>
+        <translation>&amp;Abgeschlossene entfernen</translation>
+    </message>
+    <message>
+        <source>BTFileStream is still running</source>
+        <translation>BTFileStream läuft weiter</translation>
+    </message>
+    <message>
+        <source>Transfers go on in the tray. To quit, choose Quit in its menu.</source>
+        <translation>Die Übertragungen laufen im Systembereich weiter. Zum Beenden wählen Sie dort im Menü „Beenden“.</translation>
+    </message>
+    <message>
+        <source>Quit BTFileStream</source>
+        <translation>BTFileStream beenden</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n transfer(s) running. Quit anyway?</source>
+        <translation>
+            <numerusform>%n Übertragung läuft. Trotzdem beenden?</numerusform>
+            <numerusform>%n Übertragungen laufen. Trotzdem beenden?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>They stop now and go on at the next start.</source>
+        <translation>Sie werden jetzt angehalten und beim nächsten Start fortgesetzt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n completed transfer(s); the files stay.</source>
+        <translation>
+            <numerusform>%n abgeschlossene Übertragung entfernt; die Datei bleibt erhalten.</numerusform>
+            <numerusform>%n abgeschlossene Übertragungen entfernt; die Dateien bleiben erhalten.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>bt::ui::SettingsDialog</name>
@@ -654,10 +1435,6 @@ Dateien zum Hochladen</translation>
     <message>
         <source>The XDG download folder</source>
         <translation>Der XDG-Download-Ordner</translation>
-    </message>
-    <message>
-        <source>From the system (http_proxy)</source>
-        <translation>Vom System (http_proxy)</translation>
     </message>
     <message>
         <source>&amp;Downloads</source>
@@ -736,16 +1513,8 @@ Dateien zum Hochladen</translation>
         <translation>&amp;Proxy:</translation>
     </message>
     <message>
-        <source>A changed proxy is used after a restart.</source>
-        <translation>Ein geänderter Proxy wird nach einem Neustart verwendet.</translation>
-    </message>
-    <message>
         <source>The window must look like 01:00-07:00.</source>
         <translation>Das Zeitfenster muss wie 01:00-07:00 aussehen.</translation>
-    </message>
-    <message>
-        <source>The proxy must look like http://host:port.</source>
-        <translation>Der Proxy muss wie http://host:port aussehen.</translation>
     </message>
     <message>
         <source>&amp;Extract archives when a download completes</source>
@@ -786,6 +1555,37 @@ Dateien zum Hochladen</translation>
     <message>
         <source>&amp;Uploads</source>
         <translation>&amp;Uploads</translation>
+    </message>
+    <message>
+        <source>From the environment (http_proxy, all_proxy, no_proxy)</source>
+        <translation>Aus der Umgebung (http_proxy, all_proxy, no_proxy)</translation>
+    </message>
+    <message numerus="yes">
+        <source>From one server at most %n at once, even though %1 may run together.</source>
+        <translation>
+            <numerusform>Von einem Server höchstens %n gleichzeitig, obwohl insgesamt %1 laufen dürfen.</numerusform>
+            <numerusform>Von einem Server höchstens %n gleichzeitig, obwohl insgesamt %1 laufen dürfen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>One server can use all of the transfers at once.</source>
+        <translation>Ein Server kann alle Übertragungen gleichzeitig nutzen.</translation>
+    </message>
+    <message>
+        <source>Shown in the details; a download is always verified against a digest the server or you give, whether this is on or not.</source>
+        <translation>Wird in den Details angezeigt; ein Download wird immer gegen eine vom Server oder von Ihnen angegebene Prüfsumme geprüft, ob dies eingeschaltet ist oder nicht.</translation>
+    </message>
+    <message>
+        <source>http://, https://, socks5h:// (the proxy resolves names), socks5:// or socks4://, with user:password@ if it asks; &quot;none&quot; to connect directly. Running transfers use a changed proxy from their next connection.</source>
+        <translation>http://, https://, socks5h:// (der Proxy löst die Namen auf), socks5:// oder socks4://, mit user:password@, falls er danach fragt; „none“ für eine direkte Verbindung. Laufende Übertragungen verwenden einen geänderten Proxy ab ihrer nächsten Verbindung.</translation>
+    </message>
+    <message>
+        <source>The proxy must look like http://host:port or socks5h://host:port.</source>
+        <translation>Der Proxy muss wie http://host:port oder socks5h://host:port aussehen.</translation>
+    </message>
+    <message>
+        <source>Compute the SHA-256 of &amp;every download</source>
+        <translation>SHA-256 für &amp;jeden Download berechnen</translation>
     </message>
 </context>
 <context>
@@ -876,6 +1676,37 @@ Dateien zum Hochladen</translation>
     <message>
         <source>Added</source>
         <translation>Hinzugefügt</translation>
+    </message>
+    <message>
+        <source>Retrying (attempt %1 of %2)</source>
+        <translation>Wird wiederholt (Versuch %1 von %2)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Retrying in %n s (attempt %1 of %2)</source>
+        <translation>
+            <numerusform>Neuer Versuch in %n s (Versuch %1 von %2)</numerusform>
+            <numerusform>Neuer Versuch in %n s (Versuch %1 von %2)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Paused: disk full</source>
+        <translation>Pausiert: Datenträger voll</translation>
+    </message>
+    <message>
+        <source>Paused: cannot write</source>
+        <translation>Pausiert: Schreiben nicht möglich</translation>
+    </message>
+    <message>
+        <source>Paused: folder missing</source>
+        <translation>Pausiert: Ordner fehlt</translation>
+    </message>
+    <message>
+        <source>Paused: disk error</source>
+        <translation>Pausiert: Datenträgerfehler</translation>
+    </message>
+    <message>
+        <source>Paused: error</source>
+        <translation>Pausiert: Fehler</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 
 #include "archive/ArchivePaths.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -21,15 +22,10 @@ namespace {
 using ReadPtr = std::unique_ptr<archive, decltype(&archive_read_free)>;
 using WritePtr = std::unique_ptr<archive, decltype(&archive_write_free)>;
 
-QString tr(const char *text)
-{
-    return ArchiveExtractor::tr(text);
-}
-
 QString archiveMessage(archive *a)
 {
     const char *s = archive_error_string(a);
-    return s ? QString::fromLocal8Bit(s) : tr("unknown error");
+    return s ? QString::fromLocal8Bit(s) : ArchiveExtractor::tr("unknown error");
 }
 
 // The first part of `relative` (inside `root`) that is a symbolic link on disk, or empty.
@@ -50,6 +46,7 @@ QString linkOnTheWay(const QString &root, const QString &relative)
 // One extraction from an opened reader whose first header was read already.
 class Extraction
 {
+    Q_DECLARE_TR_FUNCTIONS(bt::ArchiveExtractor) // its messages are the extractor's
 public:
     Extraction(archive *reader, const QString &root, ArchiveExtractor::Result *result,
                const std::atomic<bool> *cancel, const ArchiveExtractor::ProgressFunction &progress,
@@ -258,7 +255,8 @@ bool openArchive(const QString &path, ReadPtr *reader, archive_entry **first, Er
             err == ENOENT || err == EACCES || err == EPERM || err == EIO || err == EISDIR;
         *error =
             io ? Error::fromErrno(err, path) : Error{ErrorCode::InvalidArgument, archiveMessage(a)};
-        error->message = tr("Cannot read the archive %1: %2").arg(path, archiveMessage(a));
+        error->message =
+            ArchiveExtractor::tr("Cannot read the archive %1: %2").arg(path, archiveMessage(a));
         return false;
     }
     const int r = archive_read_next_header(a, first);
@@ -267,8 +265,9 @@ bool openArchive(const QString &path, ReadPtr *reader, archive_entry **first, Er
         return true;
     }
     if (r < ARCHIVE_WARN) {
-        *error = {ErrorCode::InvalidArgument,
-                  tr("Cannot read the archive %1: %2").arg(path, archiveMessage(a))};
+        *error = {
+            ErrorCode::InvalidArgument,
+            ArchiveExtractor::tr("Cannot read the archive %1: %2").arg(path, archiveMessage(a))};
         return false;
     }
     return true;
@@ -282,7 +281,8 @@ ArchiveExtractor::Result run(const QString &archivePath, QString folder,
     result.archive = archivePath;
     const QFileInfo info(archivePath);
     if (!info.isFile()) {
-        result.error = {ErrorCode::NotFound, tr("No such archive: %1").arg(archivePath)};
+        result.error = {ErrorCode::NotFound,
+                        ArchiveExtractor::tr("No such archive: %1").arg(archivePath)};
         return result;
     }
     const bool create = folder.isEmpty();
@@ -311,8 +311,9 @@ ArchiveExtractor::Result run(const QString &archivePath, QString folder,
                 folder = parent.filePath(name);
         }
         if (folder.isEmpty()) {
-            result.error = {ErrorCode::Io, tr("Cannot create a folder for %1 in %2")
-                                               .arg(info.fileName(), parent.absolutePath())};
+            result.error = {ErrorCode::Io,
+                            ArchiveExtractor::tr("Cannot create a folder for %1 in %2")
+                                .arg(info.fileName(), parent.absolutePath())};
             return result;
         }
     }
@@ -320,7 +321,8 @@ ArchiveExtractor::Result run(const QString &archivePath, QString folder,
     // Without links in the folder's own path, SECURE_SYMLINKS guards only what is extracted.
     const QString root = QFileInfo(folder).canonicalFilePath();
     if (root.isEmpty() || !QFileInfo(root).isDir()) {
-        result.error = {ErrorCode::NotFound, tr("No such folder: %1").arg(folder)};
+        result.error = {ErrorCode::NotFound,
+                        ArchiveExtractor::tr("No such folder: %1").arg(folder)};
         return result;
     }
     Extraction(reader.get(), root, &result, cancel, progress, info.size()).run(first);
@@ -389,7 +391,8 @@ ArchiveExtractor::Result ArchiveExtractor::extractInto(const QString &archivePat
     if (folder.isEmpty()) {
         Result result;
         result.archive = archivePath;
-        result.error = {ErrorCode::InvalidArgument, tr("No folder to extract into.")};
+        result.error = {ErrorCode::InvalidArgument,
+                        ArchiveExtractor::tr("No folder to extract into.")};
         return result;
     }
     return run(archivePath, folder, cancel, progress);

@@ -23,11 +23,6 @@ const QStringList &archiveSuffixes()
     return list;
 }
 
-QString translate(const char *text)
-{
-    return QCoreApplication::translate("bt::ArchiveExtractor", text);
-}
-
 } // namespace
 
 bool hasArchiveExtension(const QString &fileName)
@@ -99,7 +94,7 @@ bool safeRelativePath(const QString &entryName, QString *relative, QString *why)
     relative->clear();
     if (entryName.startsWith(QLatin1Char('/'))) {
         if (why)
-            *why = translate("an absolute path");
+            *why = QCoreApplication::translate("bt::ArchiveExtractor", "an absolute path");
         return false;
     }
     QStringList parts;
@@ -108,7 +103,8 @@ bool safeRelativePath(const QString &entryName, QString *relative, QString *why)
             continue;
         if (part == QLatin1String("..")) {
             if (why)
-                *why = translate("a path that goes up with \"..\"");
+                *why = QCoreApplication::translate("bt::ArchiveExtractor",
+                                                   "a path that goes up with \"..\"");
             return false;
         }
         parts.append(part);

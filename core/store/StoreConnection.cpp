@@ -40,7 +40,7 @@ int primaryCode(const QSqlError &e)
 
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("bt::TransferStore", text);
+    return QCoreApplication::translate("bt::store::StoreConnection", text);
 }
 
 } // namespace

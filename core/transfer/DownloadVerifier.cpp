@@ -10,7 +10,7 @@ namespace bt {
 namespace {
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("bt::HttpDownload", text);
+    return QCoreApplication::translate("bt::DownloadVerifier", text);
 }
 } // namespace
 

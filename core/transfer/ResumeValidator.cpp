@@ -9,7 +9,7 @@ namespace bt {
 namespace {
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("bt::HttpDownload", text);
+    return QCoreApplication::translate("bt::ResumeValidator", text);
 }
 
 bool validatorsDiffer(const ResumeValidator::Expectation &expect, const ResponseInfo &response)

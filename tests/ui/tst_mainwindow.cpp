@@ -8,12 +8,15 @@
 #include "TransferModel.h"
 #include "TrayIcon.h"
 #include "UiTestEnv.h"
+#include "transfer/DownloadVerifier.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
+#include <QCryptographicHash>
 #include <QDialogButtonBox>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -23,6 +26,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTranslator>
 
 using namespace bt;
@@ -415,6 +419,21 @@ void TestMainWindow::germanFromResources()
     QCOMPARE(window.action(QStringLiteral("pause"))->text(), QStringLiteral("&Pausieren"));
     QCOMPARE(window.action(QStringLiteral("pause"))->shortcut(),
              QKeySequence(QStringLiteral("Ctrl+P")));
+    // The engine's messages are in the same translation: a checksum that does not match, as
+    // the details pane and the tray would show it.
+    QTemporaryDir dir;
+    QFile file(dir.filePath(QStringLiteral("f.bin")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("data");
+    file.close();
+    http::DigestValue wrong;
+    wrong.algorithm = QCryptographicHash::Sha256;
+    wrong.digest = QByteArray(32, '\0');
+    QByteArray sha256;
+    const Error mismatch =
+        DownloadVerifier::verify(file.fileName(), {}, {}, {wrong}, false, &sha256);
+    QVERIFY2(mismatch.message.startsWith(QStringLiteral("Prüfsumme stimmt nicht überein")),
+             qPrintable(mismatch.message));
     QCoreApplication::removeTranslator(&translator);
 }
 
