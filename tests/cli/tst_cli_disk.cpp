@@ -26,6 +26,21 @@ private:
     QString data() const { return m_tmp->filePath(QStringLiteral("data")); }
     QString url(const QByteArray &path) const { return QString::fromLatin1(m_server.url(path)); }
 
+    // Answers `path` with a Content-Length of 4 GiB and only `head`; then closes, or not.
+    void claimFourGiB(const QByteArray &path, const QByteArray &head, bool close)
+    {
+        m_server.setHook([=](const FaultServer::Request &r, QTcpSocket *socket) {
+            if (r.path != path)
+                return false;
+            socket->write("HTTP/1.1 200 OK\r\nContent-Length: 4294967296\r\n"
+                          "Accept-Ranges: bytes\r\nETag: \"c1\"\r\n\r\n" +
+                          head);
+            if (close)
+                socket->disconnectFromHost();
+            return true;
+        });
+    }
+
     RunResult get(const QString &dir, const QStringList &extra)
     {
         Btstream p(m_tmp->path());
@@ -157,15 +172,7 @@ private Q_SLOTS:
         // Content-Length says 4 GiB, 1 KB comes, the connection closes: the failed download's
         // .part must not keep 4 GiB of the disk.
         const QByteArray head = makeTestData(1024, 9);
-        m_server.setHook([head](const FaultServer::Request &r, QTcpSocket *socket) {
-            if (r.path != "/claim.bin")
-                return false;
-            socket->write("HTTP/1.1 200 OK\r\nContent-Length: 4294967296\r\n"
-                          "Accept-Ranges: bytes\r\nETag: \"c1\"\r\nConnection: close\r\n\r\n" +
-                          head);
-            socket->disconnectFromHost();
-            return true;
-        });
+        claimFourGiB("/claim.bin", head, true);
         const RunResult r =
             get(out(), {QStringLiteral("--retries"), QStringLiteral("0"),
                         QStringLiteral("--connections"), QStringLiteral("1"), url("/claim.bin")});
@@ -191,14 +198,7 @@ private Q_SLOTS:
         // waits, so nothing gives a reserve back. Only a plausible start of the claim (64 MiB)
         // may have been reserved, not 4 GiB.
         const QByteArray head = makeTestData(1024, 10);
-        m_server.setHook([head](const FaultServer::Request &r, QTcpSocket *socket) {
-            if (r.path != "/claim-kill.bin")
-                return false;
-            socket->write("HTTP/1.1 200 OK\r\nContent-Length: 4294967296\r\n"
-                          "Accept-Ranges: bytes\r\nETag: \"c2\"\r\n\r\n" +
-                          head);
-            return true; // and then nothing, the connection open
-        });
+        claimFourGiB("/claim-kill.bin", head, false); // then nothing, the connection open
         Btstream p(m_tmp->path());
         p.setArguments({QStringLiteral("get"), QStringLiteral("--data-dir"), data(),
                         QStringLiteral("-d"), out(), QStringLiteral("--connections"),
