@@ -1,5 +1,5 @@
 // The window with real transfers, for looking at it and for screenshots (not a test).
-//   gui_demo DATA_DIR BASE_URL [main|add|tray|settings]
+//   gui_demo DATA_DIR BASE_URL [main|add|tray|settings|settings-N (tab N)]
 // BASE_URL serves slow files (bench/gui/throttled_server.py). Run under Xvfb; see shots.sh.
 #include "AddDownloadDialog.h"
 #include "MainWindow.h"
@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QMenu>
 #include <QScreen>
+#include <QTabWidget>
 #include <QTimer>
 #include <cstdio>
 
@@ -110,8 +111,12 @@ int main(int argc, char **argv)
             const QSize size = menu->sizeHint();
             menu->popup(
                 QPoint(screen.right() - size.width() - 20, screen.bottom() - size.height() - 20));
-        } else if (mode == QLatin1String("settings")) {
+        } else if (mode.startsWith(QLatin1String("settings"))) {
             window.showSettings();
+            // "settings-N": that tab of the dialog (settings-2: Network).
+            const int tab = mode.section(QLatin1Char('-'), 1).toInt();
+            for (QTabWidget *tabs : window.findChildren<QTabWidget *>())
+                tabs->setCurrentIndex(tab);
         }
         std::printf("READY\n");
         std::fflush(stdout);
