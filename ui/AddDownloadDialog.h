@@ -1,7 +1,7 @@
 #pragma once
 
 #include "FolderRules.h"
-#include "transfer/DownloadRequest.h"
+#include "model/DownloadRequest.h"
 
 #include <QDialog>
 #include <QList>

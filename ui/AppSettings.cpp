@@ -1,7 +1,7 @@
 #include "AppSettings.h"
 
+#include "model/DownloadRequest.h"
 #include "queue/QueueManager.h"
-#include "transfer/DownloadRequest.h"
 
 #include <QSettings>
 #include <QStandardPaths>

@@ -1,7 +1,7 @@
 #include "ProgressDelegate.h"
 
 #include "TransferModel.h"
-#include "store/TransferRecord.h"
+#include "model/TransferState.h"
 
 #include <QApplication>
 #include <QPainter>

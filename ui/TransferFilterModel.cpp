@@ -1,7 +1,7 @@
 #include "TransferFilterModel.h"
 
 #include "TransferModel.h"
-#include "store/TransferRecord.h"
+#include "model/TransferState.h"
 
 namespace bt::ui {
 

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "model/TransferState.h"
 #include "queue/TransferSnapshot.h"
-#include "store/TransferRecord.h"
 
 #include <QAbstractTableModel>
 #include <QDateTime>

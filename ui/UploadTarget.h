@@ -1,6 +1,6 @@
 #pragma once
 
-#include "upload/UploadRequest.h"
+#include "model/UploadRequest.h"
 
 #include <QList>
 #include <QString>

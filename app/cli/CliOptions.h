@@ -1,8 +1,8 @@
 #pragma once
 
 #include "SharedCliOptions.h"
-#include "transfer/DownloadRequest.h"
-#include "upload/UploadRequest.h"
+#include "model/DownloadRequest.h"
+#include "model/UploadRequest.h"
 
 #include <QList>
 #include <QString>

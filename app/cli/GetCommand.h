@@ -1,8 +1,8 @@
 #pragma once
 
 #include "ProgressPrinter.h"
+#include "model/DownloadRequest.h"
 #include "queue/QueueManager.h"
-#include "transfer/DownloadRequest.h"
 
 #include <QHash>
 #include <QList>

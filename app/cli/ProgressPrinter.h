@@ -1,9 +1,9 @@
 #pragma once
 
 #include "TerminalBlock.h"
+#include "model/UploadRequest.h"
 #include "queue/TransferSnapshot.h"
 #include "transfer/HttpDownload.h"
-#include "upload/UploadRequest.h"
 
 #include <QElapsedTimer>
 #include <QHash>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "ProgressPrinter.h"
-#include "upload/UploadRequest.h"
+#include "model/UploadRequest.h"
 
 #include <QObject>
 #include <QString>

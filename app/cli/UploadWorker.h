@@ -1,7 +1,7 @@
 #pragma once
 
+#include "model/UploadRequest.h"
 #include "transfer/HttpDownload.h" // TransferProgress, TransferResult
-#include "upload/UploadRequest.h"
 
 #include <QObject>
 #include <QString>

@@ -1,12 +1,12 @@
 #pragma once
 
 #include "Error.h"
+#include "model/DownloadRequest.h"
+#include "model/UploadRequest.h"
 #include "queue/SpeedLimits.h"
 #include "queue/TimeWindow.h"
 #include "queue/TransferJob.h"
 #include "queue/TransferSnapshot.h"
-#include "transfer/DownloadRequest.h"
-#include "upload/UploadRequest.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "model/DownloadRequest.h"
 #include "store/TransferRecord.h"
-#include "transfer/DownloadRequest.h"
 
 namespace bt {
 

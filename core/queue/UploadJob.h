@@ -1,7 +1,7 @@
 #pragma once
 
+#include "model/UploadRequest.h"
 #include "queue/TransferJob.h"
-#include "upload/UploadRequest.h"
 
 #include <atomic>
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Error.h"
+#include "model/TransferState.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -10,32 +11,6 @@
 #include <QVariantMap>
 
 namespace bt {
-
-// One range of a download and how much of it is on disk *and* synced. Bytes
-// [start, start + done) are durable; end is exclusive (-1 while the size is unknown).
-struct SegmentState
-{
-    qint64 start = 0;
-    qint64 end = -1;
-    qint64 done = 0;
-    bool operator==(const SegmentState &) const = default;
-};
-
-enum class TransferDirection
-{
-    Download = 0,
-    Upload = 1
-};
-
-enum class TransferState
-{
-    Queued = 0,
-    Active = 1,
-    Paused = 2,
-    Verifying = 3,
-    Completed = 4,
-    Failed = 5,
-};
 
 // What a resume needs, as stored in one row of the store.
 struct TransferRecord

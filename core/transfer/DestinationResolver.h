@@ -1,6 +1,6 @@
 #pragma once
 
-#include "transfer/DownloadRequest.h"
+#include "model/DownloadRequest.h"
 #include "transfer/ResponseInfo.h"
 
 #include <QString>

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "Error.h"
+#include "model/DownloadRequest.h"
 #include "store/TransferRecord.h"
-#include "transfer/DownloadRequest.h"
 
 #include <QByteArray>
 #include <QMetaType>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "Error.h"
-#include "transfer/DownloadRequest.h"
+#include "model/DownloadRequest.h"
 
 #include <QByteArray>
 #include <QList>

@@ -1,9 +1,9 @@
 #include "transfer/SegmentDownloader.h"
 
 #include "io/BTFileStream.h"
+#include "model/DownloadRequest.h"
 #include "net/HttpClient.h"
 #include "net/ProxyConfig.h"
-#include "transfer/DownloadRequest.h"
 #include "transfer/NetworkSetup.h"
 #include "transfer/RateLimiter.h"
 #include "transfer/SegmentPlanner.h"

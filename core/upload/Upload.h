@@ -2,13 +2,13 @@
 
 #include "Error.h"
 #include "http/RetryPolicy.h"
+#include "model/UploadRequest.h"
 #include "net/CurlReply.h"
 #include "store/TransferRecord.h"
 #include "transfer/HttpDownload.h" // TransferProgress, TransferResult
 #include "transfer/RateLimiter.h"
 #include "transfer/SpeedMeter.h"
 #include "upload/ArchiveStream.h"
-#include "upload/UploadRequest.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>

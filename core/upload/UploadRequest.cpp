@@ -1,4 +1,4 @@
-#include "upload/UploadRequest.h"
+#include "model/UploadRequest.h"
 
 namespace bt {
 

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "model/UploadRequest.h"
 #include "store/TransferRecord.h"
-#include "upload/UploadRequest.h"
 
 namespace bt {
 

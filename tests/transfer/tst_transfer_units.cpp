@@ -1,9 +1,9 @@
 // The engine's small parts on their own: segment planning and stealing, the resume
 // validator's verdicts, the token bucket, the adaptive connection count, the speed meter.
 
+#include "model/DownloadRequest.h"
 #include "net/ProxyConfig.h"
 #include "transfer/AdaptiveConnections.h"
-#include "transfer/DownloadRequest.h"
 #include "transfer/RateLimiter.h"
 #include "transfer/ResponseInfo.h"
 #include "transfer/ResumeValidator.h"
