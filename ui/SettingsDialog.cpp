@@ -1,4 +1,5 @@
 #include "SettingsDialog.h"
+#include "model/ProxySetting.h"
 
 #include "Icons.h"
 #include "UploadTargetsPage.h"
@@ -276,12 +277,7 @@ void SettingsDialog::validate()
     if (m_scheduleOn->isChecked() && !TimeWindow::fromString(m_schedule->text()).isValid())
         why = tr("The window must look like 01:00-07:00.");
     const QString proxyText = m_proxy->text().trimmed();
-    const QUrl proxy(proxyText, QUrl::StrictMode);
-    static const QStringList schemes = {QStringLiteral("http"),   QStringLiteral("https"),
-                                        QStringLiteral("socks4"), QStringLiteral("socks4a"),
-                                        QStringLiteral("socks5"), QStringLiteral("socks5h")};
-    if (!proxyText.isEmpty() && proxyText.compare(QLatin1String("none"), Qt::CaseInsensitive) &&
-        (!proxy.isValid() || proxy.host().isEmpty() || !schemes.contains(proxy.scheme().toLower())))
+    if (!proxyText.isEmpty() && !isProxySetting(proxyText))
         why = tr("The proxy must look like http://host:port or socks5h://host:port.");
     if (why.isEmpty())
         why = m_uploads->problem();

@@ -1,4 +1,5 @@
 #include "CliOptions.h"
+#include "model/ProxySetting.h"
 
 #include "CliParseUtil.h"
 #include "ExitCode.h"
@@ -118,12 +119,7 @@ bool CliOptions::parseCommon(const QCommandLineParser &parser, const SharedCliOp
                    : (parser.isSet(options.quiet) ? Output::Quiet : Output::Auto);
     if (parser.isSet(options.proxy)) {
         const QString value = parser.value(options.proxy).trimmed();
-        const QUrl url(value, QUrl::StrictMode);
-        static const QStringList schemes = {QStringLiteral("http"),   QStringLiteral("https"),
-                                            QStringLiteral("socks4"), QStringLiteral("socks4a"),
-                                            QStringLiteral("socks5"), QStringLiteral("socks5h")};
-        if (value.compare(QLatin1String("none"), Qt::CaseInsensitive) != 0 &&
-            (!url.isValid() || url.host().isEmpty() || !schemes.contains(url.scheme().toLower()))) {
+        if (!isProxySetting(value)) {
             fail(tr("--proxy must be a URL such as http://host:port or socks5h://host:port, or "
                     "\"none\", not '%1'")
                      .arg(value));
