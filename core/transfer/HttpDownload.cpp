@@ -212,14 +212,7 @@ void HttpDownload::Private::finalize()
         // Nothing to verify and no hash asked for: publish now (from the event loop, as the
         // verified path does).
         QMetaObject::invokeMethod(
-            q,
-            [this] {
-                if (!verifying || done)
-                    return;
-                verifying = false;
-                publish({});
-            },
-            Qt::QueuedConnection);
+            q, [this] { verified({}, {}); }, Qt::QueuedConnection);
         return;
     }
     // Hashing a big file takes seconds: off the worker thread, which other transfers share.
@@ -234,14 +227,19 @@ void HttpDownload::Private::finalize()
             return outcome;
         },
         [this](const std::pair<Error, QByteArray> &outcome) {
-            if (!verifying || done)
-                return; // stopped or failed meanwhile
-            verifying = false;
-            if (outcome.first.isError())
-                fail(outcome.first);
-            else
-                publish(outcome.second);
+            verified(outcome.first, outcome.second);
         });
+}
+
+void HttpDownload::Private::verified(const Error &error, const QByteArray &sha256)
+{
+    if (!verifying || done)
+        return; // stopped or failed meanwhile
+    verifying = false;
+    if (error.isError())
+        fail(error);
+    else
+        publish(sha256);
 }
 
 void HttpDownload::Private::publish(const QByteArray &sha256)

@@ -47,7 +47,9 @@ public:
     void finishAlreadyComplete(const TransferRecord &row);
     bool publishedBeforeKill(const TransferRecord &row) const;
     static QString fileFacts(const QString &path); // "SIZE INODE MTIME_NS", empty if none
-    void publish(const QByteArray &sha256);        // rename into place, mark complete
+    // The end of finalize(): publish, or fail with what the check found (once, if still due).
+    void verified(const Error &error, const QByteArray &sha256);
+    void publish(const QByteArray &sha256); // rename into place, mark complete
     void fail(const Error &error);
     // The partial file after a stop or failure: with `keep`, closed with its progress saved
     // for a re-run (`result` names it, `kept` bytes); else deleted.
