@@ -1,9 +1,11 @@
 #include "UploadWorker.h"
 
+#include "queue/QueueStore.h"
 #include "store/TransferStore.h"
 #include "upload/ArchiveStream.h"
 #include "upload/TusUpload.h"
 #include "upload/Upload.h"
+#include "upload/UploadRequestCodec.h"
 
 #include "net/HttpClient.h"
 #include <QCoreApplication>
@@ -49,10 +51,11 @@ UploadWorker::~UploadWorker()
 
 void UploadWorker::start()
 {
-    m_store = std::make_unique<TransferStore>();
+    m_store = std::make_unique<QueueStore>();
     Error error;
     const QString dataDir = m_dataDir.isEmpty() ? TransferStore::defaultDataDir() : m_dataDir;
-    if (!m_store->open(dataDir, &error)) {
+    QList<TransferRecord> all;
+    if (!m_store->open(dataDir, &all, &error)) {
         TransferResult result;
         result.error = error;
         if (result.error.code == ErrorCode::None)
@@ -64,6 +67,24 @@ void UploadWorker::start()
         m_finished = true;
         Q_EMIT finished(result, {});
         return;
+    }
+    // The row a re-run continues: the newest of this source, URL and method (the engine
+    // starts it afresh when the source changed); else a new one.
+    TransferRecord wanted = uploadcodec::toRecord(m_request);
+    wanted.destination = QFileInfo(m_request.sourcePath).absoluteFilePath();
+    for (const TransferRecord &r : std::as_const(all)) {
+        if (r.direction == TransferDirection::Upload && r.url == wanted.url &&
+            r.destination == wanted.destination &&
+            r.options.value(QStringLiteral("method")) ==
+                wanted.options.value(QStringLiteral("method")) &&
+            r.id > m_request.recordId)
+            m_request.recordId = r.id;
+    }
+    if (m_request.recordId <= 0) {
+        wanted.id = m_store->newId(&error);
+        wanted.state = TransferState::Active;
+        m_store->insert(wanted);
+        m_request.recordId = wanted.id;
     }
     m_network = new HttpClient(this);
     m_network->setProxy(m_proxy);

@@ -12,7 +12,7 @@
 namespace bt {
 
 class HttpClient;
-class TransferStore;
+class QueueStore;
 class Upload;
 } // namespace bt
 
@@ -47,7 +47,7 @@ private:
     QString m_dataDir;
     QString m_proxy;
     HttpClient *m_network = nullptr;
-    std::unique_ptr<TransferStore> m_store;
+    std::unique_ptr<QueueStore> m_store;
     Upload *m_upload = nullptr;
     bool m_stopRequested = false;
     bool m_finished = false;

@@ -17,7 +17,7 @@ HttpDownloadJob::HttpDownloadJob(qint64 transferId, const DownloadRequest &reque
                                  const JobContext &context, QObject *parent)
     : TransferJob(transferId, parent),
       m_download(
-          new HttpDownload(withRow(request, transferId), context.network, context.store, this))
+          new HttpDownload(withRow(request, transferId), context.network, context.storage, this))
 {
     if (context.downloadLimiter)
         m_download->setSharedRateLimiter(context.downloadLimiter);

@@ -1,6 +1,6 @@
 // QueueManager: adding downloads without waiting for the store. A new row gets its id at once
 // (reserved in blocks), its insert goes out with the next batch, and its job, when a slot is
-// free, takes the slot now and starts once the row is written (the engine reads it there).
+// free, starts at once: its read of the row comes after the insert in the store's one list.
 #include "queue/QueueEntry.h"
 #include "queue/QueueManager.h"
 #include "queue/QueueStore.h"
@@ -119,16 +119,13 @@ TransferRecord *QueueManager::storeNew(TransferRecord *record, Error *error)
         return nullptr;
     record->added = record->updated = QDateTime::currentDateTime();
     m_store->insert(*record);
-    m_unstored.insert(record->id);
     return record;
 }
 
 void QueueManager::onInserted(const QList<qint64> &stored, const QList<qint64> &failed)
 {
-    for (qint64 id : stored)
-        m_unstored.remove(id);
+    Q_UNUSED(stored)
     for (qint64 id : failed) {
-        m_unstored.remove(id);
         QueueEntry *e = entry(id);
         if (!e || e->job)
             continue; // a running one fails on its own: the engine finds no row

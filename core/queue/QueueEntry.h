@@ -1,7 +1,7 @@
 #pragma once
 
+#include "model/TransferRecord.h"
 #include "queue/TransferSnapshot.h"
-#include "store/TransferRecord.h"
 #include "transfer/HttpDownload.h"
 #include "transfer/SpeedMeter.h"
 

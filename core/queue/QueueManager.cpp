@@ -66,11 +66,7 @@ bool QueueManager::open(const QString &dataDir, const Options &options, Error *e
     }
     m_pool = std::make_unique<WorkerPool>();
     m_pool->setProxy(m_proxySetting);
-    if (!m_pool->start(options.threads, dataDir, error)) {
-        m_pool.reset();
-        m_store.reset();
-        return false;
-    }
+    m_pool->start(options.threads);
     m_holdsAll = options.loadExisting;
     if (options.loadExisting) {
         m_entries.reserve(all.size());
@@ -119,12 +115,8 @@ void QueueManager::shutdown(int timeoutMs)
         loop.exec();
         m_shutdownLoop = nullptr;
     }
-    // The engine may have saved its own state when stopped: the interrupted ones must come
-    // back as running, so that the next open() resumes them.
-    for (QueueEntry *e : std::as_const(m_entries)) {
-        if (isRunningState(e->record.state))
-            m_store->setState(e->record.id, TransferState::Active);
-    }
+    // A stopped transfer saved its offsets, not a state: the interrupted ones are still
+    // running in the store, so that the next open() resumes them.
     m_pool->shutdown(); // deletes the jobs that did not stop in time
     for (QueueEntry *e : std::as_const(m_entries))
         e->job = nullptr;
@@ -206,6 +198,7 @@ void QueueManager::startEntry(QueueEntry *e)
     const qint64 id = e->record.id;
     const int worker = m_pool->pickWorker();
     JobContext context = m_pool->context(worker);
+    context.storage = m_store.get();
     context.downloadLimiter = m_limits->downloadLimiter();
     context.uploadLimiter = m_limits->uploadLimiter();
     context.rateLimit = m_limits->perTransferLimit(requestcodec::rateLimit(e->record));
@@ -241,18 +234,9 @@ void QueueManager::startEntry(QueueEntry *e)
     // finished() comes through the pool, after it freed the job's worker.
     const auto finished = [this, id](const TransferResult &r) { onFinished(id, r); };
     setState(e, TransferState::Active);
-    if (!m_unstored.contains(id)) {
-        m_pool->run(job, worker, finished);
-        return;
-    }
-    // Its row is on the way to the store (the engine reads it there): the job starts once it
-    // is written; the slot is taken now.
-    m_pool->run(job, worker, finished, [this](std::function<void()> start) {
-        m_store->afterWrites([this, start = std::move(start)] {
-            if (m_pool)
-                start();
-        });
-    });
+    // A new row's insert may still be on its way: the job's first read of its row comes
+    // after it in the store's one ordered list.
+    m_pool->run(job, worker, finished);
 }
 
 void QueueManager::onProgress(qint64 id, const TransferProgress &p)

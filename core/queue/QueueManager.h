@@ -220,7 +220,6 @@ private:
     UploadCredentialProvider m_credentialProvider;
     QHash<qint64, UploadCredentials> m_uploadCredentials; // memory only
     QSet<qint64> m_waitingForCredentials; // queued uploads out of the index until they arrive
-    QSet<qint64> m_unstored;              // new rows whose insert is not written yet
     bool m_holdsAll = false;              // every stored row is an entry (loadExisting)
     std::function<QDateTime()> m_clock;
     std::unique_ptr<QueueStore> m_store;

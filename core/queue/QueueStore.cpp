@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QThread>
 #include <QTimer>
+#include <algorithm>
 
 namespace bt {
 
@@ -59,19 +60,27 @@ bool QueueStore::open(const QString &dataDir, QList<TransferRecord> *all, Error 
             }
         },
         Qt::BlockingQueuedConnection);
-    if (!ok)
+    if (!ok) {
         close();
-    return ok;
+        return false;
+    }
+    QMutexLocker lock(&m_mutex);
+    m_accepting = true;
+    return true;
 }
 
 void QueueStore::close()
 {
     if (!m_thread)
         return;
-    flush();
+    {
+        QMutexLocker lock(&m_mutex);
+        m_accepting = false;
+    }
     QMetaObject::invokeMethod(
         m_context,
         [this] {
+            drain();
             delete m_store;
             m_store = nullptr;
         },
@@ -90,10 +99,10 @@ QList<std::optional<TransferRecord>> QueueStore::findDownloads(const QList<Trans
     QList<std::optional<TransferRecord>> found(records.size());
     if (!m_thread)
         return found;
-    sendPending(); // keep the order of writes
     QMetaObject::invokeMethod(
         m_context,
         [&] {
+            drain(); // what was handed over before comes first
             for (qsizetype i = 0; i < records.size(); ++i) {
                 const TransferRecord &r = records.at(i);
                 found[i] = m_store->findDownload(r.url, r.directory, r.requestedName);
@@ -125,20 +134,24 @@ qint64 QueueStore::newId(Error *error)
     return m_nextId++;
 }
 
-void QueueStore::insert(const TransferRecord &record)
+QueueStore::Op QueueStore::makeOp(Op::Kind kind, qint64 id)
 {
     Op op;
-    op.kind = Op::Insert;
-    op.id = record.id;
+    op.kind = kind;
+    op.id = id;
+    return op;
+}
+
+void QueueStore::insert(const TransferRecord &record)
+{
+    Op op = makeOp(Op::Insert, record.id);
     op.record = record;
     enqueue(std::move(op));
 }
 
 void QueueStore::setState(qint64 id, TransferState state, const Error &lastError)
 {
-    Op op;
-    op.kind = Op::State;
-    op.id = id;
+    Op op = makeOp(Op::State, id);
     op.state = state;
     op.error = lastError;
     enqueue(std::move(op));
@@ -146,9 +159,7 @@ void QueueStore::setState(qint64 id, TransferState state, const Error &lastError
 
 void QueueStore::setOrder(qint64 id, int priority, qint64 position)
 {
-    Op op;
-    op.kind = Op::Order;
-    op.id = id;
+    Op op = makeOp(Op::Order, id);
     op.priority = priority;
     op.position = position;
     enqueue(std::move(op));
@@ -157,9 +168,7 @@ void QueueStore::setOrder(qint64 id, int priority, qint64 position)
 void QueueStore::setResult(qint64 id, const QString &destination, qint64 size,
                            const QString &sha256)
 {
-    Op op;
-    op.kind = Op::Result;
-    op.id = id;
+    Op op = makeOp(Op::Result, id);
     op.text = destination;
     op.size = size;
     op.sha256 = sha256;
@@ -168,99 +177,159 @@ void QueueStore::setResult(qint64 id, const QString &destination, qint64 size,
 
 void QueueStore::remove(qint64 id)
 {
-    Op op;
-    op.kind = Op::Remove;
-    op.id = id;
+    Op op = makeOp(Op::Remove, id);
     enqueue(std::move(op));
 }
 
 void QueueStore::removeFile(const QString &path)
 {
-    Op op;
-    op.kind = Op::RemoveFile;
+    Op op = makeOp(Op::RemoveFile, 0);
     op.text = path;
+    enqueue(std::move(op));
+}
+
+void QueueStore::load(qint64 id, QObject *context,
+                      std::function<void(const std::optional<TransferRecord> &)> then)
+{
+    Op op = makeOp(Op::Load, id);
+    op.back.emplace(context);
+    op.loaded = std::move(then);
+    enqueue(std::move(op));
+}
+
+void QueueStore::saveDownloadState(const TransferRecord &record)
+{
+    Op op = makeOp(Op::DownloadState, record.id);
+    op.record = record;
+    enqueue(std::move(op));
+}
+
+void QueueStore::saveDownloadStateDurably(const TransferRecord &record, QObject *context,
+                                          std::function<void(const Error &)> then)
+{
+    Op op = makeOp(Op::DownloadState, record.id);
+    op.record = record;
+    op.durable = true;
+    op.back.emplace(context);
+    op.written = std::move(then);
+    enqueue(std::move(op));
+}
+
+void QueueStore::saveUploadState(const TransferRecord &record)
+{
+    Op op = makeOp(Op::UploadState, record.id);
+    op.record = record;
+    enqueue(std::move(op));
+}
+
+void QueueStore::saveProgress(qint64 id, qint64 doneSize, const QList<SegmentState> &segments)
+{
+    Op op = makeOp(Op::Progress, id);
+    op.size = doneSize;
+    op.segments = segments;
+    enqueue(std::move(op));
+}
+
+void QueueStore::afterWrites(std::function<void()> then)
+{
+    Op op = makeOp(Op::Notify, 0);
+    op.back.emplace(this);
+    op.notify = std::move(then);
     enqueue(std::move(op));
 }
 
 void QueueStore::enqueue(Op &&op)
 {
-    if (!m_thread)
+    QMutexLocker lock(&m_mutex);
+    if (!m_accepting)
         return;
     m_pending.append(std::move(op));
-    if (!m_sendScheduled) {
-        m_sendScheduled = true;
-        QTimer::singleShot(0, this, &QueueStore::sendPending);
+    if (!m_drainPosted) {
+        // Whatever gathers until the store's thread gets to it goes into the same batch.
+        m_drainPosted = true;
+        QMetaObject::invokeMethod(
+            m_context, [this] { drain(); }, Qt::QueuedConnection);
     }
-}
-
-void QueueStore::sendPending()
-{
-    m_sendScheduled = false;
-    if (m_pending.isEmpty() || !m_thread)
-        return;
-    QList<Op> ops = std::move(m_pending);
-    m_pending.clear();
-    QMetaObject::invokeMethod(
-        m_context,
-        [this, ops] {
-            Error e;
-            QList<qint64> failed;
-            const bool ok = apply(m_store, ops, &e, &failed);
-            QList<qint64> stored;
-            for (const Op &op : ops) {
-                if (op.kind == Op::Insert && !failed.contains(op.id))
-                    stored.append(op.id);
-            }
-            // Queued back to the queue's thread: the signals' receivers live there.
-            QMetaObject::invokeMethod(
-                this,
-                [this, ok, e, stored, failed] {
-                    if (!ok)
-                        Q_EMIT writeFailed(e);
-                    if (!stored.isEmpty() || !failed.isEmpty())
-                        Q_EMIT inserted(stored, failed);
-                },
-                Qt::QueuedConnection);
-        },
-        Qt::QueuedConnection);
 }
 
 void QueueStore::flush()
 {
     if (!m_thread)
         return;
-    sendPending();
     QMetaObject::invokeMethod(
-        m_context, [] {}, Qt::BlockingQueuedConnection);
+        m_context, [this] { drain(); }, Qt::BlockingQueuedConnection);
 }
 
-void QueueStore::afterWrites(std::function<void()> then)
+void QueueStore::drain()
 {
-    if (!m_thread)
+    QList<Op> ops;
+    {
+        QMutexLocker lock(&m_mutex);
+        ops = std::move(m_pending);
+        m_pending.clear();
+        m_drainPosted = false;
+    }
+    if (ops.isEmpty())
         return;
-    sendPending();
-    // The store's thread runs events in order: this one comes after the writes above.
+    ++m_batches;
+    Error e;
+    QList<qint64> failed;
+    QList<Error> outcomes;
+    const bool ok = apply(m_store, ops, &e, &failed, &outcomes);
+    QList<qint64> stored;
+    for (qsizetype i = 0; i < ops.size(); ++i) {
+        Op &op = ops[i];
+        if (op.kind == Op::Insert && !failed.contains(op.id))
+            stored.append(op.id);
+        answer(op, outcomes.value(i));
+    }
+    if (ok && stored.isEmpty() && failed.isEmpty())
+        return;
+    // Queued back to the queue's thread: the signals' receivers live there.
     QMetaObject::invokeMethod(
-        m_context,
-        [this, then = std::move(then)] {
-            QMetaObject::invokeMethod(this, then, Qt::QueuedConnection);
+        this,
+        [this, ok, e, stored, failed] {
+            if (!ok)
+                Q_EMIT writeFailed(e);
+            if (!stored.isEmpty() || !failed.isEmpty())
+                Q_EMIT inserted(stored, failed);
         },
         Qt::QueuedConnection);
 }
 
-bool QueueStore::applyOne(TransferStore *store, const Op &op, Error *error)
+void QueueStore::answer(Op &op, const Error &outcome)
 {
+    if (!op.back)
+        return;
+    if (op.loaded)
+        op.back->post([then = std::move(op.loaded), found = std::move(op.found)] { then(found); });
+    else if (op.written)
+        op.back->post([then = std::move(op.written), outcome] { then(outcome); });
+    else if (op.notify)
+        op.back->post(std::move(op.notify));
+}
+
+bool QueueStore::applyOne(TransferStore *store, Op &op, Error *error)
+{
+    bool ok = true;
     switch (op.kind) {
     case Op::Insert: {
         TransferRecord r = op.record;
         return store->insert(r, error);
     }
-    case Op::State:
-        return store->setState(op.id, op.state, op.error, error);
+    case Op::Load:
+        op.found = store->load(op.id);
+        return true;
+    case Op::Notify:
+        return true;
+    case Op::RemoveFile:
+        QFile::remove(op.text); // a file already gone is fine
+        return true;
+    case Op::Remove:
+        return store->remove(op.id, error);
     case Op::Order:
     case Op::Result: {
-        // Read-modify-write inside the transaction: the engine owns the other columns
-        // (offsets, validators) and writes them from its own connection.
+        // Read-modify-write inside the transaction: the other columns are the transfer's.
         auto r = store->load(op.id);
         if (!r)
             return true; // removed meanwhile
@@ -277,28 +346,48 @@ bool QueueStore::applyOne(TransferStore *store, const Op &op, Error *error)
         }
         return store->update(*r, error);
     }
-    case Op::Remove:
-        return store->remove(op.id, error);
-    case Op::RemoveFile:
-        QFile::remove(op.text); // a file already gone is fine
+    case Op::State:
+        ok = store->setState(op.id, op.state, op.error, error);
+        break;
+    case Op::DownloadState:
+        ok = store->updateDownloadState(op.record, error);
+        break;
+    case Op::UploadState:
+        ok = store->updateUploadState(op.record, error);
+        break;
+    case Op::Progress:
+        ok = store->updateProgress(op.id, op.size, op.segments, error);
+        break;
+    }
+    // A row removed while its transfer still ran (it stops soon): nothing to keep.
+    if (!ok && !store->load(op.id)) {
+        if (error)
+            *error = {};
         return true;
     }
-    return true;
+    return ok;
 }
 
-bool QueueStore::apply(TransferStore *store, const QList<Op> &ops, Error *error,
-                       QList<qint64> *failedInserts)
+bool QueueStore::apply(TransferStore *store, QList<Op> &ops, Error *error,
+                       QList<qint64> *failedInserts, QList<Error> *outcomes)
 {
+    outcomes->fill(Error{}, ops.size());
     if (!store) {
-        for (const Op &op : ops) {
+        for (const Op &op : std::as_const(ops)) {
             if (op.kind == Op::Insert)
                 failedInserts->append(op.id);
         }
+        const Error closed{ErrorCode::Store, tr("The transfer database is not open.")};
+        outcomes->fill(closed, ops.size());
         return false;
     }
-    if (store->beginBatch()) {
+    const bool durable =
+        std::any_of(ops.cbegin(), ops.cend(), [](const Op &op) { return op.durable; });
+    const auto durability =
+        durable ? TransferStore::Durability::Synced : TransferStore::Durability::Normal;
+    if (store->beginBatch(durability)) {
         bool ok = true;
-        for (const Op &op : ops) {
+        for (Op &op : ops) {
             if (!(ok = applyOne(store, op, error)))
                 break;
         }
@@ -306,13 +395,21 @@ bool QueueStore::apply(TransferStore *store, const QList<Op> &ops, Error *error,
             return true;
         store->rollbackBatch();
     }
-    // One failed (a row removed by someone else, a busy database): each on its own, so that
-    // the others are still written; the first error is reported.
+    // One failed (a busy database, a full disk): each on its own, so that the others are
+    // still written; the first error is reported.
     bool allOk = true;
-    for (const Op &op : ops) {
+    for (qsizetype i = 0; i < ops.size(); ++i) {
+        Op &op = ops[i];
         Error e;
-        if (applyOne(store, op, &e))
+        const bool ok = store->beginBatch(op.durable ? TransferStore::Durability::Synced
+                                                     : TransferStore::Durability::Normal) &&
+                        applyOne(store, op, &e) && store->commitBatch();
+        if (ok)
             continue;
+        store->rollbackBatch();
+        if (!e.isError())
+            e = store->lastError();
+        (*outcomes)[i] = e;
         if (op.kind == Op::Insert)
             failedInserts->append(op.id);
         if (allOk) {

@@ -1,12 +1,16 @@
 #pragma once
 
 #include "Error.h"
-#include "store/TransferRecord.h"
+#include "PostBack.h"
+#include "model/TransferRecord.h"
+#include "transfer/ResumeStorage.h"
 
 #include <QList>
+#include <QMutex>
 #include <QObject>
 #include <QString>
 #include <QUrl>
+#include <atomic>
 #include <functional>
 #include <optional>
 
@@ -16,33 +20,35 @@ namespace bt {
 
 class TransferStore;
 
-// The queue's store: one TransferStore connection on its own thread, so that the queue's
-// thread (the UI thread in the program) never runs SQL. Reads the queue needs at once (open,
-// finding stored downloads) block for the round trip; new rows (under ids reserved in blocks
-// beforehand), state and order changes are collected and written in one transaction per
-// event-loop turn.
-class QueueStore : public QObject
+// The one writer of the store: one TransferStore connection on its own thread, for the queue
+// and for every transfer (as its ResumeStorage), so that neither the queue's thread (the UI
+// thread in the program) nor a worker runs SQL. Writes and the transfers' reads are handed
+// over from any thread into one ordered list; the store's thread takes what has gathered
+// and applies it in one transaction, so the writes of many transfers share a commit (and one
+// fsync, when one of them asks for durability). Reads the queue needs at once (open, finding
+// stored downloads, new blocks of ids) block for the round trip.
+class QueueStore : public QObject, public ResumeStorage
 {
     Q_OBJECT
 public:
     explicit QueueStore(QObject *parent = nullptr);
-    ~QueueStore() override; // flush(), then close
+    ~QueueStore() override; // close()
 
     // Opens the store and loads every row (ordered by position, then id).
     bool open(const QString &dataDir, QList<TransferRecord> *all, Error *error);
+    // Writes what is pending, then closes; later calls are dropped.
     void close();
     bool isOpen() const { return m_thread != nullptr; }
 
     // The stored download of each record's request (url, directory, requested name), if any.
     QList<std::optional<TransferRecord>> findDownloads(const QList<TransferRecord> &records);
     // An id for a new row: from a block reserved in the store, so no round trip but one a
-    // block (0 when the store cannot reserve).
+    // block (0 when the store cannot reserve). The queue's thread only.
     qint64 newId(Error *error = nullptr);
 
-    // Queued writes (batched).
+    // The queue's writes.
     // A new row under its newId(); inserted() tells when it is in the store.
     void insert(const TransferRecord &record);
-    void setState(qint64 id, TransferState state, const Error &lastError = {});
     void setOrder(qint64 id, int priority, qint64 position);
     void setResult(qint64 id, const QString &destination, qint64 size, const QString &sha256);
     void remove(qint64 id);
@@ -50,9 +56,21 @@ public:
     void removeFile(const QString &path);
     // Writes what is pending and waits for it.
     void flush();
-    // Sends what is pending now; `then` runs on this object's thread once it is written (not
-    // at all when the store closes first).
+    // `then` runs on this object's thread once what was handed over before is written (not at
+    // all when the store closes first).
     void afterWrites(std::function<void()> then);
+    // How many batches (transactions, when all goes well) were written so far: any thread.
+    qint64 batchCount() const { return m_batches.load(); }
+
+    // ResumeStorage, and the queue's state changes too.
+    void load(qint64 id, QObject *context,
+              std::function<void(const std::optional<TransferRecord> &)> then) override;
+    void saveDownloadState(const TransferRecord &record) override;
+    void saveDownloadStateDurably(const TransferRecord &record, QObject *context,
+                                  std::function<void(const Error &)> then) override;
+    void saveUploadState(const TransferRecord &record) override;
+    void saveProgress(qint64 id, qint64 doneSize, const QList<SegmentState> &segments) override;
+    void setState(qint64 id, TransferState state, const Error &lastError = {}) override;
 
 Q_SIGNALS:
     void writeFailed(const bt::Error &error);
@@ -70,7 +88,12 @@ private:
             Order,
             Result,
             Remove,
-            RemoveFile
+            RemoveFile,
+            DownloadState,
+            UploadState,
+            Progress,
+            Load,
+            Notify // nothing to write: `answer` after the writes before it
         } kind = State;
         qint64 id = 0;
         TransferState state = TransferState::Queued;
@@ -80,20 +103,32 @@ private:
         QString text;
         QString sha256;
         qint64 size = 0;
-        TransferRecord record; // Insert
+        TransferRecord record;        // Insert, DownloadState, UploadState
+        QList<SegmentState> segments; // Progress
+        bool durable = false;         // DownloadState: commit with synchronous = FULL
+        std::optional<PostBack> back; // where the answer goes
+        std::function<void(const std::optional<TransferRecord> &)> loaded; // Load
+        std::function<void(const Error &)> written;                        // DownloadState
+        std::function<void()> notify;                                      // Notify
+        std::optional<TransferRecord> found;                               // Load: what it read
     };
+    static Op makeOp(Op::Kind kind, qint64 id);
     void enqueue(Op &&op);
-    void sendPending();
-    // `failedInserts`: the ids of the Insert ops that were not written.
-    static bool apply(TransferStore *store, const QList<Op> &ops, Error *error,
-                      QList<qint64> *failedInserts);
-    static bool applyOne(TransferStore *store, const Op &op, Error *error);
+    void drain(); // on the store's thread
+    // `failedInserts`: the ids of the Insert ops that were not written; `written`: per op.
+    static bool apply(TransferStore *store, QList<Op> &ops, Error *error,
+                      QList<qint64> *failedInserts, QList<Error> *outcomes);
+    static bool applyOne(TransferStore *store, Op &op, Error *error);
+    static void answer(Op &op, const Error &outcome);
 
     QThread *m_thread = nullptr;
     QObject *m_context = nullptr;     // lives on m_thread
     TransferStore *m_store = nullptr; // used on m_thread only
+    QMutex m_mutex;                   // guards the three below
     QList<Op> m_pending;
-    bool m_sendScheduled = false;
+    bool m_drainPosted = false;
+    bool m_accepting = false;
+    std::atomic<qint64> m_batches{0};
     qint64 m_nextId = 0; // the reserved block: [m_nextId, m_endId)
     qint64 m_endId = 0;
 };

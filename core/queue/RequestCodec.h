@@ -1,7 +1,7 @@
 #pragma once
 
 #include "model/DownloadRequest.h"
-#include "store/TransferRecord.h"
+#include "model/TransferRecord.h"
 
 namespace bt {
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "Error.h"
-#include "store/TransferRecord.h"
+#include "model/TransferRecord.h"
 #include "transfer/HttpDownload.h"
 
 #include <QByteArray>
@@ -16,7 +16,7 @@ namespace bt {
 
 class HttpClient;
 class RateLimiter;
-class TransferStore;
+class ResumeStorage;
 
 // What the queue runs: one transfer on a worker thread. Created on the queue's thread, then
 // moved to a worker (moveToThread); start() and stop() arrive there as queued calls and
@@ -73,7 +73,7 @@ struct UploadCredentials
 struct JobContext
 {
     HttpClient *network = nullptr;
-    TransferStore *store = nullptr;
+    ResumeStorage *storage = nullptr;             // the queue's store: the row's reads and writes
     std::shared_ptr<RateLimiter> downloadLimiter; // global download limit (shared)
     std::shared_ptr<RateLimiter> uploadLimiter;   // global upload limit (shared)
     qint64 rateLimit = 0;                         // this transfer's limit, bytes/s

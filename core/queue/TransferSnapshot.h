@@ -1,7 +1,7 @@
 #pragma once
 
 #include "Error.h"
-#include "store/TransferRecord.h"
+#include "model/TransferRecord.h"
 #include "transfer/HttpDownload.h"
 
 #include <QList>

@@ -56,7 +56,7 @@ void UploadJob::start()
     if (m_upload || m_stopped)
         return;
     m_request.rateLimit = m_rateLimit;
-    m_upload = Upload::create(m_request, m_context.network, m_context.store, this);
+    m_upload = Upload::create(m_request, m_context.network, m_context.storage, this);
     if (m_context.uploadLimiter)
         m_upload->setSharedRateLimiter(m_context.uploadLimiter);
     connect(m_upload, &Upload::progress, this, [this](const TransferProgress &p) {

@@ -1,7 +1,6 @@
 #include "queue/WorkerPool.h"
 
 #include "net/HttpClient.h"
-#include "store/TransferStore.h"
 
 #include <QPointer>
 #include <QThread>
@@ -13,31 +12,21 @@ class Worker : public QObject
 {
 public:
     HttpClient *network = nullptr;
-    std::unique_ptr<TransferStore> store;
     QList<QPointer<TransferJob>> jobs; // touched on the worker thread only
     QString proxy;                     // set before init()
 
-    bool init(const QString &dataDir, Error *error)
+    void init()
     {
         network = new HttpClient(this);
         network->setProxy(proxy);
-        if (dataDir.isEmpty())
-            return true;
-        store = std::make_unique<TransferStore>();
-        if (!store->open(dataDir, error)) {
-            store.reset();
-            return false;
-        }
-        return true;
     }
 
     void cleanup()
     {
-        // Jobs use the store and the HTTP client: they go first.
+        // Jobs use the HTTP client: they go first.
         for (const QPointer<TransferJob> &job : std::as_const(jobs))
             delete job.data();
         jobs.clear();
-        store.reset();
         delete network;
         network = nullptr;
     }
@@ -65,14 +54,13 @@ WorkerPool::~WorkerPool()
     shutdown();
 }
 
-bool WorkerPool::start(int threads, const QString &dataDir, Error *error)
+void WorkerPool::start(int threads)
 {
     if (isRunning())
-        return true;
+        return;
     if (threads <= 0)
         threads = QThread::idealThreadCount();
     threads = qMax(2, threads);
-    bool ok = true;
     for (int i = 0; i < threads; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("bt-worker-%1").arg(i));
@@ -83,19 +71,11 @@ bool WorkerPool::start(int threads, const QString &dataDir, Error *error)
         m_threads.append(thread);
         m_workers.append(worker);
         m_load.append(0);
-        Error e;
-        bool initOk = false;
+        // Its HttpClient is made there (libcurl's notifiers belong to that thread), and is in
+        // place before any job is given to it.
         QMetaObject::invokeMethod(
-            worker, [&] { initOk = worker->init(dataDir, &e); }, Qt::BlockingQueuedConnection);
-        if (!initOk && ok) {
-            ok = false;
-            if (error)
-                *error = e;
-        }
+            worker, [worker] { worker->init(); }, Qt::BlockingQueuedConnection);
     }
-    if (!ok)
-        shutdown();
-    return ok;
 }
 
 int WorkerPool::pickWorker() const
@@ -111,10 +91,8 @@ int WorkerPool::pickWorker() const
 JobContext WorkerPool::context(int worker) const
 {
     JobContext c;
-    if (worker >= 0 && worker < m_workers.size()) {
+    if (worker >= 0 && worker < m_workers.size())
         c.network = m_workers.at(worker)->network;
-        c.store = m_workers.at(worker)->store.get();
-    }
     return c;
 }
 
@@ -124,8 +102,7 @@ int WorkerPool::jobCount(int worker) const
 }
 
 void WorkerPool::run(TransferJob *job, int worker,
-                     const std::function<void(const TransferResult &)> &onFinished,
-                     const std::function<void(std::function<void()>)> &startVia)
+                     const std::function<void(const TransferResult &)> &onFinished)
 {
     Worker *w = m_workers.at(worker);
     ++m_load[worker];
@@ -150,23 +127,17 @@ void WorkerPool::run(TransferJob *job, int worker,
         },
         Qt::QueuedConnection);
     job->moveToThread(m_threads.at(worker));
-    auto start = [w, guard] {
-        QMetaObject::invokeMethod(
-            w,
-            [w, guard] {
-                w->jobs.removeIf([](const QPointer<TransferJob> &p) { return p.isNull(); });
-                if (!guard)
-                    return;
-                w->jobs.append(guard);
-                if (!guard->m_stopAsked)
-                    guard->start();
-            },
-            Qt::QueuedConnection);
-    };
-    if (startVia)
-        startVia(std::move(start));
-    else
-        start();
+    QMetaObject::invokeMethod(
+        w,
+        [w, guard] {
+            w->jobs.removeIf([](const QPointer<TransferJob> &p) { return p.isNull(); });
+            if (!guard)
+                return;
+            w->jobs.append(guard);
+            if (!guard->m_stopAsked)
+                guard->start();
+        },
+        Qt::QueuedConnection);
 }
 
 void WorkerPool::stop(TransferJob *job)

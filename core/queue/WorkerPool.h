@@ -15,10 +15,11 @@ namespace bt {
 
 class Worker;
 
-// A fixed pool of worker threads. Each owns an HttpClient (libcurl, every connection of its jobs)
-// and a TransferStore connection, both created on that thread. Jobs are moved to the least loaded
-// worker and started with a queued call, so the caller's thread never does network, disk or SQL
-// work. Use from one thread (the queue's).
+// A fixed pool of worker threads. Each owns an HttpClient (libcurl, every connection of its
+// jobs), created on that thread. Jobs are moved to the least loaded worker and started with a
+// queued call, so the caller's thread never does network or disk work; they keep their state
+// through the queue's ResumeStorage, never through SQL of their own. Use from one thread
+// (the queue's).
 class WorkerPool : public QObject
 {
     Q_OBJECT
@@ -26,10 +27,8 @@ public:
     explicit WorkerPool(QObject *parent = nullptr);
     ~WorkerPool() override; // shutdown()
 
-    // threads <= 0: QThread::idealThreadCount(); never fewer than 2. dataDir empty: the
-    // workers have no store (jobs that need none, as in tests). Blocks until every worker is
-    // ready; false (and the store's error) when a worker cannot open the store.
-    bool start(int threads, const QString &dataDir, Error *error = nullptr);
+    // threads <= 0: QThread::idealThreadCount(); never fewer than 2.
+    void start(int threads);
     bool isRunning() const { return !m_threads.isEmpty(); }
     int threadCount() const { return int(m_threads.size()); }
 
@@ -42,11 +41,8 @@ public:
     // the pool counts it off its worker, deletes it (deleteLater), and only then calls
     // `onFinished` (on the pool's thread): a job placed from there sees the freed worker,
     // whatever the threads' timing. At shutdown the pool deletes it without a call.
-    // With `startVia`, the start is handed to it, to be called (on any thread) when the job
-    // may start: the queue calls it once the job's row is in the store.
     void run(TransferJob *job, int worker,
-             const std::function<void(const TransferResult &)> &onFinished,
-             const std::function<void(std::function<void()>)> &startVia = {});
+             const std::function<void(const TransferResult &)> &onFinished);
     // Asks a running job to stop (queued; it answers with finished()). A job asked before
     // its start never starts.
     static void stop(TransferJob *job);
@@ -58,7 +54,7 @@ public:
     void setProxy(const QString &setting);
     QString proxy() const { return m_proxy; }
 
-    // Deletes the jobs still alive on their threads, closes the stores, quits and waits.
+    // Deletes the jobs still alive on their threads, quits and waits.
     void shutdown();
 
 private:

@@ -281,12 +281,19 @@ bool StoreConnection::execSynced(const std::function<bool()> &write, Error *erro
     return ok;
 }
 
-bool StoreConnection::beginBatch(Error *error)
+bool StoreConnection::beginBatch(Error *error, bool synced)
 {
-    // IMMEDIATE takes the write lock now (waiting up to the busy timeout) instead of failing
-    // on a lock upgrade half-way through the batch.
-    if (m_batchDepth == 0 && !exec(QStringLiteral("BEGIN IMMEDIATE"), error))
-        return false;
+    if (m_batchDepth == 0) {
+        if (synced && !exec(QStringLiteral("PRAGMA synchronous = FULL"), error))
+            return false;
+        m_batchSynced = synced;
+        // IMMEDIATE takes the write lock now (waiting up to the busy timeout) instead of
+        // failing on a lock upgrade half-way through the batch.
+        if (!exec(QStringLiteral("BEGIN IMMEDIATE"), error)) {
+            restoreSynchronous();
+            return false;
+        }
+    }
     ++m_batchDepth;
     return true;
 }
@@ -299,10 +306,11 @@ bool StoreConnection::commitBatch(Error *error)
     }
     if (--m_batchDepth > 0)
         return true;
-    if (exec(QStringLiteral("COMMIT"), error))
-        return true;
-    QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
-    return false;
+    const bool ok = exec(QStringLiteral("COMMIT"), error);
+    if (!ok)
+        QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+    restoreSynchronous();
+    return ok;
 }
 
 bool StoreConnection::rollbackBatch(Error *error)
@@ -310,7 +318,18 @@ bool StoreConnection::rollbackBatch(Error *error)
     if (m_batchDepth == 0)
         return true;
     m_batchDepth = 0;
-    return exec(QStringLiteral("ROLLBACK"), error);
+    const bool ok = exec(QStringLiteral("ROLLBACK"), error);
+    restoreSynchronous();
+    return ok;
+}
+
+void StoreConnection::restoreSynchronous()
+{
+    if (!m_batchSynced)
+        return;
+    m_batchSynced = false;
+    Error ignored;
+    exec(QString::fromLatin1(kSynchronous), &ignored);
 }
 
 } // namespace bt::store

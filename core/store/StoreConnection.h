@@ -38,7 +38,9 @@ public:
     // The prepared hot-path UPDATE (done_size, segments, updated, id).
     QSqlQuery &progressQuery() { return *m_progressQuery; }
 
-    bool beginBatch(Error *error);
+    // `synced`: the outermost commit is durable at once (synchronous = FULL, which SQLite
+    // lets change outside a transaction only).
+    bool beginBatch(Error *error, bool synced = false);
     bool commitBatch(Error *error);
     bool rollbackBatch(Error *error);
 
@@ -48,6 +50,7 @@ public:
 
 private:
     bool exec(const QString &sql, Error *error, QSqlQuery *result = nullptr);
+    void restoreSynchronous(); // after a synced batch: back to NORMAL
     bool checkIntegrity(Error *error);
     bool migrate(Error *error);
     int readUserVersion(Error *error);
@@ -62,6 +65,7 @@ private:
     CommitWaiter m_commitWaiter;
     int m_schemaVersion = 0;
     int m_batchDepth = 0;
+    bool m_batchSynced = false;
     bool m_open = false;
 };
 

@@ -299,14 +299,12 @@ bool TransferStore::updateDownloadState(const TransferRecord &record, Error *err
         return d->conn.execSynced([&] { return updateDownloadState(record, e); }, e);
     }
     return d->updateRow(
-        QStringLiteral("state = ?, final_url = ?, destination = ?, total_size = ?, done_size = ?,"
+        QStringLiteral("final_url = ?, destination = ?, total_size = ?, done_size = ?,"
                        " etag = ?, last_modified = ?, segments = ?, expected_checksum = ?,"
-                       " sha256 = ?, error_code = ?, last_error = ?, updated = ?, completed = ?,"
-                       " published = ?"),
-        {int(record.state), encodeUrl(record.finalUrl), notNullText(record.destination),
-         record.totalSize, record.doneSize, record.etag, record.lastModified,
-         encodeSegments(record.segments), notNullText(record.expectedChecksum),
-         notNullText(record.sha256), record.errorCode, notNullText(record.lastError),
+                       " sha256 = ?, updated = ?, completed = ?, published = ?"),
+        {encodeUrl(record.finalUrl), notNullText(record.destination), record.totalSize,
+         record.doneSize, record.etag, record.lastModified, encodeSegments(record.segments),
+         notNullText(record.expectedChecksum), notNullText(record.sha256),
          encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs())), encodeDate(record.completed),
          notNullText(record.published)},
         record.id, error);
@@ -315,12 +313,11 @@ bool TransferStore::updateDownloadState(const TransferRecord &record, Error *err
 bool TransferStore::updateUploadState(const TransferRecord &record, Error *error)
 {
     return d->updateRow(
-        QStringLiteral("state = ?, destination = ?, total_size = ?, done_size = ?, error_code = ?,"
-                       " last_error = ?, upload_url = ?, options = ?, updated = ?, completed = ?"),
-        {int(record.state), notNullText(record.destination), record.totalSize, record.doneSize,
-         record.errorCode, notNullText(record.lastError), notNullText(record.uploadUrl),
-         encodeOptions(record.options), encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs())),
-         encodeDate(record.completed)},
+        QStringLiteral("destination = ?, total_size = ?, done_size = ?, upload_url = ?,"
+                       " options = ?, updated = ?, completed = ?"),
+        {notNullText(record.destination), record.totalSize, record.doneSize,
+         notNullText(record.uploadUrl), encodeOptions(record.options),
+         encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs())), encodeDate(record.completed)},
         record.id, error);
 }
 
@@ -400,9 +397,14 @@ bool TransferStore::reserveIds(int count, qint64 *first, Error *error)
     return true;
 }
 
-bool TransferStore::beginBatch()
+bool TransferStore::beginBatch(Durability durability)
 {
-    return d->batchStep(&StoreConnection::beginBatch);
+    if (!d->conn.isOpen())
+        return d->notOpen(nullptr);
+    Error e;
+    if (!d->conn.beginBatch(&e, durability == Durability::Synced))
+        return d->fail(e, nullptr);
+    return true;
 }
 
 bool TransferStore::commitBatch()

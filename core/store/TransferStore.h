@@ -1,7 +1,7 @@
 #pragma once
 
 #include "Error.h"
-#include "store/TransferRecord.h"
+#include "model/TransferRecord.h"
 
 #include <QList>
 #include <QString>
@@ -48,10 +48,11 @@ public:
     // setState() set `updated` to now and fail on an unknown id; remove() of one does not.
     bool insert(TransferRecord &record, Error *error = nullptr);
     bool update(const TransferRecord &record, Error *error = nullptr);
-    // What a running download owns, nothing else: state, final URL, destination, sizes,
-    // validators, segments, checksums, last error, completed (and `updated`). The row's
-    // identity (direction, URL, directory, requested name, added, options) and the queue's
-    // order (priority, position) are left as they are, so a queue may change them meanwhile.
+    // What a running download owns, nothing else: final URL, destination, sizes, validators,
+    // segments, checksums, completed, the facts before the rename (and `updated`). The row's
+    // identity (direction, URL, directory, requested name, added, options), the queue's order
+    // (priority, position) and the state with its error are left as they are: the state is
+    // the queue's, and a transfer states its own outcome with setState().
     // Synced: durable at once, also against power loss (commits are otherwise synced at the
     // next WAL checkpoint; kill -9 and crashes never lose a commit either way).
     enum class Durability
@@ -61,8 +62,8 @@ public:
     };
     bool updateDownloadState(const TransferRecord &record, Error *error = nullptr,
                              Durability durability = Durability::Normal);
-    // The same for a running upload: state, source path (destination), sizes, last error,
-    // completed, tus upload URL and options (where the engine keeps its resume facts: source
+    // The same for a running upload: source path (destination), sizes, completed, tus upload
+    // URL and options (where the engine keeps its resume facts: source
     // mtime, tus expiry, a tree's finished files) and `updated`. Identity and the queue's
     // order are left as they are.
     bool updateUploadState(const TransferRecord &record, Error *error = nullptr);
@@ -79,7 +80,8 @@ public:
 
     // One IMMEDIATE transaction around the writes in between; nested calls are counted and
     // only the outermost commitBatch() commits. close() commits an open batch.
-    bool beginBatch();
+    // Synced: the outermost commit is durable at once (see Durability).
+    bool beginBatch(Durability durability = Durability::Normal);
     bool commitBatch();
     // Drops the whole open batch (all nesting levels).
     bool rollbackBatch();

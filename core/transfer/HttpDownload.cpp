@@ -4,7 +4,6 @@
 
 #include "http/CookieFile.h"
 #include "io/BTFileStream.h"
-#include "store/TransferStore.h"
 #include "transfer/DestinationResolver.h"
 #include "transfer/DownloadVerifier.h"
 #include "transfer/HttpDownloadPrivate.h"
@@ -29,8 +28,8 @@ int initialConnections(const DownloadRequest &request)
 } // namespace
 
 HttpDownload::Private::Private(HttpDownload *q, const DownloadRequest &request, HttpClient *network,
-                               TransferStore *store)
-    : q(q), request(request), network(network), store(store), ownLimiter(request.rateLimit),
+                               ResumeStorage *storage)
+    : q(q), request(request), network(network), storage(storage), ownLimiter(request.rateLimit),
       planner(request.minSegmentSize),
       retry(http::RetryPolicy::Settings{qMax(0, request.retries),
                                         qMax<qint64>(0, request.retryDelayMs), 60000,
@@ -75,10 +74,30 @@ void HttpDownload::Private::start()
     cookieJar = new QNetworkCookieJar(q);
     for (const QNetworkCookie &cookie : std::as_const(cookies))
         cookieJar->insertCookie(cookie);
-    if (!openStore())
+    if (!storage || request.storeId <= 0) {
+        begin(std::nullopt);
         return;
-    // A resume asks the address the redirects ended at last time (openStore() took it from the
-    // store); if that fails (an expired signed URL), onFailed() goes back to request.url once.
+    }
+    // The row as the store has it after everything handed over before (the queue's insert).
+    storage->load(request.storeId, q, [this](const std::optional<TransferRecord> &row) {
+        if (done)
+            return; // stopped meanwhile
+        if (!row) {
+            fail(Error{ErrorCode::Store,
+                       tr("There is no transfer %1 in the transfer database.").arg(request.storeId),
+                       0, -1});
+            return;
+        }
+        begin(row);
+    });
+}
+
+void HttpDownload::Private::begin(const std::optional<TransferRecord> &row)
+{
+    if (!openRecord(row))
+        return;
+    // A resume asks the address the redirects ended at last time (openRecord() took it from the
+    // row); if that fails (an expired signed URL), onFailed() goes back to request.url once.
     if (!planned || !finalUrl.isValid())
         finalUrl = request.url;
     if (planned) { // resuming from the store's segments
@@ -244,33 +263,56 @@ void HttpDownload::Private::verified(const Error &error, const QByteArray &sha25
 
 void HttpDownload::Private::publish(const QByteArray &sha256)
 {
+    if (!stream->sync()) { // the row never claims bytes that are not on disk
+        fail(stream->error());
+        return;
+    }
+    if (!storage || record.id <= 0) {
+        rename(sha256);
+        return;
+    }
     record.sha256 = QString::fromLatin1(sha256.toHex());
     // What the file is just before the rename: after a kill between the rename and the
     // Completed row, the next run knows the file in place by these facts (publishedBeforeKill).
     record.published = fileFacts(stream->tempPath());
-    if (stream->sync()) // the row never claims bytes that are not on disk
-        saveRecord(TransferStore::Durability::Synced);
+    fillRecord();
+    publishing = true;
+    storage->saveDownloadStateDurably(record, q, [this, sha256](const Error &error) {
+        if (!publishing || done)
+            return; // stopped meanwhile: the complete .part is resumed (and published) later
+        publishing = false;
+        if (error.isError()) // the file is good: without the facts a kill costs a download
+            Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
+        rename(sha256);
+    });
+}
+
+void HttpDownload::Private::rename(const QByteArray &sha256)
+{
     if (!stream->publish()) {
         fail(stream->error());
         return;
     }
+    record.sha256 = QString::fromLatin1(sha256.toHex());
     record.setState(TransferState::Completed);
     record.completed = QDateTime::currentDateTimeUtc();
     saveRecord();
-    emitProgress();
+    if (storage && record.id > 0)
+        storage->setState(record.id, TransferState::Completed);
     TransferResult result;
     result.id = record.id;
     result.path = destination;
     result.size = total;
     result.sha256Hex = sha256.toHex();
     finish(result);
+    emitProgress(); // after finish(): a stop() from its listener finds the download done
 }
 
 void HttpDownload::Private::fail(const Error &error)
 {
     if (done)
         return;
-    verifying = false;
+    verifying = publishing = false;
     stopEverything();
     TransferResult result;
     result.id = record.id;
@@ -281,11 +323,11 @@ void HttpDownload::Private::fail(const Error &error)
                       error.code != ErrorCode::InvalidArgument;
     closePartial(keep, kept, result);
     // InUse: the row is the other process's, which is still running it.
-    if (store && record.id > 0 && error.code != ErrorCode::InUse) {
+    if (storage && record.id > 0 && error.code != ErrorCode::InUse) {
+        record.setState(TransferState::Failed, error);
         if (keep)
             saveRecord();
-        record.setState(TransferState::Failed, error);
-        store->setState(record.id, TransferState::Failed, error);
+        storage->setState(record.id, TransferState::Failed, error);
     }
     finish(result);
 }
@@ -308,17 +350,16 @@ void HttpDownload::Private::stop()
 {
     if (done)
         return;
-    verifying = false; // a running check's result is ignored; a re-run verifies again
+    // A running check's result is ignored, a durable save's too; a re-run does them again.
+    verifying = publishing = false;
     stopEverything();
     TransferResult result;
     result.id = record.id;
     result.error = Error{ErrorCode::Cancelled, tr("Stopped; the download can be resumed."), 0, -1};
     const qint64 kept = planner.doneBytes();
+    // The offsets are saved; the state is the queue's to say (paused, or still due after a
+    // shutdown).
     closePartial(kept > 0, kept, result);
-    if (store && record.id > 0) {
-        record.state = TransferState::Paused;
-        store->setState(record.id, TransferState::Paused, result.error);
-    }
     finish(result);
 }
 
@@ -333,8 +374,8 @@ void HttpDownload::Private::finish(const TransferResult &result)
 }
 
 HttpDownload::HttpDownload(const DownloadRequest &request, HttpClient *network,
-                           TransferStore *store, QObject *parent)
-    : QObject(parent), d(std::make_unique<Private>(this, request, network, store))
+                           ResumeStorage *storage, QObject *parent)
+    : QObject(parent), d(std::make_unique<Private>(this, request, network, storage))
 {
     qRegisterMetaType<bt::TransferProgress>();
     qRegisterMetaType<bt::TransferResult>();

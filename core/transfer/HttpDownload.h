@@ -2,7 +2,7 @@
 
 #include "Error.h"
 #include "model/DownloadRequest.h"
-#include "store/TransferRecord.h"
+#include "model/TransferRecord.h"
 
 #include <QByteArray>
 #include <QMetaType>
@@ -16,7 +16,7 @@ namespace bt {
 class HttpClient;
 
 class RateLimiter;
-class TransferStore;
+class ResumeStorage;
 
 // A snapshot for listeners, sent about 4 times a second (never per packet).
 struct TransferProgress
@@ -48,13 +48,15 @@ struct TransferResult
 };
 
 // One HTTP(S) download, single or multi-segment, into a BTFileStream. Lives on a worker
-// thread (moveToThread) with that thread's HttpClient and TransferStore; start()
-// never blocks. Resume state goes to the store after the data it covers is fdatasync'ed.
+// thread (moveToThread) with that thread's HttpClient; start() never blocks. It continues
+// the row request().storeId of `storage` (asked for at start()), and hands its resume state
+// over after the data it covers is fdatasync'ed; it never runs SQL. Without a storage (or a
+// row) it keeps nothing for a resume.
 class HttpDownload : public QObject
 {
     Q_OBJECT
 public:
-    HttpDownload(const DownloadRequest &request, HttpClient *network, TransferStore *store,
+    HttpDownload(const DownloadRequest &request, HttpClient *network, ResumeStorage *storage,
                  QObject *parent = nullptr);
     ~HttpDownload() override;
 

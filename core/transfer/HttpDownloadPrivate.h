@@ -2,11 +2,11 @@
 
 #include "http/DigestHeader.h"
 #include "http/RetryPolicy.h"
-#include "store/TransferRecord.h"
-#include "store/TransferStore.h"
+#include "model/TransferRecord.h"
 #include "transfer/AdaptiveConnections.h"
 #include "transfer/HttpDownload.h"
 #include "transfer/RateLimiter.h"
+#include "transfer/ResumeStorage.h"
 #include "transfer/ResumeValidator.h"
 #include "transfer/SegmentPlanner.h"
 #include "transfer/SpeedMeter.h"
@@ -18,6 +18,7 @@
 #include <QNetworkCookieJar>
 #include <QSet>
 #include <QTimer>
+#include <optional>
 
 namespace bt {
 
@@ -32,12 +33,14 @@ class HttpDownload::Private
 {
 public:
     Private(HttpDownload *q, const DownloadRequest &request, HttpClient *network,
-            TransferStore *store);
+            ResumeStorage *storage);
 
     // Life cycle (HttpDownload.cpp)
     void start();
+    void begin(const std::optional<TransferRecord> &row); // start()'s rest, with the row
     void stop();
-    bool openStore(); // false when finished already (complete / store error)
+    // false when finished already (complete, or no such row)
+    bool openRecord(const std::optional<TransferRecord> &row);
     bool openStream(bool truncate, Error *error);
     void persistProgress();             // sync the data, then store the offsets (that order)
     void persistProgressInBackground(); // the same without waiting for the disk
@@ -49,15 +52,16 @@ public:
     static QString fileFacts(const QString &path); // "SIZE INODE MTIME_NS", empty if none
     // The end of finalize(): publish, or fail with what the check found (once, if still due).
     void verified(const Error &error, const QByteArray &sha256);
-    void publish(const QByteArray &sha256); // rename into place, mark complete
+    void publish(const QByteArray &sha256); // the facts stored durably, then rename()
+    void rename(const QByteArray &sha256);  // into place, mark complete
     void fail(const Error &error);
     // The partial file after a stop or failure: with `keep`, closed with its progress saved
     // for a re-run (`result` names it, `kept` bytes); else deleted.
     void closePartial(bool keep, qint64 kept, TransferResult &result);
     void finish(const TransferResult &result);
     void emitProgress();
-    // Synced: durable against power loss too (the facts before the rename into place).
-    void saveRecord(TransferStore::Durability durability = TransferStore::Durability::Normal);
+    void fillRecord(); // the engine's columns of `record` from the state now
+    void saveRecord(); // fillRecord(), then to the storage
     void startTimers();
     void stopEverything(); // connections and timers, not the stream
 
@@ -81,7 +85,7 @@ public:
     HttpDownload *q;
     DownloadRequest request;
     HttpClient *network;
-    TransferStore *store;
+    ResumeStorage *storage; // none: nothing is kept for a resume
     std::shared_ptr<RateLimiter> sharedLimiter;
     RateLimiter ownLimiter;
     QList<QNetworkCookie> cookies;
@@ -120,6 +124,7 @@ public:
     qint64 blockedSince = -1; // the stream is full since (clock ms), -1 when not
     qint64 blockedMs = 0;     // time spent waiting for the disk since the last tune()
     bool verifying = false;
+    bool publishing = false; // waiting for the durable save before the rename
     bool started = false;
     bool done = false;
     int nextSlot = 0;

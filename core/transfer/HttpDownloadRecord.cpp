@@ -1,11 +1,10 @@
-// HttpDownload's row in the store: finding the row a request continues, what is already
-// complete (also after a kill between the rename and the row's update), and saving the state
-// in the order that keeps the store behind the disk.
+// HttpDownload's row: what the row it continues says is already there (also after a kill
+// between the rename and the row's update), and handing its state over to the storage in
+// the order that keeps the store behind the disk.
 
 #include "PartName.h"
 #include "io/BTFileStream.h"
 #include "io/PartFile.h"
-#include "store/TransferStore.h"
 #include "transfer/DestinationResolver.h"
 #include "transfer/HttpDownloadPrivate.h"
 
@@ -18,25 +17,9 @@
 
 namespace bt {
 
-bool HttpDownload::Private::openStore()
+bool HttpDownload::Private::openRecord(const std::optional<TransferRecord> &row)
 {
-    const QString directory = DestinationResolver::directoryOf(request);
-    if (!store)
-        return true;
-    std::optional<TransferRecord> found;
-    if (request.storeId > 0) {
-        // The caller's row (the queue's): used as it is, never duplicated.
-        found = store->load(request.storeId);
-        if (!found) {
-            fail(Error{ErrorCode::Store,
-                       tr("There is no transfer %1 in the transfer database.").arg(request.storeId),
-                       0, -1});
-            return false;
-        }
-    } else {
-        // Even without resume: the row of the same request is reused, its data is not.
-        found = store->findDownload(request.url, directory, request.fileName);
-    }
+    std::optional<TransferRecord> found = row;
     // The state column is the queue's too (asked again, it marks the row Queued/Active, maybe
     // before this reads it); `completed` is set only by a finished run and cleared when one
     // starts over, so it tells a complete row whatever the state says.
@@ -51,8 +34,6 @@ bool HttpDownload::Private::openStore()
             finishAlreadyComplete(*found);
             return false;
         }
-        if (intact && request.storeId <= 0)
-            found.reset(); // asked again without resume: a new row, the old one is history
     }
     if (found && request.resume && !wasCompleted(*found) && publishedBeforeKill(*found)) {
         finishAlreadyComplete(*found);
@@ -95,11 +76,11 @@ bool HttpDownload::Private::openStore()
             if (ours)
                 reusable = record.destination;
         }
-    } else {
+    } else { // nothing kept for a resume (record.id stays 0)
         record = TransferRecord{};
         record.added = QDateTime::currentDateTimeUtc();
         record.url = request.url;
-        record.directory = directory;
+        record.directory = DestinationResolver::directoryOf(request);
         record.requestedName = request.fileName;
     }
     record.direction = TransferDirection::Download;
@@ -112,6 +93,7 @@ bool HttpDownload::Private::openStore()
     record.etag.clear();
     record.lastModified.clear();
     record.sha256.clear();
+    record.published.clear();
     record.completed = QDateTime();
     record.errorCode = 0;
     record.lastError.clear();
@@ -120,21 +102,13 @@ bool HttpDownload::Private::openStore()
         record.expectedChecksum = http::algorithmName(c.algorithm).remove(QLatin1Char('-')) +
                                   QLatin1Char('=') + QString::fromLatin1(c.digest.toHex());
     }
-    const bool ok =
-        record.id > 0 ? store->updateDownloadState(record, &error) : store->insert(record, &error);
-    if (!ok) {
-        fail(error.isError()
-                 ? error
-                 : Error{ErrorCode::Store, tr("Cannot write to the transfer store."), 0, -1});
-        return false;
-    }
+    if (storage && record.id > 0)
+        storage->saveDownloadState(record);
     return true;
 }
 
-void HttpDownload::Private::saveRecord(TransferStore::Durability durability)
+void HttpDownload::Private::fillRecord()
 {
-    if (!store || record.id <= 0)
-        return;
     record.destination = destination;
     record.finalUrl = finalUrl;
     record.totalSize = total;
@@ -143,10 +117,15 @@ void HttpDownload::Private::saveRecord(TransferStore::Durability durability)
     record.segments = planned ? planner.states() : QList<SegmentState>{};
     record.doneSize = planned ? planner.doneBytes() : 0;
     record.updated = QDateTime::currentDateTimeUtc();
-    Error error;
+}
+
+void HttpDownload::Private::saveRecord()
+{
+    if (!storage || record.id <= 0)
+        return;
+    fillRecord();
     // Only the engine's columns: priority and position belong to the queue.
-    if (!store->updateDownloadState(record, &error, durability))
-        Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
+    storage->saveDownloadState(record);
 }
 
 void HttpDownload::Private::persistProgress()
@@ -177,14 +156,12 @@ void HttpDownload::Private::persistProgressInBackground()
 
 void HttpDownload::Private::storeProgress(const QList<SegmentState> &states)
 {
-    if (!store || record.id <= 0)
+    if (!storage || record.id <= 0)
         return;
     qint64 doneSize = 0;
     for (const SegmentState &s : states)
         doneSize += s.done;
-    Error error;
-    if (!store->updateProgress(record.id, doneSize, states, &error))
-        Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
+    storage->saveProgress(record.id, doneSize, states);
 }
 
 // The row's file is in place and complete: finished() at once (the caller tells the person),
@@ -196,9 +173,10 @@ void HttpDownload::Private::finishAlreadyComplete(const TransferRecord &row)
         record.setState(TransferState::Completed);
         if (!record.completed.isValid())
             record.completed = QDateTime::currentDateTimeUtc();
-        Error error;
-        if (!store->updateDownloadState(record, &error))
-            Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
+        if (storage && record.id > 0) {
+            storage->saveDownloadState(record);
+            storage->setState(record.id, TransferState::Completed);
+        }
     }
     TransferResult result;
     result.id = record.id;

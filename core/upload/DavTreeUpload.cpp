@@ -14,8 +14,8 @@ using Entry = ArchiveStream::Entry;
 } // namespace
 
 DavTreeUpload::DavTreeUpload(const UploadRequest &request, HttpClient *network,
-                             TransferStore *store, QObject *parent)
-    : Upload(request, network, store, parent)
+                             ResumeStorage *storage, QObject *parent)
+    : Upload(request, network, storage, parent)
 {
 }
 
@@ -37,7 +37,7 @@ QUrl DavTreeUpload::entryUrl(const QUrl &base, const QString &relativePath, bool
 
 bool DavTreeUpload::prepareRecord()
 {
-    if (!m_store || !m_request.resume)
+    if (!m_given || !m_request.resume)
         return Upload::prepareRecord();
     const std::optional<TransferRecord> found =
         findPrevious([](const TransferRecord &) { return true; });

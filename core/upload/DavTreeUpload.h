@@ -17,7 +17,7 @@ class DavTreeUpload : public Upload
 {
     Q_OBJECT
 public:
-    DavTreeUpload(const UploadRequest &request, HttpClient *network, TransferStore *store,
+    DavTreeUpload(const UploadRequest &request, HttpClient *network, ResumeStorage *storage,
                   QObject *parent = nullptr);
     ~DavTreeUpload() override;
 

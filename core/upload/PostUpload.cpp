@@ -23,9 +23,9 @@ QByteArray quoted(const QString &value)
 }
 } // namespace
 
-PostUpload::PostUpload(const UploadRequest &request, HttpClient *network, TransferStore *store,
+PostUpload::PostUpload(const UploadRequest &request, HttpClient *network, ResumeStorage *storage,
                        QObject *parent)
-    : Upload(request, network, store, parent)
+    : Upload(request, network, storage, parent)
 {
 }
 

@@ -11,7 +11,7 @@ class PostUpload : public Upload
 {
     Q_OBJECT
 public:
-    PostUpload(const UploadRequest &request, HttpClient *network, TransferStore *store,
+    PostUpload(const UploadRequest &request, HttpClient *network, ResumeStorage *storage,
                QObject *parent = nullptr);
     ~PostUpload() override;
 

@@ -6,9 +6,9 @@
 
 namespace bt {
 
-PutUpload::PutUpload(const UploadRequest &request, HttpClient *network, TransferStore *store,
+PutUpload::PutUpload(const UploadRequest &request, HttpClient *network, ResumeStorage *storage,
                      QObject *parent)
-    : Upload(request, network, store, parent)
+    : Upload(request, network, storage, parent)
 {
 }
 

@@ -17,7 +17,7 @@ class PutUpload : public Upload
 {
     Q_OBJECT
 public:
-    PutUpload(const UploadRequest &request, HttpClient *network, TransferStore *store,
+    PutUpload(const UploadRequest &request, HttpClient *network, ResumeStorage *storage,
               QObject *parent = nullptr);
     ~PutUpload() override;
 

@@ -3,7 +3,6 @@
 #include "http/Origin.h"
 #include "io/BTFileStream.h"
 #include "io/Sha256.h"
-#include "store/TransferStore.h"
 #include "upload/FileBodyDevice.h"
 
 #include <QBuffer>
@@ -24,9 +23,9 @@ int statusOf(QNetworkReply *reply)
 }
 } // namespace
 
-TusUpload::TusUpload(const UploadRequest &request, HttpClient *network, TransferStore *store,
+TusUpload::TusUpload(const UploadRequest &request, HttpClient *network, ResumeStorage *storage,
                      QObject *parent)
-    : Upload(request, network, store, parent)
+    : Upload(request, network, storage, parent)
 {
 }
 
@@ -41,7 +40,7 @@ QNetworkRequest TusUpload::tusRequest(const QUrl &url) const
 
 bool TusUpload::prepareRecord()
 {
-    if (!m_store || !m_request.resume)
+    if (!m_given || !m_request.resume)
         return Upload::prepareRecord();
     // A cancelled or failed attempt without a server-side upload is not worth continuing.
     const std::optional<TransferRecord> found = findPrevious([](const TransferRecord &r) {

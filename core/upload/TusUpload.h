@@ -26,7 +26,7 @@ class TusUpload : public Upload
 {
     Q_OBJECT
 public:
-    TusUpload(const UploadRequest &request, HttpClient *network, TransferStore *store,
+    TusUpload(const UploadRequest &request, HttpClient *network, ResumeStorage *storage,
               QObject *parent = nullptr);
     ~TusUpload() override;
 

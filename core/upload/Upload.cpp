@@ -1,7 +1,7 @@
 #include "upload/Upload.h"
+#include "transfer/ResumeStorage.h"
 
 #include "net/HttpClient.h"
-#include "store/TransferStore.h"
 #include "transfer/NetworkSetup.h"
 #include "transfer/ResponseInfo.h"
 #include "upload/DavTreeUpload.h"
@@ -29,26 +29,26 @@ namespace {
 constexpr qint64 kMaxAnswer = 1 << 20;
 } // namespace
 
-Upload *Upload::create(const UploadRequest &request, HttpClient *network, TransferStore *store,
+Upload *Upload::create(const UploadRequest &request, HttpClient *network, ResumeStorage *storage,
                        QObject *parent)
 {
     switch (request.method) {
     case UploadRequest::Method::Put:
         // A folder without an archive format: its tree, MKCOL and one PUT a file (WebDAV).
         if (request.archiveFormat.isEmpty() && QFileInfo(request.sourcePath).isDir())
-            return new DavTreeUpload(request, network, store, parent);
-        return new PutUpload(request, network, store, parent);
+            return new DavTreeUpload(request, network, storage, parent);
+        return new PutUpload(request, network, storage, parent);
     case UploadRequest::Method::Post:
-        return new PostUpload(request, network, store, parent);
+        return new PostUpload(request, network, storage, parent);
     case UploadRequest::Method::Tus:
         break;
     }
-    return new TusUpload(request, network, store, parent);
+    return new TusUpload(request, network, storage, parent);
 }
 
-Upload::Upload(const UploadRequest &request, HttpClient *network, TransferStore *store,
+Upload::Upload(const UploadRequest &request, HttpClient *network, ResumeStorage *storage,
                QObject *parent)
-    : QObject(parent), m_request(request), m_network(network), m_store(store),
+    : QObject(parent), m_request(request), m_network(network), m_storage(storage),
       m_retry(http::RetryPolicy::Settings{qMax(0, request.retries),
                                           qMax<qint64>(0, request.retryDelayMs), 60000,
                                           request.maxRetryAfterMs}),
@@ -96,6 +96,23 @@ void Upload::start()
 
 void Upload::continueStart()
 {
+    if (m_storage && m_request.recordId > 0 && !m_given) {
+        // The row as the store has it after everything handed over before (the queue's).
+        m_storage->load(m_request.recordId, this, [this](const std::optional<TransferRecord> &row) {
+            if (m_done)
+                return; // stopped meanwhile
+            if (!row) {
+                fail(Error{
+                    ErrorCode::Store,
+                    tr("There is no transfer %1 in the transfer database.").arg(m_request.recordId),
+                    0, -1});
+                return;
+            }
+            m_given = row;
+            continueStart();
+        });
+        return;
+    }
     if (!prepareRecord())
         return;
     m_progressTimer->start();
@@ -316,14 +333,12 @@ bool Upload::retryLater(const Error &error, const QString &what, std::function<v
 
 void Upload::saveRecord()
 {
-    if (!m_store || m_record.id <= 0)
+    if (!m_storage || m_record.id <= 0)
         return;
     m_record.doneSize = m_confirmed;
     m_record.updated = QDateTime::currentDateTimeUtc();
-    Error error;
-    // Only what the upload owns: the queue changes priority and position meanwhile.
-    if (!m_store->updateUploadState(m_record, &error))
-        Q_EMIT message(tr("Could not save the upload state: %1").arg(error.message));
+    // Only what the upload owns: the queue changes the state, priority and position meanwhile.
+    m_storage->saveUploadState(m_record);
 }
 
 void Upload::abortRequest()
@@ -370,11 +385,11 @@ void Upload::fail(const Error &error)
 
 void Upload::finishWithError(TransferState state, const Error &error, qint64 size)
 {
-    if (m_store && m_record.id > 0) {
-        m_record.setState(state, error);
-        saveRecord();
-        m_store->setState(m_record.id, state, error);
-    }
+    m_record.setState(state, error);
+    saveRecord();
+    // A stop's state is the queue's to say (paused, or still due after a shutdown).
+    if (m_storage && m_record.id > 0 && state != TransferState::Paused)
+        m_storage->setState(m_record.id, state, error);
     TransferResult result;
     result.error = error;
     result.id = m_record.id;
@@ -390,18 +405,21 @@ void Upload::finishComplete(bool alreadyComplete)
     stopRequests();
     m_confirmed = m_size;
     m_inFlightSent = 0;
-    if (m_store && m_record.id > 0 && !alreadyComplete) {
+    if (m_storage && m_record.id > 0 && !alreadyComplete) {
         m_record.setState(TransferState::Completed);
         m_record.completed = QDateTime::currentDateTimeUtc();
         saveRecord();
+        m_storage->setState(m_record.id, TransferState::Completed);
     }
-    emitProgress();
     TransferResult result;
     result.id = m_record.id;
     result.path = m_path;
     result.size = m_size;
     result.alreadyComplete = alreadyComplete;
     finish(result);
+    // After finish(): a stop() from a listener of this last snapshot cannot turn the
+    // completed upload into a paused one.
+    emitProgress();
 }
 
 void Upload::stop()

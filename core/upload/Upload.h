@@ -2,9 +2,9 @@
 
 #include "Error.h"
 #include "http/RetryPolicy.h"
+#include "model/TransferRecord.h"
 #include "model/UploadRequest.h"
 #include "net/CurlReply.h"
-#include "store/TransferRecord.h"
 #include "transfer/HttpDownload.h" // TransferProgress, TransferResult
 #include "transfer/RateLimiter.h"
 #include "transfer/SpeedMeter.h"
@@ -25,19 +25,20 @@ namespace bt {
 
 class HttpClient;
 class UploadBody;
-class TransferStore;
+class ResumeStorage;
 
 // One upload of one file (TusUpload, PutUpload, PostUpload), shaped like HttpDownload: lives on
-// a worker thread with that thread's HttpClient and TransferStore; start() never
-// blocks; progress() about 4 times a second; finished() exactly once, whatever happened.
-// This base holds what every method shares: the source checks, the store row, one request
-// in flight with its stall watch, retries, progress and the one result path.
+// a worker thread with that thread's HttpClient; start() never blocks; progress() about 4
+// times a second; finished() exactly once, whatever happened. It continues the row
+// request().recordId of `storage` (asked for at start()) and hands its state over there; it
+// never runs SQL. This base holds what every method shares: the source checks, the row, one
+// request in flight with its stall watch, retries, progress and the one result path.
 class Upload : public QObject
 {
     Q_OBJECT
 public:
     // The class for request.method.
-    static Upload *create(const UploadRequest &request, HttpClient *network, TransferStore *store,
+    static Upload *create(const UploadRequest &request, HttpClient *network, ResumeStorage *storage,
                           QObject *parent = nullptr);
     ~Upload() override;
 
@@ -63,14 +64,14 @@ Q_SIGNALS:
     void finished(const bt::TransferResult &result);
 
 protected:
-    Upload(const UploadRequest &request, HttpClient *network, TransferStore *store,
+    Upload(const UploadRequest &request, HttpClient *network, ResumeStorage *storage,
            QObject *parent);
 
-    // The source is a readable regular file (m_size, m_mtimeMs set). Default: a new store row.
-    // Return false after calling fail() or finishComplete().
+    // The source is a readable regular file (m_size, m_mtimeMs set). Default: the given row
+    // starts afresh. Return false after calling fail() or finishComplete().
     virtual bool prepareRecord();
-    // The newest store row of this source (path, size, mtime, archive format) for this URL and
-    // method that `usable` accepts: what re-adding the same upload continues.
+    // The given row, when it is of this source (path, size, mtime, archive format) for this
+    // URL and method and `usable` accepts it: what re-adding the same upload continues.
     std::optional<TransferRecord>
     findPrevious(const std::function<bool(const TransferRecord &)> &usable) const;
     // A folder without an archive format is refused unless the method uploads trees.
@@ -113,12 +114,13 @@ protected:
     // reports `size` bytes.
     void finishWithError(TransferState state, const Error &error, qint64 size);
     void finishComplete(bool alreadyComplete = false);
-    void saveRecord(); // m_record (doneSize = m_confirmed) to the store
+    void saveRecord(); // m_record (doneSize = m_confirmed) to the storage
     void abortRequest();
 
     UploadRequest m_request;
     HttpClient *m_network;
-    TransferStore *m_store;
+    ResumeStorage *m_storage;              // none: nothing kept for a resume
+    std::optional<TransferRecord> m_given; // the row as loaded at start()
     TransferRecord m_record;
     QString m_path;            // absolute source path
     qint64 m_size = -1;        // of the source when the upload began
@@ -144,7 +146,7 @@ private:
     void stopRequests();
     bool checkSource();
     void measureArchive(); // off the thread, then continueStart()
-    void continueStart();
+    void continueStart();  // the row loaded, then prepareRecord() and begin()
 
     RateLimiter m_ownLimiter;
     std::shared_ptr<RateLimiter> m_sharedLimiter;

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "model/TransferRecord.h"
 #include "model/UploadRequest.h"
-#include "store/TransferRecord.h"
 
 namespace bt {
 

@@ -2,7 +2,6 @@
 
 #include "Background.h"
 
-#include "store/TransferStore.h"
 #include "upload/FileBodyDevice.h"
 #include "upload/UploadRequestCodec.h"
 
@@ -110,9 +109,7 @@ bool Upload::checkSource()
 
 bool Upload::prepareRecord()
 {
-    std::optional<TransferRecord> given;
-    if (m_store && m_request.recordId > 0)
-        given = m_store->load(m_request.recordId);
+    const std::optional<TransferRecord> &given = m_given;
     // The person's options (no credentials), then what identifies this source's content.
     m_record = uploadcodec::toRecord(m_request);
     if (given) { // the queue's row: keep its place and its own options
@@ -131,17 +128,7 @@ bool Upload::prepareRecord()
     m_record.destination = m_path;
     m_record.totalSize = m_size;
     m_record.options.insert(QStringLiteral("mtimeMs"), m_mtimeMs);
-    if (!m_store)
-        return true;
-    Error error;
-    const bool ok =
-        given ? m_store->updateUploadState(m_record, &error) : m_store->insert(m_record, &error);
-    if (!ok) {
-        fail(error.isError()
-                 ? error
-                 : Error{ErrorCode::Store, tr("Cannot write to the transfer store."), 0, -1});
-        return false;
-    }
+    saveRecord();
     return true;
 }
 
@@ -175,30 +162,22 @@ UploadBody *Upload::openFileBody(const QString &path, qint64 offset, qint64 leng
 std::optional<TransferRecord>
 Upload::findPrevious(const std::function<bool(const TransferRecord &)> &usable) const
 {
-    std::optional<TransferRecord> found;
-    if (!m_store)
+    std::optional<TransferRecord> found = m_given;
+    if (!found)
         return found;
     const QString method = uploadMethodName(m_request.method);
     const QString archive =
         m_archive ? ArchiveStream::extension(m_archiveFormat).mid(1) : QString();
-    const auto sameUpload = [&](const TransferRecord &r) {
-        return r.direction == TransferDirection::Upload && r.url == m_request.url &&
-               r.destination == m_path && r.totalSize == m_size &&
-               r.options.value(QStringLiteral("method")).toString() == method &&
-               r.options.contains(QStringLiteral("mtimeMs")) &&
-               r.options.value(QStringLiteral("mtimeMs")).toLongLong() == m_mtimeMs &&
-               r.options.value(QStringLiteral("archive")).toString() == archive && usable(r);
-    };
-    if (m_request.recordId > 0) { // only the given row; a changed source starts it afresh
-        found = m_store->load(m_request.recordId);
-        if (found && !sameUpload(*found))
-            found.reset();
-        return found;
-    }
-    for (const TransferRecord &r : m_store->loadAll()) {
-        if (sameUpload(r) && (!found || r.id > found->id))
-            found = r;
-    }
+    // A changed source starts it afresh.
+    const bool sameUpload =
+        found->direction == TransferDirection::Upload && found->url == m_request.url &&
+        found->destination == m_path && found->totalSize == m_size &&
+        found->options.value(QStringLiteral("method")).toString() == method &&
+        found->options.contains(QStringLiteral("mtimeMs")) &&
+        found->options.value(QStringLiteral("mtimeMs")).toLongLong() == m_mtimeMs &&
+        found->options.value(QStringLiteral("archive")).toString() == archive && usable(*found);
+    if (!sameUpload)
+        found.reset();
     return found;
 }
 

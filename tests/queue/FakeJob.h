@@ -1,5 +1,7 @@
 #pragma once
 
+#include "transfer/ResumeStorage.h"
+
 #include "queue/TransferJob.h"
 
 #include <QHash>
@@ -24,6 +26,8 @@ public:
     JobContext context() const { return m_context; }
     std::atomic<bool> started{false};
     std::atomic<bool> stopped{false};
+    std::atomic<bool> rowLoaded{false}; // its row's read answered, and whether it was there
+    std::atomic<bool> rowFound{false};
     std::atomic<QThread *> thread{nullptr};
     void setRateLimit(qint64 bytesPerSecond) override { m_rateLimit = bytesPerSecond; }
     qint64 rateLimit() const { return m_rateLimit; }
@@ -93,6 +97,13 @@ public Q_SLOTS:
     {
         thread = QThread::currentThread();
         started = true;
+        if (!m_context.storage)
+            return;
+        // As an engine does first: its row, read after what was handed over before.
+        m_context.storage->load(id(), this, [this](const std::optional<TransferRecord> &row) {
+            rowFound = row.has_value();
+            rowLoaded = true;
+        });
     }
     void stop() override
     {

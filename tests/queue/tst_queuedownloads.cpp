@@ -24,6 +24,7 @@ private Q_SLOTS:
     void severalDownloadsByteExact();
     void globalSpeedLimitIsShared();
     void restartContinuesByteExact();
+    void pausedStaysPausedAfterRestart();
     void perTransferLimitChangedWhileRunning();
     void completedFileGoneSameRow();
 
@@ -188,6 +189,48 @@ void TestQueueDownloads::restartContinuesByteExact()
     TransferStore store;
     QVERIFY(store.open(dataDir()));
     QCOMPARE(store.loadAll().size(), 3);
+}
+
+void TestQueueDownloads::pausedStaysPausedAfterRestart()
+{
+    // The state is the queue's: the engine's last saves after a pause (its offsets) never
+    // turn the row back to running, so a restart leaves it paused; resumed, it continues.
+    FaultServer::Resource res;
+    res.body = makeTestData(1500000, 31);
+    res.bytesPerSecond = 1000000;
+    m_server->setResource("/paused.bin", res);
+    qint64 id = 0;
+    {
+        auto queue = openQueue(3, 0);
+        QVERIFY(queue);
+        id = queue->enqueue(request("/paused.bin"));
+        QTRY_VERIFY_WITH_TIMEOUT(queue->snapshot(id)->progress.done >= 200000, 20000);
+        queue->pause({id});
+        QTRY_VERIFY_WITH_TIMEOUT(queue->snapshot(id)->progress.connections == 0, 10000);
+    }
+    qint64 kept = 0;
+    {
+        TransferStore store;
+        QVERIFY(store.open(dataDir()));
+        const auto row = store.load(id);
+        QCOMPARE(row->state, TransferState::Paused);
+        kept = row->doneSize;
+        QVERIFY(kept >= 200000);
+    }
+    auto queue = openQueue(3, 0);
+    QVERIFY(queue);
+    queue->tick();
+    QCOMPARE(queue->snapshot(id)->state, TransferState::Paused);
+    const qsizetype before = m_server->requests().size();
+    QSignalSpy idle(queue.get(), &QueueManager::idle);
+    queue->resume({id});
+    QVERIFY(idle.wait(60000));
+    QCOMPARE(queue->snapshot(id)->state, TransferState::Completed);
+    QCOMPARE(fileSha256Hex(queue->record(id)->destination), sha256Hex(res.body));
+    const QList<FaultServer::Request> all = m_server->requests();
+    QVERIFY(all.size() > before);
+    const QByteArray range = all.at(before).headers.value("range");
+    QVERIFY2(range.startsWith("bytes=" + QByteArray::number(kept) + "-"), range.constData());
 }
 
 void TestQueueDownloads::perTransferLimitChangedWhileRunning()

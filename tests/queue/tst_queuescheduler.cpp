@@ -223,8 +223,9 @@ void TestQueueScheduler::idleAfterRestoredWork()
 }
 
 // Adding never waits for the store's thread: while another program holds the database's
-// write lock, a new transfer is in the next snapshot and takes its slot; its job starts once
-// the row is written (the engine reads it), and the row is there after a restart.
+// write lock, a new transfer is in the next snapshot, takes its slot and starts; its read of
+// its row is answered once the row is written (the one ordered list of the store), and the
+// row is there after a restart.
 void TestQueueScheduler::enqueueDoesNotWaitForTheStore()
 {
     QueueEnv env;
@@ -241,11 +242,13 @@ void TestQueueScheduler::enqueueDoesNotWaitForTheStore()
     QCOMPARE(changed.size(), 1);
     QCOMPARE(changed.first().id, a);
     QCOMPARE(changed.first().state, TransferState::Active);
+    QTRY_VERIFY(env.jobs.job(a)->started);
     QTest::qWait(100);
-    QVERIFY(!env.jobs.job(a)->started); // not before its row is in the store
+    QVERIFY(!env.jobs.job(a)->rowLoaded); // not before its row is in the store
 
     QVERIFY(other.commitBatch());
-    QTRY_VERIFY(env.jobs.job(a)->started);
+    QTRY_VERIFY(env.jobs.job(a)->rowLoaded);
+    QVERIFY(env.jobs.job(a)->rowFound);
     QVERIFY(other.load(a));
     env.queue.reset();
     QVERIFY(env.open());

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/TransferRecord.h"
+#include "model/TransferRecord.h"
 
 #include <QTest>
 

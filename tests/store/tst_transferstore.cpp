@@ -151,8 +151,12 @@ private Q_SLOTS:
         const auto loaded = store.load(r.id);
         QVERIFY(loaded);
         QVERIFY(loaded->updated.toMSecsSinceEpoch() >= before);
-        // The engine's columns changed; identity, options and the queue's order did not.
+        // The engine's columns changed; identity, options, the queue's order and the state
+        // (the queue's too) did not.
         TransferRecord expected = engine;
+        expected.state = r.state;
+        expected.errorCode = r.errorCode;
+        expected.lastError = r.lastError;
         expected.direction = r.direction;
         expected.url = r.url;
         expected.directory = r.directory;
@@ -189,15 +193,13 @@ private Q_SLOTS:
         QVERIFY(store.updateUploadState(engine));
         const auto loaded = store.load(r.id);
         QVERIFY(loaded);
-        // What the upload owns changed; identity, validators and the queue's order did not.
+        // What the upload owns changed; identity, validators, the queue's order and the state
+        // did not.
         TransferRecord expected = r;
         expected.destination = engine.destination;
-        expected.lastError = engine.lastError;
         expected.uploadUrl = engine.uploadUrl;
-        expected.state = engine.state;
         expected.totalSize = engine.totalSize;
         expected.doneSize = engine.doneSize;
-        expected.errorCode = engine.errorCode;
         expected.options = engine.options;
         expected.completed = engine.completed;
         expected.updated = loaded->updated;

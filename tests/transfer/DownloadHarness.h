@@ -1,10 +1,11 @@
 #pragma once
 
-// Shared by the tst_httpdownload_* tests: a FaultServer, a TransferStore and a download
-// folder in a temporary directory, and a way to run one HttpDownload to its end.
+// Shared by the tst_httpdownload_* tests: a FaultServer, a store in memory (the engine runs
+// without SQLite) and a download folder in a temporary directory, and a way to run one
+// HttpDownload to its end on the row the queue would give it.
 
 #include "FaultServer.h"
-#include "store/TransferStore.h"
+#include "MemoryResumeStorage.h"
 #include "transfer/HttpDownload.h"
 
 #include "net/HttpClient.h"
@@ -37,13 +38,12 @@ public:
     Harness()
     {
         QDir(m_tmp.path()).mkpath(QStringLiteral("dl"));
-        m_storeOk = m_store.open(m_tmp.filePath(QStringLiteral("data")));
         m_serverOk = server.listen();
     }
-    bool ok() const { return m_tmp.isValid() && m_storeOk && m_serverOk; }
+    bool ok() const { return m_tmp.isValid() && m_serverOk; }
 
     FaultServer server;
-    TransferStore &store() { return m_store; }
+    MemoryResumeStorage &store() { return m_store; }
     QString dir() const { return m_tmp.filePath(QStringLiteral("dl")); }
     QString path(const QString &name) const { return QDir(dir()).filePath(name); }
     QString tmpRoot() const { return m_tmp.path(); }
@@ -59,9 +59,12 @@ public:
     }
 
     // Runs to finished() on this thread; `during` is called just before start().
-    RunResult run(const DownloadRequest &request, int timeoutMs = 30000,
+    // Without a storeId, on the row of the same request (MemoryResumeStorage::rowFor).
+    RunResult run(DownloadRequest request, int timeoutMs = 30000,
                   const std::function<void(HttpDownload *)> &during = {})
     {
+        if (request.storeId <= 0)
+            request.storeId = m_store.rowFor(request);
         bt::HttpClient network;
         HttpDownload download(request, &network, &m_store);
         RunResult out;
@@ -99,8 +102,7 @@ public:
 
 private:
     QTemporaryDir m_tmp;
-    TransferStore m_store;
-    bool m_storeOk = false;
+    MemoryResumeStorage m_store;
     bool m_serverOk = false;
 };
 

@@ -335,10 +335,11 @@ void TestHttpDownloadBasic::workerThread()
     QVERIFY(h.ok());
     const QByteArray data = makeTestData(3 << 20, 18);
     h.server.setResource("/thread.bin", resource(data));
-    const DownloadRequest req = h.request("/thread.bin");
-    const QString dataDir = h.tmpRoot() + QStringLiteral("/data");
+    DownloadRequest req = h.request("/thread.bin");
+    req.storeId = h.store().rowFor(req);
 
-    // As the product: the download, its manager and its store live on a worker thread.
+    // As the product: the download and its HTTP client live on a worker thread; its store's
+    // answers come to it there.
     QThread worker;
     worker.start();
     TransferResult result;
@@ -347,15 +348,12 @@ void TestHttpDownloadBasic::workerThread()
     QObject *holder = new QObject;
     holder->moveToThread(&worker);
     QMetaObject::invokeMethod(holder, [&, holder] {
-        auto *store = new TransferStore;
-        store->open(dataDir);
         auto *network = new bt::HttpClient(holder);
-        auto *download = new HttpDownload(req, network, store, holder);
+        auto *download = new HttpDownload(req, network, &h.store(), holder);
         QObject::connect(download, &HttpDownload::finished, &context, [&](const TransferResult &r) {
             result = r;
             ++finishedCount;
         });
-        QObject::connect(holder, &QObject::destroyed, [store] { delete store; });
         download->start();
     });
     QTRY_COMPARE_WITH_TIMEOUT(finishedCount, 1, 30000);
@@ -365,6 +363,7 @@ void TestHttpDownloadBasic::workerThread()
     worker.wait();
     QCOMPARE(result.error.code, ErrorCode::None);
     QCOMPARE(fileSha256Hex(h.path("thread.bin")), sha256Hex(data));
+    QCOMPARE(h.store().load(req.storeId)->state, TransferState::Completed);
 }
 
 void TestHttpDownloadBasic::headersUserAndCookies()

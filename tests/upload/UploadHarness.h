@@ -1,19 +1,21 @@
 #pragma once
 
-#include "store/TransferStore.h"
+#include "MemoryResumeStorage.h"
 #include "upload/Upload.h"
+#include "upload/UploadRequestCodec.h"
 
 #include "net/HttpClient.h"
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <functional>
 
-// Runs uploads on the test thread with a store in a temporary data directory.
+// Runs uploads on the test thread with a store in memory (the engine runs without SQLite).
 struct UploadRun
 {
     bt::TransferResult result;
@@ -27,22 +29,40 @@ struct UploadRun
 class UploadHarness
 {
 public:
-    UploadHarness()
+    bool storeOk() const { return true; }
+    bt::test::MemoryResumeStorage &store() { return m_store; }
+
+    // What the queue gives an upload: the newest row of the same source, URL and method
+    // (the engine starts it afresh when the source changed), else a new one.
+    qint64 rowFor(const bt::UploadRequest &request)
     {
-        bt::Error error;
-        m_storeOk = m_store.open(m_dataDir.path(), &error);
-        if (!m_storeOk)
-            qWarning("store: %s", qPrintable(error.message));
+        bt::TransferRecord wanted = bt::uploadcodec::toRecord(request);
+        wanted.destination = QFileInfo(request.sourcePath).absoluteFilePath();
+        std::optional<bt::TransferRecord> found;
+        for (const bt::TransferRecord &r : m_store.loadAll()) {
+            if (r.direction == bt::TransferDirection::Upload && r.url == wanted.url &&
+                r.destination == wanted.destination &&
+                r.options.value(QStringLiteral("method")) ==
+                    wanted.options.value(QStringLiteral("method")) &&
+                (!found || r.id > found->id))
+                found = r;
+        }
+        if (found)
+            return found->id;
+        wanted.state = bt::TransferState::Active;
+        m_store.insert(wanted);
+        return wanted.id;
     }
-    bool storeOk() const { return m_storeOk; }
-    bt::TransferStore &store() { return m_store; }
     QString tempPath(const QString &name) const { return m_files.filePath(name); }
 
     // onProgress runs on every progress snapshot (e.g. to stop() or change the file).
-    UploadRun run(const bt::UploadRequest &request,
+    // Without a recordId, on the row rowFor() gives.
+    UploadRun run(bt::UploadRequest request,
                   std::function<void(bt::Upload *, const bt::TransferProgress &)> onProgress = {},
                   int timeoutMs = 60000)
     {
+        if (request.recordId <= 0)
+            request.recordId = rowFor(request);
         UploadRun out;
         bt::Upload *upload = bt::Upload::create(request, &m_network, &m_store);
         QElapsedTimer clock;
@@ -86,9 +106,7 @@ public:
     }
 
 private:
-    QTemporaryDir m_dataDir;
     QTemporaryDir m_files;
-    bt::TransferStore m_store;
+    bt::test::MemoryResumeStorage m_store;
     bt::HttpClient m_network;
-    bool m_storeOk = false;
 };

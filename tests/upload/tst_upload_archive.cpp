@@ -226,7 +226,8 @@ private Q_SLOTS:
         r.method = UploadRequest::Method::Put;
         // /strict/ has no create_full_put_path: the missing "deploy" is made with MKCOL.
         r.url = nginx.url(QStringLiteral("/strict/deploy/"));
-        r.rateLimit = 4 * 1024 * 1024;
+        // Slow enough that a snapshot (every 250 ms) falls between big.bin and the end.
+        r.rateLimit = 1024 * 1024;
         r.retryDelayMs = 50;
         // Stop once the first file (big.bin, 2 MiB) is on the server.
         const UploadRun first = h.run(r, [](Upload *upload, const TransferProgress &p) {

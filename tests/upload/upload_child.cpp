@@ -1,9 +1,8 @@
-// A helper process for the kill -9 test: runs one upload with a store in DATA_DIR and prints
-// "DONE <id>" on success. Usage: upload_child DATA_DIR FILE URL METHOD RATE
-#include "store/TransferStore.h"
-#include "upload/Upload.h"
+// A helper process for the kill -9 test: runs one upload through the queue (QueueManager and
+// its store in DATA_DIR, as btstream and the window do) and prints "DONE <id>" on success.
+// Usage: upload_child DATA_DIR FILE URL METHOD RATE
+#include "queue/QueueManager.h"
 
-#include "net/HttpClient.h"
 #include <QCoreApplication>
 
 #include <cstdio>
@@ -16,9 +15,11 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "usage: upload_child DATA_DIR FILE URL tus|put RATE\n");
         return 2;
     }
-    bt::TransferStore store;
+    bt::QueueManager queue;
     bt::Error error;
-    if (!store.open(args.at(1), &error)) {
+    bt::QueueManager::Options options;
+    options.loadExisting = true;
+    if (!queue.open(args.at(1), options, &error)) {
         std::fprintf(stderr, "store: %s\n", qPrintable(error.message));
         return 3;
     }
@@ -29,23 +30,27 @@ int main(int argc, char **argv)
                                                         : bt::UploadRequest::Method::Tus;
     request.rateLimit = args.at(5).toLongLong();
     request.retryDelayMs = 50;
-    bt::HttpClient network;
-    bt::Upload *upload = bt::Upload::create(request, &network, &store);
     int code = 1;
-    QObject::connect(upload, &bt::Upload::message,
-                     [](const QString &text) { std::fprintf(stderr, "%s\n", qPrintable(text)); });
-    QObject::connect(upload, &bt::Upload::finished, [&](const bt::TransferResult &result) {
-        if (result.error.isError()) {
-            std::fprintf(stderr, "FAILED %s\n", qPrintable(result.error.message));
-        } else {
-            std::printf("DONE %lld\n", result.id);
-            code = 0;
-        }
-        std::fflush(stdout);
-        app.quit();
+    QObject::connect(&queue, &bt::QueueManager::message, &app, [](qint64, const QString &text) {
+        std::fprintf(stderr, "%s\n", qPrintable(text));
     });
-    upload->start();
+    QObject::connect(&queue, &bt::QueueManager::transferFinished, &app,
+                     [&](const bt::TransferResult &result) {
+                         if (result.error.isError()) {
+                             std::fprintf(stderr, "FAILED %s\n", qPrintable(result.error.message));
+                         } else {
+                             std::printf("DONE %lld\n", result.id);
+                             code = 0;
+                         }
+                         std::fflush(stdout);
+                         app.quit();
+                     });
+    const QList<qint64> ids = queue.enqueueUploads({request}, {}, &error);
+    if (ids.value(0) <= 0) {
+        std::fprintf(stderr, "enqueue: %s\n", qPrintable(error.message));
+        return 3;
+    }
     app.exec();
-    delete upload;
+    queue.shutdown();
     return code;
 }

@@ -1,0 +1,225 @@
+// QueueStore as the one writer of the store: the queue's writes and every transfer's
+// checkpoints from any thread go into one ordered list, a read sees what was handed over
+// before it, many writers share few transactions, a durable save is committed before its
+// answer, and a row removed while its transfer still writes is no error.
+#include "queue/QueueStore.h"
+#include "store/TransferStore.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+
+using namespace bt;
+
+namespace {
+TransferRecord newRow(QueueStore &store, const QString &name)
+{
+    TransferRecord r;
+    r.id = store.newId();
+    r.url = QUrl(QStringLiteral("http://127.0.0.1/") + name);
+    r.directory = QStringLiteral("/tmp");
+    r.state = TransferState::Active;
+    return r;
+}
+
+// A QueueStore open on a fresh data directory.
+struct OpenStore
+{
+    QTemporaryDir dir;
+    QueueStore store;
+    Error error;
+    bool ok = false;
+    OpenStore()
+    {
+        QList<TransferRecord> all;
+        ok = store.open(dir.path(), &all, &error);
+    }
+};
+
+// Runs `f` on a thread of its own with an event loop (as a worker), then ends it.
+class Worker
+{
+public:
+    Worker()
+    {
+        m_thread.start();
+        m_context = std::make_unique<QObject>();
+        m_context->moveToThread(&m_thread);
+    }
+    ~Worker()
+    {
+        QMetaObject::invokeMethod(
+            m_context.get(), [this] { m_context.reset(); }, Qt::BlockingQueuedConnection);
+        m_thread.quit();
+        m_thread.wait();
+    }
+    template <typename F> void run(F f)
+    {
+        QMetaObject::invokeMethod(m_context.get(), [this, f] { f(m_context.get()); });
+    }
+
+private:
+    QThread m_thread;
+    std::unique_ptr<QObject> m_context;
+};
+} // namespace
+
+class TestQueueStore : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void readSeesWhatCameBefore();
+    void manyWritersShareCommits();
+    void durableAnswerAfterCommit();
+    void removedRowIsNoError();
+    void answerDroppedWhenAskerGone();
+};
+
+void TestQueueStore::readSeesWhatCameBefore()
+{
+    // The queue inserts a row and a worker at once asks for it: the read comes after the
+    // insert, never before (no wait for "inserted" needed).
+    OpenStore opened;
+    QVERIFY2(opened.ok, qPrintable(opened.error.message));
+    QueueStore &store = opened.store;
+    TransferRecord row = newRow(store, QStringLiteral("a"));
+    store.insert(row);
+    Worker worker;
+    std::atomic<int> answers{0};
+    std::atomic<bool> found{false};
+    std::atomic<qint64> done{-1};
+    worker.run([&](QObject *context) {
+        store.load(row.id, context, [&, context](const std::optional<TransferRecord> &r) {
+            found = r.has_value();
+            // A checkpoint from this thread, then a read of it from here again.
+            store.saveProgress(row.id, 4096, {{0, -1, 4096}});
+            store.load(row.id, context, [&](const std::optional<TransferRecord> &again) {
+                done = again ? again->doneSize : -2;
+                ++answers;
+            });
+            ++answers;
+        });
+    });
+    QTRY_COMPARE(answers.load(), 2);
+    QVERIFY(found);
+    QCOMPARE(done.load(), qint64(4096));
+}
+
+void TestQueueStore::manyWritersShareCommits()
+{
+    // Eight transfers save 200 checkpoints each while the store's thread is busy: every last
+    // one is stored, in far fewer transactions than writes.
+    OpenStore opened;
+    QVERIFY2(opened.ok, qPrintable(opened.error.message));
+    QueueStore &store = opened.store;
+    QSignalSpy failed(&store, &QueueStore::writeFailed);
+    QList<qint64> ids;
+    for (int i = 0; i < 8; ++i) {
+        TransferRecord row = newRow(store, QString::number(i));
+        store.insert(row);
+        ids.append(row.id);
+    }
+    store.flush();
+    const qint64 batchesBefore = store.batchCount();
+    std::vector<std::unique_ptr<QThread>> threads;
+    for (int i = 0; i < 8; ++i) {
+        threads.emplace_back(QThread::create([&store, id = ids.at(i)] {
+            for (qint64 k = 1; k <= 200; ++k)
+                store.saveProgress(id, k * 1000, {{0, -1, k * 1000}});
+        }));
+        threads.back()->start();
+    }
+    for (auto &t : threads)
+        QVERIFY(t->wait(30000));
+    store.flush();
+    const qint64 batches = store.batchCount() - batchesBefore;
+    QVERIFY2(batches >= 1 && batches < 1600, QByteArray::number(batches).constData());
+    QCOMPARE(failed.size(), 0);
+    store.close();
+    TransferStore check;
+    QVERIFY(check.open(opened.dir.path()));
+    for (qint64 id : ids)
+        QCOMPARE(check.load(id)->doneSize, qint64(200000));
+    qInfo("1600 checkpoints from 8 threads in %lld batches", batches);
+}
+
+void TestQueueStore::durableAnswerAfterCommit()
+{
+    // The facts before a rename: when the answer comes, another connection reads them.
+    OpenStore opened;
+    QVERIFY2(opened.ok, qPrintable(opened.error.message));
+    QueueStore &store = opened.store;
+    TransferRecord row = newRow(store, QStringLiteral("d"));
+    store.insert(row);
+    row.published = QStringLiteral("300 12345 1700000000000000000");
+    row.totalSize = 300;
+    QObject context;
+    bool answered = false;
+    QString seen;
+    Error outcome{ErrorCode::Store, QStringLiteral("not answered")};
+    store.saveDownloadStateDurably(row, &context, [&](const Error &e) {
+        outcome = e;
+        TransferStore other;
+        if (other.open(opened.dir.path()))
+            seen = other.load(row.id)->published;
+        answered = true;
+    });
+    QTRY_VERIFY(answered);
+    QCOMPARE(outcome.code, ErrorCode::None);
+    QCOMPARE(seen, row.published);
+}
+
+void TestQueueStore::removedRowIsNoError()
+{
+    // A person removes a running transfer: its last checkpoints find no row, which is fine,
+    // and they do not undo the other writes of their batch.
+    OpenStore opened;
+    QVERIFY2(opened.ok, qPrintable(opened.error.message));
+    QueueStore &store = opened.store;
+    QSignalSpy failed(&store, &QueueStore::writeFailed);
+    TransferRecord gone = newRow(store, QStringLiteral("gone"));
+    TransferRecord kept = newRow(store, QStringLiteral("kept"));
+    store.insert(gone);
+    store.insert(kept);
+    store.remove(gone.id);
+    store.saveProgress(gone.id, 10, {{0, -1, 10}});
+    gone.totalSize = 10;
+    store.saveDownloadState(gone);
+    store.setState(gone.id, TransferState::Failed, {ErrorCode::Cancelled, QStringLiteral("x")});
+    store.saveProgress(kept.id, 20, {{0, -1, 20}});
+    bool written = false;
+    store.afterWrites([&] { written = true; });
+    QTRY_VERIFY(written);
+    QCOMPARE(failed.size(), 0);
+    store.close();
+    TransferStore check;
+    QVERIFY(check.open(opened.dir.path()));
+    QVERIFY(!check.load(gone.id));
+    QCOMPARE(check.load(kept.id)->doneSize, qint64(20));
+}
+
+void TestQueueStore::answerDroppedWhenAskerGone()
+{
+    // A transfer deleted before its answer arrives: nothing is called, nothing crashes.
+    OpenStore opened;
+    QVERIFY2(opened.ok, qPrintable(opened.error.message));
+    QueueStore &store = opened.store;
+    TransferRecord row = newRow(store, QStringLiteral("x"));
+    store.insert(row);
+    bool called = false;
+    auto *asker = new QObject;
+    store.load(row.id, asker, [&](const std::optional<TransferRecord> &) { called = true; });
+    delete asker;
+    bool written = false;
+    store.afterWrites([&] { written = true; });
+    QTRY_VERIFY(written);
+    QCoreApplication::processEvents();
+    QVERIFY(!called);
+}
+
+QTEST_GUILESS_MAIN(TestQueueStore)
+#include "tst_queuestore.moc"
