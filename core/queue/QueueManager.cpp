@@ -125,6 +125,7 @@ void QueueManager::shutdown(int timeoutMs)
         if (isRunningState(e->record.state))
             m_store->setState(e->record.id, TransferState::Active);
     }
+    stopAfterDownloads();
     m_pool->shutdown(); // deletes the jobs that did not stop in time
     for (QueueEntry *e : std::as_const(m_entries))
         e->job = nullptr;
@@ -327,6 +328,8 @@ void QueueManager::onFinished(qint64 id, const TransferResult &result)
             e->progress.fileName = result.path;
             m_store->setResult(id, result.path, result.size, e->record.sha256);
             setState(e, TransferState::Completed);
+            if (!result.alreadyComplete)
+                startAfterDownload(*e, result);
             Q_EMIT transferFinished(result);
         } else if (m_shuttingDown) {
             // Stays Active in the store: the next open() resumes it.
@@ -374,7 +377,8 @@ void QueueManager::checkIdle()
 
 bool QueueManager::isIdle() const
 {
-    return m_running.isEmpty() && (m_index->queuedCount() == 0 || !m_insideWindow);
+    return m_running.isEmpty() && m_afterDownloads.isEmpty() &&
+           (m_index->queuedCount() == 0 || !m_insideWindow);
 }
 
 void QueueManager::markDirty(QueueEntry *e)
