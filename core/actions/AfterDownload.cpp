@@ -20,9 +20,8 @@ QString AfterDownload::Result::errorText() const
     if (extractionFailed()) {
         if (extraction.error.isError())
             return QObject::tr("extracting %1 failed: %2").arg(name, extraction.error.message);
-        return QObject::tr("extracting %1: %n entry(s) refused: %2", nullptr,
-                           int(extraction.refused.size()))
-            .arg(name, extraction.refused.join(QStringLiteral("; ")));
+        return QObject::tr("extracting %1: entries refused (they would land outside %2): %3")
+            .arg(name, extraction.folder, extraction.refused.join(QStringLiteral("; ")));
     }
     if (commandFailed())
         return command.error.message;
