@@ -72,6 +72,12 @@ bool QueueManager::open(const QString &dataDir, const Options &options, Error *e
         return false;
     }
     m_holdsAll = options.loadExisting;
+    m_storedUploads.clear();
+    if (!options.loadExisting) {
+        for (const TransferRecord &r : std::as_const(all))
+            if (r.direction == TransferDirection::Upload)
+                m_storedUploads.append(r);
+    }
     if (options.loadExisting) {
         m_entries.reserve(all.size());
         qint64 lastPosition = LLONG_MIN;
@@ -122,9 +128,10 @@ void QueueManager::shutdown(int timeoutMs)
     // The engine may have saved its own state when stopped: the interrupted ones must come
     // back as running, so that the next open() resumes them.
     for (QueueEntry *e : std::as_const(m_entries)) {
-        if (isRunningState(e->record.state))
+        if (isRunningState(e->record.state) && !m_confirmingComplete.contains(e->record.id))
             m_store->setState(e->record.id, TransferState::Active);
     }
+    m_confirmingComplete.clear();
     stopAfterDownloads();
     m_pool->shutdown(); // deletes the jobs that did not stop in time
     for (QueueEntry *e : std::as_const(m_entries))
@@ -134,6 +141,7 @@ void QueueManager::shutdown(int timeoutMs)
         finishRemoval(e);
     m_removing.clear();
     m_store->close();
+    m_storedUploads.clear();
     m_pool.reset();
     m_store.reset();
     m_open = false;
@@ -170,7 +178,11 @@ void QueueManager::setState(QueueEntry *e, TransferState state, const Error &err
 {
     e->record.setState(state, error);
     e->retry = {}; // a new state (started, paused, failed): the wait is over
-    m_store->setState(e->record.id, state, error);
+    const bool running = state == TransferState::Queued || isRunningState(state);
+    if (!running)
+        m_confirmingComplete.remove(e->record.id);
+    if (!running || !m_confirmingComplete.contains(e->record.id))
+        m_store->setState(e->record.id, state, error);
     markDirty(e);
 }
 
@@ -313,6 +325,7 @@ void QueueManager::onFinished(qint64 id, const TransferResult &result)
     } else if (e->job) {
         e->job = nullptr;
         m_running.remove(id);
+        m_confirmingComplete.remove(id); // what follows is written
         m_index->removeRunning(e->host);
         const bool commanded = e->stopping;
         e->stopping = false;

@@ -221,6 +221,8 @@ private:
     // The stored download of each record's request (url, directory, name): from memory when
     // every row is loaded, else from the store.
     QList<std::optional<TransferRecord>> findDownloads(const QList<TransferRecord> &records);
+    // The stored upload enqueueUploads() continues for `wanted` (QueueUploads.cpp).
+    std::optional<TransferRecord> findUpload(const TransferRecord &wanted) const;
     // The credentials for an upload about to start; false: it waits for them (taken aside).
     bool uploadCredentialsFor(QueueEntry *e, UploadCredentials *credentials);
     void onProgress(qint64 id, const TransferProgress &progress);
@@ -244,6 +246,12 @@ private:
     QSet<qint64> m_waitingForCredentials; // queued uploads out of the index until they arrive
     QSet<qint64> m_unstored;              // new rows whose insert is not written yet
     bool m_holdsAll = false;              // every stored row is an entry (loadExisting)
+    // Without loadExisting: the upload rows stored at open(), for enqueueUploads() to continue
+    // (few; the store itself only finds downloads).
+    QList<TransferRecord> m_storedUploads;
+    // Completed uploads asked again: the engine confirms them from the stored row's state, so
+    // the queue writes no Queued or Active over it until the job has ended.
+    QSet<qint64> m_confirmingComplete;
     std::function<QDateTime()> m_clock;
     std::unique_ptr<QueueStore> m_store;
     std::unique_ptr<WorkerPool> m_pool;
