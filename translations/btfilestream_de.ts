@@ -2,6 +2,48 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>QObject</name>
+    <message>
+        <source>the actions after %1 were stopped</source>
+        <translation>die Aktionen nach %1 wurden angehalten</translation>
+    </message>
+    <message>
+        <source>extracting %1 failed: %2</source>
+        <translation>Entpacken von %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>extracting %1: entries refused (they would land outside %2): %3</source>
+        <translation>Entpacken von %1: Einträge abgelehnt (sie lägen außerhalb von %2): %3</translation>
+    </message>
+    <message>
+        <source>the command %1 has an unclosed quote</source>
+        <translation>im Befehl %1 fehlt ein schließendes Anführungszeichen</translation>
+    </message>
+    <message>
+        <source>the command names no program</source>
+        <translation>der Befehl nennt kein Programm</translation>
+    </message>
+</context>
+<context>
+    <name>bt::AfterDownload</name>
+    <message>
+        <source>the command %1 was stopped</source>
+        <translation>der Befehl %1 wurde angehalten</translation>
+    </message>
+    <message>
+        <source>the command %1 was killed by a signal</source>
+        <translation>der Befehl %1 wurde durch ein Signal beendet</translation>
+    </message>
+    <message>
+        <source>the command %1 exited with code %2</source>
+        <translation>der Befehl %1 endete mit Code %2</translation>
+    </message>
+    <message>
+        <source>cannot run the command %1: %2</source>
+        <translation>der Befehl %1 kann nicht ausgeführt werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>bt::ArchiveExtractor</name>
     <message>
         <source>No such archive: %1</source>
@@ -1389,6 +1431,18 @@ Dateien zum Hochladen</translation>
             <numerusform>%n abgeschlossene Übertragungen entfernt; die Dateien bleiben erhalten.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Ran %1 (exit code 0)</source>
+        <translation>%1 ausgeführt (Exit-Code 0)</translation>
+    </message>
+    <message>
+        <source>Command failed: %1</source>
+        <translation>Befehl fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Command failed</source>
+        <translation>Befehl fehlgeschlagen</translation>
+    </message>
 </context>
 <context>
     <name>bt::ui::SettingsDialog</name>
@@ -1586,6 +1640,14 @@ Dateien zum Hochladen</translation>
     <message>
         <source>Compute the SHA-256 of &amp;every download</source>
         <translation>SHA-256 für &amp;jeden Download berechnen</translation>
+    </message>
+    <message>
+        <source>&amp;Open the folder when a download completes</source>
+        <translation>Ordner nach dem Download ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>In the file manager, after the archive is extracted.</source>
+        <translation>Im Dateimanager, nachdem das Archiv entpackt ist.</translation>
     </message>
 </context>
 <context>

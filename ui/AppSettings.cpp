@@ -45,6 +45,7 @@ AppSettings AppSettings::load()
     a.uploadTargets = UploadTarget::load(s);
     a.lastAddFolder = get("downloads/lastAddFolder", a.lastAddFolder);
     a.extractArchives = get("files/extractArchives", a.extractArchives);
+    a.openFolderWhenDone = get("files/openFolderWhenDone", a.openFolderWhenDone);
     a.autoFolders = get("files/autoFolders", a.autoFolders);
     // Saved rules by category; a category that a later version adds keeps its default.
     const int n = s.beginReadArray(QStringLiteral("files/folderRules"));
@@ -86,6 +87,7 @@ void AppSettings::save() const
     UploadTarget::save(s, uploadTargets);
     s.setValue(QStringLiteral("downloads/lastAddFolder"), lastAddFolder);
     s.setValue(QStringLiteral("files/extractArchives"), extractArchives);
+    s.setValue(QStringLiteral("files/openFolderWhenDone"), openFolderWhenDone);
     s.setValue(QStringLiteral("files/autoFolders"), autoFolders);
     s.beginWriteArray(QStringLiteral("files/folderRules"), int(folderRules.size()));
     for (int i = 0; i < folderRules.size(); ++i) {
@@ -131,6 +133,10 @@ void AppSettings::applyTo(QueueManager *queue) const
     queue->setSpeedLimits(normal);
     queue->setAlternativeSpeedLimits(alt);
     queue->setAlternativeLimitsEnabled(altLimitsEnabled);
+    // The queue runs them (core/actions), for rows restored after a restart too.
+    AfterDownloadActions actions;
+    actions.extract = extractArchives;
+    queue->setAfterDownloadDefaults(actions);
     const TimeWindow window = TimeWindow::fromString(scheduleWindow);
     if (scheduleEnabled && window.isValid())
         queue->setScheduleWindow(window);

@@ -39,6 +39,7 @@ struct AppSettings
     QList<UploadTarget> uploadTargets; // where dropped files go (secrets: CredentialStore)
     QString lastAddFolder;             // the add dialog remembers its folder
     bool extractArchives = false;      // extract a completed archive into a folder beside it
+    bool openFolderWhenDone = false;   // open a completed download's folder (after extracting)
     bool autoFolders = false;          // sort new downloads into sub-folders by file type
     QList<FolderRule> folderRules = FolderRule::defaults();
 
@@ -47,7 +48,8 @@ struct AppSettings
     QString effectiveDownloadFolder() const;
     const UploadTarget *uploadTarget(const QString &key) const;
 
-    // Applies the queue's part at once: limits, speed limits, the scheduler window.
+    // Applies the queue's part at once: limits, speed limits, the scheduler window, the
+    // after-download actions of every download (extract archives).
     void applyTo(QueueManager *queue) const;
     // The request defaults a new download starts from (connections, retries, timeouts).
     void applyTo(DownloadRequest *request) const;

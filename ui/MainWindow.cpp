@@ -166,6 +166,9 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     });
     connect(m_view, &QTableView::doubleClicked, this, &MainWindow::openSelectedFile);
     connect(m_queue, &QueueManager::transferFinished, this, &MainWindow::onTransferFinished);
+    connect(m_queue, &QueueManager::afterDownloadProgress, this,
+            &MainWindow::onAfterDownloadProgress);
+    connect(m_queue, &QueueManager::afterDownloadFinished, this, &MainWindow::onAfterDownload);
     connect(m_queue, &QueueManager::snapshotsChanged, this, &MainWindow::onSnapshotsForFolders);
     connect(m_queue, &QueueManager::removed, this,
             [this](qint64 id) { m_untriedFolders.remove(id); });
@@ -393,93 +396,6 @@ void MainWindow::updateStatus()
         tr("%1 active, %2 queued, %3 total").arg(t.active).arg(t.queued).arg(t.total));
     m_altLabel->setText(m_settings.altLimitsEnabled ? tr("Alternative speed limits") : QString());
     m_tray->setTotals(t);
-}
-
-void MainWindow::onTransferFinished(const TransferResult &result)
-{
-    const TransferModel::Row *row = m_model->rowById(result.id);
-    const QString name = row ? row->name : QFileInfo(result.path).fileName();
-    if (!result.error.isError()) {
-        m_tray->notify(tr("Transfer complete"), name, false);
-        if (m_settings.extractArchives && !result.path.isEmpty() &&
-            (!row || row->direction == TransferDirection::Download))
-            extractArchive(result.id, result.path, name);
-    } else if (result.error.code != ErrorCode::Cancelled) {
-        // Said as the row says it: the queue pauses on disk errors, to be resumed.
-        const auto snap = m_queue->snapshot(result.id);
-        TransferModel::Row paused;
-        paused.state = snap ? snap->state : TransferState::Failed;
-        paused.errorCode = result.error.code;
-        if (paused.state == TransferState::Paused)
-            m_tray->notify(TransferModel::stateText(paused),
-                           tr("%1: %2. Resume it when fixed.").arg(name, result.error.message),
-                           true);
-        else
-            m_tray->notify(tr("Transfer failed"), tr("%1: %2").arg(name, result.error.message),
-                           true);
-    }
-}
-
-void MainWindow::extractSelected()
-{
-    for (qint64 id : selectedIds()) {
-        const TransferModel::Row *row = m_model->rowById(id);
-        if (row && row->state == TransferState::Completed &&
-            row->direction == TransferDirection::Download && !row->path.isEmpty())
-            extractArchive(id, row->path, row->name, true);
-    }
-}
-
-void MainWindow::extractArchive(qint64 id, const QString &path, const QString &name, bool asked)
-{
-    // Whether it is an archive (name, else its first bytes) is decided on the extractor's
-    // thread too: the UI thread never reads the file.
-    auto *extractor = new ArchiveExtractor(this);
-    connect(extractor, &ArchiveExtractor::progress, this, [this, name](qint64 done, qint64 total) {
-        if (total > 0 && done < total)
-            statusBar()->showMessage(
-                tr("Extracting %1… %2%").arg(name, QString::number(done * 100 / total)), 3000);
-    });
-    connect(extractor, &ArchiveExtractor::finished, this,
-            [this, extractor, id, name, asked](const ArchiveExtractor::Result &result) {
-                extractor->deleteLater();
-                onExtracted(id, name, result, asked);
-            });
-    extractor->start(path);
-}
-
-void MainWindow::onExtracted(qint64 id, const QString &name, const ArchiveExtractor::Result &r,
-                             bool asked)
-{
-    if (!r.isArchive && asked)
-        statusBar()->showMessage(tr("%1 is not an archive.").arg(name), 10000);
-    if (r.isArchive) {
-        if (r.error.isError()) {
-            const QString text = tr("%1: %2").arg(name, r.error.message);
-            m_details->appendLog(id, tr("Extraction failed: %1").arg(r.error.message));
-            m_tray->notify(tr("Extraction failed"), text, true);
-            statusBar()->showMessage(tr("Extraction failed: %1").arg(text), 10000);
-        } else {
-            m_details->appendLog(
-                id, tr("Extracted %n file(s) into %1", nullptr, r.files).arg(r.folder));
-            for (const QString &line : r.refused)
-                m_details->appendLog(id, line);
-            for (const QString &entry : r.skipped)
-                m_details->appendLog(id, tr("Skipped (device file or fifo): %1").arg(entry));
-            if (r.refused.isEmpty()) {
-                m_tray->notify(tr("Archive extracted"), tr("%1 → %2").arg(name, r.folder), false);
-                statusBar()->showMessage(tr("Extracted %1 into %2").arg(name, r.folder), 10000);
-            } else {
-                // The entries that would have landed outside the folder are named.
-                const QString text =
-                    tr("%1: %n entry(s) refused: %2", nullptr, int(r.refused.size()))
-                        .arg(name, r.refused.join(QStringLiteral("; ")));
-                m_tray->notify(tr("Archive extracted, entries refused"), text, true);
-                statusBar()->showMessage(text, 15000);
-            }
-        }
-    }
-    Q_EMIT archiveExtracted(id, r);
 }
 
 void MainWindow::onClipboardChanged()

@@ -1,12 +1,14 @@
 #pragma once
 
 #include "AppSettings.h"
+#include "actions/AfterDownload.h"
 #include "archive/ArchiveExtractor.h"
 #include "queue/TransferSnapshot.h"
 
 #include <QList>
 #include <QMainWindow>
 #include <QPointer>
+#include <QSet>
 #include <QUrl>
 #include <functional>
 
@@ -120,12 +122,18 @@ private:
     void copySelectedUrls();
     void chooseUploadFiles();
     void updateStatus();
+    // MainWindowCompletion.cpp: a transfer ended; the after-download actions the queue runs
+    // (the "extract archives" setting), the Extract action, "open the folder when done".
     void onTransferFinished(const bt::TransferResult &result);
-    // `asked`: by the Extract action (says so when the file is not an archive).
-    void extractArchive(qint64 id, const QString &path, const QString &name, bool asked = false);
+    void onAfterDownloadProgress(qint64 id, qint64 done, qint64 total);
+    void onAfterDownload(qint64 id, const bt::AfterDownload::Result &result);
+    // By the Extract action (says so when the file is not an archive).
+    void extractArchive(qint64 id, const QString &path, const QString &name);
     void extractSelected();
     void onExtracted(qint64 id, const QString &name, const bt::ArchiveExtractor::Result &result,
                      bool asked);
+    void onCommandRan(qint64 id, const QString &name, const bt::AfterDownload::Result &result);
+    QString nameOf(qint64 id, const QString &path) const;
     void onClipboardChanged();
     void applySettings();
     // MainWindowUploads.cpp
@@ -152,6 +160,7 @@ private:
     int m_detailsHeight = 220; // the unfolded details pane
     bool m_trayHintShown = false;
     QHash<qint64, QString> m_untriedFolders; // transfer -> the add dialog's folder
+    QSet<qint64> m_openWhenActionsEnd;       // "open the folder when done", after extraction
     QMenu *m_contextMenu = nullptr;
     TrayIcon *m_tray = nullptr;
     QHash<QString, QAction *> m_actions;

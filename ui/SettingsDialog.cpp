@@ -63,6 +63,7 @@ SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent,
       m_closeToTray(new QCheckBox(tr("&Close to the tray"), this)),
       m_clipboard(new QCheckBox(tr("&Watch the clipboard for links"), this)),
       m_extract(new QCheckBox(tr("&Extract archives when a download completes"), this)),
+      m_openFolder(new QCheckBox(tr("&Open the folder when a download completes"), this)),
       m_autoFolders(new QCheckBox(tr("Sort downloads into sub-folders by file t&ype"), this)),
       m_rules(new QTableWidget(int(s.folderRules.size()), 3, this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)),
@@ -216,6 +217,8 @@ QWidget *SettingsDialog::filesPage()
     m_extract->setChecked(m_base.extractArchives);
     m_extract->setToolTip(tr("Into a new folder beside the archive. Entries that would land "
                              "outside it are refused."));
+    m_openFolder->setChecked(m_base.openFolderWhenDone);
+    m_openFolder->setToolTip(tr("In the file manager, after the archive is extracted."));
     m_autoFolders->setChecked(m_base.autoFolders);
     m_rules->setObjectName(QStringLiteral("folderRules"));
     m_rules->setHorizontalHeaderLabels({tr("Type"), tr("Extensions"), tr("Folder")});
@@ -239,6 +242,7 @@ QWidget *SettingsDialog::filesPage()
     connect(m_autoFolders, &QCheckBox::toggled, m_rules, &QWidget::setEnabled);
     auto *layout = new QVBoxLayout(page);
     layout->addWidget(m_extract);
+    layout->addWidget(m_openFolder);
     layout->addSpacing(8);
     layout->addWidget(m_autoFolders);
     auto *hint = new QLabel(tr("Extensions separated by spaces; a folder is a sub-folder of the "
@@ -306,6 +310,7 @@ AppSettings SettingsDialog::settings() const
     s.closeToTray = m_closeToTray->isChecked();
     s.watchClipboard = m_clipboard->isChecked();
     s.extractArchives = m_extract->isChecked();
+    s.openFolderWhenDone = m_openFolder->isChecked();
     s.autoFolders = m_autoFolders->isChecked();
     s.folderRules = rules();
     return s;

@@ -38,6 +38,7 @@ public:
     QLineEdit *scheduleEdit() const { return m_schedule; }
     QCheckBox *scheduleBox() const { return m_scheduleOn; }
     QCheckBox *extractBox() const { return m_extract; }
+    QCheckBox *openFolderBox() const { return m_openFolder; }
     QCheckBox *autoFoldersBox() const { return m_autoFolders; }
     // One row a category: name, extensions (editable), folder (editable).
     QTableWidget *rulesTable() const { return m_rules; }
@@ -74,6 +75,7 @@ private:
     QCheckBox *m_closeToTray;
     QCheckBox *m_clipboard;
     QCheckBox *m_extract;
+    QCheckBox *m_openFolder;
     QCheckBox *m_autoFolders;
     QTableWidget *m_rules;
     QDialogButtonBox *m_buttons;

@@ -3,6 +3,7 @@
 
 #include "CliParseUtil.h"
 #include "ExitCode.h"
+#include "actions/AfterDownload.h"
 #include "http/DigestHeader.h"
 #include "transfer/NetworkSetup.h"
 
@@ -11,6 +12,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QStandardPaths>
 
 namespace bt::cli {
 
@@ -275,6 +277,17 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
                                      QStringLiteral("FILE"));
     const QCommandLineOption noResume(QStringLiteral("no-resume"),
                                       tr("Start over instead of resuming a saved download."));
+    const QCommandLineOption extract(
+        QStringLiteral("extract"),
+        tr("Extract each downloaded archive (tar, zip, 7z...) into a new folder beside it; "
+           "entries that would land outside it are refused. Other files are left as they are."));
+    const QCommandLineOption onComplete(
+        QStringLiteral("on-complete"),
+        tr("Run CMD once a file is saved (after --extract), with the file's path as its last "
+           "argument. CMD is split into words at spaces, double quotes group words; it is never "
+           "run by a shell (no $, single quotes, globs or pipes: give a script for those). Not run "
+           "when the file was already complete."),
+        QStringLiteral("CMD"));
     parser.addOptions({output,         dir,
                        jobs,           connections,
                        shared.retries, shared.retryMaxWait,
@@ -283,7 +296,8 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
                        shared.header,  shared.user,
                        cookies,        shared.insecure,
                        shared.cacert,  shared.proxy,
-                       noResume,       shared.dataDir,
+                       noResume,       extract,
+                       onComplete,     shared.dataDir,
                        shared.quiet,   shared.json});
     parser.addPositionalArgument(QStringLiteral("URL"), tr("What to download (http or https)."),
                                  QStringLiteral("URL..."));
@@ -341,6 +355,22 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
         base.cookieFile = info.absoluteFilePath();
     }
     base.resume = !parser.isSet(noResume);
+    base.afterDownload.extract = parser.isSet(extract);
+    if (parser.isSet(onComplete)) {
+        const QString command = parser.value(onComplete);
+        QStringList words;
+        QString why;
+        if (!AfterDownload::splitCommand(command, &words, &why))
+            return fail(tr("--on-complete: %1").arg(why));
+        // Said now, not after a long download.
+        const QString program = words.first();
+        const bool found = program.contains(QLatin1Char('/'))
+                               ? QFileInfo(program).isExecutable() && QFileInfo(program).isFile()
+                               : !QStandardPaths::findExecutable(program).isEmpty();
+        if (!found)
+            return fail(tr("--on-complete: no program '%1' can be run").arg(program));
+        base.afterDownload.command = command;
+    }
 
     if (!parseCommon(parser, shared))
         return Action::Error;

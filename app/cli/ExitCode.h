@@ -11,16 +11,17 @@ namespace bt::cli {
 // in the README; never renumber.
 enum ExitCode : int
 {
-    ExitSuccess = 0,      // saved, or already complete
-    ExitFailure = 1,      // any other error
-    ExitUsage = 2,        // malformed URL, bad option or option value
-    ExitNetwork = 3,      // connect, DNS, TLS, timeout, redirects, protocol after retries
-    ExitHttp = 4,         // final HTTP 4xx / 5xx answer
-    ExitIntegrity = 5,    // checksum or digest mismatch
-    ExitDisk = 6,         // disk full, permission, I/O, destination folder not found
-    ExitStore = 7,        // the transfer database is unusable
-    ExitInUse = 8,        // another process is writing the same download
-    ExitInterrupted = 130 // SIGINT or SIGTERM; the resume state is saved
+    ExitSuccess = 0,       // saved, or already complete
+    ExitFailure = 1,       // any other error
+    ExitUsage = 2,         // malformed URL, bad option or option value
+    ExitNetwork = 3,       // connect, DNS, TLS, timeout, redirects, protocol after retries
+    ExitHttp = 4,          // final HTTP 4xx / 5xx answer
+    ExitIntegrity = 5,     // checksum or digest mismatch
+    ExitDisk = 6,          // disk full, permission, I/O, destination folder not found
+    ExitStore = 7,         // the transfer database is unusable
+    ExitInUse = 8,         // another process is writing the same download
+    ExitAfterDownload = 9, // saved, but --extract or --on-complete failed (the file stays)
+    ExitInterrupted = 130  // SIGINT or SIGTERM; the resume state is saved
 };
 
 inline int exitCodeFor(ErrorCode code)
@@ -70,6 +71,7 @@ inline QString exitCodeHelp()
                    "  6    disk: full, permission denied, I/O error, destination folder not found\n"
                    "  7    store: the transfer database is unusable\n"
                    "  8    in use: another process is writing the same download\n"
+                   "  9    after download: --extract or --on-complete failed (the file is saved)\n"
                    "  130  interrupted (SIGINT or SIGTERM); run the same command again to resume\n"
                    "With several URLs the exit code is the highest of their codes.\n");
 }

@@ -38,6 +38,8 @@ GetCommand::GetCommand(const QList<DownloadRequest> &requests, const QString &da
     connect(&m_queue, &QueueManager::snapshotsChanged, m_printer, &ProgressPrinter::update);
     connect(&m_queue, &QueueManager::message, m_printer, &ProgressPrinter::message);
     connect(&m_queue, &QueueManager::transferFinished, this, &GetCommand::onTransferFinished);
+    connect(&m_queue, &QueueManager::afterDownloadFinished, this,
+            &GetCommand::onAfterDownloadFinished);
     connect(&m_queue, &QueueManager::idle, this, &GetCommand::onIdle);
     connect(&m_queue, &QueueManager::storeError, this, [this](const Error &error) {
         // Progress may no longer be saved: say so, and let the exit code tell.
@@ -66,6 +68,10 @@ void GetCommand::start()
     m_queue.setMaxActive(m_jobs);
     m_queue.setMaxPerHost(0); // -j is the only limit the person chose
     m_queue.setProxy(m_proxy);
+    // The command's output is the person's: through, to stderr when stdout carries JSON.
+    m_queue.setCommandOutput(m_printer->mode() == ProgressPrinter::Mode::Json
+                                 ? AfterDownload::CommandOutput::ForwardToStderr
+                                 : AfterDownload::CommandOutput::Forward);
     QueueManager::Options options;
     options.loadExisting = false;
     Error error;
@@ -202,10 +208,39 @@ void GetCommand::onTransferFinished(const TransferResult &result)
 {
     // Completed, failed, or paused by the queue for a disk error (full, permission): for the
     // command line all of these are the end, the last one with the disk exit code.
-    if (!m_pending.remove(result.id))
+    if (!m_pending.contains(result.id) || m_afterDownloads.contains(result.id))
         return;
     for (int index : m_indexesById.value(result.id))
         record(index, result);
+    // Saved: its actions run now (the queue started them); the command waits for them.
+    if (m_queue.isRunningAfterDownload(result.id)) {
+        m_afterDownloads.insert(result.id);
+        return;
+    }
+    endTransfer(result.id);
+}
+
+void GetCommand::onAfterDownloadFinished(qint64 id, const AfterDownload::Result &result)
+{
+    if (!m_afterDownloads.remove(id))
+        return;
+    const int code = result.ok() ? int(ExitSuccess) : int(ExitAfterDownload);
+    const QList<int> indexes = m_indexesById.value(id);
+    if (!indexes.isEmpty())
+        m_printer->afterDownload(m_requests.at(indexes.first()), id, result, code);
+    if (code != ExitSuccess) {
+        for (int index : indexes) {
+            --m_succeeded;
+            m_failures.append({m_requests.at(index).url, result.errorText()});
+        }
+        m_exitCode = qMax(m_exitCode, code);
+    }
+    endTransfer(id);
+}
+
+void GetCommand::endTransfer(qint64 id)
+{
+    m_pending.remove(id);
     if (m_pending.isEmpty() && !m_interrupted)
         finish();
 }

@@ -17,7 +17,8 @@ namespace bt::cli {
 // The queue holds only this run's transfers (loadExisting = false): the program's other
 // transfers in the same store are left alone, while a request that matches a stored one
 // continues it. Emits finished(exitCode) once every transfer has ended: the highest of their
-// exit codes, 130 after a signal.
+// exit codes, 130 after a signal. A saved file's --extract and --on-complete (run by the
+// queue) end before it does; their failure is exit code 9.
 class GetCommand : public QObject
 {
     Q_OBJECT
@@ -40,6 +41,8 @@ private:
     void forgetForNoResume(const QString &dataDir);
     JobFactory jobFactory();
     void onTransferFinished(const TransferResult &result);
+    void onAfterDownloadFinished(qint64 id, const AfterDownload::Result &result);
+    void endTransfer(qint64 id);
     void onIdle();
     // A request that never got a transfer (store error): its result, printed at once.
     void failRequest(int index, const Error &error);
@@ -54,6 +57,7 @@ private:
     QueueManager m_queue;
     QHash<qint64, QList<int>> m_indexesById; // a URL given twice shares its transfer
     QSet<qint64> m_pending;                  // transfers without a result yet
+    QSet<qint64> m_afterDownloads;           // saved; --extract / --on-complete running
     QList<ProgressPrinter::Failure> m_failures;
     int m_succeeded = 0;
     int m_exitCode = 0;

@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
 
@@ -255,6 +256,48 @@ void ProgressPrinter::result(const DownloadRequest &request, const TransferResul
                         : tr("btstream: error: %1").arg(message));
     if (isResumable(result.error))
         writeErr(tr("btstream: run the same command again to resume"));
+}
+
+void ProgressPrinter::afterDownload(const DownloadRequest &request, qint64 id,
+                                    const AfterDownload::Result &result, int exitCode)
+{
+    if (m_mode == Mode::Json) {
+        QJsonObject event{{QStringLiteral("event"), QStringLiteral("afterDownload")},
+                          {QStringLiteral("id"), id},
+                          {QStringLiteral("url"), request.url.toString()},
+                          {QStringLiteral("file"), result.path},
+                          {QStringLiteral("ok"), result.ok()},
+                          {QStringLiteral("message"), result.errorText()},
+                          {QStringLiteral("exit"), exitCode}};
+        if (result.extracted) {
+            event.insert(QStringLiteral("isArchive"), result.extraction.isArchive);
+            event.insert(QStringLiteral("extractedTo"), result.extraction.folder);
+            event.insert(QStringLiteral("refused"),
+                         QJsonArray::fromStringList(result.extraction.refused));
+        }
+        if (result.commandRan) {
+            event.insert(QStringLiteral("command"), result.command.program);
+            event.insert(QStringLiteral("commandExit"), result.command.exitCode);
+        }
+        writeJson(event);
+        return;
+    }
+    const QString prefix =
+        m_nameUrls ? request.url.toDisplayString() + QStringLiteral(": ") : QString();
+    if (result.extracted && result.extraction.isArchive && !result.extraction.error.isError() &&
+        m_mode != Mode::Quiet) {
+        const int files = result.extraction.files;
+        writeErr(tr("Extracted %1 into %2 (%3)")
+                     .arg(displayPath(result.path), displayPath(result.extraction.folder),
+                          files == 1 ? tr("1 file") : tr("%1 files").arg(files)));
+    } else if (result.extracted && !result.extraction.isArchive && m_mode != Mode::Quiet) {
+        writeErr(tr("btstream: %1%2 is not an archive: not extracted")
+                     .arg(prefix, displayPath(result.path)));
+    }
+    if (!result.ok()) {
+        writeErr(tr("btstream: error: %1%2").arg(prefix, result.errorText()));
+        writeErr(tr("btstream: the download is saved: %1").arg(displayPath(result.path)));
+    }
 }
 
 void ProgressPrinter::uploadResult(const UploadRequest &request, const TransferResult &result,

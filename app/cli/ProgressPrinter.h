@@ -1,6 +1,7 @@
 #pragma once
 
 #include "TerminalBlock.h"
+#include "actions/AfterDownload.h"
 #include "model/UploadRequest.h"
 #include "queue/TransferSnapshot.h"
 #include "transfer/HttpDownload.h"
@@ -54,6 +55,10 @@ public:
     void update(const QList<TransferSnapshot> &snapshots);
     void message(qint64 id, const QString &text);
     void result(const DownloadRequest &request, const TransferResult &result, int exitCode);
+    // The end of --extract / --on-complete for a saved file: where it was extracted, or what
+    // failed (always said, --quiet too; JSON: an "afterDownload" event).
+    void afterDownload(const DownloadRequest &request, qint64 id,
+                       const AfterDownload::Result &result, int exitCode);
     // The end of `put`: "Uploaded FILE to URL" or the error (JSON: the result object of get
     // plus "uploadUrl").
     void uploadResult(const UploadRequest &request, const TransferResult &result,

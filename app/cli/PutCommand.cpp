@@ -2,12 +2,12 @@
 
 #include "ExitCode.h"
 #include "SignalBridge.h"
-#include "UploadWorker.h"
-#include "queue/TransferSnapshot.h"
+#include "queue/UploadJob.h"
+#include "store/TransferStore.h"
+#include "upload/ArchiveStream.h"
+#include "upload/UploadRequestCodec.h"
 
 #include <QFileInfo>
-#include <QThread>
-#include <QTimer>
 
 namespace bt::cli {
 
@@ -17,70 +17,161 @@ namespace {
 // offset is what a resume trusts, so that is as safe as a crash).
 constexpr int StopTimeoutMs = 1400;
 constexpr int InterruptDeadlineMs = 1800;
+
+// Where a PUT went: the URL, plus the file's (archive's) name when it ends with '/' (as
+// PutUpload does); a tree goes into <url>/<folder>/.
+QUrl putTarget(const UploadRequest &request)
+{
+    QUrl url = request.url;
+    if (!url.path().endsWith(QLatin1Char('/')))
+        return url;
+    const QFileInfo info(request.sourcePath);
+    QString name = request.remoteName.isEmpty() ? info.fileName() : request.remoteName;
+    ArchiveStream::Format format;
+    if (info.isDir() && ArchiveStream::parseFormat(request.archiveFormat, &format))
+        name += ArchiveStream::extension(format);
+    else if (info.isDir())
+        name += QLatin1Char('/');
+    url.setPath(url.path() + name);
+    return url;
+}
 } // namespace
 
 PutCommand::PutCommand(const UploadRequest &request, const QString &dataDir,
                        ProgressPrinter *printer, QObject *parent)
     : QObject(parent), m_request(request), m_dataDir(dataDir), m_printer(printer)
 {
-    qRegisterMetaType<bt::TransferProgress>();
-    qRegisterMetaType<bt::TransferResult>();
+    m_request.sourcePath = QFileInfo(m_request.sourcePath).absoluteFilePath();
+    connect(&m_queue, &QueueManager::snapshotsChanged, m_printer, &ProgressPrinter::update);
+    connect(&m_queue, &QueueManager::message, m_printer, &ProgressPrinter::message);
+    connect(&m_queue, &QueueManager::transferFinished, this, &PutCommand::onTransferFinished);
+    connect(&m_queue, &QueueManager::idle, this, &PutCommand::onIdle);
+    connect(&m_queue, &QueueManager::storeError, this, [this](const Error &error) {
+        m_printer->message(m_id, tr("the transfer database failed: %1").arg(error.message));
+    });
 }
 
 PutCommand::~PutCommand()
 {
-    stopThread();
+    m_queue.shutdown(StopTimeoutMs);
+}
+
+JobFactory PutCommand::jobFactory() const
+{
+    // The queue holds this run's upload only. A continued row holds the options of the run
+    // that stored it; this run's command line is what the person asks for now (limits,
+    // retries, TLS, headers). Its secrets come from the queue's memory (setUploadCredentials
+    // by enqueueUploads), as for the program's uploads.
+    UploadRequest request = m_request;
+    request.user.clear();
+    request.bearerToken.clear();
+    QList<QPair<QByteArray, QByteArray>> plain;
+    for (const auto &h : std::as_const(request.headers))
+        if (!uploadcodec::isSecretHeader(h.first))
+            plain.append(h);
+    request.headers = plain;
+    return [request](const TransferRecord &record, const JobContext &context) -> TransferJob * {
+        if (record.direction != TransferDirection::Upload)
+            return nullptr;
+        UploadRequest r = request;
+        const UploadCredentials &c = context.uploadCredentials;
+        r.user = c.user;
+        r.bearerToken = c.bearerToken;
+        r.headers.append(c.secretHeaders);
+        return new UploadJob(record.id, r, context);
+    };
 }
 
 void PutCommand::start()
 {
-    if (m_thread || m_finished)
+    if (m_started)
         return;
+    m_started = true;
     if (m_interrupted) {
         finish(ExitInterrupted);
         return;
     }
-    m_thread = new QThread(this);
-    m_thread->setObjectName(QStringLiteral("upload"));
-    m_worker = new UploadWorker(m_request, m_dataDir);
-    m_worker->setProxy(m_proxy);
-    m_worker->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &UploadWorker::progress, this, &PutCommand::onProgress);
-    connect(m_worker, &UploadWorker::message, this,
-            [this](const QString &text) { m_printer->message(m_id, text); });
-    connect(m_worker, &UploadWorker::finished, this, &PutCommand::onFinished);
-    m_thread->start();
-    QMetaObject::invokeMethod(m_worker, &UploadWorker::start, Qt::QueuedConnection);
-}
-
-void PutCommand::onProgress(const TransferProgress &progress)
-{
-    if (m_finished)
+    const QString dataDir = m_dataDir.isEmpty() ? TransferStore::defaultDataDir() : m_dataDir;
+    m_queue.setJobFactory(jobFactory());
+    m_queue.setMaxPerHost(0);
+    m_queue.setProxy(m_proxy);
+    QueueManager::Options options;
+    options.loadExisting = false;
+    Error error;
+    if (!m_queue.open(dataDir, options, &error)) {
+        TransferResult result;
+        result.error = error;
+        if (result.error.code == ErrorCode::None)
+            result.error.code = ErrorCode::Store;
+        result.error.message =
+            error.message.isEmpty()
+                ? tr("cannot open the transfer database in %1").arg(dataDir)
+                : tr("cannot open the transfer database in %1: %2").arg(dataDir, error.message);
+        const int code = exitCodeFor(result.error.code);
+        m_printer->uploadResult(m_request, result, {}, code);
+        finish(code);
         return;
-    if (m_id == 0 && progress.id != 0) {
-        m_id = progress.id;
-        m_printer->addTransfer(m_id, QFileInfo(m_request.sourcePath).fileName());
     }
-    TransferSnapshot snapshot;
-    snapshot.id = m_id;
-    snapshot.state = TransferState::Active;
-    snapshot.progress = progress;
-    snapshot.url = m_request.url;
-    m_printer->update({snapshot});
+    // --no-resume: a new upload (a row of its own); else the stored one of the same source.
+    QueueManager::EnqueueOptions enqueue;
+    enqueue.reuseExisting = m_request.resume;
+    m_id = m_queue.enqueueUploads({m_request}, enqueue, &error).value(0);
+    if (m_id <= 0) {
+        TransferResult result;
+        result.error = error.isError()
+                           ? error
+                           : Error{ErrorCode::Store, tr("cannot add the upload to the queue")};
+        const int code = exitCodeFor(result.error.code);
+        m_printer->uploadResult(m_request, result, {}, code);
+        finish(code);
+        return;
+    }
+    m_printer->addTransfer(m_id, QFileInfo(m_request.sourcePath).fileName());
 }
 
-void PutCommand::onFinished(const TransferResult &result, const QUrl &remoteUrl)
+void PutCommand::onTransferFinished(const TransferResult &result)
 {
-    if (m_finished)
+    if (m_finished || m_interrupted || result.id != m_id)
         return;
-    if (m_interrupted || result.error.code == ErrorCode::Cancelled) {
+    if (result.error.code == ErrorCode::Cancelled) {
         finish(ExitInterrupted);
         return;
     }
+    const QString dataDir = m_dataDir.isEmpty() ? TransferStore::defaultDataDir() : m_dataDir;
+    // Nothing runs any more: the store is written and closed before its row is read back.
+    m_queue.shutdown(StopTimeoutMs);
     const int code = exitCodeFor(result.error.code);
-    m_printer->uploadResult(m_request, result, remoteUrl, code);
+    m_printer->uploadResult(m_request, result, remoteUrl(dataDir), code);
     finish(code);
+}
+
+void PutCommand::onIdle()
+{
+    if (m_finished || m_interrupted || m_id <= 0)
+        return;
+    // Nothing runs and nothing can start, yet the upload never reported (its row could not be
+    // stored): do not wait for it.
+    TransferResult result;
+    result.id = m_id;
+    result.error = {ErrorCode::InvalidArgument, tr("the upload could not be started")};
+    if (const auto snapshot = m_queue.snapshot(m_id); snapshot && snapshot->lastError.isError())
+        result.error = snapshot->lastError;
+    onTransferFinished(result);
+}
+
+QUrl PutCommand::remoteUrl(const QString &dataDir) const
+{
+    if (m_request.method == UploadRequest::Method::Put)
+        return putTarget(m_request);
+    if (m_request.method == UploadRequest::Method::Post)
+        return m_request.url;
+    // tus: the upload URL the engine stored in the row (created by this run or an earlier
+    // one); the queue carries no field for it. One read, after the queue has closed.
+    TransferStore store;
+    if (!store.open(dataDir))
+        return {};
+    const std::optional<TransferRecord> row = store.load(m_id);
+    return row && !row->uploadUrl.isEmpty() ? QUrl(row->uploadUrl) : QUrl();
 }
 
 void PutCommand::interrupt()
@@ -90,13 +181,8 @@ void PutCommand::interrupt()
     m_interrupted = true;
     SignalBridge::armExitDeadline(InterruptDeadlineMs, ExitInterrupted,
                                   m_printer->interruptedText());
-    if (!m_worker) {
-        finish(ExitInterrupted);
-        return;
-    }
-    QMetaObject::invokeMethod(m_worker, &UploadWorker::stop, Qt::QueuedConnection);
-    // The worker's finished(Cancelled) ends the command; this is the fallback.
-    QTimer::singleShot(StopTimeoutMs, this, [this] { finish(ExitInterrupted); });
+    m_queue.shutdown(StopTimeoutMs); // a tus upload keeps its URL and offset in the store
+    finish(ExitInterrupted);
 }
 
 void PutCommand::finish(int exitCode)
@@ -106,25 +192,9 @@ void PutCommand::finish(int exitCode)
     m_finished = true;
     if (exitCode == ExitInterrupted)
         m_printer->interrupted();
-    stopThread();
+    m_queue.shutdown(StopTimeoutMs);
     m_printer->finish();
     Q_EMIT finished(exitCode);
-}
-
-void PutCommand::stopThread()
-{
-    if (!m_thread)
-        return;
-    m_thread->quit();
-    if (!m_thread->wait(StopTimeoutMs)) {
-        // Never destroy a running thread: the exit deadline (or the process end) takes care.
-        m_thread->setParent(nullptr);
-        m_thread = nullptr;
-        return;
-    }
-    m_worker = nullptr;
-    delete m_thread;
-    m_thread = nullptr;
 }
 
 } // namespace bt::cli

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/DigestHeader.h"
+#include "model/AfterDownloadActions.h"
 
 #include <QByteArray>
 #include <QList>
@@ -36,6 +37,9 @@ struct DownloadRequest
     bool resume = true; // continue a saved download of the same request
     int maxRedirects = 20;
     qint64 retryDelayMs = 1000; // first backoff step (doubles per attempt, jittered)
+    // --extract, --on-complete: run by the queue once the download completed (not when the
+    // file was complete already), stored with the row so a resumed download still runs them.
+    AfterDownloadActions afterDownload;
     // The store row to use (the queue's), 0 = find the row of the same request or add one.
     qint64 storeId = 0;
 };

@@ -47,6 +47,9 @@ QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests,
             rec = *found.at(i);
             rec.priority = priority;
             rec.position = newPosition;
+            // This request's after-download actions, not those of the run that stored it
+            // (as the CLI's job takes this run's options); the stored row keeps its own.
+            requestcodec::setAfterDownload(&rec, requests.at(i).afterDownload);
         } else if (!storeNew(&rec, error)) {
             break;
         }
@@ -54,6 +57,7 @@ QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests,
             continue;
         if (found.at(i)) {
             if (QueueEntry *e = entry(rec.id)) {
+                requestcodec::setAfterDownload(&e->record, requests.at(i).afterDownload);
                 askedAgain(e, options.startPaused);
                 ids[i] = rec.id;
                 continue;

@@ -68,6 +68,12 @@ bool QueueManager::open(const QString &dataDir, const Options &options, Error *e
     m_pool->setProxy(m_proxySetting);
     m_pool->start(options.threads);
     m_holdsAll = options.loadExisting;
+    m_storedUploads.clear();
+    if (!options.loadExisting) {
+        for (const TransferRecord &r : std::as_const(all))
+            if (r.direction == TransferDirection::Upload)
+                m_storedUploads.append(r);
+    }
     if (options.loadExisting) {
         m_entries.reserve(all.size());
         qint64 lastPosition = LLONG_MIN;
@@ -117,6 +123,8 @@ void QueueManager::shutdown(int timeoutMs)
     }
     // A stopped transfer saved its offsets, not a state: the interrupted ones are still
     // running in the store, so that the next open() resumes them.
+    m_confirmingComplete.clear();
+    stopAfterDownloads();
     m_pool->shutdown(); // deletes the jobs that did not stop in time
     for (QueueEntry *e : std::as_const(m_entries))
         e->job = nullptr;
@@ -125,6 +133,7 @@ void QueueManager::shutdown(int timeoutMs)
         finishRemoval(e);
     m_removing.clear();
     m_store->close();
+    m_storedUploads.clear();
     m_pool.reset();
     m_store.reset();
     m_open = false;
@@ -161,7 +170,11 @@ void QueueManager::setState(QueueEntry *e, TransferState state, const Error &err
 {
     e->record.setState(state, error);
     e->retry = {}; // a new state (started, paused, failed): the wait is over
-    m_store->setState(e->record.id, state, error);
+    const bool running = state == TransferState::Queued || isRunningState(state);
+    if (!running)
+        m_confirmingComplete.remove(e->record.id);
+    if (!running || !m_confirmingComplete.contains(e->record.id))
+        m_store->setState(e->record.id, state, error);
     markDirty(e);
 }
 
@@ -296,6 +309,7 @@ void QueueManager::onFinished(qint64 id, const TransferResult &result)
     } else if (e->job) {
         e->job = nullptr;
         m_running.remove(id);
+        m_confirmingComplete.remove(id); // what follows is written
         m_index->removeRunning(e->host);
         const bool commanded = e->stopping;
         e->stopping = false;
@@ -311,6 +325,8 @@ void QueueManager::onFinished(qint64 id, const TransferResult &result)
             e->progress.fileName = result.path;
             m_store->setResult(id, result.path, result.size, e->record.sha256);
             setState(e, TransferState::Completed);
+            if (!result.alreadyComplete)
+                startAfterDownload(*e, result);
             Q_EMIT transferFinished(result);
         } else if (m_shuttingDown) {
             // Stays Active in the store: the next open() resumes it.
@@ -358,7 +374,8 @@ void QueueManager::checkIdle()
 
 bool QueueManager::isIdle() const
 {
-    return m_running.isEmpty() && (m_index->queuedCount() == 0 || !m_insideWindow);
+    return m_running.isEmpty() && m_afterDownloads.isEmpty() &&
+           (m_index->queuedCount() == 0 || !m_insideWindow);
 }
 
 void QueueManager::markDirty(QueueEntry *e)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Error.h"
+#include "actions/AfterDownload.h"
 #include "model/DownloadRequest.h"
 #include "model/UploadRequest.h"
 #include "queue/SpeedLimits.h"
@@ -112,6 +113,20 @@ public:
     // The provider knows more now: the uploads that waited for it may start.
     void uploadCredentialsArrived();
 
+    // After-download actions (AfterDownload): a download that completes (not one found complete
+    // in place) runs its own (DownloadRequest::afterDownload, stored with the row) united with
+    // these defaults (the program's "extract archives" setting). Downloads only. A request
+    // that continues a stored download brings its own actions for this session.
+    void setAfterDownloadDefaults(const AfterDownloadActions &actions)
+    {
+        m_afterDefaults = actions;
+    }
+    AfterDownloadActions afterDownloadDefaults() const { return m_afterDefaults; }
+    // Where the commands' output goes (default: captured into the result).
+    void setCommandOutput(AfterDownload::CommandOutput mode) { m_commandOutput = mode; }
+    // The actions of this transfer run (from its transferFinished() to afterDownloadFinished()).
+    bool isRunningAfterDownload(qint64 id) const { return m_afterDownloads.contains(id); }
+
     // Limits, all changeable at any time.
     void setMaxActive(int count); // at least 1
     int maxActive() const { return m_maxActive; }
@@ -177,6 +192,10 @@ Q_SIGNALS:
     // A job ended on its own (not by a command): completed, failed, or paused by a disk error.
     void transferFinished(const bt::TransferResult &result);
     void message(qint64 id, const QString &text);
+    // The after-download actions of a completed download: extraction progress, then one
+    // result (after its transferFinished()). isIdle() waits for them.
+    void afterDownloadProgress(qint64 id, qint64 done, qint64 total);
+    void afterDownloadFinished(qint64 id, const bt::AfterDownload::Result &result);
     void idle();
     void storeError(const bt::Error &error);
 
@@ -202,6 +221,8 @@ private:
     // The stored download of each record's request (url, directory, name): from memory when
     // every row is loaded, else from the store.
     QList<std::optional<TransferRecord>> findDownloads(const QList<TransferRecord> &records);
+    // The stored upload enqueueUploads() continues for `wanted` (QueueUploads.cpp).
+    std::optional<TransferRecord> findUpload(const TransferRecord &wanted) const;
     // The credentials for an upload about to start; false: it waits for them (taken aside).
     bool uploadCredentialsFor(QueueEntry *e, UploadCredentials *credentials);
     void onProgress(qint64 id, const TransferProgress &progress);
@@ -209,6 +230,9 @@ private:
     void onRetrying(qint64 id, const Error &error, qint64 delayMs, int attempt, int maxAttempts);
     void onFinished(qint64 id, const TransferResult &result);
     void finishRemoval(QueueEntry *e);
+    // QueueActions.cpp
+    void startAfterDownload(const QueueEntry &e, const TransferResult &result);
+    void stopAfterDownloads();
     void checkWindow();
     void checkIdle();
     void markDirty(QueueEntry *e);
@@ -221,6 +245,12 @@ private:
     QHash<qint64, UploadCredentials> m_uploadCredentials; // memory only
     QSet<qint64> m_waitingForCredentials; // queued uploads out of the index until they arrive
     bool m_holdsAll = false;              // every stored row is an entry (loadExisting)
+    // Without loadExisting: the upload rows stored at open(), for enqueueUploads() to continue
+    // (few; the store itself only finds downloads).
+    QList<TransferRecord> m_storedUploads;
+    // Completed uploads asked again: the engine confirms them from the stored row's state, so
+    // the queue writes no Queued or Active over it until the job has ended.
+    QSet<qint64> m_confirmingComplete;
     std::function<QDateTime()> m_clock;
     std::unique_ptr<QueueStore> m_store;
     std::unique_ptr<WorkerPool> m_pool;
@@ -241,6 +271,9 @@ private:
     bool m_idleCheckScheduled = false;
     QEventLoop *m_shutdownLoop = nullptr;
     QString m_proxySetting;
+    AfterDownloadActions m_afterDefaults;
+    AfterDownload::CommandOutput m_commandOutput = AfterDownload::CommandOutput::Capture;
+    QHash<qint64, AfterDownload *> m_afterDownloads; // running, children of this object
     int m_maxActive = 3;
     int m_maxPerHost = 3; // as m_maxActive: one server alone gets what "at once" promises
 };

@@ -68,6 +68,36 @@ void QueueManager::uploadCredentialsArrived()
     }
 }
 
+std::optional<TransferRecord> QueueManager::findUpload(const TransferRecord &wanted) const
+{
+    // What the engine compares too (Upload::findPrevious), as far as the queue knows it without
+    // reading the source: the engine checks size and mtime of the row it is given.
+    const QString method = wanted.options.value(QStringLiteral("method")).toString();
+    const QString archive = wanted.options.value(QStringLiteral("archive")).toString();
+    const auto same = [&](const TransferRecord &r) {
+        if (r.direction != TransferDirection::Upload || r.url != wanted.url ||
+            r.destination != wanted.destination ||
+            r.options.value(QStringLiteral("method")).toString() != method ||
+            r.options.value(QStringLiteral("archive")).toString() != archive)
+            return false;
+        // A tus upload that failed before the server had one is not worth continuing.
+        return !(method == QLatin1String("tus") && r.state == TransferState::Failed &&
+                 r.uploadUrl.isEmpty());
+    };
+    // The newest row of the same upload wins, as in the engine. A person adds few files and
+    // btstream one: a linear look is fine.
+    std::optional<TransferRecord> found;
+    const auto consider = [&](const TransferRecord &r) {
+        if (same(r) && (!found || r.id > found->id))
+            found = r;
+    };
+    for (const QueueEntry *e : std::as_const(m_entries))
+        consider(e->record);
+    for (const TransferRecord &r : m_storedUploads)
+        consider(r);
+    return found;
+}
+
 QList<qint64> QueueManager::enqueueUploads(const QList<UploadRequest> &requests,
                                            const EnqueueOptions &options, Error *error)
 {
@@ -83,24 +113,33 @@ QList<qint64> QueueManager::enqueueUploads(const QList<UploadRequest> &requests,
         request.sourcePath = QFileInfo(request.sourcePath).absoluteFilePath();
         TransferRecord rec = uploadcodec::toRecord(request);
         if (options.reuseExisting) {
-            // An unfinished upload of the same source to the same URL continues (the engine
-            // asks a tus server where it is). A person adds few files: a linear look is fine.
-            QueueEntry *found = nullptr;
-            for (QueueEntry *e : std::as_const(m_entries)) {
-                const TransferRecord &r = e->record;
-                if (r.direction == TransferDirection::Upload && r.url == rec.url &&
-                    r.destination == rec.destination && r.state != TransferState::Completed &&
-                    r.options.value(QStringLiteral("method")) ==
-                        rec.options.value(QStringLiteral("method"))) {
-                    found = e;
-                    break;
+            if (const std::optional<TransferRecord> found = findUpload(rec)) {
+                QueueEntry *e = entry(found->id);
+                // The engine reports "already uploaded" from the row's state: left as stored.
+                if (found->state == TransferState::Completed && !m_removing.contains(found->id))
+                    m_confirmingComplete.insert(found->id);
+                if (!e && !m_removing.contains(found->id)) {
+                    // A stored row this queue did not load (btstream): held from now on.
+                    TransferRecord stored = *found;
+                    stored.setState(initial);
+                    stored.priority = options.priority;
+                    stored.position = position++;
+                    if (!m_confirmingComplete.contains(stored.id))
+                        m_store->setState(stored.id, stored.state);
+                    m_store->setOrder(stored.id, stored.priority, stored.position);
+                    m_storedUploads.removeIf(
+                        [&](const TransferRecord &r) { return r.id == stored.id; });
+                    e = addEntry(stored);
+                    markDirty(e);
+                    Q_EMIT added(stored.id);
+                } else if (e) {
+                    askedAgain(e, options.startPaused);
                 }
-            }
-            if (found) {
-                setUploadCredentials(found->record.id, credentialsOf(request));
-                askedAgain(found, options.startPaused);
-                ids[i] = found->record.id;
-                continue;
+                if (e) {
+                    setUploadCredentials(found->id, credentialsOf(request));
+                    ids[i] = found->id;
+                    continue;
+                }
             }
         }
         rec.state = initial;

@@ -23,6 +23,8 @@ const QString kCaCert = QStringLiteral("caCertFile");
 const QString kResume = QStringLiteral("resume");
 const QString kRedirects = QStringLiteral("maxRedirects");
 const QString kRetryDelay = QStringLiteral("retryDelayMs");
+const QString kExtract = QStringLiteral("extract");
+const QString kOnComplete = QStringLiteral("onComplete");
 } // namespace
 
 TransferRecord toRecord(const DownloadRequest &r)
@@ -82,6 +84,7 @@ TransferRecord toRecord(const DownloadRequest &r)
         o.insert(kRedirects, r.maxRedirects);
     if (r.retryDelayMs != defaults.retryDelayMs)
         o.insert(kRetryDelay, r.retryDelayMs);
+    setAfterDownload(&rec, r.afterDownload);
     return rec;
 }
 
@@ -122,7 +125,28 @@ DownloadRequest fromRecord(const TransferRecord &rec)
     r.resume = o.value(kResume, true).toBool();
     r.maxRedirects = o.value(kRedirects, r.maxRedirects).toInt();
     r.retryDelayMs = o.value(kRetryDelay, r.retryDelayMs).toLongLong();
+    r.afterDownload = afterDownload(rec);
     return r;
+}
+
+AfterDownloadActions afterDownload(const TransferRecord &record)
+{
+    AfterDownloadActions a;
+    if (record.direction != TransferDirection::Download)
+        return a;
+    a.extract = record.options.value(kExtract, false).toBool();
+    a.command = record.options.value(kOnComplete).toString();
+    return a;
+}
+
+void setAfterDownload(TransferRecord *record, const AfterDownloadActions &actions)
+{
+    record->options.remove(kExtract);
+    record->options.remove(kOnComplete);
+    if (actions.extract)
+        record->options.insert(kExtract, true);
+    if (!actions.command.trimmed().isEmpty())
+        record->options.insert(kOnComplete, actions.command);
 }
 
 qint64 rateLimit(const TransferRecord &record)

@@ -13,6 +13,10 @@ TransferRecord toRecord(const DownloadRequest &request);
 DownloadRequest fromRecord(const TransferRecord &record);
 // The per-transfer speed limit of a stored transfer (0 = none of its own).
 qint64 rateLimit(const TransferRecord &record);
+// What runs once the stored download completed (options "extract", "onComplete"); none for an
+// upload.
+AfterDownloadActions afterDownload(const TransferRecord &record);
+void setAfterDownload(TransferRecord *record, const AfterDownloadActions &actions);
 
 } // namespace requestcodec
 } // namespace bt

@@ -279,6 +279,57 @@ private Q_SLOTS:
         QCOMPARE(sha256OfFile(tus.storedFile(uploadUrl)), sha256(data));
     }
 
+    // Through the queue (as the program's uploads): the secrets reach the server but never the
+    // store's files, and the same command again finds the row (already uploaded, no second
+    // upload); --no-resume starts a new one.
+    void credentialsNeverStoredAndRowFoundAgain()
+    {
+        TusTestServer tus;
+        QString why;
+        if (!tus.start(&why))
+            QSKIP(qPrintable(why));
+        const QByteArray data = randomBytes(700000, 12);
+        const QString file = m_tmp.filePath(QStringLiteral("secret.bin"));
+        QVERIFY(writeFile(file, data));
+        const QString dataDir = m_tmp.filePath(QStringLiteral("d10"));
+        const QStringList arguments =
+            base(dataDir) << QStringLiteral("--user") << QStringLiteral("bob:hunter2-pw")
+                          << QStringLiteral("--header")
+                          << QStringLiteral("Authorization: Bearer tok-sekrit") << file
+                          << tus.endpoint().toString();
+        const RunResult r = Btstream(m_tmp.path()).run(arguments);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QUrl uploadUrl(resultObject(r).value(QStringLiteral("uploadUrl")).toString());
+        QCOMPARE(sha256OfFile(tus.storedFile(uploadUrl)), sha256(data));
+        QCOMPARE(tus.uploadCount(), 1);
+        const RunResult again = Btstream(m_tmp.path()).run(arguments);
+        QVERIFY2(again.exitCode == 0, qPrintable(again.describe()));
+        const QJsonObject result = resultObject(again);
+        QVERIFY2(result.value(QStringLiteral("alreadyComplete")).toBool(),
+                 qPrintable(again.describe()));
+        QCOMPARE(result.value(QStringLiteral("uploadUrl")).toString(), uploadUrl.toString());
+        QCOMPARE(tus.uploadCount(), 1);
+        QDirIterator it(dataDir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        int files = 0;
+        while (it.hasNext()) {
+            QFile f(it.next());
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray bytes = f.readAll();
+            QVERIFY2(!bytes.contains("hunter2-pw") && !bytes.contains("tok-sekrit"),
+                     qPrintable(f.fileName()));
+            ++files;
+        }
+        QVERIFY(files > 0);
+        QVERIFY(!r.out.contains("hunter2-pw") && !r.err.contains("hunter2-pw"));
+
+        QStringList noResume = arguments;
+        noResume.insert(base(dataDir).size(), QStringLiteral("--no-resume"));
+        const RunResult fresh = Btstream(m_tmp.path()).run(noResume);
+        QVERIFY2(fresh.exitCode == 0, qPrintable(fresh.describe()));
+        QVERIFY(!resultObject(fresh).value(QStringLiteral("alreadyComplete")).toBool());
+        QCOMPARE(tus.uploadCount(), 2);
+    }
+
     void missingFile()
     {
         const RunResult r =

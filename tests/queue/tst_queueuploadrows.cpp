@@ -1,7 +1,9 @@
 // Uploads in the queue with fake jobs: per-host limits, credentials handed to the job from
-// memory (never stored) or, once known, from the provider, re-adding continues the row,
-// removing never deletes the source.
+// memory (never stored) or, once known, from the provider, re-adding continues the row (a
+// queue that loads nothing, as btstream's, continues the stored one), removing never deletes
+// the source.
 #include "QueueTestUtil.h"
+#include "store/TransferStore.h"
 #include "upload/UploadRequestCodec.h"
 
 #include <QFile>
@@ -74,6 +76,71 @@ private Q_SLOTS:
         env.queue->flushStore();
         QCOMPARE(env.queue->count(), 0);
         QVERIFY(QFile::exists(path)); // an upload's "file" is the person's source
+    }
+
+    // btstream put runs a queue that loads no rows: the same upload again continues its stored
+    // row (the newest; a completed one too: the engine confirms it), not one of another method,
+    // not a tus row that failed before the server had an upload, not with reuseExisting off.
+    void storedRowContinuedWithoutLoadingIt()
+    {
+        QueueEnv env;
+        QVERIFY(env.open(5, 5));
+        const QString a = makeFile(env, QStringLiteral("a.bin"));
+        const QString c = makeFile(env, QStringLiteral("c.bin"));
+        QueueManager::EnqueueOptions fresh;
+        fresh.reuseExisting = false;
+        const qint64 older = env.queue->enqueueUploads({upload(a, "one.test")}, fresh).value(0);
+        const qint64 newer = env.queue->enqueueUploads({upload(a, "one.test")}, fresh).value(0);
+        const qint64 failed = env.queue->enqueueUploads({upload(c, "one.test")}).value(0);
+        QVERIFY(older > 0 && newer > older && failed > 0);
+        QTRY_VERIFY(env.jobs.job(older) && env.jobs.job(newer) && env.jobs.job(failed));
+        env.jobs.job(older)->finishOk(a, 4);
+        env.jobs.job(newer)->finishOk(a, 4);
+        env.jobs.job(failed)->finishError(ErrorCode::Network);
+        QTRY_COMPARE(env.state(newer), TransferState::Completed);
+        QTRY_COMPARE(env.state(failed), TransferState::Failed);
+        env.queue->flushStore();
+        env.queue.reset();
+
+        QueueManager queue;
+        queue.setJobFactory(env.jobs.factory());
+        QueueManager::Options options;
+        options.threads = 2;
+        options.loadExisting = false;
+        QVERIFY(queue.open(env.dataDir(), options));
+        QCOMPARE(queue.count(), 0);
+        UploadRequest again = upload(a, "one.test");
+        again.user = QStringLiteral("alice:new-pw");
+        QCOMPARE(queue.enqueueUploads({again}).value(0), newer);
+        QCOMPARE(queue.count(), 1);
+        QTRY_VERIFY(env.jobs.job(newer) && env.jobs.job(newer)->started);
+        // This run's secret, from memory; the row holds none.
+        QCOMPARE(env.jobs.job(newer)->context().uploadCredentials.user,
+                 QStringLiteral("alice:new-pw"));
+        QVERIFY(uploadcodec::fromRecord(*queue.record(newer)).user.isEmpty());
+        QVERIFY(!queue.record(newer)->options.contains(QStringLiteral("user")));
+        // The engine confirms "already uploaded" from the stored state: no Queued or Active
+        // is written over it while the job runs (shown Active meanwhile).
+        QCOMPARE(queue.snapshot(newer)->state, TransferState::Active);
+        queue.flushStore();
+        {
+            TransferStore store;
+            QVERIFY(store.open(env.dataDir()));
+            QCOMPARE(store.load(newer)->state, TransferState::Completed);
+        }
+        // Asked again in the same run: the same row.
+        QCOMPARE(queue.enqueueUploads({again}).value(0), newer);
+        QCOMPARE(queue.count(), 1);
+
+        UploadRequest put = upload(a, "one.test");
+        put.method = UploadRequest::Method::Put;
+        const qint64 putId = queue.enqueueUploads({put}).value(0);
+        QVERIFY(putId > 0 && putId != older && putId != newer);
+        const qint64 retried = queue.enqueueUploads({upload(c, "one.test")}).value(0);
+        QVERIFY(retried > 0 && retried != failed);
+        const qint64 forced = queue.enqueueUploads({upload(a, "one.test")}, fresh).value(0);
+        QVERIFY(forced > 0 && forced != newer && forced != older);
+        QCOMPARE(queue.count(), 4);
     }
 
     // A provider that does not know the secret yet (the keyring read is under way): the

@@ -1,6 +1,6 @@
 // The window's file features (offscreen, fake jobs): extract archives when done (result in the
-// log and a notification, hostile entries named), auto-folder rules by file type (settings
-// page and add dialog), move to top / bottom.
+// log and a notification, hostile entries named), open the folder when done, auto-folder rules
+// by file type (settings page and add dialog), move to top / bottom.
 #include "AddDownloadDialog.h"
 #include "AppSettings.h"
 #include "DetailsPane.h"
@@ -12,11 +12,13 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QDesktopServices>
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTranslator>
@@ -24,6 +26,23 @@
 using namespace bt;
 using namespace bt::queuetest;
 using namespace bt::ui;
+
+// Catches what QDesktopServices::openUrl() opens (a "file" URL handler), with whether the
+// folder extracted beside the archive was there at that moment.
+class UrlCatcher : public QObject
+{
+    Q_OBJECT
+public:
+    QList<QUrl> urls;
+    QString expectFolder;
+    bool folderWasThere = false;
+public Q_SLOTS:
+    void open(const QUrl &url)
+    {
+        urls.append(url);
+        folderWasThere = !expectFolder.isEmpty() && QFileInfo(expectFolder).isDir();
+    }
+};
 
 class TestWindowFiles : public QObject
 {
@@ -39,6 +58,7 @@ private Q_SLOTS:
     void extractRefusesHostileEntries();
     void noExtractionWhenOffOrNotAnArchive();
     void extractAction();
+    void openFolderWhenDone();
     void germanForTheNewStrings();
 
 private:
@@ -284,8 +304,11 @@ void TestWindowFiles::noExtractionWhenOffOrNotAnArchive()
         QSignalSpy notified(window.tray(), &TrayIcon::notified);
         QVERIFY(complete(env, QStringLiteral("a.example"), archivePath) > 0);
         QTRY_COMPARE(notified.size(), 1);
-        // Extraction would have started with the notification: nothing was started.
+        // Extraction would have started with the notification (by the queue, which runs the
+        // after-download actions): nothing was started.
         QVERIFY(window.findChildren<ArchiveExtractor *>().isEmpty());
+        QVERIFY(env.queue->findChildren<ArchiveExtractor *>().isEmpty());
+        QVERIFY(!env.queue->isRunningAfterDownload(env.queue->ids().last()));
         QVERIFY(!QFileInfo::exists(env.dir.filePath(QStringLiteral("out/off"))));
     }
     AppSettings s;
@@ -336,6 +359,63 @@ void TestWindowFiles::extractAction()
     QTRY_VERIFY(!extract->isEnabled());
 }
 
+void TestWindowFiles::openFolderWhenDone()
+{
+    UrlCatcher catcher;
+    QDesktopServices::setUrlHandler(QStringLiteral("file"), &catcher, "open");
+    const auto unset =
+        qScopeGuard([] { QDesktopServices::unsetUrlHandler(QStringLiteral("file")); });
+    QueueEnv env;
+    QVERIFY(env.open());
+    const QString out = env.dir.filePath(QStringLiteral("out"));
+    QVERIFY(QDir().mkpath(out));
+    const QString archivePath = out + QStringLiteral("/pack.zip");
+    QString why;
+    QVERIFY(archivetest::writeArchive(archivePath, archivetest::Format::Zip,
+                                      {archivetest::file("in.txt", "inside")}, &why));
+    {
+        // Off by default: nothing is opened.
+        MainWindow window(env.queue.get());
+        QVERIFY(!window.settings().openFolderWhenDone);
+        QSignalSpy notified(window.tray(), &TrayIcon::notified);
+        QVERIFY(complete(env, QStringLiteral("a.example"), archivePath) > 0);
+        QTRY_COMPARE(notified.size(), 1);
+        QVERIFY(catcher.urls.isEmpty());
+        // Switched on in the settings dialog (Files page), saved.
+        window.action(QStringLiteral("settings"))->trigger();
+        auto *dialog = window.findChild<SettingsDialog *>();
+        QVERIFY(dialog);
+        QVERIFY(!dialog->openFolderBox()->isChecked());
+        dialog->openFolderBox()->setChecked(true);
+        dialog->extractBox()->setChecked(true);
+        dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        QVERIFY(AppSettings::load().openFolderWhenDone);
+        QVERIFY(window.settings().openFolderWhenDone);
+    }
+    // On, with extraction: the folder opens once the archive is extracted, once.
+    MainWindow window(env.queue.get());
+    QSignalSpy extracted(&window, &MainWindow::archiveExtracted);
+    catcher.expectFolder = out + QStringLiteral("/pack (2)"); // "pack" is the first run's
+    QVERIFY(QDir().mkpath(out + QStringLiteral("/pack")));
+    const qint64 id = complete(env, QStringLiteral("b.example"), archivePath);
+    QVERIFY(id > 0);
+    QVERIFY(extracted.wait(20000));
+    QCOMPARE(extracted[0][0].toLongLong(), id);
+    QTRY_COMPARE(catcher.urls.size(), 1);
+    QCOMPARE(catcher.urls[0], QUrl::fromLocalFile(out));
+    QVERIFY2(catcher.folderWasThere,
+             qPrintable(extracted[0][1].value<ArchiveExtractor::Result>().folder));
+    // A file that is not an archive: its folder opens too.
+    const QString text = out + QStringLiteral("/notes.txt");
+    QFile f(text);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("plain");
+    f.close();
+    QVERIFY(complete(env, QStringLiteral("c.example"), text) > 0);
+    QTRY_COMPARE(catcher.urls.size(), 2);
+    QCOMPARE(catcher.urls[1], QUrl::fromLocalFile(out));
+}
+
 void TestWindowFiles::germanForTheNewStrings()
 {
     QTranslator translator;
@@ -349,6 +429,7 @@ void TestWindowFiles::germanForTheNewStrings()
     QCOMPARE(window.action(QStringLiteral("moveTop"))->text(), QStringLiteral("&Ganz nach oben"));
     SettingsDialog dialog(window.settings());
     QCOMPARE(dialog.extractBox()->text(), QStringLiteral("Archive nach dem Download &entpacken"));
+    QCOMPARE(dialog.openFolderBox()->text(), QStringLiteral("Ordner nach dem Download ö&ffnen"));
     QCOMPARE(dialog.rulesTable()->item(1, 0)->text(), QStringLiteral("Musik"));
     QCoreApplication::removeTranslator(&translator);
 }
