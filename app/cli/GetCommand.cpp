@@ -4,7 +4,7 @@
 #include "PartName.h"
 #include "SignalBridge.h"
 #include "io/PartFile.h"
-#include "queue/HttpDownloadJob.h"
+#include "queue/Transfers.h"
 #include "store/TransferStore.h"
 #include "transfer/DestinationResolver.h"
 
@@ -169,16 +169,16 @@ JobFactory GetCommand::jobFactory()
         byKey.insert(keyOf(r.url, DestinationResolver::directoryOf(r), r.fileName), i);
     }
     const QList<DownloadRequest> requests = m_requests;
-    const JobFactory fallback = HttpDownloadJob::factory();
+    const JobFactory fallback = transfers::standard();
     return [byKey, requests, fallback](const TransferRecord &record,
-                                       const JobContext &context) -> TransferJob * {
+                                       const JobContext &context) -> Transfer * {
         const int index =
             byKey.value(keyOf(record.url, record.directory, record.requestedName), -1);
         if (index < 0)
             return fallback(record, context);
         DownloadRequest request = requests.at(index);
         request.resume = true; // --no-resume already dropped the saved state
-        return new HttpDownloadJob(record.id, request, context);
+        return transfers::download(record.id, request, context);
     };
 }
 

@@ -2,7 +2,7 @@
 
 #include "ExitCode.h"
 #include "SignalBridge.h"
-#include "queue/UploadJob.h"
+#include "queue/Transfers.h"
 #include "store/TransferStore.h"
 #include "upload/ArchiveStream.h"
 #include "upload/UploadRequestCodec.h"
@@ -70,15 +70,10 @@ JobFactory PutCommand::jobFactory() const
         if (!uploadcodec::isSecretHeader(h.first))
             plain.append(h);
     request.headers = plain;
-    return [request](const TransferRecord &record, const JobContext &context) -> TransferJob * {
+    return [request](const TransferRecord &record, const JobContext &context) -> Transfer * {
         if (record.direction != TransferDirection::Upload)
             return nullptr;
-        UploadRequest r = request;
-        const UploadCredentials &c = context.uploadCredentials;
-        r.user = c.user;
-        r.bearerToken = c.bearerToken;
-        r.headers.append(c.secretHeaders);
-        return new UploadJob(record.id, r, context);
+        return transfers::upload(record.id, request, context); // the credentials from memory
     };
 }
 

@@ -12,14 +12,14 @@
 
 namespace bt {
 
-class TransferJob;
+class Transfer;
 
 // One transfer as the queue holds it (private to core/queue).
 struct QueueEntry
 {
     TransferRecord record; // state, lastError, priority and position live here
     QString host;
-    TransferJob *job = nullptr; // running (or stopping) on a worker
+    Transfer *job = nullptr; // running (or stopping) on a worker
     // A command asked the job to stop; when it has, record.state (set by the command) holds.
     bool stopping = false;
     bool removeFiles = false;

@@ -1,10 +1,9 @@
 #include "queue/QueueManager.h"
 
-#include "queue/HttpDownloadJob.h"
 #include "queue/QueueEntry.h"
 #include "queue/QueueStore.h"
 #include "queue/RequestCodec.h"
-#include "queue/UploadJob.h"
+#include "queue/Transfers.h"
 #include "queue/WorkerPool.h"
 #include "upload/UploadRequestCodec.h"
 
@@ -55,7 +54,7 @@ bool QueueManager::open(const QString &dataDir, const Options &options, Error *e
     if (m_open)
         return true;
     if (!m_factory)
-        m_factory = UploadJob::factory(HttpDownloadJob::factory());
+        m_factory = transfers::standard();
     m_store = std::make_unique<QueueStore>();
     connect(m_store.get(), &QueueStore::writeFailed, this, &QueueManager::storeError);
     connect(m_store.get(), &QueueStore::inserted, this, &QueueManager::onInserted);
@@ -218,7 +217,7 @@ void QueueManager::startEntry(QueueEntry *e)
     if (e->record.direction == TransferDirection::Upload &&
         !uploadCredentialsFor(e, &context.uploadCredentials))
         return;
-    TransferJob *job = m_factory ? m_factory(e->record, context) : nullptr;
+    Transfer *job = m_factory ? m_factory(e->record, context) : nullptr;
     if (!job) {
         setState(e, TransferState::Failed,
                  {ErrorCode::InvalidArgument, tr("This transfer cannot be started.")});
@@ -231,15 +230,20 @@ void QueueManager::startEntry(QueueEntry *e)
     m_running.insert(id);
     m_index->addRunning(e->host);
     connect(
-        job, &TransferJob::progress, this,
+        job, &Transfer::progress, this,
         [this, id](const TransferProgress &p) { onProgress(id, p); }, Qt::QueuedConnection);
     connect(
-        job, &TransferJob::verifying, this, [this, id] { onVerifying(id); }, Qt::QueuedConnection);
+        job, &Transfer::phaseChanged, this,
+        [this, id](TransferPhase phase) {
+            if (phase == TransferPhase::Verifying)
+                onVerifying(id);
+        },
+        Qt::QueuedConnection);
     connect(
-        job, &TransferJob::message, this,
+        job, &Transfer::message, this,
         [this, id](const QString &text) { Q_EMIT message(id, text); }, Qt::QueuedConnection);
     connect(
-        job, &TransferJob::retrying, this,
+        job, &Transfer::retrying, this,
         [this, id](const Error &error, qint64 delayMs, int attempt, int maxAttempts) {
             onRetrying(id, error, delayMs, attempt, maxAttempts);
         },

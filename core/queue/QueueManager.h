@@ -4,10 +4,11 @@
 #include "actions/AfterDownload.h"
 #include "model/DownloadRequest.h"
 #include "model/UploadRequest.h"
+#include "queue/JobContext.h"
 #include "queue/SpeedLimits.h"
 #include "queue/TimeWindow.h"
-#include "queue/TransferJob.h"
 #include "queue/TransferSnapshot.h"
+#include "transfer/Transfer.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -64,7 +65,7 @@ public:
     explicit QueueManager(QObject *parent = nullptr);
     ~QueueManager() override; // shutdown()
 
-    // Before open(). Default: HttpDownloadJob::factory().
+    // Before open(). Default: transfers::standard().
     void setJobFactory(JobFactory factory);
     // The wall clock of the scheduler (tests inject one). Default: QDateTime::currentDateTime.
     void setClock(std::function<QDateTime()> clock);

@@ -12,8 +12,8 @@ class Worker : public QObject
 {
 public:
     HttpClient *network = nullptr;
-    QList<QPointer<TransferJob>> jobs; // touched on the worker thread only
-    QString proxy;                     // set before init()
+    QList<QPointer<Transfer>> jobs; // touched on the worker thread only
+    QString proxy;                  // set before init()
 
     void init()
     {
@@ -24,7 +24,7 @@ public:
     void cleanup()
     {
         // Jobs use the HTTP client: they go first.
-        for (const QPointer<TransferJob> &job : std::as_const(jobs))
+        for (const QPointer<Transfer> &job : std::as_const(jobs))
             delete job.data();
         jobs.clear();
         delete network;
@@ -101,18 +101,18 @@ int WorkerPool::jobCount(int worker) const
     return m_load.value(worker);
 }
 
-void WorkerPool::run(TransferJob *job, int worker,
+void WorkerPool::run(Transfer *job, int worker,
                      const std::function<void(const TransferResult &)> &onFinished)
 {
     Worker *w = m_workers.at(worker);
     ++m_load[worker];
     m_live.insert(job, worker);
-    QPointer<TransferJob> guard(job);
+    QPointer<Transfer> guard(job);
     // The one receiver of finished(): a second queued receiver (the queue) could run, and
     // place the next job, before this one's event is even posted when the worker thread is
     // preempted between the two posts.
     connect(
-        job, &TransferJob::finished, this,
+        job, &Transfer::finished, this,
         [this, job, guard, onFinished](const TransferResult &result) {
             // A job emits finished() once; the map keeps the count right anyway.
             const auto it = m_live.find(job);
@@ -130,36 +130,23 @@ void WorkerPool::run(TransferJob *job, int worker,
     QMetaObject::invokeMethod(
         w,
         [w, guard] {
-            w->jobs.removeIf([](const QPointer<TransferJob> &p) { return p.isNull(); });
+            w->jobs.removeIf([](const QPointer<Transfer> &p) { return p.isNull(); });
             if (!guard)
                 return;
             w->jobs.append(guard);
-            if (!guard->m_stopAsked)
-                guard->start();
+            guard->start(); // dropped when it was stopped first
         },
         Qt::QueuedConnection);
 }
 
-void WorkerPool::stop(TransferJob *job)
+void WorkerPool::stop(Transfer *job)
 {
-    QMetaObject::invokeMethod(
-        job,
-        [job] {
-            job->m_stopAsked = true;
-            job->stop();
-        },
-        Qt::QueuedConnection);
+    QMetaObject::invokeMethod(job, &Transfer::stop, Qt::QueuedConnection);
 }
 
-void WorkerPool::cancel(TransferJob *job)
+void WorkerPool::cancel(Transfer *job)
 {
-    QMetaObject::invokeMethod(
-        job,
-        [job] {
-            job->m_stopAsked = true;
-            job->cancel();
-        },
-        Qt::QueuedConnection);
+    QMetaObject::invokeMethod(job, &Transfer::cancel, Qt::QueuedConnection);
 }
 
 void WorkerPool::shutdown()

@@ -1,7 +1,8 @@
 #pragma once
 
 #include "Error.h"
-#include "queue/TransferJob.h"
+#include "queue/JobContext.h"
+#include "transfer/Transfer.h"
 
 #include <QHash>
 #include <QList>
@@ -41,13 +42,13 @@ public:
     // the pool counts it off its worker, deletes it (deleteLater), and only then calls
     // `onFinished` (on the pool's thread): a job placed from there sees the freed worker,
     // whatever the threads' timing. At shutdown the pool deletes it without a call.
-    void run(TransferJob *job, int worker,
+    void run(Transfer *job, int worker,
              const std::function<void(const TransferResult &)> &onFinished);
-    // Asks a running job to stop (queued; it answers with finished()). A job asked before
-    // its start never starts.
-    static void stop(TransferJob *job);
+    // Asks a transfer to stop (queued; it answers with finished()). One asked before its
+    // start never starts.
+    static void stop(Transfer *job);
     // Asks a running job to cancel (queued; it answers with finished()).
-    static void cancel(TransferJob *job);
+    static void cancel(Transfer *job);
 
     // The proxy setting (ProxyConfig: empty = the environment, "none" = direct, or a proxy
     // URL) for every request the workers start from now on, running transfers included.
@@ -61,7 +62,7 @@ private:
     QList<QThread *> m_threads;
     QList<Worker *> m_workers;
     QList<int> m_load;
-    QHash<TransferJob *, int> m_live; // started, not finished: its worker
+    QHash<Transfer *, int> m_live; // started, not finished: its worker
     QString m_proxy;
 };
 

@@ -227,6 +227,7 @@ void HttpDownload::Private::finalize()
         return;
     }
     verifying = true;
+    q->setPhase(TransferPhase::Verifying);
     if (!request.sha256 && serverDigests.isEmpty() && request.checksums.isEmpty()) {
         // Nothing to verify and no hash asked for: publish now (from the event loop, as the
         // verified path does).
@@ -267,6 +268,7 @@ void HttpDownload::Private::publish(const QByteArray &sha256)
         fail(stream->error());
         return;
     }
+    q->setPhase(TransferPhase::Publishing);
     if (!storage || record.id <= 0) {
         rename(sha256);
         return;
@@ -368,18 +370,14 @@ void HttpDownload::Private::finish(const TransferResult &result)
     if (done)
         return;
     done = true;
-    // Queued: a caller that connects after start() (or waits on a spy) still sees it.
-    QMetaObject::invokeMethod(
-        q, [q = q, result] { Q_EMIT q->finished(result); }, Qt::QueuedConnection);
+    q->finish(result);
 }
 
 HttpDownload::HttpDownload(const DownloadRequest &request, HttpClient *network,
                            ResumeStorage *storage, QObject *parent)
-    : QObject(parent), d(std::make_unique<Private>(this, request, network, storage))
+    : Transfer(request.storeId, parent),
+      d(std::make_unique<Private>(this, request, network, storage))
 {
-    qRegisterMetaType<bt::TransferProgress>();
-    qRegisterMetaType<bt::TransferResult>();
-    qRegisterMetaType<bt::Error>();
 }
 
 HttpDownload::~HttpDownload()
@@ -391,11 +389,6 @@ HttpDownload::~HttpDownload()
 const DownloadRequest &HttpDownload::request() const
 {
     return d->request;
-}
-
-qint64 HttpDownload::id() const
-{
-    return d->record.id;
 }
 
 void HttpDownload::setSharedRateLimiter(std::shared_ptr<RateLimiter> limiter)
@@ -416,12 +409,12 @@ void HttpDownload::setRateLimit(qint64 bytesPerSecond)
         Qt::QueuedConnection);
 }
 
-void HttpDownload::start()
+void HttpDownload::startTransfer()
 {
     d->start();
 }
 
-void HttpDownload::stop()
+void HttpDownload::stopTransfer()
 {
     d->stop();
 }

@@ -141,6 +141,9 @@ void HttpDownload::Private::onHeaders(SegmentDownloader *dl)
     }
     const ResumeValidator::Result result =
         ResumeValidator::check(expectations.value(dl->slot()), info);
+    if (result.verdict == ResumeValidator::Verdict::Full ||
+        result.verdict == ResumeValidator::Verdict::Partial)
+        q->setPhase(TransferPhase::Transferring);
     switch (result.verdict) {
     case ResumeValidator::Verdict::Failed: {
         if (info.status == 416 && planned) {
@@ -337,7 +340,7 @@ void HttpDownload::Private::onFailed(SegmentDownloader *dl, const Error &error)
                           .arg(double(delay) / 1000.0, 0, 'f', 1)
                           .arg(retry.attempt())
                           .arg(retry.settings().maxAttempts));
-    Q_EMIT q->retrying(error, delay, retry.attempt(), retry.settings().maxAttempts);
+    q->announceRetry(error, delay, retry.attempt(), retry.settings().maxAttempts);
     waiting.insert(dl->slot());
     QTimer::singleShot(delay, dl, [this, dl] { retryConnection(dl); });
 }

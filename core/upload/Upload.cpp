@@ -48,16 +48,13 @@ Upload *Upload::create(const UploadRequest &request, HttpClient *network, Resume
 
 Upload::Upload(const UploadRequest &request, HttpClient *network, ResumeStorage *storage,
                QObject *parent)
-    : QObject(parent), m_request(request), m_network(network), m_storage(storage),
-      m_retry(http::RetryPolicy::Settings{qMax(0, request.retries),
-                                          qMax<qint64>(0, request.retryDelayMs), 60000,
-                                          request.maxRetryAfterMs}),
+    : Transfer(request.recordId, parent), m_request(request), m_network(network),
+      m_storage(storage), m_retry(http::RetryPolicy::Settings{qMax(0, request.retries),
+                                                              qMax<qint64>(0, request.retryDelayMs),
+                                                              60000, request.maxRetryAfterMs}),
       m_ownLimiter(request.rateLimit), m_progressTimer(new QTimer(this)),
       m_stallTimer(new QTimer(this)), m_retryTimer(new QTimer(this))
 {
-    qRegisterMetaType<bt::TransferProgress>();
-    qRegisterMetaType<bt::TransferResult>();
-    qRegisterMetaType<bt::Error>();
     m_progressTimer->setInterval(250);
     m_stallTimer->setInterval(qBound(100, request.stallTimeoutSec * 1000 / 4, 1000));
     m_retryTimer->setSingleShot(true);
@@ -67,8 +64,11 @@ Upload::Upload(const UploadRequest &request, HttpClient *network, ResumeStorage 
 
 Upload::~Upload()
 {
-    if (m_started && !m_done)
-        stop(); // keep the resume state of an upload destroyed while running
+    // Destroyed while running: keep its resume state (no result: nobody is left to hear it).
+    if (phase() != TransferPhase::Waiting && !isFinished()) {
+        stopRequests();
+        saveRecord();
+    }
 }
 
 void Upload::setSharedRateLimiter(std::shared_ptr<RateLimiter> limiter)
@@ -76,11 +76,8 @@ void Upload::setSharedRateLimiter(std::shared_ptr<RateLimiter> limiter)
     m_sharedLimiter = std::move(limiter);
 }
 
-void Upload::start()
+void Upload::startTransfer()
 {
-    if (m_started)
-        return;
-    m_started = true;
     m_clock.start();
     if (const Error bad = NetworkSetup::checkHttpUrl(m_request.url); bad.isError()) {
         fail(bad);
@@ -99,7 +96,7 @@ void Upload::continueStart()
     if (m_storage && m_request.recordId > 0 && !m_given) {
         // The row as the store has it after everything handed over before (the queue's).
         m_storage->load(m_request.recordId, this, [this](const std::optional<TransferRecord> &row) {
-            if (m_done)
+            if (isFinished())
                 return; // stopped meanwhile
             if (!row) {
                 fail(Error{
@@ -147,6 +144,7 @@ QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &reque
                             std::function<void(QNetworkReply *)> onDone)
 {
     if (auto *stream = qobject_cast<UploadBody *>(body)) {
+        setPhase(TransferPhase::Transferring);
         // The body of a file (PATCH, PUT) streams from the file (net/CurlReply.h). libcurl
         // follows its redirects and drops the credentials on another origin.
         return track(curlReply(verb, request, stream, std::nullopt), body, std::move(onDone));
@@ -201,6 +199,7 @@ QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &reque
                             UploadBody *body, const CurlReply::Form &form,
                             std::function<void(QNetworkReply *)> onDone)
 {
+    setPhase(TransferPhase::Transferring);
     return track(curlReply(verb, request, body, form), body, std::move(onDone));
 }
 
@@ -325,6 +324,7 @@ bool Upload::retryLater(const Error &error, const QString &what, std::function<v
                        .arg(double(delay) / 1000.0, 0, 'f', 1)
                        .arg(m_retry.attempt())
                        .arg(m_retry.settings().maxAttempts));
+    announceRetry(error, delay, m_retry.attempt(), m_retry.settings().maxAttempts);
     m_retryTimer->disconnect(this);
     connect(m_retryTimer, &QTimer::timeout, this, [again] { again(); });
     m_retryTimer->start(int(qMin<qint64>(delay, INT_MAX)));
@@ -377,7 +377,7 @@ void Upload::emitProgress()
 
 void Upload::fail(const Error &error)
 {
-    if (m_done)
+    if (isFinished())
         return;
     stopRequests();
     finishWithError(TransferState::Failed, error, m_confirmed);
@@ -400,7 +400,7 @@ void Upload::finishWithError(TransferState state, const Error &error, qint64 siz
 
 void Upload::finishComplete(bool alreadyComplete)
 {
-    if (m_done)
+    if (isFinished())
         return;
     stopRequests();
     m_confirmed = m_size;
@@ -422,23 +422,15 @@ void Upload::finishComplete(bool alreadyComplete)
     emitProgress();
 }
 
-void Upload::stop()
+void Upload::stopTransfer()
 {
-    if (m_done)
-        return;
     stopRequests();
     finishWithError(TransferState::Paused, {ErrorCode::Cancelled, stoppedMessage(), 0, -1},
                     m_confirmed);
 }
 
-void Upload::cancel()
+void Upload::cancelTransfer()
 {
-    if (m_done)
-        return;
-    if (!m_started) {
-        stop();
-        return;
-    }
     stopRequests();
     terminate([this] {
         // The server has dropped the upload: nothing left to resume, no bytes confirmed.
@@ -446,16 +438,6 @@ void Upload::cancel()
         finishWithError(TransferState::Failed,
                         {ErrorCode::Cancelled, tr("Upload cancelled."), 0, -1}, 0);
     });
-}
-
-void Upload::finish(const TransferResult &result)
-{
-    if (m_done)
-        return;
-    m_done = true;
-    // Queued: a caller that connects after start() (or waits on a spy) still sees it.
-    QMetaObject::invokeMethod(
-        this, [this, result] { Q_EMIT finished(result); }, Qt::QueuedConnection);
 }
 
 } // namespace bt

@@ -8,6 +8,7 @@
 #include "transfer/HttpDownload.h" // TransferProgress, TransferResult
 #include "transfer/RateLimiter.h"
 #include "transfer/SpeedMeter.h"
+#include "transfer/Transfer.h"
 #include "upload/ArchiveStream.h"
 
 #include <QByteArray>
@@ -33,7 +34,7 @@ class ResumeStorage;
 // request().recordId of `storage` (asked for at start()) and hands its state over there; it
 // never runs SQL. This base holds what every method shares: the source checks, the row, one
 // request in flight with its stall watch, retries, progress and the one result path.
-class Upload : public QObject
+class Upload : public Transfer
 {
     Q_OBJECT
 public:
@@ -43,27 +44,19 @@ public:
     ~Upload() override;
 
     const UploadRequest &request() const { return m_request; }
-    qint64 id() const { return m_record.id; }
-    // A limiter shared with other transfers (the queue's global limit). Set before start().
-    void setSharedRateLimiter(std::shared_ptr<RateLimiter> limiter);
-    // Thread-safe: this upload's own limit, changed while it runs (0 = unlimited).
-    void setRateLimit(qint64 bytesPerSecond) { m_ownLimiter.setRate(bytesPerSecond); }
-
-public Q_SLOTS:
-    void start();
-    // Stop the request, save the state, then finished() with ErrorCode::Cancelled. A tus
-    // upload continues where the server is when started again (pause, SIGINT, SIGTERM).
-    void stop();
-    // A person cancels: like stop(), and a tus upload is also terminated on the server
-    // (DELETE, when the server offers termination) and forgotten by the store.
-    void cancel();
-
-Q_SIGNALS:
-    void progress(const bt::TransferProgress &progress);
-    void message(const QString &text); // a log line for people: retries, resumes, restarts
-    void finished(const bt::TransferResult &result);
+    // Set before start().
+    void setSharedRateLimiter(std::shared_ptr<RateLimiter> limiter) override;
+    // Thread-safe: changed while it runs.
+    void setRateLimit(qint64 bytesPerSecond) override { m_ownLimiter.setRate(bytesPerSecond); }
 
 protected:
+    void startTransfer() override;
+    // The request stopped, the state saved, then finished() with ErrorCode::Cancelled. A tus
+    // upload continues where the server is when started again.
+    void stopTransfer() override;
+    // Also terminated on the server (tus DELETE, when the server offers termination).
+    void cancelTransfer() override;
+
     Upload(const UploadRequest &request, HttpClient *network, ResumeStorage *storage,
            QObject *parent);
 
@@ -142,7 +135,6 @@ private:
                          std::function<void(QNetworkReply *)> onDone);
     void emitProgress();
     void checkStall();
-    void finish(const TransferResult &result);
     void stopRequests();
     bool checkSource();
     void measureArchive(); // off the thread, then continueStart()
@@ -162,8 +154,6 @@ private:
     bool m_tree = false; // a folder uploaded file by file (acceptsFolder())
     ArchiveStream::Format m_archiveFormat = ArchiveStream::Format::TarGz;
     ArchiveStream::Listing m_listing;
-    bool m_started = false;
-    bool m_done = false;
 };
 
 } // namespace bt

@@ -36,7 +36,7 @@ void Upload::measureArchive()
             return outcome;
         },
         [this](const Outcome &outcome) {
-            if (m_done)
+            if (isFinished())
                 return;
             if (outcome.size < 0) {
                 fail(outcome.error);

@@ -2,7 +2,8 @@
 
 #include "transfer/ResumeStorage.h"
 
-#include "queue/TransferJob.h"
+#include "queue/JobContext.h"
+#include "transfer/Transfer.h"
 
 #include <QHash>
 #include <QList>
@@ -14,11 +15,11 @@ namespace bt::queuetest {
 
 // A job the test drives: it does nothing until told (progress, verifying, finish). stop()
 // answers at once with Cancelled, as the engine does after flushing.
-class FakeJob : public TransferJob
+class FakeJob : public Transfer
 {
     Q_OBJECT
 public:
-    FakeJob(qint64 id, const JobContext &context) : TransferJob(id), m_context(context)
+    FakeJob(qint64 id, const JobContext &context) : Transfer(id), m_context(context)
     {
         m_rateLimit = context.rateLimit;
     }
@@ -30,6 +31,7 @@ public:
     std::atomic<bool> rowFound{false};
     std::atomic<QThread *> thread{nullptr};
     void setRateLimit(qint64 bytesPerSecond) override { m_rateLimit = bytesPerSecond; }
+    void setSharedRateLimiter(std::shared_ptr<RateLimiter>) override {}
     qint64 rateLimit() const { return m_rateLimit; }
 
     // Called from the test's thread: run on the job's thread.
@@ -56,14 +58,14 @@ public:
                 Error e;
                 e.code = code;
                 e.message = message;
-                Q_EMIT retrying(e, delayMs, attempt, maxAttempts);
+                announceRetry(e, delayMs, attempt, maxAttempts);
             },
             Qt::QueuedConnection);
     }
     void sendVerifying()
     {
         QMetaObject::invokeMethod(
-            this, [this] { Q_EMIT verifying(); }, Qt::QueuedConnection);
+            this, [this] { setPhase(TransferPhase::Verifying); }, Qt::QueuedConnection);
     }
     void finishOk(const QString &path = {}, qint64 size = 0)
     {
@@ -92,8 +94,8 @@ public:
             Qt::QueuedConnection);
     }
 
-public Q_SLOTS:
-    void start() override
+protected:
+    void startTransfer() override
     {
         thread = QThread::currentThread();
         started = true;
@@ -105,7 +107,7 @@ public Q_SLOTS:
             rowLoaded = true;
         });
     }
-    void stop() override
+    void stopTransfer() override
     {
         stopped = true;
         TransferResult r;
@@ -115,17 +117,10 @@ public Q_SLOTS:
     }
 
 private:
-    void finishWith(const TransferResult &r)
-    {
-        if (m_finished)
-            return;
-        m_finished = true;
-        Q_EMIT finished(r);
-    }
+    void finishWith(const TransferResult &r) { finish(r); }
 
     JobContext m_context;
     std::atomic<qint64> m_rateLimit{0};
-    bool m_finished = false;
 };
 
 // The factory for the queue and what it made: jobs by transfer id (the live ones), and the
@@ -136,12 +131,12 @@ class FakeJobs : public QObject
 public:
     JobFactory factory()
     {
-        return [this](const TransferRecord &record, const JobContext &context) -> TransferJob * {
+        return [this](const TransferRecord &record, const JobContext &context) -> Transfer * {
             auto *job = new FakeJob(record.id, context);
             m_live.insert(record.id, job);
             startOrder.append(record.id);
             connect(
-                job, &TransferJob::finished, this,
+                job, &Transfer::finished, this,
                 [this, job, id = record.id] {
                     if (m_live.value(id) == job)
                         m_live.remove(id);

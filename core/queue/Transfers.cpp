@@ -1,0 +1,52 @@
+#include "queue/Transfers.h"
+
+#include "queue/RequestCodec.h"
+#include "transfer/HttpDownload.h"
+#include "upload/Upload.h"
+#include "upload/UploadRequestCodec.h"
+
+namespace bt::transfers {
+
+Transfer *download(qint64 id, DownloadRequest request, const JobContext &context)
+{
+    request.storeId = id; // the queue's row, never a second one for the same transfer
+    auto *d = new HttpDownload(request, context.network, context.storage);
+    if (context.downloadLimiter)
+        d->setSharedRateLimiter(context.downloadLimiter);
+    return d;
+}
+
+Transfer *upload(qint64 id, UploadRequest request, const JobContext &context)
+{
+    request.recordId = id;
+    const UploadCredentials &c = context.uploadCredentials;
+    if (!c.user.isEmpty())
+        request.user = c.user;
+    if (!c.bearerToken.isEmpty())
+        request.bearerToken = c.bearerToken;
+    request.headers.append(c.secretHeaders);
+    Upload *u = Upload::create(request, context.network, context.storage);
+    if (context.uploadLimiter)
+        u->setSharedRateLimiter(context.uploadLimiter);
+    return u;
+}
+
+Transfer *fromRecord(const TransferRecord &record, const JobContext &context)
+{
+    // The limit the queue gives it (the stored one under the queue's own rules).
+    if (record.direction == TransferDirection::Upload) {
+        UploadRequest request = uploadcodec::fromRecord(record);
+        request.rateLimit = context.rateLimit;
+        return upload(record.id, request, context);
+    }
+    DownloadRequest request = requestcodec::fromRecord(record);
+    request.rateLimit = context.rateLimit;
+    return download(record.id, request, context);
+}
+
+JobFactory standard()
+{
+    return &fromRecord;
+}
+
+} // namespace bt::transfers
