@@ -169,6 +169,7 @@ void StoreConnection::close()
     }
     m_batchDepth = 0;
     m_progressQuery.reset();
+    m_prepared.clear();
     m_open = false;
     m_schemaVersion = 0;
     if (m_connectionName.isEmpty())
@@ -279,6 +280,20 @@ bool StoreConnection::execSynced(const std::function<bool()> &write, Error *erro
     Error restore;
     exec(QString::fromLatin1(kSynchronous), &restore);
     return ok;
+}
+
+QSqlQuery *StoreConnection::prepared(const QString &sql, Error *error)
+{
+    if (const auto it = m_prepared.constFind(sql); it != m_prepared.cend())
+        return it->get();
+    auto q = std::make_shared<QSqlQuery>(m_db);
+    if (!q->prepare(sql)) {
+        if (error)
+            *error = errorFor(q->lastError());
+        return nullptr;
+    }
+    m_prepared.insert(sql, q);
+    return q.get();
 }
 
 bool StoreConnection::beginBatch(Error *error, bool synced)

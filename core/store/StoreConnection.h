@@ -3,6 +3,7 @@
 #include "Error.h"
 #include "store/CommitWaiter.h"
 
+#include <QHash>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -37,6 +38,10 @@ public:
     bool execSynced(const std::function<bool()> &write, Error *error);
     // The prepared hot-path UPDATE (done_size, segments, updated, id).
     QSqlQuery &progressQuery() { return *m_progressQuery; }
+    // `sql` prepared once per connection and kept (parsing a statement cost more than running
+    // it on the many-small-files path); null when it cannot be prepared (`error` says why).
+    // Bind, exec, then finish() it.
+    QSqlQuery *prepared(const QString &sql, Error *error);
 
     // `synced`: the outermost commit is durable at once (synchronous = FULL, which SQLite
     // lets change outside a transaction only).
@@ -61,6 +66,7 @@ private:
     QString m_connectionName;
     QString m_path;
     std::unique_ptr<QSqlQuery> m_progressQuery;
+    QHash<QString, std::shared_ptr<QSqlQuery>> m_prepared;
     int m_busyTimeoutMs = 5000;
     CommitWaiter m_commitWaiter;
     int m_schemaVersion = 0;

@@ -107,10 +107,11 @@ QVariantList recordValues(const TransferRecord &r)
             notNullText(r.published)};
 }
 
-void bindValues(QSqlQuery &q, const QVariantList &values)
+// By position from `first` on (a kept statement still holds the values of its last run).
+void bindValues(QSqlQuery &q, const QVariantList &values, int first = 0)
 {
-    for (const QVariant &v : values)
-        q.addBindValue(v);
+    for (int i = 0; i < values.size(); ++i)
+        q.bindValue(first + i, values.at(i));
 }
 
 TransferRecord readRecord(const QSqlQuery &q)
@@ -161,12 +162,17 @@ bool TransferStore::Private::updateRow(const QString &assignments, const QVarian
 {
     if (!conn.isOpen())
         return notOpen(out);
-    QSqlQuery q(conn.db());
-    q.prepare(QStringLiteral("UPDATE transfers SET ") + assignments +
-              QStringLiteral(" WHERE id = ?"));
-    bindValues(q, values);
-    q.addBindValue(id);
-    return execUpdate(q, id, out);
+    Error e;
+    QSqlQuery *q = conn.prepared(QStringLiteral("UPDATE transfers SET ") + assignments +
+                                     QStringLiteral(" WHERE id = ?"),
+                                 &e);
+    if (!q)
+        return fail(e, out);
+    bindValues(*q, values);
+    q->bindValue(int(values.size()), id);
+    const bool ok = execUpdate(*q, id, out);
+    q->finish();
+    return ok;
 }
 
 std::optional<TransferRecord> TransferStore::Private::selectOne(const QString &tail,
@@ -176,17 +182,22 @@ std::optional<TransferRecord> TransferStore::Private::selectOne(const QString &t
         notOpen(nullptr);
         return std::nullopt;
     }
-    QSqlQuery q(conn.db());
-    q.setForwardOnly(true);
-    q.prepare(selectSql(tail));
-    bindValues(q, values);
-    if (!q.exec()) {
-        failQuery(q, nullptr);
+    Error e;
+    QSqlQuery *q = conn.prepared(selectSql(tail), &e);
+    if (!q) {
+        fail(e, nullptr);
         return std::nullopt;
     }
-    if (!q.next())
+    bindValues(*q, values);
+    if (!q->exec()) {
+        failQuery(*q, nullptr);
         return std::nullopt;
-    return readRecord(q);
+    }
+    std::optional<TransferRecord> found;
+    if (q->next())
+        found = readRecord(*q);
+    q->finish(); // no read transaction left open
+    return found;
 }
 
 TransferStore::TransferStore() : d(new Private) {}
@@ -259,19 +270,27 @@ bool TransferStore::insert(TransferRecord &record, Error *error)
         r.added = QDateTime::fromMSecsSinceEpoch(nowMs());
     if (!r.updated.isValid())
         r.updated = r.added;
-    QSqlQuery q(d->conn.db());
     const bool withId = r.id > 0;
-    q.prepare(QStringLiteral("INSERT INTO transfers (") +
-              (withId ? transferColumns() : transferColumns().section(QLatin1Char(','), 1)) +
-              QStringLiteral(") VALUES (") + (withId ? QStringLiteral("?,") : QString()) +
-              QStringLiteral("?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    Error e;
+    QSqlQuery *q = d->conn.prepared(
+        QStringLiteral("INSERT INTO transfers (") +
+            (withId ? transferColumns() : transferColumns().section(QLatin1Char(','), 1)) +
+            QStringLiteral(") VALUES (") + (withId ? QStringLiteral("?,") : QString()) +
+            QStringLiteral("?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        &e);
+    if (!q)
+        return d->fail(e, error);
     if (withId)
-        q.addBindValue(r.id);
-    bindValues(q, recordValues(r));
-    if (!q.exec())
-        return d->failQuery(q, error);
+        q->bindValue(0, r.id);
+    bindValues(*q, recordValues(r), withId ? 1 : 0);
+    if (!q->exec()) {
+        const bool failed = d->failQuery(*q, error);
+        q->finish();
+        return failed;
+    }
     if (!withId)
-        r.id = q.lastInsertId().toLongLong();
+        r.id = q->lastInsertId().toLongLong();
+    q->finish();
     record = r;
     return true;
 }
