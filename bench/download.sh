@@ -21,7 +21,8 @@
 #        MANY_SETS     many-files sets, COUNTxKIB (default "300x256 3000x16")         [many]
 #        JOBS          downloads at a time in the many-files case (default 8)
 #        TOOLS         subset of: btstream btstream-1 curl curl-fsync wget aria2c aria2c-x8
-#                      btstream-1-sha curl-sha btstream-jN curl-Z aria2c-jN wget-i
+#                      btstream-1-sha curl-sha btstream-jN curl-Z curl-Z-fsync aria2c-jN
+#                      wget-i
 #                      (default: all; btstream = defaults, btstream-1 = --connections 1)
 #        BTSTREAM_ARGS extra options for every btstream row (default none)
 set -euo pipefail
@@ -64,7 +65,7 @@ THROTTLE=${THROTTLE:-20m}
 THROTTLED_LARGE=${THROTTLED_LARGE:-0}
 JOBS=${JOBS:-8}
 CASE_GROUPS=${CASES:-"files throttled tls many"}
-TOOLS=${TOOLS:-"btstream btstream-1 curl curl-fsync wget aria2c aria2c-x8 btstream-1-sha curl-sha btstream-jN curl-Z aria2c-jN wget-i"}
+TOOLS=${TOOLS:-"btstream btstream-1 curl curl-fsync wget aria2c aria2c-x8 btstream-1-sha curl-sha btstream-jN curl-Z curl-Z-fsync aria2c-jN wget-i"}
 BTSTREAM_ARGS=${BTSTREAM_ARGS:-}
 read -ra BT_EXTRA <<<"$BTSTREAM_ARGS"
 BTSTREAM=${BTSTREAM:-${ARGS[0]:-./build/app/btstream}}
@@ -100,7 +101,7 @@ has_case tls && need openssl openssl
 if any_btstream; then
     [[ -x "$BTSTREAM" ]] || die "btstream binary '$BTSTREAM' not found or not executable
   build it: cmake --build <build> --target btstream; pass its path as first argument or \$BTSTREAM,
-  or leave it out with TOOLS=\"curl curl-fsync wget aria2c aria2c-x8 curl-sha curl-Z aria2c-jN wget-i\""
+  or leave it out with TOOLS=\"curl curl-fsync wget aria2c aria2c-x8 curl-sha curl-Z curl-Z-fsync aria2c-jN wget-i\""
     BTSTREAM=$(cd "$(dirname "$BTSTREAM")" && pwd)/$(basename "$BTSTREAM")
 fi
 
@@ -311,6 +312,11 @@ many_cmd() {
     case $tool in
         btstream-jN) CMD=("$BTSTREAM" get -j "$JOBS" "${BT_EXTRA[@]}" --data-dir "$DL/btstream-data" -d "$dir" "${urls[@]}") ;;
         curl-Z) CMD=(curl -sS -f -Z --parallel-max "$JOBS" --output-dir "$dir" --remote-name-all "${urls[@]}") ;;
+        # the durable peer: btstream fsyncs each file and its folder before it calls it saved
+        curl-Z-fsync) # shellcheck disable=SC2016 # for the inner sh
+            CMD=(sh -c 'dir=$1 jobs=$2; shift 2
+                curl -sS -f -Z --parallel-max "$jobs" --output-dir "$dir" --remote-name-all "$@" &&
+                    cd "$dir" && sync -- * .' sh "$dir" "$JOBS" "${urls[@]}") ;;
         aria2c-jN) CMD=(aria2c -q -j "$JOBS" -d "$dir" -i "$list") ;;
         wget-i) CMD=(wget -q -P "$dir" -i "$list") ;; # wget fetches one URL after the other
         *) die "unknown many-files tool '$tool'" ;;
@@ -463,8 +469,9 @@ if has_case many; then
         d=${MANY_DIR[$set]}
         find "$d" -maxdepth 1 -type f -name 'f*.bin' -printf '%f\n' | sort |
             sed "s|^|$BASE/files/$(basename "$d")/|" >"$W/lists/$(basename "$d").txt"
-        add_case "${set}KiB-many many $d $(sel btstream-jN curl-Z aria2c-jN wget-i)"
+        add_case "${set}KiB-many many $d $(sel btstream-jN curl-Z curl-Z-fsync aria2c-jN wget-i)"
         PAIRS+=("${set}KiB-many|btstream-jN|curl-Z|${set%x*} files x ${set#*x} KiB, http, $JOBS at a time (get -j $JOBS vs curl -Z)")
+        PAIRS+=("${set}KiB-many|btstream-jN|curl-Z-fsync|${set%x*} files x ${set#*x} KiB, $JOBS at a time, durable (vs curl -Z && sync FILES DIR)")
     done
 fi
 
@@ -534,6 +541,7 @@ function label(t) {
     if (t == "aria2c-x8") return "aria2c -x8 -s8 -k1M"
     if (t == "btstream-jN") return "btstream get -j " jobs " URL…"
     if (t == "curl-Z") return "curl -Z --parallel-max " jobs " --output-dir D --remote-name-all URL…"
+    if (t == "curl-Z-fsync") return "curl -Z … && sync FILES DIR"
     if (t == "aria2c-jN") return "aria2c -j" jobs " -i LIST"
     if (t == "wget-i") return "wget -i LIST (one at a time)"
     return t
@@ -560,7 +568,8 @@ END {
             w[t, k], c[t, k], r[t, k], q[t, k],
             (((m, k) in w) ? ratio(w[t, k], w[m, k]) : "–"),
             (((m, k) in w) ? ratio(c[t, k], c[m, k]) : "–"),
-            ((("curl-fsync", k) in w) ? ratio(w[t, k], w["curl-fsync", k]) : "–"),
+            ((("curl-fsync", k) in w) ? ratio(w[t, k], w["curl-fsync", k]) :
+             (("curl-Z-fsync", k) in w) ? ratio(w[t, k], w["curl-Z-fsync", k]) : "–"),
             ((("aria2c", k) in w) ? ratio(w[t, k], w["aria2c", k]) : "–"),
             ((("aria2c-x8", k) in w) ? ratio(w[t, k], w["aria2c-x8", k]) : "–")
     }
