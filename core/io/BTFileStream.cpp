@@ -1,8 +1,10 @@
 #include "BTFileStream.h"
 
+#include "DiskThreads.h"
 #include "FileWriter.h"
 #include "PartFile.h"
 #include "PartName.h"
+#include "PostBack.h"
 #include "Sha256.h"
 #include "WrittenRanges.h"
 
@@ -95,7 +97,7 @@ public:
     bool openRead();
     bool finishWriter(); // flush, stop the thread, final progress
     bool closeFd(const QString &what);
-    bool syncDirectory();
+    bool beginPublish(); // publish()'s checks and the writer's end; false: nothing to do
 };
 
 BTFileStream::BTFileStream(QObject *parent) : QObject(parent), d(std::make_unique<Private>(this)) {}
@@ -472,56 +474,95 @@ bool BTFileStream::close()
     return d->closeFd(d->tempPath) && ok && !d->error.isError();
 }
 
-bool BTFileStream::Private::syncDirectory()
+namespace {
+
+// The durable end of a write, on whichever thread runs it: fsync the file (`durable`), close
+// it while a dup keeps its lock, rename it over the final name, fsync the folder. The .part
+// stays where it is when something fails.
+Error publishFile(int fd, const QString &tempPath, const QString &path, bool durable)
 {
-    const QByteArray dir = nativePath(QFileInfo(path).absolutePath());
-    const int dfd = ::open(dir.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) {
-        fail(Error::fromErrno(errno, QFileInfo(path).absolutePath()));
-        return false;
+    if (durable && ::fsync(fd) != 0) {
+        const Error e = Error::fromErrno(errno, tempPath);
+        ::close(fd);
+        return e;
     }
+    // A dup keeps the lock past the close (which may report a deferred write error) until
+    // the rename is done: no other process may open the .part in between and write on.
+    const int lockFd = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (::close(fd) != 0 && errno != EINTR) {
+        const Error e = Error::fromErrno(errno, tempPath);
+        if (lockFd >= 0)
+            ::close(lockFd);
+        return e;
+    }
+    const bool renamed =
+        ::rename(nativePath(tempPath).constData(), nativePath(path).constData()) == 0;
+    const int renameErr = errno;
+    if (lockFd >= 0)
+        ::close(lockFd);
+    if (!renamed)
+        return Error::fromErrno(renameErr, path);
+    if (!durable)
+        return {};
+    const QString folder = QFileInfo(path).absolutePath();
+    const int dfd = ::open(nativePath(folder).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return Error::fromErrno(errno, folder);
     // EINVAL: the file system cannot sync a directory; nothing more to do there.
     const bool ok = ::fsync(dfd) == 0 || errno == EINVAL;
     const int err = errno;
     ::close(dfd);
-    if (!ok)
-        fail(Error::fromErrno(err, QFileInfo(path).absolutePath()));
-    return ok;
+    return ok ? Error{} : Error::fromErrno(err, folder);
+}
+
+} // namespace
+
+bool BTFileStream::Private::beginPublish()
+{
+    if (!isOpen || mode != Mode::Write || currentError().isError())
+        return false;
+    if (!finishWriter()) {
+        closeFd(tempPath);
+        return false;
+    }
+    return true;
 }
 
 bool BTFileStream::publish()
 {
-    if (!d->isOpen || d->mode != Mode::Write || d->currentError().isError())
+    if (!d->beginPublish())
         return false;
-    if (!d->finishWriter()) {
-        d->closeFd(d->tempPath);
-        return false;
-    }
-    const bool durable = d->options.sync != SyncPolicy::None;
-    if (durable && ::fsync(d->fd) != 0) {
-        d->fail(Error::fromErrno(errno, d->tempPath));
-        d->closeFd(d->tempPath);
+    const int fd = d->fd;
+    d->fd = -1;
+    d->isOpen = false;
+    const Error e = publishFile(fd, d->tempPath, d->path, d->options.sync != SyncPolicy::None);
+    if (e.isError()) {
+        d->fail(e);
         return false;
     }
-    // A dup keeps the lock past the close (which may report a deferred write error) until
-    // the rename is done: no other process may open the .part in between and write on.
-    const int lockFd = ::fcntl(d->fd, F_DUPFD_CLOEXEC, 0);
-    if (!d->closeFd(d->tempPath)) {
-        ::close(lockFd);
-        return false;
-    }
-    const bool renamed =
-        ::rename(nativePath(d->tempPath).constData(), nativePath(d->path).constData()) == 0;
-    const int renameErr = errno;
-    if (lockFd >= 0)
-        ::close(lockFd);
-    if (!renamed) {
-        d->fail(Error::fromErrno(renameErr, d->path)); // the .part stays for a later attempt
-        return false;
-    }
-    if (durable && !d->syncDirectory())
-        return false;
     Q_EMIT finished();
+    return true;
+}
+
+bool BTFileStream::publishInBackground(std::function<void(bool ok)> done)
+{
+    if (!d->beginPublish())
+        return false;
+    const int fd = d->fd; // the disk thread's from here on: this stream is closed
+    d->fd = -1;
+    d->isOpen = false;
+    DiskThreads::shared().post([back = PostBack(this), q = this, fd, temp = d->tempPath,
+                                path = d->path, durable = d->options.sync != SyncPolicy::None,
+                                done = std::move(done)]() mutable {
+        const Error e = publishFile(fd, temp, path, durable);
+        back.post([q, e, done = std::move(done)] { // only while the stream lives
+            if (e.isError())
+                q->d->fail(e);
+            else
+                Q_EMIT q->finished();
+            done(!e.isError());
+        });
+    });
     return true;
 }
 

@@ -101,6 +101,12 @@ public:
     bool syncInBackground(std::function<void(bool ok)> done);
     bool close();   // flush and close; the .part file stays
     bool publish(); // flush, fsync, rename .part -> path, fsync the directory, close
+    // publish() with the fsyncs and the rename on a disk thread, so that the calling thread
+    // (a worker running other transfers' connections) never waits for the disk. The stream
+    // is closed at once (close() and discard() find nothing to do); finished() and done(ok)
+    // follow on this thread, not at all once the stream is gone. False: nothing was started
+    // (see error()).
+    bool publishInBackground(std::function<void(bool ok)> done);
     bool discard(); // close and remove the .part file
 
     // SHA-256 of bytes 0..size() when every write so far was sequential from offset 0 of an

@@ -264,11 +264,25 @@ void HttpDownload::Private::verified(const Error &error, const QByteArray &sha25
 
 void HttpDownload::Private::publish(const QByteArray &sha256)
 {
-    if (!stream->sync()) { // the row never claims bytes that are not on disk
-        fail(stream->error());
-        return;
-    }
     q->setPhase(TransferPhase::Publishing);
+    publishing = true;
+    // The row never claims bytes that are not on disk: they are synced first, off this
+    // thread (a worker's: other transfers' connections run on it).
+    auto synced = [this, sha256](bool ok) {
+        if (!publishing || done)
+            return; // stopped meanwhile: the complete .part is resumed (and published) later
+        if (!ok) {
+            fail(stream->error());
+            return;
+        }
+        saveFactsThenRename(sha256);
+    };
+    if (!stream->syncInBackground(synced)) // a checkpoint's sync still runs: wait here
+        synced(stream->sync());
+}
+
+void HttpDownload::Private::saveFactsThenRename(const QByteArray &sha256)
+{
     if (!storage || record.id <= 0) {
         rename(sha256);
         return;
@@ -278,11 +292,9 @@ void HttpDownload::Private::publish(const QByteArray &sha256)
     // Completed row, the next run knows the file in place by these facts (publishedBeforeKill).
     record.published = fileFacts(stream->tempPath());
     fillRecord();
-    publishing = true;
     storage->saveDownloadStateDurably(record, q, [this, sha256](const Error &error) {
         if (!publishing || done)
             return; // stopped meanwhile: the complete .part is resumed (and published) later
-        publishing = false;
         if (error.isError()) // the file is good: without the facts a kill costs a download
             Q_EMIT q->message(tr("Could not save the download state: %1").arg(error.message));
         rename(sha256);
@@ -291,10 +303,25 @@ void HttpDownload::Private::publish(const QByteArray &sha256)
 
 void HttpDownload::Private::rename(const QByteArray &sha256)
 {
-    if (!stream->publish()) {
+    publishing = false;
+    renaming = true; // a stop() from now on lets the rename end: the file is complete
+    const bool started = stream->publishInBackground([this, sha256](bool ok) {
+        renaming = false;
+        if (done)
+            return;
+        if (!ok)
+            fail(stream->error());
+        else
+            completed(sha256);
+    });
+    if (!started) {
+        renaming = false;
         fail(stream->error());
-        return;
     }
+}
+
+void HttpDownload::Private::completed(const QByteArray &sha256)
+{
     record.sha256 = QString::fromLatin1(sha256.toHex());
     record.setState(TransferState::Completed);
     record.completed = QDateTime::currentDateTimeUtc();
@@ -350,8 +377,8 @@ void HttpDownload::Private::closePartial(bool keep, qint64 kept, TransferResult 
 
 void HttpDownload::Private::stop()
 {
-    if (done)
-        return;
+    if (done || renaming)
+        return; // renaming: the file is complete, the rename's end finishes the download
     // A running check's result is ignored, a durable save's too; a re-run does them again.
     verifying = publishing = false;
     stopEverything();

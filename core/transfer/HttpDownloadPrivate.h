@@ -52,8 +52,12 @@ public:
     static QString fileFacts(const QString &path); // "SIZE INODE MTIME_NS", empty if none
     // The end of finalize(): publish, or fail with what the check found (once, if still due).
     void verified(const Error &error, const QByteArray &sha256);
-    void publish(const QByteArray &sha256); // the facts stored durably, then rename()
-    void rename(const QByteArray &sha256);  // into place, mark complete
+    // publish: sync the data, store the facts durably, rename into place, mark complete; each
+    // step on a later turn, the disk's work on a disk thread.
+    void publish(const QByteArray &sha256);
+    void saveFactsThenRename(const QByteArray &sha256);
+    void rename(const QByteArray &sha256);
+    void completed(const QByteArray &sha256);
     void fail(const Error &error);
     // The partial file after a stop or failure: with `keep`, closed with its progress saved
     // for a re-run (`result` names it, `kept` bytes); else deleted.
@@ -124,7 +128,8 @@ public:
     qint64 blockedSince = -1; // the stream is full since (clock ms), -1 when not
     qint64 blockedMs = 0;     // time spent waiting for the disk since the last tune()
     bool verifying = false;
-    bool publishing = false; // waiting for the durable save before the rename
+    bool publishing = false; // syncing, then waiting for the durable save before the rename
+    bool renaming = false;   // the rename into place runs on a disk thread
     bool started = false;
     bool done = false;
     int nextSlot = 0;

@@ -3,6 +3,7 @@
 #include "io/BTFileStream.h"
 #include "io/FileWriter.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -290,6 +291,72 @@ private Q_SLOTS:
         QVERIFY(!s.isOpen());
         QVERIFY(!QFile::exists(part));
         QCOMPARE(BTFileStream::hashFile(path, QCryptographicHash::Sha256), sha256Of(data));
+    }
+
+    void publishInBackground()
+    {
+        const QString path = file(QStringLiteral("background.bin"));
+        const QString part = path + QStringLiteral(".part");
+        const QByteArray data = randomBytes(3 << 20, 11);
+        BTFileStream s;
+        QSignalSpy finished(&s, &BTFileStream::finished);
+        QVERIFY(s.open(path, BTFileStream::Mode::Write));
+        QVERIFY(s.write(data));
+        int calls = 0;
+        bool result = false;
+        QVERIFY(s.publishInBackground([&](bool ok) {
+            ++calls;
+            result = ok;
+        }));
+        // Closed at once, answered on a later turn of this thread.
+        QVERIFY(!s.isOpen());
+        QCOMPARE(calls, 0);
+        QVERIFY(s.close());
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(calls, 1);
+        QVERIFY(result);
+        QVERIFY(!QFile::exists(part));
+        QCOMPARE(BTFileStream::hashFile(path, QCryptographicHash::Sha256), sha256Of(data));
+    }
+
+    void publishInBackgroundFailureKeepsPart()
+    {
+        // The final name is a folder: the rename fails, the .part stays, the error says why.
+        const QString path = file(QStringLiteral("taken"));
+        QVERIFY(QDir().mkpath(path + QStringLiteral("/inside")));
+        BTFileStream s;
+        QSignalSpy errors(&s, &BTFileStream::errorOccurred);
+        QVERIFY(s.open(path, BTFileStream::Mode::Write));
+        QVERIFY(s.write(randomBytes(1000, 12)));
+        bool answered = false;
+        bool result = true;
+        QVERIFY(s.publishInBackground([&](bool ok) {
+            answered = true;
+            result = ok;
+        }));
+        QVERIFY(errors.wait(5000));
+        QVERIFY(answered);
+        QVERIFY(!result);
+        QCOMPARE(errors.count(), 1);
+        QVERIFY(s.error().isError());
+        QCOMPARE(QFileInfo(s.tempPath()).size(), 1000);
+        QVERIFY(QFileInfo(path).isDir());
+    }
+
+    void publishInBackgroundAfterTheStreamIsGone()
+    {
+        const QString path = file(QStringLiteral("orphan.bin"));
+        bool answered = false;
+        {
+            BTFileStream s;
+            QVERIFY(s.open(path, BTFileStream::Mode::Write));
+            QVERIFY(s.write(randomBytes(1 << 20, 13)));
+            QVERIFY(s.publishInBackground([&](bool) { answered = true; }));
+        } // gone before the disk thread is done: the file is still published, no call back
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(path), 5000);
+        QCoreApplication::processEvents();
+        QVERIFY(!answered);
+        QCOMPARE(QFileInfo(path).size(), qint64(1 << 20));
     }
 
     void syncAlways()
