@@ -43,7 +43,8 @@ struct RunResult
     {
         return QStringLiteral("exit %1 (%2) after %3 ms\nstdout: %4\nstderr: %5")
             .arg(exitCode)
-            .arg(status == QProcess::NormalExit ? "normal" : "crash")
+            .arg(status == QProcess::NormalExit ? QStringLiteral("normal")
+                                                : QStringLiteral("crash"))
             .arg(elapsedMs)
             .arg(QString::fromLocal8Bit(out), QString::fromLocal8Bit(err));
     }

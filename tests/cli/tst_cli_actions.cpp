@@ -112,11 +112,11 @@ private Q_SLOTS:
         const RunResult r = get({QStringLiteral("--extract"), url("/release-2.1.tar.gz")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         // The download stays, byte-exact, and the folder beside it holds the entries.
-        QCOMPARE(fileSha256Hex(out() + "/release-2.1.tar.gz"), sha256Hex(archive));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/release-2.1.tar.gz")), sha256Hex(archive));
         QCOMPARE(entries(out()), QStringList({QStringLiteral("release-2.1"),
                                               QStringLiteral("release-2.1.tar.gz")}));
         const QString folder = out() + QStringLiteral("/release-2.1");
-        QCOMPARE(fileSha256Hex(folder + "/data/big.bin"), sha256Hex(m_big));
+        QCOMPARE(fileSha256Hex(folder + QStringLiteral("/data/big.bin")), sha256Hex(m_big));
         QCOMPARE(readAll(folder + QStringLiteral("/README")), QByteArray("read me"));
         QVERIFY(QFileInfo(folder + QStringLiteral("/bin/run")).isExecutable());
         QVERIFY2(r.err.contains("Extracted out/release-2.1.tar.gz into out/release-2.1 (3 files)"),
@@ -143,7 +143,8 @@ private Q_SLOTS:
         const RunResult r = get({QStringLiteral("--extract"), QStringLiteral("--on-complete"),
                                  quoted(script(log)), url("/slip.zip")});
         QCOMPARE(r.exitCode, 9);
-        QCOMPARE(fileSha256Hex(out() + "/slip.zip"), sha256Hex(archive)); // the file stays
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/slip.zip")),
+                 sha256Hex(archive)); // the file stays
         QCOMPARE(readAll(out() + QStringLiteral("/slip/good.txt")), QByteArray("good"));
         QVERIFY(!QFileInfo::exists(m_tmp->filePath(QStringLiteral("evil.txt"))));
         QVERIFY(!QFileInfo::exists(out() + QStringLiteral("/evil.txt")));
@@ -185,8 +186,8 @@ private Q_SLOTS:
         const RunResult r =
             get({QStringLiteral("--on-complete"), quoted(script(log, 4)), url("/f.bin")});
         QCOMPARE(r.exitCode, 9);
-        QCOMPARE(fileSha256Hex(out() + "/f.bin"), sha256Hex(m_big.left(5000)));
-        QCOMPARE(readAll(log), "1\n" + QFile::encodeName(out() + "/f.bin") + "\n");
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/f.bin")), sha256Hex(m_big.left(5000)));
+        QCOMPARE(readAll(log), "1\n" + QFile::encodeName(out() + QStringLiteral("/f.bin")) + "\n");
         QVERIFY2(r.err.contains("exited with code 4"), qPrintable(r.describe()));
         QVERIFY2(r.err.contains("the download is saved: out/f.bin"), qPrintable(r.describe()));
 
@@ -259,13 +260,13 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(log));
         const RunResult second = get(args);
         QVERIFY2(second.exitCode == 0, qPrintable(second.describe()));
-        QCOMPARE(fileSha256Hex(out() + "/r.bin"), sha256Hex(m_big));
-        QCOMPARE(readAll(log), "1\n" + QFile::encodeName(out() + "/r.bin") + "\n");
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/r.bin")), sha256Hex(m_big));
+        QCOMPARE(readAll(log), "1\n" + QFile::encodeName(out() + QStringLiteral("/r.bin")) + "\n");
         // Run again: already complete, nothing downloaded, nothing run again.
         const RunResult third = get(args);
         QVERIFY2(third.exitCode == 0, qPrintable(third.describe()));
         QVERIFY2(third.err.contains("already complete"), qPrintable(third.describe()));
-        QCOMPARE(readAll(log), "1\n" + QFile::encodeName(out() + "/r.bin") + "\n");
+        QCOMPARE(readAll(log), "1\n" + QFile::encodeName(out() + QStringLiteral("/r.bin")) + "\n");
     }
 };
 

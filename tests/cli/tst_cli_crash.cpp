@@ -86,8 +86,9 @@ private Q_SLOTS:
                     RunResult sofar;
                     sofar.out = p.takeStdout();
                     for (const QJsonObject &line : sofar.jsonLines()) {
-                        if (line.value("event").toString() == QLatin1String("progress"))
-                            done = qMax(done, line.value("done").toInteger());
+                        if (line.value(QStringLiteral("event")).toString() ==
+                            QLatin1String("progress"))
+                            done = qMax(done, line.value(QStringLiteral("done")).toInteger());
                     }
                 });
                 QObject::connect(&p, &QProcess::finished, &p, [&] { ended = true; });
@@ -99,8 +100,8 @@ private Q_SLOTS:
                 const RunResult r = p.wait(5000);
                 QVERIFY2(r.status == QProcess::CrashExit, qPrintable(r.describe()));
                 // Killed after the publish, before the exit: then it must be complete.
-                if (QFileInfo::exists(out + "/crash.bin"))
-                    QCOMPARE(fileSha256Hex(out + "/crash.bin"), sha256Hex(m_body));
+                if (QFileInfo::exists(out + QStringLiteral("/crash.bin")))
+                    QCOMPARE(fileSha256Hex(out + QStringLiteral("/crash.bin")), sha256Hex(m_body));
                 qInfo("iteration %d: killed at %lld of %lld bytes", iteration, done,
                       qint64(m_body.size()));
                 killedAt = done;
@@ -111,7 +112,7 @@ private Q_SLOTS:
             Btstream again(tmp.path());
             const RunResult r = again.run(arguments, 30000);
             QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-            QCOMPARE(fileSha256Hex(out + "/crash.bin"), sha256Hex(m_body));
+            QCOMPARE(fileSha256Hex(out + QStringLiteral("/crash.bin")), sha256Hex(m_body));
             QCOMPARE(entries(out), QStringList{QStringLiteral("crash.bin")});
         }
     }

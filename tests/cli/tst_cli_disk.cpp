@@ -97,7 +97,7 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 6, qPrintable(r.describe()));
         QVERIFY2(r.err.toLower().contains("disk full") || r.err.toLower().contains("no space"),
                  qPrintable(r.describe()));
-        QVERIFY(!QFileInfo::exists(out() + "/big.bin"));
+        QVERIFY(!QFileInfo::exists(out() + QStringLiteral("/big.bin")));
     }
 
     void diskFullAmongSeveral()
@@ -112,7 +112,8 @@ private Q_SLOTS:
                         QStringLiteral("1"), url("/small.bin"), url("/big.bin")});
         QVERIFY2(r.exitCode == 6, qPrintable(r.describe()));
         QCOMPARE(entries(out()), QStringList{QStringLiteral("small.bin")});
-        QCOMPARE(fileSha256Hex(out() + "/small.bin"), sha256Hex(makeTestData(10000, 6)));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/small.bin")),
+                 sha256Hex(makeTestData(10000, 6)));
         QVERIFY2(r.err.contains("1 of 2 saved, 1 failed: " + url("/big.bin").toLatin1()),
                  qPrintable(r.describe()));
     }
@@ -134,20 +135,20 @@ private Q_SLOTS:
     void missingDestinationFolder()
     {
         // A -d folder that is not there yet is made, as wget -P and aria2c -d do.
-        const RunResult r = get(out() + "/does/not/exist", {url("/small.bin")});
+        const RunResult r = get(out() + QStringLiteral("/does/not/exist"), {url("/small.bin")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        QVERIFY(QFileInfo(out() + "/does/not/exist/small.bin").isFile());
+        QVERIFY(QFileInfo(out() + QStringLiteral("/does/not/exist/small.bin")).isFile());
     }
 
     void impossibleDestinationFolder()
     {
         // Under a regular file no folder can be made: a clear error, exit 6, nothing touched.
-        const QString blocker = out() + "/plain-file";
+        const QString blocker = out() + QStringLiteral("/plain-file");
         {
             QFile f(blocker);
             QVERIFY(f.open(QIODevice::WriteOnly));
         }
-        const RunResult r = get(blocker + "/sub", {url("/small.bin")});
+        const RunResult r = get(blocker + QStringLiteral("/sub"), {url("/small.bin")});
         QVERIFY2(r.exitCode == 6, qPrintable(r.describe()));
         QVERIFY2(r.err.contains("btstream: error: cannot create the folder"),
                  qPrintable(r.describe()));
@@ -179,7 +180,7 @@ private Q_SLOTS:
         m_server.setHook({});
         QVERIFY2(r.finished && r.exitCode != 0, qPrintable(r.describe()));
         QVERIFY2(r.exitCode != 6, qPrintable(r.describe())); // a claim is not a disk-full
-        const QByteArray part = QFile::encodeName(out() + "/claim.bin.part");
+        const QByteArray part = QFile::encodeName(out() + QStringLiteral("/claim.bin.part"));
         struct stat st
         {
         };

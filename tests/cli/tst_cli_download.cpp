@@ -65,7 +65,7 @@ private Q_SLOTS:
             p.run({QStringLiteral("get"), QStringLiteral("--data-dir"), data(), url("/file.bin")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(entries(out()), QStringList{QStringLiteral("file.bin")});
-        QCOMPARE(fileSha256Hex(out() + "/file.bin"), sha256Hex(m_body));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/file.bin")), sha256Hex(m_body));
         QVERIFY2(r.err.contains("Saved file.bin"), qPrintable(r.describe()));
         // Nothing asked for a hash, so none was computed (issue #11: hash only when asked).
         QVERIFY2(!r.err.contains("sha256"), qPrintable(r.describe()));
@@ -77,7 +77,7 @@ private Q_SLOTS:
         const RunResult r = p.run({QStringLiteral("get"), QStringLiteral("--data-dir"), data(),
                                    QStringLiteral("--sha256"), url("/file.bin")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        QCOMPARE(fileSha256Hex(out() + "/file.bin"), sha256Hex(m_body));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/file.bin")), sha256Hex(m_body));
         QVERIFY2(r.err.contains("sha256 " + sha256Hex(m_body)), qPrintable(r.describe()));
     }
 
@@ -101,7 +101,7 @@ private Q_SLOTS:
         const RunResult r = get({url("/file.bin")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(entries(out()), QStringList{QStringLiteral("file.bin")});
-        QCOMPARE(fileSha256Hex(out() + "/file.bin"), sha256Hex(m_body));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/file.bin")), sha256Hex(m_body));
     }
 
     void nameFromContentDisposition()
@@ -110,7 +110,8 @@ private Q_SLOTS:
         const RunResult r = get({url("/download?id=3")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(entries(out()), QStringList{QStringLiteral("report 2026.pdf")});
-        QCOMPARE(fileSha256Hex(out() + "/report 2026.pdf"), sha256Hex(m_body.left(1000)));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/report 2026.pdf")),
+                 sha256Hex(m_body.left(1000)));
     }
 
     void hostileNamesStayInside_data()
@@ -144,7 +145,7 @@ private Q_SLOTS:
 
     void existingFileGetsANewName()
     {
-        QFile existing(out() + "/file.bin");
+        QFile existing(out() + QStringLiteral("/file.bin"));
         QVERIFY(existing.open(QIODevice::WriteOnly));
         existing.write("mine, not yours\n");
         existing.close();
@@ -152,15 +153,16 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(entries(out()),
                  (QStringList{QStringLiteral("file (1).bin"), QStringLiteral("file.bin")}));
-        QCOMPARE(fileSha256Hex(out() + "/file (1).bin"), sha256Hex(m_body));
-        QCOMPARE(fileSha256Hex(out() + "/file.bin"), sha256Hex("mine, not yours\n"));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/file (1).bin")), sha256Hex(m_body));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/file.bin")),
+                 sha256Hex("mine, not yours\n"));
     }
 
     void runTwiceIsAlreadyComplete()
     {
         const RunResult first = get({url("/file.bin")});
         QVERIFY2(first.exitCode == 0, qPrintable(first.describe()));
-        const QString path = out() + "/file.bin";
+        const QString path = out() + QStringLiteral("/file.bin");
         const QDateTime mtime = QFileInfo(path).fileTime(QFileDevice::FileModificationTime);
         QCOMPARE(QFileInfo(path).size(), m_body.size());
 
@@ -195,7 +197,7 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 3, qPrintable(r.describe()));
         QVERIFY2(r.elapsedMs < 8000, qPrintable(r.describe()));
         QVERIFY2(r.err.contains("btstream: error: "), qPrintable(r.describe()));
-        QVERIFY(!QFileInfo::exists(out() + "/file.bin"));
+        QVERIFY(!QFileInfo::exists(out() + QStringLiteral("/file.bin")));
     }
 
     void serverErrorAfterRetries()
@@ -210,7 +212,7 @@ private Q_SLOTS:
         m_server.clearFaults("/busy.bin");
         QVERIFY2(r.exitCode == 4, qPrintable(r.describe()));
         QVERIFY2(r.err.contains("503"), qPrintable(r.describe()));
-        QVERIFY(!QFileInfo::exists(out() + "/busy.bin"));
+        QVERIFY(!QFileInfo::exists(out() + QStringLiteral("/busy.bin")));
     }
 
     void unknownSizeJson()
@@ -226,13 +228,13 @@ private Q_SLOTS:
         const QList<QJsonObject> lines = r.jsonLines();
         QVERIFY(!lines.isEmpty());
         for (const QJsonObject &line : lines) {
-            if (line.value("event").toString() == QLatin1String("progress") &&
-                line.value("done").toInteger() < res.body.size())
-                QCOMPARE(line.value("total").toInteger(), -1);
+            if (line.value(QStringLiteral("event")).toString() == QLatin1String("progress") &&
+                line.value(QStringLiteral("done")).toInteger() < res.body.size())
+                QCOMPARE(line.value(QStringLiteral("total")).toInteger(), -1);
         }
-        QCOMPARE(lines.last().value("ok").toBool(), true);
-        QCOMPARE(lines.last().value("size").toInteger(), res.body.size());
-        QCOMPARE(fileSha256Hex(out() + "/chunked.bin"), sha256Hex(res.body));
+        QCOMPARE(lines.last().value(QStringLiteral("ok")).toBool(), true);
+        QCOMPARE(lines.last().value(QStringLiteral("size")).toInteger(), res.body.size());
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/chunked.bin")), sha256Hex(res.body));
     }
 
     void checksumMismatch()
@@ -243,7 +245,7 @@ private Q_SLOTS:
                  QStringLiteral("sha256=") + QString::fromLatin1(wrong), url("/file.bin")});
         QVERIFY2(r.exitCode == 5, qPrintable(r.describe()));
         QVERIFY2(r.err.contains("btstream: error: "), qPrintable(r.describe()));
-        QVERIFY(!QFileInfo::exists(out() + "/file.bin"));
+        QVERIFY(!QFileInfo::exists(out() + QStringLiteral("/file.bin")));
     }
 
     void checksumMatch()
@@ -252,7 +254,7 @@ private Q_SLOTS:
                                  QStringLiteral("sha256=") + QString::fromLatin1(sha256Hex(m_body)),
                                  url("/file.bin")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        QCOMPARE(fileSha256Hex(out() + "/file.bin"), sha256Hex(m_body));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/file.bin")), sha256Hex(m_body));
     }
 
     void jsonLines()
@@ -274,22 +276,23 @@ private Q_SLOTS:
             const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
             QVERIFY2(error.error == QJsonParseError::NoError && doc.isObject(), line.constData());
             const QJsonObject o = doc.object();
-            if (o.value("event").toString() == QLatin1String("progress")) {
+            if (o.value(QStringLiteral("event")).toString() == QLatin1String("progress")) {
                 ++progressEvents;
-                QVERIFY(o.contains("done") && o.contains("total") && o.contains("speed") &&
-                        o.contains("eta") && o.contains("id") && o.contains("file"));
-                QVERIFY(o.value("done").toInteger() <= res.body.size());
+                QVERIFY(o.contains(QStringLiteral("done")) && o.contains(QStringLiteral("total")) &&
+                        o.contains(QStringLiteral("speed")) && o.contains(QStringLiteral("eta")) &&
+                        o.contains(QStringLiteral("id")) && o.contains(QStringLiteral("file")));
+                QVERIFY(o.value(QStringLiteral("done")).toInteger() <= res.body.size());
             }
         }
         QVERIFY(progressEvents >= 1);
         const QJsonObject result = QJsonDocument::fromJson(lines.last()).object();
-        QCOMPARE(result.value("event").toString(), QStringLiteral("result"));
-        QCOMPARE(result.value("ok").toBool(), true);
-        QCOMPARE(result.value("exit").toInt(), 0);
-        QCOMPARE(result.value("size").toInteger(), res.body.size());
-        QCOMPARE(result.value("sha256").toString().toLatin1(), sha256Hex(res.body));
-        QCOMPARE(QFileInfo(result.value("file").toString()).canonicalFilePath(),
-                 QFileInfo(out() + "/slow.bin").canonicalFilePath());
+        QCOMPARE(result.value(QStringLiteral("event")).toString(), QStringLiteral("result"));
+        QCOMPARE(result.value(QStringLiteral("ok")).toBool(), true);
+        QCOMPARE(result.value(QStringLiteral("exit")).toInt(), 0);
+        QCOMPARE(result.value(QStringLiteral("size")).toInteger(), res.body.size());
+        QCOMPARE(result.value(QStringLiteral("sha256")).toString().toLatin1(), sha256Hex(res.body));
+        QCOMPARE(QFileInfo(result.value(QStringLiteral("file")).toString()).canonicalFilePath(),
+                 QFileInfo(out() + QStringLiteral("/slow.bin")).canonicalFilePath());
     }
 
     void jsonFailure()
@@ -299,11 +302,11 @@ private Q_SLOTS:
         const QList<QJsonObject> lines = r.jsonLines();
         QVERIFY(!lines.isEmpty());
         const QJsonObject result = lines.last();
-        QCOMPARE(result.value("event").toString(), QStringLiteral("result"));
-        QCOMPARE(result.value("ok").toBool(), false);
-        QCOMPARE(result.value("error").toString(), QStringLiteral("http"));
-        QCOMPARE(result.value("exit").toInt(), 4);
-        QVERIFY(!result.value("message").toString().isEmpty());
+        QCOMPARE(result.value(QStringLiteral("event")).toString(), QStringLiteral("result"));
+        QCOMPARE(result.value(QStringLiteral("ok")).toBool(), false);
+        QCOMPARE(result.value(QStringLiteral("error")).toString(), QStringLiteral("http"));
+        QCOMPARE(result.value(QStringLiteral("exit")).toInt(), 4);
+        QVERIFY(!result.value(QStringLiteral("message")).toString().isEmpty());
     }
 
     void severalUrlsOneAfterAnother()
@@ -313,16 +316,18 @@ private Q_SLOTS:
         const RunResult r = get({url("/a.bin"), url("/missing.bin"), url("/b.bin")});
         QVERIFY2(r.exitCode == 4, qPrintable(r.describe())); // the worst code
         QCOMPARE(entries(out()), (QStringList{QStringLiteral("a.bin"), QStringLiteral("b.bin")}));
-        QCOMPARE(fileSha256Hex(out() + "/a.bin"), sha256Hex(makeTestData(5000, 11)));
-        QCOMPARE(fileSha256Hex(out() + "/b.bin"), sha256Hex(makeTestData(7000, 12)));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/a.bin")),
+                 sha256Hex(makeTestData(5000, 11)));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/b.bin")),
+                 sha256Hex(makeTestData(7000, 12)));
         QVERIFY2(r.err.contains("2 of 3"), qPrintable(r.describe()));
 
         const RunResult json = get({QStringLiteral("--json"), url("/a.bin"), url("/b.bin")});
         QVERIFY2(json.exitCode == 0, qPrintable(json.describe()));
         const QJsonObject summary = json.jsonLines().last();
-        QCOMPARE(summary.value("event").toString(), QStringLiteral("summary"));
-        QCOMPARE(summary.value("succeeded").toInt(), 2);
-        QCOMPARE(summary.value("failed").toInt(), 0);
+        QCOMPARE(summary.value(QStringLiteral("event")).toString(), QStringLiteral("summary"));
+        QCOMPARE(summary.value(QStringLiteral("succeeded")).toInt(), 2);
+        QCOMPARE(summary.value(QStringLiteral("failed")).toInt(), 0);
     }
 
     void limitRate()
@@ -333,7 +338,7 @@ private Q_SLOTS:
             get({QStringLiteral("--limit-rate"), QStringLiteral("256K"), url("/limited.bin")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY2(r.elapsedMs >= 2000, qPrintable(r.describe())); // 3 s at 256 KiB/s
-        QCOMPARE(fileSha256Hex(out() + "/limited.bin"), sha256Hex(body));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/limited.bin")), sha256Hex(body));
     }
 
     void stallTimeout()
@@ -351,7 +356,7 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 3, qPrintable(r.describe()));
         QVERIFY2(r.elapsedMs < 10000, qPrintable(r.describe()));
         QVERIFY2(r.err.contains("run the same command again to resume"), qPrintable(r.describe()));
-        QVERIFY(!QFileInfo::exists(out() + "/stall.bin"));
+        QVERIFY(!QFileInfo::exists(out() + QStringLiteral("/stall.bin")));
     }
 
     void quietPrintsNothing()

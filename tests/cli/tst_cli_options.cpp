@@ -18,15 +18,16 @@ private:
 
     QStringList base() const
     {
-        return {QStringLiteral("get"), QStringLiteral("--data-dir"), m_tmp.filePath("data"),
-                QStringLiteral("-d"), m_tmp.filePath("out")};
+        return {QStringLiteral("get"), QStringLiteral("--data-dir"),
+                m_tmp.filePath(QStringLiteral("data")), QStringLiteral("-d"),
+                m_tmp.filePath(QStringLiteral("out"))};
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_tmp.isValid());
-        QVERIFY(QDir(m_tmp.path()).mkpath("out"));
+        QVERIFY(QDir(m_tmp.path()).mkpath(QStringLiteral("out")));
         QVERIFY(m_server.listen());
         FaultServer::Resource res;
         res.body = makeTestData(1000);
@@ -145,14 +146,14 @@ private Q_SLOTS:
         QVERIFY2(r.err.count('\n') <= 3, qPrintable(r.describe())); // a message, not the help
         QVERIFY(r.out.isEmpty());
         QCOMPARE(m_server.requests().size(), before); // no network activity
-        QVERIFY(entries(m_tmp.filePath("out")).isEmpty());
+        QVERIFY(entries(m_tmp.filePath(QStringLiteral("out"))).isEmpty());
     }
 
     void goodValuesAccepted()
     {
         // Every option with a valid value: the download runs and succeeds.
         const QByteArray body = m_server.resource("/file.bin").body;
-        QFile cookies(m_tmp.filePath("cookies.txt"));
+        QFile cookies(m_tmp.filePath(QStringLiteral("cookies.txt")));
         QVERIFY(cookies.open(QIODevice::WriteOnly));
         cookies.write("127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tabc\n");
         cookies.close();
@@ -180,7 +181,7 @@ private Q_SLOTS:
                                  m_goodUrl});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY2(r.err.isEmpty() && r.out.isEmpty(), qPrintable(r.describe())); // -q
-        QCOMPARE(fileSha256Hex(m_tmp.filePath("out/file.bin")), sha256Hex(body));
+        QCOMPARE(fileSha256Hex(m_tmp.filePath(QStringLiteral("out/file.bin"))), sha256Hex(body));
         const FaultServer::Request last = m_server.requests().constLast();
         QCOMPARE(last.headers.value("x-test"), QByteArray("yes"));
         QCOMPARE(last.headers.value("authorization"),

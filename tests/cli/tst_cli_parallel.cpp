@@ -96,10 +96,11 @@ private:
             sofar.out = p.takeStdout();
             watch->results.clear();
             for (const QJsonObject &line : sofar.jsonLines()) {
-                const QString event = line.value("event").toString();
-                const qint64 id = line.value("id").toInteger();
+                const QString event = line.value(QStringLiteral("event")).toString();
+                const qint64 id = line.value(QStringLiteral("id")).toInteger();
                 if (event == QLatin1String("progress"))
-                    watch->done[id] = qMax(watch->done.value(id), line.value("done").toInteger());
+                    watch->done[id] =
+                        qMax(watch->done.value(id), line.value(QStringLiteral("done")).toInteger());
                 else if (event == QLatin1String("result"))
                     watch->results.append(line);
             }
@@ -220,22 +221,22 @@ private Q_SLOTS:
         QSet<qint64> progressIds;
         const QList<QJsonObject> lines = r.jsonLines();
         for (const QJsonObject &line : lines) {
-            const QString event = line.value("event").toString();
+            const QString event = line.value(QStringLiteral("event")).toString();
             if (event == QLatin1String("summary"))
                 continue;
-            QVERIFY2(line.value("id").toInteger() > 0,
+            QVERIFY2(line.value(QStringLiteral("id")).toInteger() > 0,
                      QJsonDocument(line).toJson(QJsonDocument::Compact).constData());
             if (event == QLatin1String("result")) {
-                resultIds.insert(line.value("id").toInteger());
-                QCOMPARE(line.value("ok").toBool(), true);
+                resultIds.insert(line.value(QStringLiteral("id")).toInteger());
+                QCOMPARE(line.value(QStringLiteral("ok")).toBool(), true);
             } else if (event == QLatin1String("progress")) {
-                progressIds.insert(line.value("id").toInteger());
+                progressIds.insert(line.value(QStringLiteral("id")).toInteger());
             }
         }
         QCOMPARE(resultIds.size(), 3);
         QVERIFY(progressIds.subtract(resultIds).isEmpty());
-        QCOMPARE(lines.last().value("event").toString(), QStringLiteral("summary"));
-        QCOMPARE(lines.last().value("succeeded").toInt(), 3);
+        QCOMPARE(lines.last().value(QStringLiteral("event")).toString(), QStringLiteral("summary"));
+        QCOMPARE(lines.last().value(QStringLiteral("succeeded")).toInt(), 3);
     }
 
     void interruptThreeRunning()

@@ -127,8 +127,8 @@ private Q_SLOTS:
             RunResult sofar;
             sofar.out = first.takeStdout();
             for (const QJsonObject &line : sofar.jsonLines()) {
-                if (line.value("event").toString() == QLatin1String("progress"))
-                    done = qMax(done, line.value("done").toInteger());
+                if (line.value(QStringLiteral("event")).toString() == QLatin1String("progress"))
+                    done = qMax(done, line.value(QStringLiteral("done")).toInteger());
             }
         });
         first.setArguments(args + QStringList{QStringLiteral("--json")});
@@ -145,11 +145,11 @@ private Q_SLOTS:
 
         const RunResult r1 = first.wait(30000);
         QVERIFY2(r1.finished && r1.exitCode == 0, qPrintable(r1.describe()));
-        QCOMPARE(fileSha256Hex(out() + "/shared.bin"), sha256Hex(v1));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/shared.bin")), sha256Hex(v1));
         QString reported;
         for (const QJsonObject &line : r1.jsonLines()) {
-            if (line.value("event").toString() == QLatin1String("result"))
-                reported = line.value("sha256").toString();
+            if (line.value(QStringLiteral("event")).toString() == QLatin1String("result"))
+                reported = line.value(QStringLiteral("sha256")).toString();
         }
         QCOMPARE(reported.toLatin1(), sha256Hex(v1));
         QCOMPARE(entries(out()), QStringList{QStringLiteral("shared.bin")});
@@ -189,8 +189,8 @@ private Q_SLOTS:
             RunResult sofar;
             sofar.out = first.takeStdout();
             for (const QJsonObject &line : sofar.jsonLines()) {
-                if (line.value("event").toString() == QLatin1String("progress"))
-                    done = qMax(done, line.value("done").toInteger());
+                if (line.value(QStringLiteral("event")).toString() == QLatin1String("progress"))
+                    done = qMax(done, line.value(QStringLiteral("done")).toInteger());
             }
         });
         first.setArguments(args);

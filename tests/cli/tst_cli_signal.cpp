@@ -60,8 +60,8 @@ private:
                 RunResult sofar;
                 sofar.out = p.takeStdout();
                 for (const QJsonObject &line : sofar.jsonLines()) {
-                    if (line.value("event").toString() == QLatin1String("progress"))
-                        done = qMax(done, line.value("done").toInteger());
+                    if (line.value(QStringLiteral("event")).toString() == QLatin1String("progress"))
+                        done = qMax(done, line.value(QStringLiteral("done")).toInteger());
                 }
             });
         p.setArguments(arguments(QStringList{QStringLiteral("--json")} + extra, moreUrls));
@@ -79,7 +79,7 @@ private:
         const RunResult r = again.run(arguments(extra));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(entries(out()), QStringList{QStringLiteral("slow.bin")});
-        QCOMPARE(fileSha256Hex(out() + "/slow.bin"), sha256Hex(m_body));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/slow.bin")), sha256Hex(m_body));
         qint64 firstOffset = -1;
         const QList<FaultServer::Request> requests = m_server.requests().mid(before);
         for (const FaultServer::Request &request : requests) {
@@ -111,9 +111,12 @@ private Q_SLOTS:
     {
         QTest::addColumn<int>("signalNumber");
         QTest::addColumn<QStringList>("extra");
-        QTest::newRow("SIGINT single") << int(SIGINT) << QStringList{"--connections", "1"};
-        QTest::newRow("SIGTERM single") << int(SIGTERM) << QStringList{"--connections", "1"};
-        QTest::newRow("SIGINT segments") << int(SIGINT) << QStringList{"--connections", "4"};
+        QTest::newRow("SIGINT single")
+            << int(SIGINT) << QStringList{QStringLiteral("--connections"), QStringLiteral("1")};
+        QTest::newRow("SIGTERM single")
+            << int(SIGTERM) << QStringList{QStringLiteral("--connections"), QStringLiteral("1")};
+        QTest::newRow("SIGINT segments")
+            << int(SIGINT) << QStringList{QStringLiteral("--connections"), QStringLiteral("4")};
     }
 
     void stopsAndResumes()
@@ -132,14 +135,15 @@ private Q_SLOTS:
         QVERIFY2(r.finished && r.status == QProcess::NormalExit, qPrintable(r.describe()));
         QVERIFY2(r.exitCode == 130, qPrintable(r.describe()));
         QVERIFY2(r.elapsedMs < 2000, qPrintable(r.describe()));
-        QVERIFY(!QFileInfo::exists(out() + "/slow.bin"));    // nothing final yet
-        QVERIFY2(r.err.isEmpty(), qPrintable(r.describe())); // --json: stdout only
+        QVERIFY(!QFileInfo::exists(out() + QStringLiteral("/slow.bin"))); // nothing final yet
+        QVERIFY2(r.err.isEmpty(), qPrintable(r.describe()));              // --json: stdout only
         const QList<QJsonObject> lines = r.jsonLines();
         QVERIFY(!lines.isEmpty());
-        if (lines.last().value("event").toString() == QLatin1String("result")) {
-            QCOMPARE(lines.last().value("ok").toBool(), false);
-            QCOMPARE(lines.last().value("error").toString(), QStringLiteral("cancelled"));
-            QCOMPARE(lines.last().value("exit").toInt(), 130);
+        if (lines.last().value(QStringLiteral("event")).toString() == QLatin1String("result")) {
+            QCOMPARE(lines.last().value(QStringLiteral("ok")).toBool(), false);
+            QCOMPARE(lines.last().value(QStringLiteral("error")).toString(),
+                     QStringLiteral("cancelled"));
+            QCOMPARE(lines.last().value(QStringLiteral("exit")).toInt(), 130);
         }
 
         resumeAndCheck(extra);
@@ -232,7 +236,8 @@ private Q_SLOTS:
         serve(0);
         const int before = m_server.requests().size();
         Btstream again(m_tmp->path());
-        const RunResult r = again.run(arguments(single + QStringList{"--no-resume"}));
+        const RunResult r =
+            again.run(arguments(single + QStringList{QStringLiteral("--no-resume")}));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         const QList<FaultServer::Request> requests = m_server.requests().mid(before);
         for (const FaultServer::Request &request : requests) {
@@ -242,7 +247,7 @@ private Q_SLOTS:
         // Starting over drops the old partial: the fresh download keeps the name.
         QVERIFY2(entries(out()) == QStringList{QStringLiteral("slow.bin")},
                  qPrintable(entries(out()).join(QLatin1Char(','))));
-        QCOMPARE(fileSha256Hex(out() + "/slow.bin"), sha256Hex(m_body));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/slow.bin")), sha256Hex(m_body));
     }
 
     void severalUrlsInterrupted()
@@ -260,7 +265,7 @@ private Q_SLOTS:
         const RunResult r = p.wait(5000);
         QVERIFY2(r.exitCode == 130, qPrintable(r.describe()));
         QCOMPARE(m_server.requestCount("/other.bin"), 0);
-        QVERIFY(!QFileInfo::exists(out() + "/other.bin"));
+        QVERIFY(!QFileInfo::exists(out() + QStringLiteral("/other.bin")));
     }
 
     void secondSigintExitsAtOnce()
@@ -281,7 +286,7 @@ private Q_SLOTS:
         Btstream again(m_tmp->path());
         const RunResult second = again.run(arguments({}));
         QVERIFY2(second.exitCode == 0, qPrintable(second.describe()));
-        QCOMPARE(fileSha256Hex(out() + "/slow.bin"), sha256Hex(m_body));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/slow.bin")), sha256Hex(m_body));
         QCOMPARE(entries(out()), QStringList{QStringLiteral("slow.bin")});
     }
 };

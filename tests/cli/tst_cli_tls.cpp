@@ -61,11 +61,11 @@ private Q_SLOTS:
         QTest::addColumn<QString>("url");
         QTest::addColumn<QStringList>("extra");
         QTest::newRow("self-signed")
-            << TlsServers::url(m_servers.selfSigned, "/file.bin") << QStringList();
+            << TlsServers::url(m_servers.selfSigned, QStringLiteral("/file.bin")) << QStringList();
         QTest::newRow("CA not in the system store")
-            << TlsServers::url(m_servers.good, "/file.bin") << QStringList();
+            << TlsServers::url(m_servers.good, QStringLiteral("/file.bin")) << QStringList();
         QTest::newRow("--cacert of another CA")
-            << TlsServers::url(m_servers.good, "/file.bin")
+            << TlsServers::url(m_servers.good, QStringLiteral("/file.bin"))
             << QStringList{QStringLiteral("--cacert"), m_servers.otherCaFile()};
     }
 
@@ -86,7 +86,8 @@ private Q_SLOTS:
     void tlsErrorInJson()
     {
         const RunResult r =
-            get({QStringLiteral("--json"), TlsServers::url(m_servers.selfSigned, "/file.bin")});
+            get({QStringLiteral("--json"),
+                 TlsServers::url(m_servers.selfSigned, QStringLiteral("/file.bin"))});
         QVERIFY2(r.exitCode == 3, qPrintable(r.describe()));
         const QList<QJsonObject> lines = r.jsonLines();
         QVERIFY(!lines.isEmpty());
@@ -98,8 +99,10 @@ private Q_SLOTS:
     void tlsErrorAfterRedirect_data()
     {
         QTest::addColumn<QString>("target");
-        QTest::newRow("self-signed") << TlsServers::url(m_servers.selfSigned, "/file.bin");
-        QTest::newRow("wrong host name") << TlsServers::url(m_servers.wrongHost, "/file.bin");
+        QTest::newRow("self-signed")
+            << TlsServers::url(m_servers.selfSigned, QStringLiteral("/file.bin"));
+        QTest::newRow("wrong host name")
+            << TlsServers::url(m_servers.wrongHost, QStringLiteral("/file.bin"));
     }
 
     void tlsErrorAfterRedirect()
@@ -124,7 +127,7 @@ private Q_SLOTS:
     void redirectFromHttpsToHttpIsRefused()
     {
         const RunResult r = get({QStringLiteral("--cacert"), m_servers.caFile(),
-                                 TlsServers::url(m_servers.good, "/to-plain.bin")});
+                                 TlsServers::url(m_servers.good, QStringLiteral("/to-plain.bin"))});
         QVERIFY2(r.finished, qPrintable(r.describe()));
         QVERIFY2(r.exitCode == 4, qPrintable(r.describe()));
         QVERIFY2(r.err.contains("Refused a redirect from HTTPS to HTTP"), qPrintable(r.describe()));
@@ -135,37 +138,38 @@ private Q_SLOTS:
     {
         const RunResult r =
             get({QStringLiteral("--insecure"), QStringLiteral("--connections"), QStringLiteral("2"),
-                 TlsServers::url(m_servers.selfSigned, "/file.bin")});
+                 TlsServers::url(m_servers.selfSigned, QStringLiteral("/file.bin"))});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(entries(out()), QStringList{QStringLiteral("file.bin")});
-        QCOMPARE(fileSha256Hex(out() + "/file.bin"), sha256Hex(m_body));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/file.bin")), sha256Hex(m_body));
     }
 
     void cacertTrustsTheTestCa()
     {
-        const RunResult r =
-            get({QStringLiteral("--cacert"), m_servers.caFile(), QStringLiteral("--connections"),
-                 QStringLiteral("2"), TlsServers::url(m_servers.good, "/file.bin")});
+        const RunResult r = get({QStringLiteral("--cacert"), m_servers.caFile(),
+                                 QStringLiteral("--connections"), QStringLiteral("2"),
+                                 TlsServers::url(m_servers.good, QStringLiteral("/file.bin"))});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(entries(out()), QStringList{QStringLiteral("file.bin")});
-        QCOMPARE(fileSha256Hex(out() + "/file.bin"), sha256Hex(m_body));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/file.bin")), sha256Hex(m_body));
     }
 
     void cacertByHostName()
     {
         // The certificate names localhost too.
-        const RunResult r =
-            get({QStringLiteral("--cacert"), m_servers.caFile(),
-                 TlsServers::url(m_servers.good, "/file.bin", true, QStringLiteral("localhost"))});
+        const RunResult r = get({QStringLiteral("--cacert"), m_servers.caFile(),
+                                 TlsServers::url(m_servers.good, QStringLiteral("/file.bin"), true,
+                                                 QStringLiteral("localhost"))});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        QCOMPARE(fileSha256Hex(out() + "/file.bin"), sha256Hex(m_body));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/file.bin")), sha256Hex(m_body));
     }
 
     void hostNameMismatchIsRefused()
     {
         // Signed by the trusted CA, but for another name.
-        const RunResult r = get({QStringLiteral("--cacert"), m_servers.caFile(),
-                                 TlsServers::url(m_servers.wrongHost, "/file.bin")});
+        const RunResult r =
+            get({QStringLiteral("--cacert"), m_servers.caFile(),
+                 TlsServers::url(m_servers.wrongHost, QStringLiteral("/file.bin"))});
         QVERIFY2(r.exitCode == 3, qPrintable(r.describe()));
         QVERIFY2(r.err.contains("TLS error"), qPrintable(r.describe()));
         QVERIFY2(r.err.contains("host name"), qPrintable(r.describe()));
@@ -175,9 +179,10 @@ private Q_SLOTS:
     void insecureAcceptsAWrongHostName()
     {
         const RunResult r =
-            get({QStringLiteral("--insecure"), TlsServers::url(m_servers.wrongHost, "/file.bin")});
+            get({QStringLiteral("--insecure"),
+                 TlsServers::url(m_servers.wrongHost, QStringLiteral("/file.bin"))});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        QCOMPARE(fileSha256Hex(out() + "/file.bin"), sha256Hex(m_body));
+        QCOMPARE(fileSha256Hex(out() + QStringLiteral("/file.bin")), sha256Hex(m_body));
     }
 
     void cacertUnreadableIsAUsageError_data()
@@ -190,8 +195,8 @@ private Q_SLOTS:
     void cacertUnreadableIsAUsageError()
     {
         QFETCH(QString, file);
-        const RunResult r =
-            get({QStringLiteral("--cacert"), file, TlsServers::url(m_servers.good, "/file.bin")});
+        const RunResult r = get({QStringLiteral("--cacert"), file,
+                                 TlsServers::url(m_servers.good, QStringLiteral("/file.bin"))});
         QVERIFY2(r.exitCode == 2, qPrintable(r.describe()));
         QVERIFY2(r.err.contains("--cacert"), qPrintable(r.describe()));
         verifyNothingSaved(r);
@@ -206,21 +211,22 @@ private Q_SLOTS:
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write(body);
         }
-        const QString target = TlsServers::url(m_servers.good, "/dav/upload.bin");
+        const QString target = TlsServers::url(m_servers.good, QStringLiteral("/dav/upload.bin"));
         {
             Btstream p(m_tmp->path());
             const RunResult r = p.run({QStringLiteral("put"), QStringLiteral("--put"),
                                        QStringLiteral("--data-dir"), data(), source, target});
             QVERIFY2(r.exitCode == 3, qPrintable(r.describe()));
             QVERIFY2(r.err.contains("TLS error"), qPrintable(r.describe()));
-            QVERIFY(!QFileInfo::exists(m_servers.root() + "/dav/upload.bin"));
+            QVERIFY(!QFileInfo::exists(m_servers.root() + QStringLiteral("/dav/upload.bin")));
         }
         Btstream p(m_tmp->path());
         const RunResult r =
             p.run({QStringLiteral("put"), QStringLiteral("--put"), QStringLiteral("--data-dir"),
                    data(), QStringLiteral("--cacert"), m_servers.caFile(), source, target});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
-        QCOMPARE(fileSha256Hex(m_servers.root() + "/dav/upload.bin"), sha256Hex(body));
+        QCOMPARE(fileSha256Hex(m_servers.root() + QStringLiteral("/dav/upload.bin")),
+                 sha256Hex(body));
     }
 };
 

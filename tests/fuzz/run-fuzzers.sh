@@ -42,6 +42,8 @@ cmake --build "$build" -j2 >"$build/build.log" 2>&1 || {
     echo "FAIL: building the fuzzers" >&2
     exit 1
 }
+# The fuzzers are compiled with the strict Qt defines, as every other target.
+"$here/../architecture/check-defines.sh" "$build" core tests || exit 1
 
 # Qt is not instrumented: its containers trip ASan's container-overflow check falsely.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_container_overflow=0:detect_leaks=1}"

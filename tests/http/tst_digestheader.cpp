@@ -146,23 +146,31 @@ void TestDigestHeader::checksumOption_data()
     const QString sha512 = QString::fromLatin1(hash(Alg::Sha512).toHex());
     const QString sha1 = QString::fromLatin1(hash(Alg::Sha1).toHex());
     const QString md5 = QString::fromLatin1(hash(Alg::Md5).toHex());
-    QTest::newRow("sha256") << "sha256=" + sha256 << true << Alg::Sha256;
-    QTest::newRow("sha-256") << "sha-256=" + sha256 << true << Alg::Sha256;
-    QTest::newRow("SHA256 upper hex") << "SHA256=" + sha256.toUpper() << true << Alg::Sha256;
-    QTest::newRow("sha512") << "sha512=" + sha512 << true << Alg::Sha512;
-    QTest::newRow("sha-512") << "sha-512=" + sha512 << true << Alg::Sha512;
-    QTest::newRow("sha1") << "sha1=" + sha1 << true << Alg::Sha1;
-    QTest::newRow("md5") << "md5=" + md5 << true << Alg::Md5;
-    QTest::newRow("surrounding spaces") << " md5=" + md5 + " " << true << Alg::Md5;
-    QTest::newRow("too short") << "sha256=" + sha256.chopped(1) << false << Alg::Sha256;
-    QTest::newRow("too long") << "sha256=" + sha256 + "0" << false << Alg::Sha256;
-    QTest::newRow("wrong algorithm length") << "sha512=" + sha256 << false << Alg::Sha256;
-    QTest::newRow("non-hex") << "md5=" + md5.chopped(1) + "g" << false << Alg::Md5;
-    QTest::newRow("space inside") << "md5=" + md5.left(16) + " " + md5.mid(17) << false << Alg::Md5;
+    QTest::newRow("sha256") << QStringLiteral("sha256=") + sha256 << true << Alg::Sha256;
+    QTest::newRow("sha-256") << QStringLiteral("sha-256=") + sha256 << true << Alg::Sha256;
+    QTest::newRow("SHA256 upper hex")
+        << QStringLiteral("SHA256=") + sha256.toUpper() << true << Alg::Sha256;
+    QTest::newRow("sha512") << QStringLiteral("sha512=") + sha512 << true << Alg::Sha512;
+    QTest::newRow("sha-512") << QStringLiteral("sha-512=") + sha512 << true << Alg::Sha512;
+    QTest::newRow("sha1") << QStringLiteral("sha1=") + sha1 << true << Alg::Sha1;
+    QTest::newRow("md5") << QStringLiteral("md5=") + md5 << true << Alg::Md5;
+    QTest::newRow("surrounding spaces")
+        << QStringLiteral(" md5=") + md5 + QStringLiteral(" ") << true << Alg::Md5;
+    QTest::newRow("too short") << QStringLiteral("sha256=") + sha256.chopped(1) << false
+                               << Alg::Sha256;
+    QTest::newRow("too long") << QStringLiteral("sha256=") + sha256 + QStringLiteral("0") << false
+                              << Alg::Sha256;
+    QTest::newRow("wrong algorithm length")
+        << QStringLiteral("sha512=") + sha256 << false << Alg::Sha256;
+    QTest::newRow("non-hex") << QStringLiteral("md5=") + md5.chopped(1) + QStringLiteral("g")
+                             << false << Alg::Md5;
+    QTest::newRow("space inside") << QStringLiteral("md5=") + md5.left(16) + QStringLiteral(" ") +
+                                         md5.mid(17)
+                                  << false << Alg::Md5;
     QTest::newRow("unknown") << "crc32=deadbeef" << false << Alg::Md5;
     QTest::newRow("no separator") << sha256 << false << Alg::Md5;
     QTest::newRow("empty") << QString() << false << Alg::Md5;
-    QTest::newRow("no algorithm") << "=" + md5 << false << Alg::Md5;
+    QTest::newRow("no algorithm") << QStringLiteral("=") + md5 << false << Alg::Md5;
 }
 
 void TestDigestHeader::checksumOption()

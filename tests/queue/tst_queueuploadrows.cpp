@@ -40,8 +40,9 @@ private Q_SLOTS:
         QVERIFY(env.open(5, 2));
         QList<UploadRequest> requests;
         for (int i = 0; i < 3; ++i)
-            requests.append(upload(makeFile(env, QStringLiteral("f%1").arg(i)), "one.test"));
-        requests.append(upload(makeFile(env, QStringLiteral("g")), "two.test"));
+            requests.append(
+                upload(makeFile(env, QStringLiteral("f%1").arg(i)), QStringLiteral("one.test")));
+        requests.append(upload(makeFile(env, QStringLiteral("g")), QStringLiteral("two.test")));
         const QList<qint64> ids = env.queue->enqueueUploads(requests);
         QVERIFY(!ids.contains(0));
         QTRY_COMPARE(env.jobs.liveCount(), 3); // two on one.test (its cap), one on two.test
@@ -63,11 +64,13 @@ private Q_SLOTS:
         const QString path = makeFile(env, QStringLiteral("keep-me.bin"));
         QueueManager::EnqueueOptions paused;
         paused.startPaused = true;
-        const qint64 id = env.queue->enqueueUploads({upload(path, "one.test")}, paused).value(0);
+        const qint64 id =
+            env.queue->enqueueUploads({upload(path, QStringLiteral("one.test"))}, paused).value(0);
         QVERIFY(id > 0);
         QCOMPARE(env.state(id), TransferState::Paused);
         // The same source to the same URL: the same row, now queued.
-        QCOMPARE(env.queue->enqueueUploads({upload(path, "one.test")}).value(0), id);
+        QCOMPARE(env.queue->enqueueUploads({upload(path, QStringLiteral("one.test"))}).value(0),
+                 id);
         QCOMPARE(env.queue->count(), 1);
         QTRY_VERIFY(env.jobs.job(id));
         env.jobs.job(id)->finishOk(path, 4);
@@ -89,9 +92,12 @@ private Q_SLOTS:
         const QString c = makeFile(env, QStringLiteral("c.bin"));
         QueueManager::EnqueueOptions fresh;
         fresh.reuseExisting = false;
-        const qint64 older = env.queue->enqueueUploads({upload(a, "one.test")}, fresh).value(0);
-        const qint64 newer = env.queue->enqueueUploads({upload(a, "one.test")}, fresh).value(0);
-        const qint64 failed = env.queue->enqueueUploads({upload(c, "one.test")}).value(0);
+        const qint64 older =
+            env.queue->enqueueUploads({upload(a, QStringLiteral("one.test"))}, fresh).value(0);
+        const qint64 newer =
+            env.queue->enqueueUploads({upload(a, QStringLiteral("one.test"))}, fresh).value(0);
+        const qint64 failed =
+            env.queue->enqueueUploads({upload(c, QStringLiteral("one.test"))}).value(0);
         QVERIFY(older > 0 && newer > older && failed > 0);
         QTRY_VERIFY(env.jobs.job(older) && env.jobs.job(newer) && env.jobs.job(failed));
         env.jobs.job(older)->finishOk(a, 4);
@@ -109,7 +115,7 @@ private Q_SLOTS:
         options.loadExisting = false;
         QVERIFY(queue.open(env.dataDir(), options));
         QCOMPARE(queue.count(), 0);
-        UploadRequest again = upload(a, "one.test");
+        UploadRequest again = upload(a, QStringLiteral("one.test"));
         again.user = QStringLiteral("alice:new-pw");
         QCOMPARE(queue.enqueueUploads({again}).value(0), newer);
         QCOMPARE(queue.count(), 1);
@@ -132,13 +138,15 @@ private Q_SLOTS:
         QCOMPARE(queue.enqueueUploads({again}).value(0), newer);
         QCOMPARE(queue.count(), 1);
 
-        UploadRequest put = upload(a, "one.test");
+        UploadRequest put = upload(a, QStringLiteral("one.test"));
         put.method = UploadRequest::Method::Put;
         const qint64 putId = queue.enqueueUploads({put}).value(0);
         QVERIFY(putId > 0 && putId != older && putId != newer);
-        const qint64 retried = queue.enqueueUploads({upload(c, "one.test")}).value(0);
+        const qint64 retried =
+            queue.enqueueUploads({upload(c, QStringLiteral("one.test"))}).value(0);
         QVERIFY(retried > 0 && retried != failed);
-        const qint64 forced = queue.enqueueUploads({upload(a, "one.test")}, fresh).value(0);
+        const qint64 forced =
+            queue.enqueueUploads({upload(a, QStringLiteral("one.test"))}, fresh).value(0);
         QVERIFY(forced > 0 && forced != newer && forced != older);
         QCOMPARE(queue.count(), 4);
     }
@@ -149,7 +157,8 @@ private Q_SLOTS:
     {
         QueueEnv env;
         QVERIFY(env.open(1, 0));
-        UploadRequest restored = upload(makeFile(env, QStringLiteral("r")), "one.test");
+        UploadRequest restored =
+            upload(makeFile(env, QStringLiteral("r")), QStringLiteral("one.test"));
         restored.user.clear(); // as a row restored from the store: no secret held
         QString secret;        // empty: not known yet
         env.queue->setUploadCredentialProvider(

@@ -20,7 +20,7 @@ private Q_SLOTS:
         QVERIFY(t.elapsed() < 5000);
 
         QTemporaryDir dir;
-        QFile f(dir.filePath("x"));
+        QFile f(dir.filePath(QStringLiteral("x")));
         QVERIFY(f.open(QIODevice::WriteOnly));
         const QByteArray three = bt::test::makeTestData(3 * 1024 * 1024 + 5);
         f.write(three);
@@ -28,7 +28,7 @@ private Q_SLOTS:
         QCOMPARE(bt::test::fileSha256Hex(f.fileName()), bt::test::sha256Hex(three));
         QCOMPARE(bt::test::sha256Hex("abc"),
                  QByteArray("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
-        QVERIFY(bt::test::fileSha256Hex(dir.filePath("missing")).isEmpty());
+        QVERIFY(bt::test::fileSha256Hex(dir.filePath(QStringLiteral("missing"))).isEmpty());
     }
 
     void fullGet()

@@ -101,7 +101,7 @@ private Q_SLOTS:
         m_server->queueFault("/file", f);
         r = fetch("/file", {}, "GET", QNetworkRequest::NoLessSafeRedirectPolicy);
         QCOMPARE(r.status, 200);
-        QCOMPARE(r.reply->url().query(), QString("x=1"));
+        QCOMPARE(r.reply->url().query(), QStringLiteral("x=1"));
         // QNAM sometimes sends a request twice around redirects: count at least.
         QVERIFY(m_server->requestCount("/file") >= 3);
         QVERIFY(m_server->requestCount("/old") >= 2);

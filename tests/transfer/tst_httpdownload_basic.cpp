@@ -48,16 +48,16 @@ void TestHttpDownloadBasic::plain()
     const RunResult r = h.run(req);
     QCOMPARE(r.result.error.code, ErrorCode::None);
     QVERIFY(r.finishedOnce);
-    QCOMPARE(r.result.path, h.path("plain.bin"));
+    QCOMPARE(r.result.path, h.path(QStringLiteral("plain.bin")));
     QCOMPARE(r.result.size, qint64(data.size()));
     QCOMPARE(r.result.sha256Hex, sha256Hex(data));
-    QCOMPARE(fileSha256Hex(h.path("plain.bin")), sha256Hex(data));
-    QCOMPARE(h.files(), QStringList{"plain.bin"});
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("plain.bin"))), sha256Hex(data));
+    QCOMPARE(h.files(), QStringList{QStringLiteral("plain.bin")});
     const auto rec = h.store().load(r.result.id);
     QVERIFY(rec);
     QCOMPARE(rec->state, TransferState::Completed);
     QCOMPARE(rec->sha256.toLatin1(), sha256Hex(data));
-    QCOMPARE(rec->destination, h.path("plain.bin"));
+    QCOMPARE(rec->destination, h.path(QStringLiteral("plain.bin")));
     QCOMPARE(rec->totalSize, qint64(data.size()));
     const auto requests = h.server.requests();
     QCOMPARE(requests.size(), 1);
@@ -70,7 +70,7 @@ void TestHttpDownloadBasic::plain()
     QCOMPARE(other.result.error.code, ErrorCode::None);
     QVERIFY(other.result.sha256Hex.isEmpty());
     QVERIFY(h.store().load(other.result.id)->sha256.isEmpty());
-    QCOMPARE(fileSha256Hex(h.path("other.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("other.bin"))), sha256Hex(data));
 }
 
 void TestHttpDownloadBasic::noRangeServer()
@@ -83,7 +83,7 @@ void TestHttpDownloadBasic::noRangeServer()
     h.server.setResource("/norange.bin", res);
     const RunResult r = h.run(h.request("/norange.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("norange.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("norange.bin"))), sha256Hex(data));
     QCOMPARE(h.server.requestCount("/norange.bin"), 1); // no segments without ranges
 }
 
@@ -99,7 +99,7 @@ void TestHttpDownloadBasic::chunked()
     const RunResult r = h.run(h.request("/chunked.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::None);
     QCOMPARE(r.result.size, qint64(data.size()));
-    QCOMPARE(fileSha256Hex(h.path("chunked.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("chunked.bin"))), sha256Hex(data));
     QCOMPARE(h.store().load(r.result.id)->totalSize, qint64(data.size()));
 }
 
@@ -129,7 +129,7 @@ void TestHttpDownloadBasic::redirectChain()
     h.server.addRedirect("/c", "/real/target.bin", 302);
     const RunResult r = h.run(h.request("/a"));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(r.result.path, h.path("target.bin")); // the name of the final URL
+    QCOMPARE(r.result.path, h.path(QStringLiteral("target.bin"))); // the name of the final URL
     QCOMPARE(fileSha256Hex(r.result.path), sha256Hex(data));
     QCOMPARE(h.store().load(r.result.id)->finalUrl,
              QUrl(QString::fromLatin1(h.server.url("/real/target.bin"))));
@@ -179,7 +179,7 @@ void TestHttpDownloadBasic::existingFileGetsUniqueName()
 {
     Harness h;
     QVERIFY(h.ok());
-    QFile other(h.path("report.pdf"));
+    QFile other(h.path(QStringLiteral("report.pdf")));
     QVERIFY(other.open(QIODevice::WriteOnly));
     other.write("someone else's file");
     other.close();
@@ -187,8 +187,8 @@ void TestHttpDownloadBasic::existingFileGetsUniqueName()
     h.server.setResource("/report.pdf", resource(data));
     const RunResult r = h.run(h.request("/report.pdf"));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(r.result.path, h.path("report (1).pdf"));
-    QCOMPARE(fileBytes(h.path("report.pdf")), QByteArray("someone else's file"));
+    QCOMPARE(r.result.path, h.path(QStringLiteral("report (1).pdf")));
+    QCOMPARE(fileBytes(h.path(QStringLiteral("report.pdf"))), QByteArray("someone else's file"));
     QCOMPARE(fileSha256Hex(r.result.path), sha256Hex(data));
 }
 
@@ -204,8 +204,8 @@ void TestHttpDownloadBasic::explicitFileName()
     req.fileName = QStringLiteral("mine.dat");
     const RunResult r = h.run(req);
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(r.result.path, h.path("mine.dat"));
-    QCOMPARE(h.files(), QStringList{"mine.dat"});
+    QCOMPARE(r.result.path, h.path(QStringLiteral("mine.dat")));
+    QCOMPARE(h.files(), QStringList{QStringLiteral("mine.dat")});
 }
 
 void TestHttpDownloadBasic::alreadyComplete()
@@ -229,7 +229,7 @@ void TestHttpDownloadBasic::alreadyComplete()
     QCOMPARE(second.result.sha256Hex, sha256Hex(data));
     QCOMPARE(h.server.requests().size(), requests); // nothing downloaded
     QCOMPARE(QFileInfo(first.result.path).lastModified(), mtime);
-    QCOMPARE(h.files(), QStringList{"done.bin"});
+    QCOMPARE(h.files(), QStringList{QStringLiteral("done.bin")});
 }
 
 void TestHttpDownloadBasic::userChecksum_data()
@@ -250,22 +250,23 @@ void TestHttpDownloadBasic::userChecksum()
     QVERIFY(h.ok());
     const QByteArray data = makeTestData(2500 * 1024, 15); // segmented: verified from the file
     h.server.setResource("/sum.bin", resource(data));
-    const QHash<QString, QCryptographicHash::Algorithm> algs{{"sha256", QCryptographicHash::Sha256},
-                                                             {"sha512", QCryptographicHash::Sha512},
-                                                             {"sha1", QCryptographicHash::Sha1},
-                                                             {"md5", QCryptographicHash::Md5}};
+    const QHash<QString, QCryptographicHash::Algorithm> algs{
+        {QStringLiteral("sha256"), QCryptographicHash::Sha256},
+        {QStringLiteral("sha512"), QCryptographicHash::Sha512},
+        {QStringLiteral("sha1"), QCryptographicHash::Sha1},
+        {QStringLiteral("md5"), QCryptographicHash::Md5}};
     QByteArray expected = QCryptographicHash::hash(data, algs.value(algorithm));
     if (!correct)
         expected[0] = char(expected[0] ^ 0x55);
     http::DigestValue value;
-    QVERIFY(
-        http::parseChecksumOption(algorithm + '=' + QString::fromLatin1(expected.toHex()), &value));
+    QVERIFY(http::parseChecksumOption(algorithm + u'=' + QString::fromLatin1(expected.toHex()),
+                                      &value));
     DownloadRequest req = h.request("/sum.bin");
     req.checksums = {value};
     const RunResult r = h.run(req);
     if (correct) {
         QCOMPARE(r.result.error.code, ErrorCode::None);
-        QCOMPARE(fileSha256Hex(h.path("sum.bin")), sha256Hex(data));
+        QCOMPARE(fileSha256Hex(h.path(QStringLiteral("sum.bin"))), sha256Hex(data));
     } else {
         QCOMPARE(r.result.error.code, ErrorCode::Integrity);
         QVERIFY(h.files().isEmpty()); // no final name, no .part (the bytes are wrong)
@@ -302,7 +303,7 @@ void TestHttpDownloadBasic::wrongServerDigest()
     h.server.setResource("/dig.bin", res);
     const RunResult r = h.run(h.request("/dig.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::Integrity);
-    QVERIFY(r.result.error.message.contains("digest"));
+    QVERIFY(r.result.error.message.contains(QStringLiteral("digest")));
     QVERIFY(h.files().isEmpty());
 }
 
@@ -326,7 +327,7 @@ void TestHttpDownloadBasic::correctReprDigest()
     h.server.setResource("/ok.bin", res);
     const RunResult r = h.run(h.request("/ok.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("ok.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("ok.bin"))), sha256Hex(data));
 }
 
 void TestHttpDownloadBasic::workerThread()
@@ -362,7 +363,7 @@ void TestHttpDownloadBasic::workerThread()
     worker.quit();
     worker.wait();
     QCOMPARE(result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("thread.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("thread.bin"))), sha256Hex(data));
     QCOMPARE(h.store().load(req.storeId)->state, TransferState::Completed);
 }
 

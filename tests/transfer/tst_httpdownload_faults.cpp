@@ -92,7 +92,7 @@ void TestHttpDownloadFaults::cutThenResumedWithRange()
     faultOn(h.server, "/cut.bin", "bytes=0-", fault(Kind::CutAfter, 200000));
     const RunResult r = h.run(h.request("/cut.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("cut.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("cut.bin"))), sha256Hex(data));
     const auto reqs = requestsFor(h.server, "/cut.bin");
     QCOMPARE(reqs.last().headers.value("range"), "bytes=200000-" + QByteArray::number(kSize - 1));
     QCOMPARE(reqs.last().headers.value("if-range"), QByteArray("\"v1\""));
@@ -110,7 +110,7 @@ void TestHttpDownloadFaults::chunkCutRetried()
     faultOn(h.server, "/chunk.bin", "bytes=0-", fault(Kind::ChunkCut, 150000));
     const RunResult r = h.run(h.request("/chunk.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("chunk.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("chunk.bin"))), sha256Hex(data));
     const auto reqs = requestsFor(h.server, "/chunk.bin");
     QVERIFY(reqs.last().headers.value("range").startsWith("bytes=150000-"));
 }
@@ -148,7 +148,7 @@ void TestHttpDownloadFaults::chunkCutWithoutLength()
     const RunResult r = h.run(h.request("/chunk.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::None);
     QCOMPARE(r.result.size, kSize); // never a truncated file
-    QCOMPARE(fileSha256Hex(h.path("chunk.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("chunk.bin"))), sha256Hex(data));
     const auto reqs = requestsFor(h.server, "/chunk.bin");
     QVERIFY(reqs.last().headers.value("range").startsWith("bytes=150000-"));
 }
@@ -161,7 +161,7 @@ void TestHttpDownloadFaults::chunkedCompleteVerifiedByRange()
     rangesOnlyAfterProbe(h.server, "/c2.bin", data);
     const RunResult r = h.run(h.request("/c2.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("c2.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("c2.bin"))), sha256Hex(data));
     const auto reqs = requestsFor(h.server, "/c2.bin");
     QCOMPARE(reqs.last().headers.value("range"), "bytes=" + QByteArray::number(kSize) + '-');
 }
@@ -183,8 +183,8 @@ void TestHttpDownloadFaults::chunkCutWithoutRanges()
     req.retryDelayMs = 10;
     const RunResult r = h.run(req, 20000);
     QVERIFY(r.finishedOnce);
-    QVERIFY2(r.result.error.isError(), qPrintable(r.messages.join('\n')));
-    QVERIFY(!QFileInfo::exists(h.path("cc.bin")));
+    QVERIFY2(r.result.error.isError(), qPrintable(r.messages.join(u'\n')));
+    QVERIFY(!QFileInfo::exists(h.path(QStringLiteral("cc.bin"))));
 }
 
 void TestHttpDownloadFaults::closeBeforeHeaders()
@@ -196,7 +196,7 @@ void TestHttpDownloadFaults::closeBeforeHeaders()
     h.server.queueFault("/c.bin", fault(Kind::CloseBeforeHeaders));
     const RunResult r = h.run(h.request("/c.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("c.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("c.bin"))), sha256Hex(data));
 }
 
 void TestHttpDownloadFaults::stallReconnects()
@@ -210,7 +210,7 @@ void TestHttpDownloadFaults::stallReconnects()
     req.stallTimeoutSec = 1;
     const RunResult r = h.run(req);
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("stall.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("stall.bin"))), sha256Hex(data));
     QVERIFY(r.elapsedMs >= 900);
     const auto reqs = requestsFor(h.server, "/stall.bin");
     QVERIFY(reqs.last().headers.value("range").startsWith("bytes=100000-"));
@@ -232,9 +232,9 @@ void TestHttpDownloadFaults::etagChangedRestartsFromZero()
                      });
     const RunResult r = h.run(h.request("/e.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("e.bin")), sha256Hex(newData));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("e.bin"))), sha256Hex(newData));
     QCOMPARE(r.result.size, qint64(newData.size()));
-    QVERIFY(r.messages.join('\n').contains(QLatin1String("changed")));
+    QVERIFY(r.messages.join(u'\n').contains(QLatin1String("changed")));
     QCOMPARE(h.store().load(r.result.id)->etag, QByteArray("\"v2\""));
 }
 
@@ -248,8 +248,8 @@ void TestHttpDownloadFaults::ignoredRangeRestartsFromZero()
     faultOn(h.server, "/i.bin", "bytes=250000-", fault(Kind::IgnoreRange));
     const RunResult r = h.run(h.request("/i.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("i.bin")), sha256Hex(data));
-    QVERIFY(r.messages.join('\n').contains(QLatin1String("ignored")));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("i.bin"))), sha256Hex(data));
+    QVERIFY(r.messages.join(u'\n').contains(QLatin1String("ignored")));
 }
 
 void TestHttpDownloadFaults::wrongContentRangeDiscards()
@@ -262,10 +262,10 @@ void TestHttpDownloadFaults::wrongContentRangeDiscards()
     faultOn(h.server, "/w.bin", "bytes=200000-", fault(Kind::WrongContentRange, 1000));
     const RunResult r = h.run(h.request("/w.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("w.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("w.bin"))), sha256Hex(data));
     const auto reqs = requestsFor(h.server, "/w.bin");
     QCOMPARE(reqs.last().headers.value("range"), QByteArray("bytes=0-")); // from zero again
-    QVERIFY(r.messages.join('\n').contains(QLatin1String("inconsistent")));
+    QVERIFY(r.messages.join(u'\n').contains(QLatin1String("inconsistent")));
 }
 
 void TestHttpDownloadFaults::wrongTotalFallsBackToPlain()
@@ -278,11 +278,11 @@ void TestHttpDownloadFaults::wrongTotalFallsBackToPlain()
     h.server.queueFault("/t.bin", fault(Kind::WrongTotal, 5));
     const RunResult r = h.run(h.request("/t.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("t.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("t.bin"))), sha256Hex(data));
     const auto reqs = requestsFor(h.server, "/t.bin");
     QCOMPARE(reqs.size(), 3);
     QVERIFY(!reqs[2].headers.contains("range")); // the plain fallback
-    QVERIFY(r.messages.join('\n').contains(QLatin1String("one connection")));
+    QVERIFY(r.messages.join(u'\n').contains(QLatin1String("one connection")));
 }
 
 void TestHttpDownloadFaults::alwaysInconsistentFails()
@@ -321,7 +321,7 @@ void TestHttpDownloadFaults::retryAfter()
     QCOMPARE(r.result.error.code, ErrorCode::None);
     QCOMPARE(times.size(), 2);
     QVERIFY2(times[1] - times[0] >= 950, QByteArray::number(times[1] - times[0]).constData());
-    QCOMPARE(fileSha256Hex(h.path("ra.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("ra.bin"))), sha256Hex(data));
 }
 
 void TestHttpDownloadFaults::retriesExhausted()
@@ -365,12 +365,12 @@ void TestHttpDownloadFaults::repeatedBytesAreNoProgress()
     req.retryDelayMs = 10;
     const RunResult r = h.run(req, 20000);
     QVERIFY(r.finishedOnce);
-    QVERIFY2(r.result.error.isError(), qPrintable(r.messages.join('\n')));
+    QVERIFY2(r.result.error.isError(), qPrintable(r.messages.join(u'\n')));
     QVERIFY(r.result.error.isTransient()); // the last cut, not some other verdict
     // Qt resends a cut request by itself at most twice: a few requests per attempt.
     QVERIFY2(h.server.requestCount("/loop.bin") <= 3 * (req.retries + 1),
              QByteArray::number(h.server.requestCount("/loop.bin")).constData());
-    QVERIFY(!QFileInfo::exists(h.path("loop.bin")));
+    QVERIFY(!QFileInfo::exists(h.path(QStringLiteral("loop.bin"))));
 }
 
 void TestHttpDownloadFaults::permanentAfterData()
@@ -384,8 +384,8 @@ void TestHttpDownloadFaults::permanentAfterData()
     faultOn(h.server, "/gone.bin", "bytes=100000-", fault(Kind::Status, 0, 404));
     const RunResult r = h.run(h.request("/gone.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::HttpPermanent);
-    QCOMPARE(h.files(), QStringList{"gone.bin.part"});
-    QCOMPARE(r.result.path, h.path("gone.bin.part"));
+    QCOMPARE(h.files(), QStringList{QStringLiteral("gone.bin.part")});
+    QCOMPARE(r.result.path, h.path(QStringLiteral("gone.bin.part")));
 }
 
 void TestHttpDownloadFaults::longErrorBodyNotWaitedFor()
@@ -452,13 +452,14 @@ void TestHttpDownloadFaults::badContentLength()
     const RunResult r = h.run(req);
     if (same) {
         QCOMPARE(r.result.error.code, ErrorCode::None);
-        QCOMPARE(fileSha256Hex(h.path("len.bin")), sha256Hex(data));
+        QCOMPARE(fileSha256Hex(h.path(QStringLiteral("len.bin"))), sha256Hex(data));
         return;
     }
     QCOMPARE(r.result.error.code, ErrorCode::Protocol);
-    QVERIFY2(r.messages.join(' ').contains("conflicting or invalid Content-Length"),
-             qPrintable(r.messages.join('\n')));
-    QVERIFY2(h.files().isEmpty(), qPrintable(h.files().join(' ')));
+    QVERIFY2(
+        r.messages.join(u' ').contains(QStringLiteral("conflicting or invalid Content-Length")),
+        qPrintable(r.messages.join(u'\n')));
+    QVERIFY2(h.files().isEmpty(), qPrintable(h.files().join(u' ')));
 }
 
 // Transfer-Encoding: chunked together with a Content-Length: the body is read as chunked and
@@ -484,7 +485,7 @@ void TestHttpDownloadFaults::chunkedOverridesContentLength()
     const RunResult r = h.run(h.request("/te.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::None);
     QCOMPARE(r.result.size, qint64(data.size()));
-    QCOMPARE(fileSha256Hex(h.path("te.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("te.bin"))), sha256Hex(data));
 }
 
 QTEST_GUILESS_MAIN(TestHttpDownloadFaults)

@@ -86,7 +86,7 @@ void TestHttpDownloadRedirects::credentialsStayOnTheirOrigin()
         c.headers.append(qMakePair(header, value));
     const RunResult r = h.run(segmented(withCredentials(h.request("/start"), c)));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("file.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("file.bin"))), sha256Hex(data));
     const QList<FaultServer::Request> first = h.server.requests();
     QVERIFY(!first.isEmpty());
     for (const auto &rq : first)
@@ -109,7 +109,7 @@ void TestHttpDownloadRedirects::sameOriginKeepsCredentials()
     const Credentials c{QStringLiteral("alice:secret"), {{"Cookie", "sid=1"}}};
     const RunResult r = h.run(segmented(withCredentials(h.request("/start"), c)));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("file.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("file.bin"))), sha256Hex(data));
     const QList<FaultServer::Request> all = h.server.requests();
     QVERIFY(all.size() >= 4);
     for (const auto &rq : all) {
@@ -132,7 +132,7 @@ void TestHttpDownloadRedirects::backOnTheOriginGetsThemAgain()
     const Credentials c{QStringLiteral("alice:secret"), {}};
     const RunResult r = h.run(withCredentials(h.request("/start"), c));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("file.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("file.bin"))), sha256Hex(data));
     QCOMPARE(other.requests().size(), 1);
     QVERIFY(!carriesCredentials(other.requests().first()));
     QCOMPARE(h.server.requestCount("/file.bin"), 1);
@@ -169,7 +169,7 @@ void TestHttpDownloadRedirects::resumeAtStoredAddressSendsNone()
     const RunResult second = h.run(req);
     QCOMPARE(second.result.error.code, ErrorCode::None);
     QCOMPARE(second.result.id, first.result.id);
-    QCOMPARE(fileSha256Hex(h.path("file.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("file.bin"))), sha256Hex(data));
     QCOMPARE(h.server.requests().size(), originBefore); // straight to the stored address
     const QList<FaultServer::Request> all = other.requests();
     QVERIFY(all.size() > otherBefore);
@@ -195,7 +195,7 @@ void TestHttpDownloadRedirects::redirectLimit()
     req.maxRedirects = 3;
     const RunResult ok = h.run(req);
     QCOMPARE(ok.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("end.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("end.bin"))), sha256Hex(data));
 }
 
 QTEST_MAIN(TestHttpDownloadRedirects)

@@ -88,8 +88,8 @@ void TestHttpDownloadResume::stopThenResume()
     QCOMPARE(first.result.error.code, ErrorCode::Cancelled);
     QVERIFY(first.finishedOnce);
     QVERIFY2(stopMs >= 0 && stopMs < 1000, QByteArray::number(stopMs).constData());
-    QCOMPARE(first.result.path, h.path("big.bin.part"));
-    QCOMPARE(h.files(), QStringList{"big.bin.part"});
+    QCOMPARE(first.result.path, h.path(QStringLiteral("big.bin.part")));
+    QCOMPARE(h.files(), QStringList{QStringLiteral("big.bin.part")});
     const auto paused = h.store().load(first.result.id);
     QVERIFY(paused);
     // A stop saves the offsets, not a state: paused or still due is the queue's to say.
@@ -97,7 +97,7 @@ void TestHttpDownloadResume::stopThenResume()
     QVERIFY(paused->doneSize >= (1 << 20));
     QCOMPARE(paused->totalSize, qint64(data.size()));
     // The offsets in the store are on disk, byte-exact.
-    const QByteArray part = fileBytes(h.path("big.bin.part"));
+    const QByteArray part = fileBytes(h.path(QStringLiteral("big.bin.part")));
     for (const SegmentState &s : paused->segments)
         QCOMPARE(part.mid(s.start, s.done), data.mid(s.start, s.done));
 
@@ -106,8 +106,8 @@ void TestHttpDownloadResume::stopThenResume()
     const RunResult second = h.run(req);
     QCOMPARE(second.result.error.code, ErrorCode::None);
     QCOMPARE(second.result.id, first.result.id); // the same row
-    QCOMPARE(fileSha256Hex(h.path("big.bin")), sha256Hex(data));
-    QCOMPARE(h.files(), QStringList{"big.bin"});
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("big.bin"))), sha256Hex(data));
+    QCOMPARE(h.files(), QStringList{QStringLiteral("big.bin")});
     const QList<FaultServer::Request> all = h.server.requests();
     bool resumedMidway = false;
     for (int i = before; i < all.size(); ++i) {
@@ -136,8 +136,8 @@ void TestHttpDownloadResume::resumeAfterContentChanged()
     h.server.changeContent("/c.bin", newData, "\"v2\"");
     const RunResult second = h.run(req);
     QCOMPARE(second.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("c.bin")), sha256Hex(newData));
-    QVERIFY(second.messages.join('\n').contains(QLatin1String("changed")));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("c.bin"))), sha256Hex(newData));
+    QVERIFY(second.messages.join(u'\n').contains(QLatin1String("changed")));
 }
 
 void TestHttpDownloadResume::storeNeverAheadOfDisk()
@@ -155,7 +155,7 @@ void TestHttpDownloadResume::storeNeverAheadOfDisk()
             const auto rec = h.store().load(d->id());
             if (!rec || rec->segments.isEmpty() || rec->state == TransferState::Completed)
                 return;
-            const QByteArray part = fileBytes(h.path("d.bin.part"));
+            const QByteArray part = fileBytes(h.path(QStringLiteral("d.bin.part")));
             for (const SegmentState &s : rec->segments) {
                 if (part.mid(s.start, s.done) != data.mid(s.start, s.done))
                     qFatal("store ahead of disk at %lld+%lld", s.start, s.done);
@@ -165,7 +165,7 @@ void TestHttpDownloadResume::storeNeverAheadOfDisk()
     });
     QCOMPARE(r.result.error.code, ErrorCode::None);
     QVERIFY(checks > 0);
-    QCOMPARE(fileSha256Hex(h.path("d.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("d.bin"))), sha256Hex(data));
 }
 
 void TestHttpDownloadResume::noResumeStartsOver()
@@ -186,8 +186,8 @@ void TestHttpDownloadResume::noResumeStartsOver()
     QCOMPARE(second.result.error.code, ErrorCode::None);
     // The same row and name, the old partial dropped: no "n (1).bin" beside a stale .part.
     QCOMPARE(second.result.id, first.result.id);
-    QCOMPARE(second.result.path, h.path("n.bin"));
-    QCOMPARE(h.files(), QStringList{"n.bin"});
+    QCOMPARE(second.result.path, h.path(QStringLiteral("n.bin")));
+    QCOMPARE(h.files(), QStringList{QStringLiteral("n.bin")});
     QCOMPARE(fileSha256Hex(second.result.path), sha256Hex(data));
     QCOMPARE(h.store().loadAll().size(), 1);
     const QList<FaultServer::Request> all = h.server.requests();
@@ -238,7 +238,7 @@ void TestHttpDownloadResume::storeIdUsesThatRow()
     const RunResult r = h.run(req);
     QCOMPARE(r.result.error.code, ErrorCode::None);
     QCOMPARE(r.result.id, other.id);
-    QCOMPARE(fileSha256Hex(h.path("s.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("s.bin"))), sha256Hex(data));
     QCOMPARE(h.store().loadAll().size(), 2);
     QCOMPARE(h.store().load(other.id)->state, TransferState::Completed);
     QCOMPARE(h.store().load(mine.id)->state, TransferState::Queued);
@@ -317,7 +317,7 @@ void TestHttpDownloadResume::resumeAsksFinalUrl()
     const RunResult second = h.run(req);
     QCOMPARE(second.result.error.code, ErrorCode::None);
     QCOMPARE(second.result.id, id);
-    QCOMPARE(fileSha256Hex(h.path("real")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("real"))), sha256Hex(data));
     // The stored address after the redirect, asked for the rest: no new redirect hop.
     const QList<FaultServer::Request> all = h.server.requests();
     QVERIFY(all.size() > before);
@@ -349,15 +349,16 @@ void TestHttpDownloadResume::expiredFinalUrlFallsBackToOriginal()
     const RunResult second = h.run(req);
     QCOMPARE(second.result.error.code, ErrorCode::None);
     QCOMPARE(second.result.id, id);
-    QCOMPARE(fileSha256Hex(h.path("real")), sha256Hex(data));
-    QVERIFY(second.messages.join('\n').contains(QLatin1String("asking")));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("real"))), sha256Hex(data));
+    QVERIFY(second.messages.join(u'\n').contains(QLatin1String("asking")));
     QStringList paths;
     const QList<FaultServer::Request> all = h.server.requests();
     for (int i = before; i < all.size(); ++i) {
         appendStep(paths, all[i]);
         QVERIFY(all[i].headers.value("range") != "bytes=0-"); // resumed, not started over
     }
-    QCOMPARE(paths.mid(0, 3), (QStringList{"/real", "/start", "/real2"}));
+    QCOMPARE(paths.mid(0, 3), (QStringList{QStringLiteral("/real"), QStringLiteral("/start"),
+                                           QStringLiteral("/real2")}));
     QCOMPARE(h.store().load(id)->finalUrl, QUrl(QString::fromLatin1(h.server.url("/real2"))));
 }
 
@@ -388,12 +389,13 @@ void TestHttpDownloadResume::errorAnswerKeepsItsConnection()
     const RunResult second = h.run(req);
     QCOMPARE(second.result.error.code, ErrorCode::None);
     QCOMPARE(second.result.id, id);
-    QCOMPARE(fileSha256Hex(h.path("real")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("real"))), sha256Hex(data));
     const QList<FaultServer::Request> all = h.server.requests().mid(before);
     QStringList paths;
     for (const FaultServer::Request &r : all)
         appendStep(paths, r);
-    QCOMPARE(paths.mid(0, 3), (QStringList{"/real", "/start", "/real2"}));
+    QCOMPARE(paths.mid(0, 3), (QStringList{QStringLiteral("/real"), QStringLiteral("/start"),
+                                           QStringLiteral("/real2")}));
     QCOMPARE(all.at(1).peerPort, all.at(0).peerPort); // the 403's connection, not a new one
 }
 
@@ -408,15 +410,15 @@ void TestHttpDownloadResume::completeRowRequeuedIsStillComplete()
     DownloadRequest req = h.request("/q.bin");
     const RunResult first = h.run(req);
     QCOMPARE(first.result.error.code, ErrorCode::None);
-    const QDateTime mtime = QFileInfo(h.path("q.bin")).lastModified();
+    const QDateTime mtime = QFileInfo(h.path(QStringLiteral("q.bin"))).lastModified();
     h.store().setState(first.result.id, TransferState::Active);
     req.storeId = first.result.id;
     const int before = h.server.requests().size();
     const RunResult second = h.run(req);
     QCOMPARE(second.result.error.code, ErrorCode::None);
     QVERIFY(second.result.alreadyComplete);
-    QCOMPARE(h.files(), QStringList{"q.bin"});
-    QCOMPARE(QFileInfo(h.path("q.bin")).lastModified(), mtime);
+    QCOMPARE(h.files(), QStringList{QStringLiteral("q.bin")});
+    QCOMPARE(QFileInfo(h.path(QStringLiteral("q.bin"))).lastModified(), mtime);
     QCOMPARE(h.server.requests().size(), before);
     QCOMPARE(h.store().load(first.result.id)->state, TransferState::Completed);
 }
@@ -439,27 +441,27 @@ void TestHttpDownloadResume::killBetweenRenameAndRow()
     row.state = TransferState::Active; // what the row held during the rename
     row.completed = QDateTime();
     QVERIFY(h.store().update(row));
-    const QDateTime mtime = QFileInfo(h.path("k.bin")).lastModified();
+    const QDateTime mtime = QFileInfo(h.path(QStringLiteral("k.bin"))).lastModified();
     const int before = h.server.requests().size();
     const RunResult second = h.run(req);
     QCOMPARE(second.result.error.code, ErrorCode::None);
     QVERIFY(second.result.alreadyComplete);
-    QCOMPARE(h.files(), QStringList{"k.bin"});
-    QCOMPARE(QFileInfo(h.path("k.bin")).lastModified(), mtime);
+    QCOMPARE(h.files(), QStringList{QStringLiteral("k.bin")});
+    QCOMPARE(QFileInfo(h.path(QStringLiteral("k.bin"))).lastModified(), mtime);
     QCOMPARE(h.server.requests().size(), before);
     QCOMPARE(h.store().load(row.id)->state, TransferState::Completed);
 
     // Someone else's file of the same size at that name is never taken for ours.
     QVERIFY(h.store().update(row));
-    QFile other(h.path("k.bin"));
+    QFile other(h.path(QStringLiteral("k.bin")));
     QVERIFY(other.open(QIODevice::WriteOnly | QIODevice::Truncate));
     other.write(makeTestData(data.size(), 51));
     other.close();
     const RunResult third = h.run(req);
     QCOMPARE(third.result.error.code, ErrorCode::None);
     QVERIFY(!third.result.alreadyComplete);
-    QCOMPARE(h.files(), (QStringList{"k (1).bin", "k.bin"}));
-    QCOMPARE(fileSha256Hex(h.path("k (1).bin")), sha256Hex(data));
+    QCOMPARE(h.files(), (QStringList{QStringLiteral("k (1).bin"), QStringLiteral("k.bin")}));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("k (1).bin"))), sha256Hex(data));
 }
 
 QTEST_GUILESS_MAIN(TestHttpDownloadResume)

@@ -97,14 +97,14 @@ void TestHttpDownloadSegments::forcedFour()
         });
     });
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("f.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("f.bin"))), sha256Hex(data));
     QCOMPARE(h.server.maxConcurrentConnections(), 4);
     QCOMPARE(maxReported, 4);
     QVERIFY(h.server.requests().size() >= 4);
     QVERIFY(rangesCover(h.server.requests(), data.size()));
     for (const FaultServer::Request &rq : h.server.requests().mid(1))
         QCOMPARE(rq.headers.value("if-range"), QByteArray("\"v1\""));
-    QCOMPARE(h.files(), QStringList{"f.bin"});
+    QCOMPARE(h.files(), QStringList{QStringLiteral("f.bin")});
 }
 
 void TestHttpDownloadSegments::adaptiveOnThrottledServer()
@@ -122,7 +122,7 @@ void TestHttpDownloadSegments::adaptiveOnThrottledServer()
     const RunResult r =
         h.run(req, 60000, [shared](HttpDownload *d) { d->setSharedRateLimiter(shared); });
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("t.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("t.bin"))), sha256Hex(data));
     QVERIFY2(h.server.maxConcurrentConnections() > 6,
              QByteArray::number(h.server.maxConcurrentConnections()).constData());
     QVERIFY(h.server.maxConcurrentConnections() <= 16);
@@ -146,7 +146,7 @@ void TestHttpDownloadSegments::adaptiveUnderALimit()
     const RunResult r =
         h.run(req, 60000, [shared](HttpDownload *d) { d->setSharedRateLimiter(shared); });
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("u.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("u.bin"))), sha256Hex(data));
     QVERIFY2(h.server.maxConcurrentConnections() >= 4,
              QByteArray::number(h.server.maxConcurrentConnections()).constData());
     QVERIFY2(r.elapsedMs < 12000, QByteArray::number(r.elapsedMs).constData());
@@ -163,7 +163,7 @@ void TestHttpDownloadSegments::smallFileSingleConnection()
     const RunResult r = h.run(h.request("/s.bin"));
     QCOMPARE(r.result.error.code, ErrorCode::None);
     QCOMPARE(h.server.requestCount("/s.bin"), 1);
-    QCOMPARE(fileSha256Hex(h.path("s.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("s.bin"))), sha256Hex(data));
 }
 
 void TestHttpDownloadSegments::rateLimit_data()
@@ -185,7 +185,7 @@ void TestHttpDownloadSegments::rateLimit()
     req.rateLimit = 1 << 20; // 3 s for 3 MiB
     const RunResult r = h.run(req, 30000);
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("r.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("r.bin"))), sha256Hex(data));
     QVERIFY2(r.elapsedMs >= 2400, QByteArray::number(r.elapsedMs).constData());
     QVERIFY2(r.elapsedMs < 8000, QByteArray::number(r.elapsedMs).constData());
 }
@@ -214,8 +214,8 @@ void TestHttpDownloadSegments::sharedRateLimit()
     db.start();
     QTRY_VERIFY_WITH_TIMEOUT(fa.size() == 1 && fb.size() == 1, 30000);
     QVERIFY2(clock.elapsed() >= 3200, QByteArray::number(clock.elapsed()).constData());
-    QCOMPARE(fileSha256Hex(h.path("a.bin")), sha256Hex(a));
-    QCOMPARE(fileSha256Hex(h.path("b.bin")), sha256Hex(b));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("a.bin"))), sha256Hex(a));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("b.bin"))), sha256Hex(b));
 }
 
 void TestHttpDownloadSegments::rateLimitLiftedWhileRunning()
@@ -229,7 +229,7 @@ void TestHttpDownloadSegments::rateLimitLiftedWhileRunning()
     req.rateLimit = 512 << 10;
     const RunResult r = h.run(req, 30000, limitAfter(256 << 10, 0));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("up.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("up.bin"))), sha256Hex(data));
     QVERIFY2(r.elapsedMs < 4000, QByteArray::number(r.elapsedMs).constData());
 }
 
@@ -245,7 +245,7 @@ void TestHttpDownloadSegments::rateLimitSetWhileRunning()
     req.connections = 1;
     const RunResult r = h.run(req, 30000, limitAfter(1, 512 << 10));
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("down.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("down.bin"))), sha256Hex(data));
     QVERIFY2(r.elapsedMs >= 2200, QByteArray::number(r.elapsedMs).constData());
     QVERIFY2(r.elapsedMs < 10000, QByteArray::number(r.elapsedMs).constData());
 }
@@ -266,8 +266,8 @@ void TestHttpDownloadSegments::serverRefusesExtraConnections()
     req.connections = 4;
     const RunResult r = h.run(req, 60000);
     QCOMPARE(r.result.error.code, ErrorCode::None);
-    QCOMPARE(fileSha256Hex(h.path("two.bin")), sha256Hex(data));
-    QVERIFY(r.messages.join('\n').contains(QLatin1String("refused")));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("two.bin"))), sha256Hex(data));
+    QVERIFY(r.messages.join(u'\n').contains(QLatin1String("refused")));
 }
 
 void TestHttpDownloadSegments::segmentCutIsRetried()
@@ -290,7 +290,7 @@ void TestHttpDownloadSegments::segmentCutIsRetried()
     const RunResult r = h.run(req, 60000);
     QCOMPARE(r.result.error.code, ErrorCode::None);
     QVERIFY(cut);
-    QCOMPARE(fileSha256Hex(h.path("cut.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("cut.bin"))), sha256Hex(data));
 }
 
 void TestHttpDownloadSegments::digestOfTheFirstAnswer_data()
@@ -321,7 +321,7 @@ void TestHttpDownloadSegments::digestOfTheFirstAnswer()
     QVERIFY(h.server.requests().size() >= 4); // several segments
     if (correct) {
         QCOMPARE(r.result.error.code, ErrorCode::None);
-        QCOMPARE(fileSha256Hex(h.path("d.bin")), sha256Hex(data));
+        QCOMPARE(fileSha256Hex(h.path(QStringLiteral("d.bin"))), sha256Hex(data));
     } else {
         QCOMPARE(r.result.error.code, ErrorCode::Integrity);
         QVERIFY(h.files().isEmpty()); // not published, no .part left

@@ -82,7 +82,7 @@ void TestTransferLifecycle::phasesInOrder()
     QCOMPARE(phases, (QList<TransferPhase>{TransferPhase::Connecting, TransferPhase::Transferring,
                                            TransferPhase::Verifying, TransferPhase::Publishing,
                                            TransferPhase::Done}));
-    QCOMPARE(fileSha256Hex(h.path("p.bin")), sha256Hex(data));
+    QCOMPARE(fileSha256Hex(h.path(QStringLiteral("p.bin"))), sha256Hex(data));
 }
 
 void TestTransferLifecycle::retryingSaysWhenNext()
