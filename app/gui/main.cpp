@@ -95,9 +95,8 @@ int main(int argc, char **argv)
                          else
                              early.append(arguments);
                      });
-    // Quit (the window, the tray, SIGTERM, the session's end) shuts the queue down, which
-    // stops the transfers and saves their state; the program ends when that is done. Nothing
-    // waits on the UI thread meanwhile.
+    // Quit (the window, the tray, SIGTERM) shuts the queue down, which stops the transfers and
+    // saves their state; the program ends when that is done. Nothing waits on the UI thread.
     QObject::connect(&queue, &bt::QueueManager::shutdownFinished, &app, &QApplication::quit);
     bt::cli::SignalBridge signalBridge;
     signalBridge.install({SIGTERM});

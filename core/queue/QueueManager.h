@@ -42,10 +42,11 @@ class WorkerPool;
 // Its thread never waits for another (KIO's rule: an answer comes on a later turn of the event
 // loop): open() and shutdown() return at once and answer with opened() and shutdownFinished().
 //
-//     queue.open(dataDir);                    // -> opened(error)
 //     connect(&queue, &QueueManager::opened, ...);  // no error: enqueue(), commands, reads
-//     queue.shutdown();                       // -> shutdownFinished(): everything is saved
 //     connect(&queue, &QueueManager::shutdownFinished, &app, &QCoreApplication::quit);
+//     queue.open(dataDir);  // -> opened(error)
+//     ...
+//     queue.shutdown();     // -> shutdownFinished(): the jobs stopped, everything is saved
 //
 // Destroying an open queue without waiting for shutdownFinished() is the last resort: the jobs
 // are deleted where they are (the store keeps their last checkpoint) and the destructor joins
@@ -117,7 +118,10 @@ public:
     void shutdown(int timeoutMs = 10000);
 
     // Adds downloads (one transaction). With reuseExisting, a request that matches a stored
-    // download (same URL, folder and name) continues that one. Returns the ids (0 = failed).
+    // download (same URL, folder and name) continues that one. Returns the ids (0 = failed,
+    // `error` says why). Ids come from a reserve held ready (refilled ahead, at least 1024 or
+    // Options::reserveIds): only more new rows than it holds within one event-loop turn get 0
+    // ("add the others again in a moment").
     qint64 enqueue(const DownloadRequest &request, int priority = 0, Error *error = nullptr);
     QList<qint64> enqueue(const QList<DownloadRequest> &requests, int priority = 0,
                           Error *error = nullptr, bool reuseExisting = true);
