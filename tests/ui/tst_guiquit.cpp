@@ -43,6 +43,7 @@ void TestGuiQuit::sigtermSavesAndExits()
     request.url = QUrl(QString::fromLatin1(server.url("/big.bin")));
     request.directory = env.dir.filePath(QStringLiteral("out"));
     request.connections = 1;
+    QVERIFY(QDir().mkpath(request.directory));
     const qint64 id = env.queue->enqueue(request);
     QVERIFY(id > 0);
     QTRY_VERIFY(env.jobs.job(id) && env.jobs.job(id)->started);
