@@ -89,6 +89,8 @@ public Q_SLOTS:
     void setAlternativeLimits(bool enabled);
     // Quits for real (the tray's Quit): no close-to-tray. Asks first while transfers run.
     void quit();
+    // Quits without asking (SIGTERM): saves the window's state, hides it, quitRequested().
+    void quitNow();
     // Removes the completed rows (their files stay).
     void removeCompleted();
 

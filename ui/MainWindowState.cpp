@@ -54,6 +54,13 @@ void MainWindow::quit()
 {
     if (m_quitting || !confirmQuit())
         return;
+    quitNow();
+}
+
+void MainWindow::quitNow()
+{
+    if (m_quitting)
+        return;
     m_quitting = true;
     saveWindowState();
     hide();

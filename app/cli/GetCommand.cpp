@@ -46,11 +46,8 @@ GetCommand::GetCommand(const QList<DownloadRequest> &requests, const QString &da
         m_printer->message(0, tr("the transfer database failed: %1").arg(error.message));
         m_exitCode = qMax(m_exitCode, int(ExitStore));
     });
-}
-
-GetCommand::~GetCommand()
-{
-    m_queue.shutdown(StopTimeoutMs);
+    connect(&m_queue, &QueueManager::opened, this, &GetCommand::onOpened);
+    connect(&m_queue, &QueueManager::shutdownFinished, this, &GetCommand::onShutdownFinished);
 }
 
 void GetCommand::start()
@@ -74,8 +71,17 @@ void GetCommand::start()
                                  : AfterDownload::CommandOutput::Forward);
     QueueManager::Options options;
     options.loadExisting = false;
-    Error error;
-    if (!m_queue.open(dataDir, options, &error)) {
+    options.reserveIds = int(m_requests.size()); // no request waits for an id
+    m_queue.open(dataDir, options);              // -> onOpened()
+}
+
+void GetCommand::onOpened(const Error &openError)
+{
+    if (m_finished)
+        return; // interrupted while it opened
+    const QString dataDir = m_dataDir.isEmpty() ? TransferStore::defaultDataDir() : m_dataDir;
+    Error error = openError;
+    if (error.isError()) {
         if (error.code == ErrorCode::None)
             error.code = ErrorCode::Store;
         error.message =
@@ -268,7 +274,6 @@ void GetCommand::interrupt()
     m_interrupted = true;
     SignalBridge::armExitDeadline(InterruptDeadlineMs, ExitInterrupted,
                                   m_printer->interruptedText());
-    m_queue.shutdown(StopTimeoutMs);
     finish();
 }
 
@@ -277,13 +282,20 @@ void GetCommand::finish()
     if (m_finished)
         return;
     m_finished = true;
+    // Interrupted: the jobs stop and save their resume state. Else nothing runs: the store is
+    // written and the threads end. Either way onShutdownFinished() ends the command.
+    m_queue.shutdown(StopTimeoutMs);
+}
+
+void GetCommand::onShutdownFinished()
+{
+    if (!m_finished)
+        return;
     if (m_interrupted) {
         m_printer->interrupted();
         m_exitCode = ExitInterrupted;
-    } else {
-        m_queue.shutdown(StopTimeoutMs); // nothing runs: writes the store, stops the threads
-        if (m_requests.size() > 1)
-            m_printer->summary(m_succeeded, m_failures, m_exitCode);
+    } else if (m_requests.size() > 1) {
+        m_printer->summary(m_succeeded, m_failures, m_exitCode);
     }
     m_printer->finish();
     Q_EMIT finished(m_exitCode);

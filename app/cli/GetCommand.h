@@ -17,15 +17,15 @@ namespace bt::cli {
 // The queue holds only this run's transfers (loadExisting = false): the program's other
 // transfers in the same store are left alone, while a request that matches a stored one
 // continues it. Emits finished(exitCode) once every transfer has ended: the highest of their
-// exit codes, 130 after a signal. A saved file's --extract and --on-complete (run by the
-// queue) end before it does; their failure is exit code 9.
+// exit codes, 130 after a signal, once the queue has shut down (every resume state saved).
+// A saved file's --extract and --on-complete (run by the queue) end before it does; their
+// failure is exit code 9. Nothing here waits: the queue's open and shutdown answer by signals.
 class GetCommand : public QObject
 {
     Q_OBJECT
 public:
     GetCommand(const QList<DownloadRequest> &requests, const QString &dataDir, int jobs,
                ProgressPrinter *printer, QObject *parent = nullptr);
-    ~GetCommand() override;
     void setProxy(const QString &proxy) { m_proxy = proxy; } // before start(); empty: environment
 
 public Q_SLOTS:
@@ -38,6 +38,8 @@ Q_SIGNALS:
     void finished(int exitCode);
 
 private:
+    void onOpened(const Error &error);
+    void onShutdownFinished();
     void forgetForNoResume(const QString &dataDir);
     JobFactory jobFactory();
     void onTransferFinished(const TransferResult &result);

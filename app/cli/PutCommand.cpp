@@ -49,11 +49,8 @@ PutCommand::PutCommand(const UploadRequest &request, const QString &dataDir,
     connect(&m_queue, &QueueManager::storeError, this, [this](const Error &error) {
         m_printer->message(m_id, tr("the transfer database failed: %1").arg(error.message));
     });
-}
-
-PutCommand::~PutCommand()
-{
-    m_queue.shutdown(StopTimeoutMs);
+    connect(&m_queue, &QueueManager::opened, this, &PutCommand::onOpened);
+    connect(&m_queue, &QueueManager::shutdownFinished, this, &PutCommand::onShutdownFinished);
 }
 
 JobFactory PutCommand::jobFactory() const
@@ -92,8 +89,16 @@ void PutCommand::start()
     m_queue.setProxy(m_proxy);
     QueueManager::Options options;
     options.loadExisting = false;
-    Error error;
-    if (!m_queue.open(dataDir, options, &error)) {
+    m_queue.open(dataDir, options); // -> onOpened()
+}
+
+void PutCommand::onOpened(const Error &openError)
+{
+    if (m_finished)
+        return; // interrupted while it opened
+    const QString dataDir = m_dataDir.isEmpty() ? TransferStore::defaultDataDir() : m_dataDir;
+    Error error = openError;
+    if (error.isError()) {
         TransferResult result;
         result.error = error;
         if (result.error.code == ErrorCode::None)
@@ -132,12 +137,12 @@ void PutCommand::onTransferFinished(const TransferResult &result)
         finish(ExitInterrupted);
         return;
     }
-    const QString dataDir = m_dataDir.isEmpty() ? TransferStore::defaultDataDir() : m_dataDir;
     // Nothing runs any more: the store is written and closed before its row is read back.
-    m_queue.shutdown(StopTimeoutMs);
     const int code = exitCodeFor(result.error.code);
-    m_printer->uploadResult(m_request, result, remoteUrl(dataDir), code);
-    finish(code);
+    finish(code, [this, result, code] {
+        const QString dataDir = m_dataDir.isEmpty() ? TransferStore::defaultDataDir() : m_dataDir;
+        m_printer->uploadResult(m_request, result, remoteUrl(dataDir), code);
+    });
 }
 
 void PutCommand::onIdle()
@@ -176,20 +181,29 @@ void PutCommand::interrupt()
     m_interrupted = true;
     SignalBridge::armExitDeadline(InterruptDeadlineMs, ExitInterrupted,
                                   m_printer->interruptedText());
-    m_queue.shutdown(StopTimeoutMs); // a tus upload keeps its URL and offset in the store
-    finish(ExitInterrupted);
+    finish(ExitInterrupted); // a tus upload keeps its URL and offset in the store
 }
 
-void PutCommand::finish(int exitCode)
+void PutCommand::finish(int exitCode, std::function<void()> report)
 {
     if (m_finished)
         return;
     m_finished = true;
-    if (exitCode == ExitInterrupted)
+    m_exitCode = exitCode;
+    m_report = std::move(report);
+    m_queue.shutdown(StopTimeoutMs); // -> onShutdownFinished()
+}
+
+void PutCommand::onShutdownFinished()
+{
+    if (!m_finished)
+        return;
+    if (m_report)
+        m_report();
+    if (m_exitCode == ExitInterrupted)
         m_printer->interrupted();
-    m_queue.shutdown(StopTimeoutMs);
     m_printer->finish();
-    Q_EMIT finished(exitCode);
+    Q_EMIT finished(m_exitCode);
 }
 
 } // namespace bt::cli

@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QString>
 #include <QUrl>
+#include <functional>
 
 namespace bt::cli {
 
@@ -16,14 +17,14 @@ namespace bt::cli {
 // running the same command again continues the stored upload of the same source, URL and
 // method (a tus upload resumes at the server's offset, a complete one is reported as already
 // uploaded). Credentials reach the job through the queue's memory, never the store. Emits
-// finished(exitCode) once: 130 after a signal.
+// finished(exitCode) once, after the queue has shut down (the store written): 130 after a
+// signal.
 class PutCommand : public QObject
 {
     Q_OBJECT
 public:
     PutCommand(const UploadRequest &request, const QString &dataDir, ProgressPrinter *printer,
                QObject *parent = nullptr);
-    ~PutCommand() override;
     void setProxy(const QString &proxy) { m_proxy = proxy; } // before start(); empty: environment
 
 public Q_SLOTS:
@@ -42,7 +43,11 @@ private:
     // Where the bytes went: the tus upload URL (kept in the store's row), the PUT target, or
     // the POST form's URL.
     QUrl remoteUrl(const QString &dataDir) const;
-    void finish(int exitCode);
+    void onOpened(const Error &error);
+    // Shuts the queue down; onShutdownFinished() runs `report` (the result, read back from the
+    // closed store) and emits finished(exitCode).
+    void finish(int exitCode, std::function<void()> report = {});
+    void onShutdownFinished();
 
     UploadRequest m_request;
     QString m_dataDir;
@@ -53,6 +58,8 @@ private:
     bool m_started = false;
     bool m_interrupted = false;
     bool m_finished = false;
+    int m_exitCode = 0;
+    std::function<void()> m_report;
 };
 
 } // namespace bt::cli

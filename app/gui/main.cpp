@@ -4,6 +4,7 @@
 #include "AppSettings.h"
 #include "Icons.h"
 #include "MainWindow.h"
+#include "SignalBridge.h"
 #include "SingleInstance.h"
 #include "Translations.h"
 #include "queue/QueueManager.h"
@@ -13,6 +14,10 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
+
+#include <csignal>
+#include <memory>
+#include <utility>
 
 namespace {
 
@@ -71,36 +76,62 @@ int main(int argc, char **argv)
     const bt::ui::AppSettings settings = bt::ui::AppSettings::load();
     bt::QueueManager queue;
     queue.setProxy(settings.proxy); // before open(): the first transfers use it too
-    bt::Error error;
-    if (!queue.open(dataDir, &error)) {
-        QMessageBox::critical(nullptr, QApplication::translate("main", "BTFileStream"),
-                              QApplication::translate("main", "Cannot open the transfer "
-                                                              "database in %1:\n%2")
-                                  .arg(dataDir, error.message));
-        return 1;
-    }
-
-    bt::ui::MainWindow window(&queue);
-    QObject::connect(&window, &bt::ui::MainWindow::quitRequested, &app, &QApplication::quit,
-                     Qt::QueuedConnection);
-    QObject::connect(&instance, &bt::ui::SingleInstance::argumentsReceived, &window,
-                     [&window](const QStringList &arguments) {
-                         const QList<QUrl> urls = urlsOf(arguments);
-                         if (urls.isEmpty()) {
-                             window.showNormal();
-                             window.raise();
-                             window.activateWindow();
-                         } else {
-                             window.openAddDialog(urls);
-                         }
+    std::unique_ptr<bt::ui::MainWindow> window;
+    QList<QStringList> early; // arguments from a second start before the window exists
+    const auto handOver = [&window](const QStringList &arguments) {
+        const QList<QUrl> urls = urlsOf(arguments);
+        if (urls.isEmpty()) {
+            window->showNormal();
+            window->raise();
+            window->activateWindow();
+        } else {
+            window->openAddDialog(urls);
+        }
+    };
+    QObject::connect(&instance, &bt::ui::SingleInstance::argumentsReceived, &app,
+                     [&](const QStringList &arguments) {
+                         if (window)
+                             handOver(arguments);
+                         else
+                             early.append(arguments);
                      });
-    if (!parser.isSet(hiddenOption))
-        window.show();
-    const QList<QUrl> urls = urlsOf(parser.positionalArguments());
-    if (!urls.isEmpty())
-        window.openAddDialog(urls);
-
+    // Quit (the window, the tray, SIGTERM) shuts the queue down, which stops the transfers and
+    // saves their state; the program ends when that is done. Nothing waits on the UI thread.
+    QObject::connect(&queue, &bt::QueueManager::shutdownFinished, &app, &QApplication::quit);
+    bt::cli::SignalBridge signalBridge;
+    signalBridge.install({SIGTERM});
+    QObject::connect(&signalBridge, &bt::cli::SignalBridge::signalReceived, &app, [&] {
+        if (window)
+            window->quitNow();
+        else
+            queue.shutdown();
+    });
+    // The window appears once the store is open (its rows come with it); the event loop runs
+    // from the start.
+    QObject::connect(&queue, &bt::QueueManager::opened, &app, [&](const bt::Error &error) {
+        if (error.isError()) {
+            if (error.code == bt::ErrorCode::Cancelled)
+                return; // SIGTERM while opening: shutdownFinished() follows
+            QMessageBox::critical(nullptr, QApplication::translate("main", "BTFileStream"),
+                                  QApplication::translate("main", "Cannot open the transfer "
+                                                                  "database in %1:\n%2")
+                                      .arg(dataDir, error.message));
+            QCoreApplication::exit(1);
+            return;
+        }
+        window = std::make_unique<bt::ui::MainWindow>(&queue);
+        QObject::connect(window.get(), &bt::ui::MainWindow::quitRequested, &queue,
+                         [&queue] { queue.shutdown(); });
+        if (!parser.isSet(hiddenOption))
+            window->show();
+        const QList<QUrl> urls = urlsOf(parser.positionalArguments());
+        if (!urls.isEmpty())
+            window->openAddDialog(urls);
+        for (const QStringList &arguments : std::exchange(early, {}))
+            handOver(arguments);
+    });
+    queue.open(dataDir);
     const int rc = QApplication::exec();
-    queue.shutdown();
+    window.reset(); // saves its state; before the queue it shows
     return rc;
 }

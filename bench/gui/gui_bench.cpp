@@ -3,6 +3,7 @@
 // flows. Offscreen:  QT_QPA_PLATFORM=offscreen build-*/tests/ui/gui_bench [COUNT] [SECONDS]
 #include "FakeJob.h"
 #include "MainWindow.h"
+#include "QueueWait.h"
 #include "queue/QueueManager.h"
 
 #include <QApplication>
@@ -26,7 +27,7 @@ int main(int argc, char **argv)
         queuetest::FakeJobs jobs;
         seed.setJobFactory(jobs.factory());
         seed.setMaxActive(1);
-        seed.open(data);
+        queuetest::openQueue(seed, data);
         QList<DownloadRequest> requests;
         for (int i = 0; i < count; ++i) {
             DownloadRequest r;
@@ -35,8 +36,8 @@ int main(int argc, char **argv)
             requests.append(r);
         }
         seed.enqueue(requests);
-        seed.flushStore();
-        seed.shutdown();
+        queuetest::flushQueue(seed);
+        queuetest::shutDownQueue(seed);
     }
 
     QElapsedTimer clock;
@@ -44,7 +45,7 @@ int main(int argc, char **argv)
     queuetest::FakeJobs jobs;
     QueueManager queue;
     queue.setJobFactory(jobs.factory());
-    queue.open(data);
+    queuetest::openQueue(queue, data); // the window needs the loaded rows
     const qint64 opened = clock.elapsed();
     ui::MainWindow window(&queue);
     queue.setMaxActive(20);
@@ -91,6 +92,6 @@ int main(int argc, char **argv)
     std::printf("window shown + painted:  %lld ms (from start)\n", shown);
     std::printf("event loop, %d s:        longest gap %lld ms (timer 5 ms, mean %.1f ms)\n",
                 seconds, worst, ticks ? double(sum) / ticks : 0.0);
-    queue.shutdown();
+    queuetest::shutDownQueue(queue);
     return 0;
 }

@@ -3,6 +3,7 @@
 // BASE_URL serves slow files (bench/gui/throttled_server.py). Run under Xvfb; see shots.sh.
 #include "AddDownloadDialog.h"
 #include "MainWindow.h"
+#include "QueueWait.h"
 #include "TrayIcon.h"
 #include "queue/QueueManager.h"
 
@@ -28,7 +29,7 @@ int main(int argc, char **argv)
     const QString mode = argc > 3 ? QString::fromLocal8Bit(argv[3]) : QStringLiteral("main");
     QueueManager queue;
     Error error;
-    if (!queue.open(dataDir, &error)) {
+    if (!queuetest::openQueue(queue, dataDir, &error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error.message));
         return 1;
     }
@@ -122,6 +123,6 @@ int main(int argc, char **argv)
         std::fflush(stdout);
     });
     const int rc = QApplication::exec();
-    queue.shutdown();
+    queuetest::shutDownQueue(queue);
     return rc;
 }

@@ -60,11 +60,16 @@ int main(int argc, char **argv)
     QTemporaryDir data;
     QueueManager queue;
     queue.setProxy(settings.proxy);
-    Error error;
-    if (!queue.open(data.path(), &error)) {
-        std::fprintf(stderr, "gui_load: %s\n", qPrintable(error.message));
+    // The queue answers open() and shutdown() by signals: each wait is a run of the loop.
+    QObject::connect(&queue, &QueueManager::opened, &app, [](const Error &error) {
+        if (error.isError())
+            std::fprintf(stderr, "gui_load: %s\n", qPrintable(error.message));
+        QApplication::exit(error.isError() ? 1 : 0);
+    });
+    QObject::connect(&queue, &QueueManager::shutdownFinished, &app, [] { QApplication::exit(0); });
+    queue.open(data.path());
+    if (QApplication::exec() != 0)
         return 1;
-    }
     ui::MainWindow window(&queue);
     window.show();
 
@@ -117,5 +122,6 @@ int main(int argc, char **argv)
                 connections.isEmpty() ? 0.0 : double(sum) / connections.size());
     std::printf("wall: %.1f s\n", wallMs / 1000.0);
     queue.shutdown();
+    QApplication::exec();
     return failed == 0 ? 0 : 1;
 }

@@ -4,6 +4,7 @@
 //
 //   bench_queue [count=10000] [active=20]
 #include "FakeJob.h"
+#include "QueueWait.h"
 #include "queue/QueueManager.h"
 #include "store/TransferStore.h"
 
@@ -82,7 +83,7 @@ int main(int argc, char **argv)
     options.progressIntervalMs = 1000000; // ticks are driven by hand below
     t.restart();
     Error error;
-    if (!queue.open(dataDir, options, &error)) {
+    if (!queuetest::openQueue(queue, dataDir, options, &error)) {
         std::fprintf(stderr, "open: %s\n", qPrintable(error.message));
         return 1;
     }
@@ -115,16 +116,16 @@ int main(int argc, char **argv)
     // A command over everything (pause all, resume all) and its store batch.
     t.restart();
     queue.pauseAll();
-    queue.flushStore();
+    queuetest::flushQueue(queue);
     const qint64 pauseMs = t.elapsed();
     drain(100);
     t.restart();
     queue.resumeAll();
-    queue.flushStore();
+    queuetest::flushQueue(queue);
     std::printf("pause all: %lld ms, resume all: %lld ms (including the store transaction)\n",
                 pauseMs, qint64(t.elapsed()));
     t.restart();
-    queue.shutdown();
+    queuetest::shutDownQueue(queue);
     std::printf("shutdown: %lld ms\n", qint64(t.elapsed()));
     return 0;
 }

@@ -8,7 +8,7 @@ namespace bt {
 
 void QueueManager::startAfterDownload(const QueueEntry &e, const TransferResult &result)
 {
-    if (m_shuttingDown || e.record.direction != TransferDirection::Download ||
+    if (m_phase != Phase::Open || e.record.direction != TransferDirection::Download ||
         result.path.isEmpty())
         return;
     const qint64 id = e.record.id;

@@ -40,6 +40,7 @@ QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests,
     const QList<std::optional<TransferRecord>> found =
         reuseExisting ? findDownloads(records)
                       : QList<std::optional<TransferRecord>>(records.size());
+    m_store->expectIds(int(records.size())); // the refills ahead cover batches this large
     for (int i = 0; i < records.size(); ++i) {
         TransferRecord &rec = records[i];
         if (found.at(i)) {
@@ -82,7 +83,7 @@ TransferState QueueManager::initialState(const EnqueueOptions &options)
 
 bool QueueManager::checkOpen(Error *error) const
 {
-    if (m_open)
+    if (m_phase == Phase::Open)
         return true;
     if (error)
         *error = {ErrorCode::Store, tr("The transfer queue is not open.")};
@@ -145,28 +146,30 @@ void QueueManager::onInserted(const QList<qint64> &stored, const QList<qint64> &
 QList<std::optional<TransferRecord>>
 QueueManager::findDownloads(const QList<TransferRecord> &records)
 {
-    if (!m_holdsAll)
-        return m_store->findDownloads(records);
-    // One pass over the entries for the whole batch; the newest row of a request wins, as
-    // in the store.
-    const auto key = [](const TransferRecord &r) {
-        return QString::fromUtf8(r.url.toEncoded()) + QChar(0) + r.directory + QChar(0) +
-               r.requestedName; // as the store compares them
-    };
+    // One pass over the entries for the whole batch, then the rows open() loaded that the
+    // queue does not hold (btstream); the newest row of a request wins, as in the store.
+    const auto key = &requestcodec::matchKey;
     QHash<QString, QList<int>> wanted;
     for (int i = 0; i < records.size(); ++i)
         wanted[key(records.at(i))].append(i);
     QList<std::optional<TransferRecord>> found(records.size());
+    const auto consider = [&](const TransferRecord &r, const QList<int> &indexes) {
+        for (int i : indexes) {
+            if (!found.at(i) || found.at(i)->id < r.id)
+                found[i] = r;
+        }
+    };
     for (const QueueEntry *e : std::as_const(m_entries)) {
         if (e->record.direction != TransferDirection::Download)
             continue;
         const auto it = wanted.constFind(key(e->record));
-        if (it == wanted.cend())
-            continue;
-        for (int i : *it) {
-            if (!found.at(i) || found.at(i)->id < e->record.id)
-                found[i] = e->record;
-        }
+        if (it != wanted.cend())
+            consider(e->record, *it);
+    }
+    for (auto it = wanted.cbegin(); it != wanted.cend(); ++it) {
+        const auto stored = m_storedDownloads.constFind(it.key());
+        if (stored != m_storedDownloads.cend() && !m_entries.contains(stored->id))
+            consider(*stored, *it);
     }
     return found;
 }

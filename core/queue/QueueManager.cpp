@@ -7,7 +7,6 @@
 #include "queue/WorkerPool.h"
 #include "upload/UploadRequestCodec.h"
 
-#include <QEventLoop>
 #include <QTimer>
 #include <climits>
 
@@ -24,12 +23,15 @@ QueueManager::QueueManager(QObject *parent)
     qRegisterMetaType<Error>();
     m_timer.setInterval(250);
     connect(&m_timer, &QTimer::timeout, this, &QueueManager::tick);
+    m_stopTimer.setSingleShot(true);
+    connect(&m_stopTimer, &QTimer::timeout, this, &QueueManager::closeAfterJobs);
     m_elapsed.start();
 }
 
 QueueManager::~QueueManager()
 {
-    shutdown();
+    if (m_phase != Phase::Closed)
+        closeNow();
     qDeleteAll(m_entries);
     qDeleteAll(m_removing);
 }
@@ -42,101 +44,6 @@ void QueueManager::setJobFactory(JobFactory factory)
 void QueueManager::setClock(std::function<QDateTime()> clock)
 {
     m_clock = std::move(clock);
-}
-
-bool QueueManager::open(const QString &dataDir, Error *error)
-{
-    return open(dataDir, Options{}, error);
-}
-
-bool QueueManager::open(const QString &dataDir, const Options &options, Error *error)
-{
-    if (m_open)
-        return true;
-    if (!m_factory)
-        m_factory = transfers::standard();
-    m_store = std::make_unique<QueueStore>();
-    connect(m_store.get(), &QueueStore::writeFailed, this, &QueueManager::storeError);
-    connect(m_store.get(), &QueueStore::inserted, this, &QueueManager::onInserted);
-    QList<TransferRecord> all;
-    if (!m_store->open(dataDir, &all, error)) {
-        m_store.reset();
-        return false;
-    }
-    m_pool = std::make_unique<WorkerPool>();
-    m_pool->setProxy(m_proxySetting);
-    m_pool->start(options.threads);
-    m_holdsAll = options.loadExisting;
-    m_storedUploads.clear();
-    if (!options.loadExisting) {
-        for (const TransferRecord &r : std::as_const(all))
-            if (r.direction == TransferDirection::Upload)
-                m_storedUploads.append(r);
-    }
-    if (options.loadExisting) {
-        m_entries.reserve(all.size());
-        qint64 lastPosition = LLONG_MIN;
-        for (TransferRecord &r : all) {
-            // Positions are unique (manual order); older rows may share one.
-            if (r.position <= lastPosition) {
-                r.position = lastPosition + 1;
-                m_store->setOrder(r.id, r.priority, r.position);
-            }
-            lastPosition = r.position;
-            // Interrupted transfers go back to the queue first and continue from there.
-            if (isRunningState(r.state)) {
-                r.state = TransferState::Queued;
-                m_store->setState(r.id, r.state);
-            }
-            addEntry(r);
-        }
-    }
-    m_open = true;
-    m_timer.setInterval(qMax(10, options.progressIntervalMs));
-    m_timer.start();
-    m_insideWindow = isInsideWindow();
-    // Restored work counts: idle() follows when it is done, however fast that goes.
-    m_wasIdle = isIdle();
-    // One turn later: the caller sets its limits and credential provider first.
-    QMetaObject::invokeMethod(this, &QueueManager::schedule, Qt::QueuedConnection);
-    return true;
-}
-
-void QueueManager::shutdown(int timeoutMs)
-{
-    if (!m_open)
-        return;
-    m_shuttingDown = true;
-    m_timer.stop();
-    // The jobs flush their data and save their resume state when stopped.
-    for (qint64 id : std::as_const(m_running)) {
-        if (QueueEntry *e = m_entries.value(id, m_removing.value(id)))
-            stopJob(e);
-    }
-    if (!m_running.isEmpty()) {
-        QEventLoop loop;
-        m_shutdownLoop = &loop;
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-        m_shutdownLoop = nullptr;
-    }
-    // A stopped transfer saved its offsets, not a state: the interrupted ones are still
-    // running in the store, so that the next open() resumes them.
-    m_confirmingComplete.clear();
-    stopAfterDownloads();
-    m_pool->shutdown(); // deletes the jobs that did not stop in time
-    for (QueueEntry *e : std::as_const(m_entries))
-        e->job = nullptr;
-    m_running.clear();
-    for (QueueEntry *e : std::as_const(m_removing))
-        finishRemoval(e);
-    m_removing.clear();
-    m_store->close();
-    m_storedUploads.clear();
-    m_pool.reset();
-    m_store.reset();
-    m_open = false;
-    m_shuttingDown = false;
 }
 
 QueueEntry *QueueManager::entry(qint64 id) const
@@ -194,7 +101,7 @@ void QueueManager::stopJob(QueueEntry *e)
 
 void QueueManager::schedule()
 {
-    if (!m_open || m_shuttingDown || !m_insideWindow)
+    if (m_phase != Phase::Open || !m_insideWindow)
         return;
     while (m_running.size() < m_maxActive) {
         const qint64 id = m_index->nextStartable(m_maxPerHost);
@@ -332,7 +239,7 @@ void QueueManager::onFinished(qint64 id, const TransferResult &result)
             if (!result.alreadyComplete)
                 startAfterDownload(*e, result);
             Q_EMIT transferFinished(result);
-        } else if (m_shuttingDown) {
+        } else if (m_phase == Phase::Stopping) {
             // Stays Active in the store: the next open() resumes it.
         } else if (commanded) {
             // The command already set the state; a queued one may start again.
@@ -351,8 +258,10 @@ void QueueManager::onFinished(qint64 id, const TransferResult &result)
             Q_EMIT transferFinished(result);
         }
     }
-    if (m_shutdownLoop && m_running.isEmpty())
-        m_shutdownLoop->quit();
+    if (m_phase == Phase::Stopping && m_running.isEmpty()) {
+        closeAfterJobs();
+        return;
+    }
     // The pool has counted the job off its worker already: the next job goes to the freed
     // worker (and its idle keep-alive connection).
     schedule();
@@ -371,7 +280,7 @@ void QueueManager::checkIdle()
 {
     m_idleCheckScheduled = false;
     const bool nowIdle = isIdle();
-    if (nowIdle && !m_wasIdle && m_open)
+    if (nowIdle && !m_wasIdle && m_phase == Phase::Open)
         Q_EMIT idle();
     m_wasIdle = nowIdle;
 }
@@ -433,7 +342,7 @@ void QueueManager::setScheduleWindow(const std::optional<TimeWindow> &window)
 void QueueManager::checkWindow()
 {
     const bool inside = isInsideWindow();
-    if (inside == m_insideWindow || !m_open)
+    if (inside == m_insideWindow || m_phase != Phase::Open)
         return;
     m_insideWindow = inside;
     if (inside) {
@@ -470,8 +379,10 @@ TransferSnapshot QueueManager::snapshotOf(const QueueEntry &e) const
 
 void QueueManager::flushStore()
 {
-    if (m_store)
-        m_store->flush();
+    if (m_store && m_store->isOpen())
+        m_store->afterWrites([this] { Q_EMIT storeFlushed(); });
+    else
+        QMetaObject::invokeMethod(this, &QueueManager::storeFlushed, Qt::QueuedConnection);
 }
 
 } // namespace bt

@@ -21,8 +21,6 @@
 #include <memory>
 #include <optional>
 
-class QEventLoop;
-
 namespace bt {
 
 class QueueIndex;
@@ -40,6 +38,19 @@ class WorkerPool;
 // States: Queued -> Active (-> Verifying) -> Completed | Failed (reason kept) | Paused.
 // A disk error (full, permission) pauses the transfer with its reason; retry() resumes it.
 // On open() the transfers that were Active or Verifying go back to the queue first.
+//
+// Its thread never waits for another (KIO's rule: an answer comes on a later turn of the event
+// loop): open() and shutdown() return at once and answer with opened() and shutdownFinished().
+//
+//     connect(&queue, &QueueManager::opened, ...);  // no error: enqueue(), commands, reads
+//     connect(&queue, &QueueManager::shutdownFinished, &app, &QCoreApplication::quit);
+//     queue.open(dataDir);  // -> opened(error)
+//     ...
+//     queue.shutdown();     // -> shutdownFinished(): the jobs stopped, everything is saved
+//
+// Destroying an open queue without waiting for shutdownFinished() is the last resort: the jobs
+// are deleted where they are (the store keeps their last checkpoint) and the destructor joins
+// the threads.
 class QueueManager : public QObject
 {
     Q_OBJECT
@@ -60,10 +71,24 @@ public:
         int threads = 0;          // worker threads: 0 = the number of cores (at least 2)
         bool loadExisting = true; // false: hold only what is enqueued (the CLI)
         int progressIntervalMs = 250;
+        // Ids to hold ready for new rows from the start (a batch this large never waits for
+        // the store): btstream gives the number of its requests. 0: the store's block.
+        int reserveIds = 0;
+    };
+
+    // Closed -(open)-> Opening -(opened)-> Open -(shutdown)-> Stopping (the running transfers
+    // stop) -> Closing (workers end, the store writes and closes) -(shutdownFinished)-> Closed.
+    enum class Phase
+    {
+        Closed,
+        Opening,
+        Open,
+        Stopping,
+        Closing
     };
 
     explicit QueueManager(QObject *parent = nullptr);
-    ~QueueManager() override; // shutdown()
+    ~QueueManager() override; // see above: the last resort when not closed
 
     // Before open(). Default: transfers::standard().
     void setJobFactory(JobFactory factory);
@@ -72,19 +97,31 @@ public:
     // Tests: milliseconds on a monotonic clock for the speeds and ETAs, instead of the real one.
     void setElapsedClock(std::function<qint64()> elapsedMs) { m_elapsedMs = std::move(elapsedMs); }
 
-    // Opens the store in dataDir, loads every transfer and starts the workers. A store that
-    // is locked or corrupt fails here with the store's Error (code Store). Nothing starts
-    // before the next event-loop turn: limits and the credential provider set right after
-    // open() apply to the restored transfers.
-    bool open(const QString &dataDir, Error *error = nullptr);
-    bool open(const QString &dataDir, const Options &options, Error *error = nullptr);
-    bool isOpen() const { return m_open; }
-    // Stops the running jobs (their state stays Active in the store, so the next open()
-    // resumes them), waits for them up to timeoutMs, writes the store, stops the threads.
+    // Starts opening the store in dataDir (on the store's thread: it loads every transfer) and
+    // the workers, and returns. opened() follows on a later turn: with no error the queue is
+    // open and holds the loaded transfers (snapshots(), ids(); no added() for them). Nothing
+    // starts before the turn after opened(): limits and the credential provider set in a slot
+    // connected to opened() apply to the restored transfers. A store that is locked or corrupt:
+    // opened() with the store's Error (code Store) and the queue is closed again. Ignored
+    // unless closed. enqueue() and commands before opened() fail or do nothing ("not open").
+    void open(const QString &dataDir, const Options &options);
+    void open(const QString &dataDir) { open(dataDir, Options{}); }
+    Phase phase() const { return m_phase; }
+    bool isOpen() const { return m_phase == Phase::Open; }
+    // Starts the shutdown and returns: the running jobs are stopped (their state stays Active
+    // in the store, so that the next open() resumes them); once they have finished, or after
+    // timeoutMs (those left are deleted on their threads, the store keeps their last
+    // checkpoint), the workers end, the store writes what is pending and closes, and
+    // shutdownFinished() follows. While opening: opened() with code Cancelled, then
+    // shutdownFinished(). Closed: shutdownFinished() on the next turn. Called again meanwhile:
+    // nothing more (one shutdownFinished()).
     void shutdown(int timeoutMs = 10000);
 
     // Adds downloads (one transaction). With reuseExisting, a request that matches a stored
-    // download (same URL, folder and name) continues that one. Returns the ids (0 = failed).
+    // download (same URL, folder and name) continues that one. Returns the ids (0 = failed,
+    // `error` says why). Ids come from a reserve held ready (refilled ahead, at least 1024 or
+    // Options::reserveIds): only more new rows than it holds within one event-loop turn get 0
+    // ("add the others again in a moment").
     qint64 enqueue(const DownloadRequest &request, int priority = 0, Error *error = nullptr);
     QList<qint64> enqueue(const QList<DownloadRequest> &requests, int priority = 0,
                           Error *error = nullptr, bool reuseExisting = true);
@@ -178,7 +215,8 @@ public:
     int queuedCount() const;
     // Nothing running and nothing that could start now.
     bool isIdle() const;
-    // Writes pending state changes and waits (tests, before another connection reads).
+    // Writes pending state changes; storeFlushed() follows once they are in the store (tests,
+    // before another connection reads). Closed: storeFlushed() on the next turn.
     void flushStore();
 
 public Q_SLOTS:
@@ -186,6 +224,11 @@ public Q_SLOTS:
     void tick();
 
 Q_SIGNALS:
+    // The answer to open(): no error, the queue is open; else it is closed again.
+    void opened(const bt::Error &error);
+    // The end of shutdown(): the store is written and closed, the threads have ended.
+    void shutdownFinished();
+    void storeFlushed();
     void snapshotsChanged(const QList<bt::TransferSnapshot> &changed);
     void added(qint64 id);
     void removed(qint64 id);
@@ -201,6 +244,17 @@ Q_SIGNALS:
     void storeError(const bt::Error &error);
 
 private:
+    // QueueLifecycle.cpp: the asynchronous open and shutdown.
+    void onStoreOpened(const Error &error, QList<TransferRecord> all);
+    void onPoolReady();
+    void finishOpen();
+    void closeAfterJobs(); // the jobs have stopped (or the timeout): workers, then the store
+    void closeServices();  // ends the pool, then closes the store
+    void onPoolStopped();
+    void onStoreClosed();
+    void finishClose();
+    void closeNow(); // the destructor's last resort
+    void dropJobs(); // forgets the jobs the pool deletes
     QueueEntry *entry(qint64 id) const;
     QueueEntry *addEntry(const TransferRecord &record);
     void setState(QueueEntry *e, TransferState state, const Error &error = {});
@@ -219,8 +273,8 @@ private:
     // New rows: an id at once, the insert batched; the start waits for the insert.
     TransferRecord *storeNew(TransferRecord *record, Error *error);
     void onInserted(const QList<qint64> &stored, const QList<qint64> &failed);
-    // The stored download of each record's request (url, directory, name): from memory when
-    // every row is loaded, else from the store.
+    // The stored download of each record's request (url, directory, name), from what open()
+    // loaded and what was added since (the store is not asked: nothing waits for it).
     QList<std::optional<TransferRecord>> findDownloads(const QList<TransferRecord> &records);
     // The stored upload enqueueUploads() continues for `wanted` (QueueUploads.cpp).
     std::optional<TransferRecord> findUpload(const TransferRecord &wanted) const;
@@ -246,9 +300,10 @@ private:
     QHash<qint64, UploadCredentials> m_uploadCredentials; // memory only
     QSet<qint64> m_waitingForCredentials; // queued uploads out of the index until they arrive
     bool m_holdsAll = false;              // every stored row is an entry (loadExisting)
-    // Without loadExisting: the upload rows stored at open(), for enqueueUploads() to continue
-    // (few; the store itself only finds downloads).
+    // Without loadExisting: the rows stored at open(), for enqueue() and enqueueUploads() to
+    // continue (the store is never asked while they run): downloads by their request's key.
     QList<TransferRecord> m_storedUploads;
+    QHash<QString, TransferRecord> m_storedDownloads;
     // Completed uploads asked again: the engine confirms them from the stored row's state, so
     // the queue writes no Queued or Active over it until the job has ended.
     QSet<qint64> m_confirmingComplete;
@@ -266,11 +321,18 @@ private:
     std::function<qint64()> m_elapsedMs; // set: replaces m_elapsed
     std::optional<TimeWindow> m_window;
     bool m_insideWindow = true;
-    bool m_open = false;
-    bool m_shuttingDown = false;
+    Phase m_phase = Phase::Closed;
+    Options m_options;
+    QList<TransferRecord> m_loaded; // from the store, until the workers are ready too
+    bool m_storeOpened = false;
+    bool m_poolReady = false;
+    bool m_poolStopped = false;
+    bool m_storeClosed = false;
+    bool m_shutdownAsked = false;
+    Error m_openError;  // the opened() of an open that ends closed
+    QTimer m_stopTimer; // the shutdown's timeout for the running jobs
     bool m_wasIdle = true;
     bool m_idleCheckScheduled = false;
-    QEventLoop *m_shutdownLoop = nullptr;
     QString m_proxySetting;
     AfterDownloadActions m_afterDefaults;
     AfterDownload::CommandOutput m_commandOutput = AfterDownload::CommandOutput::Capture;

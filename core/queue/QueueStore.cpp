@@ -10,128 +10,212 @@
 namespace bt {
 
 namespace {
-constexpr int kIdBlock = 256; // ids reserved at a time for new rows
-}
+// Ids reserved at a time for new rows (gaps are harmless): a person's paste of links, or a
+// btstream run that says how many it adds, never waits for a refill.
+constexpr int kIdBlock = 1024;
+} // namespace
 
 QueueStore::QueueStore(QObject *parent) : QObject(parent) {}
 
 QueueStore::~QueueStore()
 {
-    close();
+    if (!m_thread)
+        return;
+    // The last resort: the owner did not wait for closed(). The thread ends after its last
+    // drain; this wait is the only one, and it is short (a pending batch).
+    if (m_phase != Phase::Closing)
+        stopThread();
+    m_thread->wait();
+    threadEnded();
 }
 
-bool QueueStore::open(const QString &dataDir, QList<TransferRecord> *all, Error *error)
+void QueueStore::open(const QString &dataDir, int reserveIds)
 {
-    close();
+    if (m_phase != Phase::Closed)
+        return;
+    m_phase = Phase::Opening;
+    m_ids.clear();
+    m_idsHeld = 0;
+    m_idsAsked = false;
+    m_idError = {};
+    m_largestBatch = qMax(0, reserveIds);
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("bt-store"));
     m_context = new QObject;
     m_context->moveToThread(m_thread);
-    m_thread->start();
-    bool ok = false;
-    QMetaObject::invokeMethod(
-        m_context,
-        [&] {
-            m_store = new TransferStore;
-            Error e;
-            ok = m_store->open(dataDir, &e);
-            if (ok) {
-                // The first block of ids for new rows (a locked database: later, in newId()).
-                qint64 first = 0;
-                if (m_store->reserveIds(kIdBlock, &first)) {
-                    m_nextId = first;
-                    m_endId = first + kIdBlock;
-                }
-                *all = m_store->loadAll();
-                if (m_store->lastError().isError() && all->isEmpty()) {
-                    // loadAll() has no error parameter; a failed read is not an empty store.
-                    const Error last = m_store->lastError();
-                    if (last.code == ErrorCode::Store) {
-                        e = last;
-                        ok = false;
-                    }
-                }
-            }
-            if (!ok) {
-                if (error)
-                    *error = e;
-                delete m_store;
-                m_store = nullptr;
-            }
-        },
-        Qt::BlockingQueuedConnection);
-    if (!ok) {
-        close();
-        return false;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_accepting = true; // writes handed over now follow the open in the thread's queue
     }
-    QMutexLocker lock(&m_mutex);
-    m_accepting = true;
-    return true;
+    m_thread->start();
+    const int reserve = qMax(kIdBlock, reserveIds);
+    QMetaObject::invokeMethod(
+        m_context, [this, dataDir, reserve] { openThere(dataDir, reserve); }, Qt::QueuedConnection);
+}
+
+void QueueStore::openThere(const QString &dataDir, int reserve)
+{
+    m_store = new TransferStore;
+    Error e;
+    bool ok = m_store->open(dataDir, &e);
+    qint64 first = 0;
+    bool reserved = false;
+    QList<TransferRecord> all;
+    if (ok) {
+        // The first ids for new rows (a locked database: later, when the reserve is refilled).
+        reserved = m_store->reserveIds(reserve, &first);
+        all = m_store->loadAll();
+        if (m_store->lastError().isError() && all.isEmpty()) {
+            // loadAll() has no error parameter; a failed read is not an empty store.
+            const Error last = m_store->lastError();
+            if (last.code == ErrorCode::Store) {
+                e = last;
+                ok = false;
+            }
+        }
+    }
+    if (!ok) {
+        delete m_store;
+        m_store = nullptr;
+    }
+    QMetaObject::invokeMethod(
+        this,
+        [this, ok, e, first, reserved, reserve, all = std::move(all)] {
+            if (m_phase != Phase::Opening)
+                return; // closed meanwhile
+            if (!ok) {
+                const Error error =
+                    e.isError() ? e
+                                : Error{ErrorCode::Store, tr("The transfer database cannot be "
+                                                             "opened.")};
+                stopThread();
+                Q_EMIT opened(error, {});
+                return;
+            }
+            m_phase = Phase::Open;
+            if (reserved)
+                idsArrived(first, reserve, {});
+            else
+                askForIds();
+            Q_EMIT opened({}, all);
+        },
+        Qt::QueuedConnection);
 }
 
 void QueueStore::close()
 {
-    if (!m_thread)
+    if (m_phase == Phase::Closing)
         return;
+    if (!m_thread) {
+        m_phase = Phase::Closed;
+        QMetaObject::invokeMethod(this, &QueueStore::closed, Qt::QueuedConnection);
+        return;
+    }
+    stopThread();
+}
+
+void QueueStore::stopThread()
+{
+    m_phase = Phase::Closing;
     {
         QMutexLocker lock(&m_mutex);
         m_accepting = false;
     }
+    connect(m_thread, &QThread::finished, this, [this] {
+        threadEnded();
+        Q_EMIT closed();
+    });
+    // After everything handed over before: the last batch, then the end of the thread.
+    QThread *thread = m_thread;
     QMetaObject::invokeMethod(
         m_context,
-        [this] {
+        [this, thread] {
             drain();
             delete m_store;
             m_store = nullptr;
+            thread->quit();
         },
-        Qt::BlockingQueuedConnection);
-    m_thread->quit();
-    m_thread->wait();
+        Qt::QueuedConnection);
+}
+
+void QueueStore::threadEnded()
+{
+    if (!m_thread)
+        return;
+    m_thread->wait(); // its event loop has returned: this only joins it
     delete m_context;
     delete m_thread;
     m_context = nullptr;
     m_thread = nullptr;
-    m_nextId = m_endId = 0; // the rest of the block stays unused
+    m_phase = Phase::Closed;
+    m_ids.clear(); // the rest of the reserve stays unused
+    m_idsHeld = 0;
 }
 
-QList<std::optional<TransferRecord>> QueueStore::findDownloads(const QList<TransferRecord> &records)
+void QueueStore::expectIds(int count)
 {
-    QList<std::optional<TransferRecord>> found(records.size());
-    if (!m_thread)
-        return found;
-    QMetaObject::invokeMethod(
-        m_context,
-        [&] {
-            drain(); // what was handed over before comes first
-            for (qsizetype i = 0; i < records.size(); ++i) {
-                const TransferRecord &r = records.at(i);
-                found[i] = m_store->findDownload(r.url, r.directory, r.requestedName);
-            }
-        },
-        Qt::BlockingQueuedConnection);
-    return found;
+    m_largestBatch = qMax(m_largestBatch, count);
+    if (m_idsHeld < count)
+        askForIds();
 }
 
 qint64 QueueStore::newId(Error *error)
 {
-    if (m_nextId < m_endId)
-        return m_nextId++;
-    if (!m_thread) {
+    if (m_idsHeld == 0) {
         if (error)
-            *error = {ErrorCode::Store, tr("The transfer database is not open.")};
+            *error = m_phase != Phase::Open
+                         ? Error{ErrorCode::Store, tr("The transfer database is not open.")}
+                     : m_idError.isError()
+                         ? m_idError
+                         : Error{ErrorCode::Store, tr("Too many transfers were added at once; "
+                                                      "add the others again in a moment.")};
+        askForIds();
         return 0;
     }
-    // A block at a time: one round trip per kIdBlock new rows.
-    qint64 first = 0;
-    bool ok = false;
+    QPair<qint64, qint64> &block = m_ids.first();
+    const qint64 id = block.first++;
+    if (block.first >= block.second)
+        m_ids.removeFirst();
+    --m_idsHeld;
+    // Refilled ahead: the next batch as large as the largest one seen finds its ids here.
+    if (m_idsHeld < qMax<qint64>(kIdBlock / 2, m_largestBatch))
+        askForIds();
+    return id;
+}
+
+void QueueStore::askForIds()
+{
+    if (m_idsAsked || m_phase != Phase::Open)
+        return;
+    m_idsAsked = true;
+    const int count = qMax(kIdBlock, 2 * m_largestBatch);
     QMetaObject::invokeMethod(
-        m_context, [&] { ok = m_store->reserveIds(kIdBlock, &first, error); },
-        Qt::BlockingQueuedConnection);
-    if (!ok)
-        return 0;
-    m_nextId = first;
-    m_endId = first + kIdBlock;
-    return m_nextId++;
+        m_context,
+        [this, count] {
+            qint64 first = 0;
+            Error e;
+            const bool ok = m_store && m_store->reserveIds(count, &first, &e);
+            if (!ok && !e.isError())
+                e = {ErrorCode::Store, tr("The transfer database is not open.")};
+            QMetaObject::invokeMethod(
+                this, [this, first, count, e] { idsArrived(first, count, e); },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+void QueueStore::idsArrived(qint64 first, int count, const Error &error)
+{
+    m_idsAsked = false;
+    if (m_phase != Phase::Open)
+        return;
+    m_idError = error;
+    if (error.isError())
+        return; // asked again by the next newId()
+    m_ids.append({first, first + count});
+    m_idsHeld += count;
+    if (m_idsHeld < qMax<qint64>(kIdBlock / 2, m_largestBatch))
+        askForIds(); // a larger batch was announced meanwhile
 }
 
 QueueStore::Op QueueStore::makeOp(Op::Kind kind, qint64 id)
@@ -250,14 +334,6 @@ void QueueStore::enqueue(Op &&op)
         QMetaObject::invokeMethod(
             m_context, [this] { drain(); }, Qt::QueuedConnection);
     }
-}
-
-void QueueStore::flush()
-{
-    if (!m_thread)
-        return;
-    QMetaObject::invokeMethod(
-        m_context, [this] { drain(); }, Qt::BlockingQueuedConnection);
 }
 
 void QueueStore::drain()

@@ -8,6 +8,7 @@
 #include <QList>
 #include <QMutex>
 #include <QObject>
+#include <QPair>
 #include <QString>
 #include <QUrl>
 #include <atomic>
@@ -25,26 +26,32 @@ class TransferStore;
 // thread in the program) nor a worker runs SQL. Writes and the transfers' reads are handed
 // over from any thread into one ordered list; the store's thread takes what has gathered
 // and applies it in one transaction, so the writes of many transfers share a commit (and one
-// fsync, when one of them asks for durability). Reads the queue needs at once (open, finding
-// stored downloads, new blocks of ids) block for the round trip.
+// fsync, when one of them asks for durability). Nothing here waits for the store's thread:
+// open() and close() answer with opened() and closed(), ids for new rows come from a reserve
+// that is refilled ahead of use (as qBittorrent's one resume-data writer on its own thread).
 class QueueStore : public QObject, public ResumeStorage
 {
     Q_OBJECT
 public:
     explicit QueueStore(QObject *parent = nullptr);
-    ~QueueStore() override; // close()
+    // Without close() and closed() first: the last resort, close() and a wait for the thread.
+    ~QueueStore() override;
 
-    // Opens the store and loads every row (ordered by position, then id).
-    bool open(const QString &dataDir, QList<TransferRecord> *all, Error *error);
-    // Writes what is pending, then closes; later calls are dropped.
+    // Starts the store's thread, which opens the store, reserves max(reserveIds, a block) ids
+    // for new rows and loads every row (ordered by position, then id); opened() follows.
+    void open(const QString &dataDir, int reserveIds = 0);
+    // Writes what is pending, closes the store and ends its thread; closed() follows. Writes
+    // handed over later are dropped. Without open(): closed() on the next turn.
     void close();
-    bool isOpen() const { return m_thread != nullptr; }
+    bool isOpen() const { return m_phase == Phase::Open; }
 
-    // The stored download of each record's request (url, directory, requested name), if any.
-    QList<std::optional<TransferRecord>> findDownloads(const QList<TransferRecord> &records);
-    // An id for a new row: from a block reserved in the store, so no round trip but one a
-    // block (0 when the store cannot reserve). The queue's thread only.
+    // An id for a new row, from the reserve (never a round trip). The reserve is refilled on
+    // the store's thread when it runs low; a batch larger than what is held gets 0 (and
+    // `error`) for the rest until the refill arrives. expectIds() before a batch of `count`
+    // makes the refills cover such batches. The queue's thread only.
     qint64 newId(Error *error = nullptr);
+    void expectIds(int count);
+    qint64 idsHeld() const { return m_idsHeld; }
 
     // The queue's writes.
     // A new row under its newId(); inserted() tells when it is in the store.
@@ -54,8 +61,6 @@ public:
     void remove(qint64 id);
     // Deletes a file on the store's thread (never on the queue's).
     void removeFile(const QString &path);
-    // Writes what is pending and waits for it.
-    void flush();
     // `then` runs on this object's thread once what was handed over before is written (not at
     // all when the store closes first).
     void afterWrites(std::function<void()> then);
@@ -73,6 +78,9 @@ public:
     void setState(qint64 id, TransferState state, const Error &lastError = {}) override;
 
 Q_SIGNALS:
+    // The answer to open(): on failure the thread has ended and `all` is empty.
+    void opened(const bt::Error &error, const QList<bt::TransferRecord> &all);
+    void closed();
     void writeFailed(const bt::Error &error);
     // The rows of insert() that are now stored, and those that could not be (writeFailed()
     // says why).
@@ -115,12 +123,27 @@ private:
     static Op makeOp(Op::Kind kind, qint64 id);
     void enqueue(Op &&op);
     void drain(); // on the store's thread
+    // On the store's thread: open, reserve, load, and the answer.
+    void openThere(const QString &dataDir, int reserve);
+    void askForIds();
+    void idsArrived(qint64 first, int count, const Error &error);
+    // Posts the last drain and the end of the thread (close() and the destructor).
+    void stopThread();
+    void threadEnded();
     // `failedInserts`: the ids of the Insert ops that were not written; `written`: per op.
     static bool apply(TransferStore *store, QList<Op> &ops, Error *error,
                       QList<qint64> *failedInserts, QList<Error> *outcomes);
     static bool applyOne(TransferStore *store, Op &op, Error *error);
     static void answer(Op &op, const Error &outcome);
 
+    enum class Phase
+    {
+        Closed,
+        Opening,
+        Open,
+        Closing
+    };
+    Phase m_phase = Phase::Closed;
     QThread *m_thread = nullptr;
     QObject *m_context = nullptr;     // lives on m_thread
     TransferStore *m_store = nullptr; // used on m_thread only
@@ -129,8 +152,12 @@ private:
     bool m_drainPosted = false;
     bool m_accepting = false;
     std::atomic<qint64> m_batches{0};
-    qint64 m_nextId = 0; // the reserved block: [m_nextId, m_endId)
-    qint64 m_endId = 0;
+    // The reserve: blocks [first, end) of ids, oldest first; refilled ahead of use.
+    QList<QPair<qint64, qint64>> m_ids;
+    qint64 m_idsHeld = 0;
+    int m_largestBatch = 0;
+    bool m_idsAsked = false;
+    Error m_idError; // why the last refill failed
 };
 
 } // namespace bt

@@ -148,6 +148,7 @@ QList<qint64> QueueManager::enqueueUploads(const QList<UploadRequest> &requests,
         records.append(rec);
         requestIndex.append(i);
     }
+    m_store->expectIds(int(records.size()));
     for (int j = 0; j < records.size(); ++j) {
         TransferRecord &rec = records[j];
         if (!storeNew(&rec, error))

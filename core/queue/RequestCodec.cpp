@@ -154,4 +154,10 @@ qint64 rateLimit(const TransferRecord &record)
     return record.options.value(kRate, 0).toLongLong();
 }
 
+QString matchKey(const TransferRecord &record)
+{
+    return QString::fromUtf8(record.url.toEncoded()) + QChar(0) + record.directory + QChar(0) +
+           record.requestedName; // as the store compares them
+}
+
 } // namespace bt::requestcodec

@@ -51,7 +51,15 @@ void WorkerPool::setProxy(const QString &setting)
 
 WorkerPool::~WorkerPool()
 {
-    shutdown();
+    if (m_threads.isEmpty())
+        return;
+    // The last resort: the owner did not wait for stopped(). Each thread ends after its
+    // cleanup; joining them is the only wait, as short as deleting what is left.
+    if (m_phase != Phase::Stopping)
+        shutdown();
+    for (QThread *thread : std::as_const(m_threads))
+        thread->wait();
+    clear();
 }
 
 void WorkerPool::start(int threads)
@@ -61,6 +69,8 @@ void WorkerPool::start(int threads)
     if (threads <= 0)
         threads = QThread::idealThreadCount();
     threads = qMax(2, threads);
+    m_phase = Phase::Starting;
+    m_starting = threads;
     for (int i = 0; i < threads; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("bt-worker-%1").arg(i));
@@ -71,11 +81,24 @@ void WorkerPool::start(int threads)
         m_threads.append(thread);
         m_workers.append(worker);
         m_load.append(0);
-        // Its HttpClient is made there (libcurl's notifiers belong to that thread), and is in
-        // place before any job is given to it.
+        // Its HttpClient is made there (libcurl's notifiers belong to that thread); the queued
+        // answer publishes the pointer to this thread before any job is given to it.
         QMetaObject::invokeMethod(
-            worker, [worker] { worker->init(); }, Qt::BlockingQueuedConnection);
+            worker,
+            [this, worker] {
+                worker->init();
+                QMetaObject::invokeMethod(this, &WorkerPool::workerReady, Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
     }
+}
+
+void WorkerPool::workerReady()
+{
+    if (m_phase != Phase::Starting || --m_starting > 0)
+        return;
+    m_phase = Phase::Ready;
+    Q_EMIT ready();
 }
 
 int WorkerPool::pickWorker() const
@@ -151,19 +174,50 @@ void WorkerPool::cancel(Transfer *job)
 
 void WorkerPool::shutdown()
 {
+    if (m_phase == Phase::Stopping)
+        return;
+    m_phase = Phase::Stopping;
+    m_ending = int(m_threads.size());
+    if (m_ending == 0) {
+        m_phase = Phase::Stopped;
+        QMetaObject::invokeMethod(this, &WorkerPool::stopped, Qt::QueuedConnection);
+        return;
+    }
     for (int i = 0; i < m_threads.size(); ++i) {
         Worker *w = m_workers.at(i);
+        QThread *thread = m_threads.at(i);
+        connect(thread, &QThread::finished, this, &WorkerPool::threadEnded);
+        // After what was posted to it before (its init, the jobs' starts): then it ends.
         QMetaObject::invokeMethod(
-            w, [w] { w->cleanup(); }, Qt::BlockingQueuedConnection);
-        m_threads.at(i)->quit();
-        m_threads.at(i)->wait();
-        delete w;
-        delete m_threads.at(i);
+            w,
+            [w, thread] {
+                w->cleanup();
+                thread->quit();
+            },
+            Qt::QueuedConnection);
     }
+}
+
+void WorkerPool::threadEnded()
+{
+    if (--m_ending > 0)
+        return;
+    for (QThread *thread : std::as_const(m_threads))
+        thread->wait(); // every event loop has returned: this only joins them
+    clear();
+    Q_EMIT stopped();
+}
+
+void WorkerPool::clear()
+{
+    qDeleteAll(m_workers);
+    qDeleteAll(m_threads);
     m_threads.clear();
     m_workers.clear();
     m_load.clear();
     m_live.clear();
+    m_phase = Phase::Stopped;
+    m_starting = m_ending = 0;
 }
 
 } // namespace bt

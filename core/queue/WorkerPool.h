@@ -20,17 +20,22 @@ class Worker;
 // jobs), created on that thread. Jobs are moved to the least loaded worker and started with a
 // queued call, so the caller's thread never does network or disk work; they keep their state
 // through the queue's ResumeStorage, never through SQL of their own. Use from one thread
-// (the queue's).
+// (the queue's), which never waits for a worker: start() and shutdown() answer with ready()
+// and stopped().
 class WorkerPool : public QObject
 {
     Q_OBJECT
 public:
     explicit WorkerPool(QObject *parent = nullptr);
-    ~WorkerPool() override; // shutdown()
+    // Without shutdown() and stopped() first: the last resort, shutdown() and a wait for the
+    // threads.
+    ~WorkerPool() override;
 
-    // threads <= 0: QThread::idealThreadCount(); never fewer than 2.
+    // Starts the threads (threads <= 0: QThread::idealThreadCount(); never fewer than 2); each
+    // worker makes its HttpClient on its own thread, then ready() follows. Jobs wait for it.
     void start(int threads);
     bool isRunning() const { return !m_threads.isEmpty(); }
+    bool isReady() const { return m_phase == Phase::Ready; }
     int threadCount() const { return int(m_threads.size()); }
 
     // The least loaded worker, and what a job placed there may use.
@@ -55,10 +60,29 @@ public:
     void setProxy(const QString &setting);
     QString proxy() const { return m_proxy; }
 
-    // Deletes the jobs still alive on their threads, quits and waits.
+    // Deletes the jobs still alive on their threads and ends the threads; stopped() follows
+    // (on the next turn when no thread runs).
     void shutdown();
 
+Q_SIGNALS:
+    void ready();
+    void stopped();
+
 private:
+    enum class Phase
+    {
+        Stopped,
+        Starting,
+        Ready,
+        Stopping
+    };
+    void workerReady();
+    void threadEnded();
+    void clear();
+
+    Phase m_phase = Phase::Stopped;
+    int m_starting = 0; // workers still making their HttpClient
+    int m_ending = 0;   // threads still running after shutdown()
     QList<QThread *> m_threads;
     QList<Worker *> m_workers;
     QList<int> m_load;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "FakeJob.h"
+#include "QueueWait.h"
 #include "queue/QueueManager.h"
 
 #include <QTemporaryDir>
@@ -31,7 +32,7 @@ struct QueueEnv
         QueueManager::Options options;
         options.threads = 2;
         Error error;
-        if (!queue->open(dataDir(), options, &error)) {
+        if (!openQueue(*queue, dataDir(), options, &error)) {
             qWarning() << "open failed:" << error.message;
             return false;
         }

@@ -17,28 +17,34 @@ int main(int argc, char **argv)
     QueueManager queue;
     queue.setMaxActive(args.at(3).toInt());
     queue.setMaxPerHost(0);
-    Error error;
-    if (!queue.open(args.at(1), &error)) {
-        std::fprintf(stderr, "open: %s\n", qPrintable(error.message));
-        return 3;
-    }
-    QList<DownloadRequest> requests;
-    for (int i = 4; i < args.size(); ++i) {
-        DownloadRequest r;
-        r.url = QUrl(args.at(i));
-        r.directory = args.at(2);
-        r.retryDelayMs = 50;
-        r.stallTimeoutSec = 5;
-        requests.append(r);
-    }
-    queue.enqueue(requests); // continues the stored ones (same URL and folder)
+    QObject::connect(&queue, &QueueManager::opened, &app, [&](const Error &error) {
+        if (error.isError()) {
+            std::fprintf(stderr, "open: %s\n", qPrintable(error.message));
+            app.exit(3);
+            return;
+        }
+        QList<DownloadRequest> requests;
+        for (int i = 4; i < args.size(); ++i) {
+            DownloadRequest r;
+            r.url = QUrl(args.at(i));
+            r.directory = args.at(2);
+            r.retryDelayMs = 50;
+            r.stallTimeoutSec = 5;
+            requests.append(r);
+        }
+        queue.enqueue(requests); // continues the stored ones (same URL and folder)
+        if (queue.isIdle())
+            QMetaObject::invokeMethod(&queue, &QueueManager::idle, Qt::QueuedConnection);
+    });
+    int code = 1;
     QObject::connect(&queue, &QueueManager::idle, &app, [&] {
         bool ok = true;
         for (const TransferSnapshot &s : queue.snapshots())
             ok = ok && s.state == TransferState::Completed;
-        app.exit(ok ? 0 : 1);
+        code = ok ? 0 : 1;
+        queue.shutdown();
     });
-    if (queue.isIdle())
-        QMetaObject::invokeMethod(&queue, &QueueManager::idle, Qt::QueuedConnection);
+    QObject::connect(&queue, &QueueManager::shutdownFinished, &app, [&] { app.exit(code); });
+    queue.open(args.at(1));
     return app.exec();
 }

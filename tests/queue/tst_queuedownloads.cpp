@@ -3,6 +3,7 @@
 // per-transfer limit changed while running reaches the engine; the queue's row is the engine's
 // row (a completed download whose file is gone comes back into the same row, never a duplicate).
 #include "FaultServer.h"
+#include "QueueWait.h"
 #include "queue/QueueManager.h"
 #include "store/TransferStore.h"
 
@@ -14,6 +15,7 @@
 #include <QTest>
 
 using namespace bt;
+using namespace bt::queuetest;
 using namespace bt::test;
 
 class TestQueueDownloads : public QObject
@@ -50,7 +52,7 @@ private:
         QueueManager::Options options;
         options.threads = 2;
         Error error;
-        if (!q->open(dataDir(), options, &error)) {
+        if (!bt::queuetest::openQueue(*q, dataDir(), options, &error)) {
             qWarning() << error.message;
             return nullptr;
         }
@@ -161,6 +163,7 @@ void TestQueueDownloads::restartContinuesByteExact()
                 return true;
             }(),
             20000);
+        QVERIFY(shutDownQueue(*queue)); // as at exit
     }
     {
         TransferStore store;

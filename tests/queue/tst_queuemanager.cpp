@@ -223,7 +223,7 @@ void TestQueueManager::commandsInEveryState()
     if (expected < 0) // the row goes once its job let go
         QTRY_VERIFY(!env.jobs.job(id));
     // The store agrees once written.
-    env.queue->flushStore();
+    QVERIFY(flushQueue(*env.queue));
     TransferStore store;
     QVERIFY(store.open(env.dataDir()));
     const auto row = store.load(id);
@@ -334,7 +334,7 @@ void TestQueueManager::removeWithAndWithoutFile()
     QTRY_COMPARE(env.state(a), TransferState::Completed);
     env.queue->remove({a}, false);
     env.queue->remove({b}, true);
-    env.queue->flushStore();
+    QVERIFY(flushQueue(*env.queue));
     QVERIFY(QFile::exists(keep));
     QVERIFY(!QFile::exists(drop));
     // An unfinished one: only its partial goes, never a file under the final name.
@@ -344,12 +344,13 @@ void TestQueueManager::removeWithAndWithoutFile()
     QVERIFY(rec);
     rec->destination = partial;
     QVERIFY(store.update(*rec));
-    env.queue.reset(); // shutdown: c stays Active in the store
+    QVERIFY(shutDownQueue(*env.queue)); // c stays Active in the store
+    env.queue.reset();
     QVERIFY(env.open(3, 0));
     QCOMPARE(env.queue->count(), 1);
     env.queue->remove({c}, true);
     QTRY_COMPARE(env.queue->runningJobCount(), 0);
-    env.queue->flushStore();
+    QVERIFY(flushQueue(*env.queue));
     QVERIFY(!QFile::exists(partial + QStringLiteral(".part")));
     QVERIFY(QFile::exists(partial));
     QVERIFY(!store.load(a));
@@ -374,7 +375,7 @@ void TestQueueManager::enqueueSameRequestContinuesIt()
     env.queue->setJobFactory(env.jobs.factory());
     QueueManager::Options options;
     options.loadExisting = false;
-    QVERIFY(env.queue->open(env.dataDir(), options));
+    QVERIFY(openQueue(*env.queue, env.dataDir(), options));
     QCOMPARE(env.queue->count(), 0);
     QCOMPARE(env.add(QStringLiteral("a"), 1), a);
     QCOMPARE(env.state(a), TransferState::Active);
@@ -418,7 +419,7 @@ void TestQueueManager::enqueueStartPausedNeverStarts()
     QCOMPARE(env.queue->queuedCount(), 0);
 
     // Stored paused: still paused after a restart, and resume() starts it.
-    env.queue->flushStore();
+    QVERIFY(flushQueue(*env.queue));
     env.queue.reset();
     QVERIFY(env.open(3, 0));
     QCOMPARE(env.state(ids[0]), TransferState::Paused);
@@ -453,7 +454,8 @@ void TestQueueManager::restartRestoresEveryState()
     QCOMPARE(env.state(ids[3]), TransferState::Active);
     QCOMPARE(env.state(ids[5]), TransferState::Queued);
     const QList<qint64> order = env.queue->ids();
-    env.queue.reset(); // as at exit; a crash leaves the same rows (Active) behind
+    QVERIFY(shutDownQueue(*env.queue)); // as at exit; a crash leaves the same rows (Active)
+    env.queue.reset();
 
     {
         TransferStore store;
@@ -501,7 +503,7 @@ void TestQueueManager::jobsRunOnWorkerThreads()
         threads.insert(job->thread);
     }
     QCOMPARE(threads.size(), 2); // spread over both workers
-    env.queue->shutdown();
+    QVERIFY(shutDownQueue(*env.queue));
     QCOMPARE(env.queue->isOpen(), false);
     for (qint64 id : ids)
         QVERIFY(!env.jobs.job(id));
@@ -517,7 +519,7 @@ void TestQueueManager::corruptStoreIsAClearError()
     f.close();
     QueueManager queue;
     Error error;
-    QVERIFY(!queue.open(dir.filePath(QStringLiteral("data")), &error));
+    QVERIFY(!openQueue(queue, dir.filePath(QStringLiteral("data")), &error));
     QCOMPARE(error.code, ErrorCode::Store);
     QVERIFY(!error.message.isEmpty());
     QVERIFY(!queue.isOpen());

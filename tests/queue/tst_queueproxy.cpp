@@ -3,6 +3,7 @@
 // instances in front of a FaultServer; the URLs name origin.invalid, which only the proxies
 // reach (they send it to 127.0.0.1).
 #include "FaultServer.h"
+#include "QueueWait.h"
 #include "TestProxy.h"
 #include "queue/QueueManager.h"
 
@@ -13,6 +14,7 @@
 #include <QTest>
 
 using namespace bt;
+using namespace bt::queuetest;
 using namespace bt::test;
 
 class TestQueueProxy : public QObject
@@ -47,7 +49,7 @@ private Q_SLOTS:
         QueueManager queue;
         queue.setProxy(QString::fromLatin1(first.url()));
         Error error;
-        QVERIFY2(queue.open(dir.filePath(QStringLiteral("data")), {}, &error),
+        QVERIFY2(openQueue(queue, dir.filePath(QStringLiteral("data")), &error),
                  qPrintable(error.message));
         QSignalSpy finished(&queue, &QueueManager::transferFinished);
         const auto download = [&](const QByteArray &name) {

@@ -213,7 +213,8 @@ void TestQueueScheduler::idleAfterRestoredWork()
     QVERIFY(env.open());
     const qint64 a = env.add(QStringLiteral("a"), 1);
     QTRY_VERIFY(env.jobs.job(a));
-    env.queue.reset(); // quit while it runs: Active in the store
+    QVERIFY(shutDownQueue(*env.queue)); // quit while it runs: Active in the store
+    env.queue.reset();
     QVERIFY(env.open());
     QSignalSpy idle(env.queue.get(), &QueueManager::idle);
     QTRY_COMPARE(env.jobs.startOrder.count(a), 2);

@@ -5,11 +5,13 @@
 #include "queue/QueueStore.h"
 #include "store/TransferStore.h"
 
+#include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 
@@ -26,6 +28,21 @@ TransferRecord newRow(QueueStore &store, const QString &name)
     return r;
 }
 
+// Everything handed over before is written (the store answers; nothing waits for it).
+bool flushed(QueueStore &store)
+{
+    bool done = false;
+    store.afterWrites([&done] { done = true; });
+    return QTest::qWaitFor([&done] { return done; }, 20000);
+}
+
+bool closed(QueueStore &store)
+{
+    QSignalSpy spy(&store, &QueueStore::closed);
+    store.close();
+    return spy.wait(20000);
+}
+
 // A QueueStore open on a fresh data directory.
 struct OpenStore
 {
@@ -35,8 +52,11 @@ struct OpenStore
     bool ok = false;
     OpenStore()
     {
-        QList<TransferRecord> all;
-        ok = store.open(dir.path(), &all, &error);
+        QSignalSpy opened(&store, &QueueStore::opened);
+        store.open(dir.path());
+        ok = opened.wait(20000) && !opened.at(0).at(0).value<Error>().isError();
+        if (!opened.isEmpty())
+            error = opened.at(0).at(0).value<Error>();
     }
 };
 
@@ -76,6 +96,7 @@ private Q_SLOTS:
     void manyWritersShareCommits();
     void durableAnswerAfterCommit();
     void removedRowIsNoError();
+    void idsComeFromTheReserve();
     void answerDroppedWhenAskerGone();
 };
 
@@ -123,7 +144,7 @@ void TestQueueStore::manyWritersShareCommits()
         store.insert(row);
         ids.append(row.id);
     }
-    store.flush();
+    QVERIFY(flushed(store));
     const qint64 batchesBefore = store.batchCount();
     std::vector<std::unique_ptr<QThread>> threads;
     for (int i = 0; i < 8; ++i) {
@@ -135,11 +156,11 @@ void TestQueueStore::manyWritersShareCommits()
     }
     for (auto &t : threads)
         QVERIFY(t->wait(30000));
-    store.flush();
+    QVERIFY(flushed(store));
     const qint64 batches = store.batchCount() - batchesBefore;
     QVERIFY2(batches >= 1 && batches < 1600, QByteArray::number(batches).constData());
     QCOMPARE(failed.size(), 0);
-    store.close();
+    QVERIFY(closed(store));
     TransferStore check;
     QVERIFY(check.open(opened.dir.path()));
     for (qint64 id : ids)
@@ -195,11 +216,51 @@ void TestQueueStore::removedRowIsNoError()
     store.afterWrites([&] { written = true; });
     QTRY_VERIFY(written);
     QCOMPARE(failed.size(), 0);
-    store.close();
+    QVERIFY(closed(store));
     TransferStore check;
     QVERIFY(check.open(opened.dir.path()));
     QVERIFY(!check.load(gone.id));
     QCOMPARE(check.load(kept.id)->doneSize, qint64(20));
+}
+
+void TestQueueStore::idsComeFromTheReserve()
+{
+    // newId() never asks the store's thread: it takes from the reserve, which is refilled
+    // ahead of use and grows to cover the largest batch announced; another connection's ids
+    // never meet ours.
+    OpenStore opened;
+    QVERIFY2(opened.ok, qPrintable(opened.error.message));
+    QueueStore &store = opened.store;
+    const qint64 held = store.idsHeld();
+    QVERIFY(held >= 1024);
+    QSet<qint64> ids;
+    qint64 last = 0;
+    for (qint64 i = 0; i < held; ++i) { // all of it in one turn: no round trip
+        const qint64 id = store.newId();
+        QVERIFY(id > last);
+        last = id;
+        ids.insert(id);
+    }
+    Error error;
+    QCOMPARE(store.newId(&error), qint64(0)); // more than was held in one turn: not yet
+    QCOMPARE(error.code, ErrorCode::Store);
+    QVERIFY(!error.message.isEmpty());
+    store.expectIds(5000);
+    QTRY_VERIFY(store.idsHeld() >= 5000); // refilled on the store's thread
+    for (int i = 0; i < 5000; ++i) {
+        const qint64 id = store.newId();
+        QVERIFY(id > 0);
+        ids.insert(id);
+    }
+    QCOMPARE(ids.size(), qsizetype(held + 5000));
+    QTRY_VERIFY(store.idsHeld() >= 5000); // ahead again for the next batch that large
+    TransferStore other;
+    QVERIFY(other.open(opened.dir.path()));
+    qint64 first = 0;
+    QVERIFY(other.reserveIds(10, &first));
+    for (qint64 id = first; id < first + 10; ++id)
+        QVERIFY(!ids.contains(id));
+    QVERIFY(first > *std::max_element(ids.cbegin(), ids.cend()));
 }
 
 void TestQueueStore::answerDroppedWhenAskerGone()

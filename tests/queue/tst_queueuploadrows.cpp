@@ -76,7 +76,7 @@ private Q_SLOTS:
         env.jobs.job(id)->finishOk(path, 4);
         QTRY_COMPARE(env.state(id), TransferState::Completed);
         env.queue->remove({id}, true);
-        env.queue->flushStore();
+        QVERIFY(flushQueue(*env.queue));
         QCOMPARE(env.queue->count(), 0);
         QVERIFY(QFile::exists(path)); // an upload's "file" is the person's source
     }
@@ -105,7 +105,7 @@ private Q_SLOTS:
         env.jobs.job(failed)->finishError(ErrorCode::Network);
         QTRY_COMPARE(env.state(newer), TransferState::Completed);
         QTRY_COMPARE(env.state(failed), TransferState::Failed);
-        env.queue->flushStore();
+        QVERIFY(flushQueue(*env.queue));
         env.queue.reset();
 
         QueueManager queue;
@@ -113,7 +113,7 @@ private Q_SLOTS:
         QueueManager::Options options;
         options.threads = 2;
         options.loadExisting = false;
-        QVERIFY(queue.open(env.dataDir(), options));
+        QVERIFY(openQueue(queue, env.dataDir(), options));
         QCOMPARE(queue.count(), 0);
         UploadRequest again = upload(a, QStringLiteral("one.test"));
         again.user = QStringLiteral("alice:new-pw");
@@ -128,7 +128,7 @@ private Q_SLOTS:
         // The engine confirms "already uploaded" from the stored state: no Queued or Active
         // is written over it while the job runs (shown Active meanwhile).
         QCOMPARE(queue.snapshot(newer)->state, TransferState::Active);
-        queue.flushStore();
+        QVERIFY(flushQueue(queue));
         {
             TransferStore store;
             QVERIFY(store.open(env.dataDir()));

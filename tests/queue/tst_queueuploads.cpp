@@ -2,6 +2,7 @@
 // tests/upload on 127.0.0.1: two uploads through the queue, byte-exact on the server; a
 // queued upload comes back after reopening the store and finishes; an order changed while an
 // upload runs stays in its row. Credentials are never written to the store.
+#include "QueueWait.h"
 #include "UploadServers.h"
 #include "queue/QueueManager.h"
 #include "store/TransferStore.h"
@@ -15,6 +16,7 @@
 #include <QTest>
 
 using namespace bt;
+using namespace bt::queuetest;
 
 namespace {
 const QByteArray kToken = "queue-test-token-7f3a9c";
@@ -66,7 +68,7 @@ private:
         QueueManager::Options options;
         options.threads = 2;
         Error error;
-        if (!q->open(dataDir(), options, &error)) {
+        if (!bt::queuetest::openQueue(*q, dataDir(), options, &error)) {
             qWarning() << error.message;
             return nullptr;
         }
@@ -151,7 +153,7 @@ void TestQueueUploads::queuedUploadComesBackAfterRestart()
         options.startPaused = true; // held: it must not start before the restart
         id = queue->enqueueUploads({request(path)}, options).value(0);
         QVERIFY(id > 0);
-        queue->flushStore();
+        QVERIFY(flushQueue(*queue));
     }
     QVERIFY(!anyFileContains(dataDir(), kToken));
     QCOMPARE(m_server->uploadCount(), 0);
@@ -237,7 +239,7 @@ void TestQueueUploads::orderChangedWhileRunningIsKept()
     queue->moveDown({a}); // below b
     const qint64 position = queue->record(a)->position;
     QCOMPARE(position, queue->record(b)->position + 1);
-    queue->flushStore();
+    QVERIFY(flushQueue(*queue));
     const qint64 doneThen = stored().doneSize;
     QVERIFY(doneThen < data.size());
     // The engine saves again after the queue's write: the queue's order stays.
@@ -246,7 +248,7 @@ void TestQueueUploads::orderChangedWhileRunningIsKept()
     QCOMPARE(stored().position, position);
 
     QTRY_COMPARE_WITH_TIMEOUT(queue->snapshot(a)->state, TransferState::Completed, 30000);
-    queue->flushStore();
+    QVERIFY(flushQueue(*queue));
     const TransferRecord done = stored();
     QCOMPARE(done.state, TransferState::Completed);
     QCOMPARE(done.doneSize, qint64(data.size()));

@@ -3,6 +3,7 @@
 // more than 12 threads of its own (the test's watchdog and the server's thread not counted).
 // A thread per file, per connection or per verification would show up here at once.
 #include "FaultServer.h"
+#include "QueueWait.h"
 #include "queue/QueueManager.h"
 
 #include <QDir>
@@ -13,6 +14,7 @@
 #include <QTest>
 
 using namespace bt;
+using namespace bt::queuetest;
 using namespace bt::test;
 
 namespace {
@@ -56,7 +58,7 @@ private Q_SLOTS:
         queue.setMaxActive(kTransfers);
         queue.setMaxPerHost(kTransfers);
         Error error;
-        QVERIFY2(queue.open(dir.filePath(QStringLiteral("data")), {}, &error),
+        QVERIFY2(openQueue(queue, dir.filePath(QStringLiteral("data")), &error),
                  qPrintable(error.message));
         for (int i = 0; i < kTransfers; ++i) {
             DownloadRequest r;
@@ -92,7 +94,7 @@ private Q_SLOTS:
         qInfo("threads at the peak: %d of ours (%s)", ours, qPrintable(atPeak.join(u' ')));
         QVERIFY2(ours <= 12, qPrintable(atPeak.join(u' ')));
         queue.pauseAll();
-        queue.shutdown();
+        QVERIFY(shutDownQueue(queue));
     }
 };
 

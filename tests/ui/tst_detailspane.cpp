@@ -4,6 +4,7 @@
 // after a restart.
 #include "DetailsPane.h"
 #include "FaultServer.h"
+#include "QueueWait.h"
 #include "SpeedGraph.h"
 #include "queue/QueueManager.h"
 
@@ -13,6 +14,7 @@
 #include <QTest>
 
 using namespace bt;
+using namespace bt::queuetest;
 using namespace bt::test;
 using namespace bt::ui;
 
@@ -41,7 +43,7 @@ void TestDetailsPane::validatorsWhileRunning()
     QueueManager queue; // the default factory: the real engine
     QueueManager::Options options;
     options.threads = 2;
-    QVERIFY(queue.open(dir.filePath(QStringLiteral("data")), options));
+    QVERIFY(openQueue(queue, dir.filePath(QStringLiteral("data")), options));
     DetailsPane pane(&queue);
     auto *url = pane.findChild<QLabel *>(QStringLiteral("detailsUrl"));
     auto *validators = pane.findChild<QLabel *>(QStringLiteral("detailsValidators"));
@@ -67,7 +69,7 @@ void TestDetailsPane::validatorsWhileRunning()
     QTRY_VERIFY_WITH_TIMEOUT(
         !queue.record(id)->segments.isEmpty() && queue.record(id)->segments.first().done > 0, 5000);
     QTRY_VERIFY(!map->segments().isEmpty() && map->segments().first().done > 0);
-    queue.shutdown();
+    QVERIFY(shutDownQueue(queue));
 }
 
 // The real engine against a server that answers 503: the pane's "Last error" says why and
@@ -89,7 +91,7 @@ void TestDetailsPane::retryShownWithItsError()
     QueueManager queue;
     QueueManager::Options options;
     options.threads = 2;
-    QVERIFY(queue.open(dir.filePath(QStringLiteral("data")), options));
+    QVERIFY(openQueue(queue, dir.filePath(QStringLiteral("data")), options));
     DetailsPane pane(&queue);
     auto *error = pane.findChild<QLabel *>(QStringLiteral("detailsError"));
     QVERIFY(error);
@@ -106,7 +108,7 @@ void TestDetailsPane::retryShownWithItsError()
     QVERIFY2(error->text().contains(QLatin1String("503")), qPrintable(error->text()));
     QVERIFY(error->text().contains(
         QStringLiteral("(attempt 1 of %1)").arg(queue.snapshot(id)->retry.maxAttempts)));
-    queue.shutdown();
+    QVERIFY(shutDownQueue(queue));
 }
 
 QTEST_MAIN(TestDetailsPane)

@@ -375,9 +375,9 @@ void TestMainWindow::rowsRestoredAfterRestart()
         QTRY_VERIFY(env.jobs.job(ids[2]) && env.jobs.job(ids[2])->started);
         env.queue->pause({ids[2]});
         QTRY_COMPARE(env.state(ids[2]), TransferState::Paused);
-        env.queue->flushStore();
+        QVERIFY(flushQueue(*env.queue));
     }
-    env.queue->shutdown();
+    QVERIFY(shutDownQueue(*env.queue));
     env.queue.reset();
 
     QVERIFY(env.open(1, 0));

@@ -205,7 +205,7 @@ private Q_SLOTS:
         const qint64 id = env.queue->ids().first();
         QTRY_VERIFY(env.jobs.job(id));
         QCOMPARE(env.jobs.job(id)->context().uploadCredentials.bearerToken, token);
-        env.queue->flushStore();
+        QVERIFY(flushQueue(*env.queue));
 
         // Nowhere on disk: not in the settings, not in the store.
         const QString config = uitest::configDir().path();
@@ -247,7 +247,8 @@ private Q_SLOTS:
         r.url = tus.url;
         const qint64 id = env.queue->enqueueUploads({r}).value(0);
         QTRY_VERIFY(env.jobs.job(id));
-        env.queue.reset(); // quit while it runs: it comes back after the restart
+        QVERIFY(shutDownQueue(*env.queue)); // quit while it runs: it comes back after restart
+        env.queue.reset();
         env.jobs.startOrder.clear();
 
         QVERIFY(env.open());

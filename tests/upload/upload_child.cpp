@@ -16,13 +16,8 @@ int main(int argc, char **argv)
         return 2;
     }
     bt::QueueManager queue;
-    bt::Error error;
     bt::QueueManager::Options options;
     options.loadExisting = true;
-    if (!queue.open(args.at(1), options, &error)) {
-        std::fprintf(stderr, "store: %s\n", qPrintable(error.message));
-        return 3;
-    }
     bt::UploadRequest request;
     request.sourcePath = args.at(2);
     request.url = QUrl(args.at(3));
@@ -43,14 +38,23 @@ int main(int argc, char **argv)
                              code = 0;
                          }
                          std::fflush(stdout);
-                         app.quit();
+                         queue.shutdown();
                      });
-    const QList<qint64> ids = queue.enqueueUploads({request}, {}, &error);
-    if (ids.value(0) <= 0) {
-        std::fprintf(stderr, "enqueue: %s\n", qPrintable(error.message));
-        return 3;
-    }
-    app.exec();
-    queue.shutdown();
-    return code;
+    QObject::connect(&queue, &bt::QueueManager::shutdownFinished, &app, [&] { app.exit(code); });
+    QObject::connect(&queue, &bt::QueueManager::opened, &app, [&](const bt::Error &opened) {
+        if (opened.isError()) {
+            std::fprintf(stderr, "store: %s\n", qPrintable(opened.message));
+            app.exit(3);
+            return;
+        }
+        bt::Error error;
+        const QList<qint64> ids = queue.enqueueUploads({request}, {}, &error);
+        if (ids.value(0) <= 0) {
+            std::fprintf(stderr, "enqueue: %s\n", qPrintable(error.message));
+            code = 3;
+            queue.shutdown();
+        }
+    });
+    queue.open(args.at(1), options);
+    return app.exec();
 }
