@@ -57,6 +57,10 @@ public:
 private:
     Action parseGet(const QStringList &arguments);
     Action parsePut(const QStringList &arguments); // CliPutOptions.cpp
+    // An s3:// target and the options --endpoint, --region, --profile, --part-size,
+    // --parallel, --addressing (in that order in `options`); false after fail().
+    bool parseS3(const QCommandLineParser &parser, const QList<QCommandLineOption> &options,
+                 const QString &text, UploadRequest *request);
     // --retries, --stall-timeout, --limit-rate, --header, --user, --insecure and --cacert into a
     // DownloadRequest or an UploadRequest; false after fail()
     template <class Request>

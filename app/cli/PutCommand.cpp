@@ -160,6 +160,18 @@ QUrl PutCommand::remoteUrl(const QString &dataDir) const
         return putTarget(m_request);
     if (m_request.method == UploadRequest::Method::Post)
         return m_request.url;
+    if (m_request.method == UploadRequest::Method::S3) {
+        // The object: s3://BUCKET/KEY, a prefix completed with the file's name (as S3Upload).
+        QUrl url = m_request.url;
+        QString path = url.path();
+        if (path.isEmpty() || path.endsWith(QLatin1Char('/')))
+            path += m_request.remoteName.isEmpty() ? QFileInfo(m_request.sourcePath).fileName()
+                                                   : m_request.remoteName;
+        if (!path.startsWith(QLatin1Char('/')))
+            path.prepend(QLatin1Char('/'));
+        url.setPath(path);
+        return url;
+    }
     // tus: the upload URL the engine stored in the row (created by this run or an earlier
     // one); the queue carries no field for it. One read, after the queue has closed.
     TransferStore store;
