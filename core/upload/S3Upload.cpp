@@ -662,6 +662,8 @@ void S3Upload::describeProgress(TransferProgress &progress) const
         }
     }
     progress.connections = sending;
+    // The object's address: the queue then keeps the part map for the details view.
+    progress.finalUrl = s3::objectUrl(m_config.endpoint, m_config.pathStyle, m_bucket, m_key);
     progress.segments.reserve(m_parts.size());
     for (int i = 0; i < m_parts.size(); ++i) {
         const s3::Part &p = m_parts.at(i);

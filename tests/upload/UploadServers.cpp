@@ -5,6 +5,7 @@
 #include <QCryptographicHash>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QRandomGenerator>
 #include <QStandardPaths>
@@ -142,6 +143,111 @@ int TusTestServer::uploadCount() const
         if (!name.endsWith(QLatin1String(".json")) && !name.startsWith(QLatin1String("form-")))
             ++n;
     return n;
+}
+
+// ---- S3TestServer
+
+S3TestServer::S3TestServer() = default;
+
+S3TestServer::~S3TestServer()
+{
+    stop();
+}
+
+bool S3TestServer::start(QString *whyNot, const QStringList &buckets)
+{
+    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
+    if (node.isEmpty()) {
+        *whyNot = QStringLiteral("node is not installed (the S3 server runs on Node.js)");
+        return false;
+    }
+    const QString serverDir = sourceDir() + QStringLiteral("/tests/servers/s3");
+    if (!QFileInfo::exists(serverDir + QStringLiteral("/node_modules/s3rver"))) {
+        QProcess npm; // the ctest fixture runs it first; this covers running the test directly
+        npm.start(serverDir + QStringLiteral("/ensure-deps.sh"), {});
+        if (!npm.waitForFinished(180000) || npm.exitCode() != 0) {
+            *whyNot = QStringLiteral("npm ci in tests/servers/s3 failed: ") +
+                      QString::fromLocal8Bit(npm.readAllStandardError());
+            return false;
+        }
+    }
+    QStringList args{serverDir + QStringLiteral("/server.js"), QStringLiteral("--dir"),
+                     m_dir.path()};
+    for (const QString &b : buckets)
+        args << QStringLiteral("--bucket") << b;
+    m_process.setProgram(node);
+    m_process.setArguments(args);
+    m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    m_process.start();
+    if (!m_process.waitForStarted(10000)) {
+        *whyNot = QStringLiteral("cannot start node: ") + m_process.errorString();
+        return false;
+    }
+    QDeadlineTimer deadline(20000);
+    QByteArray out;
+    while (!deadline.hasExpired() && !out.contains('\n')) {
+        m_process.waitForReadyRead(200);
+        out += m_process.readAllStandardOutput();
+        if (m_process.state() == QProcess::NotRunning)
+            break;
+    }
+    if (!out.startsWith("PORT ")) {
+        *whyNot = QStringLiteral("the S3 server did not start: ") + QString::fromLocal8Bit(out);
+        killProcess(m_process);
+        return false;
+    }
+    m_port = quint16(out.mid(5).trimmed().toUInt());
+    return m_port != 0;
+}
+
+void S3TestServer::stop()
+{
+    killProcess(m_process);
+}
+
+QUrl S3TestServer::endpoint() const
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port));
+}
+
+QString S3TestServer::objectPath(const QString &bucket, const QString &key) const
+{
+    return m_dir.filePath(QStringLiteral("store/%1/%2._S3rver_object").arg(bucket, key));
+}
+
+QByteArray S3TestServer::object(const QString &bucket, const QString &key) const
+{
+    QFile f(objectPath(bucket, key));
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QStringList S3TestServer::objectKeys(const QString &bucket) const
+{
+    QStringList keys;
+    const QString root = m_dir.filePath(QStringLiteral("store/") + bucket);
+    const QString suffix = QStringLiteral("._S3rver_object");
+    QDirIterator it(root, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        if (path.endsWith(suffix) && !path.contains(QLatin1String("/._S3rver_uploads/")))
+            keys << path.mid(root.size() + 1).chopped(suffix.size());
+    }
+    keys.sort();
+    return keys;
+}
+
+QStringList S3TestServer::requests() const
+{
+    QFile f(m_dir.filePath(QStringLiteral("requests.log")));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+void S3TestServer::clearRequests()
+{
+    QFile f(m_dir.filePath(QStringLiteral("requests.log")));
+    f.open(QIODevice::WriteOnly | QIODevice::Truncate);
 }
 
 // ---- NginxTestServer
