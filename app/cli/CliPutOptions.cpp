@@ -7,7 +7,9 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QDirIterator>
 #include <QFileInfo>
+#include <QSet>
 
 namespace bt::cli {
 
@@ -106,9 +108,17 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
     if (parser.isSet(help))
         return Action::Help;
 
-    const QStringList positional = parser.positionalArguments();
+    QStringList positional = parser.positionalArguments();
     if (positional.size() < 2)
         return fail(tr("put needs a FILE (or DIR) and a URL"));
+    // S3: several files (or folders) to one prefix; each file its own upload.
+    const QStringList extraSources =
+        positional.size() > 2 &&
+                positional.last().trimmed().startsWith(QLatin1String("s3://"), Qt::CaseInsensitive)
+            ? positional.mid(1, positional.size() - 2)
+            : QStringList();
+    if (!extraSources.isEmpty())
+        positional = {positional.first(), positional.last()};
     if (positional.size() > 2)
         return fail(
             tr("put takes one FILE (or DIR) and one URL, not %1 arguments").arg(positional.size()));
@@ -165,12 +175,10 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
         request.archiveFormat = parser.value(archive).trimmed().toLower();
         if (QFileInfo(request.sourcePath).isFile())
             return fail(tr("--archive is for a folder; %1 is a file").arg(source));
+    } else if (QFileInfo(request.sourcePath).isDir() && s3) {
+        // A folder to S3: its files as keys under the prefix (expandS3Sources below).
     } else if (QFileInfo(request.sourcePath).isDir() &&
                request.method != UploadRequest::Method::Put) {
-        if (s3)
-            return fail(tr("%1 is a folder: add --archive tar.gz (or tar.zst, zip) to send it "
-                           "as one object")
-                            .arg(source));
         return fail(tr("%1 is a folder: add --archive tar.gz (or tar.zst, zip) to send it as "
                        "one archive, or use --put to upload its tree to WebDAV")
                         .arg(source));
@@ -189,8 +197,62 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
 
     if (!parseCommon(parser, shared))
         return Action::Error;
-    m_upload = request;
+    m_uploads = {request};
+    if (s3 && !request.archiveFormat.isEmpty())
+        return fail(tr("--archive is not supported for s3:// yet: a folder goes as its files"));
+    if (s3 && (!extraSources.isEmpty() || QFileInfo(request.sourcePath).isDir()) &&
+        !expandS3Sources(QStringList{source} + extraSources, request))
+        return Action::Error;
     return Action::Put;
+}
+
+bool CliOptions::expandS3Sources(const QStringList &sources, const UploadRequest &request)
+{
+    const QString prefix = request.url.path();
+    if (!prefix.isEmpty() && !prefix.endsWith(QLatin1Char('/'))) {
+        fail(tr("several files or a folder go under a prefix: end the S3 address with '/' "
+                "(s3://BUCKET/PREFIX/)"));
+        return false;
+    }
+    m_uploads.clear();
+    QSet<QString> keys;
+    const auto add = [&](const QString &path, const QString &name) {
+        if (keys.contains(name)) {
+            fail(tr("two files would get the same key '%1'").arg(name));
+            return false;
+        }
+        keys.insert(name);
+        UploadRequest r = request;
+        r.sourcePath = QDir::cleanPath(QDir::current().absoluteFilePath(path));
+        r.remoteName = name;
+        m_uploads.append(r);
+        return true;
+    };
+    for (const QString &source : sources) {
+        const QFileInfo info(source);
+        if (!info.isDir()) {
+            // A missing or unreadable file is its upload's error (exit 6), said the same way.
+            if (!add(source, info.fileName()))
+                return false;
+            continue;
+        }
+        // A folder: its files (hidden ones too, links not followed), as FOLDER/relative/path.
+        const QDir root(info.absoluteFilePath());
+        QStringList files;
+        QDirIterator it(root.path(), QDir::Files | QDir::Hidden | QDir::NoSymLinks,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext())
+            files.append(it.next());
+        files.sort();
+        if (files.isEmpty()) {
+            fail(tr("%1 has no files to upload").arg(source));
+            return false;
+        }
+        for (const QString &file : std::as_const(files))
+            if (!add(file, info.fileName() + QLatin1Char('/') + root.relativeFilePath(file)))
+                return false;
+    }
+    return true;
 }
 
 bool CliOptions::parseS3(const QCommandLineParser &parser, const QList<QCommandLineOption> &o,

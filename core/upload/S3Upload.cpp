@@ -116,6 +116,13 @@ Error S3Upload::checkUrl() const
 
 bool S3Upload::prepareRecord()
 {
+    if (isArchive() || isTree()) { // parts are ranges of one file, read twice (Content-MD5)
+        fail(Error{ErrorCode::InvalidArgument,
+                   tr("%1 is a folder: send its files (btstream put FOLDER s3://BUCKET/PREFIX/).")
+                       .arg(m_path),
+                   0, -1});
+        return false;
+    }
     Error error;
     if (!S3Config::resolve(m_request, QProcessEnvironment::systemEnvironment(), QDir::homePath(),
                            &m_config, &error)) {

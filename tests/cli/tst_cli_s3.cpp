@@ -258,6 +258,42 @@ private Q_SLOTS:
                  sha256(data));
     }
 
+    void folderAndFilesUnderAPrefix()
+    {
+        const QString root = m_tmp.filePath(QStringLiteral("tree"));
+        QVERIFY(QDir(root).mkpath(QStringLiteral("sub/deep")));
+        const QByteArray big = randomBytes(11 * MiB, 6);
+        QVERIFY(writeFile(root + QStringLiteral("/a.txt"), "alpha\n"));
+        QVERIFY(writeFile(root + QStringLiteral("/.hidden"), "h"));
+        QVERIFY(writeFile(root + QStringLiteral("/sub/deep/big.bin"), big));
+        const QString single = m_tmp.filePath(QStringLiteral("single.txt"));
+        QVERIFY(writeFile(single, "one\n"));
+        const QStringList arguments = base(m_tmp.filePath(QStringLiteral("d6")))
+                                      << root << single << QStringLiteral("s3://bucket/up/");
+        const RunResult r = run(arguments);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(m_server.objectKeys(QStringLiteral("bucket")).filter(QStringLiteral("up/")),
+                 (QStringList{QStringLiteral("up/single.txt"), QStringLiteral("up/tree/.hidden"),
+                              QStringLiteral("up/tree/a.txt"),
+                              QStringLiteral("up/tree/sub/deep/big.bin")}));
+        QCOMPARE(sha256(m_server.object(QStringLiteral("bucket"),
+                                        QStringLiteral("up/tree/sub/deep/big.bin"))),
+                 sha256(big));
+        int results = 0;
+        for (const QJsonObject &o : r.jsonLines())
+            results += o.value(QStringLiteral("event")).toString() == QLatin1String("result");
+        QCOMPARE(results, 4);
+        // Again: each is already uploaded; nothing is sent.
+        m_server.clearRequests();
+        QCOMPARE(run(arguments).exitCode, 0);
+        QVERIFY(m_server.requests().isEmpty());
+        // A prefix is needed.
+        QCOMPARE(run(base(m_tmp.filePath(QStringLiteral("d6")))
+                     << root << QStringLiteral("s3://bucket/not-a-prefix"))
+                     .exitCode,
+                 2);
+    }
+
     void usageErrors()
     {
         const QString file = m_tmp.filePath(QStringLiteral("usage.bin"));

@@ -226,7 +226,7 @@ QStringList S3TestServer::objectKeys(const QString &bucket) const
     QStringList keys;
     const QString root = m_dir.filePath(QStringLiteral("store/") + bucket);
     const QString suffix = QStringLiteral("._S3rver_object");
-    QDirIterator it(root, QDir::Files, QDirIterator::Subdirectories);
+    QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString path = it.next();
         if (path.endsWith(suffix) && !path.contains(QLatin1String("/._S3rver_uploads/")))
