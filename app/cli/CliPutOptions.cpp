@@ -198,6 +198,12 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
     if (!parseCommon(parser, shared))
         return Action::Error;
     m_uploads = {request};
+    if (s3 && (!request.user.isEmpty() || !request.bearerToken.isEmpty() ||
+               std::any_of(request.headers.cbegin(), request.headers.cend(), [](const auto &h) {
+                   return h.first.trimmed().compare("Authorization", Qt::CaseInsensitive) == 0;
+               })))
+        return fail(tr("s3:// uploads are signed with the AWS credentials: --user, --bearer and "
+                       "an Authorization header do not apply"));
     if (s3 && !request.archiveFormat.isEmpty())
         return fail(tr("--archive is not supported for s3:// yet: a folder goes as its files"));
     if (s3 && (!extraSources.isEmpty() || QFileInfo(request.sourcePath).isDir()) &&

@@ -513,10 +513,13 @@ void S3Upload::fill()
         const int index = m_pending.takeFirst();
         ++m_preparing;
         const s3::Part &p = m_parts.at(index);
-        hashRange(p.offset, p.size, [this, index](const QByteArray &md5) {
-            --m_preparing;
-            sendPart(index, md5);
-        });
+        hashRange(p.offset, p.size,
+                  [this, index, generation = m_generation](const QByteArray &md5) {
+                      if (generation != m_generation)
+                          return; // the upload started over meanwhile
+                      --m_preparing;
+                      sendPart(index, md5);
+                  });
     }
 }
 
@@ -627,6 +630,7 @@ void S3Upload::startOver(const QString &reason)
     m_stallWatch->start();
     forgetUpload();
     m_preparing = 0;
+    ++m_generation;
     saveRecord();
     create();
 }

@@ -94,6 +94,7 @@ private:
     QList<s3::Part> m_listed; // ListParts pages read so far
     QList<int> m_pending;     // parts not confirmed and not on their way
     int m_preparing = 0;      // parts whose Content-MD5 is being computed
+    int m_generation = 0;     // of the part plan: a new upload ignores the old one's hashes
     bool m_waiting = false;   // a retry is due: no new part starts before it
     int m_restarts = 0;       // uploads started over because the server lost one
     QHash<QNetworkReply *, Flight> m_flights;

@@ -303,6 +303,8 @@ private Q_SLOTS:
             {QStringLiteral("--parallel"), QStringLiteral("0")},
             {QStringLiteral("--addressing"), QStringLiteral("sideways")},
             {QStringLiteral("--tus")},
+            {QStringLiteral("--user"), QStringLiteral("a:b")},
+            {QStringLiteral("--archive"), QStringLiteral("zip")},
         };
         for (const QStringList &extra : bad) {
             const RunResult r = run(QStringList{QStringLiteral("put")}
