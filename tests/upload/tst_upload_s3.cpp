@@ -45,6 +45,17 @@ QSet<int> storedParts(const TransferRecord &record)
         parts.insert(p.toList().value(0).toInt());
     return parts;
 }
+
+// Runs `request` until the store holds `parts` confirmed parts, then `action` (stop, cancel).
+UploadRun runUntilStored(UploadHarness &h, const UploadRequest &request, int parts,
+                         void (Transfer::*action)())
+{
+    return h.run(request, [&h, parts, action](Upload *u, const TransferProgress &p) {
+        const auto row = h.store().load(p.id);
+        if (row && storedParts(*row).size() >= parts)
+            (u->*action)();
+    });
+}
 } // namespace
 
 class TstUploadS3 : public QObject
@@ -140,12 +151,7 @@ private Q_SLOTS:
         r.partSize = 5 * MiB;
         r.parallelParts = 2;
         r.rateLimit = 12 * MiB;
-        // Stopped once two parts are confirmed (and stored).
-        const UploadRun first = h.run(r, [&h](Upload *u, const TransferProgress &p) {
-            const auto row = h.store().load(p.id);
-            if (row && storedParts(*row).size() >= 2)
-                u->stop();
-        });
+        const UploadRun first = runUntilStored(h, r, 2, &Transfer::stop);
         QCOMPARE(first.result.error.code, ErrorCode::Cancelled);
         const auto stopped = h.store().load(first.result.id);
         const QSet<int> confirmed = storedParts(*stopped);
@@ -183,11 +189,7 @@ private Q_SLOTS:
         r.partSize = 5 * MiB;
         r.parallelParts = 1;
         r.rateLimit = 8 * MiB;
-        const UploadRun first = h.run(r, [&h](Upload *u, const TransferProgress &p) {
-            const auto row = h.store().load(p.id);
-            if (row && !storedParts(*row).isEmpty())
-                u->stop();
-        });
+        const UploadRun first = runUntilStored(h, r, 1, &Transfer::stop);
         QCOMPARE(first.result.error.code, ErrorCode::Cancelled);
         const QString oldId =
             h.store().load(first.result.id)->options.value(QStringLiteral("s3UploadId")).toString();
@@ -222,11 +224,7 @@ private Q_SLOTS:
         r.partSize = 5 * MiB;
         r.parallelParts = 1;
         r.rateLimit = 8 * MiB;
-        const UploadRun run = h.run(r, [&h](Upload *u, const TransferProgress &p) {
-            const auto row = h.store().load(p.id);
-            if (row && !storedParts(*row).isEmpty())
-                u->cancel();
-        });
+        const UploadRun run = runUntilStored(h, r, 1, &Transfer::cancel);
         QCOMPARE(run.result.error.code, ErrorCode::Cancelled);
         const QStringList requests = m_server.requests();
         QCOMPARE(countMatching(requests, QStringLiteral("DELETE /bucket/cancel.bin?uploadId=")), 1);
