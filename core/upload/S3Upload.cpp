@@ -263,11 +263,10 @@ void S3Upload::request(const QByteArray &verb, const QByteArray &query, QIODevic
         const auto it = m_flights.find(reply);
         if (it == m_flights.end())
             return;
-        if (sent > it->sent) {
+        if (sent > it->sent)
             it->lastActivityMs = m_clock.elapsed();
-            if (it->part >= 0)
-                m_inFlightSent += sent - it->sent;
-        }
+        if (it->part >= 0) // a resend (curl seeks back) counts down again
+            m_inFlightSent += sent - it->sent;
         it->sent = sent;
     });
     connect(reply, &QNetworkReply::downloadProgress, this, [this, reply](qint64, qint64) {
@@ -613,6 +612,7 @@ void S3Upload::complete()
             }
             Q_EMIT message(
                 tr("Completed s3://%1/%2 from %3 parts.").arg(m_bucket, m_key).arg(m_parts.size()));
+            forgetUpload(); // nothing left to continue or to abort
             finishComplete();
         });
 }
