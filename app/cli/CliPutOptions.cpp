@@ -57,7 +57,7 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
                                     QStringLiteral("NAME"));
     const QCommandLineOption profile(QStringLiteral("profile"),
                                      tr("S3: the credentials of this profile in ~/.aws/credentials "
-                                        "(default AWS_PROFILE, else the environment's keys)."),
+                                        "(default: the environment's keys, else AWS_PROFILE)."),
                                      QStringLiteral("NAME"));
     const QCommandLineOption partSize(
         QStringLiteral("part-size"),
@@ -100,7 +100,9 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
                                  tr("Where to (http, https, or s3://BUCKET/KEY)."));
 
     m_helpText =
-        withUsageLine(parser.helpText(), tr("Usage: btstream put [options] FILE|DIR URL")) +
+        withUsageLine(parser.helpText(),
+                      tr("Usage: btstream put [options] FILE|DIR URL\n"
+                         "       btstream put [options] FILE|DIR... s3://BUCKET/PREFIX/")) +
         QLatin1Char('\n') + exitCodeHelp();
 
     if (!parser.parse(arguments))
