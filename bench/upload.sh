@@ -3,7 +3,11 @@
 #   tus  - the tus test server (@tus/server + @tus/file-store on Node.js, tests/servers/tus):
 #          `btstream put --tus` vs curl doing the same (POST to create with Upload-Length,
 #          then one streamed PATCH of the whole file);
-#   put  - nginx dav: `btstream put --put` vs `curl -T`.
+#   put  - nginx dav: `btstream put --put` vs `curl -T`;
+#   s3   - s3rver (tests/servers/s3, signatures checked by the AWS SDK's signer):
+#          `btstream put FILE s3://...` with its defaults (8 MiB parts, 4 at once) vs the AWS
+#          SDK's @aws-sdk/lib-storage Upload (bench/s3, same part size, 4 at once), and
+#          btstream with --parallel 1 (what parallel parts give).
 # A benchmark, not a test: prints a Markdown table and PASS/MISS per target, exits 0 unless
 # something broke (an upload failed, the server's copy has the wrong SHA-256, a server would
 # not start).
@@ -14,7 +18,7 @@
 #        QUICK=1    small sanity run (64 MiB, 1 run)
 #        RUNS       runs per tool and case (default 3)
 #        SIZE_MIB   file size in MiB (default 1024)
-#        CASES      subset of: tus put (default both)
+#        CASES      subset of: tus put s3 (default all)
 #        SERVER_DIR where the servers store what they receive (default: a fresh folder in
 #                   /dev/shm when it has room for two copies, else inside BENCH_DIR); on tmpfs
 #                   the server never waits for the disk, so the run measures the clients, not
@@ -34,11 +38,15 @@ else
     SIZE_MIB=${SIZE_MIB:-1024}
     RUNS=${RUNS:-3}
 fi
-CASES=${CASES:-"tus put"}
+CASES=${CASES:-"tus put s3"}
 BTSTREAM=${BTSTREAM:-${1:-./build/app/btstream}}
 BENCH_DIR=${BENCH_DIR:-$SCRIPT_DIR/out/upload}
 RSS_TARGET_MIB=32
 SPEED_TARGET=0.9
+# s3: against the AWS SDK's uploader, and the issue's memory bound for 4 parts in flight.
+S3_RSS_TARGET_MIB=48
+S3_SPEED_TARGET=1.0
+S3_PART=$((8 * 1024 * 1024))
 
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer (got '$RUNS')"
 [[ "$SIZE_MIB" =~ ^[1-9][0-9]*$ ]] || die "SIZE_MIB must be a positive integer"
@@ -48,6 +56,7 @@ need curl curl
 need sha256sum coreutils
 need awk gawk
 has_case tus && need node nodejs
+has_case s3 && need node nodejs
 has_case put && need_nginx
 [[ -x /usr/bin/time ]] || die "/usr/bin/time not found; install the Debian package 'time' (GNU time)"
 [[ -x "$BTSTREAM" ]] || die "btstream binary '$BTSTREAM' not found; build it with
@@ -68,13 +77,16 @@ if [[ -z "${SERVER_DIR:-}" ]]; then
 fi
 TUS_STORE=$SERVER_DIR/tus-store
 DAV_ROOT=$SERVER_DIR/root
-mkdir -p "$DATA" "$TUS_STORE" "$NGX"/logs "$SERVER_DIR"/tmp "$DAV_ROOT"/dav "$LOGS"
+S3_DIR=$SERVER_DIR/s3
+mkdir -p "$DATA" "$TUS_STORE" "$NGX"/logs "$SERVER_DIR"/tmp "$DAV_ROOT"/dav "$LOGS" "$S3_DIR"
 
 TUS_PID=""
+S3_PID=""
 cleanup() {
     stop_pid "$TUS_PID"
+    stop_pid "$S3_PID"
     stop_pid "$NGINX_PID"
-    rm -rf "$TUS_STORE" "$DAV_ROOT" "$SERVER_DIR"/tmp "$W"/btdata-*
+    rm -rf "$TUS_STORE" "$DAV_ROOT" "$S3_DIR" "$SERVER_DIR"/tmp "$W"/btdata-*
     [[ "$SERVER_DIR" == /dev/shm/btfs-upload-bench.* ]] && rm -rf "$SERVER_DIR"
     return 0
 }
@@ -130,6 +142,23 @@ http {
 }
 EOF
 }
+if has_case s3; then
+    "$SOURCE_DIR/tests/servers/s3/ensure-deps.sh" || die "npm ci in tests/servers/s3 failed"
+    "$SCRIPT_DIR/s3/ensure-deps.sh" || die "npm ci in bench/s3 failed"
+    [[ -d "$SOURCE_DIR/tests/servers/s3/node_modules/s3rver" ]] ||
+        die "the S3 server's packages are missing (npm ci in tests/servers/s3)"
+    node "$SOURCE_DIR/tests/servers/s3/server.js" --dir "$S3_DIR" --bucket bench >"$W/s3.out" 2>"$LOGS/s3.err" &
+    S3_PID=$!
+    for _ in $(seq 100); do grep -q '^PORT ' "$W/s3.out" 2>/dev/null && break; sleep 0.1; done
+    S3_PORT=$(awk '/^PORT /{print $2}' "$W/s3.out")
+    [[ -n "$S3_PORT" ]] || die "the S3 server did not start: $(cat "$LOGS/s3.err")"
+    S3_URL=http://127.0.0.1:$S3_PORT
+    # s3rver's keys, and nothing of this machine's AWS setup.
+    export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1
+    export AWS_SHARED_CREDENTIALS_FILE=/nonexistent AWS_CONFIG_FILE=/nonexistent
+    unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3
+    note "S3 server on $S3_URL (pid $S3_PID)"
+fi
 if has_case put; then
     start_nginx "$NGX" write_dav_conf /
     DAV_URL=http://127.0.0.1:$NGINX_PORT/dav/upload.bin
@@ -154,6 +183,8 @@ export TUS_URL TUS_PORT BYTES FILE
 stored_copy() { # case -> path of the server's copy
     if [[ "$1" == tus ]]; then
         find "$TUS_STORE" -maxdepth 1 -type f ! -name '*.json' | head -1
+    elif [[ "$1" == s3 ]]; then
+        echo "$S3_DIR/store/bench/upload.bin._S3rver_object"
     else
         echo "$DAV_ROOT/dav/upload.bin"
     fi
@@ -164,6 +195,7 @@ RAW=$W/raw.tsv
 run_one() { # tool case run
     local tool=$1 kase=$2 run=$3 log=$LOGS/$1-$2-$3.log tf=$LOGS/$1-$2-$3.time
     rm -rf "$TUS_STORE"/* "$DAV_ROOT/dav/upload.bin" "$W"/btdata-*
+    [[ -d "$S3_DIR/store/bench" ]] && find "$S3_DIR/store/bench" -mindepth 1 -delete
     # The previous run's 1 GiB of server-side writes must not be written back during this one.
     sync
     local cmd
@@ -172,6 +204,9 @@ run_one() { # tool case run
     btstream-put) cmd=("$BTSTREAM" put --put -q --data-dir "$W/btdata-$run" "$FILE" "$DAV_URL") ;;
     curl-tus) cmd=(bash -c curl_tus) ;;
     curl-put) cmd=(curl -sS -f -T "$FILE" -o /dev/null "$DAV_URL") ;;
+    btstream-s3) cmd=("$BTSTREAM" put -q --data-dir "$W/btdata-$run" --endpoint "$S3_URL" "$FILE" s3://bench/upload.bin) ;;
+    btstream1-s3) cmd=("$BTSTREAM" put -q --parallel 1 --data-dir "$W/btdata-$run" --endpoint "$S3_URL" "$FILE" s3://bench/upload.bin) ;;
+    sdk-s3) cmd=(node "$SCRIPT_DIR/s3/upload.js" "$S3_URL" bench upload.bin "$FILE" "$S3_PART" 4) ;;
     esac
     local status=ok
     /usr/bin/time -f '%e %U %S %M' -o "$tf" "${cmd[@]}" >"$log" 2>&1 || status=failed
@@ -192,11 +227,15 @@ FAILED=0
 # One case after the other (the tus server's clean-up after a gigabyte, Node's garbage
 # collection among it, must not fall into the next case's first run), and within a case the
 # tools take turns going first, so that drift and what the previous run left hit both alike.
+tools_for() { if [[ "$1" == s3 ]]; then echo "btstream sdk btstream1"; else echo "btstream curl"; fi; }
+reference_for() { if [[ "$1" == s3 ]]; then echo sdk; else echo curl; fi; }
 for kase in $CASES; do
+    read -r -a tools <<<"$(tools_for "$kase")"
     for run in $(seq "$RUNS"); do
-        order="btstream curl"
-        ((run % 2 == 0)) && order="curl btstream"
-        for tool in $order; do
+        # The tools take turns going first.
+        order=()
+        for i in "${!tools[@]}"; do order+=("${tools[$(((i + run - 1) % ${#tools[@]}))]}"); done
+        for tool in "${order[@]}"; do
             run_one "$tool" "$kase" "$run" || FAILED=1
         done
     done
@@ -218,12 +257,12 @@ RESULTS=$W/results.md
 {
     echo "Upload of $SIZE_MIB MiB on 127.0.0.1, $RUNS run(s) each, medians; $(nproc) cores; servers store into $(df -P "$SERVER_DIR" | awk 'NR == 2 {print $1}'); $(date -u +%F)."
     echo
-    echo "| Case | Tool | Wall (s) | MiB/s | CPU (s) | Peak RSS (MiB) | Throughput vs curl | CPU vs curl |"
+    echo "| Case | Tool | Wall (s) | MiB/s | CPU (s) | Peak RSS (MiB) | Throughput vs curl (s3: SDK) | CPU vs curl (s3: SDK) |"
     echo "|---|---|---|---|---|---|---|---|"
     for kase in $CASES; do
-        cw=$(val curl "$kase" 3)
-        cc=$(val curl "$kase" 4)
-        for tool in btstream curl; do
+        cw=$(val "$(reference_for "$kase")" "$kase" 3)
+        cc=$(val "$(reference_for "$kase")" "$kase" 4)
+        for tool in $(tools_for "$kase"); do
             w=$(val "$tool" "$kase" 3)
             c=$(val "$tool" "$kase" 4)
             r=$(val "$tool" "$kase" 5)
@@ -241,17 +280,24 @@ TARGETS=$W/targets.md
     echo "| Target | Case | Value | Result |"
     echo "|---|---|---|---|"
     for kase in $CASES; do
+        ref=$(reference_for "$kase")
+        speed=$SPEED_TARGET rss_max=$RSS_TARGET_MIB
+        [[ "$kase" == s3 ]] && speed=$S3_SPEED_TARGET rss_max=$S3_RSS_TARGET_MIB
         w=$(val btstream "$kase" 3)
-        cw=$(val curl "$kase" 3)
+        cw=$(val "$ref" "$kase" 3)
         r=$(val btstream "$kase" 5)
         if [[ -n "$w" && -n "$cw" ]]; then
             ratio=$(awk -v a="$cw" -v b="$w" 'BEGIN { printf "%.2f", a / b }')
-            ok=$(awk -v v="$ratio" -v l="$SPEED_TARGET" 'BEGIN { print (v + 0 >= l + 0) ? "PASS" : "MISS" }')
-            echo "| throughput >= ${SPEED_TARGET}x curl | $kase | ${ratio}x | $ok |"
+            ok=$(awk -v v="$ratio" -v l="$speed" 'BEGIN { print (v + 0 >= l + 0) ? "PASS" : "MISS" }')
+            echo "| throughput >= ${speed}x $ref | $kase | ${ratio}x | $ok |"
         fi
         if [[ -n "$r" ]]; then
-            ok=$(awk -v v="$r" -v l="$RSS_TARGET_MIB" 'BEGIN { print (v + 0 <= l + 0) ? "PASS" : "MISS" }')
-            echo "| peak RSS <= $RSS_TARGET_MIB MiB | $kase | $r MiB | $ok |"
+            ok=$(awk -v v="$r" -v l="$rss_max" 'BEGIN { print (v + 0 <= l + 0) ? "PASS" : "MISS" }')
+            echo "| peak RSS <= $rss_max MiB | $kase | $r MiB | $ok |"
+        fi
+        w1=$(val btstream1 "$kase" 3)
+        if [[ -n "$w" && -n "$w1" ]]; then
+            echo "| 4 parts at once vs 1 (info) | $kase | $(awk -v a="$w1" -v b="$w" 'BEGIN { printf "%.2fx", a / b }') | |"
         fi
     done
 } >"$TARGETS"

@@ -21,7 +21,7 @@ public:
     enum class Action
     {
         Get,     // run the downloads in requests()
-        Put,     // run the upload in uploadRequest()
+        Put,     // run the uploads in uploadRequests()
         Help,    // print helpText() to stdout, exit 0
         Version, // print versionText() to stdout, exit 0
         Error,   // print errorText() to stderr, exit 2
@@ -41,7 +41,8 @@ public:
     QString errorText() const { return m_errorText; }
 
     const QList<DownloadRequest> &requests() const { return m_requests; }
-    const UploadRequest &uploadRequest() const { return m_upload; }
+    // put: one upload, or one per file sent to an S3 prefix.
+    const QList<UploadRequest> &uploadRequests() const { return m_uploads; }
     QString dataDir() const { return m_dataDir; } // empty: TransferStore::defaultDataDir()
     QString proxy() const { return m_proxy; }     // -x: empty = the environment's
     Output output() const { return m_output; }
@@ -57,6 +58,13 @@ public:
 private:
     Action parseGet(const QStringList &arguments);
     Action parsePut(const QStringList &arguments); // CliPutOptions.cpp
+    // An s3:// target and the options --endpoint, --region, --profile, --part-size,
+    // --parallel, --addressing (in that order in `options`); false after fail().
+    // Several sources, or a folder, to an S3 prefix: one upload a file, keyed
+    // PREFIX/NAME or PREFIX/FOLDER/relative/path; false after fail().
+    bool expandS3Sources(const QStringList &sources, const UploadRequest &request);
+    bool parseS3(const QCommandLineParser &parser, const QList<QCommandLineOption> &options,
+                 const QString &text, UploadRequest *request);
     // --retries, --stall-timeout, --limit-rate, --header, --user, --insecure and --cacert into a
     // DownloadRequest or an UploadRequest; false after fail()
     template <class Request>
@@ -69,7 +77,7 @@ private:
     QString m_helpText;
     QString m_errorText;
     QList<DownloadRequest> m_requests;
-    UploadRequest m_upload;
+    QList<UploadRequest> m_uploads;
     QString m_dataDir;
     QString m_proxy;
     Output m_output = Output::Auto;

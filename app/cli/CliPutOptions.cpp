@@ -7,7 +7,9 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QDirIterator>
 #include <QFileInfo>
+#include <QSet>
 
 namespace bt::cli {
 
@@ -45,15 +47,62 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
     const QCommandLineOption noResume(
         QStringLiteral("no-resume"),
         tr("tus: create a new upload instead of continuing an unfinished one."));
-    parser.addOptions({tus, put, post, form, archive, shared.header, shared.user, bearer,
-                       shared.retries, shared.retryMaxWait, shared.stall, shared.limit,
-                       shared.insecure, shared.cacert, shared.proxy, noResume, shared.dataDir,
-                       shared.quiet, shared.json});
+    const QCommandLineOption endpoint(
+        QStringLiteral("endpoint"),
+        tr("S3: the server (MinIO, Ceph, R2...); default AWS_ENDPOINT_URL, else AWS."),
+        QStringLiteral("URL"));
+    const QCommandLineOption region(QStringLiteral("region"),
+                                    tr("S3: the region; default AWS_REGION, the profile's, "
+                                       "us-east-1."),
+                                    QStringLiteral("NAME"));
+    const QCommandLineOption profile(QStringLiteral("profile"),
+                                     tr("S3: the credentials of this profile in ~/.aws/credentials "
+                                        "(default: the environment's keys, else AWS_PROFILE)."),
+                                     QStringLiteral("NAME"));
+    const QCommandLineOption partSize(
+        QStringLiteral("part-size"),
+        tr("S3: bytes a part, at least 5M (default from the file size, 8M up)."),
+        QStringLiteral("SIZE"));
+    const QCommandLineOption parallel(
+        QStringLiteral("parallel"), tr("S3: parts sent at once (default 4)."), QStringLiteral("N"));
+    const QCommandLineOption addressing(
+        QStringLiteral("addressing"),
+        tr("S3: 'path' (ENDPOINT/BUCKET/KEY, the default with --endpoint) or 'virtual' "
+           "(BUCKET.ENDPOINT/KEY, the default for AWS)."),
+        QStringLiteral("STYLE"));
+    parser.addOptions({tus,
+                       put,
+                       post,
+                       form,
+                       archive,
+                       shared.header,
+                       shared.user,
+                       bearer,
+                       shared.retries,
+                       shared.retryMaxWait,
+                       shared.stall,
+                       shared.limit,
+                       shared.insecure,
+                       shared.cacert,
+                       shared.proxy,
+                       noResume,
+                       endpoint,
+                       region,
+                       profile,
+                       partSize,
+                       parallel,
+                       addressing,
+                       shared.dataDir,
+                       shared.quiet,
+                       shared.json});
     parser.addPositionalArgument(QStringLiteral("FILE|DIR"), tr("What to upload."));
-    parser.addPositionalArgument(QStringLiteral("URL"), tr("Where to (http or https)."));
+    parser.addPositionalArgument(QStringLiteral("URL"),
+                                 tr("Where to (http, https, or s3://BUCKET/KEY)."));
 
     m_helpText =
-        withUsageLine(parser.helpText(), tr("Usage: btstream put [options] FILE|DIR URL")) +
+        withUsageLine(parser.helpText(),
+                      tr("Usage: btstream put [options] FILE|DIR URL\n"
+                         "       btstream put [options] FILE|DIR... s3://BUCKET/PREFIX/")) +
         QLatin1Char('\n') + exitCodeHelp();
 
     if (!parser.parse(arguments))
@@ -61,9 +110,17 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
     if (parser.isSet(help))
         return Action::Help;
 
-    const QStringList positional = parser.positionalArguments();
+    QStringList positional = parser.positionalArguments();
     if (positional.size() < 2)
         return fail(tr("put needs a FILE (or DIR) and a URL"));
+    // S3: several files (or folders) to one prefix; each file its own upload.
+    const QStringList extraSources =
+        positional.size() > 2 &&
+                positional.last().trimmed().startsWith(QLatin1String("s3://"), Qt::CaseInsensitive)
+            ? positional.mid(1, positional.size() - 2)
+            : QStringList();
+    if (!extraSources.isEmpty())
+        positional = {positional.first(), positional.last()};
     if (positional.size() > 2)
         return fail(
             tr("put takes one FILE (or DIR) and one URL, not %1 arguments").arg(positional.size()));
@@ -90,8 +147,22 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
         return fail(tr("--form can only be used with --post"));
 
     QString error;
-    if (!parseUrl(positional.at(1), &request.url, &error))
-        return fail(error);
+    const bool s3 =
+        positional.at(1).trimmed().startsWith(QLatin1String("s3://"), Qt::CaseInsensitive);
+    if (s3) {
+        if (methods > 0)
+            return fail(tr("--tus, --put and --post are for http(s) URLs, not s3://"));
+        if (!parseS3(parser, {endpoint, region, profile, partSize, parallel, addressing},
+                     positional.at(1), &request))
+            return Action::Error;
+    } else {
+        for (const QCommandLineOption &o :
+             {endpoint, region, profile, partSize, parallel, addressing})
+            if (parser.isSet(o))
+                return fail(tr("--%1 is for s3:// URLs").arg(o.names().constFirst()));
+        if (!parseUrl(positional.at(1), &request.url, &error))
+            return fail(error);
+    }
 
     const QString source = positional.at(0);
     if (source.isEmpty())
@@ -106,6 +177,8 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
         request.archiveFormat = parser.value(archive).trimmed().toLower();
         if (QFileInfo(request.sourcePath).isFile())
             return fail(tr("--archive is for a folder; %1 is a file").arg(source));
+    } else if (QFileInfo(request.sourcePath).isDir() && s3) {
+        // A folder to S3: its files as keys under the prefix (expandS3Sources below).
     } else if (QFileInfo(request.sourcePath).isDir() &&
                request.method != UploadRequest::Method::Put) {
         return fail(tr("%1 is a folder: add --archive tar.gz (or tar.zst, zip) to send it as "
@@ -126,8 +199,124 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
 
     if (!parseCommon(parser, shared))
         return Action::Error;
-    m_upload = request;
+    m_uploads = {request};
+    if (s3 && (!request.user.isEmpty() || !request.bearerToken.isEmpty() ||
+               std::any_of(request.headers.cbegin(), request.headers.cend(), [](const auto &h) {
+                   return h.first.trimmed().compare("Authorization", Qt::CaseInsensitive) == 0;
+               })))
+        return fail(tr("s3:// uploads are signed with the AWS credentials: --user, --bearer and "
+                       "an Authorization header do not apply"));
+    if (s3 && !request.archiveFormat.isEmpty())
+        return fail(tr("--archive is not supported for s3:// yet: a folder goes as its files"));
+    if (s3 && (!extraSources.isEmpty() || QFileInfo(request.sourcePath).isDir()) &&
+        !expandS3Sources(QStringList{source} + extraSources, request))
+        return Action::Error;
     return Action::Put;
+}
+
+bool CliOptions::expandS3Sources(const QStringList &sources, const UploadRequest &request)
+{
+    const QString prefix = request.url.path();
+    if (!prefix.isEmpty() && !prefix.endsWith(QLatin1Char('/'))) {
+        fail(tr("several files or a folder go under a prefix: end the S3 address with '/' "
+                "(s3://BUCKET/PREFIX/)"));
+        return false;
+    }
+    m_uploads.clear();
+    QSet<QString> keys;
+    const auto add = [&](const QString &path, const QString &name) {
+        if (keys.contains(name)) {
+            fail(tr("two files would get the same key '%1'").arg(name));
+            return false;
+        }
+        keys.insert(name);
+        UploadRequest r = request;
+        r.sourcePath = QDir::cleanPath(QDir::current().absoluteFilePath(path));
+        r.remoteName = name;
+        m_uploads.append(r);
+        return true;
+    };
+    for (const QString &source : sources) {
+        const QFileInfo info(source);
+        if (!info.isDir()) {
+            // A missing or unreadable file is its upload's error (exit 6), said the same way.
+            if (!add(source, info.fileName()))
+                return false;
+            continue;
+        }
+        // A folder: its files (hidden ones too, links not followed), as FOLDER/relative/path.
+        const QDir root(info.absoluteFilePath());
+        QStringList files;
+        QDirIterator it(root.path(), QDir::Files | QDir::Hidden | QDir::NoSymLinks,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext())
+            files.append(it.next());
+        files.sort();
+        if (files.isEmpty()) {
+            fail(tr("%1 has no files to upload").arg(source));
+            return false;
+        }
+        for (const QString &file : std::as_const(files))
+            if (!add(file, info.fileName() + QLatin1Char('/') + root.relativeFilePath(file)))
+                return false;
+    }
+    return true;
+}
+
+bool CliOptions::parseS3(const QCommandLineParser &parser, const QList<QCommandLineOption> &o,
+                         const QString &text, UploadRequest *request)
+{
+    const QCommandLineOption &endpoint = o.at(0);
+    const QCommandLineOption &region = o.at(1);
+    const QCommandLineOption &profile = o.at(2);
+    const QCommandLineOption &partSize = o.at(3);
+    const QCommandLineOption &parallel = o.at(4);
+    const QCommandLineOption &addressing = o.at(5);
+    const QUrl url(text.trimmed(), QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty() || url.hasQuery() || url.hasFragment() ||
+        !url.userInfo().isEmpty() || url.port() != -1) {
+        fail(tr("malformed S3 address '%1': use s3://BUCKET/KEY or s3://BUCKET/PREFIX/").arg(text));
+        return false;
+    }
+    request->method = UploadRequest::Method::S3;
+    request->url = url;
+    if (parser.isSet(endpoint)) {
+        QUrl e;
+        QString error;
+        if (!parseUrl(parser.value(endpoint), &e, &error)) {
+            fail(QStringLiteral("--endpoint: ") + error);
+            return false;
+        }
+        request->s3Endpoint = parser.value(endpoint).trimmed();
+    }
+    request->s3Region = parser.value(region).trimmed();
+    request->s3Profile = parser.value(profile).trimmed();
+    if (parser.isSet(partSize)) {
+        if (!parseRate(parser.value(partSize), &request->partSize) ||
+            request->partSize < (5LL << 20) || request->partSize > (5LL << 30)) {
+            fail(tr("--part-size must be a size from 5M to 5G, not '%1'")
+                     .arg(parser.value(partSize)));
+            return false;
+        }
+    }
+    if (parser.isSet(parallel) &&
+        !detail::parseCount(parser.value(parallel), 1, 64, &request->parallelParts)) {
+        fail(tr("--parallel must be a number from 1 to 64, not '%1'").arg(parser.value(parallel)));
+        return false;
+    }
+    if (parser.isSet(addressing)) {
+        const QString style = parser.value(addressing).trimmed().toLower();
+        if (style == QLatin1String("path"))
+            request->s3Addressing = UploadRequest::S3Addressing::Path;
+        else if (style == QLatin1String("virtual"))
+            request->s3Addressing = UploadRequest::S3Addressing::VirtualHosted;
+        else {
+            fail(tr("--addressing must be 'path' or 'virtual', not '%1'")
+                     .arg(parser.value(addressing)));
+            return false;
+        }
+    }
+    return true;
 }
 
 } // namespace bt::cli

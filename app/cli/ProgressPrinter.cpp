@@ -171,16 +171,25 @@ void ProgressPrinter::update(const QList<TransferSnapshot> &snapshots)
         if (!isRunning(s.state))
             continue;
         switch (m_mode) {
-        case Mode::Json:
-            writeJson({{QStringLiteral("event"), QStringLiteral("progress")},
-                       {QStringLiteral("id"), s.id},
-                       {QStringLiteral("done"), s.progress.done},
-                       {QStringLiteral("total"), s.progress.total},
-                       {QStringLiteral("speed"), s.progress.speed},
-                       {QStringLiteral("eta"), s.progress.etaSeconds},
-                       {QStringLiteral("connections"), s.progress.connections},
-                       {QStringLiteral("file"), s.progress.fileName}});
+        case Mode::Json: {
+            QJsonObject event{{QStringLiteral("event"), QStringLiteral("progress")},
+                              {QStringLiteral("id"), s.id},
+                              {QStringLiteral("done"), s.progress.done},
+                              {QStringLiteral("total"), s.progress.total},
+                              {QStringLiteral("speed"), s.progress.speed},
+                              {QStringLiteral("eta"), s.progress.etaSeconds},
+                              {QStringLiteral("connections"), s.progress.connections},
+                              {QStringLiteral("file"), s.progress.fileName}};
+            // Each segment (an S3 upload's parts, in order): [start, end, bytes done].
+            if (!s.progress.segments.isEmpty()) {
+                QJsonArray segments;
+                for (const SegmentState &seg : s.progress.segments)
+                    segments.append(QJsonArray{seg.start, seg.end, seg.done});
+                event.insert(QStringLiteral("segments"), segments);
+            }
+            writeJson(event);
             break;
+        }
         case Mode::Plain:
             if (it->lastPrint.elapsed() >= PlainIntervalMs) {
                 it->lastPrint.start();

@@ -37,21 +37,28 @@ QUrl putTarget(const UploadRequest &request)
 }
 } // namespace
 
-PutCommand::PutCommand(const UploadRequest &request, const QString &dataDir,
+PutCommand::PutCommand(const QList<UploadRequest> &requests, const QString &dataDir,
                        ProgressPrinter *printer, QObject *parent)
-    : QObject(parent), m_request(request), m_dataDir(dataDir), m_printer(printer)
+    : QObject(parent), m_requests(requests), m_dataDir(dataDir), m_printer(printer)
 {
-    m_request.sourcePath = QFileInfo(m_request.sourcePath).absoluteFilePath();
+    for (UploadRequest &r : m_requests)
+        r.sourcePath = QFileInfo(r.sourcePath).absoluteFilePath();
+    m_ids = QList<qint64>(m_requests.size(), 0);
+    m_results = QList<TransferResult>(m_requests.size());
+    m_codes = QList<int>(m_requests.size(), -1);
     connect(&m_queue, &QueueManager::snapshotsChanged, m_printer, &ProgressPrinter::update);
     connect(&m_queue, &QueueManager::message, m_printer, &ProgressPrinter::message);
     connect(&m_queue, &QueueManager::transferFinished, this, &PutCommand::onTransferFinished);
     connect(&m_queue, &QueueManager::idle, this, &PutCommand::onIdle);
     connect(&m_queue, &QueueManager::storeError, this, [this](const Error &error) {
-        m_printer->message(m_id, tr("the transfer database failed: %1").arg(error.message));
+        m_printer->message(m_ids.value(0),
+                           tr("the transfer database failed: %1").arg(error.message));
     });
     connect(&m_queue, &QueueManager::opened, this, &PutCommand::onOpened);
     connect(&m_queue, &QueueManager::shutdownFinished, this, &PutCommand::onShutdownFinished);
 }
+
+PutCommand::~PutCommand() = default;
 
 JobFactory PutCommand::jobFactory() const
 {
@@ -59,18 +66,23 @@ JobFactory PutCommand::jobFactory() const
     // that stored it; this run's command line is what the person asks for now (limits,
     // retries, TLS, headers). Its secrets come from the queue's memory (setUploadCredentials
     // by enqueueUploads), as for the program's uploads.
-    UploadRequest request = m_request;
-    request.user.clear();
-    request.bearerToken.clear();
-    QList<QPair<QByteArray, QByteArray>> plain;
-    for (const auto &h : std::as_const(request.headers))
-        if (!uploadcodec::isSecretHeader(h.first))
-            plain.append(h);
-    request.headers = plain;
-    return [request](const TransferRecord &record, const JobContext &context) -> Transfer * {
+    QList<UploadRequest> requests = m_requests;
+    for (UploadRequest &request : requests) {
+        request.user.clear();
+        request.bearerToken.clear();
+        QList<QPair<QByteArray, QByteArray>> plain;
+        for (const auto &h : std::as_const(request.headers))
+            if (!uploadcodec::isSecretHeader(h.first))
+                plain.append(h);
+        request.headers = plain;
+    }
+    return [requests](const TransferRecord &record, const JobContext &context) -> Transfer * {
         if (record.direction != TransferDirection::Upload)
             return nullptr;
-        return transfers::upload(record.id, request, context); // the credentials from memory
+        for (const UploadRequest &request : requests) // the row's source
+            if (request.sourcePath == record.destination)
+                return transfers::upload(record.id, request, context); // credentials: memory
+        return nullptr;
     };
 }
 
@@ -108,69 +120,107 @@ void PutCommand::onOpened(const Error &openError)
                 ? tr("cannot open the transfer database in %1").arg(dataDir)
                 : tr("cannot open the transfer database in %1: %2").arg(dataDir, error.message);
         const int code = exitCodeFor(result.error.code);
-        m_printer->uploadResult(m_request, result, {}, code);
+        m_printer->uploadResult(m_requests.value(0), result, {}, code);
         finish(code);
         return;
     }
     // --no-resume: a new upload (a row of its own); else the stored one of the same source.
     QueueManager::EnqueueOptions enqueue;
-    enqueue.reuseExisting = m_request.resume;
-    m_id = m_queue.enqueueUploads({m_request}, enqueue, &error).value(0);
-    if (m_id <= 0) {
-        TransferResult result;
-        result.error = error.isError()
-                           ? error
-                           : Error{ErrorCode::Store, tr("cannot add the upload to the queue")};
-        const int code = exitCodeFor(result.error.code);
-        m_printer->uploadResult(m_request, result, {}, code);
-        finish(code);
-        return;
+    enqueue.reuseExisting = m_requests.value(0).resume;
+    const QList<qint64> ids = m_queue.enqueueUploads(m_requests, enqueue, &error);
+    bool any = false;
+    for (int i = 0; i < m_requests.size(); ++i) {
+        m_ids[i] = ids.value(i);
+        if (m_ids[i] > 0) {
+            any = true;
+            m_printer->addTransfer(m_ids[i], QFileInfo(m_requests.at(i).sourcePath).fileName());
+            continue;
+        }
+        m_results[i].error =
+            error.isError() ? error
+                            : Error{ErrorCode::Store, tr("cannot add the upload to the queue")};
+        m_codes[i] = exitCodeFor(m_results[i].error.code);
     }
-    m_printer->addTransfer(m_id, QFileInfo(m_request.sourcePath).fileName());
+    if (!any)
+        reportAll();
 }
 
 void PutCommand::onTransferFinished(const TransferResult &result)
 {
-    if (m_finished || m_interrupted || result.id != m_id)
+    const qsizetype index = m_ids.indexOf(result.id);
+    if (m_finished || m_interrupted || result.id <= 0 || index < 0 || m_codes.at(index) >= 0)
         return;
     if (result.error.code == ErrorCode::Cancelled) {
         finish(ExitInterrupted);
         return;
     }
-    // Nothing runs any more: the store is written and closed before its row is read back.
-    const int code = exitCodeFor(result.error.code);
-    finish(code, [this, result, code] {
+    m_results[index] = result;
+    m_codes[index] = exitCodeFor(result.error.code);
+    if (!m_codes.contains(-1))
+        reportAll();
+}
+
+void PutCommand::reportAll()
+{
+    int code = ExitSuccess;
+    for (int c : std::as_const(m_codes)) {
+        if (code == ExitSuccess)
+            code = c;
+    }
+    // Nothing runs any more: the store is written and closed before its rows are read back.
+    finish(code, [this] {
         const QString dataDir = m_dataDir.isEmpty() ? TransferStore::defaultDataDir() : m_dataDir;
-        m_printer->uploadResult(m_request, result, remoteUrl(dataDir), code);
+        for (int i = 0; i < m_requests.size(); ++i)
+            m_printer->uploadResult(m_requests.at(i), m_results.at(i),
+                                    m_ids.at(i) > 0 ? remoteUrl(i, dataDir) : QUrl(),
+                                    m_codes.at(i));
     });
 }
 
 void PutCommand::onIdle()
 {
-    if (m_finished || m_interrupted || m_id <= 0)
+    if (m_finished || m_interrupted)
         return;
-    // Nothing runs and nothing can start, yet the upload never reported (its row could not be
+    // Nothing runs and nothing can start, yet an upload never reported (its row could not be
     // stored): do not wait for it.
-    TransferResult result;
-    result.id = m_id;
-    result.error = {ErrorCode::InvalidArgument, tr("the upload could not be started")};
-    if (const auto snapshot = m_queue.snapshot(m_id); snapshot && snapshot->lastError.isError())
-        result.error = snapshot->lastError;
-    onTransferFinished(result);
+    for (int i = 0; i < m_requests.size(); ++i) {
+        if (m_ids.at(i) <= 0 || m_codes.at(i) >= 0)
+            continue;
+        TransferResult result;
+        result.id = m_ids.at(i);
+        result.error = {ErrorCode::InvalidArgument, tr("the upload could not be started")};
+        if (const auto snapshot = m_queue.snapshot(m_ids.at(i));
+            snapshot && snapshot->lastError.isError())
+            result.error = snapshot->lastError;
+        onTransferFinished(result);
+    }
 }
 
-QUrl PutCommand::remoteUrl(const QString &dataDir) const
+QUrl PutCommand::remoteUrl(int index, const QString &dataDir) const
 {
-    if (m_request.method == UploadRequest::Method::Put)
-        return putTarget(m_request);
-    if (m_request.method == UploadRequest::Method::Post)
-        return m_request.url;
+    const UploadRequest &request = m_requests.at(index);
+    if (request.method == UploadRequest::Method::Put)
+        return putTarget(request);
+    if (request.method == UploadRequest::Method::Post)
+        return request.url;
+    if (request.method == UploadRequest::Method::S3) {
+        // The object: s3://BUCKET/KEY, a prefix completed with the file's name (as S3Upload).
+        QUrl url = request.url;
+        QString path = url.path();
+        if (path.isEmpty() || path.endsWith(QLatin1Char('/')))
+            path += request.remoteName.isEmpty() ? QFileInfo(request.sourcePath).fileName()
+                                                 : request.remoteName;
+        if (!path.startsWith(QLatin1Char('/')))
+            path.prepend(QLatin1Char('/'));
+        url.setPath(path);
+        return url;
+    }
     // tus: the upload URL the engine stored in the row (created by this run or an earlier
     // one); the queue carries no field for it. One read, after the queue has closed.
     TransferStore store;
     if (!store.open(dataDir))
         return {};
-    const std::optional<TransferRecord> row = store.load(m_id);
+    const std::optional<TransferRecord> row = store.load(m_ids.at(index));
     return row && !row->uploadUrl.isEmpty() ? QUrl(row->uploadUrl) : QUrl();
 }
 

@@ -11,9 +11,11 @@
 
 namespace bt::cli {
 
-// `btstream put`: runs one upload (TusUpload, PutUpload, PostUpload, DavTreeUpload) through a
+// `btstream put`: runs the uploads of one command (TusUpload, PutUpload, PostUpload,
+// DavTreeUpload, S3Upload; several for files or a folder sent to an S3 prefix) through a
 // QueueManager (enqueueUploads, as the program does) over the transfer store, and reports
-// through a ProgressPrinter. The queue holds only this run's upload (loadExisting = false);
+// through a ProgressPrinter, each result once all have ended (the exit code is the first
+// failure's). The queue holds only this run's uploads (loadExisting = false);
 // running the same command again continues the stored upload of the same source, URL and
 // method (a tus upload resumes at the server's offset, a complete one is reported as already
 // uploaded). Credentials reach the job through the queue's memory, never the store. Emits
@@ -23,8 +25,9 @@ class PutCommand : public QObject
 {
     Q_OBJECT
 public:
-    PutCommand(const UploadRequest &request, const QString &dataDir, ProgressPrinter *printer,
-               QObject *parent = nullptr);
+    PutCommand(const QList<UploadRequest> &requests, const QString &dataDir,
+               ProgressPrinter *printer, QObject *parent = nullptr);
+    ~PutCommand() override;
     void setProxy(const QString &proxy) { m_proxy = proxy; } // before start(); empty: environment
 
 public Q_SLOTS:
@@ -40,21 +43,24 @@ private:
     JobFactory jobFactory() const;
     void onTransferFinished(const TransferResult &result);
     void onIdle();
-    // Where the bytes went: the tus upload URL (kept in the store's row), the PUT target, or
-    // the POST form's URL.
-    QUrl remoteUrl(const QString &dataDir) const;
+    // Where the bytes of upload `index` went: the tus upload URL (kept in the store's row),
+    // the PUT target, the POST form's URL, the S3 object.
+    QUrl remoteUrl(int index, const QString &dataDir) const;
+    void reportAll(); // every upload has its result: finish(), then report them
     void onOpened(const Error &error);
-    // Shuts the queue down; onShutdownFinished() runs `report` (the result, read back from the
+    // Shuts the queue down; onShutdownFinished() runs `report` (the results, read back from the
     // closed store) and emits finished(exitCode).
     void finish(int exitCode, std::function<void()> report = {});
     void onShutdownFinished();
 
-    UploadRequest m_request;
+    QList<UploadRequest> m_requests;
+    QList<qint64> m_ids;             // the store rows, once enqueued (0: not enqueued)
+    QList<TransferResult> m_results; // per request
+    QList<int> m_codes;              // per request: the exit code, -1 while it runs
     QString m_dataDir;
     QString m_proxy;
     ProgressPrinter *m_printer;
     QueueManager m_queue;
-    qint64 m_id = 0; // the store row, once enqueued
     bool m_started = false;
     bool m_interrupted = false;
     bool m_finished = false;

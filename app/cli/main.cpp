@@ -72,7 +72,7 @@ int main(int argc, char *argv[])
     SignalBridge signalBridge;
     signalBridge.install({SIGINT, SIGTERM});
     if (action == CliOptions::Action::Put) {
-        PutCommand command(options.uploadRequest(), options.dataDir(), &printer);
+        PutCommand command(options.uploadRequests(), options.dataDir(), &printer);
         command.setProxy(options.proxy());
         QObject::connect(&signalBridge, &SignalBridge::signalReceived, &command,
                          &PutCommand::interrupt);

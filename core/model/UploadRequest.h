@@ -17,6 +17,14 @@ struct UploadRequest
         Tus,  // tus 1.0: resumable across cuts, restarts and kill -9
         Put,  // one streamed PUT (WebDAV, nginx dav, presigned URLs): a retry starts from zero
         Post, // multipart/form-data POST (like curl -F): a retry starts from zero
+        S3,   // an S3 object (url s3://BUCKET/KEY): one PUT, or a multipart upload whose
+              // confirmed parts survive restarts and kill -9
+    };
+    enum class S3Addressing
+    {
+        Auto,          // path-style for a custom endpoint, virtual-hosted for AWS
+        Path,          // https://ENDPOINT/BUCKET/KEY
+        VirtualHosted, // https://BUCKET.ENDPOINT/KEY
     };
 
     QString sourcePath; // a regular file, or a folder with archiveFormat
@@ -57,6 +65,16 @@ struct UploadRequest
 
     // PUT
     bool createParents = true; // MKCOL the missing parent collections when the server says 409
+
+    // S3. The url is s3://BUCKET/KEY; a KEY ending in '/' (or empty) is a prefix the file's
+    // name (remoteName) is appended to. Credentials are read as the AWS CLI reads them
+    // (S3Config) when the upload starts; none is ever stored.
+    QString s3Endpoint; // --endpoint; empty: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's
+    QString s3Region;   // --region; empty: AWS_REGION, AWS_DEFAULT_REGION, the profile's
+    QString s3Profile;  // --profile; empty: AWS_PROFILE, else "default"
+    S3Addressing s3Addressing = S3Addressing::Auto;
+    qint64 partSize = 0;   // bytes a part; 0: from the file size (S3Protocol::choosePartSize)
+    int parallelParts = 4; // parts sent at once
 };
 
 QString uploadMethodName(UploadRequest::Method method); // "tus", "put", "post"

@@ -233,7 +233,7 @@ bool CurlReply::setUp(const QByteArray &verb, const QNetworkRequest &request,
         const QByteArray line = value.isEmpty() ? name + ';' : name + ": " + value;
         headers = curl_slist_append(headers, line.constData());
     }
-    if (!hasExpect)
+    if (!hasExpect && options.awsSigV4.isEmpty())
         headers = curl_slist_append(headers, "Expect:");
     // The jar's cookies for this URL, unless the request names its own (as Qt does).
     if (m_cookies && !hasCookie) {
@@ -254,6 +254,12 @@ bool CurlReply::setUp(const QByteArray &verb, const QNetworkRequest &request,
     curl_easy_setopt(e, CURLOPT_PROXY, options.proxy.constData());
     m_viaProxy = !options.proxy.isEmpty();
     curl_easy_setopt(e, CURLOPT_NOPROXY, "");
+
+    if (!options.awsSigV4.isEmpty()) {
+        curl_easy_setopt(e, CURLOPT_AWS_SIGV4, options.awsSigV4.constData());
+        curl_easy_setopt(e, CURLOPT_USERNAME, options.user.constData());
+        curl_easy_setopt(e, CURLOPT_PASSWORD, options.password.constData());
+    }
 
     if (options.insecure) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);

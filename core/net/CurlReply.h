@@ -58,6 +58,14 @@ public:
         qint64 keepAnswer = -1;
         QPointer<QNetworkCookieJar> cookies;
         bool http2 = true; // when the server offers it (ALPN on https)
+        // Set: libcurl signs the request with AWS Signature Version 4 (CURLOPT_AWS_SIGV4,
+        // e.g. "aws:amz:eu-west-1:s3") as `user` (the access key id) with `password` (the
+        // secret). Every header of the request is signed; curl's own "Expect: 100-continue"
+        // is left to it (unsigned, as the AWS SDKs send it), so a refused signature is
+        // answered before the body is sent.
+        QByteArray awsSigV4;
+        QByteArray user;
+        QByteArray password;
     };
 
     // `body` (may be null: no request body) is open for reading and stays owned by the

@@ -173,6 +173,7 @@ void QueueManager::onProgress(qint64 id, const TransferProgress &p)
     e->progress.done = p.done;
     e->progress.total = p.total;
     e->progress.connections = p.connections;
+    e->progress.segments = p.segments; // the CLI's --json shows them (S3: one per part)
     e->record.doneSize = p.done;
     e->record.totalSize = p.total;
     if (!p.fileName.isEmpty())

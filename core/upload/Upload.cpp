@@ -8,6 +8,7 @@
 #include "upload/FileBodyDevice.h"
 #include "upload/PostUpload.h"
 #include "upload/PutUpload.h"
+#include "upload/S3Upload.h"
 #include "upload/TusUpload.h"
 #include "upload/UploadRequestCodec.h"
 
@@ -40,6 +41,8 @@ Upload *Upload::create(const UploadRequest &request, HttpClient *network, Resume
         return new PutUpload(request, network, storage, parent);
     case UploadRequest::Method::Post:
         return new PostUpload(request, network, storage, parent);
+    case UploadRequest::Method::S3:
+        return new S3Upload(request, network, storage, parent);
     case UploadRequest::Method::Tus:
         break;
     }
@@ -79,7 +82,7 @@ void Upload::setSharedRateLimiter(std::shared_ptr<RateLimiter> limiter)
 void Upload::startTransfer()
 {
     m_clock.start();
-    if (const Error bad = NetworkSetup::checkHttpUrl(m_request.url); bad.isError()) {
+    if (const Error bad = checkUrl(); bad.isError()) {
         fail(bad);
         return;
     }
@@ -114,6 +117,11 @@ void Upload::continueStart()
         return;
     m_progressTimer->start();
     begin();
+}
+
+Error Upload::checkUrl() const
+{
+    return NetworkSetup::checkHttpUrl(m_request.url);
 }
 
 QNetworkRequest Upload::buildRequest(const QUrl &url) const
@@ -356,6 +364,7 @@ void Upload::abortRequest()
 void Upload::stopRequests()
 {
     abortRequest();
+    stopOtherRequests();
     m_retryTimer->stop();
     m_progressTimer->stop();
 }
@@ -372,6 +381,7 @@ void Upload::emitProgress()
     p.etaSeconds = m_size >= 0 ? m_speed.etaSeconds(m_size - done) : -1;
     p.connections = m_reply ? 1 : 0;
     p.fileName = m_path;
+    describeProgress(p);
     Q_EMIT progress(p);
 }
 

@@ -60,6 +60,14 @@ protected:
     Upload(const UploadRequest &request, HttpClient *network, ResumeStorage *storage,
            QObject *parent);
 
+    // The target URL's scheme and form (default: http or https).
+    virtual Error checkUrl() const;
+    // A method with requests of its own beside the one of send() (S3's parts) ends them here,
+    // without a signal: stop, cancel, failure, completion.
+    virtual void stopOtherRequests() {}
+    // Adds what the method knows to a progress snapshot (S3: the parts as segments).
+    virtual void describeProgress(TransferProgress &progress) const { Q_UNUSED(progress); }
+
     // The source is a readable regular file (m_size, m_mtimeMs set). Default: the given row
     // starts afresh. Return false after calling fail() or finishComplete().
     virtual bool prepareRecord();
@@ -109,6 +117,11 @@ protected:
     void finishComplete(bool alreadyComplete = false);
     void saveRecord(); // m_record (doneSize = m_confirmed) to the storage
     void abortRequest();
+    // libcurl's options for a request of this upload (TLS), keeping at most keepAnswer bytes
+    // of the answer.
+    CurlReply::Options options(qint64 keepAnswer) const;
+    // The rate limiters applied to file bodies (openFileBody()).
+    RateLimiter *ownLimiter() { return &m_ownLimiter; }
 
     UploadRequest m_request;
     HttpClient *m_network;
@@ -125,7 +138,6 @@ protected:
 private:
     // `body` opened for reading; else deleted, fail() with its error, null.
     UploadBody *openedOrFail(UploadBody *body);
-    CurlReply::Options options(qint64 keepAnswer) const;
     QNetworkReply *curlReply(const QByteArray &verb, const QNetworkRequest &request,
                              UploadBody *body, std::optional<CurlReply::Form> form);
     QNetworkReply *sendHopByHop(const QByteArray &verb, QNetworkRequest request, QIODevice *body,

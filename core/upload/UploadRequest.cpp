@@ -11,6 +11,8 @@ QString uploadMethodName(UploadRequest::Method method)
         return QStringLiteral("put");
     case UploadRequest::Method::Post:
         return QStringLiteral("post");
+    case UploadRequest::Method::S3:
+        return QStringLiteral("s3");
     }
     return QStringLiteral("tus");
 }

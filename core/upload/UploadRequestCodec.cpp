@@ -14,6 +14,8 @@ UploadRequest::Method methodFrom(const QString &name)
         return UploadRequest::Method::Put;
     if (name == QLatin1String("post"))
         return UploadRequest::Method::Post;
+    if (name == QLatin1String("s3"))
+        return UploadRequest::Method::S3;
     return UploadRequest::Method::Tus;
 }
 } // namespace
@@ -76,6 +78,23 @@ TransferRecord toRecord(const UploadRequest &request)
         o.insert(QStringLiteral("createParents"), false);
     if (!request.terminateOnCancel)
         o.insert(QStringLiteral("terminateOnCancel"), false);
+    if (request.method == UploadRequest::Method::S3) {
+        if (!request.s3Endpoint.isEmpty())
+            o.insert(QStringLiteral("s3Endpoint"), request.s3Endpoint);
+        if (!request.s3Region.isEmpty())
+            o.insert(QStringLiteral("s3Region"), request.s3Region);
+        if (!request.s3Profile.isEmpty())
+            o.insert(QStringLiteral("s3Profile"), request.s3Profile);
+        if (request.s3Addressing != UploadRequest::S3Addressing::Auto)
+            o.insert(QStringLiteral("s3Addressing"),
+                     request.s3Addressing == UploadRequest::S3Addressing::Path
+                         ? QStringLiteral("path")
+                         : QStringLiteral("virtual"));
+        if (request.partSize > 0)
+            o.insert(QStringLiteral("partSize"), request.partSize);
+        if (request.parallelParts != defaults.parallelParts)
+            o.insert(QStringLiteral("parallelParts"), request.parallelParts);
+    }
     return r;
 }
 
@@ -109,6 +128,16 @@ UploadRequest fromRecord(const TransferRecord &record)
     r.caCertFile = o.value(QStringLiteral("caCertFile")).toString();
     r.createParents = o.value(QStringLiteral("createParents"), true).toBool();
     r.terminateOnCancel = o.value(QStringLiteral("terminateOnCancel"), true).toBool();
+    r.s3Endpoint = o.value(QStringLiteral("s3Endpoint")).toString();
+    r.s3Region = o.value(QStringLiteral("s3Region")).toString();
+    r.s3Profile = o.value(QStringLiteral("s3Profile")).toString();
+    const QString addressing = o.value(QStringLiteral("s3Addressing")).toString();
+    r.s3Addressing = addressing == QLatin1String("path") ? UploadRequest::S3Addressing::Path
+                     : addressing == QLatin1String("virtual")
+                         ? UploadRequest::S3Addressing::VirtualHosted
+                         : UploadRequest::S3Addressing::Auto;
+    r.partSize = o.value(QStringLiteral("partSize"), r.partSize).toLongLong();
+    r.parallelParts = o.value(QStringLiteral("parallelParts"), r.parallelParts).toInt();
     return r;
 }
 

@@ -5,6 +5,7 @@
 #include <QCryptographicHash>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QRandomGenerator>
 #include <QStandardPaths>
@@ -52,6 +53,53 @@ QString sourceDir()
     return QStringLiteral(BT_SOURCE_DIR);
 }
 
+// Starts tests/servers/<name>/server.js on Node.js (its packages installed first when
+// `installed`, a path under the server's folder, is missing) and reads the "PORT <n>" it
+// prints once listening. 0 with *whyNot set when it cannot.
+quint16 startNodeServer(QProcess &process, const QString &name, const QString &installed,
+                        const QStringList &args, QString *whyNot)
+{
+    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
+    if (node.isEmpty()) {
+        *whyNot = QStringLiteral("node is not installed (the %1 server runs on Node.js)").arg(name);
+        return 0;
+    }
+    const QString serverDir = sourceDir() + QStringLiteral("/tests/servers/") + name;
+    if (!QFileInfo::exists(serverDir + QLatin1Char('/') + installed)) {
+        // The ctest fixture runs ensure-deps.sh first; this covers running the test directly.
+        QProcess npm;
+        npm.start(serverDir + QStringLiteral("/ensure-deps.sh"), {});
+        if (!npm.waitForFinished(180000) || npm.exitCode() != 0) {
+            *whyNot = QStringLiteral("npm ci in tests/servers/%1 failed: ").arg(name) +
+                      QString::fromLocal8Bit(npm.readAllStandardError());
+            return 0;
+        }
+    }
+    process.setProgram(node);
+    process.setArguments(QStringList{serverDir + QStringLiteral("/server.js")} + args);
+    process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    process.start();
+    if (!process.waitForStarted(10000)) {
+        *whyNot = QStringLiteral("cannot start node: ") + process.errorString();
+        return 0;
+    }
+    QDeadlineTimer deadline(20000);
+    QByteArray out;
+    while (!deadline.hasExpired() && !out.contains('\n')) {
+        process.waitForReadyRead(200);
+        out += process.readAllStandardOutput();
+        if (process.state() == QProcess::NotRunning)
+            break;
+    }
+    if (!out.startsWith("PORT ")) {
+        *whyNot =
+            QStringLiteral("the %1 server did not start: ").arg(name) + QString::fromLocal8Bit(out);
+        killProcess(process);
+        return 0;
+    }
+    return quint16(out.mid(5).trimmed().toUInt());
+}
+
 } // namespace
 
 // ---- TusTestServer
@@ -70,46 +118,9 @@ bool TusTestServer::nodeInstalled()
 
 bool TusTestServer::start(QString *whyNot, const QStringList &extraArgs)
 {
-    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
-    if (node.isEmpty()) {
-        *whyNot = QStringLiteral("node is not installed (the tus server runs on Node.js)");
-        return false;
-    }
-    const QString serverDir = sourceDir() + QStringLiteral("/tests/servers/tus");
-    if (!QFileInfo::exists(serverDir + QStringLiteral("/node_modules/@tus/server"))) {
-        // The ctest fixture runs ensure-deps.sh first; this covers running the test directly.
-        QProcess npm;
-        npm.start(serverDir + QStringLiteral("/ensure-deps.sh"), {});
-        if (!npm.waitForFinished(180000) || npm.exitCode() != 0) {
-            *whyNot = QStringLiteral("npm ci in tests/servers/tus failed: ") +
-                      QString::fromLocal8Bit(npm.readAllStandardError());
-            return false;
-        }
-    }
-    m_process.setProgram(node);
-    m_process.setArguments(QStringList{serverDir + QStringLiteral("/server.js"),
-                                       QStringLiteral("--dir"), m_dir.path()} +
-                           extraArgs);
-    m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_process.start();
-    if (!m_process.waitForStarted(10000)) {
-        *whyNot = QStringLiteral("cannot start node: ") + m_process.errorString();
-        return false;
-    }
-    QDeadlineTimer deadline(20000);
-    QByteArray out;
-    while (!deadline.hasExpired() && !out.contains('\n')) {
-        m_process.waitForReadyRead(200);
-        out += m_process.readAllStandardOutput();
-        if (m_process.state() == QProcess::NotRunning)
-            break;
-    }
-    if (!out.startsWith("PORT ")) {
-        *whyNot = QStringLiteral("the tus server did not start: ") + QString::fromLocal8Bit(out);
-        killProcess(m_process);
-        return false;
-    }
-    m_port = quint16(out.mid(5).trimmed().toUInt());
+    m_port = startNodeServer(
+        m_process, QStringLiteral("tus"), QStringLiteral("node_modules/@tus/server"),
+        QStringList{QStringLiteral("--dir"), m_dir.path()} + extraArgs, whyNot);
     return m_port != 0;
 }
 
@@ -142,6 +153,75 @@ int TusTestServer::uploadCount() const
         if (!name.endsWith(QLatin1String(".json")) && !name.startsWith(QLatin1String("form-")))
             ++n;
     return n;
+}
+
+// ---- S3TestServer
+
+S3TestServer::S3TestServer() = default;
+
+S3TestServer::~S3TestServer()
+{
+    stop();
+}
+
+bool S3TestServer::start(QString *whyNot, const QStringList &buckets)
+{
+    QStringList args{QStringLiteral("--dir"), m_dir.path()};
+    for (const QString &b : buckets)
+        args << QStringLiteral("--bucket") << b;
+    m_port = startNodeServer(m_process, QStringLiteral("s3"), QStringLiteral("node_modules/s3rver"),
+                             args, whyNot);
+    return m_port != 0;
+}
+
+void S3TestServer::stop()
+{
+    killProcess(m_process);
+}
+
+QUrl S3TestServer::endpoint() const
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port));
+}
+
+QString S3TestServer::objectPath(const QString &bucket, const QString &key) const
+{
+    return m_dir.filePath(QStringLiteral("store/%1/%2._S3rver_object").arg(bucket, key));
+}
+
+QByteArray S3TestServer::object(const QString &bucket, const QString &key) const
+{
+    QFile f(objectPath(bucket, key));
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QStringList S3TestServer::objectKeys(const QString &bucket) const
+{
+    QStringList keys;
+    const QString root = m_dir.filePath(QStringLiteral("store/") + bucket);
+    const QString suffix = QStringLiteral("._S3rver_object");
+    QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        if (path.endsWith(suffix) && !path.contains(QLatin1String("/._S3rver_uploads/")))
+            keys << path.mid(root.size() + 1).chopped(suffix.size());
+    }
+    keys.sort();
+    return keys;
+}
+
+QStringList S3TestServer::requests() const
+{
+    QFile f(m_dir.filePath(QStringLiteral("requests.log")));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+void S3TestServer::clearRequests()
+{
+    QFile f(m_dir.filePath(QStringLiteral("requests.log")));
+    f.open(QIODevice::WriteOnly | QIODevice::Truncate);
 }
 
 // ---- NginxTestServer

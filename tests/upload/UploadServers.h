@@ -37,6 +37,34 @@ private:
     quint16 m_port = 0;
 };
 
+// s3rver 3.7.1 behind tests/servers/s3/server.js (SigV4 signatures and Content-MD5 checked
+// by the AWS SDK's signer) on Node.js. Access key S3RVER, secret S3RVER.
+class S3TestServer
+{
+public:
+    S3TestServer();
+    ~S3TestServer();
+    // With these buckets made. False with *whyNot set when node or the packages are missing.
+    bool start(QString *whyNot, const QStringList &buckets = {QStringLiteral("bucket")});
+    void stop(); // SIGKILL by pid
+
+    quint16 port() const { return m_port; }
+    QUrl endpoint() const; // http://127.0.0.1:<port>
+    QString directory() const { return m_dir.path(); }
+    // The object as s3rver stored it (empty when there is none).
+    QByteArray object(const QString &bucket, const QString &key) const;
+    QString objectPath(const QString &bucket, const QString &key) const;
+    QStringList objectKeys(const QString &bucket) const; // every stored object's key
+    // Every request as it arrived: "METHOD URL CONTENT-LENGTH".
+    QStringList requests() const;
+    void clearRequests();
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    quint16 m_port = 0;
+};
+
 // nginx with the dav module, a single process (master_process off) under a QTemporaryDir.
 // Locations: /dav/ (PUT DELETE MKCOL, create_full_put_path on), /strict/ (no
 // create_full_put_path: 409 for a missing parent), /small/ (client_max_body_size 1k: 413),
