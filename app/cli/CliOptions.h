@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DaemonOptions.h"
 #include "SharedCliOptions.h"
 #include "model/DownloadRequest.h"
 #include "model/UploadRequest.h"
@@ -22,6 +23,7 @@ public:
     {
         Get,     // run the downloads in requests()
         Put,     // run the upload in uploadRequest()
+        Daemon,  // run the queue with the RPC server of daemonOptions()
         Help,    // print helpText() to stdout, exit 0
         Version, // print versionText() to stdout, exit 0
         Error,   // print errorText() to stderr, exit 2
@@ -42,6 +44,7 @@ public:
 
     const QList<DownloadRequest> &requests() const { return m_requests; }
     const UploadRequest &uploadRequest() const { return m_upload; }
+    const DaemonOptions &daemonOptions() const { return m_daemon; }
     QString dataDir() const { return m_dataDir; } // empty: TransferStore::defaultDataDir()
     QString proxy() const { return m_proxy; }     // -x: empty = the environment's
     Output output() const { return m_output; }
@@ -56,7 +59,8 @@ public:
 
 private:
     Action parseGet(const QStringList &arguments);
-    Action parsePut(const QStringList &arguments); // CliPutOptions.cpp
+    Action parsePut(const QStringList &arguments);    // CliPutOptions.cpp
+    Action parseDaemon(const QStringList &arguments); // CliDaemonOptions.cpp
     // --retries, --stall-timeout, --limit-rate, --header, --user, --insecure and --cacert into a
     // DownloadRequest or an UploadRequest; false after fail()
     template <class Request>
@@ -70,6 +74,7 @@ private:
     QString m_errorText;
     QList<DownloadRequest> m_requests;
     UploadRequest m_upload;
+    DaemonOptions m_daemon;
     QString m_dataDir;
     QString m_proxy;
     Output m_output = Output::Auto;
