@@ -7,6 +7,8 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 
+#include <memory>
+
 namespace bt::rpc {
 
 namespace {
@@ -14,12 +16,16 @@ namespace {
 // The request line and headers a client may send besides the body.
 constexpr qint64 HeaderAllowance = 64 * 1024;
 
-// Connected before the HTTP server's own readyRead handler, so it sees what has piled up
-// before that handler takes it.
+// Connected before the HTTP server's own readyRead handler, so it sees each arrival before
+// that handler reads it (Qt 6.4 keeps a partial request in a read transaction, whatever its
+// size). The count starts again with each answer (no client pipelines JSON-RPC calls).
 void guard(QTcpSocket *socket)
 {
-    QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket] {
-        if (socket->bytesAvailable() <= MaxRequestBytes + HeaderAllowance)
+    auto received = std::make_shared<qint64>(0);
+    QObject::connect(socket, &QTcpSocket::bytesWritten, socket, [received] { *received = 0; });
+    QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, received] {
+        *received += socket->bytesAvailable();
+        if (*received <= MaxRequestBytes + HeaderAllowance)
             return;
         socket->readAll();
         socket->write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n"

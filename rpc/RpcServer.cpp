@@ -4,10 +4,9 @@
 #include "JsonRpc.h"
 #include "RpcListener.h"
 
+#include "RpcHttpServer.h"
 #include <QFile>
-#include <QHttpServer>
 #include <QHttpServerRequest>
-#include <QHttpServerResponse>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSslCertificate>
@@ -86,7 +85,10 @@ bool RpcServer::listen(const RpcServerConfig &config, QString *error)
         ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
         tls = ssl;
     }
-    m_http = new QHttpServer(this);
+    m_http =
+        new RpcHttpServer([this](const QHttpServerRequest &request,
+                                 QHttpServerResponder &responder) { respond(request, responder); },
+                          this);
     m_tcp = makeListener(tls, this);
     const QHostAddress address = config.listenAll ? QHostAddress::Any : QHostAddress::LocalHost;
     if (!m_tcp->listen(address, config.port)) {
@@ -99,47 +101,7 @@ bool RpcServer::listen(const RpcServerConfig &config, QString *error)
     m_port = m_tcp->serverPort();
     m_http->bind(m_tcp);
 
-    m_http->route(QStringLiteral("/jsonrpc"), [this](const QHttpServerRequest &request) {
-        const QByteArray origin = request.value(QByteArrayLiteral("Origin"));
-        QByteArray body;
-        int status = 200;
-        if (!originAllowed(origin)) {
-            body =
-                compact(errorResponse(QJsonValue::Null, MethodError,
-                                      QStringLiteral("Origin not allowed (--rpc-allow-origin)")));
-            status = 403;
-        } else if (request.method() == QHttpServerRequest::Method::Options) {
-            status = 204; // a CORS preflight: the headers below answer it
-        } else if (request.body().size() > MaxRequestBytes) {
-            body = compact(errorResponse(QJsonValue::Null, InvalidRequest,
-                                         QStringLiteral("Request larger than 1 MiB")));
-            status = 413;
-        } else if (request.method() == QHttpServerRequest::Method::Post) {
-            body = answer(request.body(), &status);
-        } else if (request.method() == QHttpServerRequest::Method::Get) {
-            const QUrlQuery query(request.url());
-            const RpcRequest parsed = parseQueryRequest(
-                query.queryItemValue(QStringLiteral("method"), QUrl::FullyDecoded),
-                query.queryItemValue(QStringLiteral("id"), QUrl::FullyDecoded),
-                query.queryItemValue(QStringLiteral("params"), QUrl::FullyDecoded).toLatin1());
-            body = answerRequest(parsed, &status);
-        } else {
-            status = 405;
-        }
-        QHttpServerResponse response(JsonType, body, QHttpServerResponse::StatusCode(status));
-        if (!origin.isEmpty() && originAllowed(origin)) {
-            response.addHeader(QByteArrayLiteral("Access-Control-Allow-Origin"), origin);
-            response.addHeader(QByteArrayLiteral("Access-Control-Allow-Methods"),
-                               QByteArrayLiteral("POST, GET, OPTIONS"));
-            response.addHeader(QByteArrayLiteral("Access-Control-Allow-Headers"),
-                               QByteArrayLiteral("Content-Type"));
-            response.addHeader(QByteArrayLiteral("Access-Control-Max-Age"),
-                               QByteArrayLiteral("1728000"));
-            response.addHeader(QByteArrayLiteral("Vary"), QByteArrayLiteral("Origin"));
-        }
-        return response;
-    });
-    connect(m_http, &QHttpServer::newWebSocketConnection, this, &RpcServer::onWebSocket);
+    connect(m_http, &RpcHttpServer::newWebSocketConnection, this, &RpcServer::onWebSocket);
     return true;
 }
 
@@ -156,6 +118,49 @@ void RpcServer::close()
     delete m_http; // and the listener, its child
     m_http = nullptr;
     m_tcp = nullptr;
+}
+
+void RpcServer::respond(const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+    const QByteArray origin = request.value(QByteArrayLiteral("Origin"));
+    QByteArray body;
+    int status = 200;
+    if (!originAllowed(origin)) {
+        body = compact(errorResponse(QJsonValue::Null, MethodError,
+                                     QStringLiteral("Origin not allowed (--rpc-allow-origin)")));
+        status = 403;
+    } else if (request.method() == QHttpServerRequest::Method::Options) {
+        status = 204; // a CORS preflight: the headers below answer it
+    } else if (request.body().size() > MaxRequestBytes) {
+        body = compact(errorResponse(QJsonValue::Null, InvalidRequest,
+                                     QStringLiteral("Request larger than 1 MiB")));
+        status = 413;
+    } else if (request.method() == QHttpServerRequest::Method::Post) {
+        body = answer(request.body(), &status);
+    } else if (request.method() == QHttpServerRequest::Method::Get) {
+        const QUrlQuery query(request.url());
+        const RpcRequest parsed = parseQueryRequest(
+            query.queryItemValue(QStringLiteral("method"), QUrl::FullyDecoded),
+            query.queryItemValue(QStringLiteral("id"), QUrl::FullyDecoded),
+            query.queryItemValue(QStringLiteral("params"), QUrl::FullyDecoded).toLatin1());
+        body = answerRequest(parsed, &status);
+    } else {
+        status = 405;
+    }
+    responder.writeStatusLine(QHttpServerResponder::StatusCode(status));
+    responder.writeHeader(QByteArrayLiteral("Content-Type"), JsonType);
+    responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(body.size()));
+    if (!origin.isEmpty() && originAllowed(origin)) {
+        responder.writeHeader(QByteArrayLiteral("Access-Control-Allow-Origin"), origin);
+        responder.writeHeader(QByteArrayLiteral("Access-Control-Allow-Methods"),
+                              QByteArrayLiteral("POST, GET, OPTIONS"));
+        responder.writeHeader(QByteArrayLiteral("Access-Control-Allow-Headers"),
+                              QByteArrayLiteral("Content-Type"));
+        responder.writeHeader(QByteArrayLiteral("Access-Control-Max-Age"),
+                              QByteArrayLiteral("1728000"));
+        responder.writeHeader(QByteArrayLiteral("Vary"), QByteArrayLiteral("Origin"));
+    }
+    responder.writeBody(body);
 }
 
 QByteArray RpcServer::answer(const QByteArray &body, int *httpStatus)

@@ -7,14 +7,15 @@
 #include <QObject>
 #include <QString>
 
-class QHttpServer;
 class QHttpServerRequest;
+class QHttpServerResponder;
 class QTcpServer;
 class QWebSocket;
 
 namespace bt::rpc {
 
 class Aria2Service;
+class RpcHttpServer;
 
 struct RpcServerConfig
 {
@@ -49,12 +50,13 @@ public:
 
 private:
     QByteArray answerRequest(const RpcRequest &request, int *httpStatus);
+    void respond(const QHttpServerRequest &request, QHttpServerResponder &responder);
     bool originAllowed(const QByteArray &origin) const;
     void onWebSocket();
     void onNotify(const QString &method, const QString &gid);
 
     Aria2Service *m_service;
-    QHttpServer *m_http = nullptr;
+    RpcHttpServer *m_http = nullptr;
     QTcpServer *m_tcp = nullptr;
     RpcServerConfig m_config;
     quint16 m_port = 0;

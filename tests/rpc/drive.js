@@ -111,6 +111,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(`drive.js: ${err.stack || err}\n`);
+  const detail = err instanceof Error ? err.stack : JSON.stringify(err, null, 1);
+  process.stderr.write(`drive.js: ${detail}\n`);
   process.exit(1);
 });

@@ -10,6 +10,14 @@
 
 using namespace bt::rpc;
 
+namespace {
+// JSON written with single quotes (moc cannot read raw string literals with "//" in them).
+QByteArray json(const char *text)
+{
+    return QByteArray(text).replace('\'', '"');
+}
+} // namespace
+
 class TestRpcProtocol : public QObject
 {
     Q_OBJECT
@@ -17,8 +25,8 @@ class TestRpcProtocol : public QObject
 private Q_SLOTS:
     void singleCall()
     {
-        const RpcRequest r = parseRequest(
-            R"({"jsonrpc":"2.0","id":"qwer","method":"aria2.addUri","params":[["http://a/b"]]})");
+        const RpcRequest r = parseRequest(json(
+            "{'jsonrpc':'2.0','id':'qwer','method':'aria2.addUri','params':[['http://a/b']]}"));
         QCOMPARE(r.errorCode, 0);
         QVERIFY(!r.batch);
         QCOMPARE(r.calls.size(), 1);
@@ -32,14 +40,14 @@ private Q_SLOTS:
     {
         // aria2@4 (npm) sends "json-rpc" instead of "jsonrpc", and numeric ids.
         const RpcRequest r =
-            parseRequest(R"({"method":"aria2.getVersion","json-rpc":"2.0","id":0,"params":[]})");
+            parseRequest(json("{'method':'aria2.getVersion','json-rpc':'2.0','id':0,'params':[]}"));
         QVERIFY(r.calls.first().isValid());
         QCOMPARE(r.calls.first().id.toInt(), 0);
     }
 
     void batch()
     {
-        const RpcRequest r = parseRequest(R"([{"id":1,"method":"a"},5,{"id":2,"method":3}])");
+        const RpcRequest r = parseRequest(json("[{'id':1,'method':'a'},5,{'id':2,'method':3}]"));
         QVERIFY(r.batch);
         QCOMPARE(r.calls.size(), 3);
         QVERIFY(r.calls.at(0).isValid());
@@ -70,10 +78,10 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<int>("code");
         QTest::newRow("params object")
-            << QByteArray(R"({"id":1,"method":"m","params":{}})") << int(InvalidParams);
-        QTest::newRow("no method") << QByteArray(R"({"id":1})") << int(InvalidRequest);
+            << QByteArray(json("{'id':1,'method':'m','params':{}}")) << int(InvalidParams);
+        QTest::newRow("no method") << QByteArray(json("{'id':1}")) << int(InvalidRequest);
         QTest::newRow("id object")
-            << QByteArray(R"({"id":{},"method":"m"})") << int(InvalidRequest);
+            << QByteArray(json("{'id':{},'method':'m'}")) << int(InvalidRequest);
     }
     void badCalls()
     {
@@ -86,7 +94,7 @@ private Q_SLOTS:
 
     void queryForm()
     {
-        const QByteArray params = QByteArray(R"(["token:x",["http://h/f"]])").toBase64();
+        const QByteArray params = QByteArray(json("['token:x',['http://h/f']]")).toBase64();
         RpcRequest r =
             parseQueryRequest(QStringLiteral("aria2.addUri"), QStringLiteral("7"), params);
         QVERIFY(r.calls.first().isValid());
