@@ -361,6 +361,10 @@ void Aria2Service::onSnapshots(const QList<TransferSnapshot> &changed)
             method = QStringLiteral("aria2.onDownloadStop");
         else if (status == QLatin1String("error"))
             method = QStringLiteral("aria2.onDownloadError");
+        // A transfer that ran and ended between two batches of snapshots still started.
+        const bool ended = status == QLatin1String("complete") || status == QLatin1String("error");
+        if (ended && before != QLatin1String("active") && s.progress.done > 0)
+            Q_EMIT notify(QStringLiteral("aria2.onDownloadStart"), gidOf(s.id));
         if (!method.isEmpty())
             Q_EMIT notify(method, gidOf(s.id));
     }

@@ -2,12 +2,16 @@
 
 #include "JsonRpc.h"
 
+#include <QLoggingCategory>
 #include <QSslServer>
 #include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 
 #include <memory>
+
+// bt.rpc: connections and TLS handshakes of the RPC server.
+Q_LOGGING_CATEGORY(lcRpc, "bt.rpc", QtWarningMsg)
 
 namespace bt::rpc {
 
@@ -62,6 +66,16 @@ QTcpServer *makeListener(const std::optional<QSslConfiguration> &tls, QObject *p
     server->setSslConfiguration(*tls);
     QObject::connect(server, &QSslServer::startedEncryptionHandshake, server,
                      [](QSslSocket *socket) { guard(socket); });
+    QObject::connect(server, &QSslServer::errorOccurred, server,
+                     [](QSslSocket *socket, QAbstractSocket::SocketError) {
+                         qCWarning(lcRpc) << "TLS connection from" << socket->peerAddress()
+                                          << "failed:" << socket->errorString();
+                     });
+    QObject::connect(server, &QSslServer::sslErrors, server,
+                     [](QSslSocket *socket, const QList<QSslError> &errors) {
+                         qCWarning(lcRpc) << "TLS handshake with" << socket->peerAddress()
+                                          << "failed:" << errors;
+                     });
     return server;
 }
 

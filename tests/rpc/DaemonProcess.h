@@ -13,6 +13,8 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QTest>
 
 #include <csignal>
@@ -73,6 +75,15 @@ public:
     }
 
     quint16 port() const { return m_port; }
+    // Calls go over HTTPS, trusting the CA certificates of this PEM file.
+    void useTls(const QString &caFile)
+    {
+        m_tls = QSslConfiguration::defaultConfiguration();
+        m_tls.setCaCertificates(QSslCertificate::fromPath(caFile));
+        m_https = true;
+    }
+    QSslConfiguration tlsConfiguration() const { return m_tls; }
+    QString lastError() const { return m_lastError; } // of the last call, empty if none
     QByteArray stderrText()
     {
         m_err += m_process.readAllStandardError();
@@ -118,6 +129,8 @@ public:
                     QList<QPair<QByteArray, QByteArray>> *replyHeaders = nullptr)
     {
         QNetworkRequest request(url());
+        if (m_https)
+            request.setSslConfiguration(m_tls);
         request.setHeader(QNetworkRequest::ContentTypeHeader,
                           QByteArrayLiteral("application/json"));
         for (const auto &[name, value] : headers)
@@ -133,7 +146,12 @@ public:
         return finish(m_network.get(QNetworkRequest(target)), status, nullptr);
     }
 
-    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1/jsonrpc").arg(m_port)); }
+    QUrl url() const
+    {
+        return QUrl(QStringLiteral("%1://127.0.0.1:%2/jsonrpc")
+                        .arg(m_https ? QStringLiteral("https") : QStringLiteral("http"))
+                        .arg(m_port));
+    }
 
 private:
     QByteArray finish(QNetworkReply *reply, int *status,
@@ -147,6 +165,7 @@ private:
         if (replyHeaders)
             *replyHeaders = reply->rawHeaderPairs();
         const QByteArray body = reply->readAll();
+        m_lastError = reply->error() == QNetworkReply::NoError ? QString() : reply->errorString();
         reply->deleteLater();
         return body;
     }
@@ -155,6 +174,9 @@ private:
     QByteArray m_err;
     quint16 m_port = 0;
     QNetworkAccessManager m_network;
+    QSslConfiguration m_tls;
+    bool m_https = false;
+    QString m_lastError;
 };
 
 } // namespace bt::test

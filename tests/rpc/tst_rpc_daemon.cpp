@@ -3,10 +3,12 @@
 // SIGKILL mid-transfer: the same GIDs come back and the downloads resume to the same bytes.
 #include "DaemonProcess.h"
 #include "FaultServer.h"
+#include "TestCerts.h"
 
 #include <QFile>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QWebSocket>
 
 using namespace bt::test;
 
@@ -245,6 +247,52 @@ private Q_SLOTS:
             cors = cors || (name.compare("Access-Control-Allow-Origin", Qt::CaseInsensitive) == 0 &&
                             value == "https://ui.example");
         QVERIFY(cors);
+        QVERIFY(daemon.terminate() >= 0);
+    }
+
+    void tlsAndWebSocket()
+    {
+        TestCerts certs;
+        QString why;
+        QVERIFY2(certs.create(&why) &&
+                     certs.issue(QStringLiteral("rpc"), {QStringLiteral("IP:127.0.0.1")}, &why),
+                 qPrintable(why));
+        DaemonProcess daemon(path(QStringLiteral("config")));
+        QVERIFY2(daemon.start(daemonArgs(QStringLiteral("data5")) +
+                              QStringList{QStringLiteral("--rpc-certificate"),
+                                          certs.certFile(QStringLiteral("rpc")),
+                                          QStringLiteral("--rpc-private-key"),
+                                          certs.keyFile(QStringLiteral("rpc"))}),
+                 daemon.stderrText());
+        daemon.useTls(certs.caFile());
+        const QJsonObject version = daemon.call(QStringLiteral("aria2.getVersion"), {}, Secret);
+        QVERIFY2(
+            version.value(QLatin1String("result")).toObject().contains(QLatin1String("version")),
+            qPrintable(daemon.lastError()));
+
+        // WSS on the same port: a call and its answer; then a message over 1 MiB closes it.
+        QWebSocket socket;
+        socket.setSslConfiguration(daemon.tlsConfiguration());
+        QSignalSpy connected(&socket, &QWebSocket::connected);
+        QSignalSpy messages(&socket, &QWebSocket::textMessageReceived);
+        QSignalSpy closed(&socket, &QWebSocket::disconnected);
+        QUrl url = daemon.url();
+        url.setScheme(QStringLiteral("wss"));
+        socket.open(url);
+        QVERIFY(connected.wait(10000));
+        socket.sendTextMessage(
+            QStringLiteral(
+                "{\"id\":5,\"method\":\"aria2.getGlobalStat\",\"params\":[\"token:%1\"]}")
+                .arg(Secret));
+        QVERIFY(messages.wait(10000));
+        const QJsonObject answer =
+            QJsonDocument::fromJson(messages.first().first().toString().toUtf8()).object();
+        QCOMPARE(answer.value(QLatin1String("id")).toInt(), 5);
+        QVERIFY(
+            answer.value(QLatin1String("result")).toObject().contains(QLatin1String("numActive")));
+        socket.sendTextMessage(QString(2 * 1024 * 1024, QLatin1Char('x')));
+        QVERIFY(closed.wait(10000));
+        QCOMPARE(socket.closeCode(), QWebSocketProtocol::CloseCodeTooMuchData);
         QVERIFY(daemon.terminate() >= 0);
     }
 };
