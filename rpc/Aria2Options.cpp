@@ -302,6 +302,10 @@ Aria2Service::Reply Aria2Service::changeGlobalOption(const QJsonArray &params)
                 QStringLiteral("%1 is outside the download folders this daemon allows").arg(dir));
     }
     m_defaults = defaults;
+    // A per-host cap equal to "at once" (the default) follows it: one server alone gets what
+    // max-concurrent-downloads promises, as in aria2.
+    if (m_queue->maxPerHost() == m_queue->maxActive())
+        m_queue->setMaxPerHost(maxActive);
     m_queue->setMaxActive(maxActive);
     m_queue->setSpeedLimits(limits);
     return {QStringLiteral("OK")};

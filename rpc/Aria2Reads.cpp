@@ -89,26 +89,26 @@ Aria2Service::Reply Aria2Service::tellActive(const QJsonArray &params)
     return statusList(list, params, 0);
 }
 
-Aria2Service::Reply Aria2Service::tellWaiting(const QJsonArray &params)
+// tellWaiting and tellStopped: the downloads in states `wanted`, offset, num, keys.
+Aria2Service::Reply Aria2Service::tellRange(const QJsonArray &params, bool (*wanted)(TransferState))
 {
     if (params.size() < 2 || !params.at(0).isDouble() || !params.at(1).isDouble())
-        return invalidParams(QStringLiteral("tellWaiting takes offset and num (integers)"));
+        return invalidParams(QStringLiteral("offset and num must be integers"));
     QList<TransferSnapshot> list;
     for (const TransferSnapshot &s : m_queue->snapshots())
-        if (isWaiting(s.state) && isDownload(s.id))
+        if (wanted(s.state) && isDownload(s.id))
             list.append(s);
     return statusList(window(list, params.at(0).toInt(), params.at(1).toInt()), params, 2);
 }
 
+Aria2Service::Reply Aria2Service::tellWaiting(const QJsonArray &params)
+{
+    return tellRange(params, &isWaiting);
+}
+
 Aria2Service::Reply Aria2Service::tellStopped(const QJsonArray &params)
 {
-    if (params.size() < 2 || !params.at(0).isDouble() || !params.at(1).isDouble())
-        return invalidParams(QStringLiteral("tellStopped takes offset and num (integers)"));
-    QList<TransferSnapshot> list;
-    for (const TransferSnapshot &s : m_queue->snapshots())
-        if (isStopped(s.state) && isDownload(s.id))
-            list.append(s);
-    return statusList(window(list, params.at(0).toInt(), params.at(1).toInt()), params, 2);
+    return tellRange(params, &isStopped);
 }
 
 Aria2Service::Reply Aria2Service::tellUploads(const QJsonArray &params)

@@ -113,6 +113,7 @@ private:
     // A list of snapshots in aria2's list form, with the keys filter at params[keysIndex].
     Reply statusList(const QList<TransferSnapshot> &list, const QJsonArray &params,
                      int keysIndex) const;
+    Reply tellRange(const QJsonArray &params, bool (*wanted)(TransferState));
     bool isDownload(qint64 id) const;
     bool moveTo(qint64 id, int index);
 

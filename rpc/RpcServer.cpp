@@ -12,6 +12,7 @@
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QUrlQuery>
 #include <QWebSocket>
 
@@ -105,6 +106,20 @@ bool RpcServer::listen(const RpcServerConfig &config, QString *error)
     return true;
 }
 
+void RpcServer::stopAccepting()
+{
+    m_accepting = false;
+    if (!m_tcp)
+        return;
+    m_tcp->close();
+    // The answers written so far (aria2.shutdown's own) leave now, not at the next event loop
+    // turn, which a stopping daemon may not have.
+    for (QTcpSocket *socket : m_tcp->findChildren<QTcpSocket *>())
+        socket->flush();
+    for (QWebSocket *socket : std::as_const(m_sockets))
+        socket->flush();
+}
+
 void RpcServer::close()
 {
     for (QWebSocket *socket : std::as_const(m_sockets)) {
@@ -125,7 +140,11 @@ void RpcServer::respond(const QHttpServerRequest &request, QHttpServerResponder 
     const QByteArray origin = request.value(QByteArrayLiteral("Origin"));
     QByteArray body;
     int status = 200;
-    if (!originAllowed(origin)) {
+    if (!m_accepting) {
+        body = compact(errorResponse(QJsonValue::Null, MethodError,
+                                     QStringLiteral("The daemon is shutting down")));
+        status = 503;
+    } else if (!originAllowed(origin)) {
         body = compact(errorResponse(QJsonValue::Null, MethodError,
                                      QStringLiteral("Origin not allowed (--rpc-allow-origin)")));
         status = 403;
@@ -208,6 +227,8 @@ void RpcServer::onWebSocket()
         m_sockets.append(socket);
         connect(socket, &QWebSocket::textMessageReceived, this,
                 [this, socket](const QString &text) {
+                    if (!m_accepting)
+                        return;
                     int status = 0;
                     const QByteArray reply = answer(text.toUtf8(), &status);
                     if (!reply.isEmpty())

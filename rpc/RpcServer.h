@@ -42,6 +42,9 @@ public:
 
     bool listen(const RpcServerConfig &config, QString *error);
     quint16 port() const { return m_port; }
+    // No new connections, and calls on open ones are answered "shutting down" (503), while
+    // what was answered still reaches its client; close() then ends everything.
+    void stopAccepting();
     void close();
 
     // One request body (POST or a WebSocket message) to its answer: empty when every call was
@@ -60,6 +63,7 @@ private:
     QTcpServer *m_tcp = nullptr;
     RpcServerConfig m_config;
     quint16 m_port = 0;
+    bool m_accepting = true;
     QList<QWebSocket *> m_sockets;
 };
 

@@ -52,8 +52,12 @@ void DaemonCommand::start()
         return;
     }
     settings.applyTo(&m_queue);
-    if (m_options.jobs > 0)
+    if (m_options.jobs > 0) {
+        // -j N: N at once, from one server too (the settings' per-host cap follows, as the
+        // desktop program keeps both equal by default).
         m_queue.setMaxActive(m_options.jobs);
+        m_queue.setMaxPerHost(m_options.jobs);
+    }
     m_service = std::make_unique<rpc::Aria2Service>(
         &m_queue, rpc::DownloadFolders(downloads, m_options.allowDirs));
     m_service->setSecret(m_options.secret);
@@ -93,7 +97,6 @@ void DaemonCommand::openQueue(const QString &dataDir)
 
 void DaemonCommand::queueOpened()
 {
-    // The service reads the restored transfers (for its notifications) once they are there.
     m_server = std::make_unique<rpc::RpcServer>(m_service.get());
     QString why;
     if (!m_server->listen(m_options.rpc, &why)) {
@@ -117,7 +120,10 @@ void DaemonCommand::stop()
     m_stopping = true;
     SignalBridge::armExitDeadline(StopDeadlineMs, ExitSuccess,
                                   QByteArrayLiteral("btstream daemon: stopped (deadline)\n"));
-    m_server.reset(); // no new calls while the transfers stop
+    // No new calls while the transfers stop; the answers already written (aria2.shutdown's
+    // "OK") still go out while the queue's shutdown spins the event loop.
+    if (m_server)
+        m_server->stopAccepting();
     stopQueue();
 }
 
@@ -126,6 +132,7 @@ void DaemonCommand::stopQueue()
     // Today's shutdown() returns once the jobs have stopped and the store is written; an
     // asynchronous one calls finish() from its "done" signal instead.
     m_queue.shutdown(StopTimeoutMs);
+    m_server.reset();
     finish(ExitSuccess);
 }
 

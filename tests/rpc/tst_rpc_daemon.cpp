@@ -247,7 +247,13 @@ private Q_SLOTS:
             cors = cors || (name.compare("Access-Control-Allow-Origin", Qt::CaseInsensitive) == 0 &&
                             value == "https://ui.example");
         QVERIFY(cors);
-        QVERIFY(daemon.terminate() >= 0);
+
+        // aria2.shutdown: answered, then the daemon ends by itself, exit 0.
+        const QJsonObject shutdown = daemon.call(QStringLiteral("aria2.shutdown"), {}, Secret);
+        QCOMPARE(shutdown.value(QLatin1String("result")).toString(), QStringLiteral("OK"));
+        QVERIFY(daemon.process().waitForFinished(2000));
+        QCOMPARE(daemon.process().exitStatus(), QProcess::NormalExit);
+        QCOMPARE(daemon.process().exitCode(), 0);
     }
 
     void tlsAndWebSocket()

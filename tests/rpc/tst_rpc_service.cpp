@@ -226,6 +226,7 @@ private Q_SLOTS:
                           {QStringLiteral("max-overall-download-limit"), QStringLiteral("2M")}}})
                      .isError());
         QCOMPARE(m_queue->maxActive(), 5);
+        QCOMPARE(m_queue->maxPerHost(), 5); // it was equal to "at once": it follows
         QCOMPARE(m_queue->speedLimits().normal().download, 2 * 1024 * 1024);
         const QJsonObject options = call(QStringLiteral("aria2.getGlobalOption")).result.toObject();
         QCOMPARE(options.value(QLatin1String("max-concurrent-downloads")).toString(),
