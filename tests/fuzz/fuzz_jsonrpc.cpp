@@ -25,8 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             BT_FUZZ_CHECK(params.size() == before - 1);
     }
     // The GET form: the same bytes as base64 params.
-    const bt::rpc::RpcRequest query = bt::rpc::parseQueryRequest(
-        QStringLiteral("aria2.tellStatus"), QStringLiteral("1"), body);
+    const bt::rpc::RpcRequest query =
+        bt::rpc::parseQueryRequest(QStringLiteral("aria2.tellStatus"), QStringLiteral("1"), body);
     BT_FUZZ_CHECK(query.errorCode != 0 || query.calls.size() == 1);
     BT_FUZZ_CHECK(bt::rpc::constantTimeEquals(body, body));
     return 0;
