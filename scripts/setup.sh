@@ -8,7 +8,7 @@ build_packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev libqt6sql6-sqlite qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-svg-dev libarchive-dev qtkeychain-qt6-dev libgl-dev libssl-dev
-    libcurl4-openssl-dev libsqlite3-dev
+    libcurl4-openssl-dev libsqlite3-dev qt6-httpserver-dev qt6-websockets-dev
 )
 test_packages=(
     nginx openssl clang clang-format libclang-rt-14-dev xvfb xauth

@@ -216,7 +216,9 @@ CliOptions::Action CliOptions::parse(const QStringList &arguments)
            "(see: btstream get --help)\n"
            "  put [options] FILE|DIR URL\n"
            "                         upload a file or folder: tus (resumable), PUT, POST "
-           "(see: btstream put --help)\n\n") +
+           "(see: btstream put --help)\n"
+           "  daemon [options]       run the queue without a window, controlled over aria2's "
+           "JSON-RPC (see: btstream daemon --help)\n\n") +
         exitCodeHelp();
 
     if (!parser.parse(arguments))
@@ -232,11 +234,14 @@ CliOptions::Action CliOptions::parse(const QStringList &arguments)
     const QString command = positional.first();
     if (command == QLatin1String("help"))
         return Action::Help;
-    if (command != QLatin1String("get") && command != QLatin1String("put"))
+    if (command != QLatin1String("get") && command != QLatin1String("put") &&
+        command != QLatin1String("daemon"))
         return fail(tr("unknown command '%1' (try: btstream get URL)").arg(command));
 
     QStringList rest = positional.mid(1);
     rest.prepend(arguments.value(0, QStringLiteral("btstream")));
+    if (command == QLatin1String("daemon"))
+        return parseDaemon(rest);
     return command == QLatin1String("put") ? parsePut(rest) : parseGet(rest);
 }
 

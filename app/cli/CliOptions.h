@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DaemonOptions.h"
 #include "SharedCliOptions.h"
 #include "model/DownloadRequest.h"
 #include "model/UploadRequest.h"
@@ -22,6 +23,7 @@ public:
     {
         Get,     // run the downloads in requests()
         Put,     // run the uploads in uploadRequests()
+        Daemon,  // run the queue with the RPC server of daemonOptions()
         Help,    // print helpText() to stdout, exit 0
         Version, // print versionText() to stdout, exit 0
         Error,   // print errorText() to stderr, exit 2
@@ -43,6 +45,7 @@ public:
     const QList<DownloadRequest> &requests() const { return m_requests; }
     // put: one upload, or one per file sent to an S3 prefix.
     const QList<UploadRequest> &uploadRequests() const { return m_uploads; }
+    const DaemonOptions &daemonOptions() const { return m_daemon; }
     QString dataDir() const { return m_dataDir; } // empty: TransferStore::defaultDataDir()
     QString proxy() const { return m_proxy; }     // -x: empty = the environment's
     Output output() const { return m_output; }
@@ -57,7 +60,8 @@ public:
 
 private:
     Action parseGet(const QStringList &arguments);
-    Action parsePut(const QStringList &arguments); // CliPutOptions.cpp
+    Action parsePut(const QStringList &arguments);    // CliPutOptions.cpp
+    Action parseDaemon(const QStringList &arguments); // CliDaemonOptions.cpp
     // An s3:// target and the options --endpoint, --region, --profile, --part-size,
     // --parallel, --addressing (in that order in `options`); false after fail().
     // Several sources, or a folder, to an S3 prefix: one upload a file, keyed
@@ -78,6 +82,7 @@ private:
     QString m_errorText;
     QList<DownloadRequest> m_requests;
     QList<UploadRequest> m_uploads;
+    DaemonOptions m_daemon;
     QString m_dataDir;
     QString m_proxy;
     Output m_output = Output::Auto;

@@ -1,5 +1,6 @@
 // btstream: the headless command line of BTFileStream (composition root).
 #include "CliOptions.h"
+#include "DaemonCommand.h"
 #include "ExitCode.h"
 #include "GetCommand.h"
 #include "ProgressPrinter.h"
@@ -63,7 +64,20 @@ int main(int argc, char *argv[])
         return ExitUsage;
     case CliOptions::Action::Get:
     case CliOptions::Action::Put:
+    case CliOptions::Action::Daemon:
         break;
+    }
+
+    if (action == CliOptions::Action::Daemon) {
+        SignalBridge signalBridge;
+        signalBridge.install({SIGINT, SIGTERM});
+        DaemonCommand daemon(options.daemonOptions(), options.dataDir());
+        QObject::connect(&signalBridge, &SignalBridge::signalReceived, &daemon,
+                         &DaemonCommand::stop);
+        QObject::connect(&daemon, &DaemonCommand::finished, &app, &QCoreApplication::exit,
+                         Qt::QueuedConnection);
+        QTimer::singleShot(0, &daemon, &DaemonCommand::start);
+        return app.exec();
     }
 
     ProgressPrinter printer(

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the libFuzzer targets of the core/http parsers with clang++ (a build of its own,
+# Builds the libFuzzer targets of the core/http parsers and rpc/JsonRpc with clang++ (a build of its own,
 # the main one uses g++) and runs each for a short while from its seed corpus.
 # usage: run-fuzzers.sh BUILD_DIR [SECONDS_PER_FUZZER]
 # Exit 77 (CTest's skip code) when clang++ or libFuzzer is not installed.
@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: run-fuzzers.sh BUILD_DIR [SECONDS]}
 seconds=${2:-10}
 cxx=${BT_FUZZ_CXX:-clang++}
-fuzzers="contentrange contentdisposition digest retryafter cookiefile filename"
+fuzzers="contentrange contentdisposition digest retryafter cookiefile filename jsonrpc"
 
 if ! command -v "$cxx" >/dev/null 2>&1; then
     echo "SKIP: $cxx not found; install clang to run the parser fuzzers" >&2

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Installs the aria2 RPC client the daemon tests drive it with (pinned in package-lock.json)
+# when node_modules is missing or older than the lock file. Needs node and npm only then.
+set -eu
+cd "$(dirname "$0")"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "ensure-deps: node/npm not installed; the aria2 client test will be skipped" >&2
+    exit 0
+fi
+if [ -d node_modules/aria2 ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
+    exit 0
+fi
+npm ci --no-audit --no-fund --loglevel=error
