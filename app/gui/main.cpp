@@ -4,8 +4,8 @@
 #include "AppSettings.h"
 #include "Icons.h"
 #include "MainWindow.h"
-#include "SingleInstance.h"
 #include "Translations.h"
+#include "ipc/SingleInstance.h"
 #include "queue/QueueManager.h"
 #include "store/TransferStore.h"
 #include "transfer/NetworkSetup.h"
@@ -63,7 +63,7 @@ int main(int argc, char **argv)
 
     const QString dataDir = parser.isSet(dataDirOption) ? parser.value(dataDirOption)
                                                         : bt::TransferStore::defaultDataDir();
-    bt::ui::SingleInstance instance(bt::ui::SingleInstance::keyFor(dataDir));
+    bt::SingleInstance instance(bt::SingleInstance::keyFor(dataDir));
     if (instance.sendToRunning(parser.positionalArguments()))
         return 0;
     instance.listen();
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
     bt::ui::MainWindow window(&queue);
     QObject::connect(&window, &bt::ui::MainWindow::quitRequested, &app, &QApplication::quit,
                      Qt::QueuedConnection);
-    QObject::connect(&instance, &bt::ui::SingleInstance::argumentsReceived, &window,
+    QObject::connect(&instance, &bt::SingleInstance::argumentsReceived, &window,
                      [&window](const QStringList &arguments) {
                          const QList<QUrl> urls = urlsOf(arguments);
                          if (urls.isEmpty()) {

@@ -1,6 +1,6 @@
 // Single instance: a second start hands its URLs to the running one and exits.
-#include "SingleInstance.h"
 #include "UiTestEnv.h"
+#include "ipc/SingleInstance.h"
 
 #include <QLocalSocket>
 #include <QProcess>
@@ -8,7 +8,7 @@
 #include <QTest>
 #include <thread>
 
-using bt::ui::SingleInstance;
+using bt::SingleInstance;
 
 class TestSingleInstance : public QObject
 {

@@ -1,4 +1,4 @@
-#include "SingleInstance.h"
+#include "ipc/SingleInstance.h"
 
 #include <QCryptographicHash>
 #include <QDataStream>
@@ -6,7 +6,7 @@
 #include <QLocalServer>
 #include <QLocalSocket>
 
-namespace bt::ui {
+namespace bt {
 
 SingleInstance::SingleInstance(const QString &key, QObject *parent) : QObject(parent), m_key(key) {}
 
@@ -37,6 +37,13 @@ bool SingleInstance::sendToRunning(const QStringList &arguments, int timeoutMs)
     // The running instance closes after reading: then the URLs are surely there.
     socket.waitForDisconnected(timeoutMs);
     return true;
+}
+
+bool SingleInstance::isRunning(int timeoutMs) const
+{
+    QLocalSocket socket;
+    socket.connectToServer(m_key);
+    return socket.waitForConnected(timeoutMs);
 }
 
 bool SingleInstance::listen()
@@ -84,4 +91,4 @@ void SingleInstance::onConnection()
     }
 }
 
-} // namespace bt::ui
+} // namespace bt

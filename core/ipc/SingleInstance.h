@@ -5,7 +5,7 @@
 
 class QLocalServer;
 
-namespace bt::ui {
+namespace bt {
 
 // One program per user and data folder: a second `btfilestream URL...` hands its URLs to the
 // running one over a local socket and exits.
@@ -20,6 +20,8 @@ public:
     static QString keyFor(const QString &dataDir);
     // True when a running instance took the arguments (the caller exits).
     bool sendToRunning(const QStringList &arguments, int timeoutMs = 2000);
+    // True when a program listens on the name (the browser extension shows it).
+    bool isRunning(int timeoutMs = 500) const;
     // Becomes the running instance; false if another one holds the name.
     bool listen();
 
@@ -33,4 +35,4 @@ private:
     QLocalServer *m_server = nullptr;
 };
 
-} // namespace bt::ui
+} // namespace bt
