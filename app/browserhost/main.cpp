@@ -11,7 +11,6 @@
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QFile>
-#include <QJsonDocument>
 #include <QProcess>
 #include <QThread>
 
@@ -21,9 +20,6 @@ namespace nm = bt::nativemessaging;
 
 namespace {
 
-// The argument that tells the running program a browser request follows (never a URL).
-const QString kBrowserRequest = QStringLiteral("--browser-request");
-
 QString programPath()
 {
     return QCoreApplication::applicationDirPath() + QStringLiteral("/btfilestream");
@@ -32,9 +28,7 @@ QString programPath()
 // Hands `request` to the running program, or starts it in the tray and hands it over then.
 QJsonObject deliver(const bt::BrowserRequest &request, const QString &key)
 {
-    const QStringList arguments{
-        kBrowserRequest,
-        QString::fromUtf8(QJsonDocument(request.toJson()).toJson(QJsonDocument::Compact))};
+    const QStringList arguments = request.toArguments();
     bt::SingleInstance channel(key);
     if (channel.sendToRunning(arguments))
         return {{QStringLiteral("ok"), true}};

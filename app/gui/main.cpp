@@ -2,6 +2,8 @@
 // and hands URLs to an instance that already runs.
 #include "AddDownloadDialog.h"
 #include "AppSettings.h"
+#include "BrowserCatcher.h"
+#include "BrowserIntegration.h"
 #include "Icons.h"
 #include "MainWindow.h"
 #include "Translations.h"
@@ -54,12 +56,23 @@ int main(int argc, char **argv)
         QApplication::translate("main", "DIR"));
     QCommandLineOption hiddenOption(QStringLiteral("hidden"),
                                     QApplication::translate("main", "Start in the tray."));
+    QCommandLineOption installBrowserOption(
+        QStringLiteral("install-browser-integration"),
+        QApplication::translate("main", "Let Chromium, Google Chrome and Firefox reach "
+                                        "BTFileStream for this user, then exit."));
+    QCommandLineOption uninstallBrowserOption(
+        QStringLiteral("uninstall-browser-integration"),
+        QApplication::translate("main", "Undo --install-browser-integration, then exit."));
     parser.addOption(dataDirOption);
     parser.addOption(hiddenOption);
+    parser.addOption(installBrowserOption);
+    parser.addOption(uninstallBrowserOption);
     parser.addPositionalArgument(QStringLiteral("urls"),
                                  QApplication::translate("main", "URLs to download."),
                                  QStringLiteral("[URL...]"));
     parser.process(app);
+    if (parser.isSet(installBrowserOption) || parser.isSet(uninstallBrowserOption))
+        return bt::ui::BrowserIntegration::runCommand(parser.isSet(installBrowserOption));
 
     const QString dataDir = parser.isSet(dataDirOption) ? parser.value(dataDirOption)
                                                         : bt::TransferStore::defaultDataDir();
@@ -83,8 +96,11 @@ int main(int argc, char **argv)
     bt::ui::MainWindow window(&queue);
     QObject::connect(&window, &bt::ui::MainWindow::quitRequested, &app, &QApplication::quit,
                      Qt::QueuedConnection);
+    bt::ui::BrowserCatcher browser(&window, &queue); // downloads from the browser extension
     QObject::connect(&instance, &bt::SingleInstance::argumentsReceived, &window,
-                     [&window](const QStringList &arguments) {
+                     [&window, &browser](const QStringList &arguments) {
+                         if (browser.take(arguments))
+                             return;
                          const QList<QUrl> urls = urlsOf(arguments);
                          if (urls.isEmpty()) {
                              window.showNormal();

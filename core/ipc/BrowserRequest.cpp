@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSet>
 
 namespace bt {
@@ -27,6 +28,7 @@ const QString kCookies = QStringLiteral("cookies");
 const QString kLinks = QStringLiteral("links");
 const QString kName = QStringLiteral("name");
 const QString kValue = QStringLiteral("value");
+const QString kArgument = QStringLiteral("--browser-request");
 
 // A field name is always the first thing a message names, so a person finds it at once.
 bool fail(QString *error, const QString &text)
@@ -252,6 +254,16 @@ QJsonObject BrowserRequest::toJson() const
     }
     o.insert(kLinks, list);
     return o;
+}
+
+QStringList BrowserRequest::toArguments() const
+{
+    return {kArgument, QString::fromUtf8(QJsonDocument(toJson()).toJson(QJsonDocument::Compact))};
+}
+
+bool BrowserRequest::isArguments(const QStringList &arguments)
+{
+    return arguments.size() == 2 && arguments.first() == kArgument;
 }
 
 void BrowserRequest::applyTo(const BrowserLink &link, DownloadRequest *request) const

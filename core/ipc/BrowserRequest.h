@@ -5,6 +5,7 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 #include <QtGlobal>
 
@@ -49,6 +50,10 @@ struct BrowserRequest
 
     static std::optional<BrowserRequest> fromJson(const QJsonObject &json, QString *error);
     QJsonObject toJson() const;
+    // The single-instance channel carries a request as the arguments {"--browser-request",
+    // JSON}, which no URL given to `btfilestream URL...` can look like.
+    QStringList toArguments() const;
+    static bool isArguments(const QStringList &arguments);
     // The link's address and the browser's headers (Cookie for the link's own origin only,
     // as the engine sends a Cookie header; User-Agent; Referer) on top of `request`.
     void applyTo(const BrowserLink &link, DownloadRequest *request) const;
