@@ -3,6 +3,7 @@
 // as arguments, which it does not need: the manifest already names who may talk to it.
 // A separate small program, not `btfilestream --native-messaging`: a host manifest cannot
 // pass options, and this one starts without Widgets, the store or the engine.
+#include "StdioPipe.h"
 #include "ipc/BrowserRequest.h"
 #include "ipc/NativeMessaging.h"
 #include "ipc/SingleInstance.h"
@@ -10,7 +11,6 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
-#include <QFile>
 #include <QProcess>
 #include <QThread>
 
@@ -72,10 +72,10 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("btfilestream-browser-host"));
-    QFile in;
-    QFile out;
-    if (!in.open(stdin, QIODevice::ReadOnly | QIODevice::Unbuffered) ||
-        !out.open(stdout, QIODevice::WriteOnly | QIODevice::Unbuffered))
+    StdioPipe in(STDIN_FILENO);
+    StdioPipe out(STDOUT_FILENO);
+    if (!in.open(QIODevice::ReadOnly | QIODevice::Unbuffered) ||
+        !out.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
         return 1;
     const QString key = bt::SingleInstance::keyFor(bt::TransferStore::defaultDataDir());
     // Chromium's sendNativeMessage sends one message and closes; connectNative keeps the pipe

@@ -96,12 +96,12 @@ function serve(req, res) {
 }
 
 // Another process writes the file: look every 100 ms until it is there, whole, or the deadline.
-async function waitFor(what, check, ms = 30000) {
+async function waitFor(what, check, ms = 30000, detail = async () => '') {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) fail(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) fail(`timed out waiting for ${what} ${await detail()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -143,6 +143,7 @@ async function main() {
     ],
     env: Object.assign({}, env, { QT_QPA_PLATFORM: 'offscreen' }),
     protocolTimeout: 60000,
+    dumpio: !!env.E2E_DUMPIO,
   });
   const result = { base, cases: [] };
   try {
@@ -160,7 +161,8 @@ async function main() {
       await tab.click(`#${id}`);
       await waitFor(`${name} in BTFileStream's folder`, () => fileIs(path.join(btDir, name), files[name]));
       await waitFor(`the browser to drop ${name}`, async () =>
-        (await downloads()).every((d) => !d.url.endsWith(`/${name}`)));
+        (await downloads()).every((d) => !d.url.endsWith(`/${name}`)), 30000,
+      async () => JSON.stringify(await downloads()));
       const left = fs.readdirSync(browserDir);
       if (left.length) fail(`the browser saved ${left.join(', ')} too`);
       const mine = requests.filter((r) => r.path === `/files/${name}`);

@@ -102,7 +102,10 @@ void TestBrowserE2e::downloadsGoToBTFileStream()
     QVERIFY(node.waitForStarted());
     QVERIFY2(node.waitForFinished(150000), "e2e.js did not finish in 150 s");
     const QByteArray err = node.readAllStandardError();
-    QVERIFY2(node.exitStatus() == QProcess::NormalExit && node.exitCode() == 0, err.constData());
+    if (node.exitStatus() != QProcess::NormalExit || node.exitCode() != 0)
+        qWarning().noquote() << err; // the browser's log too with E2E_DUMPIO=1
+    QCOMPARE(node.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(node.exitCode(), 0);
     const QJsonObject result = QJsonDocument::fromJson(node.readAllStandardOutput()).object();
     const QJsonArray cases = result.value(QStringLiteral("cases")).toArray();
     QCOMPARE(cases.size(), 3); // plain, cookie, menu; the fallback stayed in the browser

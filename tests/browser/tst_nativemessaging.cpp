@@ -300,7 +300,10 @@ void TestNativeMessaging::hostAnswersOverPipes()
     host.setProcessEnvironment(env);
     host.start(QString::fromUtf8(hostPath()), {QStringLiteral("chrome-extension://abc/")});
     QVERIFY(host.waitForStarted());
+    // Each answer comes while the pipe stays open (the browser waits for it before it closes).
     host.write(frame(QJsonObject{{QStringLiteral("type"), QStringLiteral("ping")}}));
+    QVERIFY(host.waitForReadyRead(10000));
+    const QByteArray pinged = host.readAllStandardOutput();
     host.write(frame(QByteArray("not json")));
     host.write(frame(QJsonObject{{QStringLiteral("type"), QStringLiteral("download")},
                                  {QStringLiteral("url"), QStringLiteral("gopher://x/")}}));
@@ -308,7 +311,7 @@ void TestNativeMessaging::hostAnswersOverPipes()
     QVERIFY(host.waitForFinished(10000));
     QCOMPARE(host.exitStatus(), QProcess::NormalExit);
     QCOMPARE(host.exitCode(), 1);
-    const auto replies = readAll(host.readAllStandardOutput());
+    const auto replies = readAll(pinged + host.readAllStandardOutput());
     QCOMPARE(replies.size(), 5);
     QCOMPARE(replies[0].message.value(QStringLiteral("ok")), QJsonValue(true));
     QCOMPARE(replies[0].message.value(QStringLiteral("running")), QJsonValue(false));
