@@ -1,24 +1,30 @@
 // The native messaging protocol: frames (good, oversized, truncated, malformed), the request
 // schema (unknown fields and types, hostile values), and the real host program over pipes.
+#include "FaultServer.h"
 #include "ipc/BrowserRequest.h"
 #include "ipc/NativeMessaging.h"
 #include "ipc/SingleInstance.h"
 #include "model/DownloadRequest.h"
 
 #include <QBuffer>
+#include <QCryptographicHash>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
 #include <cstring>
+#include <signal.h>
 
 namespace nm = bt::nativemessaging;
 using bt::BrowserRequest;
+using bt::test::FaultServer;
 
 namespace {
 
@@ -100,6 +106,7 @@ private Q_SLOTS:
     void linksRoundTrip();
     void hostAnswersOverPipes();
     void hostHandsRequestToRunningProgram();
+    void hostStartsTheProgramInTheTray();
 };
 
 void TestNativeMessaging::goodFramesInARow()
@@ -375,6 +382,59 @@ void TestNativeMessaging::hostHandsRequestToRunningProgram()
     QVERIFY2(r, qPrintable(error));
     QCOMPARE(r->links.first().cookies.first().second, QByteArray("s3cr3t"));
     QVERIFY(!host.readAllStandardError().contains("s3cr3t"));
+}
+
+// Nothing runs: the host starts `btfilestream --hidden` and hands the request over once it
+// listens; with [browser] startAtOnce the file is then downloaded.
+void TestNativeMessaging::hostStartsTheProgramInTheTray()
+{
+    const QString program = QStringLiteral(BT_BINARY_DIR "/app/gui/btfilestream");
+    if (!QFile::exists(QString::fromUtf8(hostPath())) || !QFile::exists(program))
+        QSKIP("btfilestream is not built (BT_BUILD_GUI=OFF)");
+    FaultServer server;
+    QVERIFY(server.listenInThread());
+    FaultServer::Resource file;
+    for (int i = 0; i < 4096; ++i)
+        file.body += QCryptographicHash::hash(QByteArray::number(i), QCryptographicHash::Sha256);
+    server.setResource("/started.bin", file);
+    QTemporaryDir work;
+    const QString downloads = work.filePath(QStringLiteral("downloads"));
+    {
+        QSettings conf(work.filePath(QStringLiteral("config/BTFileStream/btfilestream.conf")),
+                       QSettings::IniFormat);
+        conf.setValue(QStringLiteral("downloads/folder"), downloads);
+        conf.setValue(QStringLiteral("browser/startAtOnce"), true);
+    }
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("BTSTREAM_DATA_DIR"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), work.filePath(QStringLiteral("config")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), work.filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    QProcess host;
+    host.setProcessEnvironment(env);
+    host.start(QString::fromUtf8(hostPath()), {});
+    QVERIFY(host.waitForStarted());
+    host.write(frame(
+        QJsonObject{{QStringLiteral("type"), QStringLiteral("download")},
+                    {QStringLiteral("url"), QString::fromLatin1(server.url("/started.bin"))}}));
+    QVERIFY(host.waitForReadyRead(40000));
+    host.closeWriteChannel();
+    QVERIFY(host.waitForFinished(10000));
+    const QByteArray log = host.readAllStandardError();
+    const QRegularExpressionMatch started =
+        QRegularExpression(QStringLiteral("started btfilestream \\(pid (\\d+)\\)"))
+            .match(QString::fromUtf8(log));
+    QVERIFY2(started.hasMatch(), log.constData());
+    const pid_t pid = started.captured(1).toInt();
+    auto stop = qScopeGuard([pid] { ::kill(pid, SIGTERM); });
+    const auto replies = readAll(host.readAllStandardOutput());
+    QCOMPARE(replies[0].message,
+             (QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("started"), true}}));
+    const QString saved = downloads + QStringLiteral("/started.bin");
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(saved), 20000);
+    QFile f(saved);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), file.body);
 }
 
 QTEST_GUILESS_MAIN(TestNativeMessaging)
