@@ -206,11 +206,16 @@ async function main() {
       await shot.setViewport({ width: 620, height: 600, deviceScaleFactor: 1 });
       await shot.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
       await shot.waitForSelector('body[data-ready]');
+      await shot.evaluate(() => { // an example, not saved
+        document.getElementById('minSizeKiB').value = 512;
+        document.getElementById('fileTypes').value = 'iso zip 7z xz mkv mp4 application/pdf';
+        document.getElementById('neverSites').value = 'mail.example.org\nintranet.example.com';
+      });
       await shot.screenshot({ path: path.join(env.E2E_SCREENSHOTS, 'browser-options.png') });
-      await shot.setViewport({ width: 330, height: 215, deviceScaleFactor: 1 });
+      await shot.setViewport({ width: 360, height: 260, deviceScaleFactor: 1 });
       await shot.goto(`chrome-extension://${EXTENSION_ID}/popup.html`);
       await shot.waitForSelector('body[data-ready]');
-      await shot.screenshot({ path: path.join(env.E2E_SCREENSHOTS, 'browser-popup.png') });
+      await (await shot.$('body')).screenshot({ path: path.join(env.E2E_SCREENSHOTS, 'browser-popup.png') });
       await shot.close();
     }
 
