@@ -24,10 +24,11 @@
 namespace bt::ui {
 
 AddDownloadDialog::AddDownloadDialog(const AppSettings &settings, QWidget *parent)
-    : QDialog(parent), m_urls(new QPlainTextEdit(this)), m_links(new QListWidget(this)),
-      m_folder(new QLineEdit(this)), m_name(new QLineEdit(this)), m_connections(new QSpinBox(this)),
-      m_checksum(new QLineEdit(this)), m_paused(new QCheckBox(tr("Start &paused"), this)),
-      m_problem(new QLabel(this)), m_sort(new QLabel(this)),
+    : QDialog(parent), m_form(new QFormLayout), m_urls(new QPlainTextEdit(this)),
+      m_links(new QListWidget(this)), m_folder(new QLineEdit(this)), m_name(new QLineEdit(this)),
+      m_connections(new QSpinBox(this)), m_checksum(new QLineEdit(this)),
+      m_paused(new QCheckBox(tr("Start &paused"), this)), m_problem(new QLabel(this)),
+      m_sort(new QLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)),
       m_autoFolders(settings.autoFolders), m_rules(settings.folderRules)
 {
@@ -61,23 +62,22 @@ AddDownloadDialog::AddDownloadDialog(const AppSettings &settings, QWidget *paren
     folderRow->addWidget(m_folder);
     folderRow->addWidget(browse);
 
-    auto *form = new QFormLayout;
-    form->addRow(tr("&URLs:"), m_urls);
-    form->addRow(tr("&Links:"), m_links);
-    form->setRowVisible(m_links, false);
+    m_form->addRow(tr("&URLs:"), m_urls);
+    m_form->addRow(tr("&Links:"), m_links);
+    m_form->setRowVisible(m_links, false);
     auto *folderLabel = new QLabel(tr("&Folder:"), this);
     folderLabel->setBuddy(m_folder);
-    form->addRow(folderLabel, folderRow);
-    form->addRow(tr("File &name:"), m_name);
-    form->addRow(tr("&Connections:"), m_connections);
-    form->addRow(tr("C&hecksum:"), m_checksum);
-    form->addRow(QString(), m_paused);
+    m_form->addRow(folderLabel, folderRow);
+    m_form->addRow(tr("File &name:"), m_name);
+    m_form->addRow(tr("&Connections:"), m_connections);
+    m_form->addRow(tr("C&hecksum:"), m_checksum);
+    m_form->addRow(QString(), m_paused);
     m_sort->setObjectName(QStringLiteral("sortLabel"));
     m_sort->setWordWrap(true);
     m_sort->setVisible(m_autoFolders);
-    form->addRow(QString(), m_sort);
+    m_form->addRow(QString(), m_sort);
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(form);
+    layout->addLayout(m_form);
     layout->addWidget(m_problem);
     layout->addWidget(m_buttons);
     resize(560, 360);
@@ -130,10 +130,9 @@ void AddDownloadDialog::setBrowserRequest(const BrowserRequest &request)
         return;
     }
     // "Download all links": every link ticked; the person unticks what is not wanted.
-    auto *form = qobject_cast<QFormLayout *>(layout()->itemAt(0)->layout());
-    form->setRowVisible(m_urls, false);
-    form->setRowVisible(m_links, true);
-    form->setRowVisible(m_name, false); // one name cannot fit several files
+    m_form->setRowVisible(m_urls, false);
+    m_form->setRowVisible(m_links, true);
+    m_form->setRowVisible(m_name, false); // one name cannot fit several files
     m_links->clear();
     for (const QUrl &url : std::as_const(urls)) {
         auto *item = new QListWidgetItem(url.toDisplayString(), m_links);

@@ -13,6 +13,7 @@
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -75,6 +76,7 @@ private:
     void validate();
     void browse();
 
+    QFormLayout *m_form;
     QPlainTextEdit *m_urls;
     QListWidget *m_links;
     QLineEdit *m_folder;

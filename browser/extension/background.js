@@ -77,7 +77,8 @@ async function handOver(item) {
   try {
     await api.downloads.cancel(item.id);
   } catch (e) {
-    // Already over in the browser: nothing left to cancel.
+    // Firefox: it finished in the browser meanwhile; BTFileStream has it, so no second copy.
+    await api.downloads.removeFile(item.id).catch(() => {});
   }
   await api.downloads.erase({ id: item.id });
   return true;
@@ -94,21 +95,17 @@ if (api.downloads.onDeterminingFilename) {
     return true;
   });
 } else {
-  // Firefox has no such hook: pause the new download while BTFileStream is asked.
-  api.downloads.onCreated.addListener(async (item) => {
-    if (item.state !== 'in_progress' || btWhyNotCaught(item, await options())) return;
-    try {
-      await api.downloads.pause(item.id);
-    } catch (e) {
-      return; // finished already: the browser keeps it
-    }
-    if (!(await handOver(item))) api.downloads.resume(item.id).catch(() => {});
+  // Firefox has no such hook: the download runs on while BTFileStream is asked, and stops
+  // only once it took it. (A paused download that the server cannot resume would be lost.)
+  api.downloads.onCreated.addListener((item) => {
+    if (item.state === 'in_progress') handOver(item).catch(() => {});
   });
 }
 
 // The context menu: one link, image or medium; or every link in the selection.
 function createMenus() {
-  api.contextMenus.removeAll(() => {
+  // Promises in both browsers (Firefox's browser.* takes no callbacks).
+  Promise.resolve(api.contextMenus.removeAll()).then(() => {
     api.contextMenus.create({
       id: 'bt-download',
       title: 'Download with BTFileStream',

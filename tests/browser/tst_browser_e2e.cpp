@@ -24,25 +24,35 @@ class TestBrowserE2e : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void downloadsGoToBTFileStream_data();
     void downloadsGoToBTFileStream();
     void cleanup();
 
 private:
-    QString m_chromium;
     QString m_node;
     QProcess m_program;
 };
 
 void TestBrowserE2e::initTestCase()
 {
-    m_chromium = qEnvironmentVariable("CHROMIUM", QStringLiteral("/usr/bin/chromium"));
-    if (!QFile::exists(m_chromium))
-        QSKIP("chromium is not installed (scripts/setup.sh --test)");
     m_node = QStandardPaths::findExecutable(QStringLiteral("node"));
     if (m_node.isEmpty())
         QSKIP("node is not installed (scripts/setup.sh --test)");
     if (!QFile::exists(QStringLiteral(BT_SOURCE_DIR "/tests/browser/node_modules/puppeteer-core")))
         QSKIP("puppeteer-core is not installed (tests/browser/ensure-deps.sh)");
+}
+
+void TestBrowserE2e::downloadsGoToBTFileStream_data()
+{
+    QTest::addColumn<QString>("browser");
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<int>("caught"); // downloads BTFileStream must have
+    QTest::newRow("chromium") << qEnvironmentVariable("CHROMIUM",
+                                                      QStringLiteral("/usr/bin/chromium"))
+                              << QStringLiteral("e2e.js") << 3; // click, cookie, context menu
+    QTest::newRow("firefox-esr") << qEnvironmentVariable("FIREFOX",
+                                                         QStringLiteral("/usr/bin/firefox-esr"))
+                                 << QStringLiteral("e2e-firefox.js") << 2; // click, cookie
 }
 
 void TestBrowserE2e::cleanup()
@@ -57,6 +67,11 @@ void TestBrowserE2e::cleanup()
 
 void TestBrowserE2e::downloadsGoToBTFileStream()
 {
+    QFETCH(QString, browser);
+    QFETCH(QString, script);
+    QFETCH(int, caught);
+    if (!QFile::exists(browser))
+        QSKIP(qPrintable(browser + QStringLiteral(" is not installed (scripts/setup.sh --test)")));
     QTemporaryDir work;
     const QString config = work.filePath(QStringLiteral("config"));
     const QString data = work.filePath(QStringLiteral("data"));
@@ -86,11 +101,14 @@ void TestBrowserE2e::downloadsGoToBTFileStream()
 
     QProcess node;
     QProcessEnvironment nodeEnv = env;
-    nodeEnv.insert(QStringLiteral("CHROMIUM"), m_chromium);
+    nodeEnv.insert(QStringLiteral("CHROMIUM"), browser);
+    nodeEnv.insert(QStringLiteral("FIREFOX"), browser);
     nodeEnv.insert(QStringLiteral("BT_EXTENSION_DIR"),
                    QStringLiteral(BT_SOURCE_DIR "/browser/extension"));
     nodeEnv.insert(QStringLiteral("BT_HOST_MANIFEST"),
                    QStringLiteral(BT_BINARY_DIR "/browser/build-tree/chromium.json"));
+    nodeEnv.insert(QStringLiteral("BT_FIREFOX_HOST_MANIFEST"),
+                   QStringLiteral(BT_BINARY_DIR "/browser/build-tree/firefox.json"));
     nodeEnv.insert(QStringLiteral("BT_DOWNLOAD_DIR"), downloads);
     nodeEnv.insert(QStringLiteral("E2E_WORK"), work.filePath(QStringLiteral("e2e")));
     const QByteArray shots = qgetenv("E2E_SCREENSHOTS"); // docs/screenshots, by hand
@@ -98,9 +116,9 @@ void TestBrowserE2e::downloadsGoToBTFileStream()
         nodeEnv.insert(QStringLiteral("E2E_SCREENSHOTS"), QString::fromLocal8Bit(shots));
     node.setProcessEnvironment(nodeEnv);
     node.setProcessChannelMode(QProcess::SeparateChannels);
-    node.start(m_node, {QStringLiteral(BT_SOURCE_DIR "/tests/browser/e2e.js")});
+    node.start(m_node, {QStringLiteral(BT_SOURCE_DIR "/tests/browser/") + script});
     QVERIFY(node.waitForStarted());
-    QVERIFY2(node.waitForFinished(150000), "e2e.js did not finish in 150 s");
+    QVERIFY2(node.waitForFinished(150000), "the browser test did not finish in 150 s");
     const QByteArray err = node.readAllStandardError();
     if (node.exitStatus() != QProcess::NormalExit || node.exitCode() != 0)
         qWarning().noquote() << err; // the browser's log too with E2E_DUMPIO=1
@@ -108,7 +126,7 @@ void TestBrowserE2e::downloadsGoToBTFileStream()
     QCOMPARE(node.exitCode(), 0);
     const QJsonObject result = QJsonDocument::fromJson(node.readAllStandardOutput()).object();
     const QJsonArray cases = result.value(QStringLiteral("cases")).toArray();
-    QCOMPARE(cases.size(), 3); // plain, cookie, menu; the fallback stayed in the browser
+    QCOMPARE(cases.size(), caught); // the fallback stayed in the browser
 
     // The files, byte-exact, and nothing else (no .part left, not the fallback).
     QStringList names;
