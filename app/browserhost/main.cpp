@@ -2,7 +2,8 @@
 // the extension's origin (Chromium) or the manifest's path and the extension's id (Firefox)
 // as arguments, which it does not need: the manifest already names who may talk to it.
 // A separate small program, not `btfilestream --native-messaging`: a host manifest cannot
-// pass options, and this one starts without Widgets, the store or the engine.
+// pass options, and this one loads neither Widgets nor the engine (only the store's rule for
+// its folder, which names the program's single-instance socket).
 #include "StdioPipe.h"
 #include "ipc/BrowserRequest.h"
 #include "ipc/NativeMessaging.h"
@@ -11,14 +12,20 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QLockFile>
 #include <QProcess>
 #include <QThread>
 
 #include <cstdio>
+#include <signal.h>
 
 namespace nm = bt::nativemessaging;
 
 namespace {
+
+// How long the running program may take to confirm a request (its event loop may be busy).
+constexpr int kHandOverMs = 10000;
 
 QString programPath()
 {
@@ -30,7 +37,14 @@ QJsonObject deliver(const bt::BrowserRequest &request, const QString &key)
 {
     const QStringList arguments = request.toArguments();
     bt::SingleInstance channel(key);
-    if (channel.sendToRunning(arguments))
+    if (channel.sendToRunning(arguments, kHandOverMs))
+        return {{QStringLiteral("ok"), true}};
+    // Two downloads at once while nothing runs: one host starts the program, the other waits
+    // here and then finds it listening.
+    QLockFile starting(QDir::temp().filePath(key + QStringLiteral(".starting")));
+    starting.setStaleLockTime(0);
+    starting.lock();
+    if (channel.sendToRunning(arguments, kHandOverMs))
         return {{QStringLiteral("ok"), true}};
     qint64 pid = 0;
     if (!QProcess::startDetached(programPath(), {QStringLiteral("--hidden")}, QString(), &pid))
@@ -42,12 +56,14 @@ QJsonObject deliver(const bt::BrowserRequest &request, const QString &key)
     // processes, so look every 50 ms for at most 30 s.
     QDeadlineTimer deadline(30000);
     while (!deadline.hasExpired()) {
-        if (channel.sendToRunning(arguments))
+        if (channel.sendToRunning(arguments, kHandOverMs))
             return {{QStringLiteral("ok"), true}, {QStringLiteral("started"), true}};
+        if (::kill(pid_t(pid), 0) != 0) // it ended (its store unusable, no display): say so now
+            break;
         QThread::msleep(50);
     }
-    return nm::errorReply(
-        QCoreApplication::translate("main", "BTFileStream was started but did not answer."));
+    return nm::errorReply(QCoreApplication::translate(
+        "main", "BTFileStream was started but did not answer; the browser keeps the download."));
 }
 
 QJsonObject answer(const QJsonObject &message, const QString &key)

@@ -8,6 +8,11 @@
 
 namespace bt {
 
+namespace {
+// A browser request of 1 MiB of JSON is 2 MiB as a QString in the stream.
+constexpr qint32 kMaxMessageSize = 4 << 20;
+} // namespace
+
 SingleInstance::SingleInstance(const QString &key, QObject *parent) : QObject(parent), m_key(key) {}
 
 SingleInstance::~SingleInstance() = default;
@@ -34,7 +39,10 @@ bool SingleInstance::sendToRunning(const QStringList &arguments, int timeoutMs)
     socket.write(data);
     if (!socket.waitForBytesWritten(timeoutMs))
         return false;
-    // The running instance closes after reading: then the URLs are surely there.
+    // The running instance answers one byte once it has the arguments; a refusal (too large)
+    // closes without it. The browser host counts on it: it drops the browser's own download.
+    if (!socket.waitForReadyRead(timeoutMs) || socket.read(1) != QByteArrayLiteral("\x01"))
+        return false;
     socket.waitForDisconnected(timeoutMs);
     return true;
 }
@@ -75,7 +83,7 @@ void SingleInstance::onConnection()
             qint32 size = 0;
             QDataStream head(socket->peek(4));
             head >> size;
-            if (size < 0 || size > (1 << 20)) {
+            if (size < 0 || size > kMaxMessageSize) {
                 socket->abort();
                 return;
             }
@@ -85,6 +93,8 @@ void SingleInstance::onConnection()
             QStringList arguments;
             QDataStream body(socket->read(size));
             body >> arguments;
+            socket->write("\x01", 1);
+            socket->flush(); // now: the sender may be waiting for it already
             socket->disconnectFromServer();
             Q_EMIT argumentsReceived(arguments);
         });

@@ -18,7 +18,8 @@ public:
 
     // The socket name for a data folder (per user).
     static QString keyFor(const QString &dataDir);
-    // True when a running instance took the arguments (the caller exits).
+    // True when a running instance took the arguments (it confirms; the caller exits). At
+    // most 4 MiB as a QStringList in a QDataStream.
     bool sendToRunning(const QStringList &arguments, int timeoutMs = 2000);
     // True when a program listens on the name (the browser extension shows it).
     bool isRunning(int timeoutMs = 500) const;

@@ -107,6 +107,7 @@ private Q_SLOTS:
     void hostAnswersOverPipes();
     void hostHandsRequestToRunningProgram();
     void hostStartsTheProgramInTheTray();
+    void largestRequestIsHandedOver();
 };
 
 void TestNativeMessaging::goodFramesInARow()
@@ -382,6 +383,40 @@ void TestNativeMessaging::hostHandsRequestToRunningProgram()
     QVERIFY2(r, qPrintable(error));
     QCOMPARE(r->links.first().cookies.first().second, QByteArray("s3cr3t"));
     QVERIFY(!host.readAllStandardError().contains("s3cr3t"));
+}
+
+// A request near the 1 MiB limit still fits the single-instance channel (twice as large there,
+// as UTF-16), and the host says ok only once the program confirmed it.
+void TestNativeMessaging::largestRequestIsHandedOver()
+{
+    if (!QFile::exists(QString::fromUtf8(hostPath())))
+        QSKIP("btfilestream-browser-host is not built (BT_BUILD_GUI=OFF)");
+    QTemporaryDir data;
+    qputenv("BTSTREAM_DATA_DIR", data.path().toUtf8());
+    bt::SingleInstance running(bt::SingleInstance::keyFor(data.path()));
+    QVERIFY(running.listen());
+    QSignalSpy spy(&running, &bt::SingleInstance::argumentsReceived);
+    QJsonObject message = download();
+    message.insert(QStringLiteral("cookies"),
+                   QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("big")},
+                                          {QStringLiteral("value"), QString(1000000, u'v')}}});
+    const QByteArray bytes = frame(message);
+    QVERIFY(bytes.size() > 1000000 && bytes.size() <= nm::kMaxMessageSize + 4);
+    QProcess host;
+    host.start(QString::fromUtf8(hostPath()), {});
+    QVERIFY(host.waitForStarted());
+    host.write(bytes);
+    QVERIFY(spy.wait(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(host.bytesAvailable() > 0 || host.waitForReadyRead(50), 10000);
+    const auto replies = readAll(host.readAllStandardOutput());
+    QCOMPARE(replies[0].message, (QJsonObject{{QStringLiteral("ok"), true}}));
+    host.closeWriteChannel();
+    QVERIFY(host.waitForFinished(10000));
+    QString error;
+    const auto r = BrowserRequest::fromJson(
+        QJsonDocument::fromJson(spy[0][0].toStringList().value(1).toUtf8()).object(), &error);
+    QVERIFY2(r, qPrintable(error));
+    QCOMPARE(r->links.first().cookies.first().second.size(), 1000000);
 }
 
 // Nothing runs: the host starts `btfilestream --hidden` and hands the request over once it
