@@ -8,8 +8,6 @@ const api = globalThis.browser ?? globalThis.chrome;
 
 // Links clicked with the modifier key held (modifier.js): their downloads stay in the browser.
 const letThrough = new Map(); // url -> expiry (ms)
-// What the popup shows: the last answer or error of the host.
-let lastHostError = '';
 
 async function options() {
   return Object.assign({}, BT_DEFAULTS, await api.storage.local.get(null));
@@ -18,15 +16,10 @@ async function options() {
 async function sendToHost(message) {
   try {
     const reply = await api.runtime.sendNativeMessage(BT_HOST, message);
-    if (!reply || reply.ok !== true) {
-      lastHostError = (reply && reply.error) || 'no answer';
-      return { ok: false, error: lastHostError };
-    }
-    lastHostError = '';
+    if (!reply || reply.ok !== true) return { ok: false, error: (reply && reply.error) || 'no answer' };
     return reply;
   } catch (e) {
-    lastHostError = String((e && e.message) || e);
-    return { ok: false, error: lastHostError };
+    return { ok: false, error: String((e && e.message) || e) }; // no host installed, it crashed
   }
 }
 
@@ -74,11 +67,12 @@ async function handOver(item) {
   });
   const reply = await sendToHost(message);
   if (!reply.ok) return false;
-  try {
-    await api.downloads.cancel(item.id);
-  } catch (e) {
+  const [now] = await api.downloads.search({ id: item.id });
+  if (now && now.state === 'complete') {
     // Firefox: it finished in the browser meanwhile; BTFileStream has it, so no second copy.
     await api.downloads.removeFile(item.id).catch(() => {});
+  } else {
+    await api.downloads.cancel(item.id).catch(() => {});
   }
   await api.downloads.erase({ id: item.id });
   return true;
