@@ -41,10 +41,7 @@ bool SingleInstance::sendToRunning(const QStringList &arguments, int timeoutMs)
         return false;
     // The running instance answers one byte once it has the arguments; a refusal (too large)
     // closes without it. The browser host counts on it: it drops the browser's own download.
-    if (!socket.waitForReadyRead(timeoutMs) || socket.read(1) != QByteArrayLiteral("\x01"))
-        return false;
-    socket.waitForDisconnected(timeoutMs);
-    return true;
+    return socket.waitForReadyRead(timeoutMs) && socket.read(1) == QByteArrayLiteral("\x01");
 }
 
 bool SingleInstance::isRunning(int timeoutMs) const
