@@ -53,7 +53,7 @@ async function main() {
   try {
     const workerTarget = await browser.waitForTarget(
       (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${EXTENSION_ID}/`),
-      { timeout: 20000 });
+      { timeout: 60000 }); // a loaded machine starts it slowly
     const worker = await workerTarget.worker();
     const tab = await browser.newPage();
     await tab.goto(`${base}/page.html`);

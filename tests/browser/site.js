@@ -82,7 +82,7 @@ function serve(req, res) {
 }
 
 // Another process writes the file: look every 100 ms until it is there, whole, or the deadline.
-async function waitFor(what, check, ms = 30000, detail = async () => '') {
+async function waitFor(what, check, ms = 60000, detail = async () => '') {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();
