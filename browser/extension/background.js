@@ -67,12 +67,17 @@ async function handOver(item) {
   });
   const reply = await sendToHost(message);
   if (!reply.ok) return false;
-  const [now] = await api.downloads.search({ id: item.id });
-  if (now && now.state === 'complete') {
-    // Firefox: it finished in the browser meanwhile; BTFileStream has it, so no second copy.
-    await api.downloads.removeFile(item.id).catch(() => {});
-  } else {
-    await api.downloads.cancel(item.id).catch(() => {});
+  await api.downloads.cancel(item.id).catch(() => {});
+  // Firefox: it may have finished in the browser meanwhile (cancel does nothing then, and the
+  // state may turn "complete" only a moment later); BTFileStream has it: no second copy.
+  for (let i = 0; i < 50; ++i) {
+    const [after] = await api.downloads.search({ id: item.id });
+    if (!after || after.state === 'interrupted') break;
+    if (after.state === 'complete') {
+      await api.downloads.removeFile(item.id).catch(() => {});
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
   await api.downloads.erase({ id: item.id });
   return true;
