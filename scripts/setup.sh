@@ -12,7 +12,7 @@ build_packages=(
 )
 test_packages=(
     nginx openssl clang clang-format libclang-rt-14-dev xvfb xauth
-    curl wget aria2 time nodejs imagemagick desktop-file-utils appstream dbus-x11 microsocks
+    curl wget aria2 time nodejs imagemagick desktop-file-utils appstream dbus-x11 microsocks chromium firefox-esr
 )
 
 wanted=("${build_packages[@]}")

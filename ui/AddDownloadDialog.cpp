@@ -14,6 +14,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -23,10 +24,11 @@
 namespace bt::ui {
 
 AddDownloadDialog::AddDownloadDialog(const AppSettings &settings, QWidget *parent)
-    : QDialog(parent), m_urls(new QPlainTextEdit(this)), m_folder(new QLineEdit(this)),
-      m_name(new QLineEdit(this)), m_connections(new QSpinBox(this)),
-      m_checksum(new QLineEdit(this)), m_paused(new QCheckBox(tr("Start &paused"), this)),
-      m_problem(new QLabel(this)), m_sort(new QLabel(this)),
+    : QDialog(parent), m_form(new QFormLayout), m_urls(new QPlainTextEdit(this)),
+      m_links(new QListWidget(this)), m_folder(new QLineEdit(this)), m_name(new QLineEdit(this)),
+      m_connections(new QSpinBox(this)), m_checksum(new QLineEdit(this)),
+      m_paused(new QCheckBox(tr("Start &paused"), this)), m_problem(new QLabel(this)),
+      m_sort(new QLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)),
       m_autoFolders(settings.autoFolders), m_rules(settings.folderRules)
 {
@@ -60,21 +62,22 @@ AddDownloadDialog::AddDownloadDialog(const AppSettings &settings, QWidget *paren
     folderRow->addWidget(m_folder);
     folderRow->addWidget(browse);
 
-    auto *form = new QFormLayout;
-    form->addRow(tr("&URLs:"), m_urls);
+    m_form->addRow(tr("&URLs:"), m_urls);
+    m_form->addRow(tr("&Links:"), m_links);
+    m_form->setRowVisible(m_links, false);
     auto *folderLabel = new QLabel(tr("&Folder:"), this);
     folderLabel->setBuddy(m_folder);
-    form->addRow(folderLabel, folderRow);
-    form->addRow(tr("File &name:"), m_name);
-    form->addRow(tr("&Connections:"), m_connections);
-    form->addRow(tr("C&hecksum:"), m_checksum);
-    form->addRow(QString(), m_paused);
+    m_form->addRow(folderLabel, folderRow);
+    m_form->addRow(tr("File &name:"), m_name);
+    m_form->addRow(tr("&Connections:"), m_connections);
+    m_form->addRow(tr("C&hecksum:"), m_checksum);
+    m_form->addRow(QString(), m_paused);
     m_sort->setObjectName(QStringLiteral("sortLabel"));
     m_sort->setWordWrap(true);
     m_sort->setVisible(m_autoFolders);
-    form->addRow(QString(), m_sort);
+    m_form->addRow(QString(), m_sort);
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(form);
+    layout->addLayout(m_form);
     layout->addWidget(m_problem);
     layout->addWidget(m_buttons);
     resize(560, 360);
@@ -83,6 +86,7 @@ AddDownloadDialog::AddDownloadDialog(const AppSettings &settings, QWidget *paren
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(browse, &QToolButton::clicked, this, &AddDownloadDialog::browse);
     connect(m_urls, &QPlainTextEdit::textChanged, this, &AddDownloadDialog::validate);
+    connect(m_links, &QListWidget::itemChanged, this, &AddDownloadDialog::validate);
     connect(m_folder, &QLineEdit::textChanged, this, &AddDownloadDialog::validate);
     connect(m_name, &QLineEdit::textChanged, this, &AddDownloadDialog::validate);
     connect(m_checksum, &QLineEdit::textChanged, this, &AddDownloadDialog::validate);
@@ -113,9 +117,41 @@ void AddDownloadDialog::setUrls(const QList<QUrl> &urls)
     m_urls->setPlainText(lines.join(QLatin1Char('\n')));
 }
 
+void AddDownloadDialog::setBrowserRequest(const BrowserRequest &request)
+{
+    m_browser = request;
+    QList<QUrl> urls;
+    for (const BrowserLink &link : request.links)
+        urls.append(link.url);
+    if (request.kind == BrowserRequest::Kind::Download) {
+        setUrls(urls);
+        if (!request.links.isEmpty())
+            m_name->setText(request.links.first().fileName);
+        return;
+    }
+    // "Download all links": every link ticked; the person unticks what is not wanted.
+    m_form->setRowVisible(m_urls, false);
+    m_form->setRowVisible(m_links, true);
+    m_form->setRowVisible(m_name, false); // one name cannot fit several files
+    m_links->clear();
+    for (const QUrl &url : std::as_const(urls)) {
+        auto *item = new QListWidgetItem(url.toDisplayString(), m_links);
+        item->setData(Qt::UserRole, url);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(Qt::Checked);
+    }
+    validate();
+}
+
 QList<QUrl> AddDownloadDialog::urls() const
 {
     QList<QUrl> list;
+    if (m_browser && m_browser->kind == BrowserRequest::Kind::Links) {
+        for (int i = 0; i < m_links->count(); ++i)
+            if (m_links->item(i)->checkState() == Qt::Checked)
+                list.append(m_links->item(i)->data(Qt::UserRole).toUrl());
+        return list;
+    }
     const QStringList lines = m_urls->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     for (const QString &line : lines) {
         const QString t = line.trimmed();
@@ -255,6 +291,14 @@ QList<DownloadRequest> AddDownloadDialog::requests(const DownloadRequest &base) 
         r.directory = folderFor(url);
         r.fileName = m_name->text();
         r.connections = m_connections->value();
+        if (m_browser) {
+            for (const BrowserLink &link : std::as_const(m_browser->links)) {
+                if (link.url == url) {
+                    m_browser->applyTo(link, &r);
+                    break;
+                }
+            }
+        }
         if (!sum.isEmpty()) {
             http::DigestValue d;
             d.algorithm = QCryptographicHash::Sha256;

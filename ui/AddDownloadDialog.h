@@ -1,17 +1,22 @@
 #pragma once
 
 #include "FolderRules.h"
+#include "ipc/BrowserRequest.h"
 #include "model/DownloadRequest.h"
 
 #include <QDialog>
 #include <QList>
 #include <QUrl>
 
+#include <optional>
+
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
+class QListWidget;
 class QPlainTextEdit;
 class QSpinBox;
 
@@ -32,6 +37,9 @@ public:
 
     // Fills the URL box (from a drop, the command line, or the clipboard).
     void setUrls(const QList<QUrl> &urls);
+    // A download the browser handed over: its link (and suggested name), or for several
+    // links a list to tick; each request carries the browser's cookies, agent and referrer.
+    void setBrowserRequest(const BrowserRequest &request);
     // The clipboard's links, if it holds any (http, https, ftp).
     static QList<QUrl> linksFromText(const QString &text);
 
@@ -51,6 +59,7 @@ public:
     QString problem() const;
 
     QPlainTextEdit *urlEdit() const { return m_urls; }
+    QListWidget *linkList() const { return m_links; }
     QLineEdit *folderEdit() const { return m_folder; }
     QLineEdit *nameEdit() const { return m_name; }
     QLineEdit *checksumEdit() const { return m_checksum; }
@@ -67,7 +76,9 @@ private:
     void validate();
     void browse();
 
+    QFormLayout *m_form;
     QPlainTextEdit *m_urls;
+    QListWidget *m_links;
     QLineEdit *m_folder;
     QLineEdit *m_name;
     QSpinBox *m_connections;
@@ -79,6 +90,7 @@ private:
     QString m_initialFolder;
     bool m_autoFolders;
     QList<FolderRule> m_rules;
+    std::optional<BrowserRequest> m_browser;
 };
 
 } // namespace bt::ui

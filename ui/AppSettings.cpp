@@ -47,6 +47,7 @@ AppSettings AppSettings::load()
     a.extractArchives = get("files/extractArchives", a.extractArchives);
     a.openFolderWhenDone = get("files/openFolderWhenDone", a.openFolderWhenDone);
     a.autoFolders = get("files/autoFolders", a.autoFolders);
+    a.browserStartAtOnce = get("browser/startAtOnce", a.browserStartAtOnce);
     // Saved rules by category; a category that a later version adds keeps its default.
     const int n = s.beginReadArray(QStringLiteral("files/folderRules"));
     for (int i = 0; i < n; ++i) {
@@ -89,6 +90,7 @@ void AppSettings::save() const
     s.setValue(QStringLiteral("files/extractArchives"), extractArchives);
     s.setValue(QStringLiteral("files/openFolderWhenDone"), openFolderWhenDone);
     s.setValue(QStringLiteral("files/autoFolders"), autoFolders);
+    s.setValue(QStringLiteral("browser/startAtOnce"), browserStartAtOnce);
     s.beginWriteArray(QStringLiteral("files/folderRules"), int(folderRules.size()));
     for (int i = 0; i < folderRules.size(); ++i) {
         s.setArrayIndex(i);

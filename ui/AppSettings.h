@@ -42,6 +42,9 @@ struct AppSettings
     bool openFolderWhenDone = false;   // open a completed download's folder (after extracting)
     bool autoFolders = false;          // sort new downloads into sub-folders by file type
     QList<FolderRule> folderRules = FolderRule::defaults();
+    // [browser] startAtOnce: a download the browser extension hands over starts at once
+    // instead of opening the add dialog (tests and scripted setups set it in the file).
+    bool browserStartAtOnce = false;
 
     static AppSettings load();
     void save() const;

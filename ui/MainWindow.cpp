@@ -234,11 +234,33 @@ AddDownloadDialog *MainWindow::openAddDialog(const QList<QUrl> &urls)
         m_addDialog->activateWindow();
         return m_addDialog;
     }
+    auto *dialog = newAddDialog();
+    dialog->setUrls(links);
+    m_addDialog = dialog;
+    if (!isVisible())
+        show();
+    dialog->open();
+    return dialog;
+}
+
+AddDownloadDialog *MainWindow::openBrowserDialog(const BrowserRequest &request)
+{
+    auto *dialog = newAddDialog();
+    dialog->setObjectName(QStringLiteral("browserDialog"));
+    dialog->setBrowserRequest(request);
+    if (!isVisible())
+        show();
+    dialog->open();
+    dialog->raise();
+    dialog->activateWindow();
+    return dialog;
+}
+
+AddDownloadDialog *MainWindow::newAddDialog()
+{
     auto *dialog = new AddDownloadDialog(m_settings, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setObjectName(QStringLiteral("addDialog"));
-    dialog->setUrls(links);
-    m_addDialog = dialog;
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         DownloadRequest base;
         m_settings.applyTo(&base);
@@ -261,9 +283,6 @@ AddDownloadDialog *MainWindow::openAddDialog(const QList<QUrl> &urls)
         else
             statusBar()->showMessage(tr("Added %n download(s)", nullptr, int(added.size())), 5000);
     });
-    if (!isVisible())
-        show();
-    dialog->open();
     return dialog;
 }
 

@@ -24,6 +24,7 @@ class QTableView;
 namespace bt {
 
 class QueueManager;
+struct BrowserRequest;
 struct TransferResult;
 
 namespace ui {
@@ -77,6 +78,9 @@ public Q_SLOTS:
     // Opens the add dialog (non-modal for the caller: returns at once); empty = the clipboard's
     // links if any. Returns the dialog, which deletes itself when closed.
     AddDownloadDialog *openAddDialog(const QList<QUrl> &urls = {});
+    // A download (or links) the browser handed over, in a dialog of its own: the open add
+    // dialog keeps what the person typed, and the browser's cookies stay with their links.
+    AddDownloadDialog *openBrowserDialog(const bt::BrowserRequest &request);
     // To the only upload target; asks which when there are several; opens the settings on the
     // upload page when there is none.
     void startUploads(const QStringList &paths);
@@ -117,6 +121,7 @@ private:
     void fitDetails();  // folds the details pane while nothing is selected
     // The add dialog's folder becomes the next default once a download in it wrote bytes or
     // completed (a folder that fails is not remembered); `changed`: chosen in the dialog.
+    AddDownloadDialog *newAddDialog(); // adds its downloads when accepted
     void rememberFolderWhenItWorks(const QList<qint64> &ids, const QString &folder, bool changed);
     void onSnapshotsForFolders(const QList<bt::TransferSnapshot> &changed);
     void openSelectedFile();

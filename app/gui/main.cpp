@@ -2,11 +2,13 @@
 // and hands URLs to an instance that already runs.
 #include "AddDownloadDialog.h"
 #include "AppSettings.h"
+#include "BrowserCatcher.h"
+#include "BrowserIntegration.h"
 #include "Icons.h"
 #include "MainWindow.h"
 #include "SignalBridge.h"
-#include "SingleInstance.h"
 #include "Translations.h"
+#include "ipc/SingleInstance.h"
 #include "queue/QueueManager.h"
 #include "store/TransferStore.h"
 #include "transfer/NetworkSetup.h"
@@ -59,16 +61,27 @@ int main(int argc, char **argv)
         QApplication::translate("main", "DIR"));
     QCommandLineOption hiddenOption(QStringLiteral("hidden"),
                                     QApplication::translate("main", "Start in the tray."));
+    QCommandLineOption installBrowserOption(
+        QStringLiteral("install-browser-integration"),
+        QApplication::translate("main", "Let Chromium, Google Chrome and Firefox reach "
+                                        "BTFileStream for this user, then exit."));
+    QCommandLineOption uninstallBrowserOption(
+        QStringLiteral("uninstall-browser-integration"),
+        QApplication::translate("main", "Undo --install-browser-integration, then exit."));
     parser.addOption(dataDirOption);
     parser.addOption(hiddenOption);
+    parser.addOption(installBrowserOption);
+    parser.addOption(uninstallBrowserOption);
     parser.addPositionalArgument(QStringLiteral("urls"),
                                  QApplication::translate("main", "URLs to download."),
                                  QStringLiteral("[URL...]"));
     parser.process(app);
+    if (parser.isSet(installBrowserOption) || parser.isSet(uninstallBrowserOption))
+        return bt::ui::BrowserIntegration::runCommand(parser.isSet(installBrowserOption));
 
     const QString dataDir = parser.isSet(dataDirOption) ? parser.value(dataDirOption)
                                                         : bt::TransferStore::defaultDataDir();
-    bt::ui::SingleInstance instance(bt::ui::SingleInstance::keyFor(dataDir));
+    bt::SingleInstance instance(bt::SingleInstance::keyFor(dataDir));
     if (instance.sendToRunning(parser.positionalArguments()))
         return 0;
     instance.listen();
@@ -77,8 +90,11 @@ int main(int argc, char **argv)
     bt::QueueManager queue;
     queue.setProxy(settings.proxy); // before open(): the first transfers use it too
     std::unique_ptr<bt::ui::MainWindow> window;
+    std::unique_ptr<bt::ui::BrowserCatcher> browser; // downloads from the browser extension
     QList<QStringList> early; // arguments from a second start before the window exists
-    const auto handOver = [&window](const QStringList &arguments) {
+    const auto handOver = [&window, &browser](const QStringList &arguments) {
+        if (browser->take(arguments))
+            return;
         const QList<QUrl> urls = urlsOf(arguments);
         if (urls.isEmpty()) {
             window->showNormal();
@@ -88,7 +104,7 @@ int main(int argc, char **argv)
             window->openAddDialog(urls);
         }
     };
-    QObject::connect(&instance, &bt::ui::SingleInstance::argumentsReceived, &app,
+    QObject::connect(&instance, &bt::SingleInstance::argumentsReceived, &app,
                      [&](const QStringList &arguments) {
                          if (window)
                              handOver(arguments);
@@ -120,6 +136,7 @@ int main(int argc, char **argv)
             return;
         }
         window = std::make_unique<bt::ui::MainWindow>(&queue);
+        browser = std::make_unique<bt::ui::BrowserCatcher>(window.get(), &queue);
         QObject::connect(window.get(), &bt::ui::MainWindow::quitRequested, &queue,
                          [&queue] { queue.shutdown(); });
         if (!parser.isSet(hiddenOption))
@@ -132,6 +149,7 @@ int main(int argc, char **argv)
     });
     queue.open(dataDir);
     const int rc = QApplication::exec();
+    browser.reset();
     window.reset(); // saves its state; before the queue it shows
     return rc;
 }

@@ -1,14 +1,15 @@
 // Single instance: a second start hands its URLs to the running one and exits.
-#include "SingleInstance.h"
 #include "UiTestEnv.h"
+#include "ipc/SingleInstance.h"
 
 #include <QLocalSocket>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
+#include <atomic>
 #include <thread>
 
-using bt::ui::SingleInstance;
+using bt::SingleInstance;
 
 class TestSingleInstance : public QObject
 {
@@ -17,6 +18,7 @@ private Q_SLOTS:
     void initTestCase() { bt::uitest::isolateSettings(); }
     void handsArgumentsOver();
     void staleNameIsTakenOver();
+    void refusedArgumentsAreNotTaken();
     void secondProgramExits();
 };
 
@@ -50,6 +52,28 @@ void TestSingleInstance::staleNameIsTakenOver()
     SingleInstance nobody(SingleInstance::keyFor(data.path()));
     QVERIFY(!nobody.sendToRunning({QStringLiteral("x")}, 200));
     QVERIFY(nobody.listen());
+}
+
+// Too large for the channel: the running instance closes without its confirmation, and the
+// sender knows (the browser host then leaves the download to the browser).
+void TestSingleInstance::refusedArgumentsAreNotTaken()
+{
+    QTemporaryDir data;
+    const QString key = SingleInstance::keyFor(data.path());
+    SingleInstance running(key);
+    QVERIFY(running.listen());
+    QSignalSpy spy(&running, &SingleInstance::argumentsReceived);
+    bool sent = true;
+    std::atomic<bool> done = false;
+    std::thread client([&] {
+        SingleInstance other(key);
+        sent = other.sendToRunning({QString(3 << 20, u'a')}, 5000); // 6 MiB in the stream
+        done = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 10000); // the running side reads on this event loop
+    client.join();
+    QVERIFY(!sent);
+    QCOMPARE(spy.size(), 0);
 }
 
 void TestSingleInstance::secondProgramExits()

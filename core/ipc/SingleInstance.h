@@ -5,7 +5,7 @@
 
 class QLocalServer;
 
-namespace bt::ui {
+namespace bt {
 
 // One program per user and data folder: a second `btfilestream URL...` hands its URLs to the
 // running one over a local socket and exits.
@@ -18,8 +18,11 @@ public:
 
     // The socket name for a data folder (per user).
     static QString keyFor(const QString &dataDir);
-    // True when a running instance took the arguments (the caller exits).
+    // True when a running instance took the arguments (it confirms; the caller exits). At
+    // most 4 MiB as a QStringList in a QDataStream.
     bool sendToRunning(const QStringList &arguments, int timeoutMs = 2000);
+    // True when a program listens on the name (the browser extension shows it).
+    bool isRunning(int timeoutMs = 500) const;
     // Becomes the running instance; false if another one holds the name.
     bool listen();
 
@@ -33,4 +36,4 @@ private:
     QLocalServer *m_server = nullptr;
 };
 
-} // namespace bt::ui
+} // namespace bt

@@ -1,4 +1,4 @@
-#include "SingleInstance.h"
+#include "ipc/SingleInstance.h"
 
 #include <QCryptographicHash>
 #include <QDataStream>
@@ -6,7 +6,12 @@
 #include <QLocalServer>
 #include <QLocalSocket>
 
-namespace bt::ui {
+namespace bt {
+
+namespace {
+// A browser request of 1 MiB of JSON is 2 MiB as a QString in the stream.
+constexpr qint32 kMaxMessageSize = 4 << 20;
+} // namespace
 
 SingleInstance::SingleInstance(const QString &key, QObject *parent) : QObject(parent), m_key(key) {}
 
@@ -34,9 +39,16 @@ bool SingleInstance::sendToRunning(const QStringList &arguments, int timeoutMs)
     socket.write(data);
     if (!socket.waitForBytesWritten(timeoutMs))
         return false;
-    // The running instance closes after reading: then the URLs are surely there.
-    socket.waitForDisconnected(timeoutMs);
-    return true;
+    // The running instance answers one byte once it has the arguments; a refusal (too large)
+    // closes without it. The browser host counts on it: it drops the browser's own download.
+    return socket.waitForReadyRead(timeoutMs) && socket.read(1) == QByteArrayLiteral("\x01");
+}
+
+bool SingleInstance::isRunning(int timeoutMs) const
+{
+    QLocalSocket socket;
+    socket.connectToServer(m_key);
+    return socket.waitForConnected(timeoutMs);
 }
 
 bool SingleInstance::listen()
@@ -68,7 +80,7 @@ void SingleInstance::onConnection()
             qint32 size = 0;
             QDataStream head(socket->peek(4));
             head >> size;
-            if (size < 0 || size > (1 << 20)) {
+            if (size < 0 || size > kMaxMessageSize) {
                 socket->abort();
                 return;
             }
@@ -78,10 +90,12 @@ void SingleInstance::onConnection()
             QStringList arguments;
             QDataStream body(socket->read(size));
             body >> arguments;
+            socket->write("\x01", 1);
+            socket->flush(); // now: the sender may be waiting for it already
             socket->disconnectFromServer();
             Q_EMIT argumentsReceived(arguments);
         });
     }
 }
 
-} // namespace bt::ui
+} // namespace bt
