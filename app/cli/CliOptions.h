@@ -22,6 +22,7 @@ public:
     {
         Get,     // run the downloads in requests()
         Put,     // run the upload in uploadRequest()
+        List,    // print the store's transfers in listFormat()
         Help,    // print helpText() to stdout, exit 0
         Version, // print versionText() to stdout, exit 0
         Error,   // print errorText() to stderr, exit 2
@@ -31,6 +32,13 @@ public:
         Auto,
         Quiet,
         Json
+    };
+
+    enum class ListFormat
+    {
+        Table,
+        Json,
+        Urls
     };
 
     // `arguments` as in QCoreApplication::arguments(): the program name first.
@@ -46,6 +54,7 @@ public:
     QString proxy() const { return m_proxy; }     // -x: empty = the environment's
     Output output() const { return m_output; }
     int jobs() const { return m_jobs; } // -j: transfers at once
+    ListFormat listFormat() const { return m_listFormat; }
     static constexpr int DefaultJobs = 3;
 
     // Value parsers, public for tests and reuse. false when malformed.
@@ -56,7 +65,8 @@ public:
 
 private:
     Action parseGet(const QStringList &arguments);
-    Action parsePut(const QStringList &arguments); // CliPutOptions.cpp
+    Action parsePut(const QStringList &arguments);  // CliPutOptions.cpp
+    Action parseList(const QStringList &arguments); // CliListOptions.cpp
     // --retries, --stall-timeout, --limit-rate, --header, --user, --insecure and --cacert into a
     // DownloadRequest or an UploadRequest; false after fail()
     template <class Request>
@@ -74,6 +84,7 @@ private:
     QString m_proxy;
     Output m_output = Output::Auto;
     int m_jobs = DefaultJobs;
+    ListFormat m_listFormat = ListFormat::Table;
 };
 
 } // namespace bt::cli

@@ -2,6 +2,7 @@
 #include "CliOptions.h"
 #include "ExitCode.h"
 #include "GetCommand.h"
+#include "ListCommand.h"
 #include "ProgressPrinter.h"
 #include "PutCommand.h"
 #include "SignalBridge.h"
@@ -61,6 +62,8 @@ int main(int argc, char *argv[])
                        .constData(),
                    stderr);
         return ExitUsage;
+    case CliOptions::Action::List:
+        return ListCommand::run(options.dataDir(), options.listFormat());
     case CliOptions::Action::Get:
     case CliOptions::Action::Put:
         break;

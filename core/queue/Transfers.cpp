@@ -1,5 +1,6 @@
 #include "queue/Transfers.h"
 
+#include "net/RemoteFileProtocol.h"
 #include "queue/RequestCodec.h"
 #include "transfer/HttpDownload.h"
 #include "upload/Upload.h"
@@ -10,6 +11,9 @@ namespace bt::transfers {
 Transfer *download(qint64 id, DownloadRequest request, const JobContext &context)
 {
     request.storeId = id; // the queue's row, never a second one for the same transfer
+    // FTP and SFTP resume by offset on one session (net/RemoteFileProtocol).
+    if (RemoteFileProtocol::isRemoteFile(request.url))
+        request.connections = request.maxConnections = 1;
     auto *d = new HttpDownload(request, context.network, context.storage);
     if (context.downloadLimiter)
         d->setSharedRateLimiter(context.downloadLimiter);
