@@ -11,6 +11,7 @@
 #include "TransferModel.h"
 #include "TrayIcon.h"
 #include "queue/QueueManager.h"
+#include "queue/Transfers.h"
 
 #include <QAction>
 #include <QClipboard>
@@ -174,6 +175,9 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
             [this](qint64 id) { m_untriedFolders.remove(id); });
     connect(QGuiApplication::clipboard(), &QClipboard::dataChanged, this,
             &MainWindow::onClipboardChanged);
+    m_baseFactory = m_queue->jobFactory();
+    m_queue->setJobFactory(transfers::withUrlPasswords(
+        m_baseFactory, [this](qint64 id) { return m_urlPasswords.value(id); }));
     updateStatus();
     updateActions();
     resize(1100, 620);
@@ -184,6 +188,7 @@ MainWindow::~MainWindow()
 {
     saveWindowState();
     m_queue->setUploadCredentialProvider({}); // it points here
+    m_queue->setJobFactory(m_baseFactory);
 }
 
 QAction *MainWindow::action(const QString &name) const
@@ -251,6 +256,11 @@ AddDownloadDialog *MainWindow::openAddDialog(const QList<QUrl> &urls)
         QueueManager::EnqueueOptions options;
         options.startPaused = dialog->startPaused(); // stored paused: never connects
         const QList<qint64> ids = m_queue->enqueue(requests, options, &error);
+        // Passwords from URLs stay in memory for this session only (never stored).
+        for (qsizetype k = 0; k < ids.size() && k < requests.size(); ++k) {
+            if (ids.at(k) > 0 && !requests.at(k).urlPassword.isEmpty())
+                m_urlPasswords.insert(ids.at(k), requests.at(k).urlPassword);
+        }
         QList<qint64> added;
         for (qint64 id : ids)
             if (id > 0)

@@ -53,4 +53,20 @@ JobFactory standard()
     return &fromRecord;
 }
 
+JobFactory withUrlPasswords(JobFactory base, std::function<QString(qint64)> passwordOf)
+{
+    if (!base)
+        base = standard();
+    return
+        [base, passwordOf](const TransferRecord &record, const JobContext &context) -> Transfer * {
+            const QString password = passwordOf(record.id);
+            if (record.direction == TransferDirection::Upload || password.isEmpty())
+                return base(record, context);
+            DownloadRequest request = requestcodec::fromRecord(record);
+            request.rateLimit = context.rateLimit;
+            request.urlPassword = password;
+            return download(record.id, request, context);
+        };
+}
+
 } // namespace bt::transfers
