@@ -176,8 +176,12 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     connect(QGuiApplication::clipboard(), &QClipboard::dataChanged, this,
             &MainWindow::onClipboardChanged);
     m_baseFactory = m_queue->jobFactory();
-    m_queue->setJobFactory(transfers::withUrlPasswords(
-        m_baseFactory, [this](qint64 id) { return m_urlPasswords.value(id); }));
+    // Keyed by the stored URL (which has no password): the queue may start a transfer from
+    // inside enqueue(), before its id is known here.
+    m_queue->setJobFactory(
+        transfers::withUrlPasswords(m_baseFactory, [this](const TransferRecord &record) {
+            return m_urlPasswords.value(record.url.toString(QUrl::FullyEncoded));
+        }));
     updateStatus();
     updateActions();
     resize(1100, 620);
@@ -255,12 +259,12 @@ AddDownloadDialog *MainWindow::openAddDialog(const QList<QUrl> &urls)
         Error error;
         QueueManager::EnqueueOptions options;
         options.startPaused = dialog->startPaused(); // stored paused: never connects
-        const QList<qint64> ids = m_queue->enqueue(requests, options, &error);
         // Passwords from URLs stay in memory for this session only (never stored).
-        for (qsizetype k = 0; k < ids.size() && k < requests.size(); ++k) {
-            if (ids.at(k) > 0 && !requests.at(k).urlPassword.isEmpty())
-                m_urlPasswords.insert(ids.at(k), requests.at(k).urlPassword);
+        for (const DownloadRequest &r : requests) {
+            if (!r.urlPassword.isEmpty())
+                m_urlPasswords.insert(r.url.toString(QUrl::FullyEncoded), r.urlPassword);
         }
+        const QList<qint64> ids = m_queue->enqueue(requests, options, &error);
         QList<qint64> added;
         for (qint64 id : ids)
             if (id > 0)

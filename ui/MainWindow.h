@@ -148,9 +148,9 @@ private:
     void acceptSettings(SettingsDialog *dialog);
 
     QueueManager *m_queue;
-    WhenDoneControl *m_whenDone = nullptr; // Queue > When All Is Done
-    QHash<qint64, QString> m_urlPasswords; // from URLs, this session only (never stored)
-    JobFactory m_baseFactory;              // the queue's factory before ours wrapped it
+    WhenDoneControl *m_whenDone = nullptr;  // Queue > When All Is Done
+    QHash<QString, QString> m_urlPasswords; // stored URL -> its password, this session only
+    JobFactory m_baseFactory;               // the queue's factory before ours wrapped it
     AppSettings m_settings;
     TransferModel *m_model;
     TransferFilterModel *m_proxy;

@@ -53,13 +53,14 @@ JobFactory standard()
     return &fromRecord;
 }
 
-JobFactory withUrlPasswords(JobFactory base, std::function<QString(qint64)> passwordOf)
+JobFactory withUrlPasswords(JobFactory base,
+                            std::function<QString(const TransferRecord &)> passwordOf)
 {
     if (!base)
         base = standard();
     return
         [base, passwordOf](const TransferRecord &record, const JobContext &context) -> Transfer * {
-            const QString password = passwordOf(record.id);
+            const QString password = passwordOf(record);
             if (record.direction == TransferDirection::Upload || password.isEmpty())
                 return base(record, context);
             DownloadRequest request = requestcodec::fromRecord(record);

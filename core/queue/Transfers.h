@@ -23,8 +23,9 @@ Transfer *fromRecord(const TransferRecord &record, const JobContext &context);
 // fromRecord() as the queue's factory (its default).
 JobFactory standard();
 // `base` (standard() when empty), except that a download whose URL carried a password gets it
-// back (DownloadRequest::urlPassword, never stored): `passwordOf(id)`, empty for none.
-JobFactory withUrlPasswords(JobFactory base, std::function<QString(qint64)> passwordOf);
+// back (DownloadRequest::urlPassword, never stored): `passwordOf(record)`, empty for none.
+JobFactory withUrlPasswords(JobFactory base,
+                            std::function<QString(const TransferRecord &)> passwordOf);
 
 } // namespace transfers
 } // namespace bt
