@@ -3,6 +3,7 @@
 #include "AppSettings.h"
 #include "Icons.h"
 #include "http/DigestHeader.h"
+#include "http/UrlPattern.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -20,6 +21,7 @@
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <QToolButton>
+#include <algorithm>
 
 namespace bt::ui {
 
@@ -28,7 +30,7 @@ AddDownloadDialog::AddDownloadDialog(const AppSettings &settings, QWidget *paren
       m_links(new QListWidget(this)), m_folder(new QLineEdit(this)), m_name(new QLineEdit(this)),
       m_connections(new QSpinBox(this)), m_checksum(new QLineEdit(this)),
       m_paused(new QCheckBox(tr("Start &paused"), this)), m_problem(new QLabel(this)),
-      m_sort(new QLabel(this)),
+      m_sort(new QLabel(this)), m_preview(new QLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)),
       m_autoFolders(settings.autoFolders), m_rules(settings.folderRules)
 {
@@ -76,6 +78,10 @@ AddDownloadDialog::AddDownloadDialog(const AppSettings &settings, QWidget *paren
     m_sort->setWordWrap(true);
     m_sort->setVisible(m_autoFolders);
     m_form->addRow(QString(), m_sort);
+    m_preview->setObjectName(QStringLiteral("patternPreview"));
+    m_preview->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_preview->setVisible(false);
+    m_form->addRow(QString(), m_preview);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(m_form);
     layout->addWidget(m_problem);
@@ -103,7 +109,8 @@ QList<QUrl> AddDownloadDialog::linksFromText(const QString &text)
         const QString scheme = url.scheme().toLower();
         if (url.isValid() && !url.host().isEmpty() &&
             (scheme == QLatin1String("http") || scheme == QLatin1String("https") ||
-             scheme == QLatin1String("ftp")))
+             scheme == QLatin1String("ftp") || scheme == QLatin1String("ftps") ||
+             scheme == QLatin1String("sftp")))
             links.append(url);
     }
     return links;
@@ -143,6 +150,28 @@ void AddDownloadDialog::setBrowserRequest(const BrowserRequest &request)
     validate();
 }
 
+QStringList AddDownloadDialog::expandedLines(QString *error) const
+{
+    QStringList expanded;
+    const QStringList lines = m_urls->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (const QString &line : lines) {
+        const QString t = line.trimmed();
+        if (t.isEmpty())
+            continue;
+        QString why;
+        if (!http::UrlPattern::hasPattern(t)) {
+            expanded.append(t);
+        } else if (!http::UrlPattern::expand(t, &expanded, &why) ||
+                   expanded.size() > http::UrlPattern::DefaultCap) {
+            if (error)
+                *error = why.isEmpty() ? tr("More than %1 URLs.").arg(http::UrlPattern::DefaultCap)
+                                       : why;
+            return {};
+        }
+    }
+    return expanded;
+}
+
 QList<QUrl> AddDownloadDialog::urls() const
 {
     QList<QUrl> list;
@@ -152,12 +181,8 @@ QList<QUrl> AddDownloadDialog::urls() const
                 list.append(m_links->item(i)->data(Qt::UserRole).toUrl());
         return list;
     }
-    const QStringList lines = m_urls->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-    for (const QString &line : lines) {
-        const QString t = line.trimmed();
-        if (!t.isEmpty())
-            list.append(QUrl(t, QUrl::StrictMode));
-    }
+    for (const QString &line : expandedLines())
+        list.append(QUrl(line, QUrl::StrictMode));
     return list;
 }
 
@@ -173,14 +198,20 @@ bool AddDownloadDialog::startPaused() const
 
 QString AddDownloadDialog::problem() const
 {
+    QString patternError;
+    expandedLines(&patternError);
+    if (!patternError.isEmpty())
+        return patternError;
     const QList<QUrl> list = urls();
     if (list.isEmpty())
         return tr("Enter at least one URL.");
+    static const QStringList schemes{QStringLiteral("http"), QStringLiteral("https"),
+                                     QStringLiteral("ftp"), QStringLiteral("ftps"),
+                                     QStringLiteral("sftp")};
     for (const QUrl &url : list) {
-        const QString scheme = url.scheme().toLower();
-        if (!url.isValid() || url.host().isEmpty() ||
-            (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
-            return tr("Not an http or https URL: %1").arg(url.toString());
+        if (!url.isValid() || url.host().isEmpty() || !schemes.contains(url.scheme().toLower()))
+            return tr("Not an http, https, ftp, ftps or sftp URL: %1")
+                .arg(url.toString(QUrl::RemovePassword));
     }
     if (m_folder->text().trimmed().isEmpty())
         return tr("Choose a folder.");
@@ -248,6 +279,22 @@ void AddDownloadDialog::validate()
                 ? tr("Sorted by type into sub-folders (Settings, Files).")
                 : tr("Sorted by type into: %1").arg(folders.join(QStringLiteral(", "))));
     }
+    // A pattern's preview: how many, and the first few, so that a typo shows before adding.
+    const QStringList typed = m_urls->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const bool patterns = std::any_of(typed.begin(), typed.end(), [](const QString &line) {
+        return http::UrlPattern::hasPattern(line.trimmed());
+    });
+    const QStringList expanded = patterns ? expandedLines() : QStringList();
+    m_preview->setVisible(!expanded.isEmpty());
+    if (!expanded.isEmpty()) {
+        constexpr int shown = 5;
+        QString text = tr("%n URL(s):", nullptr, int(expanded.size()));
+        for (const QString &line : expanded.mid(0, shown))
+            text += QLatin1Char('\n') + QUrl(line).toString(QUrl::RemovePassword);
+        if (expanded.size() > shown)
+            text += QStringLiteral("\n…");
+        m_preview->setText(text);
+    }
     const QString why = problem();
     m_problem->setText(why);
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(why.isEmpty());
@@ -288,6 +335,9 @@ QList<DownloadRequest> AddDownloadDialog::requests(const DownloadRequest &base) 
     for (const QUrl &url : urls()) {
         DownloadRequest r = base;
         r.url = url;
+        // A password in the URL is used, never stored or shown (DownloadRequest::urlPassword).
+        r.urlPassword = url.password();
+        r.url.setPassword({});
         r.directory = folderFor(url);
         r.fileName = m_name->text();
         r.connections = m_connections->value();

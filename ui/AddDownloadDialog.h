@@ -68,12 +68,17 @@ public:
     QDialogButtonBox *buttons() const { return m_buttons; }
     QLabel *problemLabel() const { return m_problem; }
     QLabel *sortLabel() const { return m_sort; }
+    // "N URLs:" and the first lines of what the patterns ([001-120], {a,b}) expand to.
+    QLabel *previewLabel() const { return m_preview; }
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void validate();
+    // Each line, its pattern expanded (curl's globbing, http::UrlPattern); empty and *error
+    // set when a pattern is malformed or gives too many URLs.
+    QStringList expandedLines(QString *error = nullptr) const;
     void browse();
 
     QFormLayout *m_form;
@@ -86,6 +91,7 @@ private:
     QCheckBox *m_paused;
     QLabel *m_problem;
     QLabel *m_sort;
+    QLabel *m_preview;
     QDialogButtonBox *m_buttons;
     QString m_initialFolder;
     bool m_autoFolders;

@@ -11,6 +11,7 @@
 #include "TransferModel.h"
 #include "TrayIcon.h"
 #include "queue/QueueManager.h"
+#include "queue/Transfers.h"
 
 #include <QAction>
 #include <QClipboard>
@@ -174,6 +175,13 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
             [this](qint64 id) { m_untriedFolders.remove(id); });
     connect(QGuiApplication::clipboard(), &QClipboard::dataChanged, this,
             &MainWindow::onClipboardChanged);
+    m_baseFactory = m_queue->jobFactory();
+    // Keyed by the stored URL (which has no password): the queue may start a transfer from
+    // inside enqueue(), before its id is known here.
+    m_queue->setJobFactory(
+        transfers::withUrlPasswords(m_baseFactory, [this](const TransferRecord &record) {
+            return m_urlPasswords.value(record.url.toString(QUrl::FullyEncoded));
+        }));
     updateStatus();
     updateActions();
     resize(1100, 620);
@@ -184,6 +192,7 @@ MainWindow::~MainWindow()
 {
     saveWindowState();
     m_queue->setUploadCredentialProvider({}); // it points here
+    m_queue->setJobFactory(m_baseFactory);
 }
 
 QAction *MainWindow::action(const QString &name) const
@@ -272,6 +281,11 @@ AddDownloadDialog *MainWindow::newAddDialog()
         Error error;
         QueueManager::EnqueueOptions options;
         options.startPaused = dialog->startPaused(); // stored paused: never connects
+        // Passwords from URLs stay in memory for this session only (never stored).
+        for (const DownloadRequest &r : requests) {
+            if (!r.urlPassword.isEmpty())
+                m_urlPasswords.insert(r.url.toString(QUrl::FullyEncoded), r.urlPassword);
+        }
         const QList<qint64> ids = m_queue->enqueue(requests, options, &error);
         QList<qint64> added;
         for (qint64 id : ids)

@@ -3,6 +3,7 @@
 #include "AppSettings.h"
 #include "actions/AfterDownload.h"
 #include "archive/ArchiveExtractor.h"
+#include "queue/JobContext.h"
 #include "queue/TransferSnapshot.h"
 
 #include <QList>
@@ -37,6 +38,7 @@ class DetailsPane;
 class TransferFilterModel;
 class TransferModel;
 class TrayIcon;
+class WhenDoneControl;
 
 // The main window: the transfer table (sorted, filtered, searched), toolbar, menus, context
 // menu, status bar with totals, drops (links open the add dialog, local files start uploads)
@@ -127,6 +129,8 @@ private:
     void openSelectedFile();
     void openSelectedFolder();
     void copySelectedUrls();
+    void importLinks();              // MainWindowLists.cpp
+    void exportTransfers(bool json); // MainWindowLists.cpp
     void chooseUploadFiles();
     void updateStatus();
     // MainWindowCompletion.cpp: a transfer ended; the after-download actions the queue runs
@@ -151,6 +155,9 @@ private:
     void acceptSettings(SettingsDialog *dialog);
 
     QueueManager *m_queue;
+    WhenDoneControl *m_whenDone = nullptr;  // Queue > When All Is Done
+    QHash<QString, QString> m_urlPasswords; // stored URL -> its password, this session only
+    JobFactory m_baseFactory;               // the queue's factory before ours wrapped it
     AppSettings m_settings;
     TransferModel *m_model;
     TransferFilterModel *m_proxy;

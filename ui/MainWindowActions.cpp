@@ -2,6 +2,7 @@
 #include "Icons.h"
 #include "MainWindow.h"
 #include "TransferModel.h"
+#include "WhenDoneControl.h"
 #include "queue/QueueManager.h"
 
 #include <QAction>
@@ -9,6 +10,7 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QStatusBar>
 #include <QTableView>
 #include <QToolBar>
 #include <QToolButton>
@@ -37,6 +39,12 @@ void MainWindow::createActions()
          QStringLiteral("add"), QKeySequence(tr("Ctrl+N")), [this] { openAddDialog(); });
     make(QStringLiteral("upload"), tr("&Upload Files…"), QStringLiteral("document-send"),
          QStringLiteral("upload"), QKeySequence(tr("Ctrl+U")), [this] { chooseUploadFiles(); });
+    make(QStringLiteral("importLinks"), tr("&Import Links…"), QStringLiteral("document-import"),
+         QStringLiteral("add"), QKeySequence(), [this] { importLinks(); });
+    make(QStringLiteral("exportJson"), tr("Export as &JSON…"), QStringLiteral("document-export"),
+         QStringLiteral("copy"), QKeySequence(), [this] { exportTransfers(true); });
+    make(QStringLiteral("exportUrls"), tr("Export URL &List…"), QStringLiteral("document-export"),
+         QStringLiteral("copy"), QKeySequence(), [this] { exportTransfers(false); });
     make(QStringLiteral("pause"), tr("&Pause"), QStringLiteral("media-playback-pause"),
          QStringLiteral("pause"), QKeySequence(tr("Ctrl+P")), sel(&QueueManager::pause));
     make(QStringLiteral("resume"), tr("&Resume"), QStringLiteral("media-playback-start"),
@@ -114,6 +122,10 @@ void MainWindow::createMenus()
     file->addAction(a("add"));
     file->addAction(a("upload"));
     file->addSeparator();
+    file->addAction(a("importLinks"));
+    file->addAction(a("exportJson"));
+    file->addAction(a("exportUrls"));
+    file->addSeparator();
     file->addAction(a("settings"));
     file->addSeparator();
     file->addAction(a("quit"));
@@ -137,6 +149,12 @@ void MainWindow::createMenus()
     queue->addAction(a("resumeAll"));
     queue->addSeparator();
     queue->addAction(a("altSpeed"));
+    queue->addSeparator();
+    m_whenDone = new WhenDoneControl(m_queue, this);
+    connect(m_whenDone, &WhenDoneControl::quitRequested, this, &MainWindow::quit);
+    connect(m_whenDone, &WhenDoneControl::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 15000); });
+    queue->addMenu(m_whenDone->menu());
     queue->addSeparator();
     queue->addAction(a("find"));
 

@@ -3,6 +3,7 @@
 
 #include "CliParseUtil.h"
 #include "ExitCode.h"
+#include "UrlSources.h"
 #include "actions/AfterDownload.h"
 #include "http/DigestHeader.h"
 #include "transfer/NetworkSetup.h"
@@ -77,8 +78,12 @@ bool CliOptions::parseUrl(const QString &text, QUrl *url, QString *error)
         return false;
     }
     const QString scheme = parsed.scheme().toLower();
-    if (scheme != QLatin1String("http") && scheme != QLatin1String("https")) {
-        *error = tr("unsupported scheme '%1' in '%2': only http and https are supported")
+    static const QStringList schemes{QStringLiteral("http"), QStringLiteral("https"),
+                                     QStringLiteral("ftp"), QStringLiteral("ftps"),
+                                     QStringLiteral("sftp")};
+    if (!schemes.contains(scheme)) {
+        *error = tr("unsupported scheme '%1' in '%2': http, https, ftp, ftps and sftp are "
+                    "supported")
                      .arg(parsed.scheme(), text);
         return false;
     }
@@ -218,7 +223,8 @@ CliOptions::Action CliOptions::parse(const QStringList &arguments)
            "                         upload a file or folder: tus (resumable), PUT, POST "
            "(see: btstream put --help)\n"
            "  daemon [options]       run the queue without a window, controlled over aria2's "
-           "JSON-RPC (see: btstream daemon --help)\n\n") +
+           "JSON-RPC (see: btstream daemon --help)\n"
+           "  list [--json|--urls]   the stored transfers (see: btstream list --help)\n\n") +
         exitCodeHelp();
 
     if (!parser.parse(arguments))
@@ -235,13 +241,15 @@ CliOptions::Action CliOptions::parse(const QStringList &arguments)
     if (command == QLatin1String("help"))
         return Action::Help;
     if (command != QLatin1String("get") && command != QLatin1String("put") &&
-        command != QLatin1String("daemon"))
+        command != QLatin1String("daemon") && command != QLatin1String("list"))
         return fail(tr("unknown command '%1' (try: btstream get URL)").arg(command));
 
     QStringList rest = positional.mid(1);
     rest.prepend(arguments.value(0, QStringLiteral("btstream")));
     if (command == QLatin1String("daemon"))
         return parseDaemon(rest);
+    if (command == QLatin1String("list"))
+        return parseList(rest);
     return command == QLatin1String("put") ? parsePut(rest) : parseGet(rest);
 }
 
@@ -249,7 +257,7 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        tr("Download each URL (http or https) into the current directory or DIR.\n"
+        tr("Download each URL (http, https, ftp, ftps, sftp) into the current directory or DIR.\n"
            "Downloads resume by default: if a download was interrupted, run the same\n"
            "command again to continue where it stopped."));
     const QCommandLineOption help = addHelp(parser);
@@ -293,6 +301,15 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
            "run by a shell (no $, single quotes, globs or pipes: give a script for those). Not run "
            "when the file was already complete."),
         QStringLiteral("CMD"));
+    const QCommandLineOption inputFile(
+        {QStringLiteral("i"), QStringLiteral("input-file")},
+        tr("Download the URLs in FILE ('-': standard input): one a line, '#' comments; "
+           "indented lines \"out=NAME\" and \"dir=DIR\" apply to the URL above (aria2)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption globoff(
+        QStringLiteral("globoff"),
+        tr("Take URLs literally: no [1-10], [a-z], [001-120:5] or {a,b} patterns (as curl)."));
+    parser.addOptions({inputFile, globoff});
     parser.addOptions({output,         dir,
                        jobs,           connections,
                        shared.retries, shared.retryMaxWait,
@@ -304,7 +321,8 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
                        noResume,       extract,
                        onComplete,     shared.dataDir,
                        shared.quiet,   shared.json});
-    parser.addPositionalArgument(QStringLiteral("URL"), tr("What to download (http or https)."),
+    parser.addPositionalArgument(QStringLiteral("URL"),
+                                 tr("What to download (http, https, ftp, ftps, sftp)."),
                                  QStringLiteral("URL..."));
 
     m_helpText = withUsageLine(parser.helpText(), tr("Usage: btstream get [options] URL...")) +
@@ -315,12 +333,19 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
     if (parser.isSet(help))
         return Action::Help;
 
-    const QStringList urls = parser.positionalArguments();
+    QList<UrlSource> urls;
+    for (const QString &text : parser.positionalArguments())
+        urls.append(UrlSource{text, {}, {}});
+    QString error;
+    if (parser.isSet(inputFile) &&
+        !UrlSources::readInputFile(parser.value(inputFile), &urls, &error))
+        return fail(error);
     if (urls.isEmpty())
         return fail(tr("no URL given"));
+    if (!UrlSources::expand(&urls, parser.isSet(globoff), &error))
+        return fail(error);
 
     DownloadRequest base;
-    QString error;
 
     QString directory = QDir::currentPath();
     if (parser.isSet(dir)) {
@@ -393,10 +418,22 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
     }
 
     m_requests.clear();
-    for (const QString &text : urls) {
+    for (const UrlSource &source : std::as_const(urls)) {
         DownloadRequest request = base;
-        if (!parseUrl(text, &request.url, &error))
+        if (!parseUrl(source.url, &request.url, &error))
             return fail(error);
+        // A password in the URL stays in memory: never stored, listed or logged.
+        request.urlPassword = request.url.password();
+        request.url.setPassword({});
+        // An input file's dir= is under -d, its out= as -o there.
+        const QDir folder(source.dir.isEmpty() ? base.directory
+                                               : QDir(base.directory).absoluteFilePath(source.dir));
+        request.directory = QDir::cleanPath(folder.absolutePath());
+        if (!source.out.isEmpty()) {
+            const QFileInfo target(folder.absoluteFilePath(source.out));
+            request.directory = QDir::cleanPath(target.absolutePath());
+            request.fileName = target.fileName();
+        }
         m_requests.append(request);
     }
     return Action::Get;

@@ -24,6 +24,7 @@ public:
         Get,     // run the downloads in requests()
         Put,     // run the uploads in uploadRequests()
         Daemon,  // run the queue with the RPC server of daemonOptions()
+        List,    // print the store's transfers in listFormat()
         Help,    // print helpText() to stdout, exit 0
         Version, // print versionText() to stdout, exit 0
         Error,   // print errorText() to stderr, exit 2
@@ -33,6 +34,13 @@ public:
         Auto,
         Quiet,
         Json
+    };
+
+    enum class ListFormat
+    {
+        Table,
+        Json,
+        Urls
     };
 
     // `arguments` as in QCoreApplication::arguments(): the program name first.
@@ -50,6 +58,7 @@ public:
     QString proxy() const { return m_proxy; }     // -x: empty = the environment's
     Output output() const { return m_output; }
     int jobs() const { return m_jobs; } // -j: transfers at once
+    ListFormat listFormat() const { return m_listFormat; }
     static constexpr int DefaultJobs = 3;
 
     // Value parsers, public for tests and reuse. false when malformed.
@@ -62,6 +71,7 @@ private:
     Action parseGet(const QStringList &arguments);
     Action parsePut(const QStringList &arguments);    // CliPutOptions.cpp
     Action parseDaemon(const QStringList &arguments); // CliDaemonOptions.cpp
+    Action parseList(const QStringList &arguments);   // CliListOptions.cpp
     // An s3:// target and the options --endpoint, --region, --profile, --part-size,
     // --parallel, --addressing (in that order in `options`); false after fail().
     // Several sources, or a folder, to an S3 prefix: one upload a file, keyed
@@ -87,6 +97,7 @@ private:
     QString m_proxy;
     Output m_output = Output::Auto;
     int m_jobs = DefaultJobs;
+    ListFormat m_listFormat = ListFormat::Table;
 };
 
 } // namespace bt::cli

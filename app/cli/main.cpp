@@ -3,6 +3,7 @@
 #include "DaemonCommand.h"
 #include "ExitCode.h"
 #include "GetCommand.h"
+#include "ListCommand.h"
 #include "ProgressPrinter.h"
 #include "PutCommand.h"
 #include "SignalBridge.h"
@@ -62,6 +63,8 @@ int main(int argc, char *argv[])
                        .constData(),
                    stderr);
         return ExitUsage;
+    case CliOptions::Action::List:
+        return ListCommand::run(options.dataDir(), options.listFormat());
     case CliOptions::Action::Get:
     case CliOptions::Action::Put:
     case CliOptions::Action::Daemon:

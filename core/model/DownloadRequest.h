@@ -31,10 +31,14 @@ struct DownloadRequest
     bool sha256 = false;
     QList<QPair<QByteArray, QByteArray>> headers; // --header
     QString user;                                 // --user "name:password" (Basic)
-    QString cookieFile;                           // --cookies FILE (Netscape format)
-    bool insecure = false;                        // --insecure: skip TLS verification
-    QString caCertFile; // --cacert: trust only these CAs (PEM), not the system's
-    bool resume = true; // continue a saved download of the same request
+    // The password a URL carried ("ftp://ann:pw@host/f"): taken out of `url` before the
+    // request is stored or shown, kept in memory only, and sent as the URL's user's password
+    // where `user` is empty (to the URL's origin only, as `user`).
+    QString urlPassword;
+    QString cookieFile;    // --cookies FILE (Netscape format)
+    bool insecure = false; // --insecure: skip TLS verification
+    QString caCertFile;    // --cacert: trust only these CAs (PEM), not the system's
+    bool resume = true;    // continue a saved download of the same request
     int maxRedirects = 20;
     qint64 retryDelayMs = 1000; // first backoff step (doubles per attempt, jittered)
     // --extract, --on-complete: run by the queue once the download completed (not when the

@@ -2,6 +2,7 @@
 
 #include "net/CurlErrors.h"
 #include "net/CurlMulti.h"
+#include "net/RemoteFileProtocol.h"
 
 #include <QFile>
 #include <QNetworkAccessManager>
@@ -80,6 +81,8 @@ struct CurlReplyCallbacks
             }
             return size_t(n);
         }
+        if (r->m_remoteFile && !r->m_final)
+            r->remoteAnswer(); // FTP, SFTP: the body starts, the size and time are known
         if (r->m_readBufferSize > 0 && r->bytesAvailable() >= r->m_readBufferSize) {
             r->m_recvPaused = true; // curl keeps this piece and offers it again on resume
             return CURL_WRITEFUNC_PAUSE;
@@ -97,6 +100,8 @@ struct CurlReplyCallbacks
     static size_t header(char *data, size_t size, size_t count, void *self)
     {
         CurlReply *r = reply(self);
+        if (r->m_remoteFile)
+            return size * count; // an FTP server's reply lines: curl reads them
         r->m_headerBytes += qsizetype(size * count);
         if (r->m_headerBytes > kMaxHeaderBytes) {
             r->m_headerOverflow = true;
@@ -172,6 +177,11 @@ bool CurlReply::setUp(const QByteArray &verb, const QNetworkRequest &request,
     const QUrl url = request.url();
     curl_easy_setopt(e, CURLOPT_URL, url.toEncoded().constData());
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    m_remoteFile = RemoteFileProtocol::isRemoteFile(url);
+    if (m_remoteFile) {
+        m_remoteFirst = RemoteFileProtocol::requestedOffset(request);
+        curl_easy_setopt(e, CURLOPT_URL, RemoteFileProtocol::setUp(e, request).constData());
+    }
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, m_errorText);
     curl_easy_setopt(e, CURLOPT_BUFFERSIZE, kReceiveBuffer);
@@ -363,8 +373,16 @@ void CurlReply::transferDone(int curlCode)
     curl_easy_getinfo(e, CURLINFO_REDIRECT_COUNT, &redirects);
     long proxyStatus = 0; // the proxy's answer to CONNECT
     curl_easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &proxyStatus);
-    const QString text = m_errorText[0] ? QString::fromUtf8(m_errorText)
-                                        : QString::fromUtf8(curl_easy_strerror(code));
+    QString text = m_errorText[0] ? QString::fromUtf8(m_errorText)
+                                  : QString::fromUtf8(curl_easy_strerror(code));
+    if (m_remoteFile) {
+        if (code == CURLE_OK && !m_final && !m_aborted)
+            remoteAnswer(); // an empty file: no body to announce it
+        status = m_final ? attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() : 0;
+        if (const QString why = RemoteFileProtocol::describeFailure(url(), int(code));
+            !why.isEmpty())
+            text = why;
+    }
     release();
     if (m_aborted) {
         finishWith(OperationCanceledError, tr("Operation canceled"));
@@ -381,6 +399,8 @@ void CurlReply::transferDone(int curlCode)
                    text);
     } else if (!m_final && code == CURLE_COULDNT_RESOLVE_HOST && !m_viaProxy) {
         finishWith(HostNotFoundError, tr("Host %1 not found").arg(url().host()));
+    } else if (!m_final && m_remoteFile) {
+        finishWith(remoteError(int(code)), text);
     } else if (!m_final) {
         // A status line without the end of its headers is no answer (the server closed early).
         if (status >= 200 && !m_headerEnded)
@@ -400,6 +420,36 @@ void CurlReply::transferDone(int curlCode)
         // An upload's final answer counts even when curl failed after it (the server answered
         // before taking the whole body and closed).
         finishWith(NoError, {});
+    }
+}
+
+void CurlReply::remoteAnswer()
+{
+    QList<QPair<QByteArray, QByteArray>> headers;
+    const int status = RemoteFileProtocol::answer(m_easy, m_remoteFirst, &headers);
+    m_final = true;
+    m_headerEnded = true;
+    setAttribute(QNetworkRequest::HttpStatusCodeAttribute, status);
+    for (const auto &header : std::as_const(headers))
+        setRawHeader(header.first, header.second);
+    m_metaPending = true;
+    if (m_multi)
+        m_multi->markPending(this);
+}
+
+QNetworkReply::NetworkError CurlReply::remoteError(int curlCode)
+{
+    switch (CURLcode(curlCode)) {
+    case CURLE_LOGIN_DENIED:
+        return AuthenticationRequiredError;
+    case CURLE_REMOTE_FILE_NOT_FOUND:
+        return ContentNotFoundError;
+    case CURLE_REMOTE_ACCESS_DENIED:
+        return ContentAccessDenied;
+    case CURLE_USE_SSL_FAILED:
+        return SslHandshakeFailedError;
+    default:
+        return curl::networkError(curlCode, false);
     }
 }
 

@@ -98,7 +98,9 @@ private:
 
     bool setUp(const QByteArray &verb, const QNetworkRequest &request, const Options &options);
     bool setUpForm(const Form &form);
-    void headersEnded();             // the blank line of an answer's headers
+    void headersEnded(); // the blank line of an answer's headers
+    void remoteAnswer(); // FTP, SFTP: an HTTP-shaped answer (RemoteFileProtocol)
+    static NetworkError remoteError(int curlCode);
     void transferDone(int curlCode); // from CurlMulti: record, speak in emitPending()
     void emitPending();              // from CurlMulti, outside curl
     void detach();                   // the multi goes away first
@@ -128,7 +130,9 @@ private:
     qint64 m_sent = -1;
     qint64 m_received = -1;
     int m_connects = 0;
-    bool m_follows = false; // curl follows redirects for this request
+    bool m_follows = false;    // curl follows redirects for this request
+    bool m_remoteFile = false; // ftp, ftps, sftp (RemoteFileProtocol)
+    qint64 m_remoteFirst = -1; // the offset asked for
     bool m_viaProxy = false;
     bool m_sendPaused = false; // the body had nothing to give
     bool m_recvPaused = false; // the reader is readBufferSize behind

@@ -92,6 +92,7 @@ public:
 
     // Before open(). Default: transfers::standard().
     void setJobFactory(JobFactory factory);
+    JobFactory jobFactory() const { return m_factory; } // empty until open() or a set
     // The wall clock of the scheduler (tests inject one). Default: QDateTime::currentDateTime.
     void setClock(std::function<QDateTime()> clock);
     // Tests: milliseconds on a monotonic clock for the speeds and ETAs, instead of the real one.

@@ -1,5 +1,6 @@
 #include "queue/Transfers.h"
 
+#include "net/RemoteFileProtocol.h"
 #include "queue/RequestCodec.h"
 #include "transfer/HttpDownload.h"
 #include "upload/Upload.h"
@@ -10,6 +11,9 @@ namespace bt::transfers {
 Transfer *download(qint64 id, DownloadRequest request, const JobContext &context)
 {
     request.storeId = id; // the queue's row, never a second one for the same transfer
+    // FTP and SFTP resume by offset on one session (net/RemoteFileProtocol).
+    if (RemoteFileProtocol::isRemoteFile(request.url))
+        request.connections = request.maxConnections = 1;
     auto *d = new HttpDownload(request, context.network, context.storage);
     if (context.downloadLimiter)
         d->setSharedRateLimiter(context.downloadLimiter);
@@ -47,6 +51,23 @@ Transfer *fromRecord(const TransferRecord &record, const JobContext &context)
 JobFactory standard()
 {
     return &fromRecord;
+}
+
+JobFactory withUrlPasswords(JobFactory base,
+                            std::function<QString(const TransferRecord &)> passwordOf)
+{
+    if (!base)
+        base = standard();
+    return
+        [base, passwordOf](const TransferRecord &record, const JobContext &context) -> Transfer * {
+            const QString password = passwordOf(record);
+            if (record.direction == TransferDirection::Upload || password.isEmpty())
+                return base(record, context);
+            DownloadRequest request = requestcodec::fromRecord(record);
+            request.rateLimit = context.rateLimit;
+            request.urlPassword = password;
+            return download(record.id, request, context);
+        };
 }
 
 } // namespace bt::transfers

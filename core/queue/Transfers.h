@@ -22,6 +22,10 @@ Transfer *upload(qint64 id, UploadRequest request, const JobContext &context);
 Transfer *fromRecord(const TransferRecord &record, const JobContext &context);
 // fromRecord() as the queue's factory (its default).
 JobFactory standard();
+// `base` (standard() when empty), except that a download whose URL carried a password gets it
+// back (DownloadRequest::urlPassword, never stored): `passwordOf(record)`, empty for none.
+JobFactory withUrlPasswords(JobFactory base,
+                            std::function<QString(const TransferRecord &)> passwordOf);
 
 } // namespace transfers
 } // namespace bt

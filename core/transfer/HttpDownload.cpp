@@ -55,7 +55,7 @@ void HttpDownload::Private::start()
         return;
     started = true;
     clock.start();
-    if (const Error bad = NetworkSetup::checkHttpUrl(request.url); bad.isError()) {
+    if (const Error bad = NetworkSetup::checkDownloadUrl(request.url); bad.isError()) {
         fail(bad);
         return;
     }

@@ -1,6 +1,7 @@
 #include "transfer/NetworkSetup.h"
 
 #include "http/Origin.h"
+#include "net/RemoteFileProtocol.h"
 
 #include <QCoreApplication>
 #include <QHash>
@@ -59,7 +60,7 @@ QNetworkRequest NetworkSetup::buildRequest(const DownloadRequest &request, const
         if (!ifRange.isEmpty())
             r.setRawHeader("If-Range", ifRange);
     }
-    setCredentials(&r, request.url, basicAuthorization(request.user), request.headers);
+    setCredentials(&r, request.url, basicAuthorization(userOf(request)), request.headers);
     applyTls(&r, request.insecure, request.caCertFile);
     return r;
 }
@@ -102,6 +103,20 @@ Error NetworkSetup::checkRedirect(const QUrl &from, const QUrl &target)
     return {};
 }
 
+QString NetworkSetup::userOf(const DownloadRequest &request)
+{
+    if (!request.user.isEmpty() || request.urlPassword.isEmpty())
+        return request.user;
+    return request.url.userName() + QLatin1Char(':') + request.urlPassword;
+}
+
+Error NetworkSetup::checkDownloadUrl(const QUrl &url)
+{
+    if (url.isValid() && RemoteFileProtocol::isRemoteFile(url) && !url.host().isEmpty())
+        return {};
+    return checkHttpUrl(url);
+}
+
 QByteArray NetworkSetup::basicAuthorization(const QString &user)
 {
     return user.isEmpty() ? QByteArray() : "Basic " + user.toUtf8().toBase64();
@@ -109,7 +124,7 @@ QByteArray NetworkSetup::basicAuthorization(const QString &user)
 
 NetworkSetup::RedirectRules NetworkSetup::redirectRules(const DownloadRequest &request)
 {
-    return {request.url,        basicAuthorization(request.user),
+    return {request.url,        basicAuthorization(userOf(request)),
             request.headers,    request.insecure,
             request.caCertFile, request.maxRedirects};
 }

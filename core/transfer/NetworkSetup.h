@@ -70,6 +70,10 @@ public:
     // No error when `url` is a valid http:// or https:// URL, else InvalidArgument: the one
     // check downloads and uploads make before anything goes on the network.
     static Error checkHttpUrl(const QUrl &url);
+    // As checkHttpUrl(), ftp://, ftps:// and sftp:// included (downloads).
+    static Error checkDownloadUrl(const QUrl &url);
+    // The "name:password" a request sends: --user, else the URL's user with its password.
+    static QString userOf(const DownloadRequest &request);
 
 private:
     // No error when a redirect from `from` to `target` may be followed.

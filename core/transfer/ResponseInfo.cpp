@@ -123,6 +123,12 @@ Error ResponseInfo::networkError(QNetworkReply::NetworkError code, const QString
     case QNetworkReply::ProtocolFailure:
         e.code = ErrorCode::Protocol;
         break;
+    // FTP and SFTP (no HTTP status): a refused login, a missing or forbidden file are final.
+    case QNetworkReply::AuthenticationRequiredError:
+    case QNetworkReply::ContentNotFoundError:
+    case QNetworkReply::ContentAccessDenied:
+        e.code = ErrorCode::HttpPermanent;
+        break;
     case QNetworkReply::SslHandshakeFailedError:
         // An untrusted certificate or a wrong host name does not heal by retrying.
         e.code = ErrorCode::Tls;

@@ -86,7 +86,7 @@ private Q_SLOTS:
         // Malformed URLs, after a good one: nothing may be fetched.
         QTest::newRow("no scheme") << args({"127.0.0.1/file.bin"}) << true;
         QTest::newRow("host only") << args({"example.com"}) << true;
-        QTest::newRow("ftp") << args({"ftp://127.0.0.1/file.bin"}) << true;
+        QTest::newRow("gopher") << args({"gopher://127.0.0.1/file.bin"}) << true;
         QTest::newRow("file scheme") << args({"file:///etc/passwd"}) << true;
         QTest::newRow("empty host") << args({"http:///file.bin"}) << true;
         QTest::newRow("scheme only") << args({"http://"}) << true;

@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: run-fuzzers.sh BUILD_DIR [SECONDS]}
 seconds=${2:-10}
 cxx=${BT_FUZZ_CXX:-clang++}
-fuzzers="contentrange contentdisposition digest retryafter cookiefile filename jsonrpc"
+fuzzers="contentrange contentdisposition digest retryafter cookiefile filename jsonrpc urlpattern"
 
 if ! command -v "$cxx" >/dev/null 2>&1; then
     echo "SKIP: $cxx not found; install clang to run the parser fuzzers" >&2

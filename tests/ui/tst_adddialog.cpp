@@ -37,7 +37,42 @@ private Q_SLOTS:
     void folderRememberedOnlyWhenItWorked();
     void settingsFolderWinsAfterAChange();
     void sha256SettingReachesTheRequest();
+    void patternPreviewAndRequests();
 };
+
+void TestAddDialog::patternPreviewAndRequests()
+{
+    AppSettings settings;
+    QTemporaryDir dir;
+    settings.downloadFolder = dir.path();
+    AddDownloadDialog dialog(settings);
+    QPushButton *add = dialog.buttons()->button(QDialogButtonBox::Ok);
+    dialog.urlEdit()->setPlainText(QStringLiteral("https://example.org/a.iso"));
+    QVERIFY(dialog.previewLabel()->isHidden()); // no pattern, no preview
+
+    dialog.urlEdit()->setPlainText(
+        QStringLiteral("https://example.org/img[001-120].jpg\nftp://ann:pw@h.example/{x,y}"));
+    QVERIFY(!dialog.previewLabel()->isHidden());
+    const QString preview = dialog.previewLabel()->text();
+    QVERIFY2(preview.startsWith(QStringLiteral("122 URL")), qPrintable(preview));
+    QVERIFY(preview.contains(QStringLiteral("https://example.org/img001.jpg\n"
+                                            "https://example.org/img002.jpg")));
+    QVERIFY(add->isEnabled());
+    const QList<DownloadRequest> requests = dialog.requests(DownloadRequest{});
+    QCOMPARE(requests.size(), 122);
+    QCOMPARE(requests.at(119).url, QUrl(QStringLiteral("https://example.org/img120.jpg")));
+    // The password is used, never kept in the URL that is stored and shown.
+    QCOMPARE(requests.at(121).url, QUrl(QStringLiteral("ftp://ann@h.example/y")));
+    QCOMPARE(requests.at(121).urlPassword, QStringLiteral("pw"));
+
+    dialog.urlEdit()->setPlainText(QStringLiteral("https://example.org/img[001-120.jpg"));
+    QVERIFY(!add->isEnabled());
+    QVERIFY2(dialog.problemLabel()->text().contains(QStringLiteral("column 24")),
+             qPrintable(dialog.problemLabel()->text()));
+    dialog.urlEdit()->setPlainText(QStringLiteral("https://example.org/[0-100]/[0-99]"));
+    QVERIFY(!add->isEnabled());
+    QVERIFY(dialog.problemLabel()->text().contains(QStringLiteral("10000")));
+}
 
 void TestAddDialog::sha256SettingReachesTheRequest()
 {
