@@ -7,6 +7,7 @@
 #include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
 
 #include <memory>
 
@@ -23,18 +24,30 @@ constexpr qint64 HeaderAllowance = 64 * 1024;
 // Connected before the HTTP server's own readyRead handler, so it sees each arrival before
 // that handler reads it (Qt 6.4 keeps a partial request in a read transaction, whatever its
 // size). The count starts again with each answer (no client pipelines JSON-RPC calls).
+//
+// A refused request is answered, then the rest the client still sends is read and dropped
+// until it closes (at most LingerMs): closing at once with unread bytes would make the kernel
+// reset the connection, and the client would lose the answer.
+constexpr int LingerMs = 2000;
+
 void guard(QTcpSocket *socket)
 {
     auto received = std::make_shared<qint64>(0);
+    auto refused = std::make_shared<bool>(false);
     QObject::connect(socket, &QTcpSocket::bytesWritten, socket, [received] { *received = 0; });
-    QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, received] {
+    QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, received, refused] {
+        if (*refused) {
+            socket->readAll();
+            return;
+        }
         *received += socket->bytesAvailable();
         if (*received <= MaxRequestBytes + HeaderAllowance)
             return;
+        *refused = true;
         socket->readAll();
         socket->write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n"
                       "Connection: close\r\n\r\n");
-        socket->disconnectFromHost();
+        QTimer::singleShot(LingerMs, socket, [socket] { socket->disconnectFromHost(); });
     });
 }
 

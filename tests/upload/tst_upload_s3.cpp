@@ -122,6 +122,8 @@ private Q_SLOTS:
         UploadRequest r = request(path, QStringLiteral("s3://bucket/big/a b+c!(1).bin"));
         r.partSize = 5 * MiB;
         r.parallelParts = 4;
+        // About 2 s: the progress snapshots (4 a second) see the parts run side by side.
+        r.rateLimit = 12 * MiB;
         int mostAtOnce = 0;
         const UploadRun run = h.run(r, [&mostAtOnce](Upload *, const TransferProgress &p) {
             mostAtOnce = qMax(mostAtOnce, p.connections);
