@@ -12,8 +12,8 @@ build_packages=(
 )
 test_packages=(
     nginx openssl clang clang-format libclang-rt-14-dev xvfb xauth
-    curl wget aria2 time nodejs imagemagick desktop-file-utils appstream dbus-x11 microsocks chromium firefox-esr
-    python3-pyftpdlib openssh-server openssh-client
+    curl wget aria2 time nodejs imagemagick desktop-file-utils appstream dbus-x11 microsocks
+    chromium firefox-esr python3-pyftpdlib openssh-server openssh-client
 )
 
 wanted=("${build_packages[@]}")
