@@ -69,13 +69,8 @@ CliOptions::Action CliOptions::parseDaemon(const QStringList &arguments)
                        privateKey, allowDir});
     m_helpText = withUsageLine(parser.helpText(), tr("Usage: btstream daemon [options]"));
 
-    if (!parser.parse(arguments))
-        return fail(parser.errorText());
-    if (parser.isSet(help))
-        return Action::Help;
-    if (!parser.positionalArguments().isEmpty())
-        return fail(
-            tr("daemon takes no arguments, not '%1'").arg(parser.positionalArguments().first()));
+    if (const auto done = parseOptionsOnly(parser, help, arguments, QStringLiteral("daemon")))
+        return *done;
 
     m_daemon = DaemonOptions{};
     if (parser.isSet(dir)) {

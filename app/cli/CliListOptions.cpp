@@ -32,13 +32,8 @@ CliOptions::Action CliOptions::parseList(const QStringList &arguments)
     m_helpText = withUsageLine(parser.helpText(),
                                tr("Usage: btstream list [--json|--urls] [--data-dir DIR]")) +
                  QLatin1Char('\n') + exitCodeHelp();
-    if (!parser.parse(arguments))
-        return fail(parser.errorText());
-    if (parser.isSet(help))
-        return Action::Help;
-    if (!parser.positionalArguments().isEmpty())
-        return fail(
-            tr("list takes no arguments, not '%1'").arg(parser.positionalArguments().first()));
+    if (const auto done = parseOptionsOnly(parser, help, arguments, QStringLiteral("list")))
+        return *done;
     if (parser.isSet(json) && parser.isSet(urls))
         return fail(tr("--json and --urls cannot be used together"));
     m_listFormat = parser.isSet(json)   ? ListFormat::Json

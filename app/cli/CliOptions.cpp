@@ -35,6 +35,21 @@ QString CliOptions::versionText() const
     return QStringLiteral("btstream %1\n").arg(QStringLiteral(BT_VERSION));
 }
 
+std::optional<CliOptions::Action> CliOptions::parseOptionsOnly(QCommandLineParser &parser,
+                                                               const QCommandLineOption &help,
+                                                               const QStringList &arguments,
+                                                               const QString &command)
+{
+    if (!parser.parse(arguments))
+        return fail(parser.errorText());
+    if (parser.isSet(help))
+        return Action::Help;
+    if (!parser.positionalArguments().isEmpty())
+        return fail(tr("%1 takes no arguments, not '%2'")
+                        .arg(command, parser.positionalArguments().first()));
+    return std::nullopt;
+}
+
 CliOptions::Action CliOptions::fail(const QString &message)
 {
     m_errorText = message;

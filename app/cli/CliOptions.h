@@ -8,6 +8,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <optional>
 
 class QCommandLineOption;
 class QCommandLineParser;
@@ -87,6 +88,11 @@ private:
     // --data-dir, --quiet, --json (shared by get and put); false after fail()
     bool parseCommon(const QCommandLineParser &parser, const SharedCliOptions &options);
     Action fail(const QString &message);
+    // For a command that takes options only: parse `arguments`; Help, or Error after fail()
+    // (a parse error, any positional argument); std::nullopt: go on.
+    std::optional<Action> parseOptionsOnly(QCommandLineParser &parser,
+                                           const QCommandLineOption &help,
+                                           const QStringList &arguments, const QString &command);
 
     QString m_helpText;
     QString m_errorText;
