@@ -14,26 +14,27 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const { parseArgs } = require('node:util');
 const S3rver = require('s3rver');
 const AWSAccount = require('s3rver/lib/models/account');
 const { SignatureV4 } = require('@smithy/signature-v4');
 const { Hash } = require('@smithy/hash-node');
 
-const args = process.argv.slice(2);
-function opt(name, fallback) {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-}
-const directory = opt('--dir');
+const { values: opts } = parseArgs({
+  options: {
+    dir: { type: 'string' },
+    port: { type: 'string', default: '0' },
+    bucket: { type: 'string', multiple: true, default: [] },
+    vhost: { type: 'boolean', default: false },
+  },
+});
+const directory = opts.dir;
 if (!directory) {
   console.error('server.js: --dir DIR is required');
   process.exit(2);
 }
-const port = Number(opt('--port', '0'));
-const buckets = [];
-args.forEach((a, i) => {
-  if (a === '--bucket' && i + 1 < args.length) buckets.push({ name: args[i + 1] });
-});
+const port = Number(opts.port);
+const buckets = opts.bucket.map((name) => ({ name }));
 const store = path.join(directory, 'store');
 fs.mkdirSync(store, { recursive: true });
 const requestLog = fs.openSync(path.join(directory, 'requests.log'), 'a');
@@ -98,7 +99,7 @@ const server = new S3rver({
   directory: store,
   silent: true,
   configureBuckets: buckets,
-  vhostBuckets: args.includes('--vhost'),
+  vhostBuckets: opts.vhost,
 });
 
 server.middleware.unshift(async (ctx, next) => {

@@ -13,24 +13,31 @@ const fs = require('node:fs');
 const crypto = require('node:crypto');
 const http = require('node:http');
 const path = require('node:path');
+const { parseArgs } = require('node:util');
 const { Server } = require('@tus/server');
 const { FileStore } = require('@tus/file-store');
 
-const args = process.argv.slice(2);
-function opt(name, fallback) {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-}
+const { values: opts } = parseArgs({
+  options: {
+    dir: { type: 'string' },
+    port: { type: 'string', default: '0' },
+    'max-size': { type: 'string', default: '0' },
+    token: { type: 'string', default: '' },
+    'expire-ms': { type: 'string', default: '0' },
+    checksum: { type: 'boolean', default: false },
+    'fail-checksum-once': { type: 'boolean', default: false },
+  },
+});
 
-const directory = opt('--dir');
+const directory = opts.dir;
 if (!directory) {
   console.error('server.js: --dir DIR is required');
   process.exit(2);
 }
-const port = Number(opt('--port', '0'));
-const maxSize = Number(opt('--max-size', '0'));
-const token = opt('--token', '');
-const expireMs = Number(opt('--expire-ms', '0'));
+const port = Number(opts.port);
+const maxSize = Number(opts['max-size']);
+const token = opts.token;
+const expireMs = Number(opts['expire-ms']);
 
 const server = new Server({
   path: '/files',
@@ -44,8 +51,8 @@ const server = new Server({
   },
 });
 
-const checksum = args.includes('--checksum');
-let failChecksumOnce = args.includes('--fail-checksum-once');
+const checksum = opts.checksum;
+let failChecksumOnce = opts['fail-checksum-once'];
 
 function checksumLog(line) {
   fs.appendFileSync(path.join(directory, 'checksums.log'), `${line}\n`);
