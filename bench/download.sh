@@ -91,7 +91,7 @@ any_btstream() { [[ " $TOOLS " == *" btstream"* ]]; }
 need_nginx
 need curl curl # also used to probe nginx
 need sha256sum coreutils
-need awk gawk
+need awk mawk
 need split coreutils
 need setsid util-linux
 [[ -x /usr/bin/time ]] || die "/usr/bin/time not found; install the Debian package 'time' (GNU time)"
@@ -546,13 +546,16 @@ function label(t) {
     if (t == "wget-i") return "wget -i LIST (one at a time)"
     return t
 }
+function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2f", a / b) : "–" }
+# SUBSEP spelled out: mawk (the default awk on Debian) cannot parse "(a, b) in arr" inside printf arguments
+function has(t, k) { return ((t SUBSEP k) in w) }
+function vs(t, m, k, arr) { return has(m, k) ? ratio(arr[t SUBSEP k], arr[m SUBSEP k]) : "–" }
 # the curl row doing the same job: && sha256sum for the --checksum row, curl -Z for many files
 function mate(t, k) {
-    if (t ~ /-sha$/ && (("curl-sha", k) in w)) return "curl-sha"
-    if (("curl-Z", k) in w) return "curl-Z"
+    if (t ~ /-sha$/ && has("curl-sha", k)) return "curl-sha"
+    if (has("curl-Z", k)) return "curl-Z"
     return "curl"
 }
-function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2f", a / b) : "–" }
 function location(l) {
     if (l == "throttled") return "/throttled/ (" throttle "/conn)"
     if (l == "many") return "/files/many-…/"
@@ -566,12 +569,9 @@ END {
         t = tool[i]; k = cs[i]; split(k, p, "-"); m = mate(t, k)
         printf "| %s | %s | %s | %s | %.2f | %.2f | %.1f | %d | %s | %s | %s | %s | %s |\n", label(t), p[1], location(p[2]), pr[t, k],
             w[t, k], c[t, k], r[t, k], q[t, k],
-            (((m, k) in w) ? ratio(w[t, k], w[m, k]) : "–"),
-            (((m, k) in w) ? ratio(c[t, k], c[m, k]) : "–"),
-            ((("curl-fsync", k) in w) ? ratio(w[t, k], w["curl-fsync", k]) :
-             (("curl-Z-fsync", k) in w) ? ratio(w[t, k], w["curl-Z-fsync", k]) : "–"),
-            ((("aria2c", k) in w) ? ratio(w[t, k], w["aria2c", k]) : "–"),
-            ((("aria2c-x8", k) in w) ? ratio(w[t, k], w["aria2c-x8", k]) : "–")
+            vs(t, m, k, w), vs(t, m, k, c),
+            (has("curl-fsync", k) ? vs(t, "curl-fsync", k, w) : vs(t, "curl-Z-fsync", k, w)),
+            vs(t, "aria2c", k, w), vs(t, "aria2c-x8", k, w)
     }
     printf "\nMedians of %d run(s); CPU = user + sys (children included); peak RSS = maximum resident set size\n", runs
     printf "(max over runs); requests = HTTP requests nginx logged for one run (median); protocol as nginx\n"
