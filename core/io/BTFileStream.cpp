@@ -2,6 +2,7 @@
 
 #include "DiskThreads.h"
 #include "FileWriter.h"
+#include "FolderSync.h"
 #include "PartFile.h"
 #include "PartName.h"
 #include "PostBack.h"
@@ -54,8 +55,13 @@ public:
     bool isOpen = false;
     bool paused = false;
     qint64 pos = 0;
-    qint64 extent = 0; // Write: max(size on disk at open, end of every queued write)
-    Error error;       // owner-side errors; the writer keeps its own
+    qint64 extent = 0;  // Write: max(size on disk at open, end of every queued write)
+    quint64 writes = 0; // writes queued since open
+    // Of those, how many a finished fdatasync covers; none at open, not even the bytes already
+    // in the file (a resumed .part may hold what a killed process never synced).
+    quint64 syncedWrites = kNothingSynced;
+    static constexpr quint64 kNothingSynced = ~quint64(0);
+    Error error; // owner-side errors; the writer keeps its own
 
     std::unique_ptr<FileWriter> writer;
     bool hashOk = false; // every write so far was sequential from offset 0 of an empty file
@@ -132,6 +138,8 @@ bool BTFileStream::open(const QString &path, Mode mode, const Options &options, 
     d->writer.reset();
     d->pos = 0;
     d->extent = 0;
+    d->writes = 0;
+    d->syncedWrites = Private::kNothingSynced;
     d->reserved = false;
     d->written.clear();
     d->paused = false;
@@ -351,6 +359,7 @@ bool BTFileStream::writeAt(qint64 offset, const QByteArray &chunk)
     else
         d->hashOk = false;
     d->extent = qMax(d->extent, offset + chunk.size());
+    ++d->writes;
     if (d->reserved)
         d->written.add(offset, offset + chunk.size());
     return d->writer->enqueue(offset, chunk, hashed);
@@ -419,6 +428,7 @@ bool BTFileStream::sync()
         d->fail(Error::fromErrno(errno, d->tempPath));
         return false;
     }
+    d->syncedWrites = d->writes;
     return true;
 }
 
@@ -426,10 +436,17 @@ bool BTFileStream::syncInBackground(std::function<void(bool ok)> done)
 {
     if (!d->writable())
         return false;
-    return d->writer->syncInBackground([q = this, done = std::move(done)](const Error &e) {
+    const quint64 upTo = d->writes; // the writer's barrier: everything queued so far
+    return d->writer->syncInBackground([q = this, upTo, done = std::move(done)](const Error &e) {
         // On the sync thread: hop to ours; dropped if the stream is gone by then.
         QMetaObject::invokeMethod(
-            q, [done, ok = !e.isError()] { done(ok); }, Qt::QueuedConnection);
+            q,
+            [q, upTo, done, ok = !e.isError()] {
+                if (ok) // one sync at a time: this is the latest
+                    q->d->syncedWrites = upTo;
+                done(ok);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -476,12 +493,14 @@ bool BTFileStream::close()
 
 namespace {
 
-// The durable end of a write, on whichever thread runs it: fsync the file (`durable`), close
-// it while a dup keeps its lock, rename it over the final name, fsync the folder. The .part
-// stays where it is when something fails.
-Error publishFile(int fd, const QString &tempPath, const QString &path, bool durable)
+// The end of a write, on whichever thread runs it: fsync the file (when `syncFile`: not when
+// an fdatasync since the last write has made its bytes and size durable already), close it
+// while a dup keeps its lock, rename it over the final name. The folder's fsync, which makes
+// the rename durable, is the caller's (FolderSync). The .part stays where it is when
+// something fails.
+Error renameIntoPlace(int fd, const QString &tempPath, const QString &path, bool syncFile)
 {
-    if (durable && ::fsync(fd) != 0) {
+    if (syncFile && ::fsync(fd) != 0) {
         const Error e = Error::fromErrno(errno, tempPath);
         ::close(fd);
         return e;
@@ -502,17 +521,7 @@ Error publishFile(int fd, const QString &tempPath, const QString &path, bool dur
         ::close(lockFd);
     if (!renamed)
         return Error::fromErrno(renameErr, path);
-    if (!durable)
-        return {};
-    const QString folder = QFileInfo(path).absolutePath();
-    const int dfd = ::open(nativePath(folder).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0)
-        return Error::fromErrno(errno, folder);
-    // EINVAL: the file system cannot sync a directory; nothing more to do there.
-    const bool ok = ::fsync(dfd) == 0 || errno == EINVAL;
-    const int err = errno;
-    ::close(dfd);
-    return ok ? Error{} : Error::fromErrno(err, folder);
+    return {};
 }
 
 } // namespace
@@ -535,7 +544,10 @@ bool BTFileStream::publish()
     const int fd = d->fd;
     d->fd = -1;
     d->isOpen = false;
-    const Error e = publishFile(fd, d->tempPath, d->path, d->options.sync != SyncPolicy::None);
+    const bool durable = d->options.sync != SyncPolicy::None;
+    Error e = renameIntoPlace(fd, d->tempPath, d->path, durable && d->syncedWrites != d->writes);
+    if (!e.isError() && durable)
+        e = FolderSync::syncNow(QFileInfo(d->path).absolutePath());
     if (e.isError()) {
         d->fail(e);
         return false;
@@ -551,18 +563,25 @@ bool BTFileStream::publishInBackground(std::function<void(bool ok)> done)
     const int fd = d->fd; // the disk thread's from here on: this stream is closed
     d->fd = -1;
     d->isOpen = false;
-    DiskThreads::shared().post([back = PostBack(this), q = this, fd, temp = d->tempPath,
-                                path = d->path, durable = d->options.sync != SyncPolicy::None,
-                                done = std::move(done)]() mutable {
-        const Error e = publishFile(fd, temp, path, durable);
-        back.post([q, e, done = std::move(done)] { // only while the stream lives
-            if (e.isError())
-                q->d->fail(e);
-            else
-                Q_EMIT q->finished();
-            done(!e.isError());
+    const bool durable = d->options.sync != SyncPolicy::None;
+    DiskThreads::shared().post(
+        [back = PostBack(this), q = this, fd, temp = d->tempPath, path = d->path, durable,
+         syncFile = durable && d->syncedWrites != d->writes, done = std::move(done)]() mutable {
+            auto report = [back, q, done = std::move(done)](const Error &e) {
+                back.post([q, e, done] { // only while the stream lives
+                    if (e.isError())
+                        q->d->fail(e);
+                    else
+                        Q_EMIT q->finished();
+                    done(!e.isError());
+                });
+            };
+            const Error e = renameIntoPlace(fd, temp, path, syncFile);
+            if (e.isError() || !durable)
+                report(e);
+            else // shared with the files published into the same folder meanwhile
+                FolderSync::shared().sync(QFileInfo(path).absolutePath(), report);
         });
-    });
     return true;
 }
 
