@@ -122,7 +122,7 @@ TransferRecord *QueueManager::storeNew(TransferRecord *record, Error *error)
     record->id = m_store->newId(error);
     if (record->id <= 0)
         return nullptr;
-    record->added = record->updated = QDateTime::currentDateTime();
+    record->added = record->updated = QDateTime::currentDateTimeUtc();
     m_store->insert(*record);
     return record;
 }

@@ -232,7 +232,7 @@ void QueueManager::onFinished(qint64 id, const TransferResult &result)
             e->record.destination = result.path;
             e->record.doneSize = e->record.totalSize = result.size;
             e->record.sha256 = QString::fromLatin1(result.sha256Hex);
-            e->record.completed = QDateTime::currentDateTime();
+            e->record.completed = QDateTime::currentDateTimeUtc();
             e->progress.done = e->progress.total = result.size;
             e->progress.fileName = result.path;
             m_store->setResult(id, result.path, result.size, e->record.sha256);

@@ -55,7 +55,8 @@ QDateTime decodeDate(const QVariant &value)
 {
     if (value.isNull() || !value.isValid())
         return {};
-    return QDateTime::fromMSecsSinceEpoch(value.toLongLong());
+    // UTC: a local time asks the C library for the zone (a stat of /etc/localtime) each time.
+    return QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
 }
 
 QString notNullText(const QString &text)

@@ -267,7 +267,7 @@ bool TransferStore::insert(TransferRecord &record, Error *error)
         return d->notOpen(error);
     TransferRecord r = record;
     if (!r.added.isValid())
-        r.added = QDateTime::fromMSecsSinceEpoch(nowMs());
+        r.added = QDateTime::fromMSecsSinceEpoch(nowMs(), Qt::UTC);
     if (!r.updated.isValid())
         r.updated = r.added;
     const bool withId = r.id > 0;
@@ -298,7 +298,7 @@ bool TransferStore::insert(TransferRecord &record, Error *error)
 bool TransferStore::update(const TransferRecord &record, Error *error)
 {
     TransferRecord r = record;
-    r.updated = QDateTime::fromMSecsSinceEpoch(nowMs());
+    r.updated = QDateTime::fromMSecsSinceEpoch(nowMs(), Qt::UTC);
     return d->updateRow(
         QStringLiteral(
             "direction = ?, state = ?, url = ?, final_url = ?, destination = ?, directory = ?,"
@@ -324,7 +324,7 @@ bool TransferStore::updateDownloadState(const TransferRecord &record, Error *err
         {encodeUrl(record.finalUrl), notNullText(record.destination), record.totalSize,
          record.doneSize, record.etag, record.lastModified, encodeSegments(record.segments),
          notNullText(record.expectedChecksum), notNullText(record.sha256),
-         encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs())), encodeDate(record.completed),
+         encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs(), Qt::UTC)), encodeDate(record.completed),
          notNullText(record.published)},
         record.id, error);
 }
@@ -336,7 +336,8 @@ bool TransferStore::updateUploadState(const TransferRecord &record, Error *error
                        " options = ?, updated = ?, completed = ?"),
         {notNullText(record.destination), record.totalSize, record.doneSize,
          notNullText(record.uploadUrl), encodeOptions(record.options),
-         encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs())), encodeDate(record.completed)},
+         encodeDate(QDateTime::fromMSecsSinceEpoch(nowMs(), Qt::UTC)),
+         encodeDate(record.completed)},
         record.id, error);
 }
 
