@@ -41,6 +41,12 @@ int main(int argc, char *argv[])
     // Before any thread exists (Qt's, the writer's): caps glibc's per-thread arenas (RSS).
     bt::NetworkSetup::limitMallocArenas();
     qInstallMessageHandler(messageHandler);
+    // Qt's own event dispatcher rather than GLib's, on every thread: a post to a thread that is
+    // already awake does not write its eventfd again. With 8 small downloads at a time that is
+    // a third of the wakeups (25,210 writes for 1,000 files with GLib's, 8,258 without).
+    // Nothing here needs GLib's main loop; a user's own setting stands.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("btstream"));
     QCoreApplication::setOrganizationName(QStringLiteral("BTFileStream"));
