@@ -109,13 +109,17 @@ void GetCommand::onOpened(const Error &openError)
     }
 
     // Continues a stored transfer of the same URL, folder and name (resume, already complete).
-    QList<DownloadRequest> requests;
     QList<int> indexes;
     for (int i = 0; i < m_requests.size(); ++i) {
-        if (!noFolder.at(i)) {
-            requests.append(m_requests.at(i));
+        if (!noFolder.at(i))
             indexes.append(i);
-        }
+    }
+    QList<DownloadRequest> requests;
+    if (indexes.size() == m_requests.size()) {
+        requests = m_requests; // shared, not copied: 3,000 links are a megabyte
+    } else {
+        for (int i : std::as_const(indexes))
+            requests.append(m_requests.at(i));
     }
     const QList<qint64> added = m_queue.enqueue(requests, 0, &error, true);
     QList<qint64> ids(m_requests.size(), -1);

@@ -37,15 +37,16 @@ QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests,
         rec.position = position++;
         records.append(rec);
     }
-    const QList<std::optional<TransferRecord>> found =
-        reuseExisting ? findDownloads(records)
-                      : QList<std::optional<TransferRecord>>(records.size());
+    const QHash<int, TransferRecord> found =
+        reuseExisting ? findDownloads(records) : QHash<int, TransferRecord>();
     m_store->expectIds(int(records.size())); // the refills ahead cover batches this large
     for (int i = 0; i < records.size(); ++i) {
         TransferRecord &rec = records[i];
-        if (found.at(i)) {
+        const auto stored = found.constFind(i);
+        const bool reused = stored != found.cend();
+        if (reused) {
             const qint64 newPosition = rec.position;
-            rec = *found.at(i);
+            rec = *stored;
             rec.priority = priority;
             rec.position = newPosition;
             // This request's after-download actions, not those of the run that stored it
@@ -56,7 +57,7 @@ QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests,
         }
         if (m_removing.contains(rec.id))
             continue;
-        if (found.at(i)) {
+        if (reused) {
             if (QueueEntry *e = entry(rec.id)) {
                 requestcodec::setAfterDownload(&e->record, requests.at(i).afterDownload);
                 askedAgain(e, options.startPaused);
@@ -143,8 +144,7 @@ void QueueManager::onInserted(const QList<qint64> &stored, const QList<qint64> &
     }
 }
 
-QList<std::optional<TransferRecord>>
-QueueManager::findDownloads(const QList<TransferRecord> &records)
+QHash<int, TransferRecord> QueueManager::findDownloads(const QList<TransferRecord> &records)
 {
     // One pass over the entries for the whole batch, then the rows open() loaded that the
     // queue does not hold (btstream); the newest row of a request wins, as in the store.
@@ -152,11 +152,13 @@ QueueManager::findDownloads(const QList<TransferRecord> &records)
     QHash<QString, QList<int>> wanted;
     for (int i = 0; i < records.size(); ++i)
         wanted[key(records.at(i))].append(i);
-    QList<std::optional<TransferRecord>> found(records.size());
+    // By index, only the requests that match a row: a batch of 3,000 new links finds none.
+    QHash<int, TransferRecord> found;
     const auto consider = [&](const TransferRecord &r, const QList<int> &indexes) {
         for (int i : indexes) {
-            if (!found.at(i) || found.at(i)->id < r.id)
-                found[i] = r;
+            const auto it = found.constFind(i);
+            if (it == found.cend() || it->id < r.id)
+                found.insert(i, r);
         }
     };
     for (const QueueEntry *e : std::as_const(m_entries)) {

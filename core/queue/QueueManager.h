@@ -276,7 +276,7 @@ private:
     void onInserted(const QList<qint64> &stored, const QList<qint64> &failed);
     // The stored download of each record's request (url, directory, name), from what open()
     // loaded and what was added since (the store is not asked: nothing waits for it).
-    QList<std::optional<TransferRecord>> findDownloads(const QList<TransferRecord> &records);
+    QHash<int, TransferRecord> findDownloads(const QList<TransferRecord> &records);
     // The stored upload enqueueUploads() continues for `wanted` (QueueUploads.cpp).
     std::optional<TransferRecord> findUpload(const TransferRecord &wanted) const;
     // The credentials for an upload about to start; false: it waits for them (taken aside).

@@ -229,7 +229,7 @@ QueueStore::Op QueueStore::makeOp(Op::Kind kind, qint64 id)
 void QueueStore::insert(const TransferRecord &record)
 {
     Op op = makeOp(Op::Insert, record.id);
-    op.record = record;
+    op.record = std::make_shared<const TransferRecord>(record);
     enqueue(std::move(op));
 }
 
@@ -284,7 +284,7 @@ void QueueStore::load(qint64 id, QObject *context,
 void QueueStore::saveDownloadState(const TransferRecord &record)
 {
     Op op = makeOp(Op::DownloadState, record.id);
-    op.record = record;
+    op.record = std::make_shared<const TransferRecord>(record);
     enqueue(std::move(op));
 }
 
@@ -292,7 +292,7 @@ void QueueStore::saveDownloadStateDurably(const TransferRecord &record, QObject 
                                           std::function<void(const Error &)> then)
 {
     Op op = makeOp(Op::DownloadState, record.id);
-    op.record = record;
+    op.record = std::make_shared<const TransferRecord>(record);
     op.durable = true;
     op.back.emplace(context);
     op.written = std::move(then);
@@ -302,7 +302,7 @@ void QueueStore::saveDownloadStateDurably(const TransferRecord &record, QObject 
 void QueueStore::saveUploadState(const TransferRecord &record)
 {
     Op op = makeOp(Op::UploadState, record.id);
-    op.record = record;
+    op.record = std::make_shared<const TransferRecord>(record);
     enqueue(std::move(op));
 }
 
@@ -378,7 +378,9 @@ void QueueStore::answer(Op &op, const Error &outcome)
     if (!op.back)
         return;
     if (op.loaded)
-        op.back->post([then = std::move(op.loaded), found = std::move(op.found)] { then(found); });
+        op.back->post([then = std::move(op.loaded), found = std::move(op.found)] {
+            then(found ? std::optional<TransferRecord>(*found) : std::nullopt);
+        });
     else if (op.written)
         op.back->post([then = std::move(op.written), outcome] { then(outcome); });
     else if (op.notify)
@@ -390,11 +392,12 @@ bool QueueStore::applyOne(TransferStore *store, Op &op, Error *error)
     bool ok = true;
     switch (op.kind) {
     case Op::Insert: {
-        TransferRecord r = op.record;
+        TransferRecord r = *op.record;
         return store->insert(r, error);
     }
     case Op::Load:
-        op.found = store->load(op.id);
+        if (std::optional<TransferRecord> row = store->load(op.id))
+            op.found = std::make_shared<const TransferRecord>(std::move(*row));
         return true;
     case Op::Notify:
         return true;
@@ -426,10 +429,10 @@ bool QueueStore::applyOne(TransferStore *store, Op &op, Error *error)
         ok = store->setState(op.id, op.state, op.error, error);
         break;
     case Op::DownloadState:
-        ok = store->updateDownloadState(op.record, error);
+        ok = store->updateDownloadState(*op.record, error);
         break;
     case Op::UploadState:
-        ok = store->updateUploadState(op.record, error);
+        ok = store->updateUploadState(*op.record, error);
         break;
     case Op::Progress:
         ok = store->updateProgress(op.id, op.size, op.segments, error);

@@ -13,6 +13,7 @@
 #include <QUrl>
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QThread;
@@ -111,14 +112,16 @@ private:
         QString text;
         QString sha256;
         qint64 size = 0;
-        TransferRecord record;        // Insert, DownloadState, UploadState
+        // Insert, DownloadState, UploadState. Held apart so that an Op stays small: adding
+        // 3,000 links queues 3,000 inserts at once.
+        std::shared_ptr<const TransferRecord> record;
         QList<SegmentState> segments; // Progress
         bool durable = false;         // DownloadState: commit with synchronous = FULL
         std::optional<PostBack> back; // where the answer goes
         std::function<void(const std::optional<TransferRecord> &)> loaded; // Load
         std::function<void(const Error &)> written;                        // DownloadState
         std::function<void()> notify;                                      // Notify
-        std::optional<TransferRecord> found;                               // Load: what it read
+        std::shared_ptr<const TransferRecord> found;                       // Load: what it read
     };
     static Op makeOp(Op::Kind kind, qint64 id);
     void enqueue(Op &&op);

@@ -142,7 +142,10 @@ bool StoreConnection::open(const QString &dataDir, Error *error)
     }
     ok = exec(QStringLiteral("PRAGMA journal_mode = WAL"), error) &&
          exec(QString::fromLatin1(kSynchronous), error) &&
-         exec(QStringLiteral("PRAGMA foreign_keys = ON"), error) && migrate(error);
+         exec(QStringLiteral("PRAGMA foreign_keys = ON"), error) &&
+         // 512 KiB of page cache rather than 2 MiB: rows are read by id, and a btstream run
+         // of 3,000 links otherwise keeps 2 MiB of pages it never reads again.
+         exec(QStringLiteral("PRAGMA cache_size = -512"), error) && migrate(error);
     // After every PRAGMA: the busy handler replaces the busy timeout set above (which stays for
     // a driver without a handle, where this does nothing).
     if (ok)
