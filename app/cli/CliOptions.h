@@ -75,9 +75,9 @@ private:
     Action parseList(const QStringList &arguments);   // CliListOptions.cpp
     // An s3:// target and the options --endpoint, --region, --profile, --part-size,
     // --parallel, --addressing (in that order in `options`); false after fail().
-    // Several sources, or a folder, to an S3 prefix: one upload a file, keyed
-    // PREFIX/NAME or PREFIX/FOLDER/relative/path; false after fail().
-    bool expandS3Sources(const QStringList &sources, const UploadRequest &request);
+    // Several sources, or a folder, to an S3 prefix or an FTP/SFTP folder: one upload a
+    // file, named PREFIX/NAME or PREFIX/FOLDER/relative/path; false after fail().
+    bool expandSources(const QStringList &sources, const UploadRequest &request);
     bool parseS3(const QCommandLineParser &parser, const QList<QCommandLineOption> &options,
                  const QString &text, UploadRequest *request);
     // --retries, --stall-timeout, --limit-rate, --header, --user, --insecure and --cacert into a

@@ -208,7 +208,10 @@ bool CurlReply::setUp(const QByteArray &verb, const QNetworkRequest &request,
     } else if (m_body) {
         curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, kUploadBuffer);
         curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, verb.constData()); // curl copies strings
+        if (m_remoteFile && options.remoteUpload)
+            m_quote = RemoteFileProtocol::setUpUpload(e, *options.remoteUpload);
+        else if (!m_remoteFile)
+            curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, verb.constData()); // curl copies strings
         curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, curl_off_t(m_body->size()));
         curl_easy_setopt(e, CURLOPT_READFUNCTION, &CurlReplyCallbacks::read);
         curl_easy_setopt(e, CURLOPT_READDATA, this);
@@ -448,6 +451,9 @@ QNetworkReply::NetworkError CurlReply::remoteError(int curlCode)
         return ContentAccessDenied;
     case CURLE_USE_SSL_FAILED:
         return SslHandshakeFailedError;
+    case CURLE_UPLOAD_FAILED: // STOR / APPE refused, or no SFTP handle for writing
+    case CURLE_QUOTE_ERROR:   // the rename into place refused
+        return ContentAccessDenied;
     default:
         return curl::networkError(curlCode, false);
     }
@@ -554,7 +560,9 @@ void CurlReply::release()
         curl_slist_free_all(static_cast<curl_slist *>(m_headers));
     if (m_mime)
         curl_mime_free(static_cast<curl_mime *>(m_mime));
-    m_easy = m_headers = m_mime = nullptr;
+    if (m_quote)
+        curl_slist_free_all(static_cast<curl_slist *>(m_quote));
+    m_easy = m_headers = m_mime = m_quote = nullptr;
 }
 
 qint64 CurlReply::bytesAvailable() const
