@@ -8,6 +8,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkCookie>
 #include <QNetworkCookieJar>
+#include <QTimer>
 
 #include <cstring>
 #include <curl/curl.h>
@@ -41,6 +42,7 @@ bool isRedirectStatus(long status)
 struct CurlReplyCallbacks
 {
     static CurlReply *reply(void *self) { return static_cast<CurlReply *>(self); }
+    static void nudgeUntilMoving(CurlReply *r);
 
     static size_t read(char *buffer, size_t size, size_t count, void *self)
     {
@@ -138,6 +140,28 @@ struct CurlReplyCallbacks
     }
 };
 
+// libcurl 7.88 (multi_socket API) stops watching an FTPS control connection while the data
+// connection's TLS handshake is pending. vsftpd answers that handshake only after RETR or STOR,
+// which curl sends only once it has read the answer to TYPE or SIZE on the control connection:
+// both waited for ever (about half of the transfers against vsftpd 3.0.3). A pause and resume
+// every 500 ms until the transfer moves has curl run it at once, reading the control
+// connection without waiting for an event.
+void CurlReplyCallbacks::nudgeUntilMoving(CurlReply *r)
+{
+    auto *timer = new QTimer(r);
+    QObject::connect(timer, &QTimer::timeout, r, [r, timer] {
+        if (!r->m_easy || !r->m_multi || r->m_done || r->m_final || r->m_sent > 0 ||
+            r->m_sendPaused || r->m_recvPaused) {
+            timer->stop();
+            timer->deleteLater();
+            return;
+        }
+        r->m_multi->pause(r->m_easy, CURLPAUSE_RECV);
+        r->m_multi->pause(r->m_easy, CURLPAUSE_CONT);
+    });
+    timer->start(500);
+}
+
 CurlReply::CurlReply(CurlMulti *multi, const QByteArray &verb, const QNetworkRequest &request,
                      QIODevice *body, const Options &options, QObject *parent)
     : QNetworkReply(parent), m_multi(multi), m_body(body), m_cookies(options.cookies),
@@ -181,6 +205,8 @@ bool CurlReply::setUp(const QByteArray &verb, const QNetworkRequest &request,
     if (m_remoteFile) {
         m_remoteFirst = RemoteFileProtocol::requestedOffset(request);
         curl_easy_setopt(e, CURLOPT_URL, RemoteFileProtocol::setUp(e, request).constData());
+        if (url.scheme().compare(QLatin1String("ftps"), Qt::CaseInsensitive) == 0)
+            CurlReplyCallbacks::nudgeUntilMoving(this);
     }
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, m_errorText);

@@ -110,10 +110,11 @@ void *RemoteFileProtocol::setUpUpload(void *easy, const CurlReply::RemoteUpload 
 {
     CURL *e = static_cast<CURL *>(easy);
     // One CWD a folder: each missing one is made (MKD) where it fails, and the commands after
-    // the upload run in the file's folder.
+    // the upload run in the file's folder. RETRY: a CWD again after a failed MKD, for a folder
+    // another upload made meanwhile (a folder's files go at once).
     curl_easy_setopt(e, CURLOPT_FTP_FILEMETHOD, long(CURLFTPMETHOD_MULTICWD));
     curl_easy_setopt(e, CURLOPT_FTP_CREATE_MISSING_DIRS,
-                     upload.createMissingDirs ? long(CURLFTP_CREATE_DIR)
+                     upload.createMissingDirs ? long(CURLFTP_CREATE_DIR_RETRY)
                                               : long(CURLFTP_CREATE_DIR_NONE));
     curl_easy_setopt(e, CURLOPT_APPEND, upload.append ? 1L : 0L);
     curl_slist *commands = nullptr;
