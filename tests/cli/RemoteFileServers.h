@@ -136,7 +136,7 @@ public:
                                     "PasswordAuthentication no\n"
                                     "KbdInteractiveAuthentication no\n"
                                     "PermitRootLogin prohibit-password\n"
-                                    "Subsystem sftp internal-sftp -l INFO\n")
+                                    "Subsystem sftp internal-sftp\n")
                          .arg(hostKey, m_dir.filePath(QStringLiteral("authorized_keys")),
                               m_dir.filePath(QStringLiteral("sshd.pid")))
                          .toUtf8());
