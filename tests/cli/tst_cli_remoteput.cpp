@@ -99,17 +99,7 @@ private:
             p.start();
             if (!p.waitForStarted())
                 return -1;
-            QElapsedTimer timer;
-            timer.start();
-            qint64 done = 0;
-            static const QRegularExpression progress(QStringLiteral("\"done\":([0-9]+)"));
-            while (done < 1024 * 1024 && timer.elapsed() < 20000 &&
-                   p.state() == QProcess::Running) {
-                QTest::qWait(50);
-                auto it = progress.globalMatch(QString::fromUtf8(p.takeStdout()));
-                while (it.hasNext())
-                    done = qMax(done, it.next().captured(1).toLongLong());
-            }
+            const qint64 done = p.waitForDone(1024 * 1024);
             if (p.state() != QProcess::Running || done < 1024 * 1024) {
                 qWarning("btstream ended (or stalled) before the kill: %lld bytes", done);
                 return -1;
