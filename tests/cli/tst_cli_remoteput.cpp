@@ -177,9 +177,11 @@ private Q_SLOTS:
         QVERIFY2(m_ftp.log().contains("RNTO"), m_ftp.log().right(2000).constData());
         // The password was used, never kept: not in the store, not in what btstream printed.
         QVERIFY(!r.out.contains(kPassword.toUtf8()) && !r.err.contains(kPassword.toUtf8()));
-        QFile store(data() + QStringLiteral("/transfers.sqlite"));
-        QVERIFY(store.open(QIODevice::ReadOnly));
-        QVERIFY(!store.readAll().contains(kPassword.toUtf8()));
+        for (const QString &name : entries(data())) { // the store, its WAL, anything there
+            QFile file(data() + QLatin1Char('/') + name);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QVERIFY2(!file.readAll().contains(kPassword.toUtf8()), qPrintable(name));
+        }
         Btstream list(m_tmp->path());
         const RunResult l = list.run({QStringLiteral("list"), QStringLiteral("--json"),
                                       QStringLiteral("--data-dir"), data()});
