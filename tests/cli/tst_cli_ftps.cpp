@@ -46,7 +46,8 @@ public:
                                                 QFileDevice::ExeOther);
         QFile::setPermissions(root(), QFileDevice::ReadOwner | QFileDevice::ExeOwner |
                                           QFileDevice::ReadOther | QFileDevice::ExeOther);
-        QFile::setPermissions(root() + QStringLiteral("/pub"), QFileDevice::Permissions(0x7777));
+        QFile::setPermissions(root() + QStringLiteral("/pub"),
+                              QFileDevice::Permissions(0x7777)); // rwx for all: ftp writes
         QTcpServer probe;
         if (!probe.listen(QHostAddress::LocalHost))
             return false;
