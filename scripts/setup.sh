@@ -14,6 +14,7 @@ test_packages=(
     nginx openssl clang clang-format libclang-rt-14-dev xvfb xauth
     curl wget aria2 time nodejs imagemagick desktop-file-utils appstream dbus-x11 microsocks
     chromium firefox-esr python3-pyftpdlib openssh-server openssh-client
+    python3-openssl vsftpd
 )
 
 wanted=("${build_packages[@]}")

@@ -8,7 +8,14 @@ namespace bt::ui {
 
 bool UploadTarget::isValid() const
 {
-    return url.isValid() && url.scheme().startsWith(QLatin1String("http")) && !url.host().isEmpty();
+    if (!url.isValid() || url.host().isEmpty())
+        return false;
+    const QString scheme = url.scheme().toLower();
+    if (method == UploadRequest::Method::Ftp) // the password from the keyring, not the URL
+        return url.password().isEmpty() &&
+               (scheme == QLatin1String("ftp") || scheme == QLatin1String("ftps") ||
+                scheme == QLatin1String("sftp"));
+    return scheme == QLatin1String("http") || scheme == QLatin1String("https");
 }
 
 QString UploadTarget::displayName() const
@@ -53,6 +60,8 @@ UploadRequest::Method UploadTarget::methodFromKey(const QString &key)
         return UploadRequest::Method::Put;
     if (key == QLatin1String("post"))
         return UploadRequest::Method::Post;
+    if (key == QLatin1String("ftp"))
+        return UploadRequest::Method::Ftp;
     return UploadRequest::Method::Tus;
 }
 

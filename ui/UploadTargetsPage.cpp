@@ -25,6 +25,7 @@ UploadTargetsPage::UploadTargetsPage(const QList<UploadTarget> &targets,
     m_method->addItem(tr("tus (resumable)"), int(UploadRequest::Method::Tus));
     m_method->addItem(tr("HTTP PUT / WebDAV"), int(UploadRequest::Method::Put));
     m_method->addItem(tr("Multipart POST"), int(UploadRequest::Method::Post));
+    m_method->addItem(tr("FTP, FTPS or SFTP (resumable)"), int(UploadRequest::Method::Ftp));
     m_folders->addItem(tr("Archive (tar.gz)"), QStringLiteral("tar.gz"));
     m_folders->addItem(tr("Archive (tar.zst)"), QStringLiteral("tar.zst"));
     m_folders->addItem(tr("Archive (zip)"), QStringLiteral("zip"));
@@ -77,7 +78,12 @@ QString UploadTargetsPage::problem() const
 {
     for (const UploadTarget &t : m_targets) {
         if (!t.isValid())
-            return tr("The upload target “%1” needs an http or https URL.").arg(t.displayName());
+            return t.method == UploadRequest::Method::Ftp
+                       ? tr("The upload target “%1” needs an ftp, ftps or sftp URL without a "
+                            "password (give it below: it goes to the keyring).")
+                             .arg(t.displayName())
+                       : tr("The upload target “%1” needs an http or https URL.")
+                             .arg(t.displayName());
         if (t.folderMode == QLatin1String("tree") && t.method != UploadRequest::Method::Put)
             return tr("Folders as a tree need HTTP PUT / WebDAV (“%1”).").arg(t.displayName());
         if (t.auth == UploadTarget::Auth::Basic && t.user.isEmpty())

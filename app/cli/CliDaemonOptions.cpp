@@ -2,6 +2,7 @@
 #include "CliOptions.h"
 #include "CliParseUtil.h"
 #include "ExitCode.h"
+#include "actions/AfterDownload.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -65,8 +66,21 @@ CliOptions::Action CliOptions::parseDaemon(const QStringList &arguments)
                                       tr("Let clients download into DIR and below too (may be "
                                          "repeated)."),
                                       QStringLiteral("DIR"));
+    const QCommandLineOption allDone(
+        QStringLiteral("on-all-done"),
+        tr("Once every transfer has ended and the queue is idle: 'quit' (exit 0, as after "
+           "SIGTERM) or 'command' (run --on-all-done-command, no shell)."),
+        QStringLiteral("ACTION"));
+    const QCommandLineOption allDoneCommand(
+        QStringLiteral("on-all-done-command"),
+        tr("The command for --on-all-done command (implies it), split as --on-complete's."),
+        QStringLiteral("CMD"));
+    const QCommandLineOption allDoneDelay(
+        QStringLiteral("on-all-done-delay"),
+        tr("Wait S seconds first (default 30); new work in that time postpones it."),
+        QStringLiteral("S"));
     parser.addOptions({dir, jobs, dataDir, port, listenAll, secret, secretFile, origin, certificate,
-                       privateKey, allowDir});
+                       privateKey, allowDir, allDone, allDoneCommand, allDoneDelay});
     m_helpText = withUsageLine(parser.helpText(), tr("Usage: btstream daemon [options]"));
 
     if (const auto done = parseOptionsOnly(parser, help, arguments, QStringLiteral("daemon")))
@@ -119,7 +133,53 @@ CliOptions::Action CliOptions::parseDaemon(const QStringList &arguments)
             return fail(tr("--rpc-allow-dir: '%1' is not a folder").arg(value));
         m_daemon.allowDirs.append(absoluteFolder(value));
     }
+    if (!parseAllDone(parser, allDone, allDoneCommand, allDoneDelay))
+        return Action::Error;
     return Action::Daemon;
+}
+
+bool CliOptions::parseAllDone(const QCommandLineParser &parser, const QCommandLineOption &action,
+                              const QCommandLineOption &command, const QCommandLineOption &delay)
+{
+    const QString value = parser.value(action).trimmed().toLower();
+    if (value == QLatin1String("quit")) {
+        m_daemon.onAllDone = WhenAllDone::Action::Quit;
+    } else if (value == QLatin1String("command") || (value.isEmpty() && parser.isSet(command))) {
+        m_daemon.onAllDone = WhenAllDone::Action::RunCommand;
+    } else if (value == QLatin1String("suspend") || value == QLatin1String("poweroff")) {
+        // logind asks for the seat's user; a daemon may run as a service without one.
+        fail(tr("--on-all-done %1 is the desktop program's; here run a command that does it "
+                "(--on-all-done-command \"systemctl %1\")")
+                 .arg(value));
+        return false;
+    } else if (parser.isSet(action)) {
+        fail(tr("--on-all-done must be 'quit' or 'command', not '%1'").arg(parser.value(action)));
+        return false;
+    }
+    if (m_daemon.onAllDone == WhenAllDone::Action::RunCommand) {
+        m_daemon.onAllDoneCommand = parser.value(command).trimmed();
+        QStringList words;
+        QString why;
+        if (m_daemon.onAllDoneCommand.isEmpty()) {
+            fail(tr("--on-all-done command needs --on-all-done-command CMD"));
+            return false;
+        }
+        if (!AfterDownload::splitCommand(m_daemon.onAllDoneCommand, &words, &why)) {
+            fail(QStringLiteral("--on-all-done-command: ") + why);
+            return false;
+        }
+    } else if (parser.isSet(command)) {
+        fail(tr("--on-all-done-command goes with --on-all-done command"));
+        return false;
+    }
+    int seconds = int(WhenAllDone::NoticeMs / 1000);
+    if (parser.isSet(delay) && !detail::parseCount(parser.value(delay), 0, 86400, &seconds)) {
+        fail(tr("--on-all-done-delay must be seconds from 0 to 86400, not '%1'")
+                 .arg(parser.value(delay)));
+        return false;
+    }
+    m_daemon.onAllDoneDelayMs = qint64(seconds) * 1000;
+    return true;
 }
 
 } // namespace bt::cli

@@ -73,11 +73,14 @@ private:
     Action parsePut(const QStringList &arguments);    // CliPutOptions.cpp
     Action parseDaemon(const QStringList &arguments); // CliDaemonOptions.cpp
     Action parseList(const QStringList &arguments);   // CliListOptions.cpp
+    // The daemon's --on-all-done, --on-all-done-command, --on-all-done-delay; false after fail().
+    bool parseAllDone(const QCommandLineParser &parser, const QCommandLineOption &action,
+                      const QCommandLineOption &command, const QCommandLineOption &delay);
     // An s3:// target and the options --endpoint, --region, --profile, --part-size,
     // --parallel, --addressing (in that order in `options`); false after fail().
-    // Several sources, or a folder, to an S3 prefix: one upload a file, keyed
-    // PREFIX/NAME or PREFIX/FOLDER/relative/path; false after fail().
-    bool expandS3Sources(const QStringList &sources, const UploadRequest &request);
+    // Several sources, or a folder, to an S3 prefix or an FTP/SFTP folder: one upload a
+    // file, named PREFIX/NAME or PREFIX/FOLDER/relative/path; false after fail().
+    bool expandSources(const QStringList &sources, const UploadRequest &request);
     bool parseS3(const QCommandLineParser &parser, const QList<QCommandLineOption> &options,
                  const QString &text, UploadRequest *request);
     // --retries, --stall-timeout, --limit-rate, --header, --user, --insecure and --cacert into a

@@ -20,8 +20,8 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         tr("Upload FILE (or the folder DIR) to URL.\n"
-           "tus uploads resume: if an upload was interrupted, run the same command again\n"
-           "to continue from where the server is. PUT and POST start over."));
+           "tus, S3, FTP and SFTP uploads resume: if an upload was interrupted, run the same\n"
+           "command again to continue from where the server is. PUT and POST start over."));
     const QCommandLineOption help = addHelp(parser);
     const SharedCliOptions shared(tr("Limit the upload to RATE bytes/s: 500K, 2M, 1G (K=1024)."));
     const QCommandLineOption tus(QStringLiteral("tus"),
@@ -97,13 +97,14 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
                        shared.json});
     parser.addPositionalArgument(QStringLiteral("FILE|DIR"), tr("What to upload."));
     parser.addPositionalArgument(QStringLiteral("URL"),
-                                 tr("Where to (http, https, or s3://BUCKET/KEY)."));
+                                 tr("Where to (http, https, s3://BUCKET/KEY, ftp, ftps or sftp)."));
 
-    m_helpText =
-        withUsageLine(parser.helpText(),
-                      tr("Usage: btstream put [options] FILE|DIR URL\n"
-                         "       btstream put [options] FILE|DIR... s3://BUCKET/PREFIX/")) +
-        QLatin1Char('\n') + exitCodeHelp();
+    m_helpText = withUsageLine(
+                     parser.helpText(),
+                     tr("Usage: btstream put [options] FILE|DIR URL\n"
+                        "       btstream put [options] FILE|DIR... s3://BUCKET/PREFIX/\n"
+                        "       btstream put [options] FILE|DIR... ftp://HOST/DIR/ (ftps, sftp)")) +
+                 QLatin1Char('\n') + exitCodeHelp();
 
     if (!parser.parse(arguments))
         return fail(parser.errorText());
@@ -113,12 +114,15 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
     QStringList positional = parser.positionalArguments();
     if (positional.size() < 2)
         return fail(tr("put needs a FILE (or DIR) and a URL"));
-    // S3: several files (or folders) to one prefix; each file its own upload.
-    const QStringList extraSources =
-        positional.size() > 2 &&
-                positional.last().trimmed().startsWith(QLatin1String("s3://"), Qt::CaseInsensitive)
-            ? positional.mid(1, positional.size() - 2)
-            : QStringList();
+    const QString scheme = QUrl(positional.last().trimmed()).scheme().toLower();
+    const bool s3 = scheme == QLatin1String("s3");
+    const bool remote = scheme == QLatin1String("ftp") || scheme == QLatin1String("ftps") ||
+                        scheme == QLatin1String("sftp");
+    // S3, FTP, SFTP: several files (or folders) to one prefix or folder; each file its own
+    // upload.
+    const QStringList extraSources = positional.size() > 2 && (s3 || remote)
+                                         ? positional.mid(1, positional.size() - 2)
+                                         : QStringList();
     if (!extraSources.isEmpty())
         positional = {positional.first(), positional.last()};
     if (positional.size() > 2)
@@ -147,11 +151,9 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
         return fail(tr("--form can only be used with --post"));
 
     QString error;
-    const bool s3 =
-        positional.at(1).trimmed().startsWith(QLatin1String("s3://"), Qt::CaseInsensitive);
+    if ((s3 || remote) && methods > 0)
+        return fail(tr("--tus, --put and --post are for http(s) URLs, not %1://").arg(scheme));
     if (s3) {
-        if (methods > 0)
-            return fail(tr("--tus, --put and --post are for http(s) URLs, not s3://"));
         if (!parseS3(parser, {endpoint, region, profile, partSize, parallel, addressing},
                      positional.at(1), &request))
             return Action::Error;
@@ -162,6 +164,8 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
                 return fail(tr("--%1 is for s3:// URLs").arg(o.names().constFirst()));
         if (!parseUrl(positional.at(1), &request.url, &error))
             return fail(error);
+        if (remote)
+            request.method = UploadRequest::Method::Ftp;
     }
 
     const QString source = positional.at(0);
@@ -177,8 +181,8 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
         request.archiveFormat = parser.value(archive).trimmed().toLower();
         if (QFileInfo(request.sourcePath).isFile())
             return fail(tr("--archive is for a folder; %1 is a file").arg(source));
-    } else if (QFileInfo(request.sourcePath).isDir() && s3) {
-        // A folder to S3: its files as keys under the prefix (expandS3Sources below).
+    } else if (QFileInfo(request.sourcePath).isDir() && (s3 || remote)) {
+        // A folder to S3, FTP, SFTP: its files under the prefix (expandSources below).
     } else if (QFileInfo(request.sourcePath).isDir() &&
                request.method != UploadRequest::Method::Put) {
         return fail(tr("%1 is a folder: add --archive tar.gz (or tar.zst, zip) to send it as "
@@ -196,6 +200,15 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
             return fail(tr("--user and --bearer cannot be used together"));
     }
     request.resume = !parser.isSet(noResume);
+    if (remote) {
+        if (!request.bearerToken.isEmpty())
+            return fail(tr("--bearer is for http(s) URLs"));
+        // A password in the URL stays in memory (the queue's, as --user's): never stored,
+        // listed or logged. --user wins over it.
+        if (!request.url.password().isEmpty() && request.user.isEmpty())
+            request.user = request.url.userName() + QLatin1Char(':') + request.url.password();
+        request.url.setPassword({});
+    }
 
     if (!parseCommon(parser, shared))
         return Action::Error;
@@ -208,18 +221,24 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
                        "an Authorization header do not apply"));
     if (s3 && !request.archiveFormat.isEmpty())
         return fail(tr("--archive is not supported for s3:// yet: a folder goes as its files"));
-    if (s3 && (!extraSources.isEmpty() || QFileInfo(request.sourcePath).isDir()) &&
-        !expandS3Sources(QStringList{source} + extraSources, request))
+    if (remote && !request.archiveFormat.isEmpty() && !extraSources.isEmpty())
+        return fail(tr("--archive sends one folder, not %1 sources").arg(extraSources.size() + 1));
+    if ((s3 || remote) && request.archiveFormat.isEmpty() &&
+        (!extraSources.isEmpty() || QFileInfo(request.sourcePath).isDir()) &&
+        !expandSources(QStringList{source} + extraSources, request))
         return Action::Error;
     return Action::Put;
 }
 
-bool CliOptions::expandS3Sources(const QStringList &sources, const UploadRequest &request)
+bool CliOptions::expandSources(const QStringList &sources, const UploadRequest &request)
 {
     const QString prefix = request.url.path();
     if (!prefix.isEmpty() && !prefix.endsWith(QLatin1Char('/'))) {
-        fail(tr("several files or a folder go under a prefix: end the S3 address with '/' "
-                "(s3://BUCKET/PREFIX/)"));
+        fail(request.method == UploadRequest::Method::S3
+                 ? tr("several files or a folder go under a prefix: end the S3 address with '/' "
+                      "(s3://BUCKET/PREFIX/)")
+                 : tr("several files or a folder go into a folder: end the address with '/' "
+                      "(ftp://HOST/DIR/)"));
         return false;
     }
     m_uploads.clear();

@@ -117,6 +117,40 @@ void DaemonCommand::queueOpened()
             .arg(m_downloads));
     if (m_options.secret.isEmpty() && m_options.rpc.listenAll)
         say(tr("btstream daemon: warning: listening on every interface without --rpc-secret"));
+    watchAllDone();
+}
+
+void DaemonCommand::watchAllDone()
+{
+    if (m_options.onAllDone == WhenAllDone::Action::Nothing)
+        return;
+    m_allDone.setNoticeMs(m_options.onAllDoneDelayMs);
+    m_allDone.setAction(m_options.onAllDone, m_options.onAllDoneCommand);
+    m_allDone.watch(&m_queue);
+    connect(&m_allDone, &WhenAllDone::noticeStarted, this,
+            [this](WhenAllDone::Action action, qint64) {
+                const QString what = action == WhenAllDone::Action::Quit
+                                         ? tr("quitting")
+                                         : tr("running %1").arg(m_options.onAllDoneCommand);
+                say(tr("btstream daemon: all transfers are done: %1 in %2 s unless new work "
+                       "comes")
+                        .arg(what)
+                        .arg(m_options.onAllDoneDelayMs / 1000));
+            });
+    connect(&m_allDone, &WhenAllDone::noticeCancelled, this,
+            [] { say(tr("btstream daemon: new work: the action when all is done waits")); });
+    connect(&m_allDone, &WhenAllDone::commandFailed, this, [](const QString &error) {
+        say(tr("btstream daemon: the command when all is done failed: %1").arg(error));
+    });
+    connect(&m_allDone, &WhenAllDone::due, this, [this](WhenAllDone::Action action) {
+        if (action == WhenAllDone::Action::Quit) {
+            say(tr("btstream daemon: all transfers are done: quitting"));
+            stop();
+        } else {
+            say(tr("btstream daemon: all transfers are done: ran %1")
+                    .arg(m_options.onAllDoneCommand));
+        }
+    });
 }
 
 void DaemonCommand::stop()

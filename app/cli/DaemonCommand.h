@@ -3,6 +3,7 @@
 #include "DaemonOptions.h"
 #include "Error.h"
 #include "queue/QueueManager.h"
+#include "queue/WhenAllDone.h"
 
 #include <QObject>
 #include <memory>
@@ -16,8 +17,8 @@ namespace bt::cli {
 
 // `btstream daemon`: opens the queue on the store (every stored transfer, as the desktop
 // program does), applies the desktop program's settings, and serves aria2's JSON-RPC until
-// SIGTERM/SIGINT or aria2.shutdown; then stops the transfers with their resume state saved
-// and exits 0 within 2 s.
+// SIGTERM/SIGINT, aria2.shutdown or --on-all-done quit; then stops the transfers with their
+// resume state saved and exits 0 within 2 s.
 class DaemonCommand : public QObject
 {
     Q_OBJECT
@@ -38,6 +39,7 @@ private:
     void openQueue(const QString &dataDir);
     void stopQueue();
     void queueOpened();
+    void watchAllDone(); // --on-all-done
     void fail(int exitCode, const QString &message);
     void finish(int exitCode);
 
@@ -45,6 +47,7 @@ private:
     QString m_dataDir;
     QString m_downloads; // the default download folder
     QueueManager m_queue;
+    WhenAllDone m_allDone;
     std::unique_ptr<rpc::Aria2Service> m_service;
     std::unique_ptr<rpc::RpcServer> m_server;
     int m_exitCode = 0; // ExitSuccess unless fail() said otherwise

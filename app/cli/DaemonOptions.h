@@ -1,6 +1,7 @@
 #pragma once
 
 #include "RpcServer.h"
+#include "queue/WhenAllDone.h"
 
 #include <QString>
 #include <QStringList>
@@ -15,6 +16,11 @@ struct DaemonOptions
     int jobs = 0;          // -j: 0 = the settings' "at once"
     QString secret;        // --rpc-secret
     rpc::RpcServerConfig rpc;
+    // --on-all-done: Quit or RunCommand (onAllDoneCommand) once the queue is idle after work,
+    // a notice of onAllDoneDelayMs first (new work postpones it).
+    WhenAllDone::Action onAllDone = WhenAllDone::Action::Nothing;
+    QString onAllDoneCommand;
+    qint64 onAllDoneDelayMs = WhenAllDone::NoticeMs;
 };
 
 } // namespace bt::cli

@@ -334,7 +334,8 @@ void ProgressPrinter::uploadResult(const UploadRequest &request, const TransferR
         return;
     }
     writeErr(tr("btstream: error: %1").arg(errorText(result.error)));
-    if (isResumable(result.error) && request.method == UploadRequest::Method::Tus)
+    if (isResumable(result.error) && (request.method == UploadRequest::Method::Tus ||
+                                      request.method == UploadRequest::Method::Ftp))
         writeErr(tr("btstream: run the same command again to resume"));
 }
 

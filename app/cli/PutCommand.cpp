@@ -5,6 +5,7 @@
 #include "queue/Transfers.h"
 #include "store/TransferStore.h"
 #include "upload/ArchiveStream.h"
+#include "upload/RemoteFileUpload.h"
 #include "upload/UploadRequestCodec.h"
 
 #include <QFileInfo>
@@ -203,6 +204,10 @@ QUrl PutCommand::remoteUrl(int index, const QString &dataDir) const
         return putTarget(request);
     if (request.method == UploadRequest::Method::Post)
         return request.url;
+    if (request.method == UploadRequest::Method::Ftp)
+        return RemoteFileUpload::targetUrl(request.url, request.remoteName.isEmpty()
+                                                            ? putTarget(request).fileName()
+                                                            : request.remoteName);
     if (request.method == UploadRequest::Method::S3) {
         // The object: s3://BUCKET/KEY, a prefix completed with the file's name (as S3Upload).
         QUrl url = request.url;

@@ -19,6 +19,7 @@ struct UploadRequest
         Post, // multipart/form-data POST (like curl -F): a retry starts from zero
         S3,   // an S3 object (url s3://BUCKET/KEY): one PUT, or a multipart upload whose
               // confirmed parts survive restarts and kill -9
+        Ftp,  // FTP, FTPS or SFTP by the url's scheme: resumed from the size the server has
     };
     enum class S3Addressing
     {
@@ -77,6 +78,6 @@ struct UploadRequest
     int parallelParts = 4; // parts sent at once
 };
 
-QString uploadMethodName(UploadRequest::Method method); // "tus", "put", "post"
+QString uploadMethodName(UploadRequest::Method method); // "tus", "put", "post", "s3", "ftp"
 
 } // namespace bt

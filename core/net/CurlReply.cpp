@@ -8,6 +8,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkCookie>
 #include <QNetworkCookieJar>
+#include <QTimer>
 
 #include <cstring>
 #include <curl/curl.h>
@@ -41,6 +42,7 @@ bool isRedirectStatus(long status)
 struct CurlReplyCallbacks
 {
     static CurlReply *reply(void *self) { return static_cast<CurlReply *>(self); }
+    static void nudgeUntilMoving(CurlReply *r);
 
     static size_t read(char *buffer, size_t size, size_t count, void *self)
     {
@@ -138,6 +140,28 @@ struct CurlReplyCallbacks
     }
 };
 
+// libcurl 7.88 (multi_socket API) stops watching an FTPS control connection while the data
+// connection's TLS handshake is pending. vsftpd answers that handshake only after RETR or STOR,
+// which curl sends only once it has read the answer to TYPE or SIZE on the control connection:
+// both waited for ever (about half of the transfers against vsftpd 3.0.3). A pause and resume
+// every 500 ms until the transfer moves has curl run it at once, reading the control
+// connection without waiting for an event.
+void CurlReplyCallbacks::nudgeUntilMoving(CurlReply *r)
+{
+    auto *timer = new QTimer(r);
+    QObject::connect(timer, &QTimer::timeout, r, [r, timer] {
+        if (!r->m_easy || !r->m_multi || r->m_done || r->m_final || r->m_sent > 0 ||
+            r->m_sendPaused || r->m_recvPaused) {
+            timer->stop();
+            timer->deleteLater();
+            return;
+        }
+        r->m_multi->pause(r->m_easy, CURLPAUSE_RECV);
+        r->m_multi->pause(r->m_easy, CURLPAUSE_CONT);
+    });
+    timer->start(500);
+}
+
 CurlReply::CurlReply(CurlMulti *multi, const QByteArray &verb, const QNetworkRequest &request,
                      QIODevice *body, const Options &options, QObject *parent)
     : QNetworkReply(parent), m_multi(multi), m_body(body), m_cookies(options.cookies),
@@ -181,6 +205,8 @@ bool CurlReply::setUp(const QByteArray &verb, const QNetworkRequest &request,
     if (m_remoteFile) {
         m_remoteFirst = RemoteFileProtocol::requestedOffset(request);
         curl_easy_setopt(e, CURLOPT_URL, RemoteFileProtocol::setUp(e, request).constData());
+        if (url.scheme().compare(QLatin1String("ftps"), Qt::CaseInsensitive) == 0)
+            CurlReplyCallbacks::nudgeUntilMoving(this);
     }
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, m_errorText);
@@ -208,7 +234,10 @@ bool CurlReply::setUp(const QByteArray &verb, const QNetworkRequest &request,
     } else if (m_body) {
         curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, kUploadBuffer);
         curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, verb.constData()); // curl copies strings
+        if (m_remoteFile && options.remoteUpload)
+            m_quote = RemoteFileProtocol::setUpUpload(e, *options.remoteUpload);
+        else if (!m_remoteFile)
+            curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, verb.constData()); // curl copies strings
         curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, curl_off_t(m_body->size()));
         curl_easy_setopt(e, CURLOPT_READFUNCTION, &CurlReplyCallbacks::read);
         curl_easy_setopt(e, CURLOPT_READDATA, this);
@@ -448,6 +477,9 @@ QNetworkReply::NetworkError CurlReply::remoteError(int curlCode)
         return ContentAccessDenied;
     case CURLE_USE_SSL_FAILED:
         return SslHandshakeFailedError;
+    case CURLE_UPLOAD_FAILED: // STOR / APPE refused, or no SFTP handle for writing
+    case CURLE_QUOTE_ERROR:   // the rename into place refused
+        return ContentAccessDenied;
     default:
         return curl::networkError(curlCode, false);
     }
@@ -554,7 +586,9 @@ void CurlReply::release()
         curl_slist_free_all(static_cast<curl_slist *>(m_headers));
     if (m_mime)
         curl_mime_free(static_cast<curl_mime *>(m_mime));
-    m_easy = m_headers = m_mime = nullptr;
+    if (m_quote)
+        curl_slist_free_all(static_cast<curl_slist *>(m_quote));
+    m_easy = m_headers = m_mime = m_quote = nullptr;
 }
 
 qint64 CurlReply::bytesAvailable() const

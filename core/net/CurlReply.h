@@ -46,6 +46,14 @@ public:
         QByteArray fileType; // the file part's Content-Type
     };
 
+    // An FTP or SFTP upload (RemoteFileProtocol::setUpUpload).
+    struct RemoteUpload
+    {
+        bool append = false; // the remote file holds the first bytes: add the body to it
+        bool createMissingDirs = true;
+        QList<QByteArray> postQuote; // commands after the upload (the rename into place)
+    };
+
     struct Options
     {
         bool insecure = false;
@@ -53,6 +61,7 @@ public:
         QByteArray proxy;         // curl's proxy URL (http://, socks5h://, ...); empty: direct
                                   // (HttpClient::send() sets it)
         std::optional<Form> form; // set: the body is the file part of this form
+        std::optional<RemoteUpload> remoteUpload; // set: the body goes to an ftp/sftp URL
         // >= 0: keep only the first keepAnswer bytes of the answer (an upload's answer is read
         // whole once finished); < 0: stream it to the reader (readBufferSize()).
         qint64 keepAnswer = -1;
@@ -115,6 +124,7 @@ private:
     void *m_easy = nullptr;    // CURL
     void *m_headers = nullptr; // curl_slist
     void *m_mime = nullptr;    // curl_mime (a form)
+    void *m_quote = nullptr;   // curl_slist (RemoteUpload::postQuote)
     QIODevice *m_body;
     QPointer<QNetworkCookieJar> m_cookies;
     std::deque<QByteArray> m_pieces; // the answer's body as curl delivered it, not yet read

@@ -106,6 +106,54 @@ QByteArray RemoteFileProtocol::setUp(void *easy, const QNetworkRequest &request)
     return url.toEncoded();
 }
 
+void *RemoteFileProtocol::setUpUpload(void *easy, const CurlReply::RemoteUpload &upload)
+{
+    CURL *e = static_cast<CURL *>(easy);
+    // One CWD a folder: each missing one is made (MKD) where it fails, and the commands after
+    // the upload run in the file's folder. RETRY: a CWD again after a failed MKD, for a folder
+    // another upload made meanwhile (a folder's files go at once).
+    curl_easy_setopt(e, CURLOPT_FTP_FILEMETHOD, long(CURLFTPMETHOD_MULTICWD));
+    curl_easy_setopt(e, CURLOPT_FTP_CREATE_MISSING_DIRS,
+                     upload.createMissingDirs ? long(CURLFTP_CREATE_DIR_RETRY)
+                                              : long(CURLFTP_CREATE_DIR_NONE));
+    curl_easy_setopt(e, CURLOPT_APPEND, upload.append ? 1L : 0L);
+    curl_slist *commands = nullptr;
+    for (const QByteArray &command : upload.postQuote)
+        commands = curl_slist_append(commands, command.constData());
+    curl_easy_setopt(e, CURLOPT_POSTQUOTE, commands);
+    return commands;
+}
+
+QList<QByteArray> RemoteFileProtocol::renameCommands(const QUrl &from, const QUrl &to)
+{
+    if (!isSftp(from)) {
+        const auto name = [](const QUrl &url) { return url.fileName().toUtf8(); };
+        return {"RNFR " + name(from), "RNTO " + name(to)};
+    }
+    // curl's SFTP commands take quoted paths with \" and \\ escaped; "/~/" is the home folder.
+    const auto quoted = [](const QUrl &url) {
+        QByteArray path = url.path().toUtf8();
+        path.replace('\\', "\\\\").replace('"', "\\\"");
+        return '"' + path + '"';
+    };
+    // '*': a failure (no such file) does not fail the upload.
+    return {"*rm " + quoted(to), "rename " + quoted(from) + ' ' + quoted(to)};
+}
+
+QString RemoteFileProtocol::checkUploadUrl(const QUrl &url)
+{
+    if (!url.isValid() || !isRemoteFile(url) || url.host().isEmpty())
+        return tr("Not an FTP, FTPS or SFTP address: %1").arg(url.toString(QUrl::RemovePassword));
+    const QString path = url.path();
+    if (path.contains(QLatin1Char('\r')) || path.contains(QLatin1Char('\n')) ||
+        path.contains(QChar(0)))
+        return tr("The path of %1 holds a line break.").arg(url.toString(QUrl::RemovePassword));
+    if (url.fileName().isEmpty())
+        return tr("%1 names a folder; the file's name is needed there.")
+            .arg(url.toString(QUrl::RemovePassword));
+    return {};
+}
+
 int RemoteFileProtocol::answer(void *easy, qint64 requestedFirst,
                                QList<QPair<QByteArray, QByteArray>> *headers)
 {
@@ -156,6 +204,11 @@ QString RemoteFileProtocol::describeFailure(const QUrl &url, int curlCode)
         return tr("%1 denied access to %2").arg(where, url.path());
     case CURLE_USE_SSL_FAILED:
         return tr("%1 does not offer TLS (AUTH TLS) for ftps://").arg(where);
+    case CURLE_UPLOAD_FAILED:
+        return tr("%1 refused to store %2 (no permission, or no such folder?)")
+            .arg(where, url.path());
+    case CURLE_QUOTE_ERROR:
+        return tr("%1 refused to rename %2 into place after the upload").arg(where, url.path());
     default:
         return {};
     }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "net/CurlReply.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QNetworkRequest>
@@ -35,6 +37,16 @@ struct RemoteFileProtocol
     // transfer ended without one). `requestedFirst`: the offset asked for, -1 for none.
     static int answer(void *easy, qint64 requestedFirst,
                       QList<QPair<QByteArray, QByteArray>> *headers);
+    // An upload's extras on `easy` (appending, missing folders, the commands after it);
+    // returns the curl_slist of the commands, which the caller frees after the transfer.
+    static void *setUpUpload(void *easy, const CurlReply::RemoteUpload &upload);
+    // The commands that rename `from` to `to` (the same folder) after an upload: FTP RNFR and
+    // RNTO (in the folder curl changed into), SFTP rm (an SFTP rename does not replace a
+    // file; a missing one is fine) and rename, with absolute paths.
+    static QList<QByteArray> renameCommands(const QUrl &from, const QUrl &to);
+    // Why `url` cannot be uploaded to (empty: it can): a scheme other than ftp, ftps, sftp,
+    // no host, no file name, or a line break in the path (it would end an FTP command).
+    static QString checkUploadUrl(const QUrl &url);
     // The offset in "Range: bytes=A-..." (-1: none).
     static qint64 requestedOffset(const QNetworkRequest &request);
     // A person's message for curl's failure, or empty to keep curl's own.

@@ -52,7 +52,7 @@ void WhenAllDone::queueIdle()
 {
     if (m_action == Action::Nothing || m_phase != Phase::Worked)
         return;
-    m_deadlineMs = m_nowMs() + NoticeMs;
+    m_deadlineMs = m_nowMs() + m_noticeMs;
     setPhase(Phase::Notice);
     m_timer.start();
     Q_EMIT noticeStarted(m_action, m_deadlineMs);

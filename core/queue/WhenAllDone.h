@@ -44,6 +44,8 @@ public:
     // Follows `queue`'s transferFinished() and idle() (and its snapshots for new work).
     void watch(QueueManager *queue);
     void setClock(std::function<qint64()> nowMs) { m_nowMs = std::move(nowMs); }
+    // How long the notice runs (NoticeMs unless set; 0: the action is due at the next tick).
+    void setNoticeMs(qint64 ms) { m_noticeMs = qMax<qint64>(0, ms); }
 
     void setAction(Action action, const QString &command = {});
     Action action() const { return m_action; }
@@ -80,6 +82,7 @@ private:
     QString m_command;
     Phase m_phase = Phase::Waiting;
     qint64 m_deadlineMs = -1;
+    qint64 m_noticeMs = NoticeMs;
 };
 
 } // namespace bt

@@ -8,6 +8,7 @@
 #include "upload/FileBodyDevice.h"
 #include "upload/PostUpload.h"
 #include "upload/PutUpload.h"
+#include "upload/RemoteFileUpload.h"
 #include "upload/S3Upload.h"
 #include "upload/TusUpload.h"
 #include "upload/UploadRequestCodec.h"
@@ -43,6 +44,8 @@ Upload *Upload::create(const UploadRequest &request, HttpClient *network, Resume
         return new PostUpload(request, network, storage, parent);
     case UploadRequest::Method::S3:
         return new S3Upload(request, network, storage, parent);
+    case UploadRequest::Method::Ftp:
+        return new RemoteFileUpload(request, network, storage, parent);
     case UploadRequest::Method::Tus:
         break;
     }
@@ -155,7 +158,8 @@ QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &reque
         setPhase(TransferPhase::Transferring);
         // The body of a file (PATCH, PUT) streams from the file (net/CurlReply.h). libcurl
         // follows its redirects and drops the credentials on another origin.
-        return track(curlReply(verb, request, stream, std::nullopt), body, std::move(onDone));
+        return track(curlReply(verb, request, stream, options(kMaxAnswer)), body,
+                     std::move(onDone));
     }
     return sendHopByHop(verb, request, body, 0, std::move(onDone));
 }
@@ -208,15 +212,25 @@ QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &reque
                             std::function<void(QNetworkReply *)> onDone)
 {
     setPhase(TransferPhase::Transferring);
-    return track(curlReply(verb, request, body, form), body, std::move(onDone));
+    CurlReply::Options o = options(kMaxAnswer);
+    o.form = form;
+    return track(curlReply(verb, request, body, o), body, std::move(onDone));
+}
+
+QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &request,
+                            UploadBody *body, const CurlReply::RemoteUpload &remote,
+                            std::function<void(QNetworkReply *)> onDone)
+{
+    setPhase(TransferPhase::Transferring);
+    CurlReply::Options o = options(kMaxAnswer);
+    o.remoteUpload = remote;
+    return track(curlReply(verb, request, body, o), body, std::move(onDone));
 }
 
 QNetworkReply *Upload::curlReply(const QByteArray &verb, const QNetworkRequest &request,
-                                 UploadBody *body, std::optional<CurlReply::Form> form)
+                                 UploadBody *body, const CurlReply::Options &options)
 {
-    CurlReply::Options o = options(kMaxAnswer);
-    o.form = std::move(form);
-    return m_network->send(verb, request, body, o, this);
+    return m_network->send(verb, request, body, options, this);
 }
 
 QNetworkReply *Upload::send(const QByteArray &verb, const QNetworkRequest &request,

@@ -95,6 +95,10 @@ protected:
     // A multipart/form-data request whose file part is `body` (sent by libcurl).
     QNetworkReply *send(const QByteArray &verb, const QNetworkRequest &request, UploadBody *body,
                         const CurlReply::Form &form, std::function<void(QNetworkReply *)> onDone);
+    // An FTP or SFTP upload of `body` (sent by libcurl).
+    QNetworkReply *send(const QByteArray &verb, const QNetworkRequest &request, UploadBody *body,
+                        const CurlReply::RemoteUpload &remote,
+                        std::function<void(QNetworkReply *)> onDone);
     // Bytes [offset, offset + length) of the source (the file, or the folder's archive),
     // opened; null after fail().
     UploadBody *openBody(qint64 offset, qint64 length);
@@ -139,7 +143,7 @@ private:
     // `body` opened for reading; else deleted, fail() with its error, null.
     UploadBody *openedOrFail(UploadBody *body);
     QNetworkReply *curlReply(const QByteArray &verb, const QNetworkRequest &request,
-                             UploadBody *body, std::optional<CurlReply::Form> form);
+                             UploadBody *body, const CurlReply::Options &options);
     QNetworkReply *sendHopByHop(const QByteArray &verb, QNetworkRequest request, QIODevice *body,
                                 int hops, std::function<void(QNetworkReply *)> onDone);
     QByteArray authorization() const; // of --user or the bearer token, may be empty

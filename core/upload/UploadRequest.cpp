@@ -13,6 +13,8 @@ QString uploadMethodName(UploadRequest::Method method)
         return QStringLiteral("post");
     case UploadRequest::Method::S3:
         return QStringLiteral("s3");
+    case UploadRequest::Method::Ftp:
+        return QStringLiteral("ftp");
     }
     return QStringLiteral("tus");
 }

@@ -16,6 +16,8 @@ UploadRequest::Method methodFrom(const QString &name)
         return UploadRequest::Method::Post;
     if (name == QLatin1String("s3"))
         return UploadRequest::Method::S3;
+    if (name == QLatin1String("ftp"))
+        return UploadRequest::Method::Ftp;
     return UploadRequest::Method::Tus;
 }
 } // namespace

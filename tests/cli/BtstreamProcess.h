@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStringList>
 #include <QTest>
@@ -104,6 +105,23 @@ public:
     {
         m_out += readAllStandardOutput();
         return m_out;
+    }
+
+    // With --json: waits (spinning the event loop) until a progress line says `bytes` are done,
+    // the process ended or `timeoutMs` passed; the most "done" seen.
+    qint64 waitForDone(qint64 bytes, int timeoutMs = 20000)
+    {
+        static const QRegularExpression progress(QStringLiteral("\"done\":([0-9]+)"));
+        QElapsedTimer timer;
+        timer.start();
+        qint64 done = 0;
+        while (done < bytes && timer.elapsed() < timeoutMs && state() == QProcess::Running) {
+            QTest::qWait(50);
+            auto it = progress.globalMatch(QString::fromUtf8(takeStdout()));
+            while (it.hasNext())
+                done = qMax(done, it.next().captured(1).toLongLong());
+        }
+        return done;
     }
 
 private:

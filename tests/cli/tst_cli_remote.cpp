@@ -86,17 +86,7 @@ private:
             QVERIFY(p.waitForStarted());
             // The store holds offsets only once they are synced: kill after 1 MiB arrived
             // (two seconds at the limit), so that some of it has been.
-            QElapsedTimer timer;
-            timer.start();
-            qint64 done = 0;
-            static const QRegularExpression progress(QStringLiteral("\"done\":([0-9]+)"));
-            while (done < 1024 * 1024 && timer.elapsed() < 20000 &&
-                   p.state() == QProcess::Running) {
-                QTest::qWait(50);
-                auto it = progress.globalMatch(QString::fromUtf8(p.takeStdout()));
-                while (it.hasNext())
-                    done = qMax(done, it.next().captured(1).toLongLong());
-            }
+            const qint64 done = p.waitForDone(1024 * 1024);
             QVERIFY2(p.state() == QProcess::Running, "btstream ended before the kill");
             QVERIFY(done >= 1024 * 1024);
             ::kill(pid_t(p.processId()), SIGKILL);

@@ -137,6 +137,34 @@ private Q_SLOTS:
         QTRY_VERIFY(window.model()->totals().uploadSpeed > 0);
     }
 
+    void ftpTargets()
+    {
+        // FTP, FTPS, SFTP targets: their URL carries no password (that goes to the keyring),
+        // and they come back as such from the settings.
+        UploadTarget ftp = target(QStringLiteral("ftp"), QStringLiteral("sftp://ann@h:2222/in/"),
+                                  UploadRequest::Method::Ftp);
+        QVERIFY(ftp.isValid());
+        ftp.url = QUrl(QStringLiteral("ftps://ann:secret@h/in/"));
+        QVERIFY(!ftp.isValid());
+        ftp.url = QUrl(QStringLiteral("https://h/in/"));
+        QVERIFY(!ftp.isValid());
+        ftp.url = QUrl(QStringLiteral("ftp://ann@h/in/"));
+        QVERIFY(ftp.isValid());
+        QVERIFY(!target(QStringLiteral("dav"), QStringLiteral("ftp://h/in/"),
+                        UploadRequest::Method::Put)
+                     .isValid());
+        AppSettings s;
+        s.uploadTargets = {ftp};
+        s.save();
+        const AppSettings loaded = AppSettings::load();
+        QCOMPARE(loaded.uploadTargets.value(0).method, UploadRequest::Method::Ftp);
+        UploadRequest r = loaded.uploadTargets.value(0).request(QStringLiteral("/tmp/f"));
+        ftp.auth = UploadTarget::Auth::Basic;
+        ftp.user = QStringLiteral("ann");
+        ftp.addSecret(&r, QStringLiteral("pw"));
+        QCOMPARE(r.user, QStringLiteral("ann:pw")); // RemoteFileProtocol: user and password
+    }
+
     void noTargetOpensTheUploadSettings()
     {
         QueueEnv env;

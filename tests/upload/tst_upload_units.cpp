@@ -1,9 +1,11 @@
 // Units of the upload layer without a server: the tus helpers, the WebDAV and multipart
 // helpers, and FileBodyDevice (ranges, seeking, a file changing under it, bounded memory).
 #include "UploadServers.h"
+#include "net/RemoteFileProtocol.h"
 #include "upload/FileBodyDevice.h"
 #include "upload/PostUpload.h"
 #include "upload/PutUpload.h"
+#include "upload/RemoteFileUpload.h"
 #include "upload/TusProtocol.h"
 #include "upload/UploadRequestCodec.h"
 
@@ -90,6 +92,36 @@ private Q_SLOTS:
         QCOMPARE(parents.at(2).toString(QUrl::FullyEncoded),
                  QStringLiteral("https://h:8443/a/b%20c/d/"));
         QVERIFY(PutUpload::parentCollections(QUrl(QStringLiteral("http://h/f.txt"))).isEmpty());
+    }
+
+    void remoteFileNames()
+    {
+        // A folder URL gets the name; the bytes go to NAME.part beside it.
+        const QUrl dir(QStringLiteral("sftp://ann@h:2222/srv/in box/"));
+        const QUrl target = RemoteFileUpload::targetUrl(dir, QStringLiteral("a \"b\".txt"));
+        QCOMPARE(target.path(), QStringLiteral("/srv/in box/a \"b\".txt"));
+        QCOMPARE(RemoteFileUpload::targetUrl(QUrl(QStringLiteral("ftp://h")), QStringLiteral("f"))
+                     .toString(),
+                 QStringLiteral("ftp://h/f"));
+        QCOMPARE(
+            RemoteFileUpload::targetUrl(QUrl(QStringLiteral("ftp://h/x.bin")), QStringLiteral("f"))
+                .path(),
+            QStringLiteral("/x.bin"));
+        const QUrl part = RemoteFileUpload::partUrl(target);
+        QCOMPARE(part.fileName(), QStringLiteral("a \"b\".txt.part"));
+        // SFTP: absolute, quoted, \ and " escaped; rm first (a rename does not replace).
+        QCOMPARE(RemoteFileProtocol::renameCommands(part, target),
+                 (QList<QByteArray>{"*rm \"/srv/in box/a \\\"b\\\".txt\"",
+                                    "rename \"/srv/in box/a \\\"b\\\".txt.part\" "
+                                    "\"/srv/in box/a \\\"b\\\".txt\""}));
+        // FTP: in the folder curl changed into, the rest of the line is the name.
+        QCOMPARE(RemoteFileProtocol::renameCommands(QUrl(QStringLiteral("ftp://h/d/a b.part")),
+                                                    QUrl(QStringLiteral("ftp://h/d/a b"))),
+                 (QList<QByteArray>{"RNFR a b.part", "RNTO a b"}));
+        QVERIFY(RemoteFileProtocol::checkUploadUrl(QUrl(QStringLiteral("ftp://h/d/f"))).isEmpty());
+        for (const char *bad : {"ftp://h/d/", "http://h/f", "ftp:///f", "ftp://h/a%0D%0ADELE%20x"})
+            QVERIFY2(!RemoteFileProtocol::checkUploadUrl(QUrl(QString::fromLatin1(bad))).isEmpty(),
+                     bad);
     }
 
     void formDisposition()
