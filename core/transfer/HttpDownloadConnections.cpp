@@ -119,6 +119,8 @@ void HttpDownload::Private::startSegment(SegmentDownloader *dl, int index)
     const QByteArray ifRange = ResumeValidator::ifRange(expect.etag, expect.lastModified);
     // One connection may buffer more; many share a smaller budget.
     dl->setReadBufferSize(replyBufferFor(multiSegment() ? adaptive.target() : 1));
+    qCDebug(lcTransfer, "segment %d [%lld, %lld) on slot %d from %s", index, expect.first,
+            expect.last + 1, dl->slot(), qUtf8Printable(url.toString()));
     dl->get(
         NetworkSetup::buildRequest(request, url, fallback ? -1 : expect.first, expect.last, ifRange),
         index);
@@ -197,7 +199,8 @@ void HttpDownload::Private::onHeaders(SegmentDownloader *dl)
             total = result.total; // an unknown size became known
             planner.setTotal(total);
         }
-        if (info.url.isValid() && info.url != finalUrl) {
+        // (A mirror's answer is about the mirror's address, not the request's.)
+        if (info.url.isValid() && info.url != finalUrl && mirrorOf.value(dl->slot(), 0) == 0) {
             finalUrl = info.url; // redirected elsewhere this time: resume from there next
             if (stream->sync())  // the row's offsets must not run ahead of the disk
                 saveRecord();

@@ -3,6 +3,7 @@
 // piece as it completes.
 
 #include "Background.h"
+#include "Logging.h"
 #include "http/LinkHeader.h"
 #include "io/BTFileStream.h"
 #include "transfer/HttpDownloadPrivate.h"
@@ -23,6 +24,10 @@ void HttpDownload::Private::setUpPieces(bool resumed)
     if (!pieces.isActive())
         return;
     planner.setAlignment(pieces.length());
+    // Segments of a few pieces, so that every mirror gets some (not below 256 KiB).
+    if (mirrors.isMulti())
+        planner.setMinSegmentSize(
+            qMin(request.minSegmentSize, qMax<qint64>(pieces.length(), 256 << 10)));
     // A checkpoint counts only checked pieces as done: what the row says is there was checked.
     if (resumed)
         pieces.markVerified(planner.doneRanges());
@@ -60,7 +65,7 @@ void HttpDownload::Private::releaseSegment(SegmentDownloader *dl)
 }
 
 void HttpDownload::Private::mirrorDropped(int mirror, const QString &reason,
-                                          SegmentDownloader *except)
+                                          SegmentDownloader *except, bool sentBadData)
 {
     Q_EMIT q->message(tr("Mirror %1 dropped: %2").arg(mirrors.url(mirror).toString(), reason));
     // Its other connections stop; their segments go to the mirrors left.
@@ -70,6 +75,13 @@ void HttpDownload::Private::mirrorDropped(int mirror, const QString &reason,
             continue;
         dl->abort();
         releaseMirror(dl);
+        const int index = dl->segmentIndex();
+        if (sentBadData && pieces.isActive() && index >= 0 && index < planner.count()) {
+            // Its piece in progress is not worth finishing: back to that piece's start.
+            Segment &segment = planner.segment(index);
+            const qint64 pieceStart = segment.pos() / pieces.length() * pieces.length();
+            segment.done = qMax<qint64>(0, pieceStart - segment.start);
+        }
         releaseSegment(dl);
         redispatch(dl);
     }
@@ -89,7 +101,7 @@ bool HttpDownload::Private::mirrorFailed(SegmentDownloader *dl, const Error &err
     releaseMirror(dl);
     releaseSegment(dl);
     if (mirrors.recordFailure(mirror, unusable || !error.isTransient(), error.message))
-        mirrorDropped(mirror, error.message, dl);
+        mirrorDropped(mirror, error.message, dl, false);
     if (mirrors.liveCount() == 0) {
         Error last = error;
         last.message = tr("Every mirror failed; the last: %1").arg(error.message);
@@ -158,6 +170,7 @@ void HttpDownload::Private::piecesChecked(const QList<PieceTracker::Verdict> &ve
     }
     bool refetch = false;
     for (const PieceTracker::Verdict &verdict : verdicts) {
+        qCDebug(lcTransfer, "piece %d: %s", verdict.index, verdict.ok ? "good" : "bad");
         if (verdict.ok) {
             pieces.setResult(verdict);
             continue;
@@ -186,7 +199,7 @@ void HttpDownload::Private::piecesChecked(const QList<PieceTracker::Verdict> &ve
             if (!mirrors.isMulti() || mirrors.liveCount() <= 1)
                 break; // the last one is kept: a second bad copy fails the file hash anyway
             if (mirrors.recordBadPiece(mirror, senders.size() == 1, reason))
-                mirrorDropped(mirror, reason, nullptr);
+                mirrorDropped(mirror, reason, nullptr, true);
         }
     }
     if (planner.allComplete()) {

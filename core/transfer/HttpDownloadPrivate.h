@@ -95,8 +95,10 @@ public:
     // A connection's error or unusable answer with more than one mirror: the mirror is
     // counted or dropped and the segment goes elsewhere. False: not handled (one mirror).
     bool mirrorFailed(SegmentDownloader *dl, const Error &error, bool unusable);
-    // MirrorSet dropped `mirror`: say so, and its connections (but `except`) go elsewhere.
-    void mirrorDropped(int mirror, const QString &reason, SegmentDownloader *except);
+    // MirrorSet dropped `mirror`: say so, and its connections (but `except`) go elsewhere;
+    // after bad data, without their pieces in progress.
+    void mirrorDropped(int mirror, const QString &reason, SegmentDownloader *except,
+                       bool sentBadData);
     void releaseSegment(SegmentDownloader *dl); // its segment is free again (if it owns it)
     void redispatch(SegmentDownloader *dl); // on the next turn, to whichever mirror is best
     void noteBytes(SegmentDownloader *dl, qint64 bytes);

@@ -114,7 +114,7 @@ int SegmentPlanner::takeWork(int owner)
     Segment &v = segment(victim);
     qint64 mid = v.pos() + v.remaining() / 2;
     if (m_alignment > 0) {
-        const qint64 aligned = (mid + m_alignment - 1) / m_alignment * m_alignment;
+        const qint64 aligned = (mid + m_alignment / 2) / m_alignment * m_alignment; // nearest
         if (aligned > v.pos() && aligned < v.end)
             mid = aligned;
     }
