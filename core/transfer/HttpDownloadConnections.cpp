@@ -227,7 +227,7 @@ void HttpDownload::Private::plan(SegmentDownloader *dl, const ResumeValidator::R
             fail(wrong);
         return;
     }
-    addDuplicates(info);
+    addDuplicates(dl, info);
     const QUrl asked = mirrorOf.contains(dl->slot()) && mirrorOf.value(dl->slot()) != 0
                            ? mirrors.url(mirrorOf.value(dl->slot()))
                            : request.url;

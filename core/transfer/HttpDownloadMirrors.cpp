@@ -234,7 +234,7 @@ QList<SegmentState> HttpDownload::Private::checkpointStates() const
     return pieces.checkpoint(planner.states());
 }
 
-void HttpDownload::Private::addDuplicates(const ResponseInfo &info)
+void HttpDownload::Private::addDuplicates(SegmentDownloader *probe, const ResponseInfo &info)
 {
     if (!request.mirrors.isEmpty() || info.link.isEmpty())
         return; // a metalink's mirrors are the list
@@ -246,6 +246,10 @@ void HttpDownload::Private::addDuplicates(const ResponseInfo &info)
         mirrors.add(link.url);
         if (mirrors.count() > before)
             Q_EMIT q->message(tr("The server names a mirror: %1").arg(link.url.toString()));
+    }
+    if (mirrors.isMulti() && !mirrorOf.contains(probe->slot())) {
+        mirrorOf.insert(probe->slot(), 0); // the probe goes on as the origin's connection
+        mirrors.attach(0);
     }
 }
 

@@ -106,7 +106,8 @@ public:
     void piecesChecked(const QList<PieceTracker::Verdict> &verdicts, const Error &error);
     void maybeFinalize(); // finalize() once every piece is checked
     QList<SegmentState> checkpointStates() const;
-    void addDuplicates(const ResponseInfo &info); // RFC 6249 Link: rel=duplicate
+    // RFC 6249: the mirrors a server names (Link: rel=duplicate) in answer to the probe.
+    void addDuplicates(SegmentDownloader *probe, const ResponseInfo &info);
 
     HttpDownload *q;
     DownloadRequest request;
