@@ -118,7 +118,8 @@ void MetalinkSources::onFinished()
         }
     }
     if (error.isError())
-        error.message = tr("cannot read the metalink %1: %2").arg(source.url.toString(), error.message);
+        error.message =
+            tr("cannot read the metalink %1: %2").arg(source.url.toString(), error.message);
     Q_EMIT fetched(source, requests, warnings, error);
     next();
 }

@@ -42,16 +42,16 @@ QString errorText(const Error &error)
 QJsonObject resultEvent(const QUrl &url, const TransferResult &result, int exitCode)
 {
     QJsonObject event{{QStringLiteral("event"), QStringLiteral("result")},
-            {QStringLiteral("id"), result.id},
-            {QStringLiteral("url"), url.toString()},
-            {QStringLiteral("ok"), !result.error.isError()},
-            {QStringLiteral("alreadyComplete"), result.alreadyComplete},
-            {QStringLiteral("file"), result.path},
-            {QStringLiteral("size"), result.size},
-            {QStringLiteral("sha256"), QString::fromLatin1(result.sha256Hex)},
-            {QStringLiteral("error"), errorCodeName(result.error.code)},
-            {QStringLiteral("message"), result.error.message},
-            {QStringLiteral("exit"), exitCode}};
+                      {QStringLiteral("id"), result.id},
+                      {QStringLiteral("url"), url.toString()},
+                      {QStringLiteral("ok"), !result.error.isError()},
+                      {QStringLiteral("alreadyComplete"), result.alreadyComplete},
+                      {QStringLiteral("file"), result.path},
+                      {QStringLiteral("size"), result.size},
+                      {QStringLiteral("sha256"), QString::fromLatin1(result.sha256Hex)},
+                      {QStringLiteral("error"), errorCodeName(result.error.code)},
+                      {QStringLiteral("message"), result.error.message},
+                      {QStringLiteral("exit"), exitCode}};
     if (!result.droppedMirrors.isEmpty()) // a metalink's mirrors given up on, and why
         event.insert(QStringLiteral("droppedMirrors"),
                      QJsonArray::fromStringList(result.droppedMirrors));

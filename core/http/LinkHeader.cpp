@@ -62,8 +62,8 @@ QList<LinkValue> parseLinkHeader(const QByteArray &value, const QUrl &base)
                 ++i;
             skipSpace(value, i);
             qsizetype nameEnd = i;
-            while (nameEnd < value.size() && value.at(nameEnd) != '=' &&
-                   value.at(nameEnd) != ';' && value.at(nameEnd) != ',')
+            while (nameEnd < value.size() && value.at(nameEnd) != '=' && value.at(nameEnd) != ';' &&
+                   value.at(nameEnd) != ',')
                 ++nameEnd;
             const QByteArray name = value.mid(i, nameEnd - i).trimmed().toLower();
             i = nameEnd;

@@ -202,7 +202,8 @@ private:
     {
         const QByteArray digest = QByteArray::fromHex(hex.toLatin1());
         const bool hexOnly = std::all_of(hex.cbegin(), hex.cend(), [](QChar c) {
-            return c.isDigit() || (c.toLower() >= QLatin1Char('a') && c.toLower() <= QLatin1Char('f'));
+            return c.isDigit() ||
+                   (c.toLower() >= QLatin1Char('a') && c.toLower() <= QLatin1Char('f'));
         });
         if (!hexOnly || digest.size() != QCryptographicHash::hashLength(algorithm)) {
             failWith(tr("the %1 hash '%2' is not %3 hex digits")
@@ -247,8 +248,9 @@ private:
             hashes.append(digest);
         }
         // Several <pieces>: the strongest algorithm wins.
-        if (file->pieceHashes.isEmpty() || QCryptographicHash::hashLength(algorithm) >
-                                               QCryptographicHash::hashLength(file->pieceAlgorithm)) {
+        if (file->pieceHashes.isEmpty() ||
+            QCryptographicHash::hashLength(algorithm) >
+                QCryptographicHash::hashLength(file->pieceAlgorithm)) {
             file->pieceLength = length;
             file->pieceAlgorithm = algorithm;
             file->pieceHashes = hashes;
@@ -286,8 +288,8 @@ private:
         const QString scheme = url.scheme().toLower();
         if (!url.isValid() || url.host().isEmpty() ||
             (scheme != QLatin1String("http") && scheme != QLatin1String("https"))) {
-            m_out->warnings.append(tr("skipped the URL '%1': only http and https are used")
-                                       .arg(text.left(200)));
+            m_out->warnings.append(
+                tr("skipped the URL '%1': only http and https are used").arg(text.left(200)));
             return;
         }
         url.setFragment({});
@@ -340,7 +342,8 @@ QList<DownloadRequest> requestsFor(const Metalink &metalink, const DownloadReque
         const qsizetype slash = file.name.lastIndexOf(QLatin1Char('/'));
         request.fileName = file.name.mid(slash + 1);
         if (slash > 0)
-            request.directory = QDir::cleanPath(QDir(base.directory).filePath(file.name.left(slash)));
+            request.directory =
+                QDir::cleanPath(QDir(base.directory).filePath(file.name.left(slash)));
         if (!file.hashes.isEmpty())
             request.checksums.append(file.hashes.first());
         request.expectedSize = file.size;

@@ -24,9 +24,9 @@ namespace {
 int initialConnections(const DownloadRequest &request)
 {
     // With mirrors, one a mirror from the start: they are the point of a metalink.
-    return request.connections > 0 ? request.connections
-                                    : qBound(1, int(request.mirrors.size()) + 1,
-                                             qMax(1, request.maxConnections));
+    return request.connections > 0
+               ? request.connections
+               : qBound(1, int(request.mirrors.size()) + 1, qMax(1, request.maxConnections));
 }
 } // namespace
 

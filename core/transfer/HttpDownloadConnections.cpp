@@ -121,9 +121,9 @@ void HttpDownload::Private::startSegment(SegmentDownloader *dl, int index)
     dl->setReadBufferSize(replyBufferFor(multiSegment() ? adaptive.target() : 1));
     qCDebug(lcTransfer, "segment %d [%lld, %lld) on slot %d from %s", index, expect.first,
             expect.last + 1, dl->slot(), qUtf8Printable(url.toString()));
-    dl->get(
-        NetworkSetup::buildRequest(request, url, fallback ? -1 : expect.first, expect.last, ifRange),
-        index);
+    dl->get(NetworkSetup::buildRequest(request, url, fallback ? -1 : expect.first, expect.last,
+                                       ifRange),
+            index);
 }
 
 void HttpDownload::Private::onHeaders(SegmentDownloader *dl)
@@ -180,8 +180,7 @@ void HttpDownload::Private::onHeaders(SegmentDownloader *dl)
             plan(dl, result);
         } else if (mirrors.liveCount() > 1) {
             dl->abort();
-            mirrorFailed(dl, Error{ErrorCode::Protocol, tr("it ignores byte ranges"), 0, -1},
-                         true);
+            mirrorFailed(dl, Error{ErrorCode::Protocol, tr("it ignores byte ranges"), 0, -1}, true);
         } else {
             restartFromZero(result.reason.isEmpty()
                                 ? tr("The server sent the whole file; starting again from the "

@@ -151,8 +151,8 @@ void HttpDownload::Private::checkPieces()
             outcome.first = PieceTracker::verify(path, algorithm, ready, &outcome.second);
             return outcome;
         },
-        [this, generation = pieceGeneration](
-            const std::pair<QList<PieceTracker::Verdict>, Error> &outcome) {
+        [this, generation =
+                   pieceGeneration](const std::pair<QList<PieceTracker::Verdict>, Error> &outcome) {
             if (generation == pieceGeneration)
                 piecesChecked(outcome.first, outcome.second);
         });
@@ -184,14 +184,14 @@ void HttpDownload::Private::piecesChecked(const QList<PieceTracker::Verdict> &ve
         QStringList names;
         for (int mirror : senders)
             names.append(mirrors.url(mirror).toString());
-        Q_EMIT q->message(tr("Piece %1 (bytes %2-%3) failed its %4 check (sent by %5); "
-                             "fetching it again.")
-                              .arg(verdict.index)
-                              .arg(from)
-                              .arg(to - 1)
-                              .arg(http::algorithmName(pieces.algorithm()),
-                                   names.isEmpty() ? tr("an earlier run")
-                                                   : names.join(QStringLiteral(", "))));
+        Q_EMIT q->message(
+            tr("Piece %1 (bytes %2-%3) failed its %4 check (sent by %5); "
+               "fetching it again.")
+                .arg(verdict.index)
+                .arg(from)
+                .arg(to - 1)
+                .arg(http::algorithmName(pieces.algorithm()),
+                     names.isEmpty() ? tr("an earlier run") : names.join(QStringLiteral(", "))));
         const QString reason = tr("piece %1 failed its %2 check")
                                    .arg(verdict.index)
                                    .arg(http::algorithmName(pieces.algorithm()));

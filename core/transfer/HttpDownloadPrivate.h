@@ -89,7 +89,7 @@ public:
     bool multiSegment() const;
 
     // Mirrors and piece hashes (HttpDownloadMirrors.cpp)
-    void setUpPieces(bool resumed); // once the size is known
+    void setUpPieces(bool resumed);                     // once the size is known
     QUrl requestUrl(SegmentDownloader *dl, bool probe); // the mirror this request goes to
     void releaseMirror(SegmentDownloader *dl);          // its request ended or was aborted
     // A connection's error or unusable answer with more than one mirror: the mirror is
@@ -100,7 +100,7 @@ public:
     void mirrorDropped(int mirror, const QString &reason, SegmentDownloader *except,
                        bool sentBadData);
     void releaseSegment(SegmentDownloader *dl); // its segment is free again (if it owns it)
-    void redispatch(SegmentDownloader *dl); // on the next turn, to whichever mirror is best
+    void redispatch(SegmentDownloader *dl);     // on the next turn, to whichever mirror is best
     void noteBytes(SegmentDownloader *dl, qint64 bytes);
     void checkPieces(); // hash the pieces that are complete (off the worker thread)
     void piecesChecked(const QList<PieceTracker::Verdict> &verdicts, const Error &error);

@@ -46,8 +46,9 @@ namespace {
 bool covered(const PieceTracker::Ranges &done, qint64 start, qint64 end)
 {
     // The first range that ends after `start` must hold [start, end) (they are merged).
-    auto it = std::lower_bound(done.begin(), done.end(), start,
-                               [](const QPair<qint64, qint64> &r, qint64 v) { return r.second <= v; });
+    auto it =
+        std::lower_bound(done.begin(), done.end(), start,
+                         [](const QPair<qint64, qint64> &r, qint64 v) { return r.second <= v; });
     return it != done.end() && it->first <= start && it->second >= end;
 }
 } // namespace

@@ -49,8 +49,8 @@ private:
         QByteArray xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                          "<metalink xmlns=\"urn:ietf:params:xml:ns:metalink\">\n"
                          " <file name=\"file.bin\">\n  <size>" +
-                         QByteArray::number(m_body.size()) +
-                         "</size>\n  <hash type=\"sha-256\">" + fileHash + "</hash>\n";
+                         QByteArray::number(m_body.size()) + "</size>\n  <hash type=\"sha-256\">" +
+                         fileHash + "</hash>\n";
         if (pieces) {
             xml += "  <pieces length=\"" + QByteArray::number(kPiece) + "\" type=\"sha-256\">\n";
             for (qint64 at = 0; at < m_body.size(); at += kPiece)
@@ -156,10 +156,10 @@ private Q_SLOTS:
     {
         QTemporaryDir tmp;
         // Without pieces, only the file hash can tell: it names other bytes.
-        const QString list = writeFile(
-            tmp.filePath(QStringLiteral("file.meta4")),
-            meta4({m_good1.url("/pub/file.bin"), m_good2.url("/mirror/file.bin")},
-                  sha256Hex("something else"), false));
+        const QString list =
+            writeFile(tmp.filePath(QStringLiteral("file.meta4")),
+                      meta4({m_good1.url("/pub/file.bin"), m_good2.url("/mirror/file.bin")},
+                            sha256Hex("something else"), false));
         Btstream p(tmp.path());
         const RunResult r = p.run(getArguments(tmp, list), 60000);
         QVERIFY2(r.finished && r.exitCode == 5, qPrintable(r.describe()));
@@ -234,7 +234,8 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY2(r.err.isEmpty() || !r.err.contains("error"), qPrintable(r.describe()));
         QCOMPARE(fileSha256Hex(tmp.filePath(QStringLiteral("out/file.bin"))), sha256Hex(m_body));
-        QCOMPARE(entries(tmp.filePath(QStringLiteral("out"))), QStringList{QStringLiteral("file.bin")});
+        QCOMPARE(entries(tmp.filePath(QStringLiteral("out"))),
+                 QStringList{QStringLiteral("file.bin")});
         // It resumed: the run said so and asked the good mirrors for ranges after byte 0 only.
         QVERIFY2(r.out.contains("Resuming"), qPrintable(r.describe()));
         QList<FaultServer::Request> after = m_good1.requests() + m_good2.requests();

@@ -23,23 +23,24 @@ class TestMetalink : public QObject
 private Q_SLOTS:
     void v4FileWithHashesPiecesAndMirrors()
     {
-        const QByteArray xml = v4("<file name=\"example.iso\">\n"
-                                  "  <size>600000</size>\n"
-                                  "  <hash type=\"md5\">d41d8cd98f00b204e9800998ecf8427e</hash>\n"
-                                  "  <hash type=\"sha-256\">" +
-                                  kSha256 +
-                                  "</hash>\n"
-                                  "  <pieces length=\"262144\" type=\"sha-1\">\n"
-                                  "    <hash>da39a3ee5e6b4b0d3255bfef95601890afd80709</hash>\n"
-                                  "    <hash>DA39A3EE5E6B4B0D3255BFEF95601890AFD80709</hash>\n"
-                                  "    <hash>da39a3ee5e6b4b0d3255bfef95601890afd80709</hash>\n"
-                                  "  </pieces>\n"
-                                  "  <url priority=\"2\" location=\"de\">https://b.example/f</url>\n"
-                                  "  <url priority=\"1\">http://a.example/f</url>\n"
-                                  "  <url>ftp://c.example/f</url>\n"
-                                  "  <metaurl mediatype=\"torrent\">http://x/f.torrent</metaurl>\n"
-                                  "  <url priority=\"3\">  https://d.example/f#frag </url>\n"
-                                  "</file>\n");
+        const QByteArray xml =
+            v4("<file name=\"example.iso\">\n"
+               "  <size>600000</size>\n"
+               "  <hash type=\"md5\">d41d8cd98f00b204e9800998ecf8427e</hash>\n"
+               "  <hash type=\"sha-256\">" +
+               kSha256 +
+               "</hash>\n"
+               "  <pieces length=\"262144\" type=\"sha-1\">\n"
+               "    <hash>da39a3ee5e6b4b0d3255bfef95601890afd80709</hash>\n"
+               "    <hash>DA39A3EE5E6B4B0D3255BFEF95601890AFD80709</hash>\n"
+               "    <hash>da39a3ee5e6b4b0d3255bfef95601890afd80709</hash>\n"
+               "  </pieces>\n"
+               "  <url priority=\"2\" location=\"de\">https://b.example/f</url>\n"
+               "  <url priority=\"1\">http://a.example/f</url>\n"
+               "  <url>ftp://c.example/f</url>\n"
+               "  <metaurl mediatype=\"torrent\">http://x/f.torrent</metaurl>\n"
+               "  <url priority=\"3\">  https://d.example/f#frag </url>\n"
+               "</file>\n");
         metalink::Metalink m;
         QString error;
         QVERIFY2(metalink::parse(xml, {}, &m, &error), qPrintable(error));
@@ -54,7 +55,8 @@ private Q_SLOTS:
         QCOMPARE(f.pieceLength, 262144);
         QCOMPARE(f.pieceAlgorithm, QCryptographicHash::Sha1);
         QCOMPARE(f.pieceHashes.size(), 3);
-        QCOMPARE(f.pieceHashes.at(1).toHex(), QByteArray("da39a3ee5e6b4b0d3255bfef95601890afd80709"));
+        QCOMPARE(f.pieceHashes.at(1).toHex(),
+                 QByteArray("da39a3ee5e6b4b0d3255bfef95601890afd80709"));
         // By priority; ftp skipped with a warning; whitespace and fragment dropped.
         QCOMPARE(f.urls, (QList<QUrl>{QUrl(QStringLiteral("http://a.example/f")),
                                       QUrl(QStringLiteral("https://b.example/f")),
@@ -139,8 +141,8 @@ private Q_SLOTS:
             << "no http or https URL";
         QTest::newRow("relative URL, local file")
             << v4("<file name=\"f\"><url>f.bin</url></file>") << "no http or https URL";
-        QTest::newRow("bad size")
-            << v4("<file name=\"f\"><size>-5</size>" + url + "</file>") << "not a number";
+        QTest::newRow("bad size") << v4("<file name=\"f\"><size>-5</size>" + url + "</file>")
+                                  << "not a number";
         QTest::newRow("short hash")
             << v4("<file name=\"f\"><hash type=\"sha-256\">abcd</hash>" + url + "</file>")
             << "hex digits";
@@ -160,8 +162,8 @@ private Q_SLOTS:
         QFETCH(QString, says);
         metalink::Metalink m;
         QString error;
-        QVERIFY(!metalink::parse(xml, QUrl::fromLocalFile(QStringLiteral("/tmp/x.meta4")), &m,
-                                 &error));
+        QVERIFY(
+            !metalink::parse(xml, QUrl::fromLocalFile(QStringLiteral("/tmp/x.meta4")), &m, &error));
         QVERIFY2(error.contains(says), qPrintable(error));
     }
 

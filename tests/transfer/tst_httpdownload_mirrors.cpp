@@ -87,7 +87,8 @@ private Q_SLOTS:
         QCOMPARE(fileSha256Hex(h.path(QStringLiteral("f.bin"))), sha256Hex(data));
         QVERIFY(other.requestCount("/f.bin") > 0);
         QCOMPARE(r.result.droppedMirrors.size(), 1);
-        QVERIFY(r.result.droppedMirrors.first().startsWith(QString::fromLatin1(other.url("/f.bin"))));
+        QVERIFY(
+            r.result.droppedMirrors.first().startsWith(QString::fromLatin1(other.url("/f.bin"))));
     }
 
     void everyMirrorOfTheWrongSizeFails()
@@ -117,8 +118,9 @@ private Q_SLOTS:
         req.connections = 2;
         req.expectedSize = data.size();
         req.pieces = piecesOf(data);
-        req.checksums = {http::DigestValue{QCryptographicHash::Sha256,
-                                           QCryptographicHash::hash(data, QCryptographicHash::Sha256)}};
+        req.checksums = {
+            http::DigestValue{QCryptographicHash::Sha256,
+                              QCryptographicHash::hash(data, QCryptographicHash::Sha256)}};
         // Stopped once about a megabyte arrived (a checkpoint mid-download).
         const RunResult stopped = h.run(req, 30000, [](HttpDownload *d) {
             QObject::connect(d, &HttpDownload::progress, d, [d](const TransferProgress &p) {
