@@ -1,5 +1,6 @@
 #include "MetalinkSources.h"
 
+#include "http/Origin.h"
 #include "metalink/Metalink.h"
 #include "net/CurlReply.h"
 #include "net/HttpClient.h"
@@ -112,6 +113,15 @@ void MetalinkSources::onFinished()
         if (metalink::parse(reply->readAll(), base, &parsed, &why)) {
             requests = metalink::requestsFor(parsed, source);
             warnings = parsed.warnings;
+            // Credentials given for the metalink's server go to no other server it names.
+            for (DownloadRequest &request : requests) {
+                if (http::sameOrigin(request.url, source.url))
+                    continue;
+                request.user.clear();
+                request.urlPassword.clear();
+                request.headers.removeIf(
+                    [](const auto &header) { return http::isCredentialHeader(header.first); });
+            }
         } else {
             error = Error{ErrorCode::InvalidArgument,
                           tr("the metalink %1: %2").arg(source.url.toString(), why), 0, -1};

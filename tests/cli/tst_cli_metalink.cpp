@@ -198,6 +198,30 @@ private Q_SLOTS:
                  qPrintable(broken.describe()));
     }
 
+    void credentialsStayWithTheMetalinksServer()
+    {
+        QTemporaryDir tmp;
+        m_bad.setResource("/list.meta4", document(meta4({m_good1.url("/pub/file.bin"),
+                                                         m_good2.url("/mirror/file.bin")},
+                                                        sha256Hex(m_body))));
+        const int before1 = int(m_good1.requests().size());
+        const int before2 = int(m_good2.requests().size());
+        QStringList arguments = getArguments(tmp, QString::fromLatin1(m_bad.url("/list.meta4")));
+        arguments.insert(1, QStringLiteral("--header"));
+        arguments.insert(2, QStringLiteral("Authorization: Bearer secret"));
+        Btstream p(tmp.path());
+        const RunResult r = p.run(arguments, 60000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(fileSha256Hex(tmp.filePath(QStringLiteral("out/file.bin"))), sha256Hex(m_body));
+        const FaultServer::Request list = m_bad.requests().constLast();
+        QCOMPARE(list.headers.value("authorization"), QByteArray("Bearer secret"));
+        const QList<FaultServer::Request> files =
+            m_good1.requests().mid(before1) + m_good2.requests().mid(before2);
+        QVERIFY(!files.isEmpty());
+        for (const FaultServer::Request &request : files)
+            QVERIFY(!request.headers.contains("authorization"));
+    }
+
     void killAndResume()
     {
         QTemporaryDir tmp;
@@ -207,21 +231,12 @@ private Q_SLOTS:
         // About 1.5 s in all at 256 KiB/s a connection: a kill at a third is mid-download.
         serve(256 * 1024);
         Btstream p(tmp.path());
-        qint64 done = 0;
-        bool ended = false;
-        QObject::connect(&p, &QProcess::readyReadStandardOutput, &p, [&] {
-            RunResult sofar;
-            sofar.out = p.takeStdout();
-            for (const QJsonObject &line : sofar.jsonLines()) {
-                if (line.value(QStringLiteral("event")).toString() == QLatin1String("progress"))
-                    done = qMax(done, line.value(QStringLiteral("done")).toInteger());
-            }
-        });
-        QObject::connect(&p, &QProcess::finished, &p, [&] { ended = true; });
+        ProgressWatch watch;
+        watch.follow(&p);
         p.setArguments(arguments);
         p.start();
-        QTRY_VERIFY_WITH_TIMEOUT(done >= m_body.size() / 3 || ended, 30000);
-        QVERIFY2(!ended, "the download finished before its kill point");
+        QTRY_VERIFY_WITH_TIMEOUT(watch.done >= m_body.size() / 3 || watch.ended, 30000);
+        QVERIFY2(!watch.ended, "the download finished before its kill point");
         QVERIFY(::kill(pid_t(p.processId()), SIGKILL) == 0);
         const RunResult killed = p.wait(5000);
         QVERIFY2(killed.status == QProcess::CrashExit, qPrintable(killed.describe()));
