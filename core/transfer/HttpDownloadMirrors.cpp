@@ -108,8 +108,14 @@ bool HttpDownload::Private::mirrorFailed(SegmentDownloader *dl, const Error &err
         fail(last);
         return true;
     }
-    if (!planned && !mirrors.isLive(probeMirror)) {
-        probeMirror = mirrors.pick();
+    if (!planned) {
+        // The first answer is awaited: the next mirror at once; once every mirror had its
+        // turn, the usual backoff before the next round.
+        const int next = mirrors.nextLive(probeMirror);
+        const bool round = next <= probeMirror;
+        probeMirror = next;
+        if (round && mirrors.isLive(mirror))
+            return false;
         redispatch(dl);
         return true;
     }

@@ -49,6 +49,16 @@ int MirrorSet::pick() const
     return best;
 }
 
+int MirrorSet::nextLive(int after) const
+{
+    for (int step = 1; step <= count(); ++step) {
+        const int index = (after + step) % count();
+        if (m_mirrors.at(index).live)
+            return index;
+    }
+    return -1;
+}
+
 void MirrorSet::attach(int index)
 {
     if (index >= 0 && index < count())

@@ -26,7 +26,8 @@ public:
 
     // The live mirror with the fewest connections (ties: the preferred), -1 when none is left.
     int pick() const;
-    void attach(int index); // a connection now asks this mirror
+    int nextLive(int after) const; // the live mirror after `after`, round; -1 when none
+    void attach(int index);        // a connection now asks this mirror
     void detach(int index);
 
     // A connection's error. Permanent errors drop the mirror at once, transient ones after

@@ -219,7 +219,8 @@ private Q_SLOTS:
             m_good1.requests().mid(before1) + m_good2.requests().mid(before2);
         QVERIFY(!files.isEmpty());
         for (const FaultServer::Request &request : files)
-            QVERIFY(!request.headers.contains("authorization"));
+            QVERIFY2(!request.headers.contains("authorization"),
+                     request.path + " " + request.headers.value("authorization"));
     }
 
     void killAndResume()

@@ -91,6 +91,30 @@ private Q_SLOTS:
             r.result.droppedMirrors.first().startsWith(QString::fromLatin1(other.url("/f.bin"))));
     }
 
+    void firstMirrorDownTheNextAnswers()
+    {
+        Harness h;
+        QVERIFY(h.ok());
+        FaultServer gone;
+        QVERIFY(gone.listen());
+        const QByteArray data = makeTestData(300000, 65);
+        h.server.setResource("/f.bin", resource(data));
+        FaultServer::Fault unavailable;
+        unavailable.kind = FaultServer::Fault::Kind::Status;
+        unavailable.status = 503;
+        gone.setPersistentFault("/f.bin", unavailable);
+        DownloadRequest req = h.request("/f.bin");
+        req.url = QUrl(QString::fromLatin1(gone.url("/f.bin")));
+        req.fileName = QStringLiteral("f.bin");
+        req.mirrors = {QUrl(QString::fromLatin1(h.server.url("/f.bin")))};
+        req.retryDelayMs = 5000; // a backoff would show in the time taken
+        const RunResult r = h.run(req, 30000);
+        QVERIFY2(!r.result.error.isError(), qPrintable(r.result.error.message));
+        QCOMPARE(fileSha256Hex(h.path(QStringLiteral("f.bin"))), sha256Hex(data));
+        QCOMPARE(gone.requestCount("/f.bin"), 1);
+        QVERIFY2(r.elapsedMs < 4000, qPrintable(QString::number(r.elapsedMs)));
+    }
+
     void everyMirrorOfTheWrongSizeFails()
     {
         Harness h;
