@@ -10,6 +10,7 @@
 #include "TransferFilterModel.h"
 #include "TransferModel.h"
 #include "TrayIcon.h"
+#include "metalink/Metalink.h"
 #include "queue/QueueManager.h"
 #include "queue/Transfers.h"
 
@@ -306,9 +307,12 @@ bool MainWindow::handleMimeData(const QMimeData *mime)
         return false;
     QList<QUrl> links;
     QStringList files;
+    QStringList metalinks;
     if (mime->hasUrls()) {
         for (const QUrl &url : mime->urls()) {
-            if (url.isLocalFile())
+            if (url.isLocalFile() && metalink::looksLikeMetalink(url.toLocalFile()))
+                metalinks.append(url.toLocalFile());
+            else if (url.isLocalFile())
                 files.append(url.toLocalFile());
             else if (!AddDownloadDialog::linksFromText(url.toString()).isEmpty())
                 links.append(url);
@@ -320,7 +324,9 @@ bool MainWindow::handleMimeData(const QMimeData *mime)
         openAddDialog(links);
     if (!files.isEmpty())
         startUploads(files);
-    return !links.isEmpty() || !files.isEmpty();
+    if (!metalinks.isEmpty())
+        addMetalinks(metalinks);
+    return !links.isEmpty() || !files.isEmpty() || !metalinks.isEmpty();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

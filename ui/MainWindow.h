@@ -72,8 +72,9 @@ public:
     // Ids of the selected rows, in view order.
     QList<qint64> selectedIds() const;
     void selectIds(const QList<qint64> &ids);
-    // Handles what a drop or a paste brings: links open the add dialog, local paths upload.
-    // False when there was nothing usable.
+    // Handles what a drop or a paste brings: links open the add dialog, metalinks (.meta4,
+    // .metalink) add their files, other local paths upload. False when there was nothing
+    // usable.
     bool handleMimeData(const QMimeData *mime);
 
 public Q_SLOTS:
@@ -86,6 +87,8 @@ public Q_SLOTS:
     // To the only upload target; asks which when there are several; opens the settings on the
     // upload page when there is none.
     void startUploads(const QStringList &paths);
+    // The files of these Metalink files (read off this thread) into the download folder.
+    void addMetalinks(const QStringList &paths);
     void uploadTo(const QStringList &paths, const bt::ui::UploadTarget &target);
     void showSettings();
     SettingsDialog *openSettings(const QString &uploadMessage = {});

@@ -1,9 +1,12 @@
-// File > Import Links and File > Export: link lists in, the transfers out.
+// File > Import Links and File > Export: link lists in, the transfers out; metalinks in.
+#include "Background.h"
 #include "MainWindow.h"
 #include "http/UrlList.h"
+#include "metalink/Metalink.h"
 #include "queue/QueueManager.h"
 #include "queue/TransferExport.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QMessageBox>
@@ -35,6 +38,53 @@ void MainWindow::importLinks()
     for (const QString &link : links)
         urls.append(QUrl(link));
     openAddDialog(urls); // the person reviews them, chooses the folder, and adds them
+}
+
+void MainWindow::addMetalinks(const QStringList &paths)
+{
+    DownloadRequest base;
+    m_settings.applyTo(&base);
+    base.directory = m_settings.effectiveDownloadFolder();
+    struct Read
+    {
+        QList<DownloadRequest> requests;
+        QStringList errors;
+    };
+    // Read and parsed on the thread pool: the window never waits for the disk.
+    runInBackground(
+        this,
+        [paths, base] {
+            Read read;
+            for (const QString &path : paths) {
+                QFile file(path);
+                metalink::Metalink parsed;
+                QString why;
+                if (!file.open(QIODevice::ReadOnly))
+                    read.errors.append(tr("Cannot read %1: %2").arg(path, file.errorString()));
+                else if (!metalink::parse(file.read(8 << 20), {}, &parsed, &why))
+                    read.errors.append(tr("%1: %2").arg(path, why));
+                else
+                    read.requests += metalink::requestsFor(parsed, base);
+            }
+            for (const DownloadRequest &r : std::as_const(read.requests))
+                QDir().mkpath(r.directory); // a file's folder in the metalink
+            return read;
+        },
+        [this](const Read &read) {
+            Error error;
+            const QList<qint64> ids = read.requests.isEmpty()
+                                          ? QList<qint64>{}
+                                          : m_queue->enqueue(read.requests, 0, &error);
+            QStringList problems = read.errors;
+            if (error.isError())
+                problems.append(error.message);
+            if (!problems.isEmpty())
+                statusBar()->showMessage(
+                    tr("Could not add: %1").arg(problems.join(QLatin1String("; "))), 10000);
+            else
+                statusBar()->showMessage(
+                    tr("Added %n download(s) from the metalink", nullptr, int(ids.size())), 5000);
+        });
 }
 
 void MainWindow::exportTransfers(bool json)

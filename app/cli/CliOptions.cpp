@@ -3,6 +3,7 @@
 
 #include "CliParseUtil.h"
 #include "ExitCode.h"
+#include "MetalinkSources.h"
 #include "UrlSources.h"
 #include "actions/AfterDownload.h"
 #include "http/DigestHeader.h"
@@ -337,7 +338,9 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
                        onComplete,     shared.dataDir,
                        shared.quiet,   shared.json});
     parser.addPositionalArgument(QStringLiteral("URL"),
-                                 tr("What to download (http, https, ftp, ftps, sftp)."),
+                                 tr("What to download (http, https, ftp, ftps, sftp), or a "
+                                    "Metalink file or URL (.meta4, .metalink): its files, "
+                                    "from all its mirrors at once."),
                                  QStringLiteral("URL..."));
 
     m_helpText = withUsageLine(parser.helpText(), tr("Usage: btstream get [options] URL...")) +
@@ -433,10 +436,24 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
     }
 
     m_requests.clear();
+    m_metalinkSources.clear();
     for (const UrlSource &source : std::as_const(urls)) {
         DownloadRequest request = base;
+        if (QFileInfo(source.url).isFile()) { // a metalink on disk: its files
+            if (parser.isSet(output))
+                return fail(tr("--output cannot name the files of a metalink (use --dir)"));
+            if (!MetalinkSources::readFile(source.url, request, &m_requests, &m_notes, &error))
+                return fail(error);
+            continue;
+        }
         if (!parseUrl(source.url, &request.url, &error))
             return fail(error);
+        if (MetalinkSources::isMetalinkUrl(request.url)) {
+            if (parser.isSet(output))
+                return fail(tr("--output cannot name the files of a metalink (use --dir)"));
+            m_metalinkSources.append(request);
+            continue;
+        }
         // A password in the URL stays in memory: never stored, listed or logged.
         request.urlPassword = request.url.password();
         request.url.setPassword({});

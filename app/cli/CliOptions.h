@@ -52,6 +52,10 @@ public:
     QString errorText() const { return m_errorText; }
 
     const QList<DownloadRequest> &requests() const { return m_requests; }
+    // get: metalinks to fetch before the downloads start (their url is the metalink's), and
+    // what reading the metalinks on disk skipped.
+    const QList<DownloadRequest> &metalinkSources() const { return m_metalinkSources; }
+    const QStringList &notes() const { return m_notes; }
     // put: one upload, or one per file sent to an S3 prefix.
     const QList<UploadRequest> &uploadRequests() const { return m_uploads; }
     const DaemonOptions &daemonOptions() const { return m_daemon; }
@@ -100,6 +104,8 @@ private:
     QString m_helpText;
     QString m_errorText;
     QList<DownloadRequest> m_requests;
+    QList<DownloadRequest> m_metalinkSources;
+    QStringList m_notes;
     QList<UploadRequest> m_uploads;
     DaemonOptions m_daemon;
     QString m_dataDir;

@@ -1,6 +1,7 @@
 #include "GetCommand.h"
 
 #include "ExitCode.h"
+#include "MetalinkSources.h"
 #include "PartName.h"
 #include "SignalBridge.h"
 #include "io/PartFile.h"
@@ -59,6 +60,47 @@ void GetCommand::start()
         finish();
         return;
     }
+    if (m_metalinks.isEmpty()) {
+        openQueue();
+        return;
+    }
+    auto *sources = new MetalinkSources(this);
+    connect(sources, &MetalinkSources::fetched, this, &GetCommand::onMetalinkFetched);
+    connect(sources, &MetalinkSources::finished, this, [this, sources] {
+        sources->deleteLater();
+        if (m_interrupted)
+            return;
+        m_printer->setNameUrlsInErrors(m_requests.size() + m_metalinkFailures.size() > 1);
+        if (m_requests.isEmpty()) {
+            finish();
+            return;
+        }
+        openQueue();
+    });
+    sources->fetch(m_metalinks, m_proxy);
+}
+
+void GetCommand::onMetalinkFetched(const DownloadRequest &source,
+                                   const QList<DownloadRequest> &requests,
+                                   const QStringList &warnings, const Error &error)
+{
+    for (const QString &warning : warnings)
+        m_printer->message(0, tr("%1: %2").arg(source.url.toString(), warning));
+    if (!error.isError()) {
+        m_requests += requests;
+        return;
+    }
+    // No transfer for it: its result now, its failure in the summary.
+    TransferResult result;
+    result.error = error;
+    const int code = exitCodeFor(error.code);
+    m_printer->result(source, result, code);
+    m_metalinkFailures.append({source.url, error.message});
+    m_exitCode = qMax(m_exitCode, code);
+}
+
+void GetCommand::openQueue()
+{
     const QString dataDir = m_dataDir.isEmpty() ? TransferStore::defaultDataDir() : m_dataDir;
     forgetForNoResume(dataDir);
     m_queue.setJobFactory(jobFactory());
@@ -298,8 +340,8 @@ void GetCommand::onShutdownFinished()
     if (m_interrupted) {
         m_printer->interrupted();
         m_exitCode = ExitInterrupted;
-    } else if (m_requests.size() > 1) {
-        m_printer->summary(m_succeeded, m_failures, m_exitCode);
+    } else if (m_requests.size() + m_metalinkFailures.size() > 1) {
+        m_printer->summary(m_succeeded, m_metalinkFailures + m_failures, m_exitCode);
     }
     m_printer->finish();
     Q_EMIT finished(m_exitCode);

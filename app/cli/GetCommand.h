@@ -27,6 +27,8 @@ public:
     GetCommand(const QList<DownloadRequest> &requests, const QString &dataDir, int jobs,
                ProgressPrinter *printer, QObject *parent = nullptr);
     void setProxy(const QString &proxy) { m_proxy = proxy; } // before start(); empty: environment
+    // Before start(): metalinks to fetch first; their files are added to the requests.
+    void setMetalinkSources(const QList<DownloadRequest> &sources) { m_metalinks = sources; }
 
 public Q_SLOTS:
     void start();
@@ -38,6 +40,9 @@ Q_SIGNALS:
     void finished(int exitCode);
 
 private:
+    void openQueue();
+    void onMetalinkFetched(const DownloadRequest &source, const QList<DownloadRequest> &requests,
+                           const QStringList &warnings, const Error &error);
     void onOpened(const Error &error);
     void onShutdownFinished();
     void forgetForNoResume(const QString &dataDir);
@@ -52,6 +57,8 @@ private:
     void finish();
 
     QList<DownloadRequest> m_requests;
+    QList<DownloadRequest> m_metalinks;
+    QList<ProgressPrinter::Failure> m_metalinkFailures;
     QString m_dataDir;
     QString m_proxy;
     int m_jobs;

@@ -41,17 +41,21 @@ QString errorText(const Error &error)
 // keys itself, so a caller's additions land where they always did).
 QJsonObject resultEvent(const QUrl &url, const TransferResult &result, int exitCode)
 {
-    return {{QStringLiteral("event"), QStringLiteral("result")},
-            {QStringLiteral("id"), result.id},
-            {QStringLiteral("url"), url.toString()},
-            {QStringLiteral("ok"), !result.error.isError()},
-            {QStringLiteral("alreadyComplete"), result.alreadyComplete},
-            {QStringLiteral("file"), result.path},
-            {QStringLiteral("size"), result.size},
-            {QStringLiteral("sha256"), QString::fromLatin1(result.sha256Hex)},
-            {QStringLiteral("error"), errorCodeName(result.error.code)},
-            {QStringLiteral("message"), result.error.message},
-            {QStringLiteral("exit"), exitCode}};
+    QJsonObject event{{QStringLiteral("event"), QStringLiteral("result")},
+                      {QStringLiteral("id"), result.id},
+                      {QStringLiteral("url"), url.toString()},
+                      {QStringLiteral("ok"), !result.error.isError()},
+                      {QStringLiteral("alreadyComplete"), result.alreadyComplete},
+                      {QStringLiteral("file"), result.path},
+                      {QStringLiteral("size"), result.size},
+                      {QStringLiteral("sha256"), QString::fromLatin1(result.sha256Hex)},
+                      {QStringLiteral("error"), errorCodeName(result.error.code)},
+                      {QStringLiteral("message"), result.error.message},
+                      {QStringLiteral("exit"), exitCode}};
+    if (!result.droppedMirrors.isEmpty()) // a metalink's mirrors given up on, and why
+        event.insert(QStringLiteral("droppedMirrors"),
+                     QJsonArray::fromStringList(result.droppedMirrors));
+    return event;
 }
 
 bool isRunning(TransferState state)
@@ -246,6 +250,10 @@ void ProgressPrinter::result(const DownloadRequest &request, const TransferResul
     if (m_mode == Mode::Json) {
         writeJson(resultEvent(request.url, result, exitCode));
         return;
+    }
+    if (m_mode != Mode::Quiet) {
+        for (const QString &mirror : result.droppedMirrors)
+            writeErr(tr("btstream: mirror dropped: %1").arg(mirror));
     }
     if (!result.error.isError()) {
         if (m_mode == Mode::Quiet)

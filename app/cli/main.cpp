@@ -104,8 +104,11 @@ int main(int argc, char *argv[])
         QTimer::singleShot(0, &command, &PutCommand::start);
         return app.exec();
     }
+    for (const QString &note : options.notes())
+        printer.message(0, note);
     GetCommand command(options.requests(), options.dataDir(), options.jobs(), &printer);
     command.setProxy(options.proxy());
+    command.setMetalinkSources(options.metalinkSources());
     QObject::connect(&signalBridge, &SignalBridge::signalReceived, &command,
                      &GetCommand::interrupt);
     QObject::connect(&command, &GetCommand::finished, &app, &QCoreApplication::exit,

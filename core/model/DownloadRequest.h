@@ -11,6 +11,16 @@
 
 namespace bt {
 
+// Hashes of consecutive pieces of a file (a metalink's <pieces>): piece i covers bytes
+// [i * length, (i + 1) * length), the last one up to the end.
+struct PieceHashes
+{
+    qint64 length = 0;
+    QCryptographicHash::Algorithm algorithm = QCryptographicHash::Sha256;
+    QList<QByteArray> hashes; // raw digests
+    bool isEmpty() const { return length <= 0 || hashes.isEmpty(); }
+};
+
 // Everything a person can ask of one download. The defaults are the product's defaults:
 // `btstream get URL` and the dialog's "Add" use them untouched.
 struct DownloadRequest
@@ -44,6 +54,11 @@ struct DownloadRequest
     // --extract, --on-complete: run by the queue once the download completed (not when the
     // file was complete already), stored with the row so a resumed download still runs them.
     AfterDownloadActions afterDownload;
+    // More addresses of the same file (a metalink's, or a server's Link: rel=duplicate):
+    // segments are fetched from all of them at once, a mirror that fails is dropped.
+    QList<QUrl> mirrors;
+    qint64 expectedSize = -1; // the size a metalink gives; a server saying otherwise is wrong
+    PieceHashes pieces;       // verified as the pieces arrive; a bad one is fetched again
     // The store row to use (the queue's), 0 = find the row of the same request or add one.
     qint64 storeId = 0;
 };

@@ -25,6 +25,11 @@ const QString kRedirects = QStringLiteral("maxRedirects");
 const QString kRetryDelay = QStringLiteral("retryDelayMs");
 const QString kExtract = QStringLiteral("extract");
 const QString kOnComplete = QStringLiteral("onComplete");
+const QString kMirrors = QStringLiteral("mirrors");
+const QString kExpectedSize = QStringLiteral("expectedSize");
+const QString kPieceLength = QStringLiteral("pieceLength");
+const QString kPieceAlgorithm = QStringLiteral("pieceAlgorithm");
+const QString kPieceHashes = QStringLiteral("pieceHashes"); // hex digests, concatenated
 } // namespace
 
 TransferRecord toRecord(const DownloadRequest &r)
@@ -84,6 +89,19 @@ TransferRecord toRecord(const DownloadRequest &r)
         o.insert(kRedirects, r.maxRedirects);
     if (r.retryDelayMs != defaults.retryDelayMs)
         o.insert(kRetryDelay, r.retryDelayMs);
+    if (!r.mirrors.isEmpty()) {
+        QStringList list;
+        for (const QUrl &url : r.mirrors)
+            list.append(QString::fromUtf8(url.toEncoded()));
+        o.insert(kMirrors, list);
+    }
+    if (r.expectedSize >= 0)
+        o.insert(kExpectedSize, r.expectedSize);
+    if (!r.pieces.isEmpty()) {
+        o.insert(kPieceLength, r.pieces.length);
+        o.insert(kPieceAlgorithm, int(r.pieces.algorithm));
+        o.insert(kPieceHashes, QString::fromLatin1(r.pieces.hashes.join().toHex()));
+    }
     setAfterDownload(&rec, r.afterDownload);
     return rec;
 }
@@ -125,6 +143,22 @@ DownloadRequest fromRecord(const TransferRecord &rec)
     r.resume = o.value(kResume, true).toBool();
     r.maxRedirects = o.value(kRedirects, r.maxRedirects).toInt();
     r.retryDelayMs = o.value(kRetryDelay, r.retryDelayMs).toLongLong();
+    for (const QString &s : o.value(kMirrors).toStringList()) {
+        const QUrl url = QUrl::fromEncoded(s.toUtf8(), QUrl::StrictMode);
+        if (url.isValid())
+            r.mirrors.append(url);
+    }
+    r.expectedSize = o.value(kExpectedSize, -1).toLongLong();
+    const qint64 pieceLength = o.value(kPieceLength, 0).toLongLong();
+    const auto algorithm = QCryptographicHash::Algorithm(o.value(kPieceAlgorithm, 0).toInt());
+    const QByteArray hashes = QByteArray::fromHex(o.value(kPieceHashes).toString().toLatin1());
+    const int digestSize = QCryptographicHash::hashLength(algorithm);
+    if (pieceLength > 0 && digestSize > 0 && !hashes.isEmpty() && hashes.size() % digestSize == 0) {
+        r.pieces.length = pieceLength;
+        r.pieces.algorithm = algorithm;
+        for (qsizetype at = 0; at < hashes.size(); at += digestSize)
+            r.pieces.hashes.append(hashes.mid(at, digestSize));
+    }
     r.afterDownload = afterDownload(rec);
     return r;
 }

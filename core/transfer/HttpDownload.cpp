@@ -23,7 +23,10 @@ namespace {
 // Forced: exactly that many. Adaptive: one, more while more pay off.
 int initialConnections(const DownloadRequest &request)
 {
-    return request.connections > 0 ? request.connections : 1;
+    // With mirrors, one a mirror from the start: they are the point of a metalink.
+    return request.connections > 0
+               ? request.connections
+               : qBound(1, int(request.mirrors.size()) + 1, qMax(1, request.maxConnections));
 }
 } // namespace
 
@@ -43,7 +46,10 @@ HttpDownload::Private::Private(HttpDownload *q, const DownloadRequest &request, 
     syncTimer->setInterval(1000);
     tuneTimer->setInterval(100);
     pumpTimer->setInterval(25);
-    QObject::connect(progressTimer, &QTimer::timeout, q, [this] { emitProgress(); });
+    QObject::connect(progressTimer, &QTimer::timeout, q, [this] {
+        emitProgress();
+        checkPieces();
+    });
     QObject::connect(syncTimer, &QTimer::timeout, q, [this] { persistProgressInBackground(); });
     QObject::connect(tuneTimer, &QTimer::timeout, q, [this] { tune(); });
     QObject::connect(pumpTimer, &QTimer::timeout, q, [this] { pumpAll(); });
@@ -59,6 +65,12 @@ void HttpDownload::Private::start()
         fail(bad);
         return;
     }
+    QList<QUrl> extra;
+    for (const QUrl &mirror : std::as_const(request.mirrors)) {
+        if (!NetworkSetup::checkHttpUrl(mirror).isError() && extra.size() < 63)
+            extra.append(mirror);
+    }
+    mirrors.reset(request.url, extra);
     if (!request.cookieFile.isEmpty()) {
         QFile file(request.cookieFile);
         if (!file.open(QIODevice::ReadOnly)) {
@@ -106,7 +118,7 @@ void HttpDownload::Private::begin(const std::optional<TransferRecord> &row)
                               .arg(planner.doneBytes())
                               .arg(total));
         if (planner.allComplete()) {
-            finalize();
+            maybeFinalize();
             return;
         }
         startTimers();
@@ -333,6 +345,7 @@ void HttpDownload::Private::completed(const QByteArray &sha256)
     result.path = destination;
     result.size = total;
     result.sha256Hex = sha256.toHex();
+    result.droppedMirrors = mirrors.dropped();
     finish(result);
     emitProgress(); // after finish(): a stop() from its listener finds the download done
 }
@@ -346,6 +359,7 @@ void HttpDownload::Private::fail(const Error &error)
     TransferResult result;
     result.id = record.id;
     result.error = error;
+    result.droppedMirrors = mirrors.dropped();
     const qint64 kept = planned ? planner.doneBytes() : 0;
     // Keep the partial data only when a re-run can use it: never wrong bytes, never nothing.
     const bool keep = stream && kept > 0 && error.code != ErrorCode::Integrity &&

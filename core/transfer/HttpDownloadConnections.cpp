@@ -60,7 +60,8 @@ SegmentDownloader *HttpDownload::Private::connection()
     dl->setLimiters(limiters);
     QObject::connect(dl, &SegmentDownloader::headersReceived, q,
                      [this](SegmentDownloader *c) { onHeaders(c); });
-    QObject::connect(dl, &SegmentDownloader::bytesWritten, q, [this](qint64) {
+    QObject::connect(dl, &SegmentDownloader::bytesWritten, q, [this, dl](qint64 bytes) {
+        noteBytes(dl, bytes);
         // Progress is only what the download never held before: a server that ignores Range
         // and cuts after N bytes sends the same N bytes on every retry, which must not reset
         // the retry count (or --retries never runs out).
@@ -93,7 +94,8 @@ void HttpDownload::Private::startProbe(SegmentDownloader *dl)
     dl->setReadBufferSize(kOneBuffer);
     // "Range: bytes=0-" learns the size and range support from the first answer; a server
     // without ranges simply answers 200.
-    dl->get(NetworkSetup::buildRequest(request, request.url, fallback ? -1 : 0, -1, {}), -1);
+    const QUrl url = requestUrl(dl, true);
+    dl->get(NetworkSetup::buildRequest(request, url, fallback ? -1 : 0, -1, {}), -1);
     progressTimer->start();
 }
 
@@ -107,11 +109,19 @@ void HttpDownload::Private::startSegment(SegmentDownloader *dl, int index)
     expect.total = total;
     expect.etag = etag;
     expect.lastModified = lastModified;
+    const QUrl url = requestUrl(dl, false);
+    if (mirrors.isMulti()) {
+        // Mirrors are other servers: their validators differ; the size and the hashes judge.
+        expect.etag.clear();
+        expect.lastModified.clear();
+    }
     expectations.insert(dl->slot(), expect);
-    const QByteArray ifRange = ResumeValidator::ifRange(etag, lastModified);
+    const QByteArray ifRange = ResumeValidator::ifRange(expect.etag, expect.lastModified);
     // One connection may buffer more; many share a smaller budget.
     dl->setReadBufferSize(replyBufferFor(multiSegment() ? adaptive.target() : 1));
-    dl->get(NetworkSetup::buildRequest(request, finalUrl, fallback ? -1 : expect.first, expect.last,
+    qCDebug(lcTransfer, "segment %d [%lld, %lld) on slot %d from %s", index, expect.first,
+            expect.last + 1, dl->slot(), qUtf8Printable(url.toString()));
+    dl->get(NetworkSetup::buildRequest(request, url, fallback ? -1 : expect.first, expect.last,
                                        ifRange),
             index);
 }
@@ -146,7 +156,7 @@ void HttpDownload::Private::onHeaders(SegmentDownloader *dl)
         q->setPhase(TransferPhase::Transferring);
     switch (result.verdict) {
     case ResumeValidator::Verdict::Failed: {
-        if (info.status == 416 && planned) {
+        if (info.status == 416 && planned && mirrors.liveCount() <= 1) {
             dl->abort();
             restartFromZero(tr("The server cannot serve the remaining range (416); starting "
                                "again from the beginning."),
@@ -161,11 +171,16 @@ void HttpDownload::Private::onHeaders(SegmentDownloader *dl)
     case ResumeValidator::Verdict::Inconsistent:
     case ResumeValidator::Verdict::Changed:
         dl->abort();
+        if (planned && mirrorFailed(dl, Error{ErrorCode::Protocol, result.reason, 0, -1}, true))
+            return;
         restartFromZero(result.reason, nullptr, {}, true);
         return;
     case ResumeValidator::Verdict::Full:
         if (!planned) {
             plan(dl, result);
+        } else if (mirrors.liveCount() > 1) {
+            dl->abort();
+            mirrorFailed(dl, Error{ErrorCode::Protocol, tr("it ignores byte ranges"), 0, -1}, true);
         } else {
             restartFromZero(result.reason.isEmpty()
                                 ? tr("The server sent the whole file; starting again from the "
@@ -183,7 +198,8 @@ void HttpDownload::Private::onHeaders(SegmentDownloader *dl)
             total = result.total; // an unknown size became known
             planner.setTotal(total);
         }
-        if (info.url.isValid() && info.url != finalUrl) {
+        // (A mirror's answer is about the mirror's address, not the request's.)
+        if (info.url.isValid() && info.url != finalUrl && mirrorOf.value(dl->slot(), 0) == 0) {
             finalUrl = info.url; // redirected elsewhere this time: resume from there next
             if (stream->sync())  // the row's offsets must not run ahead of the disk
                 saveRecord();
@@ -199,7 +215,22 @@ void HttpDownload::Private::plan(SegmentDownloader *dl, const ResumeValidator::R
 {
     const ResponseInfo &info = dl->response();
     const bool full = info.status == 200;
-    finalUrl = info.url.isValid() ? info.url : request.url;
+    if (request.expectedSize >= 0 && result.total != request.expectedSize) {
+        const Error wrong{ErrorCode::Integrity,
+                          tr("The server's file is %1 bytes, the metalink says %2.")
+                              .arg(result.total)
+                              .arg(request.expectedSize),
+                          0, -1};
+        dl->abort();
+        if (!mirrorFailed(dl, wrong, true))
+            fail(wrong);
+        return;
+    }
+    addDuplicates(dl, info);
+    const QUrl asked = mirrorOf.contains(dl->slot()) && mirrorOf.value(dl->slot()) != 0
+                           ? mirrors.url(mirrorOf.value(dl->slot()))
+                           : request.url;
+    finalUrl = info.url.isValid() && asked == request.url ? info.url : request.url;
     if (finalUrl != request.url)
         Q_EMIT q->message(tr("Redirected to %1").arg(finalUrl.toString()));
     total = result.total;
@@ -221,6 +252,7 @@ void HttpDownload::Private::plan(SegmentDownloader *dl, const ResumeValidator::R
         return;
     }
     planner.reset(total);
+    setUpPieces(false);
     planner.segment(0).owner = dl->slot();
     planned = true;
     saveRecord();
@@ -241,10 +273,14 @@ void HttpDownload::Private::restartFromZero(const QString &reason, SegmentDownlo
     if (!reason.isEmpty())
         Q_EMIT q->message(reason);
     for (SegmentDownloader *dl : std::as_const(connections)) {
-        if (dl != adopt)
+        if (dl != adopt) {
             dl->abort();
+            releaseMirror(dl);
+        }
     }
     waiting.clear();
+    ++pieceGeneration; // a running piece check is about the bytes dropped here
+    checkingPieces = false;
     if (stream) {
         stream->discard(); // never splice old and new bytes
         delete stream;
@@ -271,6 +307,7 @@ void HttpDownload::Private::restartFromZero(const QString &reason, SegmentDownlo
 
 void HttpDownload::Private::onSegmentFinished(SegmentDownloader *dl)
 {
+    releaseMirror(dl);
     if (planner.count() == 1 && planner.segment(0).end < 0) {
         // A body delimited by the connection's close looks the same when cut: where the
         // server has ranges, ask for what follows our last byte (416 = nothing, the end is
@@ -285,9 +322,10 @@ void HttpDownload::Private::onSegmentFinished(SegmentDownloader *dl)
         planner.setTotal(total);
     }
     if (planner.allComplete()) {
-        finalize();
+        maybeFinalize();
         return;
     }
+    checkPieces();
     if (busyCount() >= adaptive.target())
         return; // fewer connections were asked for: this one rests
     const int index = planner.takeWork(dl->slot());
@@ -302,6 +340,8 @@ void HttpDownload::Private::onFailed(SegmentDownloader *dl, const Error &error)
     if (planned && dl->segmentIndex() >= 0 && dl->segmentIndex() < planner.count() &&
         planner.segment(dl->segmentIndex()).owner == dl->slot())
         planner.release(dl->segmentIndex());
+    if (mirrorFailed(dl, error, false))
+        return;
     if (planned && !triedOriginalUrl && finalUrl != request.url) {
         // The stored address after redirects may have expired (signed CDN links): the address
         // the person gave redirects anew, and the validators still decide whether to resume.
@@ -318,7 +358,8 @@ void HttpDownload::Private::onFailed(SegmentDownloader *dl, const Error &error)
         return;
     }
     // A server that limits connections answers the extra ones with 503/429: use fewer.
-    if (planned && error.code == ErrorCode::HttpTransient && busyCount() > 0) {
+    if (planned && error.code == ErrorCode::HttpTransient && busyCount() > 0 &&
+        !mirrors.isMulti()) {
         adaptive.cap(busyCount());
         Q_EMIT q->message(tr("The server refused another connection (%1); using %2.")
                               .arg(error.message)
@@ -359,7 +400,7 @@ void HttpDownload::Private::retryConnection(SegmentDownloader *dl)
         return;
     }
     if (planner.allComplete()) {
-        finalize();
+        maybeFinalize();
         return;
     }
     const int index = planner.takeWork(dl->slot());
@@ -424,6 +465,7 @@ void HttpDownload::Private::tune()
         if (!dl->isBusy() || dl->segmentIndex() < 0)
             continue;
         dl->abort();
+        releaseMirror(dl);
         if (planner.segment(dl->segmentIndex()).owner == dl->slot())
             planner.release(dl->segmentIndex());
     }

@@ -5,6 +5,8 @@
 #include "model/TransferRecord.h"
 #include "transfer/AdaptiveConnections.h"
 #include "transfer/HttpDownload.h"
+#include "transfer/MirrorSet.h"
+#include "transfer/PieceTracker.h"
 #include "transfer/RateLimiter.h"
 #include "transfer/ResumeStorage.h"
 #include "transfer/ResumeValidator.h"
@@ -86,6 +88,27 @@ public:
     int busyCount() const;
     bool multiSegment() const;
 
+    // Mirrors and piece hashes (HttpDownloadMirrors.cpp)
+    void setUpPieces(bool resumed);                     // once the size is known
+    QUrl requestUrl(SegmentDownloader *dl, bool probe); // the mirror this request goes to
+    void releaseMirror(SegmentDownloader *dl);          // its request ended or was aborted
+    // A connection's error or unusable answer with more than one mirror: the mirror is
+    // counted or dropped and the segment goes elsewhere. False: not handled (one mirror).
+    bool mirrorFailed(SegmentDownloader *dl, const Error &error, bool unusable);
+    // MirrorSet dropped `mirror`: say so, and its connections (but `except`) go elsewhere;
+    // after bad data, without their pieces in progress.
+    void mirrorDropped(int mirror, const QString &reason, SegmentDownloader *except,
+                       bool sentBadData);
+    void releaseSegment(SegmentDownloader *dl); // its segment is free again (if it owns it)
+    void redispatch(SegmentDownloader *dl);     // on the next turn, to whichever mirror is best
+    void noteBytes(SegmentDownloader *dl, qint64 bytes);
+    void checkPieces(); // hash the pieces that are complete (off the worker thread)
+    void piecesChecked(const QList<PieceTracker::Verdict> &verdicts, const Error &error);
+    void maybeFinalize(); // finalize() once every piece is checked
+    QList<SegmentState> checkpointStates() const;
+    // RFC 6249: the mirrors a server names (Link: rel=duplicate) in answer to the probe.
+    void addDuplicates(SegmentDownloader *probe, const ResponseInfo &info);
+
     HttpDownload *q;
     DownloadRequest request;
     HttpClient *network;
@@ -133,6 +156,13 @@ public:
     bool started = false;
     bool done = false;
     int nextSlot = 0;
+
+    MirrorSet mirrors;        // request.url first, then request.mirrors
+    PieceTracker pieces;      // request.pieces once the size is known
+    QHash<int, int> mirrorOf; // by slot: the mirror its request goes to
+    int probeMirror = 0;
+    bool checkingPieces = false; // a hash job runs
+    int pieceGeneration = 0;     // a check of an older generation's bytes is ignored
 };
 
 } // namespace bt

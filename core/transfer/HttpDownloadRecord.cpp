@@ -51,6 +51,7 @@ bool HttpDownload::Private::openRecord(const std::optional<TransferRecord> &row)
             finalUrl = record.finalUrl;
         rangesOk = true;
         planner.restore(record.segments, total);
+        setUpPieces(true);
         if (!openStream(false, &error)) {
             fail(error);
             return false;
@@ -114,8 +115,10 @@ void HttpDownload::Private::fillRecord()
     record.totalSize = total;
     record.etag = etag;
     record.lastModified = lastModified;
-    record.segments = planned ? planner.states() : QList<SegmentState>{};
-    record.doneSize = planned ? planner.doneBytes() : 0;
+    record.segments = planned ? checkpointStates() : QList<SegmentState>{};
+    record.doneSize = 0;
+    for (const SegmentState &s : std::as_const(record.segments))
+        record.doneSize += s.done;
     record.updated = QDateTime::currentDateTimeUtc();
 }
 
@@ -134,7 +137,7 @@ void HttpDownload::Private::persistProgress()
         return;
     // Offsets first captured, then the data synced, then the offsets stored: the store never
     // claims a byte that is not on disk.
-    const QList<SegmentState> states = planner.states();
+    const QList<SegmentState> states = checkpointStates();
     if (!stream->sync())
         return; // errorOccurred reports it
     storeProgress(states);
@@ -147,7 +150,7 @@ void HttpDownload::Private::persistProgressInBackground()
     // As persistProgress(), but the fdatasync runs beside the writer: this thread keeps
     // reading the network meanwhile (a sync of a second's data can take a few 100 ms).
     // Skipped while the previous one still runs.
-    const QList<SegmentState> states = planner.states();
+    const QList<SegmentState> states = checkpointStates();
     stream->syncInBackground([this, states](bool ok) {
         if (ok && !done) // else an error reaches fail() through errorOccurred
             storeProgress(states);

@@ -40,6 +40,7 @@ ResponseInfo ResponseInfo::fromReply(QNetworkReply *reply)
     r.digest = reply->rawHeader("Digest");
     r.reprDigest = reply->rawHeader("Repr-Digest");
     r.retryAfter = reply->rawHeader("Retry-After").trimmed();
+    r.link = reply->rawHeader("Link");
     r.connectionClose = reply->rawHeader("Connection").toLower().contains("close");
     return r;
 }

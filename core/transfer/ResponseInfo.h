@@ -26,6 +26,7 @@ struct ResponseInfo
     QByteArray digest;
     QByteArray reprDigest;
     QByteArray retryAfter;
+    QByteArray link;              // Link (RFC 8288): a server's mirrors (rel=duplicate, RFC 6249)
     bool chunked = false;         // Transfer-Encoding: chunked
     bool connectionClose = false; // the server said it closes the connection after this answer
 

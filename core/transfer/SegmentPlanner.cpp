@@ -112,7 +112,12 @@ int SegmentPlanner::takeWork(int owner)
     if (victim < 0)
         return -1;
     Segment &v = segment(victim);
-    const qint64 mid = v.pos() + v.remaining() / 2;
+    qint64 mid = v.pos() + v.remaining() / 2;
+    if (m_alignment > 0) {
+        const qint64 aligned = (mid + m_alignment / 2) / m_alignment * m_alignment; // nearest
+        if (aligned > v.pos() && aligned < v.end)
+            mid = aligned;
+    }
     const qint64 end = v.end;
     v.end = mid; // the victim's connection stops at mid
     m_segments.push_back(Segment{mid, end, 0, owner});
@@ -131,6 +136,54 @@ void SegmentPlanner::setTotal(qint64 total)
         if (s.end < 0)
             s.end = total;
     }
+}
+
+void SegmentPlanner::invalidate(qint64 start, qint64 end)
+{
+    const int n = count();
+    for (int i = 0; i < n; ++i) {
+        Segment &s = segment(i);
+        const qint64 doneEnd = s.pos();
+        if (end <= s.start || start >= doneEnd)
+            continue; // nothing of [start, end) was written through this segment
+        const qint64 cutStart = qMax(start, s.start);
+        const qint64 cutEnd = qMin(end, doneEnd);
+        const qint64 segEnd = s.end;
+        // Before the cut: complete as it was.
+        if (cutStart > s.start)
+            m_segments.push_back(Segment{s.start, cutStart, cutStart - s.start, -1});
+        // The cut itself: free, nothing done.
+        m_segments.push_back(Segment{cutStart, cutEnd, 0, -1});
+        Segment &rest = segment(i); // push_back keeps references, but be explicit
+        if (cutEnd < segEnd || segEnd < 0) {
+            // After the cut: this index, so that its connection writes on where it was.
+            rest.start = cutEnd;
+            rest.done = doneEnd - cutEnd;
+        } else {
+            // Nothing after the cut: an empty, complete segment keeps the index valid.
+            rest.start = cutEnd;
+            rest.end = cutEnd;
+            rest.done = 0;
+        }
+    }
+}
+
+QList<QPair<qint64, qint64>> SegmentPlanner::doneRanges() const
+{
+    QList<QPair<qint64, qint64>> ranges;
+    for (const Segment &s : m_segments) {
+        if (s.done > 0)
+            ranges.append({s.start, s.pos()});
+    }
+    std::sort(ranges.begin(), ranges.end());
+    QList<QPair<qint64, qint64>> merged;
+    for (const auto &r : std::as_const(ranges)) {
+        if (!merged.isEmpty() && r.first <= merged.last().second)
+            merged.last().second = qMax(merged.last().second, r.second);
+        else
+            merged.append(r);
+    }
+    return merged;
 }
 
 } // namespace bt

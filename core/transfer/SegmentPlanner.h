@@ -4,6 +4,7 @@
 #include "transfer/Segment.h"
 
 #include <QList>
+#include <QPair>
 
 #include <deque>
 
@@ -18,6 +19,8 @@ public:
     explicit SegmentPlanner(qint64 minSegmentSize = 1 << 20) : m_minSize(minSegmentSize) {}
 
     void setMinSegmentSize(qint64 size) { m_minSize = qMax<qint64>(1, size); }
+    // Splits land on multiples of `alignment` (piece boundaries), 0 = anywhere.
+    void setAlignment(qint64 alignment) { m_alignment = qMax<qint64>(0, alignment); }
     void reset(qint64 total); // one free segment [0, total), total -1 when unknown
     void restore(const QList<SegmentState> &states, qint64 total);
     QList<SegmentState> states() const; // for the store (merged where contiguous)
@@ -36,11 +39,17 @@ public:
     bool hasWorkFor() const; // takeWork() would find something
     void release(int index);
     void setTotal(qint64 total); // the size became known at the end (unknown-size download)
+    // Bytes [start, end) are to be fetched again (a piece that failed its hash): they become
+    // a free segment; a connection writing beyond them keeps its segment and position.
+    void invalidate(qint64 start, qint64 end);
+    // The byte ranges handed to the stream, merged and sorted.
+    QList<QPair<qint64, qint64>> doneRanges() const;
 
 private:
     int splittable() const;
 
     qint64 m_minSize;
+    qint64 m_alignment = 0;
     std::deque<Segment> m_segments; // stable references: only appended to
 };
 

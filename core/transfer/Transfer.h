@@ -8,6 +8,7 @@
 #include <QMetaType>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 #include <memory>
 
@@ -42,6 +43,7 @@ struct TransferResult
     qint64 size = 0;
     QByteArray sha256Hex;
     bool alreadyComplete = false; // nothing was transferred: it was complete already
+    QStringList droppedMirrors;   // "URL: why" of each mirror given up on (metalink)
 };
 
 // One transfer of any kind (HttpDownload, the uploads; later S3, FTP...), the life cycle they

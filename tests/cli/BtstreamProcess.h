@@ -129,6 +129,27 @@ private:
     QByteArray m_err;
 };
 
+// Follows a btstream run with --json: the most bytes its progress events reported, and
+// whether it ended. Connect before start().
+struct ProgressWatch
+{
+    qint64 done = 0;
+    bool ended = false;
+
+    void follow(Btstream *p)
+    {
+        QObject::connect(p, &QProcess::readyReadStandardOutput, p, [this, p] {
+            RunResult sofar;
+            sofar.out = p->takeStdout();
+            for (const QJsonObject &line : sofar.jsonLines()) {
+                if (line.value(QStringLiteral("event")).toString() == QLatin1String("progress"))
+                    done = qMax(done, line.value(QStringLiteral("done")).toInteger());
+            }
+        });
+        QObject::connect(p, &QProcess::finished, p, [this] { ended = true; });
+    }
+};
+
 // Files (and folders) in `dir`, sorted, without "." and "..", hidden ones included.
 inline QStringList entries(const QString &dir)
 {

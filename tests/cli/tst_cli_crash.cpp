@@ -80,31 +80,21 @@ private Q_SLOTS:
                 const qint64 threshold =
                     killedAt + qint64(m_random.bounded(double(m_body.size() - killedAt - kLeft)));
                 Btstream p(tmp.path());
-                qint64 done = 0;
-                bool ended = false;
-                QObject::connect(&p, &QProcess::readyReadStandardOutput, &p, [&] {
-                    RunResult sofar;
-                    sofar.out = p.takeStdout();
-                    for (const QJsonObject &line : sofar.jsonLines()) {
-                        if (line.value(QStringLiteral("event")).toString() ==
-                            QLatin1String("progress"))
-                            done = qMax(done, line.value(QStringLiteral("done")).toInteger());
-                    }
-                });
-                QObject::connect(&p, &QProcess::finished, &p, [&] { ended = true; });
+                ProgressWatch watch;
+                watch.follow(&p);
                 p.setArguments(arguments);
                 p.start();
-                QTRY_VERIFY_WITH_TIMEOUT(done >= threshold || ended, 20000);
-                QVERIFY2(!ended, "the download finished before its kill point");
+                QTRY_VERIFY_WITH_TIMEOUT(watch.done >= threshold || watch.ended, 20000);
+                QVERIFY2(!watch.ended, "the download finished before its kill point");
                 QVERIFY(::kill(pid_t(p.processId()), SIGKILL) == 0);
                 const RunResult r = p.wait(5000);
                 QVERIFY2(r.status == QProcess::CrashExit, qPrintable(r.describe()));
                 // Killed after the publish, before the exit: then it must be complete.
                 if (QFileInfo::exists(out + QStringLiteral("/crash.bin")))
                     QCOMPARE(fileSha256Hex(out + QStringLiteral("/crash.bin")), sha256Hex(m_body));
-                qInfo("iteration %d: killed at %lld of %lld bytes", iteration, done,
+                qInfo("iteration %d: killed at %lld of %lld bytes", iteration, watch.done,
                       qint64(m_body.size()));
-                killedAt = done;
+                killedAt = watch.done;
             }
 
             serve(0);
