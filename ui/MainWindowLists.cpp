@@ -1,8 +1,8 @@
 // File > Import Links and File > Export: link lists in, the transfers out.
 #include "MainWindow.h"
 #include "http/UrlList.h"
-#include "queue/QueueManager.h"
 #include "queue/TransferExport.h"
+#include "queue/TransferQueue.h"
 
 #include <QFile>
 #include <QFileDialog>
@@ -46,8 +46,8 @@ void MainWindow::exportTransfers(bool json)
     if (path.isEmpty())
         return;
     QList<TransferRecord> records;
-    for (qint64 id : m_queue->ids()) {
-        if (const auto record = m_queue->record(id))
+    for (qint64 id : m_source->ids()) {
+        if (const auto record = m_source->record(id))
             records.append(*record);
     }
     QSaveFile file(path);
