@@ -58,7 +58,6 @@ bool RemoteQueue::supports(Feature feature) const
     case Feature::DeleteFiles: // aria2 never deletes files
     case Feature::Retry:       // aria2 has no call for it
     case Feature::LocalFiles:  // the paths are the daemon's
-    case Feature::ReorderMany:
         return false;
     }
     return false;
@@ -80,6 +79,8 @@ QString RemoteQueue::linkText() const
     case Link::Connected:
         return tr("Connected to %1").arg(where());
     case Link::Lost:
+        if (m_order.isEmpty() && !m_answered)
+            return tr("Cannot reach %1 (%2). Trying again every few seconds.").arg(where(), m_why);
         return tr("Connection to %1 lost (%2). Trying again every few seconds; the list shows "
                   "the last known state.")
             .arg(where(), m_why);
@@ -239,6 +240,7 @@ void RemoteQueue::applyPoll(const QList<Aria2Client::Reply> &replies)
         Q_EMIT added(id);
     if (!changed.isEmpty())
         Q_EMIT snapshotsChanged(changed);
+    m_answered = true;
     setLink(Link::Connected);
 }
 

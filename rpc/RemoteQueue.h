@@ -83,7 +83,8 @@ private:
     bool m_polling = false;
     bool m_pollAgain = false;
     Link m_link = Link::Connecting;
-    QString m_why; // of the last loss
+    QString m_why;           // of the last loss
+    bool m_answered = false; // a poll came back once: a loss is "lost", not "cannot reach"
     QString m_directory;
     QList<qint64> m_order;
     QHash<qint64, TransferSnapshot> m_snapshots;

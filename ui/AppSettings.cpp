@@ -45,6 +45,7 @@ AppSettings AppSettings::load()
     a.uploadTargets = UploadTarget::load(s);
     a.lastAddFolder = get("downloads/lastAddFolder", a.lastAddFolder);
     a.remoteUrl = get("remote/url", a.remoteUrl);
+    a.remoteConnected = get("remote/connected", a.remoteConnected);
     a.extractArchives = get("files/extractArchives", a.extractArchives);
     a.openFolderWhenDone = get("files/openFolderWhenDone", a.openFolderWhenDone);
     a.autoFolders = get("files/autoFolders", a.autoFolders);
@@ -89,6 +90,7 @@ void AppSettings::save() const
     UploadTarget::save(s, uploadTargets);
     s.setValue(QStringLiteral("downloads/lastAddFolder"), lastAddFolder);
     s.setValue(QStringLiteral("remote/url"), remoteUrl);
+    s.setValue(QStringLiteral("remote/connected"), remoteConnected);
     s.setValue(QStringLiteral("files/extractArchives"), extractArchives);
     s.setValue(QStringLiteral("files/openFolderWhenDone"), openFolderWhenDone);
     s.setValue(QStringLiteral("files/autoFolders"), autoFolders);

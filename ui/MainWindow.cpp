@@ -294,7 +294,14 @@ AddDownloadDialog *MainWindow::newAddDialog()
         dialog->setRemoteFolder(m_source->defaultDirectory());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setObjectName(QStringLiteral("addDialog"));
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+    connect(dialog, &QDialog::accepted, this, [this, dialog, target = m_source] {
+        if (target != m_source) {
+            // Opened for the local queue and accepted on a daemon's, or the other way round.
+            statusBar()->showMessage(tr("Not added: the window was connected or disconnected "
+                                        "meanwhile. Add the links again."),
+                                     10000);
+            return;
+        }
         DownloadRequest base;
         m_settings.applyTo(&base);
         const QList<DownloadRequest> requests = dialog->requests(base);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AppSettings.h"
+#include "TransferModel.h"
 #include "actions/AfterDownload.h"
 #include "archive/ArchiveExtractor.h"
 #include "queue/JobContext.h"
@@ -166,6 +167,9 @@ private:
                      bool asked);
     void onCommandRan(qint64 id, const QString &name, const bt::AfterDownload::Result &result);
     QString nameOf(qint64 id, const QString &path) const;
+    // The local queue's row (null while a daemon's rows are shown) and its log.
+    const TransferModel::Row *localRow(qint64 id) const;
+    void logLocal(qint64 id, const QString &text);
     void onClipboardChanged();
     void applySettings();
     // MainWindowUploads.cpp

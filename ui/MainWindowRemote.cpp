@@ -56,6 +56,14 @@ void MainWindow::setRemoteQueueFactory(RemoteQueueFactory factory)
 {
     m_remoteFactory = std::move(factory);
     updateActions();
+    // Connected when the program last quit: the same daemon again, once the keyring answered.
+    const QUrl url(m_settings.remoteUrl);
+    if (m_remoteFactory && m_settings.remoteConnected && url.isValid()) {
+        m_credentials->read(secretKey(url), [this, url](const QString &secret) {
+            if (!m_remote && m_remoteFactory)
+                connectTo(url, secret);
+        });
+    }
 }
 
 QDialog *MainWindow::openConnectDialog()
@@ -130,6 +138,7 @@ void MainWindow::connectTo(const QUrl &url, const QString &secret)
     if (!m_remoteFactory)
         return;
     m_settings.remoteUrl = url.toString();
+    m_settings.remoteConnected = true;
     m_settings.save();
     if (secret.isEmpty())
         m_credentials->forget(secretKey(url));
@@ -151,6 +160,8 @@ void MainWindow::disconnectRemote()
     setSource(m_queue);
     delete m_remote;
     m_remote = nullptr;
+    m_settings.remoteConnected = false;
+    m_settings.save();
     statusBar()->showMessage(tr("Disconnected: the transfers of this computer are shown"), 5000);
 }
 

@@ -39,7 +39,6 @@ public:
         DeleteFiles, // remove with the files
         Retry,       // a failed transfer queued again
         LocalFiles,  // the rows' paths are on this machine (open, extract, open folder)
-        ReorderMany, // a selection moved in one step
     };
 
     // Where the rows come from, and whether they are current. A lost link keeps the last rows.
