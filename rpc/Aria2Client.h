@@ -76,7 +76,7 @@ private:
     QWebSocket *m_socket = nullptr;
     Phase m_phase = Phase::Closed;
     int m_firstBackoffMs = 500;
-    int m_maxBackoffMs = 30000;
+    int m_maxBackoffMs = 10000;
     int m_backoffMs = 500;
     int m_callTimeoutMs = 15000;
     qint64 m_nextId = 1;

@@ -215,7 +215,7 @@ bool parseStatusObject(const QJsonObject &status, TransferDirection direction, q
         s.state = TransferState::Completed;
     } else if (name == QLatin1String("removed")) {
         s.state = TransferState::Failed;
-        s.lastError = {ErrorCode::Cancelled, QStringLiteral("cancelled")};
+        s.lastError = {ErrorCode::Cancelled, QStringLiteral("Cancelled")};
     } else {
         s.state = TransferState::Failed;
         s.lastError.code = errorCodeOf(int(numberOf(status, "errorCode", 1)));

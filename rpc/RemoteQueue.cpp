@@ -210,9 +210,7 @@ void RemoteQueue::applyPoll(const QList<Aria2Client::Reply> &replies)
             if (!aria2::parseStatusObject(value.toObject(), direction, order.size(), &s, &r) ||
                 snapshots.contains(s.id))
                 continue;
-            // First seen now: the daemon does not say when it was added.
-            r.added = m_records.contains(s.id) ? m_records.value(s.id).added
-                                               : QDateTime::currentDateTimeUtc();
+            // r.added stays unknown: aria2 does not say when a download was added.
             order.append(s.id);
             snapshots.insert(s.id, s);
             records.insert(s.id, r);

@@ -25,7 +25,7 @@ public:
     {
         int pollMs = 1000;
         int firstBackoffMs = 500;
-        int maxBackoffMs = 30000;
+        int maxBackoffMs = 10000;
         int callTimeoutMs = 15000;
     };
 

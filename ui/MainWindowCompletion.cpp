@@ -35,7 +35,7 @@ const TransferModel::Row *MainWindow::localRow(qint64 id) const
 void MainWindow::logLocal(qint64 id, const QString &text)
 {
     if (!isRemote())
-        logLocal(id, text);
+        m_details->appendLog(id, text);
 }
 
 QString MainWindow::nameOf(qint64 id, const QString &path) const

@@ -180,15 +180,25 @@ void MainWindow::updateLink()
     using Link = TransferQueue::Link;
     const Link link = m_source->link();
     const QString text = m_source->linkText();
-    m_linkLabel->setText(text);
+    // The status bar says it short; the banner (and the tooltip) says it all.
+    const QUrl url(m_settings.remoteUrl);
+    const QString where = QStringLiteral("%1:%2").arg(url.host()).arg(url.port(6800));
+    switch (link) {
+    case Link::Lost:
+        m_linkLabel->setText(tr("Disconnected from %1, retrying").arg(where));
+        break;
+    case Link::Refused:
+        m_linkLabel->setText(tr("%1 refused the secret").arg(where));
+        break;
+    default:
+        m_linkLabel->setText(text);
+    }
+    m_linkLabel->setToolTip(text);
     m_linkLabel->setVisible(link != Link::Local);
     const bool trouble = link == Link::Lost || link == Link::Refused;
     m_banner->setText(text);
     m_banner->setVisible(trouble);
-    const QUrl url(m_settings.remoteUrl);
-    setWindowTitle(link == Link::Local
-                       ? tr("BTFileStream")
-                       : tr("BTFileStream — %1:%2").arg(url.host()).arg(url.port(6800)));
+    setWindowTitle(link == Link::Local ? tr("BTFileStream") : tr("BTFileStream — %1").arg(where));
     updateActions();
 }
 

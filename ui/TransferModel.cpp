@@ -414,6 +414,8 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
         return row.error;
     case AttentionRole:
         return needsAttention(row);
+    case StaleRole:
+        return m_stale;
     case SearchRole:
         return row.name + QLatin1Char(' ') + row.url.toString();
     case Qt::ForegroundRole:

@@ -49,6 +49,7 @@ public:
         ErrorRole,     // last error message
         SearchRole,    // name and URL, for the search box
         AttentionRole, // bool: failed, or paused by an error (disk full...): the person acts
+        StaleRole,     // bool: the last known state of a daemon out of reach
     };
 
     struct Row
