@@ -201,8 +201,7 @@ public:
     std::optional<TransferSnapshot> snapshot(qint64 id) const override;
     QList<TransferSnapshot> snapshots() const override; // in manual order
     std::optional<TransferRecord> record(qint64 id) const override;
-    // Everything but the remote's limits: the local queue does it all.
-    bool supports(Feature) const override { return true; }
+    bool supports(Feature) const override { return true; }        // the local queue does it all
     int activeCount() const;                                      // Active or Verifying
     int runningJobCount() const { return int(m_running.size()); } // including stopping ones
     int queuedCount() const;

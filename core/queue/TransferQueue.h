@@ -15,8 +15,9 @@ namespace bt {
 // What a window sees of a queue and asks of it: rows as snapshots and records, commands on
 // ids, and the signals that keep a model current. The local QueueManager is one; a daemon
 // driven over aria2's JSON-RPC (rpc/RemoteQueue) is the other, so that the same model, views
-// and actions work on either. What only one of them can do (uploads of local files, the
-// after-download actions, deleting files) is asked with supports().
+// and actions work on either. What a daemon cannot do from here (uploads of this machine's
+// files, deleting files, retrying, opening files) is asked with supports(); the after-download
+// actions, the speed limits and the schedule stay QueueManager's own.
 class TransferQueue : public QObject
 {
     Q_OBJECT
