@@ -1,6 +1,7 @@
 #include "Aria2Format.h"
 
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -154,6 +155,135 @@ QJsonObject statusObject(const TransferSnapshot &snapshot, const TransferRecord 
     } else if (snapshot.state == TransferState::Completed) {
         put("errorCode", QStringLiteral("0"));
     }
+    return o;
+}
+
+namespace {
+qint64 numberOf(const QJsonObject &o, const char *key, qint64 fallback = 0)
+{
+    bool ok = false;
+    const qint64 n = o.value(QLatin1String(key)).toString().toLongLong(&ok);
+    return ok ? n : fallback;
+}
+
+// errorNumber() backwards, as far as aria2's table tells the codes apart.
+ErrorCode errorCodeOf(int number)
+{
+    switch (number) {
+    case 2:
+        return ErrorCode::Timeout;
+    case 3:
+    case 22:
+        return ErrorCode::HttpPermanent;
+    case 6:
+        return ErrorCode::Network;
+    case 9:
+        return ErrorCode::DiskFull;
+    case 11:
+        return ErrorCode::InUse;
+    case 17:
+        return ErrorCode::Io;
+    case 23:
+        return ErrorCode::TooManyRedirects;
+    case 28:
+        return ErrorCode::InvalidArgument;
+    case 32:
+        return ErrorCode::Integrity;
+    default:
+        return ErrorCode::Protocol;
+    }
+}
+} // namespace
+
+bool parseStatusObject(const QJsonObject &status, TransferDirection direction, qint64 position,
+                       TransferSnapshot *snapshot, TransferRecord *record)
+{
+    const qint64 id = idOfGid(status.value(QLatin1String("gid")).toString());
+    if (id == 0)
+        return false;
+    TransferSnapshot s;
+    s.id = id;
+    s.position = position;
+    const QString name = status.value(QLatin1String("status")).toString();
+    if (name == QLatin1String("active")) {
+        s.state = TransferState::Active;
+    } else if (name == QLatin1String("waiting")) {
+        s.state = TransferState::Queued;
+    } else if (name == QLatin1String("paused")) {
+        s.state = TransferState::Paused;
+    } else if (name == QLatin1String("complete")) {
+        s.state = TransferState::Completed;
+    } else if (name == QLatin1String("removed")) {
+        s.state = TransferState::Failed;
+        s.lastError = {ErrorCode::Cancelled, QStringLiteral("Cancelled")};
+    } else {
+        s.state = TransferState::Failed;
+        s.lastError.code = errorCodeOf(int(numberOf(status, "errorCode", 1)));
+        s.lastError.message = status.value(QLatin1String("errorMessage")).toString();
+    }
+    const QJsonObject file = status.value(QLatin1String("files")).toArray().first().toObject();
+    const QJsonObject uri = file.value(QLatin1String("uris")).toArray().first().toObject();
+    TransferProgress &p = s.progress;
+    p.id = id;
+    // aria2 says 0 for a size not known yet; a completed empty file is 0 for real.
+    const qint64 total = numberOf(status, "totalLength");
+    p.total = total > 0 || s.state == TransferState::Completed ? total : -1;
+    p.done = numberOf(status, "completedLength");
+    p.speed = numberOf(status, "downloadSpeed") + numberOf(status, "uploadSpeed");
+    p.connections = int(numberOf(status, "connections"));
+    p.fileName = file.value(QLatin1String("path")).toString();
+    if (p.speed > 0 && p.total > p.done)
+        p.etaSeconds = (p.total - p.done) / p.speed;
+    s.url = QUrl(uri.value(QLatin1String("uri")).toString(), QUrl::StrictMode);
+
+    TransferRecord r;
+    r.id = id;
+    r.direction = direction;
+    r.state = s.state;
+    r.url = s.url;
+    r.destination = p.fileName;
+    r.directory = status.value(QLatin1String("dir")).toString();
+    r.totalSize = p.total;
+    r.doneSize = p.done;
+    r.errorCode = int(s.lastError.code);
+    r.lastError = s.lastError.message;
+    r.position = position;
+    *snapshot = s;
+    *record = r;
+    return true;
+}
+
+QJsonObject addUriOptions(const DownloadRequest &request, bool startPaused)
+{
+    QJsonObject o;
+    if (!request.directory.isEmpty())
+        o.insert(QStringLiteral("dir"), request.directory);
+    if (!request.fileName.isEmpty())
+        o.insert(QStringLiteral("out"), request.fileName);
+    QJsonArray headers;
+    for (const auto &[name, value] : request.headers)
+        headers.append(QString::fromUtf8(name + ": " + value));
+    if (!headers.isEmpty())
+        o.insert(QStringLiteral("header"), headers);
+    if (request.connections > 0) {
+        o.insert(QStringLiteral("split"), number(request.connections));
+        o.insert(QStringLiteral("max-connection-per-server"), number(request.connections));
+    }
+    if (request.rateLimit > 0)
+        o.insert(QStringLiteral("max-download-limit"), number(request.rateLimit));
+    if (!request.checksums.isEmpty()) {
+        static const QHash<QCryptographicHash::Algorithm, QString> names = {
+            {QCryptographicHash::Sha256, QStringLiteral("sha-256")},
+            {QCryptographicHash::Sha512, QStringLiteral("sha-512")},
+            {QCryptographicHash::Sha1, QStringLiteral("sha-1")},
+            {QCryptographicHash::Md5, QStringLiteral("md5")}};
+        const http::DigestValue &d = request.checksums.first();
+        if (names.contains(d.algorithm))
+            o.insert(QStringLiteral("checksum"), names.value(d.algorithm) + QLatin1Char('=') +
+                                                     QString::fromLatin1(d.digest.toHex()));
+    }
+    if (startPaused)
+        o.insert(QStringLiteral("pause"), QStringLiteral("true"));
     return o;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Error.h"
+#include "model/DownloadRequest.h"
 #include "model/TransferRecord.h"
 #include "queue/TransferSnapshot.h"
 
@@ -27,6 +28,15 @@ QJsonObject statusObject(const TransferSnapshot &snapshot, const TransferRecord 
                          const QSet<QString> &keys = {});
 // getFiles's one entry (downloads are one file each).
 QJsonObject fileObject(const TransferSnapshot &snapshot, const TransferRecord &record);
+
+// The other way, for a client of a daemon (RemoteQueue): a status object (tellStatus,
+// tellActive...) as the queue's snapshot and record; false when it has no usable GID. The id is
+// idOfGid(gid); `position` is where the row goes in the client's order.
+bool parseStatusObject(const QJsonObject &status, TransferDirection direction, qint64 position,
+                       TransferSnapshot *snapshot, TransferRecord *record);
+// addUri's options for a request: the ones Aria2Service reads back (dir, out, header, split,
+// max-connection-per-server, max-download-limit, checksum, pause).
+QJsonObject addUriOptions(const DownloadRequest &request, bool startPaused);
 
 // aria2's speed values: "0" (none), "1048576", "500K", "2M" (K and M are 1024-based).
 bool parseRate(const QString &text, qint64 *bytesPerSecond);

@@ -56,7 +56,7 @@ AddDownloadDialog::AddDownloadDialog(const AppSettings &settings, QWidget *paren
     m_problem->setPalette(pal);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Add"));
 
-    auto *browse = new QToolButton(this);
+    auto *browse = m_browse = new QToolButton(this);
     browse->setText(tr("…"));
     browse->setToolTip(tr("Choose a folder"));
     browse->setIcon(themedIcon(QStringLiteral("folder-open"), QStringLiteral("folder")));
@@ -215,8 +215,12 @@ QString AddDownloadDialog::problem() const
     }
     if (m_folder->text().trimmed().isEmpty())
         return tr("Choose a folder.");
-    if (const QString why = folderProblem(folder()); !why.isEmpty())
+    if (m_remote) {
+        if (QDir::isRelativePath(folder()))
+            return tr("The folder must be an absolute path: %1").arg(folder());
+    } else if (const QString why = folderProblem(folder()); !why.isEmpty()) {
         return why;
+    }
     if (!m_name->text().isEmpty()) {
         if (list.size() > 1)
             return tr("A file name can only be given for one URL.");
@@ -254,6 +258,18 @@ QString AddDownloadDialog::folderProblem(const QString &path)
         return tr("Cannot make the folder: %1 is not writable.").arg(part.absoluteFilePath());
     }
     return QString();
+}
+
+void AddDownloadDialog::setRemoteFolder(const QString &folder)
+{
+    m_remote = true;
+    m_autoFolders = false;
+    m_sort->setVisible(false);
+    m_browse->setEnabled(false);
+    m_folder->setToolTip(tr("A folder on the daemon's machine"));
+    m_folder->setText(folder);
+    m_initialFolder = this->folder();
+    validate();
 }
 
 bool AddDownloadDialog::folderChanged() const

@@ -19,6 +19,7 @@ class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
 class QSpinBox;
+class QToolButton;
 
 namespace bt::ui {
 
@@ -44,6 +45,9 @@ public:
     static QList<QUrl> linksFromText(const QString &text);
 
     QList<QUrl> urls() const;
+    // Downloads go to a daemon's machine: `folder` is its default (its -d), the folder is not
+    // looked at or browsed here (the daemon checks it) and no auto-folder rules apply.
+    void setRemoteFolder(const QString &folder);
     QString folder() const;
     // The person chose another folder than the one the dialog opened with.
     bool folderChanged() const;
@@ -82,6 +86,8 @@ private:
     void browse();
 
     QFormLayout *m_form;
+    QToolButton *m_browse = nullptr;
+    bool m_remote = false;
     QPlainTextEdit *m_urls;
     QListWidget *m_links;
     QLineEdit *m_folder;

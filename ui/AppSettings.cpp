@@ -44,6 +44,8 @@ AppSettings AppSettings::load()
     a.scheduleWindow = get("schedule/window", a.scheduleWindow);
     a.uploadTargets = UploadTarget::load(s);
     a.lastAddFolder = get("downloads/lastAddFolder", a.lastAddFolder);
+    a.remoteUrl = get("remote/url", a.remoteUrl);
+    a.remoteConnected = get("remote/connected", a.remoteConnected);
     a.extractArchives = get("files/extractArchives", a.extractArchives);
     a.openFolderWhenDone = get("files/openFolderWhenDone", a.openFolderWhenDone);
     a.autoFolders = get("files/autoFolders", a.autoFolders);
@@ -87,6 +89,8 @@ void AppSettings::save() const
     s.setValue(QStringLiteral("schedule/window"), scheduleWindow);
     UploadTarget::save(s, uploadTargets);
     s.setValue(QStringLiteral("downloads/lastAddFolder"), lastAddFolder);
+    s.setValue(QStringLiteral("remote/url"), remoteUrl);
+    s.setValue(QStringLiteral("remote/connected"), remoteConnected);
     s.setValue(QStringLiteral("files/extractArchives"), extractArchives);
     s.setValue(QStringLiteral("files/openFolderWhenDone"), openFolderWhenDone);
     s.setValue(QStringLiteral("files/autoFolders"), autoFolders);

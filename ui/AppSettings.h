@@ -38,6 +38,8 @@ struct AppSettings
     QString scheduleWindow = QStringLiteral("01:00-07:00");
     QList<UploadTarget> uploadTargets; // where dropped files go (secrets: CredentialStore)
     QString lastAddFolder;             // the add dialog remembers its folder
+    QString remoteUrl;                 // File > Connect to…: the last daemon (secret: keyring)
+    bool remoteConnected = false;      // connected at quit: connect again at the next start
     bool extractArchives = false;      // extract a completed archive into a folder beside it
     bool openFolderWhenDone = false;   // open a completed download's folder (after extracting)
     bool autoFolders = false;          // sort new downloads into sub-folders by file type

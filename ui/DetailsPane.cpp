@@ -2,7 +2,7 @@
 
 #include "SpeedGraph.h"
 #include "TransferModel.h"
-#include "queue/QueueManager.h"
+#include "queue/TransferQueue.h"
 
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -46,11 +46,11 @@ QLabel *valueLabel(QWidget *parent)
 }
 } // namespace
 
-DetailsPane::DetailsPane(QueueManager *queue, QWidget *parent)
-    : QWidget(parent), m_queue(queue), m_graph(new SpeedGraph(this)),
-      m_segments(new SegmentMap(this)), m_url(valueLabel(this)), m_file(valueLabel(this)),
-      m_validators(valueLabel(this)), m_checksum(valueLabel(this)), m_error(valueLabel(this)),
-      m_log(new QPlainTextEdit(this)), m_content(new QWidget(this)),
+DetailsPane::DetailsPane(TransferQueue *queue, QWidget *parent)
+    : QWidget(parent), m_graph(new SpeedGraph(this)), m_segments(new SegmentMap(this)),
+      m_url(valueLabel(this)), m_file(valueLabel(this)), m_validators(valueLabel(this)),
+      m_checksum(valueLabel(this)), m_error(valueLabel(this)), m_log(new QPlainTextEdit(this)),
+      m_content(new QWidget(this)),
       m_placeholder(new QLabel(tr("Select a transfer to see its details."), this))
 {
     m_url->setObjectName(QStringLiteral("detailsUrl"));
@@ -96,12 +96,24 @@ DetailsPane::DetailsPane(QueueManager *queue, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_placeholder);
     layout->addWidget(m_content, 1);
-    connect(queue, &QueueManager::snapshotsChanged, this, &DetailsPane::onSnapshots);
-    connect(queue, &QueueManager::message, this, &DetailsPane::onMessage);
     m_sampler.setInterval(kSampleMs);
     connect(&m_sampler, &QTimer::timeout, this, &DetailsPane::sample);
     m_sampler.start();
-    connect(queue, &QueueManager::removed, this, [this](qint64 id) {
+    setQueue(queue);
+}
+
+void DetailsPane::setQueue(TransferQueue *queue)
+{
+    if (m_queue)
+        disconnect(m_queue, nullptr, this, nullptr);
+    m_queue = queue;
+    m_running.clear();
+    m_speeds.clear();
+    m_logs.clear();
+    m_id = 0;
+    connect(queue, &TransferQueue::snapshotsChanged, this, &DetailsPane::onSnapshots);
+    connect(queue, &TransferQueue::message, this, &DetailsPane::onMessage);
+    connect(queue, &TransferQueue::removed, this, [this](qint64 id) {
         m_running.remove(id);
         m_speeds.remove(id);
         m_logs.remove(id);

@@ -14,7 +14,7 @@ class QScrollArea;
 
 namespace bt {
 
-class QueueManager;
+class TransferQueue;
 
 namespace ui {
 
@@ -28,7 +28,9 @@ class DetailsPane : public QWidget
 {
     Q_OBJECT
 public:
-    explicit DetailsPane(QueueManager *queue, QWidget *parent = nullptr);
+    explicit DetailsPane(TransferQueue *queue, QWidget *parent = nullptr);
+    // Follows another queue (the window switching between local and a daemon).
+    void setQueue(TransferQueue *queue);
 
     void setTransfer(qint64 id); // 0: none
     qint64 transfer() const { return m_id; }
@@ -48,7 +50,7 @@ private:
     static QString errorText(const bt::TransferSnapshot &snap);
     void setErrorText(const QString &text);
 
-    QueueManager *m_queue;
+    TransferQueue *m_queue = nullptr;
     qint64 m_id = 0;
     QHash<qint64, QList<qint64>> m_speeds;
     QHash<qint64, QStringList> m_logs;

@@ -37,7 +37,7 @@
 namespace bt::ui {
 
 MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
-    : QMainWindow(parent), m_queue(queue), m_settings(AppSettings::load()),
+    : QMainWindow(parent), m_queue(queue), m_source(queue), m_settings(AppSettings::load()),
       m_model(new TransferModel(queue, this)), m_proxy(new TransferFilterModel(this)),
       m_view(new QTableView(this)), m_details(new DetailsPane(queue, this)),
       m_filters(new QListWidget(this)), m_search(new QLineEdit(this)),
@@ -109,7 +109,24 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     sideLayout->addWidget(dropZone);
     auto *right = m_rightSplitter = new QSplitter(Qt::Vertical, this);
     right->setObjectName(QStringLiteral("detailsSplitter"));
-    right->addWidget(m_view);
+    // A daemon out of reach: a line over the table says so while its last rows stay.
+    m_banner = new QLabel(this);
+    m_banner->setObjectName(QStringLiteral("linkBanner"));
+    m_banner->setWordWrap(true);
+    m_banner->setMargin(6);
+    m_banner->setAutoFillBackground(true);
+    QPalette warn = m_banner->palette();
+    warn.setColor(QPalette::Window, QColor(0xfc, 0xe8, 0xc3));
+    warn.setColor(QPalette::WindowText, QColor(0x5c, 0x3b, 0x00));
+    m_banner->setPalette(warn);
+    m_banner->hide();
+    auto *table = new QWidget(this);
+    auto *tableLayout = new QVBoxLayout(table);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->setSpacing(0);
+    tableLayout->addWidget(m_banner);
+    tableLayout->addWidget(m_view, 1);
+    right->addWidget(table);
     right->addWidget(m_details);
     right->setStretchFactor(0, 1);
     right->setCollapsible(1, false);
@@ -133,6 +150,10 @@ MainWindow::MainWindow(QueueManager *queue, QWidget *parent)
     createMenus();
     m_tray = new TrayIcon(this);
 
+    m_linkLabel = new QLabel(this);
+    m_linkLabel->setObjectName(QStringLiteral("linkLabel"));
+    m_linkLabel->hide();
+    statusBar()->addPermanentWidget(m_linkLabel);
     statusBar()->addPermanentWidget(m_altLabel);
     statusBar()->addPermanentWidget(m_countLabel);
     statusBar()->addPermanentWidget(m_downLabel);
@@ -231,7 +252,8 @@ AddDownloadDialog *MainWindow::openAddDialog(const QList<QUrl> &urls)
     QList<QUrl> links = urls;
     if (links.isEmpty())
         links = AddDownloadDialog::linksFromText(QGuiApplication::clipboard()->text());
-    if (m_addDialog) {
+    // A dialog that was closed (its deletion not yet run) takes nothing more.
+    if (m_addDialog && m_addDialog->isVisible()) {
         // One dialog at a time: more links join the open one.
         if (!links.isEmpty()) {
             QList<QUrl> all = m_addDialog->urls();
@@ -269,25 +291,37 @@ AddDownloadDialog *MainWindow::openBrowserDialog(const BrowserRequest &request)
 AddDownloadDialog *MainWindow::newAddDialog()
 {
     auto *dialog = new AddDownloadDialog(m_settings, this);
+    if (isRemote())
+        dialog->setRemoteFolder(m_source->defaultDirectory());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setObjectName(QStringLiteral("addDialog"));
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+    connect(dialog, &QDialog::accepted, this, [this, dialog, target = m_source] {
+        if (target != m_source) {
+            // Opened for the local queue and accepted on a daemon's, or the other way round.
+            statusBar()->showMessage(tr("Not added: the window was connected or disconnected "
+                                        "meanwhile. Add the links again."),
+                                     10000);
+            return;
+        }
         DownloadRequest base;
         m_settings.applyTo(&base);
         const QList<DownloadRequest> requests = dialog->requests(base);
         // The engine writes into an existing folder; a new one typed in the dialog (or a
         // type's sub-folder) is made here.
-        for (const DownloadRequest &r : requests)
-            QDir().mkpath(r.directory);
+        // A daemon's folders are on its machine: it checks and makes them.
+        if (!isRemote()) {
+            for (const DownloadRequest &r : requests)
+                QDir().mkpath(r.directory);
+        }
         Error error;
-        QueueManager::EnqueueOptions options;
+        TransferQueue::EnqueueOptions options;
         options.startPaused = dialog->startPaused(); // stored paused: never connects
         // Passwords from URLs stay in memory for this session only (never stored).
         for (const DownloadRequest &r : requests) {
             if (!r.urlPassword.isEmpty())
                 m_urlPasswords.insert(r.url.toString(QUrl::FullyEncoded), r.urlPassword);
         }
-        const QList<qint64> ids = m_queue->enqueue(requests, options, &error);
+        const QList<qint64> ids = m_source->enqueue(requests, options, &error);
         QList<qint64> added;
         for (qint64 id : ids)
             if (id > 0)
@@ -295,6 +329,9 @@ AddDownloadDialog *MainWindow::newAddDialog()
         rememberFolderWhenItWorks(added, dialog->folder(), dialog->folderChanged());
         if (error.isError())
             statusBar()->showMessage(tr("Could not add: %1").arg(error.message), 10000);
+        else if (isRemote())
+            statusBar()->showMessage(
+                tr("Sent %n download(s) to the daemon", nullptr, int(requests.size())), 5000);
         else
             statusBar()->showMessage(tr("Added %n download(s)", nullptr, int(added.size())), 5000);
     });
@@ -383,7 +420,7 @@ void MainWindow::removeSelected(bool deleteFiles)
                int(ids.size())),
             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
         return;
-    m_queue->remove(ids, deleteFiles);
+    m_source->remove(ids, deleteFiles);
 }
 
 void MainWindow::openSelectedFile()

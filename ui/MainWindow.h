@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AppSettings.h"
+#include "TransferModel.h"
 #include "actions/AfterDownload.h"
 #include "archive/ArchiveExtractor.h"
 #include "queue/JobContext.h"
@@ -14,6 +15,7 @@
 #include <functional>
 
 class QAction;
+class QDialog;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -25,6 +27,7 @@ class QTableView;
 namespace bt {
 
 class QueueManager;
+class TransferQueue;
 struct BrowserRequest;
 struct TransferResult;
 
@@ -42,7 +45,8 @@ class WhenDoneControl;
 
 // The main window: the transfer table (sorted, filtered, searched), toolbar, menus, context
 // menu, status bar with totals, drops (links open the add dialog, local files start uploads)
-// and the tray. Every command goes to the QueueManager; nothing here touches a transfer.
+// and the tray. Every command goes to a TransferQueue: the local QueueManager, or a daemon
+// after File > Connect to… (MainWindowRemote.cpp); nothing here touches a transfer.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -57,6 +61,12 @@ public:
     ~MainWindow() override;
 
     void setUploadStarter(UploadStarter starter) { m_uploadStarter = std::move(starter); }
+    // Makes the queue of a daemon at `url` (aria2's JSON-RPC) that starts connecting at once;
+    // the composition root gives it (rpc/RemoteQueue), so that ui/ needs no network code.
+    // Without one, File > Connect to… is hidden.
+    using RemoteQueueFactory =
+        std::function<TransferQueue *(const QUrl &url, const QString &secret, QObject *parent)>;
+    void setRemoteQueueFactory(RemoteQueueFactory factory);
 
     TransferModel *model() const { return m_model; }
     TransferFilterModel *filterModel() const { return m_proxy; }
@@ -66,6 +76,9 @@ public:
     QLineEdit *searchEdit() const { return m_search; }
     const AppSettings &settings() const { return m_settings; }
     CredentialStore *credentials() const { return m_credentials; }
+    // What the views show and the commands drive: the local queue, or the daemon's.
+    TransferQueue *transferQueue() const { return m_source; }
+    bool isRemote() const;
     // The actions by name ("add", "pause", "resume", "remove", ...).
     QAction *action(const QString &name) const;
 
@@ -102,6 +115,12 @@ public Q_SLOTS:
     void quitNow();
     // Removes the completed rows (their files stay).
     void removeCompleted();
+    // MainWindowRemote.cpp: File > Connect to… asks for the URL and the secret (kept in the
+    // keyring); the views switch to the daemon's rows while the local queue goes on in the
+    // background. Disconnect returns to the local rows.
+    QDialog *openConnectDialog();
+    void connectTo(const QUrl &url, const QString &secret);
+    void disconnectRemote();
 
 Q_SIGNALS:
     void quitRequested();
@@ -136,6 +155,9 @@ private:
     void exportTransfers(bool json); // MainWindowLists.cpp
     void chooseUploadFiles();
     void updateStatus();
+    // MainWindowRemote.cpp
+    void setSource(TransferQueue *source);
+    void updateLink(); // the status bar's link label and the banner over the table
     // MainWindowCompletion.cpp: a transfer ended; the after-download actions the queue runs
     // (the "extract archives" setting), the Extract action, "open the folder when done".
     void onTransferFinished(const bt::TransferResult &result);
@@ -148,6 +170,9 @@ private:
                      bool asked);
     void onCommandRan(qint64 id, const QString &name, const bt::AfterDownload::Result &result);
     QString nameOf(qint64 id, const QString &path) const;
+    // The local queue's row (null while a daemon's rows are shown) and its log.
+    const TransferModel::Row *localRow(qint64 id) const;
+    void logLocal(qint64 id, const QString &text);
     void onClipboardChanged();
     void applySettings();
     // MainWindowUploads.cpp
@@ -157,7 +182,12 @@ private:
     void onSecretSaved(const QString &key, bool inKeyring, const QString &problem);
     void acceptSettings(SettingsDialog *dialog);
 
-    QueueManager *m_queue;
+    QueueManager *m_queue;             // the local queue: always there, always running
+    TransferQueue *m_source;           // what the views show: m_queue or m_remote
+    TransferQueue *m_remote = nullptr; // a daemon's, while connected (owned here)
+    RemoteQueueFactory m_remoteFactory;
+    QLabel *m_linkLabel = nullptr;          // status bar: "Connected to host:port"
+    QLabel *m_banner = nullptr;             // over the table while the daemon is out of reach
     WhenDoneControl *m_whenDone = nullptr;  // Queue > When All Is Done
     QHash<QString, QString> m_urlPasswords; // stored URL -> its password, this session only
     JobFactory m_baseFactory;               // the queue's factory before ours wrapped it

@@ -4,6 +4,7 @@
 #include "TransferModel.h"
 #include "WhenDoneControl.h"
 #include "queue/QueueManager.h"
+#include "queue/TransferQueue.h"
 
 #include <QAction>
 #include <QApplication>
@@ -32,8 +33,8 @@ void MainWindow::createActions()
         addAction(a); // shortcuts work while the menu bar is hidden too
         return a;
     };
-    auto sel = [this](void (QueueManager::*command)(const QList<qint64> &)) {
-        return [this, command] { (m_queue->*command)(selectedIds()); };
+    auto sel = [this](void (TransferQueue::*command)(const QList<qint64> &)) {
+        return [this, command] { (m_source->*command)(selectedIds()); };
     };
     make(QStringLiteral("add"), tr("&Add Download…"), QStringLiteral("list-add"),
          QStringLiteral("add"), QKeySequence(tr("Ctrl+N")), [this] { openAddDialog(); });
@@ -46,13 +47,13 @@ void MainWindow::createActions()
     make(QStringLiteral("exportUrls"), tr("Export URL &List…"), QStringLiteral("document-export"),
          QStringLiteral("copy"), QKeySequence(), [this] { exportTransfers(false); });
     make(QStringLiteral("pause"), tr("&Pause"), QStringLiteral("media-playback-pause"),
-         QStringLiteral("pause"), QKeySequence(tr("Ctrl+P")), sel(&QueueManager::pause));
+         QStringLiteral("pause"), QKeySequence(tr("Ctrl+P")), sel(&TransferQueue::pause));
     make(QStringLiteral("resume"), tr("&Resume"), QStringLiteral("media-playback-start"),
-         QStringLiteral("resume"), QKeySequence(tr("Ctrl+R")), sel(&QueueManager::resume));
+         QStringLiteral("resume"), QKeySequence(tr("Ctrl+R")), sel(&TransferQueue::resume));
     make(QStringLiteral("cancel"), tr("&Cancel"), QStringLiteral("process-stop"),
-         QStringLiteral("cancel"), QKeySequence(tr("Ctrl+K")), sel(&QueueManager::cancel));
+         QStringLiteral("cancel"), QKeySequence(tr("Ctrl+K")), sel(&TransferQueue::cancel));
     make(QStringLiteral("retry"), tr("Re&try"), QStringLiteral("view-refresh"),
-         QStringLiteral("retry"), QKeySequence(tr("Ctrl+T")), sel(&QueueManager::retry));
+         QStringLiteral("retry"), QKeySequence(tr("Ctrl+T")), sel(&TransferQueue::retry));
     make(QStringLiteral("remove"), tr("Re&move"), QStringLiteral("list-remove"),
          QStringLiteral("remove"), QKeySequence::Delete, [this] { removeSelected(false); });
     make(QStringLiteral("removeDelete"), tr("Remove and &Delete File…"),
@@ -70,20 +71,20 @@ void MainWindow::createActions()
     make(QStringLiteral("copyUrl"), tr("&Copy URL"), QStringLiteral("edit-copy"),
          QStringLiteral("copy"), QKeySequence(tr("Ctrl+Shift+C")), [this] { copySelectedUrls(); });
     make(QStringLiteral("moveUp"), tr("Move &Up"), QStringLiteral("go-up"),
-         QStringLiteral("move-up"), QKeySequence(tr("Ctrl+Up")), sel(&QueueManager::moveUp));
+         QStringLiteral("move-up"), QKeySequence(tr("Ctrl+Up")), sel(&TransferQueue::moveUp));
     make(QStringLiteral("moveDown"), tr("Move Do&wn"), QStringLiteral("go-down"),
-         QStringLiteral("move-down"), QKeySequence(tr("Ctrl+Down")), sel(&QueueManager::moveDown));
+         QStringLiteral("move-down"), QKeySequence(tr("Ctrl+Down")), sel(&TransferQueue::moveDown));
     make(QStringLiteral("moveTop"), tr("Mo&ve to Top"), QStringLiteral("go-top"),
-         QStringLiteral("move-top"), QKeySequence(tr("Ctrl+Home")), sel(&QueueManager::moveTop));
+         QStringLiteral("move-top"), QKeySequence(tr("Ctrl+Home")), sel(&TransferQueue::moveTop));
     make(QStringLiteral("moveBottom"), tr("Move to &Bottom"), QStringLiteral("go-bottom"),
          QStringLiteral("move-bottom"), QKeySequence(tr("Ctrl+End")),
-         sel(&QueueManager::moveBottom));
+         sel(&TransferQueue::moveBottom));
     make(QStringLiteral("pauseAll"), tr("Pause &All"), QStringLiteral("media-playback-pause"),
          QStringLiteral("pause"), QKeySequence(tr("Ctrl+Shift+P")),
-         [this] { m_queue->pauseAll(); });
+         [this] { m_source->pauseAll(); });
     make(QStringLiteral("resumeAll"), tr("Resume A&ll"), QStringLiteral("media-playback-start"),
          QStringLiteral("resume"), QKeySequence(tr("Ctrl+Shift+R")),
-         [this] { m_queue->resumeAll(); });
+         [this] { m_source->resumeAll(); });
     QAction *alt = make(QStringLiteral("altSpeed"), tr("Alternative &Speed Limits"),
                         QStringLiteral("speedometer"), QStringLiteral("speed"),
                         QKeySequence(tr("Ctrl+L")), [] {});
@@ -97,6 +98,10 @@ void MainWindow::createActions()
              m_search->setFocus();
              m_search->selectAll();
          });
+    make(QStringLiteral("connect"), tr("Co&nnect to…"), QStringLiteral("network-connect"),
+         QStringLiteral("settings"), QKeySequence(), [this] { openConnectDialog(); });
+    make(QStringLiteral("disconnect"), tr("&Disconnect"), QStringLiteral("network-disconnect"),
+         QStringLiteral("cancel"), QKeySequence(), [this] { disconnectRemote(); });
     make(QStringLiteral("quit"), tr("&Quit"), QStringLiteral("application-exit"),
          QStringLiteral("quit"), QKeySequence(tr("Ctrl+Q")), [this] { quit(); });
     make(QStringLiteral("about"), tr("&About BTFileStream"), QStringLiteral("help-about"),
@@ -125,6 +130,9 @@ void MainWindow::createMenus()
     file->addAction(a("importLinks"));
     file->addAction(a("exportJson"));
     file->addAction(a("exportUrls"));
+    file->addSeparator();
+    file->addAction(a("connect"));
+    file->addAction(a("disconnect"));
     file->addSeparator();
     file->addAction(a("settings"));
     file->addSeparator();
@@ -219,21 +227,38 @@ void MainWindow::updateActions()
         extractable |=
             s == TransferState::Completed && row->direction == TransferDirection::Download;
     }
+    // A daemon out of reach takes no commands; what a daemon cannot do is off, not broken.
+    using Feature = TransferQueue::Feature;
+    const TransferQueue::Link link = m_source->link();
+    const bool live = link == TransferQueue::Link::Local || link == TransferQueue::Link::Connected;
+    const bool local = m_source->supports(Feature::LocalFiles);
     auto set = [this](const char *name, bool on) { action(QLatin1String(name))->setEnabled(on); };
-    set("pause", pausable);
-    set("resume", resumable);
-    set("cancel", cancellable);
-    set("retry", retryable);
-    set("remove", any);
-    set("removeDelete", any);
-    set("openFile", openable);
-    set("extract", extractable);
-    set("openFolder", any);
+    set("add", live);
+    set("importLinks", live);
+    set("upload", live && m_source->supports(Feature::Uploads));
+    set("pause", live && pausable);
+    set("resume", live && resumable);
+    set("cancel", live && cancellable);
+    set("retry", live && retryable && m_source->supports(Feature::Retry));
+    set("remove", live && any);
+    set("removeDelete", live && any && m_source->supports(Feature::DeleteFiles));
+    set("removeCompleted", live);
+    set("openFile", local && openable);
+    set("extract", local && extractable);
+    set("openFolder", local && any);
     set("copyUrl", any);
-    set("moveUp", any);
-    set("moveDown", any);
-    set("moveTop", any);
-    set("moveBottom", any);
+    set("moveUp", live && any);
+    set("moveDown", live && any);
+    set("moveTop", live && any);
+    set("moveBottom", live && any);
+    set("pauseAll", live);
+    set("resumeAll", live);
+    // The speed limits and "when all is done" belong to the local queue.
+    set("altSpeed", !isRemote());
+    m_whenDone->menu()->setEnabled(!isRemote());
+    action(QStringLiteral("connect"))->setVisible(bool(m_remoteFactory));
+    action(QStringLiteral("disconnect"))->setVisible(bool(m_remoteFactory));
+    action(QStringLiteral("disconnect"))->setEnabled(isRemote());
 }
 
 } // namespace bt::ui

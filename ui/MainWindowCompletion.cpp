@@ -26,15 +26,27 @@ QStringList lastLines(const QByteArray &output, int count)
 }
 } // namespace
 
+const TransferModel::Row *MainWindow::localRow(qint64 id) const
+{
+    // While a daemon's rows are shown, an id of the local queue may name one of them.
+    return isRemote() ? nullptr : m_model->rowById(id);
+}
+
+void MainWindow::logLocal(qint64 id, const QString &text)
+{
+    if (!isRemote())
+        m_details->appendLog(id, text);
+}
+
 QString MainWindow::nameOf(qint64 id, const QString &path) const
 {
-    const TransferModel::Row *row = m_model->rowById(id);
+    const TransferModel::Row *row = localRow(id);
     return row && !row->name.isEmpty() ? row->name : QFileInfo(path).fileName();
 }
 
 void MainWindow::onTransferFinished(const TransferResult &result)
 {
-    const TransferModel::Row *row = m_model->rowById(result.id);
+    const TransferModel::Row *row = localRow(result.id);
     const QString name = row ? row->name : QFileInfo(result.path).fileName();
     if (!result.error.isError()) {
         m_tray->notify(tr("Transfer complete"), name, false);
@@ -86,12 +98,12 @@ void MainWindow::onAfterDownload(qint64 id, const AfterDownload::Result &result)
 void MainWindow::onCommandRan(qint64 id, const QString &name, const AfterDownload::Result &r)
 {
     for (const QString &line : lastLines(r.command.output, 20))
-        m_details->appendLog(id, line);
+        logLocal(id, line);
     if (!r.commandFailed()) {
-        m_details->appendLog(id, tr("Ran %1 (exit code 0)").arg(r.command.program));
+        logLocal(id, tr("Ran %1 (exit code 0)").arg(r.command.program));
         return;
     }
-    m_details->appendLog(id, tr("Command failed: %1").arg(r.command.error.message));
+    logLocal(id, tr("Command failed: %1").arg(r.command.error.message));
     m_tray->notify(tr("Command failed"), tr("%1: %2").arg(name, r.command.error.message), true);
     statusBar()->showMessage(tr("Command failed: %1").arg(r.command.error.message), 10000);
 }
@@ -131,16 +143,15 @@ void MainWindow::onExtracted(qint64 id, const QString &name, const ArchiveExtrac
     if (r.isArchive) {
         if (r.error.isError()) {
             const QString text = tr("%1: %2").arg(name, r.error.message);
-            m_details->appendLog(id, tr("Extraction failed: %1").arg(r.error.message));
+            logLocal(id, tr("Extraction failed: %1").arg(r.error.message));
             m_tray->notify(tr("Extraction failed"), text, true);
             statusBar()->showMessage(tr("Extraction failed: %1").arg(text), 10000);
         } else {
-            m_details->appendLog(
-                id, tr("Extracted %n file(s) into %1", nullptr, r.files).arg(r.folder));
+            logLocal(id, tr("Extracted %n file(s) into %1", nullptr, r.files).arg(r.folder));
             for (const QString &line : r.refused)
-                m_details->appendLog(id, line);
+                logLocal(id, line);
             for (const QString &entry : r.skipped)
-                m_details->appendLog(id, tr("Skipped (device file or fifo): %1").arg(entry));
+                logLocal(id, tr("Skipped (device file or fifo): %1").arg(entry));
             if (r.refused.isEmpty()) {
                 m_tray->notify(tr("Archive extracted"), tr("%1 → %2").arg(name, r.folder), false);
                 statusBar()->showMessage(tr("Extracted %1 into %2").arg(name, r.folder), 10000);

@@ -5,6 +5,7 @@
 #include "metalink/Metalink.h"
 #include "queue/QueueManager.h"
 #include "queue/TransferExport.h"
+#include "queue/TransferQueue.h"
 
 #include <QDir>
 #include <QFile>
@@ -42,6 +43,13 @@ void MainWindow::importLinks()
 
 void MainWindow::addMetalinks(const QStringList &paths)
 {
+    if (m_source != m_queue) {
+        // aria2's addUri carries neither piece hashes nor the file hash: not sent half-checked.
+        statusBar()->showMessage(tr("Metalinks are added to this computer's transfers only; "
+                                    "disconnect from the daemon first."),
+                                 8000);
+        return;
+    }
     DownloadRequest base;
     m_settings.applyTo(&base);
     base.directory = m_settings.effectiveDownloadFolder();
@@ -96,8 +104,8 @@ void MainWindow::exportTransfers(bool json)
     if (path.isEmpty())
         return;
     QList<TransferRecord> records;
-    for (qint64 id : m_queue->ids()) {
-        if (const auto record = m_queue->record(id))
+    for (qint64 id : m_source->ids()) {
+        if (const auto record = m_source->record(id))
             records.append(*record);
     }
     QSaveFile file(path);

@@ -6,7 +6,7 @@
 #include "TransferModel.h"
 #include "TrayIcon.h"
 #include "WindowState.h"
-#include "queue/QueueManager.h"
+#include "queue/TransferQueue.h"
 
 #include <QCloseEvent>
 #include <QHeaderView>
@@ -97,14 +97,14 @@ void MainWindow::removeCompleted()
 {
     // The queue's states, not the rows' (those follow a batch later).
     QList<qint64> ids;
-    for (qint64 id : m_queue->ids()) {
-        const auto snap = m_queue->snapshot(id);
+    for (qint64 id : m_source->ids()) {
+        const auto snap = m_source->snapshot(id);
         if (snap && snap->state == TransferState::Completed)
             ids.append(id);
     }
     if (ids.isEmpty())
         return;
-    m_queue->remove(ids, false); // the files stay
+    m_source->remove(ids, false); // the files stay
     statusBar()->showMessage(
         tr("Removed %n completed transfer(s); the files stay.", nullptr, int(ids.size())), 5000);
 }

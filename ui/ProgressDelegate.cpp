@@ -37,7 +37,9 @@ void ProgressDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     bar.textVisible = true;
     bar.textAlignment = Qt::AlignCenter;
     const auto state = TransferState(index.data(TransferModel::StateRole).toInt());
-    if (const auto c = colors(state, index.data(TransferModel::AttentionRole).toBool())) {
+    if (index.data(TransferModel::StaleRole).toBool()) {
+        bar.state &= ~QStyle::State_Enabled; // a daemon out of reach: greyed as the row is
+    } else if (const auto c = colors(state, index.data(TransferModel::AttentionRole).toBool())) {
         bar.palette.setColor(QPalette::Highlight, c->bar);
         bar.palette.setColor(QPalette::HighlightedText, c->text);
     }

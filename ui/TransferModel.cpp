@@ -1,7 +1,10 @@
 #include "TransferModel.h"
 
 #include "Format.h"
-#include "queue/QueueManager.h"
+#include "queue/TransferQueue.h"
+
+#include <QGuiApplication>
+#include <QPalette>
 
 #include <QFileInfo>
 #include <QLocale>
@@ -10,16 +13,42 @@
 
 namespace bt::ui {
 
-TransferModel::TransferModel(QueueManager *queue, QObject *parent)
-    : QAbstractTableModel(parent), m_queue(queue)
+TransferModel::TransferModel(TransferQueue *queue, QObject *parent) : QAbstractTableModel(parent)
 {
-    connect(queue, &QueueManager::snapshotsChanged, this, &TransferModel::onSnapshots);
-    connect(queue, &QueueManager::added, this, &TransferModel::onAdded);
-    connect(queue, &QueueManager::removed, this, &TransferModel::onRemoved);
-    connect(queue, &QueueManager::orderChanged, this, &TransferModel::onOrderChanged);
     m_countdown.setInterval(1000);
     connect(&m_countdown, &QTimer::timeout, this, &TransferModel::tickRetries);
+    setQueue(queue);
+}
+
+void TransferModel::setQueue(TransferQueue *queue)
+{
+    if (m_queue)
+        disconnect(m_queue, nullptr, this, nullptr);
+    m_queue = queue;
+    m_retrying.clear();
+    m_countdown.stop();
+    if (queue) {
+        connect(queue, &TransferQueue::snapshotsChanged, this, &TransferModel::onSnapshots);
+        connect(queue, &TransferQueue::added, this, &TransferModel::onAdded);
+        connect(queue, &TransferQueue::removed, this, &TransferModel::onRemoved);
+        connect(queue, &TransferQueue::orderChanged, this, &TransferModel::onOrderChanged);
+        connect(queue, &TransferQueue::linkChanged, this, &TransferModel::onLinkChanged);
+    }
+    m_stale = queue && (queue->link() == TransferQueue::Link::Lost ||
+                        queue->link() == TransferQueue::Link::Refused);
     reload();
+}
+
+void TransferModel::onLinkChanged()
+{
+    const TransferQueue::Link link = m_queue->link();
+    const bool stale = link == TransferQueue::Link::Lost || link == TransferQueue::Link::Refused;
+    if (stale == m_stale)
+        return;
+    m_stale = stale;
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1));
+    recomputeTotals();
 }
 
 TransferModel::~TransferModel() = default;
@@ -255,8 +284,9 @@ void TransferModel::recomputeTotals()
     for (const Row &row : std::as_const(m_rows)) {
         if (row.state == TransferState::Active || row.state == TransferState::Verifying) {
             ++t.active;
-            (row.direction == TransferDirection::Upload ? t.uploadSpeed : t.downloadSpeed) +=
-                row.speed;
+            if (!m_stale)
+                (row.direction == TransferDirection::Upload ? t.uploadSpeed : t.downloadSpeed) +=
+                    row.speed;
         } else if (row.state == TransferState::Queued) {
             ++t.queued;
         }
@@ -384,8 +414,14 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
         return row.error;
     case AttentionRole:
         return needsAttention(row);
+    case StaleRole:
+        return m_stale;
     case SearchRole:
         return row.name + QLatin1Char(' ') + row.url.toString();
+    case Qt::ForegroundRole:
+        if (m_stale)
+            return QGuiApplication::palette().brush(QPalette::Disabled, QPalette::Text);
+        return {};
     case Qt::ToolTipRole:
         if (index.column() == AddedColumn)
             return QLocale().toString(row.added.toLocalTime(), QLocale::LongFormat);
@@ -447,11 +483,12 @@ QVariant TransferModel::data(const QModelIndex &index, int role) const
             return QStringLiteral("%1%").arg(int(f * 100));
         }
         case SpeedColumn:
-            return formatSpeed(row.speed);
+            return m_stale ? QString() : formatSpeed(row.speed);
         case EtaColumn:
-            return formatEta(row.eta);
+            return m_stale ? QString() : formatEta(row.eta);
         case StateColumn:
-            return stateText(row);
+            // The last known state of a daemon out of reach: it may have moved on since.
+            return m_stale ? tr("%1 (disconnected)").arg(stateText(row)) : stateText(row);
         case AddedColumn: {
             // Today: the time; before: the date (the full stamp is in the tooltip).
             const QDateTime local = row.added.toLocalTime();

@@ -12,13 +12,14 @@
 
 namespace bt {
 
-class QueueManager;
+class TransferQueue;
 
 namespace ui {
 
-// The transfers of a QueueManager as table rows (KGet style: views never touch transfers).
-// Rows come from the queue's snapshots; each batch emits dataChanged only for the cells that
-// changed. Row order is the order of arrival; the views sort through a proxy.
+// The transfers of a TransferQueue (the local QueueManager or a remote daemon) as table rows (KGet
+// style: views never touch transfers). Rows come from the queue's snapshots; each batch emits
+// dataChanged only for the cells that changed. Row order is the order of arrival; the views sort
+// through a proxy.
 class TransferModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -48,6 +49,7 @@ public:
         ErrorRole,     // last error message
         SearchRole,    // name and URL, for the search box
         AttentionRole, // bool: failed, or paused by an error (disk full...): the person acts
+        StaleRole,     // bool: the last known state of a daemon out of reach
     };
 
     struct Row
@@ -81,7 +83,7 @@ public:
         int total = 0;
     };
 
-    explicit TransferModel(QueueManager *queue, QObject *parent = nullptr);
+    explicit TransferModel(TransferQueue *queue, QObject *parent = nullptr);
     ~TransferModel() override;
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -91,7 +93,12 @@ public:
                         int role = Qt::DisplayRole) const override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
 
-    QueueManager *queue() const { return m_queue; }
+    TransferQueue *queue() const { return m_queue; }
+    // Shows another queue's rows (the window switching between local and a daemon).
+    void setQueue(TransferQueue *queue);
+    // The rows are the last known of a daemon that cannot be reached: shown greyed, the state
+    // says so, no speeds.
+    bool isStale() const { return m_stale; }
     int rowOf(qint64 id) const { return m_rowOf.value(id, -1); }
     const Row *rowById(qint64 id) const;
     Totals totals() const { return m_totals; }
@@ -114,6 +121,7 @@ private:
     void onAdded(qint64 id);
     void onRemoved(qint64 id);
     void onOrderChanged();
+    void onLinkChanged();
     Row makeRow(qint64 id) const;
     // Applies a snapshot; returns the range of changed columns (first > last: none).
     QPair<int, int> apply(Row &row, const TransferSnapshot &s) const;
@@ -123,7 +131,8 @@ private:
     void recomputeRanks(bool notify);
     static QString nameOf(const Row &row, const QString &requestedName);
 
-    QueueManager *m_queue; // outlives the model (the composition root owns both)
+    TransferQueue *m_queue = nullptr; // outlives the model (the window or the root owns it)
+    bool m_stale = false;
     QList<Row> m_rows;
     QHash<qint64, int> m_rowOf;
     Totals m_totals;

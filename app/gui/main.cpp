@@ -6,6 +6,7 @@
 #include "BrowserIntegration.h"
 #include "Icons.h"
 #include "MainWindow.h"
+#include "RemoteQueue.h"
 #include "SignalBridge.h"
 #include "Translations.h"
 #include "ipc/SingleInstance.h"
@@ -136,6 +137,10 @@ int main(int argc, char **argv)
             return;
         }
         window = std::make_unique<bt::ui::MainWindow>(&queue);
+        // File > Connect to…: a daemon's queue over aria2's JSON-RPC (WebSocket).
+        window->setRemoteQueueFactory([](const QUrl &url, const QString &secret, QObject *parent) {
+            return new bt::rpc::RemoteQueue(url, secret, parent);
+        });
         browser = std::make_unique<bt::ui::BrowserCatcher>(window.get(), &queue);
         QObject::connect(window.get(), &bt::ui::MainWindow::quitRequested, &queue,
                          [&queue] { queue.shutdown(); });

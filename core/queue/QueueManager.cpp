@@ -13,7 +13,7 @@
 namespace bt {
 
 QueueManager::QueueManager(QObject *parent)
-    : QObject(parent), m_clock([] { return QDateTime::currentDateTime(); }),
+    : TransferQueue(parent), m_clock([] { return QDateTime::currentDateTime(); }),
       m_index(std::make_unique<QueueIndex>()), m_limits(std::make_unique<SpeedLimits>())
 {
     qRegisterMetaType<TransferProgress>();

@@ -7,6 +7,7 @@
 #include "queue/JobContext.h"
 #include "queue/SpeedLimits.h"
 #include "queue/TimeWindow.h"
+#include "queue/TransferQueue.h"
 #include "queue/TransferSnapshot.h"
 #include "transfer/Transfer.h"
 
@@ -51,20 +52,11 @@ class WorkerPool;
 // Destroying an open queue without waiting for shutdownFinished() is the last resort: the jobs
 // are deleted where they are (the store keeps their last checkpoint) and the destructor joins
 // the threads.
-class QueueManager : public QObject
+class QueueManager : public TransferQueue
 {
     Q_OBJECT
 public:
-    // How enqueue() adds requests.
-    struct EnqueueOptions
-    {
-        int priority = 0;
-        // A request that matches a stored download (same URL, folder and name) continues it.
-        bool reuseExisting = true;
-        // Stored Paused and never started until resume() (no moment of connecting). A matching
-        // stored download that is queued or failed is paused too; a running one keeps running.
-        bool startPaused = false;
-    };
+    // TransferQueue::EnqueueOptions says how enqueue() adds requests.
 
     struct Options
     {
@@ -127,7 +119,7 @@ public:
     QList<qint64> enqueue(const QList<DownloadRequest> &requests, int priority = 0,
                           Error *error = nullptr, bool reuseExisting = true);
     QList<qint64> enqueue(const QList<DownloadRequest> &requests, const EnqueueOptions &options,
-                          Error *error = nullptr);
+                          Error *error = nullptr) override;
 
     // Adds uploads (one transaction; rows with direction Upload, stored through
     // UploadRequestCodec). The credentials of each request (user, bearer token, Authorization
@@ -187,30 +179,29 @@ public:
     bool isInsideWindow() const;
 
     // Commands: one id, a selection, or all. Ids that do not apply are skipped.
-    void pause(const QList<qint64> &ids);
-    void resume(const QList<qint64> &ids); // Paused -> Queued
-    void cancel(const QList<qint64> &ids); // -> Failed ("cancelled"), partial kept
-    void retry(const QList<qint64> &ids);  // Failed or Paused -> Queued, error cleared
-    void remove(const QList<qint64> &ids, bool deleteFiles);
-    void pauseAll() { pause(ids()); }
-    void resumeAll() { resume(ids()); }
+    void pause(const QList<qint64> &ids) override;
+    void resume(const QList<qint64> &ids) override; // Paused -> Queued
+    void cancel(const QList<qint64> &ids) override; // -> Failed ("cancelled"), partial kept
+    void retry(const QList<qint64> &ids) override;  // Failed or Paused -> Queued, error cleared
+    void remove(const QList<qint64> &ids, bool deleteFiles) override;
     void cancelAll() { cancel(ids()); }
     void retryAll() { retry(ids()); }
     void removeAll(bool deleteFiles) { remove(ids(), deleteFiles); }
     void setPriority(const QList<qint64> &ids, int priority);
     // Manual order (the `position` column): a selection keeps its own order.
-    void moveUp(const QList<qint64> &ids);
-    void moveDown(const QList<qint64> &ids);
-    void moveTop(const QList<qint64> &ids);
-    void moveBottom(const QList<qint64> &ids);
+    void moveUp(const QList<qint64> &ids) override;
+    void moveDown(const QList<qint64> &ids) override;
+    void moveTop(const QList<qint64> &ids) override;
+    void moveBottom(const QList<qint64> &ids) override;
 
     // Reads.
     int count() const { return int(m_entries.size()); }
-    QList<qint64> ids() const; // in manual order
+    QList<qint64> ids() const override; // in manual order
     bool contains(qint64 id) const { return m_entries.contains(id); }
-    std::optional<TransferSnapshot> snapshot(qint64 id) const;
-    QList<TransferSnapshot> snapshots() const; // in manual order
-    std::optional<TransferRecord> record(qint64 id) const;
+    std::optional<TransferSnapshot> snapshot(qint64 id) const override;
+    QList<TransferSnapshot> snapshots() const override; // in manual order
+    std::optional<TransferRecord> record(qint64 id) const override;
+    bool supports(Feature) const override { return true; }        // the local queue does it all
     int activeCount() const;                                      // Active or Verifying
     int runningJobCount() const { return int(m_running.size()); } // including stopping ones
     int queuedCount() const;
@@ -230,13 +221,9 @@ Q_SIGNALS:
     // The end of shutdown(): the store is written and closed, the threads have ended.
     void shutdownFinished();
     void storeFlushed();
-    void snapshotsChanged(const QList<bt::TransferSnapshot> &changed);
-    void added(qint64 id);
-    void removed(qint64 id);
-    void orderChanged();
+    // snapshotsChanged, added, removed, orderChanged, message: TransferQueue's.
     // A job ended on its own (not by a command): completed, failed, or paused by a disk error.
     void transferFinished(const bt::TransferResult &result);
-    void message(qint64 id, const QString &text);
     // The after-download actions of a completed download: extraction progress, then one
     // result (after its transferFinished()). isIdle() waits for them.
     void afterDownloadProgress(qint64 id, qint64 done, qint64 total);

@@ -47,14 +47,15 @@ public:
         }
     }
 
-    // Starts `btstream daemon ARGS --rpc-listen-port 0` and waits for its port.
-    bool start(const QStringList &arguments)
+    // Starts `btstream daemon ARGS --rpc-listen-port PORT` (0: a free one) and waits for its
+    // port.
+    bool start(const QStringList &arguments, quint16 port = 0)
     {
         m_err.clear();
         m_port = 0;
         m_process.setArguments(
             QStringList{QStringLiteral("daemon")} + arguments +
-            QStringList{QStringLiteral("--rpc-listen-port"), QStringLiteral("0")});
+            QStringList{QStringLiteral("--rpc-listen-port"), QString::number(port)});
         m_process.start();
         if (!m_process.waitForStarted(5000))
             return false;

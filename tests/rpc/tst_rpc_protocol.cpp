@@ -1,5 +1,6 @@
 // The pure parts of the RPC: the JSON-RPC parser, the secret, aria2's GIDs, rates and
-// checksums, and the download folders a client may name.
+// checksums, status objects and addUri options read back by a client, and the download folders
+// a client may name.
 #include "Aria2Format.h"
 #include "DownloadFolders.h"
 #include "JsonRpc.h"
@@ -8,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace bt;
 using namespace bt::rpc;
 
 namespace {
@@ -126,6 +128,86 @@ private Q_SLOTS:
         QCOMPARE(aria2::idOfGid(QStringLiteral("zzzzzzzzzzzzzzzz")), 0);
         QCOMPARE(aria2::idOfGid(QStringLiteral("ffffffffffffffff")), 0);
         QCOMPARE(aria2::idOfGid(QStringLiteral("0000000000000000")), 0);
+    }
+
+    // What a client reads back (RemoteQueue) is what the server wrote: state, sizes, speed,
+    // file, URL and the reason of a failure.
+    void statusRoundTrip_data()
+    {
+        QTest::addColumn<int>("state");
+        QTest::addColumn<int>("code");
+        QTest::newRow("active") << int(TransferState::Active) << int(ErrorCode::None);
+        QTest::newRow("verifying") << int(TransferState::Verifying) << int(ErrorCode::None);
+        QTest::newRow("waiting") << int(TransferState::Queued) << int(ErrorCode::None);
+        QTest::newRow("paused") << int(TransferState::Paused) << int(ErrorCode::None);
+        QTest::newRow("complete") << int(TransferState::Completed) << int(ErrorCode::None);
+        QTest::newRow("error") << int(TransferState::Failed) << int(ErrorCode::HttpPermanent);
+        QTest::newRow("removed") << int(TransferState::Failed) << int(ErrorCode::Cancelled);
+    }
+    void statusRoundTrip()
+    {
+        QFETCH(int, state);
+        QFETCH(int, code);
+        TransferSnapshot s;
+        s.id = 0x2a;
+        s.state = TransferState(state);
+        s.lastError = {ErrorCode(code), QStringLiteral("HTTP 404 Not Found"), 404};
+        s.progress.total = 1000;
+        s.progress.done = 250;
+        s.progress.speed = s.state == TransferState::Active ? 100 : 0;
+        s.progress.connections = 2;
+        s.progress.fileName = QStringLiteral("/srv/dl/f.bin");
+        TransferRecord r;
+        r.url = QUrl(QStringLiteral("https://example.org/f.bin"));
+        r.directory = QStringLiteral("/srv/dl");
+        TransferSnapshot back;
+        TransferRecord record;
+        QVERIFY(aria2::parseStatusObject(aria2::statusObject(s, r), TransferDirection::Download, 7,
+                                         &back, &record));
+        QCOMPARE(back.id, s.id);
+        QCOMPARE(back.position, 7);
+        // Verifying is "active" to aria2.
+        QCOMPARE(back.state, s.state == TransferState::Verifying ? TransferState::Active : s.state);
+        QCOMPARE(back.progress.total, 1000);
+        QCOMPARE(back.progress.done, 250);
+        QCOMPARE(back.progress.speed, s.progress.speed);
+        QCOMPARE(back.progress.etaSeconds, s.progress.speed > 0 ? 7 : -1);
+        QCOMPARE(back.progress.fileName, s.progress.fileName);
+        QCOMPARE(back.url, r.url);
+        QCOMPARE(record.directory, r.directory);
+        if (s.state == TransferState::Failed) {
+            QCOMPARE(back.lastError.code, ErrorCode(code));
+            if (ErrorCode(code) != ErrorCode::Cancelled)
+                QCOMPARE(back.lastError.message, s.lastError.message);
+        } else {
+            QCOMPARE(back.lastError.code, ErrorCode::None);
+        }
+        QVERIFY(!aria2::parseStatusObject(QJsonObject{{QStringLiteral("gid"), QStringLiteral("x")}},
+                                          TransferDirection::Download, 0, &back, &record));
+    }
+
+    void addUriOptions()
+    {
+        DownloadRequest request;
+        request.directory = QStringLiteral("/srv/dl/sub");
+        request.fileName = QStringLiteral("out.iso");
+        request.connections = 4;
+        request.rateLimit = 2048;
+        request.headers = {{"X-Token", "7"}};
+        request.checksums = {{QCryptographicHash::Sha256, QByteArray(32, '\xab')}};
+        const QJsonObject o = aria2::addUriOptions(request, true);
+        QCOMPARE(o.value(QLatin1String("dir")).toString(), request.directory);
+        QCOMPARE(o.value(QLatin1String("out")).toString(), request.fileName);
+        QCOMPARE(o.value(QLatin1String("split")).toString(), QStringLiteral("4"));
+        QCOMPARE(o.value(QLatin1String("max-connection-per-server")).toString(),
+                 QStringLiteral("4"));
+        QCOMPARE(o.value(QLatin1String("max-download-limit")).toString(), QStringLiteral("2048"));
+        QCOMPARE(o.value(QLatin1String("header")).toArray(),
+                 QJsonArray{QStringLiteral("X-Token: 7")});
+        QCOMPARE(o.value(QLatin1String("checksum")).toString(),
+                 QStringLiteral("sha-256=") + QString::fromLatin1(QByteArray(32, '\xab').toHex()));
+        QCOMPARE(o.value(QLatin1String("pause")).toString(), QStringLiteral("true"));
+        QVERIFY(aria2::addUriOptions(DownloadRequest{}, false).isEmpty());
     }
 
     void rates()
