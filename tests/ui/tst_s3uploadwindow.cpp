@@ -1,0 +1,198 @@
+// An S3 upload from the window, end to end (offscreen, the real engine, s3rver from npm on
+// 127.0.0.1): an S3 target added in the settings with its secret in the (test) keyring, a file
+// dropped on the window goes up as a multipart upload of 5 MiB parts signed with that key,
+// the object reads back byte-exact, and the details pane shows its parts as the segment map
+// shows a download's: live while it runs, all confirmed at the end and after a restart.
+#include "AppSettings.h"
+#include "CredentialStore.h"
+#include "DetailsPane.h"
+#include "MainWindow.h"
+#include "QueueWait.h"
+#include "SettingsDialog.h"
+#include "SpeedGraph.h"
+#include "UiTestEnv.h"
+#include "UploadServers.h"
+#include "UploadTargetsPage.h"
+
+#include <QComboBox>
+#include <QDirIterator>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QPushButton>
+#include <QScopeGuard>
+#include <QSpinBox>
+#include <QTest>
+
+using namespace bt;
+using namespace bt::queuetest;
+using namespace bt::ui;
+
+namespace {
+constexpr qint64 MiB = 1 << 20;
+
+bool anyFileContains(const QString &dir, const QByteArray &needle)
+{
+    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        if (f.open(QIODevice::ReadOnly) && f.readAll().contains(needle))
+            return true;
+    }
+    return false;
+}
+
+void drop(QWidget *w, const QStringList &paths)
+{
+    QMimeData mime;
+    QList<QUrl> urls;
+    for (const QString &p : paths)
+        urls.append(QUrl::fromLocalFile(p));
+    mime.setUrls(urls);
+    const QPoint pos = w->rect().center();
+    QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(w, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent dropEvent(QPointF(pos), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(w, &dropEvent);
+    QVERIFY(dropEvent.isAccepted());
+}
+} // namespace
+
+class TestS3UploadWindow : public QObject
+{
+    Q_OBJECT
+private:
+    S3TestServer m_server;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!TusTestServer::nodeInstalled())
+            QSKIP("node is not installed: the S3 server (s3rver) cannot run");
+        QString why;
+        QVERIFY2(m_server.start(&why, {QStringLiteral("bucket")}), qPrintable(why));
+        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+        uitest::isolateSettings();
+        // No AWS setup at all: the key can only come from the target and the keyring.
+        qputenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials");
+        qputenv("AWS_CONFIG_FILE", "/nonexistent/config");
+        for (const char *name :
+             {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+              "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"})
+            qunsetenv(name);
+    }
+
+    void multipartUploadFromTheWindow()
+    {
+        QHash<QString, QString> keyring;
+        CredentialStore::setTestKeyring(&keyring, 50);
+        const auto restore = qScopeGuard([] { CredentialStore::setTestKeyring(nullptr); });
+        AppSettings settings;
+        settings.uploadLimit = 8 * MiB; // about 2 s: snapshots see the parts on their way
+        settings.save();
+        QTemporaryDir dir;
+        const QString dataDir = dir.filePath(QStringLiteral("data"));
+        QueueManager queue;
+        QueueManager::Options options;
+        options.threads = 2;
+        QVERIFY(openQueue(queue, dataDir, options));
+        MainWindow window(&queue);
+
+        // The target, as a person enters it.
+        SettingsDialog *dialog = window.openSettings();
+        UploadTargetsPage *page = dialog->uploadsPage();
+        page->addButton()->click();
+        page->nameEdit()->setText(QStringLiteral("local S3"));
+        page->methodBox()->setCurrentIndex(
+            page->methodBox()->findData(int(UploadRequest::Method::S3)));
+        page->s3EndpointEdit()->setText(m_server.endpoint().toString());
+        page->s3BucketEdit()->setText(QStringLiteral("bucket"));
+        page->s3PrefixEdit()->setText(QStringLiteral("gui"));
+        page->s3AddressingBox()->setCurrentIndex(
+            page->s3AddressingBox()->findData(int(UploadRequest::S3Addressing::Path)));
+        page->s3PartSizeBox()->setValue(5);
+        page->s3KeyIdEdit()->setText(QStringLiteral("S3RVER"));
+        page->s3SecretEdit()->setText(QStringLiteral("S3RVER"));
+        dialog->accept();
+        QCOMPARE(window.settings().uploadTargets.size(), 1);
+        const QString key = window.settings().uploadTargets.first().key;
+        QTRY_COMPARE(keyring.value(key), QStringLiteral("S3RVER"));
+
+        const QByteArray data = randomBytes(12 * MiB + 7, 13);
+        const QString file = dir.filePath(QStringLiteral("big file.bin"));
+        QVERIFY(writeFile(file, data));
+        // What the snapshots say of the parts while it runs.
+        QSet<int> seen; // UploadPart::Phase
+        int mostConfirmedWhileRunning = -1;
+        connect(&queue, &QueueManager::snapshotsChanged, this,
+                [&](const QList<TransferSnapshot> &changed) {
+                    for (const TransferSnapshot &s : changed) {
+                        if (s.state != TransferState::Active || s.progress.parts.isEmpty())
+                            continue;
+                        int confirmed = 0;
+                        for (const UploadPart &p : s.progress.parts) {
+                            seen.insert(int(p.phase));
+                            confirmed += p.phase == UploadPart::Phase::Confirmed;
+                        }
+                        mostConfirmedWhileRunning = qMax(mostConfirmedWhileRunning, confirmed);
+                    }
+                });
+        drop(&window, {file});
+        QTRY_COMPARE(queue.count(), 1); // after the keyring's answer
+        const qint64 id = queue.ids().first();
+        window.details()->setTransfer(id);
+        QTRY_VERIFY2_WITH_TIMEOUT(queue.snapshot(id)->state == TransferState::Completed,
+                                  qPrintable(queue.snapshot(id)->lastError.message), 30000);
+
+        QCOMPARE(
+            sha256(m_server.object(QStringLiteral("bucket"), QStringLiteral("gui/big file.bin"))),
+            sha256(data));
+        const QStringList parts = m_server.requests().filter(QStringLiteral("partNumber="));
+        QCOMPARE(parts.size(), 3); // 5 + 5 + 2 MiB, each once
+        QVERIFY(seen.contains(int(UploadPart::Phase::Sending)));
+        QVERIFY(mostConfirmedWhileRunning >= 0 && mostConfirmedWhileRunning < 3);
+
+        // The pane: three parts, all confirmed, as the segment map shows segments.
+        const auto checkPane = [](DetailsPane *pane) {
+            auto *map = pane->findChild<SegmentMap *>();
+            QVERIFY(map);
+            QTRY_COMPARE(map->parts().size(), 3);
+            const QList<qint64> sizes{5 * MiB, 5 * MiB, 2 * MiB + 7};
+            for (int i = 0; i < 3; ++i) {
+                const UploadPart &p = map->parts().at(i);
+                QCOMPARE(p.number, i + 1);
+                QCOMPARE(p.offset, i * 5 * MiB);
+                QCOMPARE(p.size, sizes.at(i));
+                QCOMPARE(p.sent, p.size);
+                QCOMPARE(p.phase, UploadPart::Phase::Confirmed);
+            }
+            auto *label = pane->findChild<QLabel *>(QStringLiteral("detailsParts"));
+            QVERIFY(label && label->isVisibleTo(pane));
+            QVERIFY2(label->text().startsWith(
+                         QStringLiteral("3 of 3 parts confirmed, 0 sending, 0 pending")),
+                     qPrintable(label->text()));
+            QVERIFY2(label->text().contains(QStringLiteral("5.00 MiB")), qPrintable(label->text()));
+        };
+        checkPane(window.details());
+        if (QTest::currentTestFailed())
+            return;
+
+        // Nothing of the key in the store.
+        QVERIFY(flushQueue(queue));
+        QVERIFY(!anyFileContains(dataDir, "S3RVER"));
+
+        // After a restart, from the row the store kept.
+        QVERIFY(shutDownQueue(queue));
+        QueueManager again;
+        QVERIFY(openQueue(again, dataDir, options));
+        QCOMPARE(again.record(id)->state, TransferState::Completed);
+        DetailsPane pane(&again);
+        pane.setTransfer(id);
+        checkPane(&pane);
+        QVERIFY(shutDownQueue(again));
+    }
+};
+
+QTEST_MAIN(TestS3UploadWindow)
+#include "tst_s3uploadwindow.moc"
