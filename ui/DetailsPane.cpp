@@ -282,10 +282,11 @@ void DetailsPane::showParts(const QList<UploadPart> &parts, qint64 total)
     const int pending = int(parts.size()) - confirmed - sending;
     m_segmentsLabel->setText(tr("Parts:"));
     m_segments->setParts(parts, total);
-    //: S3 multipart upload: "3 of 12 parts confirmed, 4 sending, 5 pending (8.00 MiB a part)"
-    m_parts->setText(tr("%1 of %n part(s) confirmed, %2 sending, %3 pending (%4 a part)", nullptr,
-                        int(parts.size()))
+    // A multipart upload has two parts or more: "parts" without a plural form.
+    //: S3 multipart upload: "3 of 12 parts confirmed, 4 sending, 5 pending (8.0 MB a part)"
+    m_parts->setText(tr("%1 of %2 parts confirmed, %3 sending, %4 pending (%5 a part)")
                          .arg(confirmed)
+                         .arg(parts.size())
                          .arg(sending)
                          .arg(pending)
                          .arg(formatSize(parts.constFirst().size)));

@@ -16,7 +16,6 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScopeGuard>
-#include <QSettings>
 #include <QSpinBox>
 #include <QTest>
 
@@ -101,9 +100,7 @@ private Q_SLOTS:
         dialog->accept();
 
         // The settings file holds the target, the keyring its secret and token.
-        QSettings file(QSettings::IniFormat, QSettings::UserScope, QStringLiteral("BTFileStream"),
-                       QStringLiteral("btfilestream"));
-        const QList<UploadTarget> loaded = UploadTarget::load(file);
+        const QList<UploadTarget> loaded = AppSettings::load().uploadTargets; // from the file
         QCOMPARE(loaded.size(), 1);
         const UploadTarget &t = loaded.first();
         QCOMPARE(t.method, UploadRequest::Method::S3);
