@@ -117,13 +117,19 @@ void MainWindow::uploadTo(const QStringList &paths, const UploadTarget &target)
         if (!t)
             return;
         if (secret.isEmpty()) {
-            const QString what =
-                t->isS3() ? tr("the secret access key") : tr("the password or token");
-            const QString why =
-                m_credentials->keyringMissing()
-                    ? tr("Enter %1 for “%2”: it was not saved, because %3.")
-                          .arg(what, t->displayName(), m_credentials->keyringProblem())
-                    : tr("Enter %1 for “%2”.").arg(what, t->displayName());
+            const bool missing = m_credentials->keyringMissing();
+            QString why;
+            if (t->isS3())
+                why = missing ? tr("Enter the secret access key for “%1”: it was not saved, "
+                                   "because %2.")
+                                    .arg(t->displayName(), m_credentials->keyringProblem())
+                              : tr("Enter the secret access key for “%1”.").arg(t->displayName());
+            else
+                why = missing
+                          ? tr("Enter the password or token for “%1”: it was not saved, because "
+                               "%2.")
+                                .arg(t->displayName(), m_credentials->keyringProblem())
+                          : tr("Enter the password or token for “%1”.").arg(t->displayName());
             statusBar()->showMessage(why, 10000);
             openSettings(why);
             return;

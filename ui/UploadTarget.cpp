@@ -7,9 +7,10 @@
 namespace bt::ui {
 
 namespace {
+// The settings page shows these messages: its translation context.
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("bt::ui::UploadTarget", text);
+    return QCoreApplication::translate("bt::ui::UploadTargetsPage", text);
 }
 
 bool isHttpUrl(const QUrl &url)

@@ -11,7 +11,6 @@
 
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QDirIterator>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -24,17 +23,6 @@ using namespace bt::queuetest;
 using namespace bt::ui;
 
 namespace {
-bool anyFileContains(const QString &dir, const QByteArray &needle)
-{
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        QFile f(it.next());
-        if (f.open(QIODevice::ReadOnly) && f.readAll().contains(needle))
-            return true;
-    }
-    return false;
-}
-
 QPushButton *okButton(SettingsDialog *dialog)
 {
     return dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
@@ -116,9 +104,9 @@ private Q_SLOTS:
         QTRY_COMPARE(keyring.value(t.key), UploadTarget::packS3Secret(secret, token));
         QVERIFY(!window.credentials()->keyringMissing());
         const QString config = uitest::configDir().path();
-        QVERIFY(anyFileContains(config, "AKIAEXAMPLE"));
-        QVERIFY(!anyFileContains(config, secret.toUtf8()));
-        QVERIFY(!anyFileContains(config, token.toUtf8()));
+        QVERIFY(uitest::anyFileContains(config, "AKIAEXAMPLE"));
+        QVERIFY(!uitest::anyFileContains(config, secret.toUtf8()));
+        QVERIFY(!uitest::anyFileContains(config, token.toUtf8()));
 
         // A new window reads it back: the page shows the fields, the secret as saved.
         MainWindow again(env.queue.get());

@@ -16,10 +16,8 @@
 #include "UploadTargetsPage.h"
 
 #include <QComboBox>
-#include <QDirIterator>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMimeData>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSpinBox>
@@ -31,33 +29,6 @@ using namespace bt::ui;
 
 namespace {
 constexpr qint64 MiB = 1 << 20;
-
-bool anyFileContains(const QString &dir, const QByteArray &needle)
-{
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        QFile f(it.next());
-        if (f.open(QIODevice::ReadOnly) && f.readAll().contains(needle))
-            return true;
-    }
-    return false;
-}
-
-void drop(QWidget *w, const QStringList &paths)
-{
-    QMimeData mime;
-    QList<QUrl> urls;
-    for (const QString &p : paths)
-        urls.append(QUrl::fromLocalFile(p));
-    mime.setUrls(urls);
-    const QPoint pos = w->rect().center();
-    QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(w, &enter);
-    QVERIFY(enter.isAccepted());
-    QDropEvent dropEvent(QPointF(pos), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(w, &dropEvent);
-    QVERIFY(dropEvent.isAccepted());
-}
 } // namespace
 
 class TestS3UploadWindow : public QObject
@@ -75,13 +46,7 @@ private Q_SLOTS:
         QVERIFY2(m_server.start(&why, {QStringLiteral("bucket")}), qPrintable(why));
         qunsetenv("DBUS_SESSION_BUS_ADDRESS");
         uitest::isolateSettings();
-        // No AWS setup at all: the key can only come from the target and the keyring.
-        qputenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials");
-        qputenv("AWS_CONFIG_FILE", "/nonexistent/config");
-        for (const char *name :
-             {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-              "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"})
-            qunsetenv(name);
+        clearAwsSetup(); // the key can only come from the target and the keyring
     }
 
     void multipartUploadFromTheWindow()
@@ -139,7 +104,7 @@ private Q_SLOTS:
                         fewestConfirmedWhileRunning = qMin(fewestConfirmedWhileRunning, confirmed);
                     }
                 });
-        drop(&window, {file});
+        uitest::drop(&window, {file});
         QTRY_COMPARE(queue.count(), 1); // after the keyring's answer
         const qint64 id = queue.ids().first();
         window.details()->setTransfer(id);
@@ -188,7 +153,7 @@ private Q_SLOTS:
 
         // Nothing of the key in the store.
         QVERIFY(flushQueue(queue));
-        QVERIFY(!anyFileContains(dataDir, "S3RVER"));
+        QVERIFY(!uitest::anyFileContains(dataDir, "S3RVER"));
 
         // After a restart, from the row the store kept.
         QVERIFY(shutDownQueue(queue));
