@@ -211,10 +211,13 @@ void DetailsPane::refresh()
         return;
     }
     // The queue's record learns the final URL and validators from the running engine.
-    m_url->setText(
-        rec->finalUrl.isValid() && rec->finalUrl != rec->url
-            ? tr("%1 (redirected to %2)").arg(rec->url.toString(), rec->finalUrl.toString())
-            : rec->url.toString());
+    // An S3 upload's final URL is the object's address at the endpoint, not a redirect.
+    const bool s3 = rec->direction == TransferDirection::Upload &&
+                    rec->options.value(QStringLiteral("method")).toString() == QLatin1String("s3");
+    const QString url = rec->url.toString();
+    m_url->setText(!rec->finalUrl.isValid() || rec->finalUrl == rec->url ? url
+                   : s3 ? tr("%1 (the object: %2)").arg(url, rec->finalUrl.toString())
+                        : tr("%1 (redirected to %2)").arg(url, rec->finalUrl.toString()));
     m_file->setText(rec->destination.isEmpty() ? rec->directory : rec->destination);
     QStringList validators;
     if (!rec->etag.isEmpty())

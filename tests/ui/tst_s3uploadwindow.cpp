@@ -150,6 +150,12 @@ private Q_SLOTS:
         checkPane(window.details());
         if (QTest::currentTestFailed())
             return;
+        // The object's address at the endpoint, not a redirect.
+        const QString url =
+            window.details()->findChild<QLabel *>(QStringLiteral("detailsUrl"))->text();
+        QVERIFY2(url.contains(QStringLiteral("(the object: %1/bucket/gui/big%20file.bin)")
+                                  .arg(m_server.endpoint().toString())),
+                 qPrintable(url));
 
         // Nothing of the key in the store.
         QVERIFY(flushQueue(queue));
