@@ -153,7 +153,7 @@ private Q_SLOTS:
         // The object's address at the endpoint, not a redirect.
         const QString url =
             window.details()->findChild<QLabel *>(QStringLiteral("detailsUrl"))->text();
-        QVERIFY2(url.contains(QStringLiteral("(the object: %1/bucket/gui/big%20file.bin)")
+        QVERIFY2(url.contains(QStringLiteral("(the object: %1/bucket/gui/big file.bin)")
                                   .arg(m_server.endpoint().toString())),
                  qPrintable(url));
 
