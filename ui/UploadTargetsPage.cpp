@@ -79,15 +79,17 @@ UploadTargetsPage::UploadTargetsPage(const QList<UploadTarget> &targets,
     m_form->addRow(tr("&Credentials:"), m_auth);
     m_form->addRow(tr("Use&r:"), m_user);
     m_form->addRow(tr("&Password or token:"), m_secret);
-    m_form->addRow(tr("En&dpoint URL:"), m_s3Endpoint);
+    // The S3 rows replace the HTTP ones: their mnemonics differ from the visible rows', the
+    // tabs' and the buttons'.
+    m_form->addRow(tr("&Endpoint URL:"), m_s3Endpoint);
     m_form->addRow(tr("Re&gion:"), m_s3Region);
     m_form->addRow(tr("&Bucket:"), m_s3Bucket);
-    m_form->addRow(tr("&Key prefix:"), m_s3Prefix);
-    m_form->addRow(tr("Addressin&g:"), m_s3Addressing);
+    m_form->addRow(tr("Key &prefix:"), m_s3Prefix);
+    m_form->addRow(tr("Add&ressing:"), m_s3Addressing);
     m_form->addRow(tr("Part si&ze:"), m_s3PartSize);
-    m_form->addRow(tr("Access key &ID:"), m_s3KeyId);
-    m_form->addRow(tr("&Secret access key:"), m_s3Secret);
-    m_form->addRow(tr("Session &token:"), m_s3Token);
+    m_form->addRow(tr("Access &key ID:"), m_s3KeyId);
+    m_form->addRow(tr("Secret access ke&y:"), m_s3Secret);
+    m_form->addRow(tr("Sess&ion token:"), m_s3Token);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_message);
     layout->addWidget(m_list, 1);
