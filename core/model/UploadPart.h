@@ -3,7 +3,6 @@
 #include "model/TransferRecord.h"
 
 #include <QList>
-#include <QMetaType>
 
 namespace bt {
 
