@@ -1,5 +1,6 @@
 #include "DetailsPane.h"
 
+#include "Format.h"
 #include "SpeedGraph.h"
 #include "TransferModel.h"
 #include "queue/TransferQueue.h"
@@ -48,6 +49,7 @@ QLabel *valueLabel(QWidget *parent)
 
 DetailsPane::DetailsPane(TransferQueue *queue, QWidget *parent)
     : QWidget(parent), m_graph(new SpeedGraph(this)), m_segments(new SegmentMap(this)),
+      m_segmentsLabel(new QLabel(tr("Segments:"), this)), m_parts(valueLabel(this)),
       m_url(valueLabel(this)), m_file(valueLabel(this)), m_validators(valueLabel(this)),
       m_checksum(valueLabel(this)), m_error(valueLabel(this)), m_log(new QPlainTextEdit(this)),
       m_content(new QWidget(this)),
@@ -70,7 +72,14 @@ DetailsPane::DetailsPane(TransferQueue *queue, QWidget *parent)
     form->addRow(tr("Validators:"), m_validators);
     form->addRow(tr("Checksum:"), m_checksum);
     form->addRow(tr("Last error:"), m_error);
-    form->addRow(tr("Segments:"), m_segments);
+    // The map, and below it for a multipart upload the count of its parts.
+    auto *segments = new QVBoxLayout;
+    segments->setContentsMargins(0, 0, 0, 0);
+    segments->addWidget(m_segments);
+    segments->addWidget(m_parts);
+    m_parts->setObjectName(QStringLiteral("detailsParts"));
+    m_parts->hide();
+    form->addRow(m_segmentsLabel, segments);
     // The fields scroll rather than cut a wrapped error when the pane is short; the graph
     // keeps a small height below them.
     auto *fields = new QWidget(this);
@@ -210,13 +219,17 @@ void DetailsPane::refresh()
         m_error->setToolTip(QString());
         m_graph->setSamples({}, 250);
         m_segments->setSegments({}, -1);
+        m_parts->hide();
         return;
     }
     // The queue's record learns the final URL and validators from the running engine.
-    m_url->setText(
-        rec->finalUrl.isValid() && rec->finalUrl != rec->url
-            ? tr("%1 (redirected to %2)").arg(rec->url.toString(), rec->finalUrl.toString())
-            : rec->url.toString());
+    // An S3 upload's final URL is the object's address at the endpoint, not a redirect.
+    const bool s3 = rec->direction == TransferDirection::Upload &&
+                    rec->options.value(QStringLiteral("method")).toString() == QLatin1String("s3");
+    const QString url = rec->url.toString();
+    m_url->setText(!rec->finalUrl.isValid() || rec->finalUrl == rec->url ? url
+                   : s3 ? tr("%1 (the object: %2)").arg(url, rec->finalUrl.toString())
+                        : tr("%1 (redirected to %2)").arg(url, rec->finalUrl.toString()));
     m_file->setText(rec->destination.isEmpty() ? rec->directory : rec->destination);
     QStringList validators;
     if (!rec->etag.isEmpty())
@@ -236,14 +249,63 @@ void DetailsPane::refresh()
                               m_scroll->verticalScrollBar()->sizeHint().width());
     const auto snap = m_queue->snapshot(m_id);
     setErrorText(errorText(snap ? *snap : TransferSnapshot()));
+    const qint64 total = snap ? snap->progress.total : rec->totalSize;
+    if (const QList<UploadPart> parts = partsOf(*rec, snap); !parts.isEmpty()) {
+        showParts(parts, total);
+        m_graph->setSamples(m_speeds.value(m_id), kSampleMs);
+        return;
+    }
+    m_segmentsLabel->setText(tr("Segments:"));
+    m_parts->hide();
     QList<SegmentMap::Segment> segments;
     for (const SegmentState &s : rec->segments)
         segments.append({s.start, s.end, s.done});
-    const qint64 total = snap ? snap->progress.total : rec->totalSize;
     if (segments.isEmpty() && total > 0)
         segments.append({0, total, snap ? snap->progress.done : rec->doneSize});
     m_segments->setSegments(segments, total);
     m_graph->setSamples(m_speeds.value(m_id), kSampleMs);
+}
+
+QList<UploadPart> DetailsPane::partsOf(const TransferRecord &record,
+                                       const std::optional<TransferSnapshot> &snap)
+{
+    QList<UploadPart> parts = snap && !snap->progress.parts.isEmpty() ? snap->progress.parts
+                                                                      : recordedUploadParts(record);
+    const TransferState state = snap ? snap->state : record.state;
+    for (UploadPart &p : parts) {
+        if (state == TransferState::Completed) {
+            // CompleteMultipartUpload took every part (the last snapshot may be older).
+            p.phase = UploadPart::Phase::Confirmed;
+            p.sent = p.size;
+        } else if (state != TransferState::Active && p.phase == UploadPart::Phase::Sending) {
+            // Stopped: a part cut on its way is sent again, whole.
+            p.phase = UploadPart::Phase::Pending;
+            p.sent = 0;
+        }
+    }
+    return parts;
+}
+
+void DetailsPane::showParts(const QList<UploadPart> &parts, qint64 total)
+{
+    int confirmed = 0;
+    int sending = 0;
+    for (const UploadPart &p : parts) {
+        confirmed += p.phase == UploadPart::Phase::Confirmed;
+        sending += p.phase == UploadPart::Phase::Sending;
+    }
+    const int pending = int(parts.size()) - confirmed - sending;
+    m_segmentsLabel->setText(tr("Parts:"));
+    m_segments->setParts(parts, total);
+    // A multipart upload has two parts or more: "parts" without a plural form.
+    //: S3 multipart upload: "3 of 12 parts confirmed, 4 sending, 5 pending (8.0 MB a part)"
+    m_parts->setText(tr("%1 of %2 parts confirmed, %3 sending, %4 pending (%5 a part)")
+                         .arg(confirmed)
+                         .arg(parts.size())
+                         .arg(sending)
+                         .arg(pending)
+                         .arg(formatSize(parts.constFirst().size)));
+    m_parts->show();
 }
 
 } // namespace bt::ui

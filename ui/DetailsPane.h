@@ -7,6 +7,7 @@
 #include <QStringList>
 #include <QTimer>
 #include <QWidget>
+#include <optional>
 
 class QLabel;
 class QPlainTextEdit;
@@ -48,6 +49,11 @@ private:
     void refresh();
     // "Last error": the error, or the one a retry waits after, with the countdown.
     static QString errorText(const bt::TransferSnapshot &snap);
+    // A multipart upload's parts: live from the engine while it runs, else as the row
+    // records them (empty for anything else).
+    static QList<bt::UploadPart> partsOf(const bt::TransferRecord &record,
+                                         const std::optional<bt::TransferSnapshot> &snap);
+    void showParts(const QList<bt::UploadPart> &parts, qint64 total);
     void setErrorText(const QString &text);
 
     TransferQueue *m_queue = nullptr;
@@ -58,6 +64,8 @@ private:
     QTimer m_sampler;
     SpeedGraph *m_graph;
     SegmentMap *m_segments;
+    QLabel *m_segmentsLabel; // "Segments:" or "Parts:"
+    QLabel *m_parts;         // S3: how many parts are confirmed, sending, pending
     QLabel *m_url;
     QLabel *m_file;
     QLabel *m_validators;

@@ -27,7 +27,7 @@ void MainWindow::setUpCredentials()
         [this, arrived](const TransferRecord &record) -> std::optional<UploadCredentials> {
             UploadCredentials c;
             for (const UploadTarget &t : std::as_const(m_settings.uploadTargets)) {
-                if (t.url != record.url || t.auth == UploadTarget::Auth::None)
+                if (!t.matches(record) || !t.needsSecret())
                     continue;
                 if (!m_credentials->isKnown(t.key)) {
                     m_credentials->read(t.key, arrived);
@@ -37,12 +37,15 @@ void MainWindow::setUpCredentials()
                 t.addSecret(&r, m_credentials->cached(t.key));
                 c.user = r.user;
                 c.bearerToken = r.bearerToken;
+                c.s3AccessKeyId = r.s3AccessKeyId;
+                c.s3SecretAccessKey = r.s3SecretAccessKey;
+                c.s3SessionToken = r.s3SessionToken;
                 break;
             }
             return c;
         });
     for (const UploadTarget &t : std::as_const(m_settings.uploadTargets))
-        if (t.auth != UploadTarget::Auth::None)
+        if (t.needsSecret())
             m_credentials->read(t.key, arrived);
 }
 
@@ -71,7 +74,7 @@ void MainWindow::startUploads(const QStringList &paths)
     for (const UploadTarget &t : targets) {
         auto *item = new QListWidgetItem(t.displayName(), list);
         item->setData(Qt::UserRole, t.key);
-        item->setToolTip(t.url.toDisplayString());
+        item->setToolTip(t.address().toDisplayString());
     }
     list->setCurrentRow(0);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
@@ -103,7 +106,7 @@ void MainWindow::uploadTo(const QStringList &paths, const UploadTarget &target)
             statusBar()->showMessage(tr("Uploading %n item(s)", nullptr, int(paths.size())), 5000);
         return;
     }
-    if (target.auth == UploadTarget::Auth::None) {
+    if (!target.needsSecret()) {
         enqueueUploads(paths, target, {});
         return;
     }
@@ -114,11 +117,19 @@ void MainWindow::uploadTo(const QStringList &paths, const UploadTarget &target)
         if (!t)
             return;
         if (secret.isEmpty()) {
-            const QString why =
-                m_credentials->keyringMissing()
-                    ? tr("Enter the password or token for “%1”: it was not saved, because %2.")
-                          .arg(t->displayName(), m_credentials->keyringProblem())
-                    : tr("Enter the password or token for “%1”.").arg(t->displayName());
+            const bool missing = m_credentials->keyringMissing();
+            QString why;
+            if (t->isS3())
+                why = missing ? tr("Enter the secret access key for “%1”: it was not saved, "
+                                   "because %2.")
+                                    .arg(t->displayName(), m_credentials->keyringProblem())
+                              : tr("Enter the secret access key for “%1”.").arg(t->displayName());
+            else
+                why = missing
+                          ? tr("Enter the password or token for “%1”: it was not saved, because "
+                               "%2.")
+                                .arg(t->displayName(), m_credentials->keyringProblem())
+                          : tr("Enter the password or token for “%1”.").arg(t->displayName());
             statusBar()->showMessage(why, 10000);
             openSettings(why);
             return;
@@ -130,22 +141,25 @@ void MainWindow::uploadTo(const QStringList &paths, const UploadTarget &target)
 void MainWindow::enqueueUploads(const QStringList &paths, const UploadTarget &target,
                                 const QString &secret)
 {
-    QList<UploadRequest> requests;
-    for (const QString &path : paths) {
-        UploadRequest r = target.request(path);
+    QString problem;
+    QList<UploadRequest> requests = target.requests(paths, &problem);
+    if (requests.isEmpty()) {
+        statusBar()->showMessage(tr("Could not start the upload: %1").arg(problem), 10000);
+        return;
+    }
+    for (UploadRequest &r : requests) {
         r.retries = m_settings.retries;
         r.stallTimeoutSec = m_settings.stallTimeoutSec;
         target.addSecret(&r, secret);
-        requests.append(r);
     }
     Error error;
     const QList<qint64> ids = m_queue->enqueueUploads(requests, &error);
     if (error.isError() || ids.contains(0))
         statusBar()->showMessage(tr("Could not start the upload: %1").arg(error.message), 10000);
     else
-        statusBar()->showMessage(
-            tr("Uploading %n item(s) to %1", nullptr, int(paths.size())).arg(target.displayName()),
-            5000);
+        statusBar()->showMessage(tr("Uploading %n item(s) to %1", nullptr, int(requests.size()))
+                                     .arg(target.displayName()),
+                                 5000);
 }
 
 void MainWindow::onSecretSaved(const QString &key, bool inKeyring, const QString &problem)
@@ -212,7 +226,7 @@ void MainWindow::acceptSettings(SettingsDialog *dialog)
     const QHash<QString, QString> secrets = page->secrets();
     for (auto it = secrets.cbegin(); it != secrets.cend(); ++it) {
         const UploadTarget *t = m_settings.uploadTarget(it.key());
-        if (t && t->auth != UploadTarget::Auth::None)
+        if (t && t->needsSecret())
             m_credentials->save(it.key(), it.value());
     }
     applySettings();

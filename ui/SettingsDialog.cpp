@@ -80,6 +80,7 @@ SettingsDialog::SettingsDialog(const AppSettings &s, QWidget *parent,
     m_proxy->setPlaceholderText(tr("From the environment (http_proxy, all_proxy, no_proxy)"));
     m_closeToTray->setChecked(s.closeToTray);
     m_clipboard->setChecked(s.watchClipboard);
+    m_problem->setObjectName(QStringLiteral("settingsProblem"));
     QPalette pal = m_problem->palette();
     pal.setColor(QPalette::WindowText, QColor(0xc0, 0x39, 0x2b));
     m_problem->setPalette(pal);

@@ -68,6 +68,15 @@ SegmentMap::SegmentMap(QWidget *parent) : QWidget(parent)
 void SegmentMap::setSegments(const QList<Segment> &segments, qint64 total)
 {
     m_segments = segments;
+    m_parts.clear();
+    m_total = total;
+    update();
+}
+
+void SegmentMap::setParts(const QList<UploadPart> &parts, qint64 total)
+{
+    m_parts = parts;
+    m_segments.clear();
     m_total = total;
     update();
 }
@@ -88,6 +97,20 @@ void SegmentMap::paintEvent(QPaintEvent *)
             const qreal xd = area.left() + area.width() * (s.start + s.done) / m_total;
             p.fillRect(QRectF(x1, area.top(), x2 - x1, area.height()), pending);
             p.fillRect(QRectF(x1, area.top(), xd - x1, area.height()), done);
+            p.setPen(palette().base().color());
+            p.drawLine(QPointF(x1, area.top()), QPointF(x1, area.bottom()));
+        }
+        QColor sending = done;
+        sending.setAlpha(140);
+        for (const UploadPart &part : std::as_const(m_parts)) {
+            const qreal x1 = area.left() + area.width() * part.offset / m_total;
+            const qreal x2 = area.left() + area.width() * (part.offset + part.size) / m_total;
+            const qreal xs = area.left() + area.width() * (part.offset + part.sent) / m_total;
+            p.fillRect(QRectF(x1, area.top(), x2 - x1, area.height()), pending);
+            if (part.phase == UploadPart::Phase::Confirmed)
+                p.fillRect(QRectF(x1, area.top(), x2 - x1, area.height()), done);
+            else if (part.phase == UploadPart::Phase::Sending)
+                p.fillRect(QRectF(x1, area.top(), xs - x1, area.height()), sending);
             p.setPen(palette().base().color());
             p.drawLine(QPointF(x1, area.top()), QPointF(x1, area.bottom()));
         }

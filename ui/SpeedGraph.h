@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/UploadPart.h"
+
 #include <QList>
 #include <QWidget>
 
@@ -36,6 +38,10 @@ public:
     explicit SegmentMap(QWidget *parent = nullptr);
     void setSegments(const QList<Segment> &segments, qint64 total);
     const QList<Segment> &segments() const { return m_segments; }
+    // A multipart upload instead: confirmed parts filled, those on their way filled lighter
+    // up to what is sent, pending ones empty.
+    void setParts(const QList<UploadPart> &parts, qint64 total);
+    const QList<UploadPart> &parts() const { return m_parts; }
     QSize sizeHint() const override { return {320, 18}; }
 
 protected:
@@ -43,6 +49,7 @@ protected:
 
 private:
     QList<Segment> m_segments;
+    QList<UploadPart> m_parts;
     qint64 m_total = -1;
 };
 

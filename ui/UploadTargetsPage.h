@@ -8,16 +8,20 @@
 #include <QWidget>
 
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QListWidget;
 class QPushButton;
+class QSpinBox;
 
 namespace bt::ui {
 
 // The settings page of upload targets: a list, and the selected target's name, URL, method
-// (+ POST field), folder mode and credentials. Secrets typed here go to the window's
-// CredentialStore (secrets()), never to AppSettings.
+// (+ POST field), folder mode and credentials; for an S3 target its endpoint, region, bucket,
+// key prefix, addressing, part size and access key. Secrets typed here go to the window's
+// CredentialStore (secrets(); S3: the secret access key and session token packed as one),
+// never to AppSettings.
 class UploadTargetsPage : public QWidget
 {
     Q_OBJECT
@@ -45,6 +49,15 @@ public:
     QLineEdit *userEdit() const { return m_user; }
     QLineEdit *secretEdit() const { return m_secret; }
     QLabel *messageLabel() const { return m_message; }
+    QLineEdit *s3EndpointEdit() const { return m_s3Endpoint; }
+    QLineEdit *s3RegionEdit() const { return m_s3Region; }
+    QLineEdit *s3BucketEdit() const { return m_s3Bucket; }
+    QLineEdit *s3PrefixEdit() const { return m_s3Prefix; }
+    QComboBox *s3AddressingBox() const { return m_s3Addressing; }
+    QSpinBox *s3PartSizeBox() const { return m_s3PartSize; } // MiB, 0: automatic
+    QLineEdit *s3KeyIdEdit() const { return m_s3KeyId; }
+    QLineEdit *s3SecretEdit() const { return m_s3Secret; }
+    QLineEdit *s3TokenEdit() const { return m_s3Token; }
 
 Q_SIGNALS:
     void changed();
@@ -60,6 +73,7 @@ private:
     QHash<QString, QString> m_secrets;
     QSet<QString> m_saved;
     QStringList m_removed;
+    QSet<QString> m_tokenWithoutSecret; // S3: a session token typed, its secret not
     int m_current = -1;
     bool m_loading = false;
     QListWidget *m_list;
@@ -73,6 +87,16 @@ private:
     QComboBox *m_auth;
     QLineEdit *m_user;
     QLineEdit *m_secret;
+    QLineEdit *m_s3Endpoint;
+    QLineEdit *m_s3Region;
+    QLineEdit *m_s3Bucket;
+    QLineEdit *m_s3Prefix;
+    QComboBox *m_s3Addressing;
+    QSpinBox *m_s3PartSize;
+    QLineEdit *m_s3KeyId;
+    QLineEdit *m_s3Secret;
+    QLineEdit *m_s3Token;
+    QFormLayout *m_form;
     QLabel *m_message;
     QLabel *m_keyring;
 };

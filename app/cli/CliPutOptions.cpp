@@ -7,9 +7,7 @@
 
 #include <QCommandLineParser>
 #include <QDir>
-#include <QDirIterator>
 #include <QFileInfo>
-#include <QSet>
 
 namespace bt::cli {
 
@@ -232,52 +230,11 @@ CliOptions::Action CliOptions::parsePut(const QStringList &arguments)
 
 bool CliOptions::expandSources(const QStringList &sources, const UploadRequest &request)
 {
-    const QString prefix = request.url.path();
-    if (!prefix.isEmpty() && !prefix.endsWith(QLatin1Char('/'))) {
-        fail(request.method == UploadRequest::Method::S3
-                 ? tr("several files or a folder go under a prefix: end the S3 address with '/' "
-                      "(s3://BUCKET/PREFIX/)")
-                 : tr("several files or a folder go into a folder: end the address with '/' "
-                      "(ftp://HOST/DIR/)"));
+    QString error;
+    m_uploads = bt::expandUploadSources(sources, request, &error);
+    if (m_uploads.isEmpty()) {
+        fail(error);
         return false;
-    }
-    m_uploads.clear();
-    QSet<QString> keys;
-    const auto add = [&](const QString &path, const QString &name) {
-        if (keys.contains(name)) {
-            fail(tr("two files would get the same key '%1'").arg(name));
-            return false;
-        }
-        keys.insert(name);
-        UploadRequest r = request;
-        r.sourcePath = QDir::cleanPath(QDir::current().absoluteFilePath(path));
-        r.remoteName = name;
-        m_uploads.append(r);
-        return true;
-    };
-    for (const QString &source : sources) {
-        const QFileInfo info(source);
-        if (!info.isDir()) {
-            // A missing or unreadable file is its upload's error (exit 6), said the same way.
-            if (!add(source, info.fileName()))
-                return false;
-            continue;
-        }
-        // A folder: its files (hidden ones too, links not followed), as FOLDER/relative/path.
-        const QDir root(info.absoluteFilePath());
-        QStringList files;
-        QDirIterator it(root.path(), QDir::Files | QDir::Hidden | QDir::NoSymLinks,
-                        QDirIterator::Subdirectories);
-        while (it.hasNext())
-            files.append(it.next());
-        files.sort();
-        if (files.isEmpty()) {
-            fail(tr("%1 has no files to upload").arg(source));
-            return false;
-        }
-        for (const QString &file : std::as_const(files))
-            if (!add(file, info.fileName() + QLatin1Char('/') + root.relativeFilePath(file)))
-                return false;
     }
     return true;
 }

@@ -1,6 +1,10 @@
 // The window with real transfers, for looking at it and for screenshots (not a test).
 //   gui_demo DATA_DIR BASE_URL [main|add|tray|settings|settings-N (tab N)]
+//   gui_demo DATA_DIR S3_ENDPOINT s3|s3-settings
 // BASE_URL serves slow files (bench/gui/throttled_server.py). Run under Xvfb; see shots.sh.
+// s3: a 60 MiB multipart upload to the bucket "bucket" at S3_ENDPOINT (tests/servers/s3, keys
+// in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), selected, at 4 MiB/s; s3-settings: with the
+// settings' Uploads tab open (the S3 target of the settings file first).
 #include "AddDownloadDialog.h"
 #include "MainWindow.h"
 #include "QueueWait.h"
@@ -9,6 +13,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QFile>
 #include <QMenu>
 #include <QScreen>
 #include <QTabWidget>
@@ -36,7 +41,21 @@ int main(int argc, char **argv)
     ui::MainWindow window(&queue);
     queue.setMaxActive(4);
     queue.setMaxPerHost(0); // every demo file comes from 127.0.0.1
-    if (queue.count() == 0) {
+    const bool s3 = mode.startsWith(QLatin1String("s3"));
+    if (s3 && queue.count() == 0) {
+        QFile file(dataDir + QStringLiteral("/holiday-video.mkv"));
+        if (!file.open(QIODevice::WriteOnly) || !file.resize(60 << 20))
+            return 1;
+        UploadRequest r;
+        r.sourcePath = file.fileName();
+        r.method = UploadRequest::Method::S3;
+        r.url = QUrl(QStringLiteral("s3://bucket/videos/"));
+        r.s3Endpoint = base;
+        r.partSize = 5 << 20;
+        queue.enqueueUploads({r});
+        queue.setSpeedLimits({0, 4 << 20, 0});
+    }
+    if (!s3 && queue.count() == 0) {
         const QString dir = dataDir + QStringLiteral("/downloads");
         QDir().mkpath(dir);
         struct Item
@@ -96,12 +115,16 @@ int main(int argc, char **argv)
     window.setGeometry(window.screen()->availableGeometry());
     window.show();
     // A running download selected, so that the details pane shows its graph and segments.
-    QTimer::singleShot(500, &window, [&] { window.selectIds({queue.ids().value(1)}); });
+    QTimer::singleShot(500, &window, [&] { window.selectIds({queue.ids().value(s3 ? 0 : 1)}); });
     // With BT_DEMO_FULL_DIR: a download paused by the person midway (a grey bar with text).
     if (qEnvironmentVariableIsSet("BT_DEMO_FULL_DIR"))
         QTimer::singleShot(6000, &window, [&] { queue.pause({queue.ids().value(5)}); });
     QTimer::singleShot(9000, &window, [&] {
-        if (mode == QLatin1String("add")) {
+        if (mode == QLatin1String("s3-settings")) {
+            window.showSettings();
+            for (QTabWidget *tabs : window.findChildren<QTabWidget *>())
+                tabs->setCurrentIndex(3);
+        } else if (mode == QLatin1String("add")) {
             window.openAddDialog({QUrl(QStringLiteral("https://cdimage.debian.org/debian-cd/"
                                                       "current/amd64/iso-cd/"
                                                       "debian-12.5.0-amd64-netinst.iso")),

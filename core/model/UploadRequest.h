@@ -4,6 +4,7 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 namespace bt {
@@ -74,10 +75,23 @@ struct UploadRequest
     QString s3Region;   // --region; empty: AWS_REGION, AWS_DEFAULT_REGION, the profile's
     QString s3Profile;  // --profile; empty: AWS_PROFILE, else "default"
     S3Addressing s3Addressing = S3Addressing::Auto;
+    // Credentials given with the upload (the program's upload targets, the key from the
+    // keyring): used instead of the AWS setup's when the key id is set. Never stored.
+    QString s3AccessKeyId;
+    QString s3SecretAccessKey;
+    QString s3SessionToken;
     qint64 partSize = 0;   // bytes a part; 0: from the file size (S3Protocol::choosePartSize)
     int parallelParts = 4; // parts sent at once
 };
 
 QString uploadMethodName(UploadRequest::Method method); // "tus", "put", "post", "s3", "ftp"
+
+// Files and folders to one S3 prefix or FTP/SFTP folder (request.url ends with '/'): one request
+// a file, a folder as its files (hidden ones too, links not followed) under
+// FOLDER/relative/path, each key or name the request's remoteName. Empty with *error set for a
+// url that is no prefix, a folder without files or two files of one key. Paths are made
+// absolute (against the current folder).
+QList<UploadRequest> expandUploadSources(const QStringList &sources, const UploadRequest &request,
+                                         QString *error);
 
 } // namespace bt

@@ -23,9 +23,13 @@ struct UploadCredentials
     QString user;                                       // "name:password" (Basic)
     QString bearerToken;                                // Authorization: Bearer
     QList<QPair<QByteArray, QByteArray>> secretHeaders; // Authorization, Cookie...
+    QString s3AccessKeyId;                              // S3: instead of the AWS setup's
+    QString s3SecretAccessKey;
+    QString s3SessionToken;
     bool isEmpty() const
     {
-        return user.isEmpty() && bearerToken.isEmpty() && secretHeaders.isEmpty();
+        return user.isEmpty() && bearerToken.isEmpty() && secretHeaders.isEmpty() &&
+               s3AccessKeyId.isEmpty();
     }
 };
 

@@ -174,6 +174,7 @@ void QueueManager::onProgress(qint64 id, const TransferProgress &p)
     e->progress.total = p.total;
     e->progress.connections = p.connections;
     e->progress.segments = p.segments; // the CLI's --json shows them (S3: one per part)
+    e->progress.parts = p.parts;
     e->record.doneSize = p.done;
     e->record.totalSize = p.total;
     if (!p.fileName.isEmpty())

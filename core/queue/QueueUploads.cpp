@@ -16,6 +16,9 @@ UploadCredentials credentialsOf(const UploadRequest &request)
     UploadCredentials c;
     c.user = request.user;
     c.bearerToken = request.bearerToken;
+    c.s3AccessKeyId = request.s3AccessKeyId;
+    c.s3SecretAccessKey = request.s3SecretAccessKey;
+    c.s3SessionToken = request.s3SessionToken;
     for (const auto &h : request.headers)
         if (uploadcodec::isSecretHeader(h.first))
             c.secretHeaders.append(h);

@@ -29,6 +29,11 @@ Transfer *upload(qint64 id, UploadRequest request, const JobContext &context)
     if (!c.bearerToken.isEmpty())
         request.bearerToken = c.bearerToken;
     request.headers.append(c.secretHeaders);
+    if (!c.s3AccessKeyId.isEmpty()) {
+        request.s3AccessKeyId = c.s3AccessKeyId;
+        request.s3SecretAccessKey = c.s3SecretAccessKey;
+        request.s3SessionToken = c.s3SessionToken;
+    }
     Upload *u = Upload::create(request, context.network, context.storage);
     if (context.uploadLimiter)
         u->setSharedRateLimiter(context.uploadLimiter);

@@ -3,6 +3,7 @@
 #include "Error.h"
 #include "model/TransferPhase.h"
 #include "model/TransferRecord.h"
+#include "model/UploadPart.h"
 
 #include <QByteArray>
 #include <QMetaType>
@@ -32,6 +33,7 @@ struct TransferProgress
     QByteArray etag;
     QByteArray lastModified;
     QList<SegmentState> segments; // the ranges and what of each has arrived
+    QList<UploadPart> parts;      // a multipart upload's parts (S3), in order
 };
 
 // The one result path (KJob style): emitted once, at the end, whatever happened.

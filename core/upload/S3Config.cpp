@@ -63,8 +63,22 @@ bool S3Config::resolve(const UploadRequest &request, const QProcessEnvironment &
         return v;
     };
 
-    // Credentials: the environment's, unless a profile was named on the command line.
-    if (!profileNamed && !envValue("AWS_ACCESS_KEY_ID").isEmpty()) {
+    // Credentials: those given with the upload (the program's targets), else the
+    // environment's, unless a profile was named on the command line.
+    if (!request.s3AccessKeyId.isEmpty()) {
+        c.accessKeyId = request.s3AccessKeyId.trimmed().toUtf8();
+        c.secretAccessKey = request.s3SecretAccessKey.toUtf8();
+        c.sessionToken = request.s3SessionToken.trimmed().toUtf8();
+        c.credentialSource = tr("the upload target's settings");
+        if (c.secretAccessKey.isEmpty()) {
+            *error = Error{ErrorCode::InvalidArgument,
+                           tr("No secret access key for the access key %1: enter it in the "
+                              "upload target's settings.")
+                               .arg(request.s3AccessKeyId),
+                           0, -1};
+            return false;
+        }
+    } else if (!profileNamed && !envValue("AWS_ACCESS_KEY_ID").isEmpty()) {
         c.accessKeyId = envValue("AWS_ACCESS_KEY_ID").toUtf8();
         c.secretAccessKey = envValue("AWS_SECRET_ACCESS_KEY").toUtf8();
         c.sessionToken = envValue("AWS_SESSION_TOKEN").toUtf8();

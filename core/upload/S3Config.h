@@ -11,7 +11,8 @@
 namespace bt {
 
 // Where an S3 upload goes and as whom, read as the AWS CLI reads it:
-// - credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (unless a profile
+// - credentials: the request's s3AccessKeyId and secret when given (the program's upload
+//   targets), else AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (unless a profile
 //   was named with --profile), else the profile's aws_access_key_id, aws_secret_access_key,
 //   aws_session_token in the credentials file (AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials,
 //   section [NAME]), then in the config file (AWS_CONFIG_FILE, ~/.aws/config, section

@@ -4,6 +4,7 @@
 #include "net/HttpClient.h"
 #include "transfer/ResponseInfo.h"
 #include "upload/FileBodyDevice.h"
+#include "upload/S3PartRecord.h"
 
 #include <QBuffer>
 #include <QCoreApplication>
@@ -15,14 +16,12 @@
 #include <QTimer>
 #include <QVariantList>
 
+#include <algorithm>
 #include <unistd.h>
 
 namespace bt {
 
 namespace {
-const QString kUploadIdKey = QStringLiteral("s3UploadId");
-const QString kPartSizeKey = QStringLiteral("s3PartSize");
-const QString kPartsKey = QStringLiteral("s3Parts");
 constexpr int kMaxRestarts = 2;
 // What is kept of an answer: S3's answers are short XML documents (a ListParts page of
 // 1,000 parts is about 250 KiB).
@@ -148,7 +147,7 @@ bool S3Upload::prepareRecord()
     // The multipart upload of the file as it was (changed since, or --no-resume): aborted
     // before a new one begins, so that its parts do not stay stored (and billed).
     if (m_given && (!found || !m_request.resume))
-        m_staleUploadId = m_given->options.value(kUploadIdKey).toString();
+        m_staleUploadId = m_given->options.value(s3::kUploadIdOption).toString();
     if (!found) {
         Upload::prepareRecord();
         forgetUpload();
@@ -165,30 +164,20 @@ bool S3Upload::prepareRecord()
 
 void S3Upload::restoreParts(const TransferRecord &record)
 {
-    m_uploadId = record.options.value(kUploadIdKey).toString();
-    m_partSize = record.options.value(kPartSizeKey).toLongLong();
+    m_uploadId = record.options.value(s3::kUploadIdOption).toString();
+    m_partSize = record.options.value(s3::kPartSizeOption).toLongLong();
     if (m_uploadId.isEmpty() || m_partSize < s3::kMinPartSize) {
         forgetUpload(); // nothing on the server to continue (a PUT starts over)
         m_partSize = s3::choosePartSize(m_size, m_request.partSize);
         return;
     }
-    m_parts = s3::planParts(m_size, m_partSize);
-    m_confirmed = 0;
-    int kept = 0;
-    for (const QVariant &v : record.options.value(kPartsKey).toList()) {
-        const QVariantList p = v.toList();
-        const int index = p.value(0).toInt() - 1;
-        if (p.size() != 3 || index < 0 || index >= m_parts.size() ||
-            m_parts.at(index).size != p.at(1).toLongLong() || !m_parts.at(index).etag.isEmpty())
-            continue;
-        m_parts[index].etag = p.at(2).toString().toLatin1();
-        m_confirmed += m_parts.at(index).size;
-        ++kept;
-    }
+    m_parts = s3::storedParts(record.options, m_size, &m_confirmed);
+    const auto kept = std::count_if(m_parts.cbegin(), m_parts.cend(),
+                                    [](const s3::Part &p) { return !p.etag.isEmpty(); });
     Q_EMIT message(tr("Resuming the multipart upload %1 of %2: %3 of %4 parts (%5 bytes) are "
                       "on the server.")
                        .arg(m_uploadId, m_path)
-                       .arg(kept)
+                       .arg(qint64(kept))
                        .arg(m_parts.size())
                        .arg(m_confirmed));
 }
@@ -200,9 +189,9 @@ void S3Upload::forgetUpload()
     m_pending.clear();
     m_confirmed = 0;
     m_record.uploadUrl.clear();
-    m_record.options.remove(kUploadIdKey);
-    m_record.options.remove(kPartSizeKey);
-    m_record.options.remove(kPartsKey);
+    m_record.options.remove(s3::kUploadIdOption);
+    m_record.options.remove(s3::kPartSizeOption);
+    m_record.options.remove(s3::kPartsOption);
 }
 
 QUrl S3Upload::uploadUrl(const QString &uploadId) const
@@ -422,9 +411,9 @@ void S3Upload::create()
                 m_confirmed = 0;
                 // Stored at once: a restart or kill -9 from here on continues this upload.
                 m_record.uploadUrl = uploadUrl(id).toString(QUrl::FullyEncoded);
-                m_record.options.insert(kUploadIdKey, id);
-                m_record.options.insert(kPartSizeKey, m_partSize);
-                m_record.options.remove(kPartsKey);
+                m_record.options.insert(s3::kUploadIdOption, id);
+                m_record.options.insert(s3::kPartSizeOption, m_partSize);
+                m_record.options.remove(s3::kPartsOption);
                 saveRecord();
                 Q_EMIT message(tr("Created the multipart upload %1 of s3://%2/%3: %4 parts of "
                                   "%5 bytes, %6 at once.")
@@ -582,11 +571,7 @@ void S3Upload::onPart(int index, QNetworkReply *reply, const Error &error, Uploa
 
 void S3Upload::saveParts()
 {
-    QVariantList parts;
-    for (const s3::Part &p : std::as_const(m_parts))
-        if (!p.etag.isEmpty())
-            parts.append(QVariant(QVariantList{p.number, p.size, QString::fromLatin1(p.etag)}));
-    m_record.options.insert(kPartsKey, parts);
+    s3::storeParts(m_record.options, m_parts);
     saveRecord();
 }
 
@@ -612,7 +597,11 @@ void S3Upload::complete()
             }
             Q_EMIT message(
                 tr("Completed s3://%1/%2 from %3 parts.").arg(m_bucket, m_key).arg(m_parts.size()));
-            forgetUpload(); // nothing left to continue or to abort
+            // Nothing left to continue or to abort; the confirmed parts stay in the row (and
+            // in the last progress) for the details view.
+            m_uploadId.clear();
+            m_record.uploadUrl.clear();
+            m_record.options.remove(s3::kUploadIdOption);
             finishComplete();
         });
 }
@@ -676,10 +665,27 @@ void S3Upload::describeProgress(TransferProgress &progress) const
     // The object's address: the queue then keeps the part map for the details view.
     progress.finalUrl = s3::objectUrl(m_config.endpoint, m_config.pathStyle, m_bucket, m_key);
     progress.segments.reserve(m_parts.size());
+    progress.parts.reserve(m_parts.size());
+    QList<bool> listed(m_parts.size(), false); // in m_pending (one look, not one a part)
+    for (int i : m_pending)
+        listed[i] = true;
     for (int i = 0; i < m_parts.size(); ++i) {
         const s3::Part &p = m_parts.at(i);
+        const bool confirmed = !p.etag.isEmpty();
         progress.segments.append(
-            SegmentState{p.offset, p.offset + p.size, p.etag.isEmpty() ? sent.value(i) : p.size});
+            SegmentState{p.offset, p.offset + p.size, confirmed ? p.size : sent.value(i)});
+        UploadPart part;
+        part.number = p.number;
+        part.offset = p.offset;
+        part.size = p.size;
+        part.sent = confirmed ? p.size : sent.value(i);
+        // Neither confirmed, on its way nor waiting in the list: its Content-MD5 is being
+        // computed, the first step of sending it.
+        const bool hashing = m_preparing > 0 && !listed.at(i);
+        part.phase = confirmed                     ? UploadPart::Phase::Confirmed
+                     : sent.contains(i) || hashing ? UploadPart::Phase::Sending
+                                                   : UploadPart::Phase::Pending;
+        progress.parts.append(part);
     }
 }
 

@@ -3,9 +3,13 @@
 #include "QueueTestUtil.h"
 
 #include <QApplication>
+#include <QDirIterator>
+#include <QDropEvent>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPushButton>
 #include <QTemporaryDir>
+#include <QTest>
 #include <QTimer>
 #include <functional>
 
@@ -41,6 +45,35 @@ inline void answerMessageBox(QMessageBox::StandardButton button, QString *seen =
         box->button(button)->click();
     });
     timer->start();
+}
+
+// Some file under `dir` contains `needle` (a secret that must not be on disk).
+inline bool anyFileContains(const QString &dir, const QByteArray &needle)
+{
+    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        if (f.open(QIODevice::ReadOnly) && f.readAll().contains(needle))
+            return true;
+    }
+    return false;
+}
+
+// Files dropped on `w` as a file manager drops them.
+inline void drop(QWidget *w, const QStringList &paths)
+{
+    QMimeData mime;
+    QList<QUrl> urls;
+    for (const QString &p : paths)
+        urls.append(QUrl::fromLocalFile(p));
+    mime.setUrls(urls);
+    const QPoint pos = w->rect().center();
+    QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(w, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent dropEvent(QPointF(pos), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(w, &dropEvent);
+    QVERIFY(dropEvent.isAccepted());
 }
 
 } // namespace bt::uitest

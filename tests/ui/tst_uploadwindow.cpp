@@ -13,12 +13,10 @@
 #include "upload/UploadRequestCodec.h"
 
 #include <QComboBox>
-#include <QDirIterator>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
-#include <QMimeData>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QTest>
@@ -28,17 +26,6 @@ using namespace bt::queuetest;
 using namespace bt::ui;
 
 namespace {
-bool anyFileContains(const QString &dir, const QByteArray &needle)
-{
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        QFile f(it.next());
-        if (f.open(QIODevice::ReadOnly) && f.readAll().contains(needle))
-            return true;
-    }
-    return false;
-}
-
 UploadTarget target(const QString &name, const QString &url,
                     UploadRequest::Method method = UploadRequest::Method::Tus)
 {
@@ -48,22 +35,6 @@ UploadTarget target(const QString &name, const QString &url,
     t.url = QUrl(url);
     t.method = method;
     return t;
-}
-
-void drop(QWidget *w, const QStringList &paths)
-{
-    QMimeData mime;
-    QList<QUrl> urls;
-    for (const QString &p : paths)
-        urls.append(QUrl::fromLocalFile(p));
-    mime.setUrls(urls);
-    const QPoint pos = w->rect().center();
-    QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(w, &enter);
-    QVERIFY(enter.isAccepted());
-    QDropEvent dropEvent(QPointF(pos), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(w, &dropEvent);
-    QVERIFY(dropEvent.isAccepted());
 }
 
 QString makeFile(const QTemporaryDir &dir, const QString &name)
@@ -102,7 +73,7 @@ private Q_SLOTS:
         const QString file = makeFile(env.dir, QStringLiteral("photo.jpg"));
         QDir(env.dir.path()).mkpath(QStringLiteral("album"));
         const QString folder = env.dir.filePath(QStringLiteral("album"));
-        drop(&window, {file, folder});
+        uitest::drop(&window, {file, folder});
         QCOMPARE(env.queue->count(), 2);
         const QList<qint64> ids = env.queue->ids();
         const UploadRequest a = uploadcodec::fromRecord(*env.queue->record(ids[0]));
@@ -158,7 +129,10 @@ private Q_SLOTS:
         s.save();
         const AppSettings loaded = AppSettings::load();
         QCOMPARE(loaded.uploadTargets.value(0).method, UploadRequest::Method::Ftp);
-        UploadRequest r = loaded.uploadTargets.value(0).request(QStringLiteral("/tmp/f"));
+        QString error;
+        UploadRequest r =
+            loaded.uploadTargets.value(0).requests({QStringLiteral("/tmp/f")}, &error).value(0);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
         ftp.auth = UploadTarget::Auth::Basic;
         ftp.user = QStringLiteral("ann");
         ftp.addSecret(&r, QStringLiteral("pw"));
@@ -170,7 +144,7 @@ private Q_SLOTS:
         QueueEnv env;
         QVERIFY(env.open());
         MainWindow window(env.queue.get());
-        drop(&window, {makeFile(env.dir, QStringLiteral("a.txt"))});
+        uitest::drop(&window, {makeFile(env.dir, QStringLiteral("a.txt"))});
         QCOMPARE(env.queue->count(), 0);
         auto *dialog = window.findChild<SettingsDialog *>(QStringLiteral("settingsDialog"));
         QVERIFY(dialog);
@@ -190,7 +164,7 @@ private Q_SLOTS:
         QueueEnv env;
         QVERIFY(env.open());
         MainWindow window(env.queue.get());
-        drop(&window, {makeFile(env.dir, QStringLiteral("a.txt"))});
+        uitest::drop(&window, {makeFile(env.dir, QStringLiteral("a.txt"))});
         QCOMPARE(env.queue->count(), 0);
         auto *dialog = window.findChild<QDialog *>(QStringLiteral("uploadTargetDialog"));
         QVERIFY(dialog);
@@ -228,7 +202,7 @@ private Q_SLOTS:
         QVERIFY(window.credentials()->keyringMissing());
 
         // Uploads this session get the token.
-        drop(&window, {makeFile(env.dir, QStringLiteral("secret-report.pdf"))});
+        uitest::drop(&window, {makeFile(env.dir, QStringLiteral("secret-report.pdf"))});
         QTRY_COMPARE(env.queue->count(), 1);
         const qint64 id = env.queue->ids().first();
         QTRY_VERIFY(env.jobs.job(id));
@@ -238,11 +212,11 @@ private Q_SLOTS:
         // Nowhere on disk: not in the settings, not in the store.
         const QString config = uitest::configDir().path();
         QVERIFY(QDir(config).exists());
-        QVERIFY(anyFileContains(config, "127.0.0.1:9/files")); // the target itself is saved
-        QVERIFY(!anyFileContains(config, token.toUtf8()));
-        QVERIFY(!anyFileContains(env.dataDir(), token.toUtf8()));
-        QVERIFY(!anyFileContains(env.dataDir(), token.toUtf8().toBase64()));
-        QVERIFY(anyFileContains(env.dataDir(), "secret-report.pdf")); // the row is there
+        QVERIFY(uitest::anyFileContains(config, "127.0.0.1:9/files")); // the target itself is saved
+        QVERIFY(!uitest::anyFileContains(config, token.toUtf8()));
+        QVERIFY(!uitest::anyFileContains(env.dataDir(), token.toUtf8()));
+        QVERIFY(!uitest::anyFileContains(env.dataDir(), token.toUtf8().toBase64()));
+        QVERIFY(uitest::anyFileContains(env.dataDir(), "secret-report.pdf")); // the row is there
 
         // The settings page says where secrets are kept now.
         SettingsDialog *again = window.openSettings();

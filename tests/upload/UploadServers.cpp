@@ -470,6 +470,16 @@ void CutProxy::closePipe(Pipe *pipe)
 
 // ---- data
 
+void clearAwsSetup()
+{
+    qputenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials");
+    qputenv("AWS_CONFIG_FILE", "/nonexistent/config");
+    for (const char *name :
+         {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+          "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"})
+        qunsetenv(name);
+}
+
 QByteArray randomBytes(qint64 size, quint32 seed)
 {
     QByteArray data(size, Qt::Uninitialized);

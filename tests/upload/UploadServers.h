@@ -132,6 +132,10 @@ private:
     QList<Pipe *> m_pipes;
 };
 
+// Nothing of this machine's AWS setup reaches an S3 upload: no AWS_* variables, credentials
+// and config files that do not exist.
+void clearAwsSetup();
+
 // Test data.
 QByteArray randomBytes(qint64 size, quint32 seed);
 bool writeFile(const QString &path, const QByteArray &data);

@@ -84,13 +84,9 @@ private Q_SLOTS:
         QString why;
         QVERIFY2(m_server.start(&why, {QStringLiteral("bucket")}), qPrintable(why));
         // The server's keys, and nothing of this machine's AWS setup.
+        clearAwsSetup();
         qputenv("AWS_ACCESS_KEY_ID", "S3RVER");
         qputenv("AWS_SECRET_ACCESS_KEY", "S3RVER");
-        qputenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials");
-        qputenv("AWS_CONFIG_FILE", "/nonexistent/config");
-        for (const char *name : {"AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION",
-                                 "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"})
-            qunsetenv(name);
     }
 
     void init() { m_server.clearRequests(); }

@@ -173,6 +173,18 @@ private Q_SLOTS:
         env.insert(QStringLiteral("AWS_ENDPOINT_URL_S3"), QStringLiteral("http://s3only:2"));
         QVERIFY(S3Config::resolve(r, env, home.path(), &c, &error));
         QCOMPARE(c.endpoint, QUrl(QStringLiteral("http://s3only:2")));
+        // Keys given with the request (the program's targets, from the keyring) win over all.
+        env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKENV"));
+        env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("envSecret"));
+        r.s3Profile = QStringLiteral("work");
+        r.s3AccessKeyId = QStringLiteral("AKTARGET");
+        r.s3SecretAccessKey = QStringLiteral("targetSecret");
+        r.s3SessionToken = QStringLiteral("targetToken");
+        QVERIFY(S3Config::resolve(r, env, home.path(), &c, &error));
+        QCOMPARE(c.accessKeyId, QByteArray("AKTARGET"));
+        QCOMPARE(c.secretAccessKey, QByteArray("targetSecret"));
+        QCOMPARE(c.sessionToken, QByteArray("targetToken"));
+        QVERIFY(c.credentialSource.contains(QLatin1String("upload target")));
     }
 
     void saysWhenThereAreNoCredentials()
@@ -194,6 +206,13 @@ private Q_SLOTS:
         r.s3Endpoint = QStringLiteral("ftp://nope");
         QVERIFY(!S3Config::resolve(r, env, home.path(), &c, &error));
         QVERIFY(error.message.contains(QLatin1String("http or https")));
+        // A key id without its secret (not in the keyring): said so, not the AWS setup's.
+        r.s3Endpoint.clear();
+        r.s3AccessKeyId = QStringLiteral("AKTARGET");
+        QVERIFY(!S3Config::resolve(r, env, home.path(), &c, &error));
+        QVERIFY2(error.message.contains(QLatin1String("No secret access key for the access key "
+                                                      "AKTARGET")),
+                 qPrintable(error.message));
     }
 };
 
