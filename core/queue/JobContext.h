@@ -43,6 +43,9 @@ struct JobContext
     std::shared_ptr<RateLimiter> uploadLimiter;   // global upload limit (shared)
     qint64 rateLimit = 0;                         // this transfer's limit, bytes/s
     UploadCredentials uploadCredentials;          // uploads: from memory, never stored
+    // The row as stored, when the queue knows it (inserted this session, not run since): the
+    // job starts from it instead of reading it through `storage`.
+    std::shared_ptr<const TransferRecord> storedRow;
 };
 
 // Creates the transfer for a stored row (without a parent) on the queue's thread; the queue

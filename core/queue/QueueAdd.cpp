@@ -130,7 +130,10 @@ TransferRecord *QueueManager::storeNew(TransferRecord *record, Error *error)
 
 void QueueManager::onInserted(const QList<qint64> &stored, const QList<qint64> &failed)
 {
-    Q_UNUSED(stored)
+    for (qint64 id : stored) {
+        if (QueueEntry *e = entry(id); e && !e->job)
+            e->rowKnown = true;
+    }
     for (qint64 id : failed) {
         QueueEntry *e = entry(id);
         if (!e || e->job)

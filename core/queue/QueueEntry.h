@@ -25,6 +25,12 @@ struct QueueEntry
     bool removeFiles = false;
     bool inQueue = false; // in the startable index
     bool sampled = false; // progress arrived since the last tick
+    // The store confirmed this session's insert and no job has run the row since: `record`
+    // is the row as stored, so the next job need not read it.
+    bool rowKnown = false;
+    // A download with every byte in (verifying, publishing): off the network, so it no longer
+    // counts against the downloads at a time or its host's share.
+    bool finishing = false;
     TransferProgress progress;
     SpeedMeter meter;
     RetryState retry;     // waiting to try again (cleared by new bytes or a state change)

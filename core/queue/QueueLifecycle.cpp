@@ -24,6 +24,7 @@ void QueueManager::open(const QString &dataDir, const Options &options)
     qDeleteAll(m_removing);
     m_removing.clear();
     m_running.clear();
+    m_finishing = 0;
     m_dirty.clear();
     m_waitingForCredentials.clear();
     m_index = std::make_unique<QueueIndex>();
@@ -160,9 +161,12 @@ void QueueManager::dropJobs()
     // running in the store, so that the next open() resumes them.
     m_confirmingComplete.clear();
     stopAfterDownloads();
-    for (QueueEntry *e : std::as_const(m_entries))
+    for (QueueEntry *e : std::as_const(m_entries)) {
         e->job = nullptr; // the pool deletes those that did not stop in time
+        e->finishing = false;
+    }
     m_running.clear();
+    m_finishing = 0;
     for (QueueEntry *e : std::as_const(m_removing))
         finishRemoval(e);
     m_removing.clear();

@@ -103,7 +103,9 @@ void QueueManager::schedule()
 {
     if (m_phase != Phase::Open || !m_insideWindow)
         return;
-    while (m_running.size() < m_maxActive) {
+    // Downloads that only verify and publish leave their place to the next one; at most as
+    // many again may be finishing (a slow disk must not pile them up).
+    while (m_running.size() - m_finishing < m_maxActive && m_running.size() < 2 * m_maxActive) {
         const qint64 id = m_index->nextStartable(m_maxPerHost);
         if (id == 0)
             break;
@@ -124,6 +126,9 @@ void QueueManager::startEntry(QueueEntry *e)
     if (e->record.direction == TransferDirection::Upload &&
         !uploadCredentialsFor(e, &context.uploadCredentials))
         return;
+    if (e->rowKnown)
+        context.storedRow = std::make_shared<const TransferRecord>(e->record);
+    e->rowKnown = false; // the job writes its own columns from now on
     Transfer *job = m_factory ? m_factory(e->record, context) : nullptr;
     if (!job) {
         setState(e, TransferState::Failed,
@@ -139,13 +144,15 @@ void QueueManager::startEntry(QueueEntry *e)
     connect(
         job, &Transfer::progress, this,
         [this, id](const TransferProgress &p) { onProgress(id, p); }, Qt::QueuedConnection);
+    // Only Verifying matters here: the other phases are not posted across (4 a file).
     connect(
-        job, &Transfer::phaseChanged, this,
+        job, &Transfer::phaseChanged, job,
         [this, id](TransferPhase phase) {
             if (phase == TransferPhase::Verifying)
-                onVerifying(id);
+                QMetaObject::invokeMethod(
+                    this, [this, id] { onVerifying(id); }, Qt::QueuedConnection);
         },
-        Qt::QueuedConnection);
+        Qt::DirectConnection);
     connect(
         job, &Transfer::message, this,
         [this, id](const QString &text) { Q_EMIT message(id, text); }, Qt::QueuedConnection);
@@ -205,8 +212,27 @@ void QueueManager::onRetrying(qint64 id, const Error &error, qint64 delayMs, int
 void QueueManager::onVerifying(qint64 id)
 {
     QueueEntry *e = entry(id);
-    if (e && e->job && !e->stopping && e->record.state == TransferState::Active)
+    if (!e || !e->job || e->stopping)
+        return;
+    if (e->record.state == TransferState::Active)
         setState(e, TransferState::Verifying);
+    if (e->record.direction == TransferDirection::Download && !e->finishing) {
+        e->finishing = true;
+        ++m_finishing;
+        m_index->removeRunning(e->host);
+        m_pool->leftNetwork(e->job);
+        schedule();
+    }
+}
+
+void QueueManager::releaseHost(QueueEntry *e)
+{
+    if (e->finishing) { // its host's count went down when it left the network
+        e->finishing = false;
+        --m_finishing;
+    } else {
+        m_index->removeRunning(e->host);
+    }
 }
 
 void QueueManager::onFinished(qint64 id, const TransferResult &result)
@@ -215,7 +241,7 @@ void QueueManager::onFinished(qint64 id, const TransferResult &result)
     if (!e) {
         if ((e = m_removing.take(id))) {
             m_running.remove(id);
-            m_index->removeRunning(e->host);
+            releaseHost(e);
             e->job = nullptr;
             finishRemoval(e);
         }
@@ -223,7 +249,7 @@ void QueueManager::onFinished(qint64 id, const TransferResult &result)
         e->job = nullptr;
         m_running.remove(id);
         m_confirmingComplete.remove(id); // what follows is written
-        m_index->removeRunning(e->host);
+        releaseHost(e);
         const bool commanded = e->stopping;
         e->stopping = false;
         e->progress.speed = 0;
@@ -236,7 +262,10 @@ void QueueManager::onFinished(qint64 id, const TransferResult &result)
             e->record.completed = QDateTime::currentDateTimeUtc();
             e->progress.done = e->progress.total = result.size;
             e->progress.fileName = result.path;
-            m_store->setResult(id, result.path, result.size, e->record.sha256);
+            // The state is written again all the same: a Verifying of the queue's may have
+            // reached the store after the engine's Completed.
+            if (!result.rowStored)
+                m_store->setResult(id, result.path, result.size, e->record.sha256);
             setState(e, TransferState::Completed);
             if (!result.alreadyComplete)
                 startAfterDownload(*e, result);

@@ -204,6 +204,8 @@ public:
     bool supports(Feature) const override { return true; }        // the local queue does it all
     int activeCount() const;                                      // Active or Verifying
     int runningJobCount() const { return int(m_running.size()); } // including stopping ones
+    // Of those, the ones on the network: not the downloads that only verify and publish.
+    int transferringJobCount() const { return int(m_running.size()) - m_finishing; }
     int queuedCount() const;
     // Nothing running and nothing that could start now.
     bool isIdle() const;
@@ -270,6 +272,7 @@ private:
     bool uploadCredentialsFor(QueueEntry *e, UploadCredentials *credentials);
     void onProgress(qint64 id, const TransferProgress &progress);
     void onVerifying(qint64 id);
+    void releaseHost(QueueEntry *e); // a job ended: its host (and finishing) counts
     void onRetrying(qint64 id, const Error &error, qint64 delayMs, int attempt, int maxAttempts);
     void onFinished(qint64 id, const TransferResult &result);
     void finishRemoval(QueueEntry *e);
@@ -303,6 +306,7 @@ private:
     QHash<qint64, QueueEntry *> m_entries;
     QHash<qint64, QueueEntry *> m_removing; // removed while their job stops
     QSet<qint64> m_running;                 // entries with a job (running or stopping)
+    int m_finishing = 0;                    // of those, downloads off the network
     QSet<qint64> m_dirty;                   // changed since the last snapshots signal
     QTimer m_timer;
     QElapsedTimer m_elapsed;

@@ -15,6 +15,8 @@ Transfer *download(qint64 id, DownloadRequest request, const JobContext &context
     if (RemoteFileProtocol::isRemoteFile(request.url))
         request.connections = request.maxConnections = 1;
     auto *d = new HttpDownload(request, context.network, context.storage);
+    if (context.storedRow && context.storedRow->id == id)
+        d->setStoredRow(*context.storedRow);
     if (context.downloadLimiter)
         d->setSharedRateLimiter(context.downloadLimiter);
     return d;

@@ -124,6 +124,15 @@ int WorkerPool::jobCount(int worker) const
     return m_load.value(worker);
 }
 
+void WorkerPool::leftNetwork(Transfer *job)
+{
+    const auto it = m_live.constFind(job);
+    if (it == m_live.cend() || m_offNetwork.contains(job))
+        return;
+    m_offNetwork.insert(job);
+    --m_load[it.value()];
+}
+
 void WorkerPool::run(Transfer *job, int worker,
                      const std::function<void(const TransferResult &)> &onFinished)
 {
@@ -141,7 +150,8 @@ void WorkerPool::run(Transfer *job, int worker,
             const auto it = m_live.find(job);
             if (it == m_live.end())
                 return;
-            --m_load[it.value()];
+            if (!m_offNetwork.remove(job))
+                --m_load[it.value()];
             m_live.erase(it);
             if (guard)
                 guard->deleteLater();
@@ -216,6 +226,7 @@ void WorkerPool::clear()
     m_workers.clear();
     m_load.clear();
     m_live.clear();
+    m_offNetwork.clear();
     m_phase = Phase::Stopped;
     m_starting = m_ending = 0;
 }

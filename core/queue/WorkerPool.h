@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QString>
 #include <functional>
 
@@ -41,7 +42,11 @@ public:
     // The least loaded worker, and what a job placed there may use.
     int pickWorker() const;
     JobContext context(int worker) const;
+    // The jobs on `worker` that still use its network (see leftNetwork()).
     int jobCount(int worker) const;
+    // `job` no longer uses its worker's network (a download that only verifies and publishes):
+    // the next job is placed by where connections run, and takes this one's idle connection.
+    void leftNetwork(Transfer *job);
 
     // Moves `job` (no parent) to `worker` and starts it there. Once it emitted finished(),
     // the pool counts it off its worker, deletes it (deleteLater), and only then calls
@@ -87,6 +92,7 @@ private:
     QList<Worker *> m_workers;
     QList<int> m_load;
     QHash<Transfer *, int> m_live; // started, not finished: its worker
+    QSet<Transfer *> m_offNetwork; // of those, the ones leftNetwork() took off m_load
     QString m_proxy;
 };
 

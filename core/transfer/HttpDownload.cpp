@@ -90,6 +90,10 @@ void HttpDownload::Private::start()
         begin(std::nullopt);
         return;
     }
+    if (storedRow && storedRow->id == request.storeId) {
+        begin(storedRow);
+        return;
+    }
     // The row as the store has it after everything handed over before (the queue's insert).
     storage->load(request.storeId, q, [this](const std::optional<TransferRecord> &row) {
         if (done)
@@ -346,6 +350,7 @@ void HttpDownload::Private::completed(const QByteArray &sha256)
     result.size = total;
     result.sha256Hex = sha256.toHex();
     result.droppedMirrors = mirrors.dropped();
+    result.rowStored = storage && record.id > 0;
     finish(result);
     emitProgress(); // after finish(): a stop() from its listener finds the download done
 }
@@ -435,6 +440,11 @@ const DownloadRequest &HttpDownload::request() const
 void HttpDownload::setSharedRateLimiter(std::shared_ptr<RateLimiter> limiter)
 {
     d->sharedLimiter = std::move(limiter);
+}
+
+void HttpDownload::setStoredRow(const TransferRecord &row)
+{
+    d->storedRow = row;
 }
 
 void HttpDownload::setRateLimit(qint64 bytesPerSecond)

@@ -31,6 +31,10 @@ public:
     void setSharedRateLimiter(std::shared_ptr<RateLimiter> limiter) override;
     // Replaces request().rateLimit; the queue calls it from its thread while it runs.
     void setRateLimit(qint64 bytesPerSecond) override;
+    // The row as the storage holds it, when the caller knows it (the queue, for a row it
+    // inserted and nobody ran since): start() begins from it instead of reading the row.
+    // Before start().
+    void setStoredRow(const TransferRecord &row);
 
 protected:
     void startTransfer() override;

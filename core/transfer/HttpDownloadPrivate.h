@@ -68,6 +68,7 @@ public:
     void emitProgress();
     void fillRecord(); // the engine's columns of `record` from the state now
     void saveRecord(); // fillRecord(), then to the storage
+    static bool sameDownloadState(const TransferRecord &a, const TransferRecord &b);
     void startTimers();
     void stopEverything(); // connections and timers, not the stream
 
@@ -112,7 +113,8 @@ public:
     HttpDownload *q;
     DownloadRequest request;
     HttpClient *network;
-    ResumeStorage *storage; // none: nothing is kept for a resume
+    ResumeStorage *storage;                  // none: nothing is kept for a resume
+    std::optional<TransferRecord> storedRow; // setStoredRow(): no read of the row at start
     std::shared_ptr<RateLimiter> sharedLimiter;
     RateLimiter ownLimiter;
     QList<QNetworkCookie> cookies;

@@ -103,9 +103,20 @@ bool HttpDownload::Private::openRecord(const std::optional<TransferRecord> &row)
         record.expectedChecksum = http::algorithmName(c.algorithm).remove(QLatin1Char('-')) +
                                   QLatin1Char('=') + QString::fromLatin1(c.digest.toHex());
     }
-    if (storage && record.id > 0)
+    // A row that has never run (the usual new link) already says all this: no write.
+    if (storage && record.id > 0 && (!found || !sameDownloadState(*found, record)))
         storage->saveDownloadState(record);
     return true;
+}
+
+// The columns saveDownloadState() writes, apart from the time.
+bool HttpDownload::Private::sameDownloadState(const TransferRecord &a, const TransferRecord &b)
+{
+    return a.finalUrl == b.finalUrl && a.destination == b.destination &&
+           a.totalSize == b.totalSize && a.doneSize == b.doneSize && a.etag == b.etag &&
+           a.lastModified == b.lastModified && a.segments == b.segments &&
+           a.expectedChecksum == b.expectedChecksum && a.sha256 == b.sha256 &&
+           a.completed == b.completed && a.published == b.published;
 }
 
 void HttpDownload::Private::fillRecord()

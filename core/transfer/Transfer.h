@@ -46,6 +46,9 @@ struct TransferResult
     QByteArray sha256Hex;
     bool alreadyComplete = false; // nothing was transferred: it was complete already
     QStringList droppedMirrors;   // "URL: why" of each mirror given up on (metalink)
+    // Success: the transfer handed its row's result (path, size, digest, completed) to the
+    // storage itself, so the queue need not write it again.
+    bool rowStored = false;
 };
 
 // One transfer of any kind (HttpDownload, the uploads; later S3, FTP...), the life cycle they

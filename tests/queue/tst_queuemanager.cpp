@@ -18,6 +18,7 @@ private Q_SLOTS:
     void manualOrderMovesAndPersists();
     void globalAndPerHostLimits();
     void limitsChangedAtRuntime();
+    void finishingDownloadsLeaveTheirPlace();
     void commandsInEveryState_data();
     void commandsInEveryState();
     void commandsOnSelectionAndAll();
@@ -112,6 +113,36 @@ void TestQueueManager::limitsChangedAtRuntime()
     QTRY_COMPARE(env.jobs.startOrder.size(), 6);
     QTRY_COMPARE(env.queue->runningJobCount(), 1); // below the new limit, one at a time
     QCOMPARE(env.queue->queuedCount(), 0);
+}
+
+void TestQueueManager::finishingDownloadsLeaveTheirPlace()
+{
+    QueueEnv env;
+    QVERIFY(env.open(1, 1));
+    const qint64 a = env.add(QStringLiteral("h"), 1);
+    const qint64 b = env.add(QStringLiteral("h"), 2);
+    const qint64 c = env.add(QStringLiteral("h"), 3);
+    QTRY_VERIFY(env.jobs.job(a) && env.jobs.job(a)->started);
+    QCOMPARE(env.jobs.startOrder, QList<qint64>{a});
+    // Every byte of `a` is in: it only verifies and publishes, off the network and its host.
+    env.jobs.job(a)->sendVerifying();
+    QTRY_VERIFY(env.jobs.job(b) && env.jobs.job(b)->started);
+    QCOMPARE(env.state(a), TransferState::Verifying);
+    QCOMPARE(env.queue->runningJobCount(), 2);
+    QCOMPARE(env.queue->transferringJobCount(), 1);
+    // At most as many finishing as downloads at a time: `c` waits although `b` verifies too.
+    env.jobs.job(b)->sendVerifying();
+    QTRY_COMPARE(env.state(b), TransferState::Verifying);
+    QCOMPARE(env.queue->transferringJobCount(), 0);
+    QCOMPARE(env.state(c), TransferState::Queued);
+    env.jobs.job(a)->finishOk();
+    QTRY_VERIFY(env.jobs.job(c) && env.jobs.job(c)->started);
+    QCOMPARE(env.state(a), TransferState::Completed);
+    env.jobs.job(b)->finishOk();
+    env.jobs.job(c)->finishOk();
+    QTRY_COMPARE(env.queue->runningJobCount(), 0);
+    QCOMPARE(env.queue->transferringJobCount(), 0);
+    QCOMPARE(env.jobs.startOrder, (QList<qint64>{a, b, c}));
 }
 
 enum class Cmd
@@ -449,6 +480,8 @@ void TestQueueManager::restartRestoresEveryState()
     env.jobs.job(ids[2])->finishError(ErrorCode::DiskFull, QStringLiteral("full"));
     QTRY_COMPARE(env.state(ids[2]), TransferState::Paused);
     QTRY_VERIFY(env.jobs.job(ids[4]) && env.jobs.job(ids[4])->started);
+    // A verifying download leaves its place on the network: with one place, 3 holds it.
+    env.queue->setMaxActive(1);
     env.jobs.job(ids[4])->sendVerifying();
     QTRY_COMPARE(env.state(ids[4]), TransferState::Verifying);
     QCOMPARE(env.state(ids[3]), TransferState::Active);
