@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>BrowserIntegration</name>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot remove %1: %2</source>
+        <translation>%1 kann nicht entfernt werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>the actions after %1 were stopped</source>
@@ -22,6 +33,77 @@
     <message>
         <source>the command names no program</source>
         <translation>der Befehl nennt kein Programm</translation>
+    </message>
+</context>
+<context>
+    <name>bt</name>
+    <message>
+        <source>%1: unknown field &quot;%2&quot;.</source>
+        <translation>%1: unbekanntes Feld „%2“.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; must be a string.</source>
+        <translation>„%1“ muss eine Zeichenkette sein.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is longer than %2 characters.</source>
+        <translation>„%1“ ist länger als %2 Zeichen.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is missing.</source>
+        <translation>„%1“ fehlt.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid URL.</source>
+        <translation>„%1“ ist keine gültige URL.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: only http, https and ftp links can be downloaded, not %2.</source>
+        <translation>„%1“: Nur http-, https- und ftp-Links können heruntergeladen werden, nicht %2.</translation>
+    </message>
+    <message>
+        <source>&quot;cookies&quot; must be a list.</source>
+        <translation>„cookies“ muss eine Liste sein.</translation>
+    </message>
+    <message>
+        <source>&quot;cookies&quot; holds more than %1 cookies.</source>
+        <translation>„cookies“ enthält mehr als %1 Cookies.</translation>
+    </message>
+    <message>
+        <source>&quot;cookies&quot;: each cookie must be an object.</source>
+        <translation>„cookies“: Jedes Cookie muss ein Objekt sein.</translation>
+    </message>
+    <message>
+        <source>a cookie</source>
+        <translation>ein Cookie</translation>
+    </message>
+    <message>
+        <source>&quot;cookies&quot;: &quot;name&quot; and &quot;value&quot; must be strings.</source>
+        <translation>„cookies“: „name“ und „value“ müssen Zeichenketten sein.</translation>
+    </message>
+    <message>
+        <source>&quot;cookies&quot;: a cookie has a name or value that cannot be sent (empty, or with &apos;=&apos;, &apos;;&apos; or a line break).</source>
+        <translation>„cookies“: Ein Cookie hat einen Namen oder Wert, der nicht gesendet werden kann (leer oder mit „=“, „;“ oder einem Zeilenumbruch).</translation>
+    </message>
+    <message>
+        <source>&quot;size&quot; must be a whole number of bytes, or -1.</source>
+        <translation>„size“ muss eine ganze Zahl von Bytes oder -1 sein.</translation>
+    </message>
+    <message>
+        <source>several files or a folder go under a prefix: end the S3 address with &apos;/&apos; (s3://BUCKET/PREFIX/)</source>
+        <translation>mehrere Dateien oder ein Ordner kommen unter ein Präfix: Beenden Sie die S3-Adresse mit „/“ (s3://BUCKET/PRÄFIX/)</translation>
+    </message>
+    <message>
+        <source>several files or a folder go into a folder: end the address with &apos;/&apos; (ftp://HOST/DIR/)</source>
+        <translation>mehrere Dateien oder ein Ordner kommen in einen Ordner: Beenden Sie die Adresse mit „/“ (ftp://HOST/VERZ/)</translation>
+    </message>
+    <message>
+        <source>two files would get the same key &apos;%1&apos;</source>
+        <translation>zwei Dateien bekämen denselben Schlüssel „%1“</translation>
+    </message>
+    <message>
+        <source>%1 has no files to upload</source>
+        <translation>%1 enthält keine Dateien zum Hochladen</translation>
     </message>
 </context>
 <context>
@@ -201,6 +283,41 @@
     </message>
 </context>
 <context>
+    <name>bt::BrowserRequest</name>
+    <message>
+        <source>Unknown message type &quot;%1&quot;.</source>
+        <translation>Unbekannter Nachrichtentyp „%1“.</translation>
+    </message>
+    <message>
+        <source>The message has no &quot;type&quot;.</source>
+        <translation>Die Nachricht hat keinen „type“.</translation>
+    </message>
+    <message>
+        <source>The message</source>
+        <translation>Die Nachricht</translation>
+    </message>
+    <message>
+        <source>&quot;userAgent&quot; holds a line break.</source>
+        <translation>„userAgent“ enthält einen Zeilenumbruch.</translation>
+    </message>
+    <message>
+        <source>&quot;links&quot; must be a list of at least one link.</source>
+        <translation>„links“ muss eine Liste mit mindestens einem Link sein.</translation>
+    </message>
+    <message>
+        <source>&quot;links&quot; holds more than %1 links.</source>
+        <translation>„links“ enthält mehr als %1 Links.</translation>
+    </message>
+    <message>
+        <source>&quot;links&quot;: each link must be an object.</source>
+        <translation>„links“: Jeder Link muss ein Objekt sein.</translation>
+    </message>
+    <message>
+        <source>a link</source>
+        <translation>ein Link</translation>
+    </message>
+</context>
+<context>
     <name>bt::CurlReply</name>
     <message>
         <source>libcurl could not be set up.</source>
@@ -358,10 +475,6 @@
         <translation>In der Übertragungsdatenbank gibt es keine Übertragung %1.</translation>
     </message>
     <message>
-        <source>Cannot write to the transfer store.</source>
-        <translation>In die Übertragungsdatenbank kann nicht geschrieben werden.</translation>
-    </message>
-    <message>
         <source>Could not save the download state: %1</source>
         <translation>Der Download-Zustand konnte nicht gespeichert werden: %1</translation>
     </message>
@@ -405,12 +518,51 @@
         <source>Proxy error: %1</source>
         <translation>Proxy-Fehler: %1</translation>
     </message>
+    <message>
+        <source>it ignores byte ranges</source>
+        <translation>er ignoriert Byte-Bereiche</translation>
+    </message>
+    <message>
+        <source>The server&apos;s file is %1 bytes, the metalink says %2.</source>
+        <translation>Die Datei auf dem Server hat %1 Bytes, laut Metalink %2.</translation>
+    </message>
+    <message>
+        <source>Mirror %1 dropped: %2</source>
+        <translation>Spiegelserver %1 verworfen: %2</translation>
+    </message>
+    <message>
+        <source>Every mirror failed; the last: %1</source>
+        <translation>Alle Spiegelserver sind fehlgeschlagen; der letzte: %1</translation>
+    </message>
+    <message>
+        <source>Piece %1 (bytes %2-%3) failed its %4 check (sent by %5); fetching it again.</source>
+        <translation>Stück %1 (Bytes %2-%3) hat die %4-Prüfung nicht bestanden (Quelle: %5); es wird erneut geholt.</translation>
+    </message>
+    <message>
+        <source>an earlier run</source>
+        <translation>ein früherer Durchlauf</translation>
+    </message>
+    <message>
+        <source>piece %1 failed its %2 check</source>
+        <translation>Stück %1 hat die %2-Prüfung nicht bestanden</translation>
+    </message>
+    <message>
+        <source>The server names a mirror: %1</source>
+        <translation>Der Server nennt einen Spiegelserver: %1</translation>
+    </message>
 </context>
 <context>
     <name>bt::NetworkSetup</name>
     <message>
         <source>Not an HTTP or HTTPS URL: %1</source>
         <translation>Keine HTTP- oder HTTPS-URL: %1</translation>
+    </message>
+</context>
+<context>
+    <name>bt::PieceTracker</name>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
 </context>
 <context>
@@ -469,12 +621,98 @@
         <source>Waiting for the credentials from the keyring.</source>
         <translation>Warte auf die Zugangsdaten aus dem Schlüsselbund.</translation>
     </message>
+    <message>
+        <source>The queue was shut down while it opened.</source>
+        <translation>Die Warteschlange wurde beendet, während sie geöffnet wurde.</translation>
+    </message>
 </context>
 <context>
     <name>bt::QueueStore</name>
     <message>
         <source>The transfer database is not open.</source>
         <translation>Die Übertragungsdatenbank ist nicht geöffnet.</translation>
+    </message>
+    <message>
+        <source>The transfer database cannot be opened.</source>
+        <translation>Die Übertragungsdatenbank kann nicht geöffnet werden.</translation>
+    </message>
+    <message>
+        <source>Too many transfers were added at once; add the others again in a moment.</source>
+        <translation>Es wurden zu viele Übertragungen auf einmal hinzugefügt; fügen Sie die übrigen gleich noch einmal hinzu.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::RemoteFileProtocol</name>
+    <message>
+        <source>Not an FTP, FTPS or SFTP address: %1</source>
+        <translation>Keine FTP-, FTPS- oder SFTP-Adresse: %1</translation>
+    </message>
+    <message>
+        <source>The path of %1 holds a line break.</source>
+        <translation>Der Pfad von %1 enthält einen Zeilenumbruch.</translation>
+    </message>
+    <message>
+        <source>%1 names a folder; the file&apos;s name is needed there.</source>
+        <translation>%1 bezeichnet einen Ordner; dort wird der Name der Datei benötigt.</translation>
+    </message>
+    <message>
+        <source>%1 refused the login (wrong user name or password?)</source>
+        <translation>%1 hat die Anmeldung abgelehnt (falscher Benutzername oder falsches Passwort?)</translation>
+    </message>
+    <message>
+        <source>the SSH host key of %1 is not in ~/.ssh/known_hosts or does not match it; if the key is right, add it (ssh-keyscan -p %2 %3 &gt;&gt; ~/.ssh/known_hosts)</source>
+        <translation>der SSH-Host-Schlüssel von %1 steht nicht in ~/.ssh/known_hosts oder passt nicht dazu; wenn der Schlüssel stimmt, fügen Sie ihn hinzu (ssh-keyscan -p %2 %3 &gt;&gt; ~/.ssh/known_hosts)</translation>
+    </message>
+    <message>
+        <source>%1 has no file %2</source>
+        <translation>%1 hat keine Datei %2</translation>
+    </message>
+    <message>
+        <source>%1 denied access to %2</source>
+        <translation>%1 hat den Zugriff auf %2 verweigert</translation>
+    </message>
+    <message>
+        <source>%1 does not offer TLS (AUTH TLS) for ftps://</source>
+        <translation>%1 bietet kein TLS (AUTH TLS) für ftps:// an</translation>
+    </message>
+    <message>
+        <source>%1 refused to store %2 (no permission, or no such folder?)</source>
+        <translation>%1 hat das Speichern von %2 abgelehnt (keine Berechtigung oder Ordner nicht vorhanden?)</translation>
+    </message>
+    <message>
+        <source>%1 refused to rename %2 into place after the upload</source>
+        <translation>%1 hat das Umbenennen von %2 an den Zielort nach dem Upload abgelehnt</translation>
+    </message>
+</context>
+<context>
+    <name>bt::RemoteFileUpload</name>
+    <message>
+        <source>%1 is a folder: send its files to a folder URL ending in &apos;/&apos; (btstream put FOLDER ftp://host/dir/), or one archive (--archive).</source>
+        <translation>%1 ist ein Ordner: Senden Sie seine Dateien an eine Ordner-URL, die auf „/“ endet (btstream put ORDNER ftp://host/dir/), oder als ein Archiv (--archive).</translation>
+    </message>
+    <message>
+        <source>%1 was already uploaded to %2.</source>
+        <translation>%1 wurde bereits nach %2 hochgeladen.</translation>
+    </message>
+    <message>
+        <source>asking for the size again</source>
+        <translation>erneute Abfrage der Größe</translation>
+    </message>
+    <message>
+        <source>%1 has %2 bytes, more than the %3 of %4: sending it again.</source>
+        <translation>%1 hat %2 Bytes, mehr als die %3 von %4: wird erneut gesendet.</translation>
+    </message>
+    <message>
+        <source>Resuming the upload of %1 at byte %2 of %3 (the server has that much of %4).</source>
+        <translation>Upload von %1 wird bei Byte %2 von %3 fortgesetzt (so viel hat der Server von %4).</translation>
+    </message>
+    <message>
+        <source>continuing from the server&apos;s size</source>
+        <translation>Fortsetzen ab der Größe auf dem Server</translation>
+    </message>
+    <message>
+        <source>Stopped; the next run continues from what the server has of %1.</source>
+        <translation>Angehalten; der nächste Durchlauf macht mit dem weiter, was der Server von %1 hat.</translation>
     </message>
 </context>
 <context>
@@ -509,6 +747,160 @@
     </message>
 </context>
 <context>
+    <name>bt::S3Config</name>
+    <message>
+        <source>the upload target&apos;s settings</source>
+        <translation>die Einstellungen des Upload-Ziels</translation>
+    </message>
+    <message>
+        <source>No secret access key for the access key %1: enter it in the upload target&apos;s settings.</source>
+        <translation>Kein geheimer Zugriffsschlüssel für den Zugriffsschlüssel %1: Geben Sie ihn in den Einstellungen des Upload-Ziels ein.</translation>
+    </message>
+    <message>
+        <source>AWS_ACCESS_KEY_ID in the environment</source>
+        <translation>AWS_ACCESS_KEY_ID in der Umgebung</translation>
+    </message>
+    <message>
+        <source>profile %1 in %2</source>
+        <translation>Profil %1 in %2</translation>
+    </message>
+    <message>
+        <source>No S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give a profile with aws_access_key_id and aws_secret_access_key in %1 (--profile, AWS_PROFILE; now &quot;%2&quot;).</source>
+        <translation>Keine S3-Zugangsdaten: Setzen Sie AWS_ACCESS_KEY_ID und AWS_SECRET_ACCESS_KEY, oder geben Sie ein Profil mit aws_access_key_id und aws_secret_access_key in %1 an (--profile, AWS_PROFILE; derzeit „%2“).</translation>
+    </message>
+    <message>
+        <source>The S3 endpoint must be an http or https URL, not &quot;%1&quot;.</source>
+        <translation>Der S3-Endpunkt muss eine http- oder https-URL sein, nicht „%1“.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::S3Upload</name>
+    <message>
+        <source>%1 changed during the upload.</source>
+        <translation>%1 hat sich während des Uploads geändert.</translation>
+    </message>
+    <message>
+        <source>Could not read %1 at byte %2.</source>
+        <translation>%1 konnte bei Byte %2 nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>Not an S3 address (s3://BUCKET/KEY): %1</source>
+        <translation>Keine S3-Adresse (s3://BUCKET/SCHLÜSSEL): %1</translation>
+    </message>
+    <message>
+        <source>%1 changed since its upload began (or --no-resume): aborting that upload and starting a new one.</source>
+        <translation>%1 hat sich seit Beginn des Uploads geändert (oder --no-resume): Dieser Upload wird abgebrochen und ein neuer gestartet.</translation>
+    </message>
+    <message>
+        <source>Nothing was sent or received for %1 s; the connection was cut.</source>
+        <translation>Seit %1 s wurde nichts gesendet oder empfangen; die Verbindung wurde getrennt.</translation>
+    </message>
+    <message>
+        <source> Check the secret access key of %1 (from %2).</source>
+        <translation> Prüfen Sie den geheimen Zugriffsschlüssel zu %1 (Quelle: %2).</translation>
+    </message>
+    <message>
+        <source> The server does not know the access key %1 (from %2).</source>
+        <translation> Der Server kennt den Zugriffsschlüssel %1 nicht (Quelle: %2).</translation>
+    </message>
+    <message>
+        <source>HTTP %1: the bucket %2 does not exist at %3.</source>
+        <translation>HTTP %1: Den Bucket %2 gibt es bei %3 nicht.</translation>
+    </message>
+    <message>
+        <source> The bucket may be in another region than %1: give it with --region.</source>
+        <translation> Der Bucket liegt womöglich in einer anderen Region als %1: Geben Sie sie mit --region an.</translation>
+    </message>
+    <message>
+        <source>: the server does not allow this upload to %1.</source>
+        <translation>: Der Server erlaubt diesen Upload nach %1 nicht.</translation>
+    </message>
+    <message>
+        <source>sending the whole file again</source>
+        <translation>erneutes Senden der ganzen Datei</translation>
+    </message>
+    <message>
+        <source>creating the upload again</source>
+        <translation>erneutes Anlegen des Uploads</translation>
+    </message>
+    <message>
+        <source>The server answered CreateMultipartUpload without an UploadId.</source>
+        <translation>Der Server hat CreateMultipartUpload ohne UploadId beantwortet.</translation>
+    </message>
+    <message>
+        <source>Created the multipart upload %1 of s3://%2/%3: %4 parts of %5 bytes, %6 at once.</source>
+        <translation>Multipart-Upload %1 von s3://%2/%3 angelegt: %4 Teile zu %5 Bytes, %6 gleichzeitig.</translation>
+    </message>
+    <message>
+        <source>The server no longer has the upload %1.</source>
+        <translation>Der Server hat den Upload %1 nicht mehr.</translation>
+    </message>
+    <message>
+        <source>asking for the parts again</source>
+        <translation>erneute Abfrage der Teile</translation>
+    </message>
+    <message>
+        <source>The server does not list the parts (%1); continuing from the %2 bytes confirmed before.</source>
+        <translation>Der Server listet die Teile nicht auf (%1); es wird ab den zuvor bestätigten %2 Bytes fortgesetzt.</translation>
+    </message>
+    <message>
+        <source>The server lists %1 bytes of the upload; sending the rest.</source>
+        <translation>Der Server führt %1 Bytes des Uploads auf; der Rest wird gesendet.</translation>
+    </message>
+    <message>
+        <source>sending part %1 again</source>
+        <translation>erneutes Senden von Teil %1</translation>
+    </message>
+    <message>
+        <source>The server confirmed part %1 without an ETag.</source>
+        <translation>Der Server hat Teil %1 ohne ETag bestätigt.</translation>
+    </message>
+    <message>
+        <source>completing the upload again</source>
+        <translation>erneutes Abschließen des Uploads</translation>
+    </message>
+    <message>
+        <source>Completed s3://%1/%2 from %3 parts.</source>
+        <translation>s3://%1/%2 aus %3 Teilen fertiggestellt.</translation>
+    </message>
+    <message>
+        <source>%1 It lost the upload %2 times; giving up.</source>
+        <translation>%1 Der Upload ging %2-mal verloren; es wird aufgegeben.</translation>
+    </message>
+    <message>
+        <source>%1 Starting a new upload.</source>
+        <translation>%1 Ein neuer Upload wird gestartet.</translation>
+    </message>
+    <message>
+        <source>Aborted the multipart upload %1.</source>
+        <translation>Multipart-Upload %1 abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Could not abort the multipart upload %1 (%2); its parts stay on the server until a lifecycle rule removes them.</source>
+        <translation>Der Multipart-Upload %1 konnte nicht abgebrochen werden (%2); seine Teile bleiben auf dem Server, bis eine Lebenszyklusregel sie entfernt.</translation>
+    </message>
+    <message>
+        <source>%1 is a folder: send its files (btstream put FOLDER s3://BUCKET/PREFIX/).</source>
+        <translation>%1 ist ein Ordner: Senden Sie seine Dateien (btstream put ORDNER s3://BUCKET/PRÄFIX/).</translation>
+    </message>
+    <message>
+        <source>%1 was already uploaded to s3://%2/%3.</source>
+        <translation>%1 wurde bereits nach s3://%2/%3 hochgeladen.</translation>
+    </message>
+    <message>
+        <source>Resuming the multipart upload %1 of %2: %3 of %4 parts (%5 bytes) are on the server.</source>
+        <translation>Multipart-Upload %1 von %2 wird fortgesetzt: %3 von %4 Teilen (%5 Bytes) sind auf dem Server.</translation>
+    </message>
+    <message>
+        <source>Stopped; a single PUT cannot resume, so the next run sends the file again.</source>
+        <translation>Angehalten; ein einzelnes PUT ist nicht fortsetzbar, daher sendet der nächste Durchlauf die Datei erneut.</translation>
+    </message>
+    <message>
+        <source>Stopped with %1 of %2 bytes confirmed; run it again to send the missing parts.</source>
+        <translation>Angehalten bei %1 von %2 bestätigten Bytes; starten Sie den Upload erneut, um die fehlenden Teile zu senden.</translation>
+    </message>
+</context>
+<context>
     <name>bt::SegmentDownloader</name>
     <message>
         <source>%1 (through the proxy %2)</source>
@@ -529,6 +921,13 @@
     <message>
         <source>No data for %1 s; reconnecting.</source>
         <translation>Seit %1 s keine Daten; die Verbindung wird neu aufgebaut.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::Transfer</name>
+    <message>
+        <source>Stopped before it started.</source>
+        <translation>Vor dem Start angehalten.</translation>
     </message>
 </context>
 <context>
@@ -676,10 +1075,6 @@
         <translation>%1 (%2); %3 in %4 s (Versuch %5 von %6).</translation>
     </message>
     <message>
-        <source>Could not save the upload state: %1</source>
-        <translation>Der Upload-Zustand konnte nicht gespeichert werden: %1</translation>
-    </message>
-    <message>
         <source>Upload cancelled.</source>
         <translation>Upload abgebrochen.</translation>
     </message>
@@ -704,15 +1099,232 @@
         <translation>%1 ist keine normale Datei (eine Pipe, ein Socket oder ein Gerät kann nicht hochgeladen werden).</translation>
     </message>
     <message>
-        <source>Cannot write to the transfer store.</source>
-        <translation>In die Übertragungsdatenbank kann nicht geschrieben werden.</translation>
+        <source>There is no transfer %1 in the transfer database.</source>
+        <translation>In der Übertragungsdatenbank gibt es keine Übertragung %1.</translation>
     </message>
 </context>
 <context>
-    <name>bt::UploadJob</name>
+    <name>bt::WhenAllDone</name>
     <message>
-        <source>Stopped before it started.</source>
-        <translation>Vor dem Start angehalten.</translation>
+        <source>cannot run %1</source>
+        <translation>%1 kann nicht ausgeführt werden</translation>
+    </message>
+</context>
+<context>
+    <name>bt::http::Parser</name>
+    <message>
+        <source>bad URL pattern at column %1: %2</source>
+        <translation>ungültiges URL-Muster in Spalte %1: %2</translation>
+    </message>
+    <message>
+        <source>a range is [FIRST-LAST] or [FIRST-LAST:STEP], not [%1]</source>
+        <translation>ein Bereich lautet [ERSTER-LETZTER] oder [ERSTER-LETZTER:SCHRITT], nicht [%1]</translation>
+    </message>
+    <message>
+        <source>the step of [%1] must be a whole number of at least 1</source>
+        <translation>die Schrittweite von [%1] muss eine ganze Zahl von mindestens 1 sein</translation>
+    </message>
+    <message>
+        <source>the letter range [%1] must go up within one case</source>
+        <translation>der Buchstabenbereich [%1] muss innerhalb einer Schreibweise (groß oder klein) aufsteigen</translation>
+    </message>
+    <message>
+        <source>a range is of numbers or of single letters, not [%1]</source>
+        <translation>ein Bereich besteht aus Zahlen oder einzelnen Buchstaben, nicht [%1]</translation>
+    </message>
+    <message>
+        <source>the range [%1] goes down</source>
+        <translation>der Bereich [%1] ist absteigend</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; inside a {list}: lists and ranges do not nest</source>
+        <translation>„%1“ innerhalb einer {Liste}: Listen und Bereiche lassen sich nicht verschachteln</translation>
+    </message>
+    <message>
+        <source>the list opened here has no closing &apos;}&apos;</source>
+        <translation>der hier geöffneten Liste fehlt die schließende „}“</translation>
+    </message>
+    <message>
+        <source>the range opened here has no closing &apos;]&apos;</source>
+        <translation>dem hier geöffneten Bereich fehlt die schließende „]“</translation>
+    </message>
+    <message>
+        <source>ranges and lists do not nest</source>
+        <translation>Bereiche und Listen lassen sich nicht verschachteln</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; closes nothing (write \%1 for the character)</source>
+        <translation>„%1“ schließt nichts (schreiben Sie \%1 für das Zeichen)</translation>
+    </message>
+</context>
+<context>
+    <name>bt::http::UrlList</name>
+    <message>
+        <source>line %1: one URL a line (a space or a tab inside: &apos;%2&apos;)</source>
+        <translation>Zeile %1: eine URL pro Zeile (Leerzeichen oder Tabulator darin: „%2“)</translation>
+    </message>
+    <message>
+        <source>line %1: an option line (&apos;%2&apos;) before any URL</source>
+        <translation>Zeile %1: eine Optionszeile („%2“) vor der ersten URL</translation>
+    </message>
+    <message>
+        <source>line %1: an option line is NAME=VALUE, not &apos;%2&apos;</source>
+        <translation>Zeile %1: Eine Optionszeile lautet NAME=WERT, nicht „%2“</translation>
+    </message>
+    <message>
+        <source>line %1: the option &apos;%2&apos; is not supported (only out= and dir=)</source>
+        <translation>Zeile %1: Die Option „%2“ wird nicht unterstützt (nur out= und dir=)</translation>
+    </message>
+</context>
+<context>
+    <name>bt::http::UrlPattern</name>
+    <message>
+        <source>the pattern &apos;%1&apos; gives more than %2 URLs; split it, or use --globoff to take the URL literally</source>
+        <translation>das Muster „%1“ ergibt mehr als %2 URLs; teilen Sie es auf, oder verwenden Sie --globoff, um die URL wörtlich zu nehmen</translation>
+    </message>
+</context>
+<context>
+    <name>bt::metalink::Reader</name>
+    <message>
+        <source>the document is empty</source>
+        <translation>das Dokument ist leer</translation>
+    </message>
+    <message>
+        <source>not a metalink: the root element is &lt;%1&gt; in the namespace &apos;%2&apos;</source>
+        <translation>kein Metalink: Das Wurzelelement ist &lt;%1&gt; im Namensraum „%2“</translation>
+    </message>
+    <message>
+        <source>the metalink lists no file</source>
+        <translation>der Metalink führt keine Datei auf</translation>
+    </message>
+    <message>
+        <source>malformed XML at line %1, column %2: %3</source>
+        <translation>fehlerhaftes XML in Zeile %1, Spalte %2: %3</translation>
+    </message>
+    <message>
+        <source>the file name &apos;%1&apos; is empty or leaves the download folder</source>
+        <translation>der Dateiname „%1“ ist leer oder führt aus dem Download-Ordner heraus</translation>
+    </message>
+    <message>
+        <source>the file &apos;%1&apos; has no http or https URL</source>
+        <translation>die Datei „%1“ hat keine http- oder https-URL</translation>
+    </message>
+    <message>
+        <source>the file &apos;%1&apos; has %2 piece hashes, but %3 bytes in pieces of %4 need %5</source>
+        <translation>die Datei „%1“ hat %2 Stück-Hashes, aber %3 Bytes in Stücken zu %4 brauchen %5</translation>
+    </message>
+    <message>
+        <source>the size &apos;%1&apos; is not a number of bytes</source>
+        <translation>die Größe „%1“ ist keine Anzahl von Bytes</translation>
+    </message>
+    <message>
+        <source>skipped a hash of the unknown type &apos;%1&apos;</source>
+        <translation>Hash des unbekannten Typs „%1“ übersprungen</translation>
+    </message>
+    <message>
+        <source>the %1 hash &apos;%2&apos; is not %3 hex digits</source>
+        <translation>der %1-Hash „%2“ besteht nicht aus %3 Hexadezimalziffern</translation>
+    </message>
+    <message>
+        <source>the piece length &apos;%1&apos; is not a positive number</source>
+        <translation>die Stücklänge „%1“ ist keine positive Zahl</translation>
+    </message>
+    <message>
+        <source>skipped piece hashes of the unknown type &apos;%1&apos;</source>
+        <translation>Stück-Hashes des unbekannten Typs „%1“ übersprungen</translation>
+    </message>
+    <message>
+        <source>piece hash %1 is out of order</source>
+        <translation>Stück-Hash %1 steht an der falschen Stelle</translation>
+    </message>
+    <message>
+        <source>skipped the %1 resource &apos;%2&apos;</source>
+        <translation>%1-Ressource „%2“ übersprungen</translation>
+    </message>
+    <message>
+        <source>skipped the relative URL &apos;%1&apos;: the metalink has no address</source>
+        <translation>relative URL „%1“ übersprungen: Der Metalink hat keine Adresse</translation>
+    </message>
+    <message>
+        <source>skipped the URL &apos;%1&apos;: only http and https are used</source>
+        <translation>URL „%1“ übersprungen: Nur http und https werden verwendet</translation>
+    </message>
+</context>
+<context>
+    <name>bt::nativemessaging</name>
+    <message>
+        <source>The message was cut short: %1 of 4 length bytes.</source>
+        <translation>Die Nachricht wurde abgeschnitten: %1 von 4 Längenbytes.</translation>
+    </message>
+    <message>
+        <source>The message is too large: %1 bytes, at most %2.</source>
+        <translation>Die Nachricht ist zu groß: %1 Bytes, höchstens %2.</translation>
+    </message>
+    <message>
+        <source>The message was cut short: %1 of %2 bytes.</source>
+        <translation>Die Nachricht wurde abgeschnitten: %1 von %2 Bytes.</translation>
+    </message>
+    <message>
+        <source>The message is not valid JSON: %1 at byte %2.</source>
+        <translation>Die Nachricht ist kein gültiges JSON: %1 bei Byte %2.</translation>
+    </message>
+    <message>
+        <source>The message is not a JSON object.</source>
+        <translation>Die Nachricht ist kein JSON-Objekt.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::rpc::Aria2Client</name>
+    <message>
+        <source>no answer for %1 s</source>
+        <translation>keine Antwort nach %1 s</translation>
+    </message>
+    <message>
+        <source>disconnected</source>
+        <translation>getrennt</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>nicht verbunden</translation>
+    </message>
+</context>
+<context>
+    <name>bt::rpc::RemoteQueue</name>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Verbindung zu %1 wird hergestellt…</translation>
+    </message>
+    <message>
+        <source>Connected to %1</source>
+        <translation>Verbunden mit %1</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1 (%2). Trying again every few seconds.</source>
+        <translation>%1 ist nicht erreichbar (%2). Neuer Versuch alle paar Sekunden.</translation>
+    </message>
+    <message>
+        <source>Connection to %1 lost (%2). Trying again every few seconds; the list shows the last known state.</source>
+        <translation>Verbindung zu %1 verloren (%2). Neuer Versuch alle paar Sekunden; die Liste zeigt den zuletzt bekannten Stand.</translation>
+    </message>
+    <message>
+        <source>%1 refused the secret. File &gt; Connect to… to enter it again.</source>
+        <translation>%1 hat das Geheimnis abgelehnt. Geben Sie es über Datei &gt; Verbinden mit… erneut ein.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>The daemon did not do it: %1</source>
+        <translation>Der Daemon hat es nicht ausgeführt: %1</translation>
+    </message>
+    <message>
+        <source>Passwords are not sent to a daemon: %1</source>
+        <translation>Passwörter werden nicht an einen Daemon gesendet: %1</translation>
+    </message>
+    <message>
+        <source>A daemon cannot retry a failed download; add its link again.</source>
+        <translation>Ein Daemon kann einen fehlgeschlagenen Download nicht wiederholen; fügen Sie seinen Link erneut hinzu.</translation>
     </message>
 </context>
 <context>
@@ -810,15 +1422,11 @@
     </message>
     <message>
         <source>C&amp;hecksum:</source>
-        <translation>&amp;Prüfsumme:</translation>
+        <translation>Prü&amp;fsumme:</translation>
     </message>
     <message>
         <source>Enter at least one URL.</source>
         <translation>Geben Sie mindestens eine URL ein.</translation>
-    </message>
-    <message>
-        <source>Not an http or https URL: %1</source>
-        <translation>Keine http- oder https-URL: %1</translation>
     </message>
     <message>
         <source>Choose a folder.</source>
@@ -867,6 +1475,43 @@
     <message>
         <source>Cannot make the folder: %1 is not writable.</source>
         <translation>Der Ordner kann nicht angelegt werden: %1 ist nicht beschreibbar.</translation>
+    </message>
+    <message>
+        <source>&amp;Links:</source>
+        <translation>&amp;Links:</translation>
+    </message>
+    <message>
+        <source>More than %1 URLs.</source>
+        <translation>Mehr als %1 URLs.</translation>
+    </message>
+    <message>
+        <source>Not an http, https, ftp, ftps or sftp URL: %1</source>
+        <translation>Keine http-, https-, ftp-, ftps- oder sftp-URL: %1</translation>
+    </message>
+    <message>
+        <source>A folder on the daemon&apos;s machine</source>
+        <translation>Ein Ordner auf dem Rechner des Daemons</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n URL(s):</source>
+        <translation>
+            <numerusform>%n URL:</numerusform>
+            <numerusform>%n URLs:</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>bt::ui::BrowserCatcher</name>
+    <message>
+        <source>Could not add: %1</source>
+        <translation>Konnte nicht hinzugefügt werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n download(s) from the browser</source>
+        <translation>
+            <numerusform>%n Download aus dem Browser hinzugefügt</numerusform>
+            <numerusform>%n Downloads aus dem Browser hinzugefügt</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -945,6 +1590,19 @@
     <message>
         <source>%1 - %2</source>
         <translation>%1 - %2</translation>
+    </message>
+    <message>
+        <source>%1 (the object: %2)</source>
+        <translation>%1 (das Objekt: %2)</translation>
+    </message>
+    <message>
+        <source>Parts:</source>
+        <translation>Teile:</translation>
+    </message>
+    <message>
+        <source>%1 of %2 parts confirmed, %3 sending, %4 pending (%5 a part)</source>
+        <extracomment>S3 multipart upload: &quot;3 of 12 parts confirmed, 4 sending, 5 pending (8.0 MB a part)&quot;</extracomment>
+        <translation>%1 von %2 Teilen bestätigt, %3 werden gesendet, %4 ausstehend (%5 pro Teil)</translation>
     </message>
 </context>
 <context>
@@ -1101,7 +1759,7 @@
     </message>
     <message>
         <source>&amp;Upload Files…</source>
-        <translation>Dateien &amp;hochladen…</translation>
+        <translation>Dateien hoch&amp;laden…</translation>
     </message>
     <message>
         <source>Ctrl+U</source>
@@ -1443,6 +2101,147 @@ Dateien zum Hochladen</translation>
         <source>Command failed</source>
         <translation>Befehl fehlgeschlagen</translation>
     </message>
+    <message>
+        <source>Not added: the window was connected or disconnected meanwhile. Add the links again.</source>
+        <translation>Nicht hinzugefügt: Das Fenster wurde inzwischen verbunden oder getrennt. Fügen Sie die Links erneut hinzu.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sent %n download(s) to the daemon</source>
+        <translation>
+            <numerusform>%n Download an den Daemon gesendet</numerusform>
+            <numerusform>%n Downloads an den Daemon gesendet</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Import Links…</source>
+        <translation>Links &amp;importieren…</translation>
+    </message>
+    <message>
+        <source>Export as &amp;JSON…</source>
+        <translation>Als &amp;JSON exportieren…</translation>
+    </message>
+    <message>
+        <source>Export URL &amp;List…</source>
+        <translation>URL-Liste e&amp;xportieren…</translation>
+    </message>
+    <message>
+        <source>Co&amp;nnect to…</source>
+        <translation>&amp;Verbinden mit…</translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect</source>
+        <translation>&amp;Trennen</translation>
+    </message>
+    <message>
+        <source>Import Links</source>
+        <translation>Links importieren</translation>
+    </message>
+    <message>
+        <source>Link lists and web pages (*.txt *.lst *.html *.htm);;All files (*)</source>
+        <translation>Linklisten und Webseiten (*.txt *.lst *.html *.htm);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>No links found in %1.</source>
+        <translation>In %1 wurden keine Links gefunden.</translation>
+    </message>
+    <message>
+        <source>Metalinks are added to this computer&apos;s transfers only; disconnect from the daemon first.</source>
+        <translation>Metalinks werden nur zu den Übertragungen dieses Computers hinzugefügt; trennen Sie zuerst die Verbindung zum Daemon.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n download(s) from the metalink</source>
+        <translation>
+            <numerusform>%n Download aus dem Metalink hinzugefügt</numerusform>
+            <numerusform>%n Downloads aus dem Metalink hinzugefügt</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export Transfers as JSON</source>
+        <translation>Übertragungen als JSON exportieren</translation>
+    </message>
+    <message>
+        <source>Export URL List</source>
+        <translation>URL-Liste exportieren</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Text (*.txt)</source>
+        <translation>Text (*.txt)</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n transfer(s) to %1</source>
+        <translation>
+            <numerusform>%n Übertragung nach %1 exportiert</numerusform>
+            <numerusform>%n Übertragungen nach %1 exportiert</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Connect to a Daemon</source>
+        <translation>Mit einem Daemon verbinden</translation>
+    </message>
+    <message>
+        <source>--rpc-secret of the daemon</source>
+        <translation>--rpc-secret des Daemons</translation>
+    </message>
+    <message>
+        <source>btstream daemon or another aria2 JSON-RPC server. The secret is kept in the desktop keyring.</source>
+        <translation>btstream-Daemon oder ein anderer aria2-JSON-RPC-Server. Das Geheimnis wird im Schlüsselbund der Arbeitsumgebung gespeichert.</translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>&amp;Verbinden</translation>
+    </message>
+    <message>
+        <source>&amp;URL:</source>
+        <translation>&amp;URL:</translation>
+    </message>
+    <message>
+        <source>&amp;Secret:</source>
+        <translation>&amp;Geheimnis:</translation>
+    </message>
+    <message>
+        <source>A ws://, wss://, http:// or https:// URL of a host.</source>
+        <translation>Eine URL eines Rechners mit ws://, wss://, http:// oder https://.</translation>
+    </message>
+    <message>
+        <source>Disconnected: the transfers of this computer are shown</source>
+        <translation>Getrennt: Die Übertragungen dieses Computers werden angezeigt</translation>
+    </message>
+    <message>
+        <source>Disconnected from %1, retrying</source>
+        <translation>Verbindung zu %1 verloren, neuer Versuch läuft</translation>
+    </message>
+    <message>
+        <source>%1 refused the secret</source>
+        <translation>%1 hat das Geheimnis abgelehnt</translation>
+    </message>
+    <message>
+        <source>BTFileStream — %1</source>
+        <translation>BTFileStream — %1</translation>
+    </message>
+    <message>
+        <source>Enter the secret access key for “%1”: it was not saved, because %2.</source>
+        <translation>Geben Sie den geheimen Zugriffsschlüssel für „%1“ ein: Er wurde nicht gespeichert, weil %2.</translation>
+    </message>
+    <message>
+        <source>Enter the secret access key for “%1”.</source>
+        <translation>Geben Sie den geheimen Zugriffsschlüssel für „%1“ ein.</translation>
+    </message>
 </context>
 <context>
     <name>bt::ui::SettingsDialog</name>
@@ -1770,6 +2569,10 @@ Dateien zum Hochladen</translation>
         <source>Paused: error</source>
         <translation>Pausiert: Fehler</translation>
     </message>
+    <message>
+        <source>%1 (disconnected)</source>
+        <translation>%1 (getrennt)</translation>
+    </message>
 </context>
 <context>
     <name>bt::ui::TrayIcon</name>
@@ -1806,6 +2609,57 @@ Dateien zum Hochladen</translation>
     <message>
         <source>Idle</source>
         <translation>Untätig</translation>
+    </message>
+</context>
+<context>
+    <name>bt::ui::UploadTarget</name>
+    <message>
+        <source>The upload target “%1” needs an ftp, ftps or sftp URL without a password (give it below: it goes to the keyring).</source>
+        <translation>Das Upload-Ziel „%1“ braucht eine ftp-, ftps- oder sftp-URL ohne Passwort (geben Sie es unten ein: Es kommt in den Schlüsselbund).</translation>
+    </message>
+    <message>
+        <source>The upload target “%1” needs an http or https URL.</source>
+        <translation>Das Upload-Ziel „%1“ braucht eine http- oder https-URL.</translation>
+    </message>
+    <message>
+        <source>Folders as a tree need HTTP PUT / WebDAV (“%1”).</source>
+        <translation>Ordner als Baum brauchen HTTP PUT / WebDAV („%1“).</translation>
+    </message>
+    <message>
+        <source>Enter the user name for “%1”.</source>
+        <translation>Geben Sie den Benutzernamen für „%1“ ein.</translation>
+    </message>
+    <message>
+        <source>Enter the bucket of the S3 target “%1”.</source>
+        <translation>Geben Sie den Bucket des S3-Ziels „%1“ ein.</translation>
+    </message>
+    <message>
+        <source>The bucket of “%1” is a name without &apos;/&apos;: put folders in the key prefix.</source>
+        <translation>Der Bucket von „%1“ ist ein Name ohne „/“: Ordner gehören in das Schlüsselpräfix.</translation>
+    </message>
+    <message>
+        <source>S3 bucket names are in lower case: “%1” (“%2”).</source>
+        <translation>S3-Bucket-Namen sind kleingeschrieben: „%1“ („%2“).</translation>
+    </message>
+    <message>
+        <source>The bucket name of “%1” may not contain spaces.</source>
+        <translation>Der Bucket-Name von „%1“ darf keine Leerzeichen enthalten.</translation>
+    </message>
+    <message>
+        <source>The endpoint of “%1” must be an http or https URL such as https://s3.example.org:9000, not “%2”.</source>
+        <translation>Der Endpunkt von „%1“ muss eine http- oder https-URL wie https://s3.example.org:9000 sein, nicht „%2“.</translation>
+    </message>
+    <message>
+        <source>The endpoint of “%1” is the server only (%2), without a path: the bucket and the prefix have fields of their own.</source>
+        <translation>Der Endpunkt von „%1“ ist nur der Server (%2), ohne Pfad: Bucket und Präfix haben eigene Felder.</translation>
+    </message>
+    <message>
+        <source>The region of “%1” is one word, such as eu-west-3.</source>
+        <translation>Die Region von „%1“ ist ein einzelnes Wort, etwa eu-west-3.</translation>
+    </message>
+    <message>
+        <source>The part size of “%1” must be from 5 MiB to 5 GiB.</source>
+        <translation>Die Teilgröße von „%1“ muss zwischen 5 MiB und 5 GiB liegen.</translation>
     </message>
 </context>
 <context>
@@ -1875,18 +2729,6 @@ Dateien zum Hochladen</translation>
         <translation>&amp;Passwort oder Token:</translation>
     </message>
     <message>
-        <source>The upload target “%1” needs an http or https URL.</source>
-        <translation>Das Upload-Ziel „%1“ braucht eine http- oder https-URL.</translation>
-    </message>
-    <message>
-        <source>Folders as a tree need HTTP PUT / WebDAV (“%1”).</source>
-        <translation>Ordner als Baum brauchen HTTP PUT / WebDAV („%1“).</translation>
-    </message>
-    <message>
-        <source>Enter the user name for “%1”.</source>
-        <translation>Geben Sie den Benutzernamen für „%1“ ein.</translation>
-    </message>
-    <message>
         <source>Target %1</source>
         <translation>Ziel %1</translation>
     </message>
@@ -1913,6 +2755,172 @@ Dateien zum Hochladen</translation>
     <message>
         <source>Use&amp;r:</source>
         <translation>&amp;Benutzer:</translation>
+    </message>
+    <message>
+        <source>FTP, FTPS or SFTP (resumable)</source>
+        <translation>FTP, FTPS oder SFTP (fortsetzbar)</translation>
+    </message>
+    <message>
+        <source>S3 (AWS, MinIO, Ceph, R2...)</source>
+        <translation>S3 (AWS, MinIO, Ceph, R2 ...)</translation>
+    </message>
+    <message>
+        <source>AWS; or e.g. https://minio.example.org:9000</source>
+        <translation>AWS; oder z. B. https://minio.example.org:9000</translation>
+    </message>
+    <message>
+        <source>us-east-1</source>
+        <translation>us-east-1</translation>
+    </message>
+    <message>
+        <source>my-bucket</source>
+        <translation>mein-bucket</translation>
+    </message>
+    <message>
+        <source>none: files go to the top; e.g. backups/2026</source>
+        <translation>keines: Dateien landen auf oberster Ebene; z. B. backups/2026</translation>
+    </message>
+    <message>
+        <source>Automatic (path-style for an endpoint, else virtual-hosted)</source>
+        <translation>Automatisch (Pfad-Stil bei einem Endpunkt, sonst virtuelles Hosting)</translation>
+    </message>
+    <message>
+        <source>Path-style (ENDPOINT/BUCKET/KEY)</source>
+        <translation>Pfad-Stil (ENDPUNKT/BUCKET/SCHLÜSSEL)</translation>
+    </message>
+    <message>
+        <source>Virtual-hosted (BUCKET.ENDPOINT/KEY)</source>
+        <translation>Virtuelles Hosting (BUCKET.ENDPUNKT/SCHLÜSSEL)</translation>
+    </message>
+    <message>
+        <source> MiB</source>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <source>Automatic (8 MiB and up)</source>
+        <translation>Automatisch (ab 8 MiB)</translation>
+    </message>
+    <message>
+        <source>none: the AWS setup&apos;s (~/.aws, AWS_* variables)</source>
+        <translation>keine: die der AWS-Konfiguration (~/.aws, AWS_*-Variablen)</translation>
+    </message>
+    <message>
+        <source>only for temporary credentials</source>
+        <translation>nur für temporäre Zugangsdaten</translation>
+    </message>
+    <message>
+        <source>&amp;Endpoint URL:</source>
+        <translation>End&amp;punkt-URL:</translation>
+    </message>
+    <message>
+        <source>Re&amp;gion:</source>
+        <translation>Regi&amp;on:</translation>
+    </message>
+    <message>
+        <source>&amp;Bucket:</source>
+        <translation>&amp;Bucket:</translation>
+    </message>
+    <message>
+        <source>Key &amp;prefix:</source>
+        <translation>S&amp;chlüsselpräfix:</translation>
+    </message>
+    <message>
+        <source>Add&amp;ressing:</source>
+        <translation>Ad&amp;ressierung:</translation>
+    </message>
+    <message>
+        <source>Part si&amp;ze:</source>
+        <translation>Tei&amp;lgröße:</translation>
+    </message>
+    <message>
+        <source>Access &amp;key ID:</source>
+        <translation>Zugriffs&amp;schlüssel-ID:</translation>
+    </message>
+    <message>
+        <source>Secret access ke&amp;y:</source>
+        <translation>Geheimer &amp;Zugriffsschlüssel:</translation>
+    </message>
+    <message>
+        <source>Sess&amp;ion token:</source>
+        <translation>Sitzungsto&amp;ken:</translation>
+    </message>
+    <message>
+        <source>Enter the secret access key of “%1” with its session token.</source>
+        <translation>Geben Sie den geheimen Zugriffsschlüssel von „%1“ zusammen mit seinem Sitzungstoken ein.</translation>
+    </message>
+</context>
+<context>
+    <name>bt::ui::WhenDoneControl</name>
+    <message>
+        <source>When All Is &amp;Done</source>
+        <translation>Wenn alles &amp;fertig ist</translation>
+    </message>
+    <message>
+        <source>Do &amp;Nothing</source>
+        <translation>&amp;Nichts tun</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Suspend</source>
+        <translation>&amp;Standby-Modus</translation>
+    </message>
+    <message>
+        <source>&amp;Power Off</source>
+        <translation>&amp;Ausschalten</translation>
+    </message>
+    <message>
+        <source>Run a &amp;Command…</source>
+        <translation>Be&amp;fehl ausführen…</translation>
+    </message>
+    <message>
+        <source>When all is done: %1</source>
+        <translation>Wenn alles fertig ist: %1</translation>
+    </message>
+    <message>
+        <source>When All Is Done</source>
+        <translation>Wenn alles fertig ist</translation>
+    </message>
+    <message>
+        <source>Command to run (no shell; double quotes group words):</source>
+        <translation>Auszuführender Befehl (ohne Shell; doppelte Anführungszeichen fassen Wörter zusammen):</translation>
+    </message>
+    <message>
+        <source>BTFileStream quits</source>
+        <translation>wird BTFileStream beendet</translation>
+    </message>
+    <message>
+        <source>the computer suspends</source>
+        <translation>wechselt der Computer in den Standby-Modus</translation>
+    </message>
+    <message>
+        <source>the computer powers off</source>
+        <translation>wird der Computer ausgeschaltet</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; runs</source>
+        <translation>wird „%1“ ausgeführt</translation>
+    </message>
+    <message>
+        <source>All Transfers Are Done</source>
+        <translation>Alle Übertragungen sind abgeschlossen</translation>
+    </message>
+    <message numerus="yes">
+        <source>All transfers are done: in %n second(s) %1.</source>
+        <translation>
+            <numerusform>Alle Übertragungen sind abgeschlossen. In %n Sekunde %1.</numerusform>
+            <numerusform>Alle Übertragungen sind abgeschlossen. In %n Sekunden %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot reach logind on the system bus: %1</source>
+        <translation>logind ist auf dem Systembus nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>logind refused: %1</source>
+        <translation>logind hat abgelehnt: %1</translation>
     </message>
 </context>
 <context>
@@ -1946,6 +2954,14 @@ Dateien zum Hochladen</translation>
 %2</source>
         <translation>Die Übertragungsdatenbank in %1 kann nicht geöffnet werden:
 %2</translation>
+    </message>
+    <message>
+        <source>Let Chromium, Google Chrome and Firefox reach BTFileStream for this user, then exit.</source>
+        <translation>Chromium, Google Chrome und Firefox für diesen Benutzer den Zugriff auf BTFileStream erlauben, dann beenden.</translation>
+    </message>
+    <message>
+        <source>Undo --install-browser-integration, then exit.</source>
+        <translation>--install-browser-integration rückgängig machen, dann beenden.</translation>
     </message>
 </context>
 </TS>

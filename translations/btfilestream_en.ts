@@ -2,6 +2,26 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>bt::ui::AddDownloadDialog</name>
+    <message numerus="yes">
+        <source>%n URL(s):</source>
+        <translation>
+            <numerusform>%n URL:</numerusform>
+            <numerusform>%n URLs:</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>bt::ui::BrowserCatcher</name>
+    <message numerus="yes">
+        <source>Added %n download(s) from the browser</source>
+        <translation>
+            <numerusform>Added %n download from the browser</numerusform>
+            <numerusform>Added %n downloads from the browser</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>bt::ui::Format</name>
     <message numerus="yes">
         <source>%n h</source>
@@ -76,6 +96,27 @@
             <numerusform>Removed %n completed transfers; the files stay.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Sent %n download(s) to the daemon</source>
+        <translation>
+            <numerusform>Sent %n download to the daemon</numerusform>
+            <numerusform>Sent %n downloads to the daemon</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n download(s) from the metalink</source>
+        <translation>
+            <numerusform>Added %n download from the metalink</numerusform>
+            <numerusform>Added %n downloads from the metalink</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n transfer(s) to %1</source>
+        <translation>
+            <numerusform>Exported %n transfer to %1</numerusform>
+            <numerusform>Exported %n transfers to %1</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>bt::ui::SettingsDialog</name>
@@ -111,6 +152,16 @@
         <translation>
             <numerusform>%n queued</numerusform>
             <numerusform>%n queued</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>bt::ui::WhenDoneControl</name>
+    <message numerus="yes">
+        <source>All transfers are done: in %n second(s) %1.</source>
+        <translation>
+            <numerusform>All transfers are done: in %n second %1.</numerusform>
+            <numerusform>All transfers are done: in %n seconds %1.</numerusform>
         </translation>
     </message>
 </context>

@@ -7,10 +7,10 @@
 namespace bt::ui {
 
 namespace {
-// The settings page shows these messages: its translation context.
+// lupdate files the messages of UploadTarget's members under its name.
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("bt::ui::UploadTargetsPage", text);
+    return QCoreApplication::translate("bt::ui::UploadTarget", text);
 }
 
 bool isHttpUrl(const QUrl &url)

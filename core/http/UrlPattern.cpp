@@ -168,6 +168,9 @@ struct Parser
         flush();
         return true;
     }
+
+    // lupdate files the messages under the class they are in: same context at run time.
+    Q_DECLARE_TR_FUNCTIONS(bt::http::UrlPattern)
 };
 
 bool parse(const QString &text, std::vector<Piece> *pieces, qint64 cap, qint64 *total,

@@ -12,9 +12,11 @@ namespace bt {
 
 namespace {
 
+// lupdate files tr() in free functions under their namespace; BrowserRequest's own members
+// use its Q_DECLARE_TR_FUNCTIONS context.
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("BrowserRequest", text);
+    return QCoreApplication::translate("bt", text);
 }
 
 const QString kType = QStringLiteral("type");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QJsonObject>
 #include <QList>
 #include <QPair>
@@ -57,6 +58,8 @@ struct BrowserRequest
     // The link's address and the browser's headers (Cookie for the link's own origin only,
     // as the engine sends a Cookie header; User-Agent; Referer) on top of `request`.
     void applyTo(const BrowserLink &link, DownloadRequest *request) const;
+
+    Q_DECLARE_TR_FUNCTIONS(bt::BrowserRequest)
 };
 
 } // namespace bt

@@ -13,7 +13,7 @@ namespace {
 
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("NativeMessaging", text);
+    return QCoreApplication::translate("bt::nativemessaging", text);
 }
 
 // Reads exactly `size` bytes unless the stream ends first (a pipe hands out what it has).

@@ -12,11 +12,6 @@ namespace bt::metalink {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("bt::metalink", text);
-}
-
 const QLatin1String kV4Namespace("urn:ietf:params:xml:ns:metalink");
 const QLatin1String kV3Namespace("http://www.metalinker.org/");
 
@@ -302,6 +297,9 @@ private:
     QString m_ns;
     QString m_failure;
     bool m_empty;
+
+    // lupdate files the messages under the class they are in: same context at run time.
+    Q_DECLARE_TR_FUNCTIONS(bt::metalink)
 };
 
 } // namespace

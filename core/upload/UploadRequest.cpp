@@ -28,9 +28,8 @@ QString uploadMethodName(UploadRequest::Method method)
 QList<UploadRequest> expandUploadSources(const QStringList &sources, const UploadRequest &request,
                                          QString *error)
 {
-    const auto tr = [](const char *text) {
-        return QCoreApplication::translate("bt::UploadRequest", text);
-    };
+    // lupdate files tr() in a free function under its namespace.
+    const auto tr = [](const char *text) { return QCoreApplication::translate("bt", text); };
     const QString prefix = request.url.path();
     if (!prefix.isEmpty() && !prefix.endsWith(QLatin1Char('/'))) {
         *error = request.method == UploadRequest::Method::S3

@@ -8,6 +8,8 @@
 #include "TransferModel.h"
 #include "TrayIcon.h"
 #include "UiTestEnv.h"
+#include "UploadTarget.h"
+#include "ipc/BrowserRequest.h"
 #include "transfer/DownloadVerifier.h"
 
 #include <QAction>
@@ -17,6 +19,7 @@
 #include <QCryptographicHash>
 #include <QDialogButtonBox>
 #include <QFile>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -419,6 +422,15 @@ void TestMainWindow::germanFromResources()
     QCOMPARE(window.action(QStringLiteral("pause"))->text(), QStringLiteral("&Pausieren"));
     QCOMPARE(window.action(QStringLiteral("pause"))->shortcut(),
              QKeySequence(QStringLiteral("Ctrl+P")));
+    QCOMPARE(window.action(QStringLiteral("connect"))->text(), QStringLiteral("&Verbinden mit…"));
+    // Messages of helpers without Q_OBJECT: looked up under the context lupdate files them in.
+    UploadTarget s3;
+    s3.name = QStringLiteral("Archiv");
+    s3.method = UploadRequest::Method::S3;
+    QCOMPARE(s3.problem(), QStringLiteral("Geben Sie den Bucket des S3-Ziels „Archiv“ ein."));
+    QString browserError;
+    QVERIFY(!BrowserRequest::fromJson(QJsonObject{}, &browserError));
+    QCOMPARE(browserError, QStringLiteral("Die Nachricht hat keinen „type“."));
     // The engine's messages are in the same translation: a checksum that does not match, as
     // the details pane and the tray would show it.
     QTemporaryDir dir;
