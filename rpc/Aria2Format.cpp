@@ -1,5 +1,7 @@
 #include "Aria2Format.h"
 
+#include "queue/RequestCodec.h"
+
 #include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
@@ -108,15 +110,19 @@ QJsonObject fileObject(const TransferSnapshot &snapshot, const TransferRecord &r
         path = record.directory + QLatin1Char('/') + record.requestedName;
     const qint64 total = totalOf(snapshot, record);
     const bool used = snapshot.state == TransferState::Active;
-    const QJsonObject uri{
-        {QStringLiteral("uri"), record.url.toString(QUrl::FullyEncoded)},
-        {QStringLiteral("status"), used ? QStringLiteral("used") : QStringLiteral("waiting")}};
+    // The download's address, then its mirrors (addUri's other URIs, a metalink's): all in
+    // use while it runs.
+    QJsonArray uris;
+    for (const QUrl &url : QList<QUrl>{record.url} + requestcodec::mirrors(record))
+        uris.append(QJsonObject{
+            {QStringLiteral("uri"), url.toString(QUrl::FullyEncoded)},
+            {QStringLiteral("status"), used ? QStringLiteral("used") : QStringLiteral("waiting")}});
     return {{QStringLiteral("index"), QStringLiteral("1")},
             {QStringLiteral("path"), path},
             {QStringLiteral("length"), number(total)},
             {QStringLiteral("completedLength"), number(doneOf(snapshot, record))},
             {QStringLiteral("selected"), QStringLiteral("true")},
-            {QStringLiteral("uris"), QJsonArray{uri}}};
+            {QStringLiteral("uris"), uris}};
 }
 
 QJsonObject statusObject(const TransferSnapshot &snapshot, const TransferRecord &record,

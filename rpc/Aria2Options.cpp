@@ -132,12 +132,17 @@ Aria2Service::Reply Aria2Service::addUri(const QJsonArray &params)
 {
     if (params.isEmpty() || !params.at(0).isArray() || params.at(0).toArray().isEmpty())
         return invalidParams(QStringLiteral("addUri takes a non-empty array of URIs first"));
-    // More than one URI is the same file from mirrors in aria2; the first is used.
-    const QJsonValue first = params.at(0).toArray().first();
-    QUrl url;
-    if (!first.isString() || !parseHttpUrl(first.toString(), &url))
-        return error(QStringLiteral("only http and https URIs can be added, not '%1'")
-                         .arg(first.toString()));
+    // The URIs are one file on several servers (aria2's mirrors): the first is the download's
+    // address, the others its mirrors, fetched from at once as a metalink's are.
+    QList<QUrl> urls;
+    for (const QJsonValue &uri : params.at(0).toArray()) {
+        QUrl url;
+        if (!uri.isString() || !parseHttpUrl(uri.toString(), &url))
+            return error(QStringLiteral("only http and https URIs can be added, not '%1'")
+                             .arg(uri.toString()));
+        if (!urls.contains(url))
+            urls.append(url);
+    }
     if (params.size() > 1 && !params.at(1).isObject())
         return invalidParams(QStringLiteral("the options must be an object"));
     if (params.size() > 2 && !params.at(2).isDouble())
@@ -145,7 +150,8 @@ Aria2Service::Reply Aria2Service::addUri(const QJsonArray &params)
     const QJsonObject options = params.size() > 1 ? params.at(1).toObject() : QJsonObject();
 
     DownloadRequest request = m_defaults;
-    request.url = url;
+    request.url = urls.takeFirst();
+    request.mirrors = urls;
     QString why;
     if (!applyOptions(options, &request, &why))
         return error(why);

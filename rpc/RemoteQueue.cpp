@@ -289,9 +289,11 @@ QList<qint64> RemoteQueue::enqueue(const QList<DownloadRequest> &requests,
                               .arg(request.url.toString(QUrl::RemoveUserInfo))};
             return {};
         }
+        QJsonArray uris{request.url.toString(QUrl::FullyEncoded)};
+        for (const QUrl &mirror : request.mirrors) // a metalink's: the daemon's mirrors too
+            uris.append(mirror.toString(QUrl::FullyEncoded));
         calls.append({QStringLiteral("aria2.addUri"),
-                      {QJsonArray{request.url.toString(QUrl::FullyEncoded)},
-                       aria2::addUriOptions(request, options.startPaused)}});
+                      {uris, aria2::addUriOptions(request, options.startPaused)}});
     }
     send(calls);
     return {};

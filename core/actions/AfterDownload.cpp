@@ -1,5 +1,7 @@
 #include "actions/AfterDownload.h"
 
+#include "actions/ChildEnvironment.h"
+
 #include <QFileInfo>
 #include <QTimer>
 
@@ -146,6 +148,7 @@ void AfterDownload::runCommand()
     m_process = process;
     process->setProgram(c.program);
     process->setArguments(c.arguments);
+    process->setProcessEnvironment(ChildEnvironment::get());
     process->setStandardInputFile(QProcess::nullDevice());
     switch (m_outputMode) {
     case CommandOutput::Capture:

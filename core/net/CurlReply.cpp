@@ -8,9 +8,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkCookie>
 #include <QNetworkCookieJar>
-#include <QTimer>
 
-#include <cstring>
 #include <curl/curl.h>
 
 namespace bt {
@@ -42,7 +40,6 @@ bool isRedirectStatus(long status)
 struct CurlReplyCallbacks
 {
     static CurlReply *reply(void *self) { return static_cast<CurlReply *>(self); }
-    static void nudgeUntilMoving(CurlReply *r);
 
     static size_t read(char *buffer, size_t size, size_t count, void *self)
     {
@@ -140,28 +137,6 @@ struct CurlReplyCallbacks
     }
 };
 
-// libcurl 7.88 (multi_socket API) stops watching an FTPS control connection while the data
-// connection's TLS handshake is pending. vsftpd answers that handshake only after RETR or STOR,
-// which curl sends only once it has read the answer to TYPE or SIZE on the control connection:
-// both waited for ever (about half of the transfers against vsftpd 3.0.3). A pause and resume
-// every 500 ms until the transfer moves has curl run it at once, reading the control
-// connection without waiting for an event.
-void CurlReplyCallbacks::nudgeUntilMoving(CurlReply *r)
-{
-    auto *timer = new QTimer(r);
-    QObject::connect(timer, &QTimer::timeout, r, [r, timer] {
-        if (!r->m_easy || !r->m_multi || r->m_done || r->m_final || r->m_sent > 0 ||
-            r->m_sendPaused || r->m_recvPaused) {
-            timer->stop();
-            timer->deleteLater();
-            return;
-        }
-        r->m_multi->pause(r->m_easy, CURLPAUSE_RECV);
-        r->m_multi->pause(r->m_easy, CURLPAUSE_CONT);
-    });
-    timer->start(500);
-}
-
 CurlReply::CurlReply(CurlMulti *multi, const QByteArray &verb, const QNetworkRequest &request,
                      QIODevice *body, const Options &options, QObject *parent)
     : QNetworkReply(parent), m_multi(multi), m_body(body), m_cookies(options.cookies),
@@ -202,12 +177,8 @@ bool CurlReply::setUp(const QByteArray &verb, const QNetworkRequest &request,
     curl_easy_setopt(e, CURLOPT_URL, url.toEncoded().constData());
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     m_remoteFile = RemoteFileProtocol::isRemoteFile(url);
-    if (m_remoteFile) {
-        m_remoteFirst = RemoteFileProtocol::requestedOffset(request);
-        curl_easy_setopt(e, CURLOPT_URL, RemoteFileProtocol::setUp(e, request).constData());
-        if (url.scheme().compare(QLatin1String("ftps"), Qt::CaseInsensitive) == 0)
-            CurlReplyCallbacks::nudgeUntilMoving(this);
-    }
+    if (m_remoteFile)
+        setUpRemote(request);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, m_errorText);
     curl_easy_setopt(e, CURLOPT_BUFFERSIZE, kReceiveBuffer);
@@ -404,14 +375,8 @@ void CurlReply::transferDone(int curlCode)
     curl_easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &proxyStatus);
     QString text = m_errorText[0] ? QString::fromUtf8(m_errorText)
                                   : QString::fromUtf8(curl_easy_strerror(code));
-    if (m_remoteFile) {
-        if (code == CURLE_OK && !m_final && !m_aborted)
-            remoteAnswer(); // an empty file: no body to announce it
-        status = m_final ? attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() : 0;
-        if (const QString why = RemoteFileProtocol::describeFailure(url(), int(code));
-            !why.isEmpty())
-            text = why;
-    }
+    if (m_remoteFile)
+        remoteEnded(int(code), &status, &text);
     release();
     if (m_aborted) {
         finishWith(OperationCanceledError, tr("Operation canceled"));
@@ -449,39 +414,6 @@ void CurlReply::transferDone(int curlCode)
         // An upload's final answer counts even when curl failed after it (the server answered
         // before taking the whole body and closed).
         finishWith(NoError, {});
-    }
-}
-
-void CurlReply::remoteAnswer()
-{
-    QList<QPair<QByteArray, QByteArray>> headers;
-    const int status = RemoteFileProtocol::answer(m_easy, m_remoteFirst, &headers);
-    m_final = true;
-    m_headerEnded = true;
-    setAttribute(QNetworkRequest::HttpStatusCodeAttribute, status);
-    for (const auto &header : std::as_const(headers))
-        setRawHeader(header.first, header.second);
-    m_metaPending = true;
-    if (m_multi)
-        m_multi->markPending(this);
-}
-
-QNetworkReply::NetworkError CurlReply::remoteError(int curlCode)
-{
-    switch (CURLcode(curlCode)) {
-    case CURLE_LOGIN_DENIED:
-        return AuthenticationRequiredError;
-    case CURLE_REMOTE_FILE_NOT_FOUND:
-        return ContentNotFoundError;
-    case CURLE_REMOTE_ACCESS_DENIED:
-        return ContentAccessDenied;
-    case CURLE_USE_SSL_FAILED:
-        return SslHandshakeFailedError;
-    case CURLE_UPLOAD_FAILED: // STOR / APPE refused, or no SFTP handle for writing
-    case CURLE_QUOTE_ERROR:   // the rename into place refused
-        return ContentAccessDenied;
-    default:
-        return curl::networkError(curlCode, false);
     }
 }
 
@@ -548,33 +480,6 @@ void CurlReply::detach()
     finishWith(OperationCanceledError, tr("Operation canceled"));
 }
 
-void CurlReply::resumeBody()
-{
-    unpause(true);
-}
-
-void CurlReply::takeRoom()
-{
-    unpause(false);
-}
-
-void CurlReply::unpause(bool send)
-{
-    bool &paused = send ? m_sendPaused : m_recvPaused;
-    if (!paused || m_done || !m_easy || !m_multi)
-        return;
-    if (m_multi->isInside()) {
-        QMetaObject::invokeMethod(
-            this, [this, send] { unpause(send); }, Qt::QueuedConnection);
-        return;
-    }
-    paused = false;
-    // The other direction stays paused if it is.
-    const bool otherPaused = send ? m_recvPaused : m_sendPaused;
-    const int keep = send ? CURLPAUSE_RECV : CURLPAUSE_SEND;
-    m_multi->pause(m_easy, otherPaused ? keep : CURLPAUSE_CONT);
-}
-
 void CurlReply::release()
 {
     if (m_easy) {
@@ -589,70 +494,6 @@ void CurlReply::release()
     if (m_quote)
         curl_slist_free_all(static_cast<curl_slist *>(m_quote));
     m_easy = m_headers = m_mime = m_quote = nullptr;
-}
-
-qint64 CurlReply::bytesAvailable() const
-{
-    return m_unread + QNetworkReply::bytesAvailable();
-}
-
-void CurlReply::setReadBufferSize(qint64 size)
-{
-    QNetworkReply::setReadBufferSize(size);
-    m_readBufferSize = size;
-    if (size <= 0 || bytesAvailable() < size)
-        takeRoom();
-}
-
-QByteArray CurlReply::takePiece(qint64 maxSize)
-{
-    if (QNetworkReply::bytesAvailable() > 0 || maxSize <= 0)
-        return read(maxSize); // QIODevice holds some already (a peek, a small read)
-    QByteArray piece;
-    if (m_pieces.empty())
-        return piece;
-    QByteArray &front = m_pieces.front();
-    if (m_readPos == 0 && front.size() <= maxSize) {
-        piece = std::move(front);
-        m_pieces.pop_front();
-    } else {
-        piece = front.mid(m_readPos, qMin<qint64>(maxSize, front.size() - m_readPos));
-        m_readPos += piece.size();
-        if (m_readPos == front.size()) {
-            m_pieces.pop_front();
-            m_readPos = 0;
-        }
-    }
-    m_unread -= piece.size();
-    roomMade();
-    return piece;
-}
-
-qint64 CurlReply::readData(char *data, qint64 maxSize)
-{
-    qint64 n = 0;
-    while (n < maxSize && !m_pieces.empty()) {
-        const QByteArray &front = m_pieces.front();
-        const qint64 step = qMin<qint64>(maxSize - n, front.size() - m_readPos);
-        std::memcpy(data + n, front.constData() + m_readPos, size_t(step));
-        n += step;
-        m_readPos += step;
-        if (m_readPos == front.size()) {
-            m_pieces.pop_front();
-            m_readPos = 0;
-        }
-    }
-    if (n == 0)
-        return m_done ? -1 : 0;
-    m_unread -= n;
-    roomMade();
-    return n;
-}
-
-void CurlReply::roomMade()
-{
-    if (m_recvPaused && (m_readBufferSize <= 0 || m_unread < m_readBufferSize / 2 + 1))
-        takeRoom();
 }
 
 } // namespace bt

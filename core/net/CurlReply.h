@@ -108,11 +108,16 @@ private:
     bool setUp(const QByteArray &verb, const QNetworkRequest &request, const Options &options);
     bool setUpForm(const Form &form);
     void headersEnded(); // the blank line of an answer's headers
-    void remoteAnswer(); // FTP, SFTP: an HTTP-shaped answer (RemoteFileProtocol)
+    // FTP, FTPS, SFTP (CurlReplyRemote.cpp)
+    void setUpRemote(const QNetworkRequest &request);
+    void nudgeUntilMoving(); // FTPS under libcurl 7.88
+    void remoteAnswer();     // an HTTP-shaped answer (RemoteFileProtocol)
+    void remoteEnded(int curlCode, long *status, QString *text);
     static NetworkError remoteError(int curlCode);
     void transferDone(int curlCode); // from CurlMulti: record, speak in emitPending()
     void emitPending();              // from CurlMulti, outside curl
     void detach();                   // the multi goes away first
+    // The pauses that bound the answer and wait for the body (CurlReplyBackpressure.cpp).
     void resumeBody();
     void takeRoom();         // read() made room: continue receiving
     void roomMade();         // after a read: takeRoom() once below half the read buffer

@@ -143,11 +143,7 @@ DownloadRequest fromRecord(const TransferRecord &rec)
     r.resume = o.value(kResume, true).toBool();
     r.maxRedirects = o.value(kRedirects, r.maxRedirects).toInt();
     r.retryDelayMs = o.value(kRetryDelay, r.retryDelayMs).toLongLong();
-    for (const QString &s : o.value(kMirrors).toStringList()) {
-        const QUrl url = QUrl::fromEncoded(s.toUtf8(), QUrl::StrictMode);
-        if (url.isValid())
-            r.mirrors.append(url);
-    }
+    r.mirrors = mirrors(rec);
     r.expectedSize = o.value(kExpectedSize, -1).toLongLong();
     const qint64 pieceLength = o.value(kPieceLength, 0).toLongLong();
     const auto algorithm = QCryptographicHash::Algorithm(o.value(kPieceAlgorithm, 0).toInt());
@@ -181,6 +177,17 @@ void setAfterDownload(TransferRecord *record, const AfterDownloadActions &action
         record->options.insert(kExtract, true);
     if (!actions.command.trimmed().isEmpty())
         record->options.insert(kOnComplete, actions.command);
+}
+
+QList<QUrl> mirrors(const TransferRecord &record)
+{
+    QList<QUrl> urls;
+    for (const QString &s : record.options.value(kMirrors).toStringList()) {
+        const QUrl url = QUrl::fromEncoded(s.toUtf8(), QUrl::StrictMode);
+        if (url.isValid())
+            urls.append(url);
+    }
+    return urls;
 }
 
 qint64 rateLimit(const TransferRecord &record)

@@ -11,6 +11,8 @@ namespace requestcodec {
 
 TransferRecord toRecord(const DownloadRequest &request);
 DownloadRequest fromRecord(const TransferRecord &record);
+// The mirrors of a stored download (DownloadRequest::mirrors).
+QList<QUrl> mirrors(const TransferRecord &record);
 // The per-transfer speed limit of a stored transfer (0 = none of its own).
 qint64 rateLimit(const TransferRecord &record);
 // What runs once the stored download completed (options "extract", "onComplete"); none for an

@@ -1,6 +1,7 @@
 #include "queue/WhenAllDone.h"
 
 #include "actions/AfterDownload.h"
+#include "actions/ChildEnvironment.h"
 #include "queue/QueueManager.h"
 
 #include <QDateTime>
@@ -102,9 +103,12 @@ bool WhenAllDone::runCommand(const QString &command, QString *error)
     QStringList words;
     if (!AfterDownload::splitCommand(command, &words, error))
         return false;
-    const QString program = words.takeFirst();
-    if (!QProcess::startDetached(program, words)) {
-        *error = tr("cannot run %1").arg(program);
+    QProcess process;
+    process.setProgram(words.takeFirst());
+    process.setArguments(words);
+    process.setProcessEnvironment(ChildEnvironment::get());
+    if (!process.startDetached()) {
+        *error = tr("cannot run %1").arg(process.program());
         return false;
     }
     return true;

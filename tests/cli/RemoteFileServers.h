@@ -4,6 +4,8 @@
 // stopped (SIGKILL by pid) by the test: pyftpdlib (tests/servers/ftp/ftpserver.py, Debian's
 // python3-pyftpdlib) and OpenSSH's sshd with its internal-sftp (openssh-server).
 
+#include "BtstreamProcess.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -199,6 +201,67 @@ private:
     QByteArray m_hostKeyLine;
     QByteArray m_log;
     quint16 m_port = 0;
+};
+
+// The FTP and SFTP servers of the tests of `btstream get` and `put` from and to FTP and SFTP,
+// on one folder (FTP: as its root, for `user` with `password`; SFTP: by absolute path, for
+// root with a key), and what a btstream run needs to reach them.
+class RemoteFileServers
+{
+    QTemporaryDir m_root; // first made, last removed
+
+public:
+    static inline const QString user = QStringLiteral("ann");
+    static inline const QString password = QStringLiteral("pa55word");
+
+    // What is not installed (the test skips), or nullptr.
+    static const char *missing()
+    {
+        if (!FtpTestServer::available())
+            return "python3-pyftpdlib is not installed (scripts/setup.sh --test)";
+        if (!QFileInfo(SftpTestServer::sshdPath()).isExecutable())
+            return "openssh-server is not installed (scripts/setup.sh --test)";
+        return nullptr;
+    }
+
+    bool start(QString *whyNot)
+    {
+        if (!m_root.isValid()) {
+            *whyNot = QStringLiteral("no temporary folder for the servers");
+            return false;
+        }
+        return ftp.start(root(), user, password, {}, whyNot) && sftp.start(whyNot);
+    }
+    QString root() const { return m_root.path(); }
+
+    QString ftpUrl(const QString &path, const QString &withPassword = password) const
+    {
+        return QStringLiteral("ftp://%1:%2@127.0.0.1:%3%4")
+            .arg(user, withPassword)
+            .arg(ftp.port())
+            .arg(path);
+    }
+    // btstream's environment for them: HOME holds the client's ~/.ssh (keys, known_hosts), no
+    // ssh agent.
+    void setUpClient(QProcess *btstream) const
+    {
+        QProcessEnvironment env = btstream->processEnvironment();
+        env.insert(QStringLiteral("HOME"), sftp.home());
+        env.remove(QStringLiteral("SSH_AUTH_SOCK"));
+        btstream->setProcessEnvironment(env);
+    }
+    // `btstream ARGUMENTS` in `workDir` as a client of theirs, waited for (at most 60 s).
+    RunResult run(const QString &workDir, const QStringList &arguments) const
+    {
+        Btstream p(workDir);
+        p.setArguments(arguments);
+        setUpClient(&p);
+        p.start();
+        return p.wait(60000);
+    }
+
+    FtpTestServer ftp;
+    SftpTestServer sftp;
 };
 
 } // namespace bt::test

@@ -32,10 +32,13 @@ private:
     RunResult get(const QStringList &extra, int timeoutMs = 30000)
     {
         Btstream p(m_tmp->path());
-        return p.run(QStringList{QStringLiteral("get"), QStringLiteral("--data-dir"), data(),
-                                 QStringLiteral("-d"), out()} +
-                         extra,
-                     timeoutMs);
+        return p.run(getArguments(extra), timeoutMs);
+    }
+    QStringList getArguments(const QStringList &extra) const
+    {
+        return QStringList{QStringLiteral("get"), QStringLiteral("--data-dir"), data(),
+                           QStringLiteral("-d"), out()} +
+               extra;
     }
 
     // An archive made with libarchive, served at `path`; its bytes.
@@ -175,6 +178,38 @@ private Q_SLOTS:
         // The command's output is passed through, not swallowed.
         QVERIFY2(r.out.contains("hook out"), qPrintable(r.describe()));
         QVERIFY2(r.err.contains("hook err"), qPrintable(r.describe()));
+    }
+
+    // btstream sets QT_NO_GLIB for itself (Qt's own event dispatcher): the command gets the
+    // person's environment, so without it, unless the person had set it.
+    void onCompleteGetsThePersonsEnvironment()
+    {
+        FaultServer::Resource res;
+        res.body = "e";
+        m_server.setResource("/e.bin", res);
+        const QString log = m_tmp->filePath(QStringLiteral("env.log"));
+        const QString hook = m_tmp->filePath(QStringLiteral("env.sh"));
+        QFile f(hook);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(
+            "#!/bin/sh\nprintf '%s %s\\n' \"${QT_NO_GLIB-unset}\" \"${BT_TEST_MARK-unset}\" >> '" +
+            QFile::encodeName(log) + "'\n");
+        f.close();
+        f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        for (const QString &glib : {QString(), QStringLiteral("1")}) {
+            Btstream p(m_tmp->path());
+            QProcessEnvironment env = p.processEnvironment();
+            env.remove(QStringLiteral("QT_NO_GLIB"));
+            if (!glib.isEmpty())
+                env.insert(QStringLiteral("QT_NO_GLIB"), glib);
+            env.insert(QStringLiteral("BT_TEST_MARK"), QStringLiteral("kept"));
+            p.setProcessEnvironment(env);
+            const RunResult r =
+                p.run(getArguments({QStringLiteral("-o"), QStringLiteral("e%1.bin").arg(glib),
+                                    QStringLiteral("--on-complete"), hook, url("/e.bin")}));
+            QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        }
+        QCOMPARE(readAll(log), QByteArray("unset kept\n1 kept\n"));
     }
 
     void failingCommandExits9AndKeepsTheFile()

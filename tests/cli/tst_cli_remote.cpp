@@ -16,17 +16,14 @@
 using namespace bt::test;
 
 namespace {
-const QString kUser = QStringLiteral("ann");
-const QString kPassword = QStringLiteral("pa55word");
+const QString &kPassword = RemoteFileServers::password; // FTP's
 } // namespace
 
 class TestCliRemote : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_root; // what the servers serve
-    FtpTestServer m_ftp;
-    SftpTestServer m_sftp;
+    RemoteFileServers m_servers; // what the servers serve
     QByteArray m_small;
     QByteArray m_big;
     std::unique_ptr<QTemporaryDir> m_tmp;
@@ -36,37 +33,26 @@ private:
         return m_tmp->filePath(QStringLiteral("out/") + name);
     }
     QString data() const { return m_tmp->filePath(QStringLiteral("data")); }
-    QString ftpUrl(const QString &path, const QString &password = kPassword) const
-    {
-        return QStringLiteral("ftp://%1:%2@127.0.0.1:%3%4")
-            .arg(kUser, password)
-            .arg(m_ftp.port())
-            .arg(path);
-    }
     QString sftpUrl(const QString &file) const
     {
         return QStringLiteral("sftp://root@127.0.0.1:%1%2/%3")
-            .arg(m_sftp.port())
-            .arg(m_root.path(), file);
+            .arg(m_servers.sftp.port())
+            .arg(m_servers.root(), file);
     }
-    void prepare(Btstream *p) const
+    // `get` and what every run here asks, before a test's own arguments.
+    QStringList getArguments() const
     {
-        QProcessEnvironment env = p->processEnvironment();
-        env.insert(QStringLiteral("HOME"), m_sftp.home()); // ~/.ssh: keys and known_hosts
-        env.remove(QStringLiteral("SSH_AUTH_SOCK"));
-        p->setProcessEnvironment(env);
-        p->setArguments(QStringList{QStringLiteral("get"), QStringLiteral("--data-dir"), data(),
-                                    QStringLiteral("-d"), out(), QStringLiteral("--retries"),
-                                    QStringLiteral("1")} +
-                        p->arguments());
+        return QStringList{QStringLiteral("get"),
+                           QStringLiteral("--data-dir"),
+                           data(),
+                           QStringLiteral("-d"),
+                           out(),
+                           QStringLiteral("--retries"),
+                           QStringLiteral("1")};
     }
     RunResult get(const QStringList &extra)
     {
-        Btstream p(m_tmp->path());
-        p.setArguments(extra);
-        prepare(&p);
-        p.start();
-        return p.wait(60000);
+        return m_servers.run(m_tmp->path(), getArguments() + extra);
     }
     bool fileIs(const QString &name, const QByteArray &expected) const
     {
@@ -78,10 +64,11 @@ private:
     {
         {
             Btstream p(m_tmp->path());
-            p.setArguments(QStringList{QStringLiteral("--json"), QStringLiteral("--limit-rate"),
+            p.setArguments(getArguments() +
+                           QStringList{QStringLiteral("--json"), QStringLiteral("--limit-rate"),
                                        QStringLiteral("512K")} +
                            extra);
-            prepare(&p);
+            m_servers.setUpClient(&p);
             p.start();
             QVERIFY(p.waitForStarted());
             // The store holds offsets only once they are synced: kill after 1 MiB arrived
@@ -108,39 +95,36 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!FtpTestServer::available())
-            QSKIP("python3-pyftpdlib is not installed (scripts/setup.sh --test)");
-        if (!QFileInfo(SftpTestServer::sshdPath()).isExecutable())
-            QSKIP("openssh-server is not installed (scripts/setup.sh --test)");
-        QVERIFY(m_root.isValid());
+        if (const char *missing = RemoteFileServers::missing())
+            QSKIP(missing);
+        QString why;
+        QVERIFY2(m_servers.start(&why), qPrintable(why));
         m_small = makeTestData(300 * 1024 + 7, 3);
         m_big = makeTestData(3 * 1024 * 1024 + 11, 4);
         for (const auto &[name, body] : {std::pair{"small.bin", &m_small}, {"big.bin", &m_big}}) {
-            QFile f(m_root.filePath(QString::fromLatin1(name)));
+            QFile f(QDir(m_servers.root()).filePath(QString::fromLatin1(name)));
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write(*body);
         }
-        QFile(m_root.filePath(QStringLiteral("empty.bin"))).open(QIODevice::WriteOnly);
-        QString why;
-        QVERIFY2(m_ftp.start(m_root.path(), kUser, kPassword, {}, &why), qPrintable(why));
-        QVERIFY2(m_sftp.start(&why), qPrintable(why));
+        QFile(QDir(m_servers.root()).filePath(QStringLiteral("empty.bin")))
+            .open(QIODevice::WriteOnly);
     }
 
     void init()
     {
         m_tmp = std::make_unique<QTemporaryDir>();
         QVERIFY(m_tmp->isValid());
-        QVERIFY(m_sftp.writeKnownHosts(true));
+        QVERIFY(m_servers.sftp.writeKnownHosts(true));
     }
 
     void ftpByteExact()
     {
-        const RunResult r =
-            get({ftpUrl(QStringLiteral("/small.bin")), ftpUrl(QStringLiteral("/empty.bin"))});
+        const RunResult r = get({m_servers.ftpUrl(QStringLiteral("/small.bin")),
+                                 m_servers.ftpUrl(QStringLiteral("/empty.bin"))});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY(fileIs(QStringLiteral("small.bin"), m_small));
         QVERIFY(fileIs(QStringLiteral("empty.bin"), {}));
-        QVERIFY(m_ftp.log().contains("PASV") || m_ftp.log().contains("EPSV"));
+        QVERIFY(m_servers.ftp.log().contains("PASV") || m_servers.ftp.log().contains("EPSV"));
         // The password was used, never kept: not in the store, not in what btstream printed.
         QVERIFY(!r.out.contains(kPassword.toUtf8()) && !r.err.contains(kPassword.toUtf8()));
         QFile store(data() + QStringLiteral("/transfers.sqlite"));
@@ -151,13 +135,13 @@ private Q_SLOTS:
                                       QStringLiteral("--data-dir"), data()});
         QVERIFY(!l.out.contains(kPassword.toUtf8()));
         QCOMPARE(QJsonDocument::fromJson(l.out).array().at(0)[QStringLiteral("url")].toString(),
-                 QStringLiteral("ftp://ann@127.0.0.1:%1/small.bin").arg(m_ftp.port()));
+                 QStringLiteral("ftp://ann@127.0.0.1:%1/small.bin").arg(m_servers.ftp.port()));
     }
 
     void ftpWrongPassword()
     {
         const RunResult r =
-            get({ftpUrl(QStringLiteral("/small.bin"), QStringLiteral("Xyzzy-bad"))});
+            get({m_servers.ftpUrl(QStringLiteral("/small.bin"), QStringLiteral("Xyzzy-bad"))});
         QVERIFY2(r.exitCode == 4, qPrintable(r.describe()));
         QVERIFY2(r.err.contains("refused the login"), qPrintable(r.describe()));
         QVERIFY(!r.err.contains("Xyzzy"));
@@ -166,25 +150,26 @@ private Q_SLOTS:
 
     void ftpMissingFile()
     {
-        const RunResult r = get({ftpUrl(QStringLiteral("/nothing.bin"))});
+        const RunResult r = get({m_servers.ftpUrl(QStringLiteral("/nothing.bin"))});
         QVERIFY2(r.exitCode == 4, qPrintable(r.describe()));
         QVERIFY2(r.err.contains("no file /nothing.bin"), qPrintable(r.describe()));
     }
 
     void ftpKillAndResume()
     {
-        killAndResume({ftpUrl(QStringLiteral("/big.bin"))}, QStringLiteral("big.bin"));
+        killAndResume({m_servers.ftpUrl(QStringLiteral("/big.bin"))}, QStringLiteral("big.bin"));
         // The second run continued where the synced data ended: REST with an offset.
         static const QRegularExpression rest(QStringLiteral("REST ([1-9][0-9]*)"));
-        const QRegularExpressionMatch m = rest.match(QString::fromLatin1(m_ftp.log()));
-        QVERIFY2(m.hasMatch(), m_ftp.log().right(2000).constData());
+        const QRegularExpressionMatch m = rest.match(QString::fromLatin1(m_servers.ftp.log()));
+        QVERIFY2(m.hasMatch(), m_servers.ftp.log().right(2000).constData());
         QVERIFY2(m.captured(1).toLongLong() > 0, qPrintable(m.captured(0)));
     }
 
     void sftpByteExact()
     {
         const RunResult r = get({sftpUrl(QStringLiteral("small.bin"))});
-        QVERIFY2(r.exitCode == 0, qPrintable(r.describe() + QString::fromLatin1(m_sftp.log())));
+        QVERIFY2(r.exitCode == 0,
+                 qPrintable(r.describe() + QString::fromLatin1(m_servers.sftp.log())));
         QVERIFY(fileIs(QStringLiteral("small.bin"), m_small));
     }
 
@@ -195,7 +180,7 @@ private Q_SLOTS:
 
     void sftpUnknownHostKey()
     {
-        QVERIFY(m_sftp.writeKnownHosts(false));
+        QVERIFY(m_servers.sftp.writeKnownHosts(false));
         const RunResult r = get({sftpUrl(QStringLiteral("small.bin"))});
         QVERIFY2(r.exitCode == 3, qPrintable(r.describe()));
         QVERIFY2(r.err.contains("known_hosts"), qPrintable(r.describe()));
@@ -204,11 +189,11 @@ private Q_SLOTS:
 
     void sftpNoKey()
     {
-        QVERIFY(QFile::rename(m_sftp.sshDir() + QStringLiteral("/id_ed25519"),
-                              m_sftp.sshDir() + QStringLiteral("/moved")));
+        QVERIFY(QFile::rename(m_servers.sftp.sshDir() + QStringLiteral("/id_ed25519"),
+                              m_servers.sftp.sshDir() + QStringLiteral("/moved")));
         const RunResult r = get({sftpUrl(QStringLiteral("small.bin"))});
-        QVERIFY(QFile::rename(m_sftp.sshDir() + QStringLiteral("/moved"),
-                              m_sftp.sshDir() + QStringLiteral("/id_ed25519")));
+        QVERIFY(QFile::rename(m_servers.sftp.sshDir() + QStringLiteral("/moved"),
+                              m_servers.sftp.sshDir() + QStringLiteral("/id_ed25519")));
         QVERIFY2(r.exitCode == 4, qPrintable(r.describe()));
         QVERIFY2(r.err.contains("refused the login"), qPrintable(r.describe()));
     }

@@ -17,8 +17,7 @@
 using namespace bt::test;
 
 namespace {
-const QString kUser = QStringLiteral("ann");
-const QString kPassword = QStringLiteral("pa55word");
+const QString &kPassword = RemoteFileServers::password; // FTP's
 
 QByteArray sha256Of(const QString &path)
 {
@@ -34,27 +33,19 @@ class TestCliRemotePut : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_root; // what the servers store into (FTP: its root; SFTP: absolute paths)
-    FtpTestServer m_ftp;
-    SftpTestServer m_sftp;
+    // What the servers store into (FTP: its root; SFTP: absolute paths).
+    RemoteFileServers m_servers;
     QByteArray m_small;
     QByteArray m_big;
     std::unique_ptr<QTemporaryDir> m_tmp; // the client side: sources and the store
 
-    QString ftpUrl(const QString &path, const QString &password = kPassword) const
-    {
-        return QStringLiteral("ftp://%1:%2@127.0.0.1:%3%4")
-            .arg(kUser, password)
-            .arg(m_ftp.port())
-            .arg(path);
-    }
     QString sftpUrl(const QString &path) const
     {
         return QStringLiteral("sftp://root@127.0.0.1:%1%2%3")
-            .arg(m_sftp.port())
-            .arg(m_root.path(), path);
+            .arg(m_servers.sftp.port())
+            .arg(m_servers.root(), path);
     }
-    QString onServer(const QString &path) const { return m_root.path() + path; }
+    QString onServer(const QString &path) const { return m_servers.root() + path; }
     QString source(const QString &name) const { return m_tmp->filePath(name); }
     QString data() const { return m_tmp->filePath(QStringLiteral("data")); }
     void writeSource(const QString &name, const QByteArray &bytes) const
@@ -64,23 +55,15 @@ private:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(bytes);
     }
-    void prepare(Btstream *p) const
+    // `put` and what every run here asks, before a test's own arguments.
+    QStringList putArguments() const
     {
-        QProcessEnvironment env = p->processEnvironment();
-        env.insert(QStringLiteral("HOME"), m_sftp.home()); // ~/.ssh: keys and known_hosts
-        env.remove(QStringLiteral("SSH_AUTH_SOCK"));
-        p->setProcessEnvironment(env);
-        p->setArguments(QStringList{QStringLiteral("put"), QStringLiteral("--data-dir"), data(),
-                                    QStringLiteral("--retries"), QStringLiteral("1")} +
-                        p->arguments());
+        return {QStringLiteral("put"), QStringLiteral("--data-dir"), data(),
+                QStringLiteral("--retries"), QStringLiteral("1")};
     }
     RunResult put(const QStringList &arguments)
     {
-        Btstream p(m_tmp->path());
-        p.setArguments(arguments);
-        prepare(&p);
-        p.start();
-        return p.wait(60000);
+        return m_servers.run(m_tmp->path(), putArguments() + arguments);
     }
     // Starts `put big.bin URL` slowly, kills it with SIGKILL once 1 MiB went out, checks that
     // only NAME.part holds bytes on the server, runs the same command again. Returns the
@@ -93,9 +76,11 @@ private:
         writeSource(QStringLiteral("big.bin"), m_big);
         {
             Btstream p(m_tmp->path());
-            p.setArguments({QStringLiteral("--json"), QStringLiteral("--limit-rate"),
-                            QStringLiteral("512K"), source(QStringLiteral("big.bin")), url});
-            prepare(&p);
+            p.setArguments(putArguments() + QStringList{QStringLiteral("--json"),
+                                                        QStringLiteral("--limit-rate"),
+                                                        QStringLiteral("512K"),
+                                                        source(QStringLiteral("big.bin")), url});
+            m_servers.setUpClient(&p);
             p.start();
             if (!p.waitForStarted())
                 return -1;
@@ -146,23 +131,19 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!FtpTestServer::available())
-            QSKIP("python3-pyftpdlib is not installed (scripts/setup.sh --test)");
-        if (!QFileInfo(SftpTestServer::sshdPath()).isExecutable())
-            QSKIP("openssh-server is not installed (scripts/setup.sh --test)");
-        QVERIFY(m_root.isValid());
+        if (const char *missing = RemoteFileServers::missing())
+            QSKIP(missing);
+        QString why;
+        QVERIFY2(m_servers.start(&why), qPrintable(why));
         m_small = makeTestData(300 * 1024 + 7, 5);
         m_big = makeTestData(3 * 1024 * 1024 + 11, 6);
-        QString why;
-        QVERIFY2(m_ftp.start(m_root.path(), kUser, kPassword, {}, &why), qPrintable(why));
-        QVERIFY2(m_sftp.start(&why), qPrintable(why));
     }
 
     void init()
     {
         m_tmp = std::make_unique<QTemporaryDir>();
         QVERIFY(m_tmp->isValid());
-        QVERIFY(m_sftp.writeKnownHosts(true));
+        QVERIFY(m_servers.sftp.writeKnownHosts(true));
     }
 
     void ftpByteExact()
@@ -170,11 +151,11 @@ private Q_SLOTS:
         writeSource(QStringLiteral("small.bin"), m_small);
         // Into folders that do not exist yet.
         const RunResult r =
-            put({source(QStringLiteral("small.bin")), ftpUrl(QStringLiteral("/up/a/"))});
+            put({source(QStringLiteral("small.bin")), m_servers.ftpUrl(QStringLiteral("/up/a/"))});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(sha256Of(onServer(QStringLiteral("/up/a/small.bin"))), sha256Hex(m_small));
         QVERIFY(!QFileInfo::exists(onServer(QStringLiteral("/up/a/small.bin.part"))));
-        QVERIFY2(m_ftp.log().contains("RNTO"), m_ftp.log().right(2000).constData());
+        QVERIFY2(m_servers.ftp.log().contains("RNTO"), m_servers.ftp.log().right(2000).constData());
         // The password was used, never kept: not in the store, not in what btstream printed.
         QVERIFY(!r.out.contains(kPassword.toUtf8()) && !r.err.contains(kPassword.toUtf8()));
         for (const QString &name : entries(data())) { // the store, its WAL, anything there
@@ -187,11 +168,11 @@ private Q_SLOTS:
                                       QStringLiteral("--data-dir"), data()});
         QVERIFY(!l.out.contains(kPassword.toUtf8()));
         QCOMPARE(QJsonDocument::fromJson(l.out).array().at(0)[QStringLiteral("url")].toString(),
-                 QStringLiteral("ftp://ann@127.0.0.1:%1/up/a/").arg(m_ftp.port()));
+                 QStringLiteral("ftp://ann@127.0.0.1:%1/up/a/").arg(m_servers.ftp.port()));
 
         // Again: already uploaded, nothing sent.
         const RunResult again =
-            put({source(QStringLiteral("small.bin")), ftpUrl(QStringLiteral("/up/a/"))});
+            put({source(QStringLiteral("small.bin")), m_servers.ftpUrl(QStringLiteral("/up/a/"))});
         QVERIFY2(again.exitCode == 0, qPrintable(again.describe()));
         QVERIFY2((again.out + again.err).contains("already uploaded"),
                  qPrintable(again.describe()));
@@ -201,7 +182,7 @@ private Q_SLOTS:
     {
         writeSource(QStringLiteral("one.bin"), m_small);
         writeSource(QStringLiteral("two.bin"), m_small.left(1000));
-        const QString url = ftpUrl(QStringLiteral("/named.dat"));
+        const QString url = m_servers.ftpUrl(QStringLiteral("/named.dat"));
         RunResult r = put({source(QStringLiteral("one.bin")), url});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(sha256Of(onServer(QStringLiteral("/named.dat"))), sha256Hex(m_small));
@@ -215,7 +196,7 @@ private Q_SLOTS:
         writeSource(QStringLiteral("photos/a.jpg"), m_small);
         writeSource(QStringLiteral("photos/2026/b.jpg"), m_small.left(5000));
         const RunResult r =
-            put({source(QStringLiteral("photos")), ftpUrl(QStringLiteral("/tree/"))});
+            put({source(QStringLiteral("photos")), m_servers.ftpUrl(QStringLiteral("/tree/"))});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(sha256Of(onServer(QStringLiteral("/tree/photos/a.jpg"))), sha256Hex(m_small));
         QCOMPARE(sha256Of(onServer(QStringLiteral("/tree/photos/2026/b.jpg"))),
@@ -225,8 +206,9 @@ private Q_SLOTS:
     void ftpWrongPassword()
     {
         writeSource(QStringLiteral("small.bin"), m_small);
-        const RunResult r = put({source(QStringLiteral("small.bin")),
-                                 ftpUrl(QStringLiteral("/denied/"), QStringLiteral("Xyzzy-bad"))});
+        const RunResult r =
+            put({source(QStringLiteral("small.bin")),
+                 m_servers.ftpUrl(QStringLiteral("/denied/"), QStringLiteral("Xyzzy-bad"))});
         QVERIFY2(r.exitCode == 4, qPrintable(r.describe()));
         QVERIFY2(r.err.contains("refused the login"), qPrintable(r.describe()));
         QVERIFY(!r.err.contains("Xyzzy") && !r.out.contains("Xyzzy"));
@@ -235,15 +217,15 @@ private Q_SLOTS:
 
     void ftpKillAndResume()
     {
-        const qint64 from =
-            killAndResume(ftpUrl(QStringLiteral("/big/")), QStringLiteral("/big/big.bin"));
+        const qint64 from = killAndResume(m_servers.ftpUrl(QStringLiteral("/big/")),
+                                          QStringLiteral("/big/big.bin"));
         QVERIFY(from > 0);
         checkBig(QStringLiteral("/big/big.bin"));
         // The second run sent only the rest: APPE of size - offset bytes.
         static const QRegularExpression appe(
             QStringLiteral("APPE \\S*big.bin.part completed=1 bytes=([0-9]+)"));
-        const QRegularExpressionMatch m = appe.match(QString::fromLatin1(m_ftp.log()));
-        QVERIFY2(m.hasMatch(), m_ftp.log().right(3000).constData());
+        const QRegularExpressionMatch m = appe.match(QString::fromLatin1(m_servers.ftp.log()));
+        QVERIFY2(m.hasMatch(), m_servers.ftp.log().right(3000).constData());
         QCOMPARE(m.captured(1).toLongLong(), m_big.size() - from);
     }
 
@@ -252,7 +234,8 @@ private Q_SLOTS:
         writeSource(QStringLiteral("small.bin"), m_small);
         const RunResult r =
             put({source(QStringLiteral("small.bin")), sftpUrl(QStringLiteral("/s/new/"))});
-        QVERIFY2(r.exitCode == 0, qPrintable(r.describe() + QString::fromLatin1(m_sftp.log())));
+        QVERIFY2(r.exitCode == 0,
+                 qPrintable(r.describe() + QString::fromLatin1(m_servers.sftp.log())));
         QCOMPARE(sha256Of(onServer(QStringLiteral("/s/new/small.bin"))), sha256Hex(m_small));
         QVERIFY(!QFileInfo::exists(onServer(QStringLiteral("/s/new/small.bin.part"))));
         // An existing file is replaced (an SFTP rename alone would refuse).
@@ -283,7 +266,7 @@ private Q_SLOTS:
 
     void sftpUnknownHostKey()
     {
-        QVERIFY(m_sftp.writeKnownHosts(false));
+        QVERIFY(m_servers.sftp.writeKnownHosts(false));
         writeSource(QStringLiteral("small.bin"), m_small);
         const RunResult r =
             put({source(QStringLiteral("small.bin")), sftpUrl(QStringLiteral("/hostkey/"))});

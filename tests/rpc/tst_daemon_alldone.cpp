@@ -69,17 +69,30 @@ private Q_SLOTS:
 
     void runsCommandAndStays()
     {
+        // The command writes its QT_NO_GLIB into the marker (then renames it into place):
+        // btstream sets it for itself only, the command gets the person's environment.
         const QString marker = path(QStringLiteral("marker with space"));
+        const QString hook = path(QStringLiteral("alldone.sh"));
+        QFile f(hook);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("#!/bin/sh\nprintf '%s\\n' \"${QT_NO_GLIB-unset}\" > \"$1.part\" && "
+                "mv \"$1.part\" \"$1\"\n");
+        f.close();
+        f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
         DaemonProcess daemon(path(QStringLiteral("config")));
+        QProcessEnvironment env = daemon.process().processEnvironment();
+        env.remove(QStringLiteral("QT_NO_GLIB"));
+        daemon.process().setProcessEnvironment(env);
         QVERIFY2(
             daemon.start(daemonArgs(QStringLiteral("cmd")) +
                          QStringList{QStringLiteral("--on-all-done-command"),
-                                     QStringLiteral("/usr/bin/touch \"%1\"").arg(marker),
+                                     QStringLiteral("%1 \"%2\"").arg(hook, marker),
                                      QStringLiteral("--on-all-done-delay"), QStringLiteral("0")}),
             daemon.stderrText());
         QVERIFY(!addUri(daemon, QStringLiteral("b.bin")).isEmpty());
         QVERIFY2(QTest::qWaitFor([&] { return QFileInfo::exists(marker); }, 20000),
                  daemon.stderrText());
+        QVERIFY(fileIs(marker, "unset\n"));
         QVERIFY(fileIs(path(QStringLiteral("dl-cmd/b.bin")), m_body));
         // Once: the daemon serves on.
         QVERIFY(

@@ -7,6 +7,7 @@
 
 #include <QJsonDocument>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -94,6 +95,13 @@ private Q_SLOTS:
         QTest::newRow("ftp") << QStringLiteral("aria2.addUri")
                              << QJsonArray{QJsonArray{QStringLiteral("ftp://x/f")}}
                              << int(MethodError);
+        QTest::newRow("ftp mirror")
+            << QStringLiteral("aria2.addUri")
+            << QJsonArray{QJsonArray{QStringLiteral("http://x/f"), QStringLiteral("ftp://x/f")}}
+            << int(MethodError);
+        QTest::newRow("mirror number")
+            << QStringLiteral("aria2.addUri")
+            << QJsonArray{QJsonArray{QStringLiteral("http://x/f"), 7}} << int(MethodError);
         QTest::newRow("options array")
             << QStringLiteral("aria2.addUri")
             << QJsonArray{QJsonArray{QStringLiteral("http://x/f")}, QJsonArray{}}
@@ -165,6 +173,55 @@ private Q_SLOTS:
         QVERIFY(!call(QStringLiteral("aria2.removeDownloadResult"), {gid}).isError());
         QCOMPARE(call(QStringLiteral("aria2.tellStatus"), {gid}).errorCode, int(MethodError));
         QVERIFY(QFileInfo::exists(download() + QStringLiteral("/one.bin"))); // file stays
+    }
+
+    // Several URIs are one file on several servers (aria2's mirrors): one that fails (a 404
+    // first, a closed port after) is dropped, the file comes byte-exact from the other, and
+    // getFiles and tellStatus list every URI.
+    void addUriWithMirrors_data()
+    {
+        QTest::addColumn<QStringList>("uris");
+        QTest::addColumn<QString>("out");
+        QTcpServer probe; // a port nothing listens on once it is closed
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const QString closed = QStringLiteral("http://127.0.0.1:%1/f.bin").arg(probe.serverPort());
+        probe.close();
+        const QString good = QString::fromLatin1(m_server.url("/f.bin"));
+        QTest::newRow("404 first")
+            << QStringList{QString::fromLatin1(m_server.url("/gone.bin")), good}
+            << QStringLiteral("mirrored-1.bin");
+        QTest::newRow("closed port after")
+            << QStringList{good, closed} << QStringLiteral("mirrored-2.bin");
+    }
+    void addUriWithMirrors()
+    {
+        QFETCH(QStringList, uris);
+        QFETCH(QString, out);
+        const int goneBefore = m_server.requestCount("/gone.bin");
+        const auto added =
+            call(QStringLiteral("aria2.addUri"),
+                 {QJsonArray::fromStringList(uris), QJsonObject{{QStringLiteral("out"), out}}});
+        QVERIFY2(!added.isError(), qPrintable(added.errorMessage));
+        const QString gid = added.result.toString();
+        const QStringList ended{QStringLiteral("complete"), QStringLiteral("error")};
+        QTRY_VERIFY_WITH_TIMEOUT(ended.contains(statusOf(gid)), 20000);
+        QCOMPARE(statusOf(gid), QStringLiteral("complete"));
+        QCOMPARE(fileSha256Hex(download() + QLatin1Char('/') + out), sha256Hex(m_body));
+        if (uris.first().endsWith(QLatin1String("/gone.bin")))
+            QVERIFY(m_server.requestCount("/gone.bin") > goneBefore); // asked, and it failed
+
+        const auto uriList = [](const QJsonObject &file) {
+            QStringList found;
+            for (const QJsonValue &u : file.value(QLatin1String("uris")).toArray())
+                found.append(u.toObject().value(QLatin1String("uri")).toString());
+            return found;
+        };
+        const QJsonArray files = call(QStringLiteral("aria2.getFiles"), {gid}).result.toArray();
+        QCOMPARE(files.size(), 1);
+        QCOMPARE(uriList(files.first().toObject()), uris);
+        const QJsonObject status =
+            call(QStringLiteral("aria2.tellStatus"), {gid}).result.toObject();
+        QCOMPARE(uriList(status.value(QLatin1String("files")).toArray().first().toObject()), uris);
     }
 
     void positionsAndMulticall()

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "MainWindow.h"
 #include "QueueTestUtil.h"
+#include "SettingsDialog.h"
+#include "UploadTargetsPage.h"
 
 #include <QApplication>
 #include <QDirIterator>
@@ -12,6 +15,7 @@
 #include <QTest>
 #include <QTimer>
 #include <functional>
+#include <memory>
 
 namespace bt::uitest {
 
@@ -27,6 +31,14 @@ inline void isolateSettings()
 {
     qputenv("XDG_CONFIG_HOME", configDir().path().toLocal8Bit());
     qputenv("XDG_DOWNLOAD_DIR", configDir().filePath(QStringLiteral("Downloads")).toLocal8Bit());
+}
+
+// isolateSettings() and no session bus: QtKeychain finds no keyring, as on a server or in a
+// container (CredentialStore::setTestKeyring stands in where a test needs one).
+inline void isolateSettingsWithoutKeyring()
+{
+    qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+    isolateSettings();
 }
 
 // Answers the next modal message box (opened by what the caller does next) with `button`;
@@ -75,5 +87,26 @@ inline void drop(QWidget *w, const QStringList &paths)
     QCoreApplication::sendEvent(w, &dropEvent);
     QVERIFY(dropEvent.isAccepted());
 }
+
+// The window on a fresh queue (fake jobs) with its settings open on the Uploads page and a new
+// target added: where the tests of an upload target's fields start.
+struct UploadSettings
+{
+    queuetest::QueueEnv env;
+    std::unique_ptr<ui::MainWindow> window; // closed before the queue
+    ui::SettingsDialog *dialog = nullptr;
+    ui::UploadTargetsPage *page = nullptr;
+
+    bool open()
+    {
+        if (!env.open())
+            return false;
+        window = std::make_unique<ui::MainWindow>(env.queue.get());
+        dialog = window->openSettings();
+        page = dialog->uploadsPage();
+        page->addButton()->click();
+        return true;
+    }
+};
 
 } // namespace bt::uitest

@@ -45,11 +45,7 @@ class TestS3Target : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
-        uitest::isolateSettings();
-    }
+    void initTestCase() { uitest::isolateSettingsWithoutKeyring(); }
     void init() { AppSettings().save(); }
 
     void settingsRoundTripWithTheSecretInTheKeyring()
@@ -59,12 +55,10 @@ private Q_SLOTS:
         const auto restore = qScopeGuard([] { CredentialStore::setTestKeyring(nullptr); });
         const QString secret = QStringLiteral("sk-%1").arg(QUuid::createUuid().toString());
         const QString token = QStringLiteral("st-%1").arg(QUuid::createUuid().toString());
-        QueueEnv env;
-        QVERIFY(env.open());
-        MainWindow window(env.queue.get());
-        SettingsDialog *dialog = window.openSettings();
-        UploadTargetsPage *page = dialog->uploadsPage();
-        page->addButton()->click();
+        uitest::UploadSettings settings;
+        QVERIFY(settings.open());
+        SettingsDialog *dialog = settings.dialog;
+        UploadTargetsPage *page = settings.page;
         page->nameEdit()->setText(QStringLiteral("MinIO"));
         page->methodBox()->setCurrentIndex(
             page->methodBox()->findData(int(UploadRequest::Method::S3)));
@@ -102,14 +96,14 @@ private Q_SLOTS:
         QCOMPARE(t.s3AccessKeyId, QStringLiteral("AKIAEXAMPLE"));
         QCOMPARE(t.address(), QUrl(QStringLiteral("s3://photos/2026/holiday/")));
         QTRY_COMPARE(keyring.value(t.key), UploadTarget::packS3Secret(secret, token));
-        QVERIFY(!window.credentials()->keyringMissing());
+        QVERIFY(!settings.window->credentials()->keyringMissing());
         const QString config = uitest::configDir().path();
         QVERIFY(uitest::anyFileContains(config, "AKIAEXAMPLE"));
         QVERIFY(!uitest::anyFileContains(config, secret.toUtf8()));
         QVERIFY(!uitest::anyFileContains(config, token.toUtf8()));
 
         // A new window reads it back: the page shows the fields, the secret as saved.
-        MainWindow again(env.queue.get());
+        MainWindow again(settings.env.queue.get());
         QCOMPARE(again.settings().uploadTargets.size(), 1);
         QTRY_COMPARE(again.credentials()->cached(t.key), UploadTarget::packS3Secret(secret, token));
         SettingsDialog *second = again.openSettings();
@@ -131,13 +125,11 @@ private Q_SLOTS:
 
     void clearMessagesForBadInput()
     {
-        QueueEnv env;
-        QVERIFY(env.open());
-        MainWindow window(env.queue.get());
-        SettingsDialog *dialog = window.openSettings();
-        UploadTargetsPage *page = dialog->uploadsPage();
+        uitest::UploadSettings settings;
+        QVERIFY(settings.open());
+        SettingsDialog *dialog = settings.dialog;
+        UploadTargetsPage *page = settings.page;
         auto *problem = dialog->findChild<QLabel *>(QStringLiteral("settingsProblem"));
-        page->addButton()->click();
         page->nameEdit()->setText(QStringLiteral("S3"));
         page->methodBox()->setCurrentIndex(
             page->methodBox()->findData(int(UploadRequest::Method::S3)));

@@ -44,8 +44,7 @@ private Q_SLOTS:
             QSKIP("node is not installed: the S3 server (s3rver) cannot run");
         QString why;
         QVERIFY2(m_server.start(&why, {QStringLiteral("bucket")}), qPrintable(why));
-        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
-        uitest::isolateSettings();
+        uitest::isolateSettingsWithoutKeyring();
         clearAwsSetup(); // the key can only come from the target and the keyring
     }
 

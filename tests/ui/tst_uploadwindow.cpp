@@ -51,12 +51,7 @@ class TestUploadWindow : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        // No session bus: QtKeychain finds no keyring, as on a server or in a container.
-        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
-        uitest::isolateSettings();
-    }
+    void initTestCase() { uitest::isolateSettingsWithoutKeyring(); }
     void init() { AppSettings().save(); }
 
     void dropGoesToTheOnlyTarget()
@@ -180,17 +175,16 @@ private Q_SLOTS:
     {
         const QString token =
             QStringLiteral("tok-%1").arg(QUuid::createUuid().toString(QUuid::WithoutBraces));
-        QueueEnv env;
-        QVERIFY(env.open());
-        MainWindow window(env.queue.get());
-        SettingsDialog *dialog = window.openSettings();
-        UploadTargetsPage *page = dialog->uploadsPage();
-        page->addButton()->click();
+        uitest::UploadSettings settings;
+        QVERIFY(settings.open());
+        QueueEnv &env = settings.env;
+        MainWindow &window = *settings.window;
+        UploadTargetsPage *page = settings.page;
         page->urlEdit()->setText(QStringLiteral("http://127.0.0.1:9/files/"));
         page->authBox()->setCurrentIndex(
             page->authBox()->findData(int(UploadTarget::Auth::Bearer)));
         page->secretEdit()->setText(token);
-        dialog->accept();
+        settings.dialog->accept();
         QCOMPARE(window.settings().uploadTargets.size(), 1);
 
         // The message says it is not saved, and why.
