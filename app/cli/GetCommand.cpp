@@ -215,17 +215,28 @@ JobFactory GetCommand::jobFactory()
     // The stored row of a resumed download holds the options of the run that started it;
     // this run's command line is what the person asks for now (connections, limits,
     // checksums, headers, credentials).
-    QHash<QString, int> byKey;
-    for (int i = 0; i < m_requests.size(); ++i) {
-        const DownloadRequest &r = m_requests.at(i);
-        byKey.insert(keyOf(r.url, DestinationResolver::directoryOf(r), r.fileName), i);
-    }
+    // By the hash of each key (the keys themselves would be 3,000 strings kept to the end),
+    // the request's own key compared on a match. The last of equal keys wins.
+    const auto keyOfRequest = [](const DownloadRequest &r) {
+        return keyOf(r.url, DestinationResolver::directoryOf(r), r.fileName);
+    };
+    QMultiHash<size_t, int> byKey;
+    byKey.reserve(m_requests.size());
+    for (int i = 0; i < m_requests.size(); ++i)
+        byKey.insert(qHash(keyOfRequest(m_requests.at(i))), i);
     const QList<DownloadRequest> requests = m_requests;
     const JobFactory fallback = transfers::standard();
-    return [byKey, requests, fallback](const TransferRecord &record,
-                                       const JobContext &context) -> Transfer * {
-        const int index =
-            byKey.value(keyOf(record.url, record.directory, record.requestedName), -1);
+    return [byKey, requests, fallback, keyOfRequest](const TransferRecord &record,
+                                                     const JobContext &context) -> Transfer * {
+        const QString key = keyOf(record.url, record.directory, record.requestedName);
+        const size_t hash = qHash(key);
+        int index = -1;
+        for (auto it = byKey.constFind(hash); it != byKey.cend() && it.key() == hash; ++it) {
+            if (keyOfRequest(requests.at(it.value())) == key) {
+                index = it.value();
+                break;
+            }
+        }
         if (index < 0)
             return fallback(record, context);
         DownloadRequest request = requests.at(index);
