@@ -30,7 +30,7 @@ QString keyOf(const QUrl &url, const QString &directory, const QString &requeste
 }
 } // namespace
 
-GetCommand::GetCommand(const QList<DownloadRequest> &requests, const QString &dataDir, int jobs,
+GetCommand::GetCommand(const RequestList &requests, const QString &dataDir, int jobs,
                        ProgressPrinter *printer, QObject *parent)
     : QObject(parent), m_requests(requests), m_dataDir(dataDir), m_jobs(qMax(1, jobs)),
       m_printer(printer)
@@ -139,7 +139,7 @@ void GetCommand::onOpened(const Error &openError)
     // -d (or -o) names a folder that is not there yet: made, as wget -P and aria2c -d do.
     QList<bool> noFolder(m_requests.size(), false);
     for (int i = 0; i < m_requests.size(); ++i) {
-        const QString &folder = m_requests.at(i).directory;
+        const QString &folder = m_requests.directory(i);
         if (QFileInfo(folder).isDir() || QDir().mkpath(folder))
             continue;
         noFolder[i] = true;
@@ -156,14 +156,18 @@ void GetCommand::onOpened(const Error &openError)
         if (!noFolder.at(i))
             indexes.append(i);
     }
-    QList<DownloadRequest> requests;
-    if (indexes.size() == m_requests.size()) {
-        requests = m_requests; // shared, not copied: 3,000 links are a megabyte
-    } else {
-        for (int i : std::as_const(indexes))
-            requests.append(m_requests.at(i));
+    QList<qint64> added;
+    {
+        // Whole requests only for the queue, which keeps none of them.
+        QList<DownloadRequest> requests;
+        if (indexes.size() == m_requests.size()) {
+            requests = m_requests.toList();
+        } else {
+            for (int i : std::as_const(indexes))
+                requests.append(m_requests.at(i));
+        }
+        added = m_queue.enqueue(requests, 0, &error, true);
     }
-    const QList<qint64> added = m_queue.enqueue(requests, 0, &error, true);
     QList<qint64> ids(m_requests.size(), -1);
     for (int k = 0; k < added.size(); ++k)
         ids[indexes.at(k)] = added.at(k);
@@ -191,7 +195,8 @@ void GetCommand::forgetForNoResume(const QString &dataDir)
     // download takes the same name and the store keeps one row for it. A complete file is
     // the person's: only its row is forgotten.
     std::unique_ptr<TransferStore> store;
-    for (const DownloadRequest &request : std::as_const(m_requests)) {
+    for (qsizetype i = 0; i < m_requests.size(); ++i) {
+        const DownloadRequest request = m_requests.at(i);
         if (request.resume)
             continue;
         if (!store) {
@@ -224,7 +229,7 @@ JobFactory GetCommand::jobFactory()
     byKey.reserve(m_requests.size());
     for (int i = 0; i < m_requests.size(); ++i)
         byKey.insert(qHash(keyOfRequest(m_requests.at(i))), i);
-    const QList<DownloadRequest> requests = m_requests;
+    const RequestList requests = m_requests;
     const JobFactory fallback = transfers::standard();
     return [byKey, requests, fallback, keyOfRequest](const TransferRecord &record,
                                                      const JobContext &context) -> Transfer * {
@@ -254,7 +259,7 @@ void GetCommand::failRequest(int index, const Error &error)
 
 void GetCommand::record(int index, const TransferResult &result)
 {
-    const DownloadRequest &request = m_requests.at(index);
+    const DownloadRequest request = m_requests.at(index);
     const int code = exitCodeFor(result.error.code);
     m_printer->result(request, result, code);
     if (code == ExitSuccess) {
@@ -294,7 +299,7 @@ void GetCommand::onAfterDownloadFinished(qint64 id, const AfterDownload::Result 
     if (code != ExitSuccess) {
         for (int index : indexes) {
             --m_succeeded;
-            m_failures.append({m_requests.at(index).url, result.errorText()});
+            m_failures.append({m_requests.url(index), result.errorText()});
         }
         m_exitCode = qMax(m_exitCode, code);
     }
