@@ -56,10 +56,6 @@ QueueEntry *QueueManager::addEntry(const TransferRecord &record)
     auto *e = new QueueEntry;
     e->record = record;
     e->host = record.url.host().toLower();
-    e->progress.id = record.id;
-    e->progress.done = record.doneSize;
-    e->progress.total = record.totalSize;
-    e->progress.fileName = record.destination;
     m_entries.insert(record.id, e);
     m_index->positions()[record.position] = record.id;
     if (record.state == TransferState::Queued)
@@ -170,15 +166,13 @@ void QueueManager::onProgress(qint64 id, const TransferProgress &p)
         return;
     if (e->retry.isWaiting() && p.done > e->retryDone)
         e->retry = {}; // bytes again: no longer waiting
-    e->progress.done = p.done;
-    e->progress.total = p.total;
-    e->progress.connections = p.connections;
-    e->progress.segments = p.segments; // the CLI's --json shows them (S3: one per part)
-    e->progress.parts = p.parts;
+    e->connections = p.connections;
+    e->segments = p.segments;
+    e->parts = p.parts;
     e->record.doneSize = p.done;
     e->record.totalSize = p.total;
     if (!p.fileName.isEmpty())
-        e->progress.fileName = e->record.destination = p.fileName;
+        e->record.destination = p.fileName;
     if (p.finalUrl.isValid()) { // what the details show while it runs
         e->record.finalUrl = p.finalUrl;
         e->record.etag = p.etag;
@@ -198,7 +192,7 @@ void QueueManager::onRetrying(qint64 id, const Error &error, qint64 delayMs, int
     e->retry.atMs = QDateTime::currentMSecsSinceEpoch() + qMax<qint64>(0, delayMs);
     e->retry.attempt = attempt;
     e->retry.maxAttempts = maxAttempts;
-    e->retryDone = e->progress.done;
+    e->retryDone = e->record.doneSize;
     markDirty(e);
 }
 
@@ -226,16 +220,14 @@ void QueueManager::onFinished(qint64 id, const TransferResult &result)
         m_index->removeRunning(e->host);
         const bool commanded = e->stopping;
         e->stopping = false;
-        e->progress.speed = 0;
-        e->progress.etaSeconds = -1;
-        e->progress.connections = 0;
+        e->speed = 0;
+        e->etaSeconds = -1;
+        e->connections = 0;
         if (!result.error.isError()) {
             e->record.destination = result.path;
             e->record.doneSize = e->record.totalSize = result.size;
             e->record.sha256 = QString::fromLatin1(result.sha256Hex);
             e->record.completed = QDateTime::currentDateTimeUtc();
-            e->progress.done = e->progress.total = result.size;
-            e->progress.fileName = result.path;
             m_store->setResult(id, result.path, result.size, e->record.sha256);
             setState(e, TransferState::Completed);
             if (!result.alreadyComplete)
@@ -306,13 +298,13 @@ void QueueManager::tick()
         QueueEntry *e = entry(id);
         if (!e || e->stopping)
             continue;
-        e->meter.addSample(now, e->progress.done);
+        const TransferRecord &r = e->record;
+        e->meter.addSample(now, r.doneSize);
         const qint64 speed = e->meter.bytesPerSecond();
-        const qint64 eta =
-            e->progress.total > 0 ? e->meter.etaSeconds(e->progress.total - e->progress.done) : -1;
-        if (e->sampled || speed != e->progress.speed || eta != e->progress.etaSeconds) {
-            e->progress.speed = speed;
-            e->progress.etaSeconds = eta;
+        const qint64 eta = r.totalSize > 0 ? e->meter.etaSeconds(r.totalSize - r.doneSize) : -1;
+        if (e->sampled || speed != e->speed || eta != e->etaSeconds) {
+            e->speed = speed;
+            e->etaSeconds = eta;
             m_dirty.insert(id);
         }
         e->sampled = false;
@@ -368,7 +360,15 @@ TransferSnapshot QueueManager::snapshotOf(const QueueEntry &e) const
     TransferSnapshot s;
     s.id = e.record.id;
     s.state = e.record.state;
-    s.progress = e.progress;
+    s.progress.id = e.record.id;
+    s.progress.done = e.record.doneSize;
+    s.progress.total = e.record.totalSize;
+    s.progress.speed = e.speed;
+    s.progress.etaSeconds = e.etaSeconds;
+    s.progress.connections = e.connections;
+    s.progress.fileName = e.record.destination;
+    s.progress.segments = e.segments;
+    s.progress.parts = e.parts;
     s.lastError.code = ErrorCode(e.record.errorCode);
     s.lastError.message = e.record.lastError;
     s.priority = e.record.priority;
