@@ -9,8 +9,13 @@
 
 #include <QTimer>
 #include <climits>
+#include <utility>
 
 namespace bt {
+
+namespace {
+constexpr qsizetype kSnapshotsPerSignal = 256;
+} // namespace
 
 QueueManager::QueueManager(QObject *parent)
     : TransferQueue(parent), m_clock([] { return QDateTime::currentDateTime(); }),
@@ -311,13 +316,19 @@ void QueueManager::tick()
     }
     if (m_dirty.isEmpty())
         return;
+    // In lists of at most kSnapshotsPerSignal: 3,000 links just added are 3,000 snapshots,
+    // a megabyte in one list that would stay in the heap once freed.
+    const QSet<qint64> dirty = std::exchange(m_dirty, {});
     QList<TransferSnapshot> changed;
-    changed.reserve(m_dirty.size());
-    for (qint64 id : std::as_const(m_dirty)) {
+    changed.reserve(qMin(dirty.size(), kSnapshotsPerSignal));
+    for (qint64 id : dirty) {
         if (const QueueEntry *e = entry(id))
             changed.append(snapshotOf(*e));
+        if (changed.size() == kSnapshotsPerSignal) {
+            Q_EMIT snapshotsChanged(changed);
+            changed.clear();
+        }
     }
-    m_dirty.clear();
     if (!changed.isEmpty())
         Q_EMIT snapshotsChanged(changed);
 }
