@@ -435,15 +435,18 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
         base.fileName = target.fileName();
     }
 
-    m_requests.clear();
+    m_requests = {};
     m_metalinkSources.clear();
+    const int options = m_requests.addOptions(base);
     for (const UrlSource &source : std::as_const(urls)) {
         DownloadRequest request = base;
         if (QFileInfo(source.url).isFile()) { // a metalink on disk: its files
             if (parser.isSet(output))
                 return fail(tr("--output cannot name the files of a metalink (use --dir)"));
-            if (!MetalinkSources::readFile(source.url, request, &m_requests, &m_notes, &error))
+            QList<DownloadRequest> files;
+            if (!MetalinkSources::readFile(source.url, request, &files, &m_notes, &error))
                 return fail(error);
+            m_requests += files;
             continue;
         }
         if (!parseUrl(source.url, &request.url, &error))
@@ -466,7 +469,8 @@ CliOptions::Action CliOptions::parseGet(const QStringList &arguments)
             request.directory = QDir::cleanPath(target.absolutePath());
             request.fileName = target.fileName();
         }
-        m_requests.append(request);
+        m_requests.append(options, request.url, request.urlPassword, request.directory,
+                          request.fileName);
     }
     return Action::Get;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "DaemonOptions.h"
+#include "RequestList.h"
 #include "SharedCliOptions.h"
 #include "model/DownloadRequest.h"
 #include "model/UploadRequest.h"
@@ -51,7 +52,7 @@ public:
     QString versionText() const;
     QString errorText() const { return m_errorText; }
 
-    const QList<DownloadRequest> &requests() const { return m_requests; }
+    const RequestList &requests() const { return m_requests; }
     // get: metalinks to fetch before the downloads start (their url is the metalink's), and
     // what reading the metalinks on disk skipped.
     const QList<DownloadRequest> &metalinkSources() const { return m_metalinkSources; }
@@ -103,7 +104,7 @@ private:
 
     QString m_helpText;
     QString m_errorText;
-    QList<DownloadRequest> m_requests;
+    RequestList m_requests;
     QList<DownloadRequest> m_metalinkSources;
     QStringList m_notes;
     QList<UploadRequest> m_uploads;

@@ -30,7 +30,7 @@ QString keyOf(const QUrl &url, const QString &directory, const QString &requeste
 }
 } // namespace
 
-GetCommand::GetCommand(const QList<DownloadRequest> &requests, const QString &dataDir, int jobs,
+GetCommand::GetCommand(const RequestList &requests, const QString &dataDir, int jobs,
                        ProgressPrinter *printer, QObject *parent)
     : QObject(parent), m_requests(requests), m_dataDir(dataDir), m_jobs(qMax(1, jobs)),
       m_printer(printer)
@@ -139,7 +139,7 @@ void GetCommand::onOpened(const Error &openError)
     // -d (or -o) names a folder that is not there yet: made, as wget -P and aria2c -d do.
     QList<bool> noFolder(m_requests.size(), false);
     for (int i = 0; i < m_requests.size(); ++i) {
-        const QString &folder = m_requests.at(i).directory;
+        const QString &folder = m_requests.directory(i);
         if (QFileInfo(folder).isDir() || QDir().mkpath(folder))
             continue;
         noFolder[i] = true;
@@ -156,14 +156,18 @@ void GetCommand::onOpened(const Error &openError)
         if (!noFolder.at(i))
             indexes.append(i);
     }
-    QList<DownloadRequest> requests;
-    if (indexes.size() == m_requests.size()) {
-        requests = m_requests; // shared, not copied: 3,000 links are a megabyte
-    } else {
-        for (int i : std::as_const(indexes))
-            requests.append(m_requests.at(i));
+    QList<qint64> added;
+    {
+        // Whole requests only for the queue, which keeps none of them.
+        QList<DownloadRequest> requests;
+        if (indexes.size() == m_requests.size()) {
+            requests = m_requests.toList();
+        } else {
+            for (int i : std::as_const(indexes))
+                requests.append(m_requests.at(i));
+        }
+        added = m_queue.enqueue(requests, 0, &error, true);
     }
-    const QList<qint64> added = m_queue.enqueue(requests, 0, &error, true);
     QList<qint64> ids(m_requests.size(), -1);
     for (int k = 0; k < added.size(); ++k)
         ids[indexes.at(k)] = added.at(k);
@@ -191,7 +195,8 @@ void GetCommand::forgetForNoResume(const QString &dataDir)
     // download takes the same name and the store keeps one row for it. A complete file is
     // the person's: only its row is forgotten.
     std::unique_ptr<TransferStore> store;
-    for (const DownloadRequest &request : std::as_const(m_requests)) {
+    for (qsizetype i = 0; i < m_requests.size(); ++i) {
+        const DownloadRequest request = m_requests.at(i);
         if (request.resume)
             continue;
         if (!store) {
@@ -215,17 +220,28 @@ JobFactory GetCommand::jobFactory()
     // The stored row of a resumed download holds the options of the run that started it;
     // this run's command line is what the person asks for now (connections, limits,
     // checksums, headers, credentials).
-    QHash<QString, int> byKey;
-    for (int i = 0; i < m_requests.size(); ++i) {
-        const DownloadRequest &r = m_requests.at(i);
-        byKey.insert(keyOf(r.url, DestinationResolver::directoryOf(r), r.fileName), i);
-    }
-    const QList<DownloadRequest> requests = m_requests;
+    // By the hash of each key (the keys themselves would be 3,000 strings kept to the end),
+    // the request's own key compared on a match. The last of equal keys wins.
+    const auto keyOfRequest = [](const DownloadRequest &r) {
+        return keyOf(r.url, DestinationResolver::directoryOf(r), r.fileName);
+    };
+    QMultiHash<size_t, int> byKey;
+    byKey.reserve(m_requests.size());
+    for (int i = 0; i < m_requests.size(); ++i)
+        byKey.insert(qHash(keyOfRequest(m_requests.at(i))), i);
+    const RequestList requests = m_requests;
     const JobFactory fallback = transfers::standard();
-    return [byKey, requests, fallback](const TransferRecord &record,
-                                       const JobContext &context) -> Transfer * {
-        const int index =
-            byKey.value(keyOf(record.url, record.directory, record.requestedName), -1);
+    return [byKey, requests, fallback, keyOfRequest](const TransferRecord &record,
+                                                     const JobContext &context) -> Transfer * {
+        const QString key = keyOf(record.url, record.directory, record.requestedName);
+        const size_t hash = qHash(key);
+        int index = -1;
+        for (auto it = byKey.constFind(hash); it != byKey.cend() && it.key() == hash; ++it) {
+            if (keyOfRequest(requests.at(it.value())) == key) {
+                index = it.value();
+                break;
+            }
+        }
         if (index < 0)
             return fallback(record, context);
         DownloadRequest request = requests.at(index);
@@ -243,7 +259,7 @@ void GetCommand::failRequest(int index, const Error &error)
 
 void GetCommand::record(int index, const TransferResult &result)
 {
-    const DownloadRequest &request = m_requests.at(index);
+    const DownloadRequest request = m_requests.at(index);
     const int code = exitCodeFor(result.error.code);
     m_printer->result(request, result, code);
     if (code == ExitSuccess) {
@@ -283,7 +299,7 @@ void GetCommand::onAfterDownloadFinished(qint64 id, const AfterDownload::Result 
     if (code != ExitSuccess) {
         for (int index : indexes) {
             --m_succeeded;
-            m_failures.append({m_requests.at(index).url, result.errorText()});
+            m_failures.append({m_requests.url(index), result.errorText()});
         }
         m_exitCode = qMax(m_exitCode, code);
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ProgressPrinter.h"
+#include "RequestList.h"
 #include "model/DownloadRequest.h"
 #include "queue/QueueManager.h"
 
@@ -24,7 +25,7 @@ class GetCommand : public QObject
 {
     Q_OBJECT
 public:
-    GetCommand(const QList<DownloadRequest> &requests, const QString &dataDir, int jobs,
+    GetCommand(const RequestList &requests, const QString &dataDir, int jobs,
                ProgressPrinter *printer, QObject *parent = nullptr);
     void setProxy(const QString &proxy) { m_proxy = proxy; } // before start(); empty: environment
     // Before start(): metalinks to fetch first; their files are added to the requests.
@@ -56,7 +57,7 @@ private:
     void record(int index, const TransferResult &result);
     void finish();
 
-    QList<DownloadRequest> m_requests;
+    RequestList m_requests;
     QList<DownloadRequest> m_metalinks;
     QList<ProgressPrinter::Failure> m_metalinkFailures;
     QString m_dataDir;

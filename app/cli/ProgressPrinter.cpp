@@ -63,16 +63,16 @@ bool isRunning(TransferState state)
     return state == TransferState::Active || state == TransferState::Verifying;
 }
 
-// The name a transfer has on screen before the server told its file name.
-QString nameOf(const DownloadRequest &request)
-{
-    if (!request.fileName.isEmpty())
-        return request.fileName;
-    const QString last = QFileInfo(request.url.path()).fileName();
-    return last.isEmpty() ? request.url.toDisplayString() : last;
-}
-
 } // namespace
+
+// The name a transfer has on screen before the server told its file name.
+QString ProgressPrinter::nameOf(const Line &line)
+{
+    if (!line.name.isEmpty() || line.url.isEmpty())
+        return line.name;
+    const QString last = QFileInfo(line.url.path()).fileName();
+    return last.isEmpty() ? line.url.toDisplayString() : last;
+}
 
 ProgressPrinter::ProgressPrinter(Mode mode, QObject *parent) : QObject(parent), m_mode(mode) {}
 
@@ -114,8 +114,8 @@ void ProgressPrinter::addTransfer(qint64 id, const DownloadRequest &request)
     if (m_lines.contains(id))
         return; // the same download twice on the command line
     Line line;
-    line.name = nameOf(request);
-    line.progress.id = id;
+    line.name = request.fileName;
+    line.url = request.url;
     line.lastPrint.start();
     m_lines.insert(id, line);
     m_order.append(id);
@@ -127,17 +127,16 @@ void ProgressPrinter::addTransfer(qint64 id, const QString &name)
         return;
     Line line;
     line.name = name;
-    line.progress.id = id;
     line.lastPrint.start();
     m_lines.insert(id, line);
     m_order.append(id);
 }
 
-QString ProgressPrinter::progressLine(const Line &line, bool forTerminal) const
+QString ProgressPrinter::progressLine(const Line &line, const TransferProgress &progress,
+                                      bool forTerminal) const
 {
-    const TransferProgress &progress = line.progress;
     QString name =
-        progress.fileName.isEmpty() ? line.name : QFileInfo(progress.fileName).fileName();
+        progress.fileName.isEmpty() ? nameOf(line) : QFileInfo(progress.fileName).fileName();
     QStringList parts;
     if (progress.total >= 0) {
         const int percent = progress.total > 0 ? int(progress.done * 100 / progress.total) : 100;
@@ -170,10 +169,13 @@ void ProgressPrinter::update(const QList<TransferSnapshot> &snapshots)
         if (it == m_lines.end() || it->finished)
             continue;
         it->state = s.state;
-        it->progress = s.progress;
-        it->progress.id = s.id;
-        if (!isRunning(s.state))
+        if (!isRunning(s.state)) {
+            m_progress.remove(s.id);
             continue;
+        }
+        TransferProgress &progress = m_progress[s.id];
+        progress = s.progress;
+        progress.id = s.id;
         switch (m_mode) {
         case Mode::Json: {
             QJsonObject event{{QStringLiteral("event"), QStringLiteral("progress")},
@@ -197,7 +199,7 @@ void ProgressPrinter::update(const QList<TransferSnapshot> &snapshots)
         case Mode::Plain:
             if (it->lastPrint.elapsed() >= PlainIntervalMs) {
                 it->lastPrint.start();
-                writeErr(progressLine(*it, false));
+                writeErr(progressLine(*it, progress, false));
             }
             break;
         case Mode::Terminal:
@@ -218,7 +220,7 @@ void ProgressPrinter::redraw()
         if (line.finished)
             continue;
         if (isRunning(line.state))
-            lines.append(progressLine(line, true));
+            lines.append(progressLine(line, m_progress.value(id), true));
         else if (line.state == TransferState::Queued)
             ++waiting;
     }
@@ -237,10 +239,9 @@ void ProgressPrinter::message(qint64 id, const QString &text)
                    {QStringLiteral("message"), text}});
         return;
     }
-    const Line line = m_lines.value(id);
-    writeErr(m_nameUrls && !line.name.isEmpty()
-                 ? QStringLiteral("btstream: %1: %2").arg(line.name, text)
-                 : QStringLiteral("btstream: %1").arg(text));
+    const QString name = nameOf(m_lines.value(id));
+    writeErr(m_nameUrls && !name.isEmpty() ? QStringLiteral("btstream: %1: %2").arg(name, text)
+                                           : QStringLiteral("btstream: %1").arg(text));
 }
 
 void ProgressPrinter::result(const DownloadRequest &request, const TransferResult &result,
@@ -351,6 +352,7 @@ void ProgressPrinter::markFinished(qint64 id)
 {
     if (const auto it = m_lines.find(id); it != m_lines.end())
         it->finished = true;
+    m_progress.remove(id);
 }
 
 QByteArray ProgressPrinter::interruptedText() const

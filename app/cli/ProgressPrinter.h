@@ -75,16 +75,20 @@ public:
     static QString formatDuration(qint64 seconds);
 
 private:
+    // One a transfer, kept to the end (3,000 links: 3,000 lines), so small: it shares the
+    // request's strings, and only running transfers have their progress (m_progress).
     struct Line
     {
-        QString name; // what the transfer is called on screen until the file name is known
+        QString name; // -o's name, an upload's source; empty: the URL's file name
+        QUrl url;
         TransferState state = TransferState::Queued;
-        TransferProgress progress;
         QElapsedTimer lastPrint;
         bool finished = false;
     };
 
-    QString progressLine(const Line &line, bool forTerminal) const;
+    static QString nameOf(const Line &line); // what it is called until the file name is known
+    QString progressLine(const Line &line, const TransferProgress &progress,
+                         bool forTerminal) const;
     void redraw();
     void markFinished(qint64 id); // its line is no longer drawn
     void writeErr(const QString &line);
@@ -93,7 +97,8 @@ private:
     Mode m_mode;
     bool m_nameUrls = false;
     QHash<qint64, Line> m_lines;
-    QList<qint64> m_order; // ids in command-line order
+    QHash<qint64, TransferProgress> m_progress; // the last snapshot of each running transfer
+    QList<qint64> m_order;                      // ids in command-line order
     TerminalBlock m_block;
 };
 

@@ -65,8 +65,7 @@ struct FileWriter::Token
 };
 
 FileWriter::FileWriter(Config config)
-    : m_config(std::move(config)), m_hash(std::make_unique<Sha256>()),
-      m_token(std::make_shared<Token>())
+    : m_config(std::move(config)), m_token(std::make_shared<Token>())
 {
     {
         std::lock_guard lock(s_hooksMutex);
@@ -269,7 +268,7 @@ Error FileWriter::error() const
 QByteArray FileWriter::hashResult() const
 {
     std::lock_guard lock(m_hashMutex);
-    return m_hash->result();
+    return m_hash ? m_hash->result() : Sha256().result(); // nothing hashed: that of no bytes
 }
 
 FileWriter::Chunk *FileWriter::coalesceTargetLocked(qint64 offset, qint64 size, bool hashed)
@@ -471,6 +470,8 @@ void FileWriter::hashTask()
         lock.unlock();
         {
             std::lock_guard hashLock(m_hashMutex);
+            if (!m_hash)
+                m_hash = std::make_unique<Sha256>();
             m_hash->addData(data);
         }
         lock.lock();

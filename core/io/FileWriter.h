@@ -145,6 +145,8 @@ private:
     bool m_timerArmed = false;
 
     mutable std::mutex m_hashMutex;
+    // Made for the first hashed chunk: a SHA-256 context sets up OpenSSL's provider (256 KiB
+    // of libcrypto's pages), which a download that hashes nothing, the default, never needs.
     std::unique_ptr<Sha256> m_hash;
     // Hashed chunks being written and hashed at once (by hashTask, in queue order); their
     // bytes stay counted in m_queued until both are done.

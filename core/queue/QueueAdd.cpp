@@ -29,6 +29,7 @@ QList<qint64> QueueManager::enqueue(const QList<DownloadRequest> &requests,
     if (!checkOpen(error))
         return ids;
     QList<TransferRecord> records;
+    records.reserve(requests.size());
     qint64 position = m_index->nextPosition();
     for (const DownloadRequest &r : requests) {
         TransferRecord rec = requestcodec::toRecord(r);

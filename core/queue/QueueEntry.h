@@ -17,7 +17,9 @@ class Transfer;
 // One transfer as the queue holds it (private to core/queue).
 struct QueueEntry
 {
-    TransferRecord record; // state, lastError, priority and position live here
+    // State, lastError, priority, position, sizes and the file name live here (3,000 links:
+    // 3,000 entries, so nothing is kept twice).
+    TransferRecord record;
     QString host;
     Transfer *job = nullptr; // running (or stopping) on a worker
     // A command asked the job to stop; when it has, record.state (set by the command) holds.
@@ -31,10 +33,16 @@ struct QueueEntry
     // A download with every byte in (verifying, publishing): off the network, so it no longer
     // counts against the downloads at a time or its host's share.
     bool finishing = false;
-    TransferProgress progress;
+    // What a snapshot's progress has beyond the record: the moving average, the job's last
+    // segments (the CLI's --json shows them) and an S3 upload's parts.
+    qint64 speed = 0;
+    qint64 etaSeconds = -1;
+    int connections = 0;
+    QList<SegmentState> segments;
+    QList<UploadPart> parts;
     SpeedMeter meter;
     RetryState retry;     // waiting to try again (cleared by new bytes or a state change)
-    qint64 retryDone = 0; // progress.done when the retry began
+    qint64 retryDone = 0; // record.doneSize when the retry began
 };
 
 // The order in which queued transfers start: higher priority first, then manual position.

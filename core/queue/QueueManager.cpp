@@ -9,8 +9,13 @@
 
 #include <QTimer>
 #include <climits>
+#include <utility>
 
 namespace bt {
+
+namespace {
+constexpr qsizetype kSnapshotsPerSignal = 256;
+} // namespace
 
 QueueManager::QueueManager(QObject *parent)
     : TransferQueue(parent), m_clock([] { return QDateTime::currentDateTime(); }),
@@ -56,10 +61,6 @@ QueueEntry *QueueManager::addEntry(const TransferRecord &record)
     auto *e = new QueueEntry;
     e->record = record;
     e->host = record.url.host().toLower();
-    e->progress.id = record.id;
-    e->progress.done = record.doneSize;
-    e->progress.total = record.totalSize;
-    e->progress.fileName = record.destination;
     m_entries.insert(record.id, e);
     m_index->positions()[record.position] = record.id;
     if (record.state == TransferState::Queued)
@@ -177,15 +178,13 @@ void QueueManager::onProgress(qint64 id, const TransferProgress &p)
         return;
     if (e->retry.isWaiting() && p.done > e->retryDone)
         e->retry = {}; // bytes again: no longer waiting
-    e->progress.done = p.done;
-    e->progress.total = p.total;
-    e->progress.connections = p.connections;
-    e->progress.segments = p.segments; // the CLI's --json shows them (S3: one per part)
-    e->progress.parts = p.parts;
+    e->connections = p.connections;
+    e->segments = p.segments;
+    e->parts = p.parts;
     e->record.doneSize = p.done;
     e->record.totalSize = p.total;
     if (!p.fileName.isEmpty())
-        e->progress.fileName = e->record.destination = p.fileName;
+        e->record.destination = p.fileName;
     if (p.finalUrl.isValid()) { // what the details show while it runs
         e->record.finalUrl = p.finalUrl;
         e->record.etag = p.etag;
@@ -205,7 +204,7 @@ void QueueManager::onRetrying(qint64 id, const Error &error, qint64 delayMs, int
     e->retry.atMs = QDateTime::currentMSecsSinceEpoch() + qMax<qint64>(0, delayMs);
     e->retry.attempt = attempt;
     e->retry.maxAttempts = maxAttempts;
-    e->retryDone = e->progress.done;
+    e->retryDone = e->record.doneSize;
     markDirty(e);
 }
 
@@ -252,16 +251,14 @@ void QueueManager::onFinished(qint64 id, const TransferResult &result)
         releaseHost(e);
         const bool commanded = e->stopping;
         e->stopping = false;
-        e->progress.speed = 0;
-        e->progress.etaSeconds = -1;
-        e->progress.connections = 0;
+        e->speed = 0;
+        e->etaSeconds = -1;
+        e->connections = 0;
         if (!result.error.isError()) {
             e->record.destination = result.path;
             e->record.doneSize = e->record.totalSize = result.size;
             e->record.sha256 = QString::fromLatin1(result.sha256Hex);
             e->record.completed = QDateTime::currentDateTimeUtc();
-            e->progress.done = e->progress.total = result.size;
-            e->progress.fileName = result.path;
             // The state is written again all the same: a Verifying of the queue's may have
             // reached the store after the engine's Completed.
             if (!result.rowStored)
@@ -335,26 +332,32 @@ void QueueManager::tick()
         QueueEntry *e = entry(id);
         if (!e || e->stopping)
             continue;
-        e->meter.addSample(now, e->progress.done);
+        const TransferRecord &r = e->record;
+        e->meter.addSample(now, r.doneSize);
         const qint64 speed = e->meter.bytesPerSecond();
-        const qint64 eta =
-            e->progress.total > 0 ? e->meter.etaSeconds(e->progress.total - e->progress.done) : -1;
-        if (e->sampled || speed != e->progress.speed || eta != e->progress.etaSeconds) {
-            e->progress.speed = speed;
-            e->progress.etaSeconds = eta;
+        const qint64 eta = r.totalSize > 0 ? e->meter.etaSeconds(r.totalSize - r.doneSize) : -1;
+        if (e->sampled || speed != e->speed || eta != e->etaSeconds) {
+            e->speed = speed;
+            e->etaSeconds = eta;
             m_dirty.insert(id);
         }
         e->sampled = false;
     }
     if (m_dirty.isEmpty())
         return;
+    // In lists of at most kSnapshotsPerSignal: 3,000 links just added are 3,000 snapshots,
+    // a megabyte in one list that would stay in the heap once freed.
+    const QSet<qint64> dirty = std::exchange(m_dirty, {});
     QList<TransferSnapshot> changed;
-    changed.reserve(m_dirty.size());
-    for (qint64 id : std::as_const(m_dirty)) {
+    changed.reserve(qMin(dirty.size(), kSnapshotsPerSignal));
+    for (qint64 id : dirty) {
         if (const QueueEntry *e = entry(id))
             changed.append(snapshotOf(*e));
+        if (changed.size() == kSnapshotsPerSignal) {
+            Q_EMIT snapshotsChanged(changed);
+            changed.clear();
+        }
     }
-    m_dirty.clear();
     if (!changed.isEmpty())
         Q_EMIT snapshotsChanged(changed);
 }
@@ -397,7 +400,15 @@ TransferSnapshot QueueManager::snapshotOf(const QueueEntry &e) const
     TransferSnapshot s;
     s.id = e.record.id;
     s.state = e.record.state;
-    s.progress = e.progress;
+    s.progress.id = e.record.id;
+    s.progress.done = e.record.doneSize;
+    s.progress.total = e.record.totalSize;
+    s.progress.speed = e.speed;
+    s.progress.etaSeconds = e.etaSeconds;
+    s.progress.connections = e.connections;
+    s.progress.fileName = e.record.destination;
+    s.progress.segments = e.segments;
+    s.progress.parts = e.parts;
     s.lastError.code = ErrorCode(e.record.errorCode);
     s.lastError.message = e.record.lastError;
     s.priority = e.record.priority;

@@ -3,6 +3,7 @@
 #include "store/TransferStore.h"
 
 #include <QFile>
+#include <QSet>
 #include <QThread>
 #include <QTimer>
 #include <algorithm>
@@ -228,9 +229,18 @@ QueueStore::Op QueueStore::makeOp(Op::Kind kind, qint64 id)
 
 void QueueStore::insert(const TransferRecord &record)
 {
+    QMutexLocker lock(&m_mutex);
+    if (!m_accepting)
+        return;
+    // Joins the insert before it when nothing came between: one op (and one copy of each row)
+    // rather than an op and a shared record apiece, the order of the writes unchanged.
+    if (!m_pending.isEmpty() && m_pending.last().kind == Op::Insert) {
+        m_pending.last().rows.append(record);
+        return;
+    }
     Op op = makeOp(Op::Insert, record.id);
-    op.record = std::make_shared<const TransferRecord>(record);
-    enqueue(std::move(op));
+    op.rows.append(record);
+    enqueueLocked(std::move(op));
 }
 
 void QueueStore::setState(qint64 id, TransferState state, const Error &lastError)
@@ -327,6 +337,11 @@ void QueueStore::enqueue(Op &&op)
     QMutexLocker lock(&m_mutex);
     if (!m_accepting)
         return;
+    enqueueLocked(std::move(op));
+}
+
+void QueueStore::enqueueLocked(Op &&op)
+{
     m_pending.append(std::move(op));
     if (!m_drainPosted) {
         // Whatever gathers until the store's thread gets to it goes into the same batch.
@@ -353,10 +368,13 @@ void QueueStore::drain()
     QList<Error> outcomes;
     const bool ok = apply(m_store, ops, &e, &failed, &outcomes);
     QList<qint64> stored;
+    const QSet<qint64> notStored(failed.cbegin(), failed.cend());
     for (qsizetype i = 0; i < ops.size(); ++i) {
         Op &op = ops[i];
-        if (op.kind == Op::Insert && !failed.contains(op.id))
-            stored.append(op.id);
+        for (const TransferRecord &row : std::as_const(op.rows)) {
+            if (!notStored.contains(row.id))
+                stored.append(row.id);
+        }
         answer(op, outcomes.value(i));
     }
     if (ok && stored.isEmpty() && failed.isEmpty())
@@ -391,10 +409,13 @@ bool QueueStore::applyOne(TransferStore *store, Op &op, Error *error)
 {
     bool ok = true;
     switch (op.kind) {
-    case Op::Insert: {
-        TransferRecord r = *op.record;
-        return store->insert(r, error);
-    }
+    case Op::Insert:
+        for (const TransferRecord &row : std::as_const(op.rows)) {
+            TransferRecord r = row;
+            if (!store->insert(r, error))
+                return false;
+        }
+        return true;
     case Op::Load:
         if (std::optional<TransferRecord> row = store->load(op.id))
             op.found = std::make_shared<const TransferRecord>(std::move(*row));
@@ -453,8 +474,8 @@ bool QueueStore::apply(TransferStore *store, QList<Op> &ops, Error *error,
     outcomes->fill(Error{}, ops.size());
     if (!store) {
         for (const Op &op : std::as_const(ops)) {
-            if (op.kind == Op::Insert)
-                failedInserts->append(op.id);
+            for (const TransferRecord &row : op.rows)
+                failedInserts->append(row.id);
         }
         const Error closed{ErrorCode::Store, tr("The transfer database is not open.")};
         outcomes->fill(closed, ops.size());
@@ -480,22 +501,47 @@ bool QueueStore::apply(TransferStore *store, QList<Op> &ops, Error *error,
     for (qsizetype i = 0; i < ops.size(); ++i) {
         Op &op = ops[i];
         Error e;
-        const bool ok = store->beginBatch(op.durable ? TransferStore::Durability::Synced
-                                                     : TransferStore::Durability::Normal) &&
-                        applyOne(store, op, &e) && store->commitBatch();
+        bool ok = true;
+        if (op.kind == Op::Insert) {
+            ok = insertEach(store, op, &e, failedInserts);
+        } else {
+            ok = store->beginBatch(op.durable ? TransferStore::Durability::Synced
+                                              : TransferStore::Durability::Normal) &&
+                 applyOne(store, op, &e) && store->commitBatch();
+            if (!ok) {
+                store->rollbackBatch();
+                if (!e.isError())
+                    e = store->lastError();
+            }
+        }
         if (ok)
             continue;
-        store->rollbackBatch();
-        if (!e.isError())
-            e = store->lastError();
         (*outcomes)[i] = e;
-        if (op.kind == Op::Insert)
-            failedInserts->append(op.id);
         if (allOk) {
             allOk = false;
             if (error)
                 *error = e;
         }
+    }
+    return allOk;
+}
+
+bool QueueStore::insertEach(TransferStore *store, const Op &op, Error *error, QList<qint64> *failed)
+{
+    bool allOk = true;
+    for (const TransferRecord &row : op.rows) {
+        TransferRecord r = row;
+        Error e;
+        if (store->beginBatch(TransferStore::Durability::Normal) && store->insert(r, &e) &&
+            store->commitBatch())
+            continue;
+        store->rollbackBatch();
+        if (!e.isError())
+            e = store->lastError();
+        failed->append(row.id);
+        if (allOk)
+            *error = e;
+        allOk = false;
     }
     return allOk;
 }

@@ -55,7 +55,8 @@ public:
     qint64 idsHeld() const { return m_idsHeld; }
 
     // The queue's writes.
-    // A new row under its newId(); inserted() tells when it is in the store.
+    // A new row under its newId(); inserted() tells when it is in the store. Inserts in a row
+    // (no other write between them) travel as one op: adding 3,000 links queues one.
     void insert(const TransferRecord &record);
     void setOrder(qint64 id, int priority, qint64 position);
     void setResult(qint64 id, const QString &destination, qint64 size, const QString &sha256);
@@ -112,8 +113,8 @@ private:
         QString text;
         QString sha256;
         qint64 size = 0;
-        // Insert, DownloadState, UploadState. Held apart so that an Op stays small: adding
-        // 3,000 links queues 3,000 inserts at once.
+        QList<TransferRecord> rows; // Insert: the new rows, in order
+        // DownloadState, UploadState. Held apart so that an Op stays small.
         std::shared_ptr<const TransferRecord> record;
         QList<SegmentState> segments; // Progress
         bool durable = false;         // DownloadState: commit with synchronous = FULL
@@ -125,7 +126,8 @@ private:
     };
     static Op makeOp(Op::Kind kind, qint64 id);
     void enqueue(Op &&op);
-    void drain(); // on the store's thread
+    void enqueueLocked(Op &&op); // m_mutex held
+    void drain();                // on the store's thread
     // On the store's thread: open, reserve, load, and the answer.
     void openThere(const QString &dataDir, int reserve);
     void askForIds();
@@ -137,6 +139,9 @@ private:
     static bool apply(TransferStore *store, QList<Op> &ops, Error *error,
                       QList<qint64> *failedInserts, QList<Error> *outcomes);
     static bool applyOne(TransferStore *store, Op &op, Error *error);
+    // An Insert op's rows each in a transaction of its own (after its batch failed): the
+    // ids of those not written to `failed`, the first error to `error`.
+    static bool insertEach(TransferStore *store, const Op &op, Error *error, QList<qint64> *failed);
     static void answer(Op &op, const Error &outcome);
 
     enum class Phase

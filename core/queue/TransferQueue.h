@@ -88,6 +88,8 @@ public:
     virtual void resumeAll() { resume(ids()); }
 
 Q_SIGNALS:
+    // The transfers that changed since the last time, about 4 times a second; many changes
+    // at once (thousands of links added) come as several lists in a row.
     void snapshotsChanged(const QList<bt::TransferSnapshot> &changed);
     void added(qint64 id);
     void removed(qint64 id);

@@ -5,6 +5,7 @@
 #include "store/TransferStore.h"
 
 #include <QFile>
+#include <QSet>
 #include <QSignalSpy>
 
 using namespace bt;
@@ -27,6 +28,7 @@ private Q_SLOTS:
     void removeWithAndWithoutFile();
     void enqueueSameRequestContinuesIt();
     void enqueueStartPausedNeverStarts();
+    void manyAddedComeInBoundedLists();
     void restartRestoresEveryState();
     void jobsRunOnWorkerThreads();
     void corruptStoreIsAClearError();
@@ -460,6 +462,34 @@ void TestQueueManager::enqueueStartPausedNeverStarts()
     QCOMPARE(env.state(ids[0]), TransferState::Active);
     QTRY_VERIFY(env.jobs.job(ids[0]) && env.jobs.job(ids[0])->started);
     QCOMPARE(env.state(ids[1]), TransferState::Paused);
+}
+
+void TestQueueManager::manyAddedComeInBoundedLists()
+{
+    // 1,000 links added at once: every one is in the next snapshots, which come as several
+    // lists of at most 256 (one list of 1,000 would be 336 KB in one piece).
+    QueueEnv env;
+    QVERIFY(env.open(3, 0));
+    QSignalSpy snapshots(env.queue.get(), &QueueManager::snapshotsChanged);
+    QList<DownloadRequest> requests;
+    for (int i = 0; i < 1000; ++i)
+        requests.append(env.request(QStringLiteral("h"), i));
+    QueueManager::EnqueueOptions paused;
+    paused.startPaused = true;
+    const QList<qint64> ids = env.queue->enqueue(requests, paused);
+    QCOMPARE(ids.size(), 1000);
+    const auto seen = [&snapshots] {
+        QSet<qint64> ids;
+        for (const QList<QVariant> &args : std::as_const(snapshots)) {
+            for (const TransferSnapshot &s : args[0].value<QList<TransferSnapshot>>())
+                ids.insert(s.id);
+        }
+        return ids;
+    };
+    QTRY_COMPARE(seen().size(), 1000);
+    QCOMPARE(seen(), QSet<qint64>(ids.cbegin(), ids.cend()));
+    for (const QList<QVariant> &args : std::as_const(snapshots))
+        QVERIFY(args[0].value<QList<TransferSnapshot>>().size() <= 256);
 }
 
 void TestQueueManager::restartRestoresEveryState()

@@ -98,6 +98,7 @@ private Q_SLOTS:
     void removedRowIsNoError();
     void idsComeFromTheReserve();
     void answerDroppedWhenAskerGone();
+    void failedRowOfABatchAlone();
 };
 
 void TestQueueStore::readSeesWhatCameBefore()
@@ -280,6 +281,45 @@ void TestQueueStore::answerDroppedWhenAskerGone()
     QTRY_VERIFY(written);
     QCoreApplication::processEvents();
     QVERIFY(!called);
+}
+
+void TestQueueStore::failedRowOfABatchAlone()
+{
+    // Inserts in a row travel together; one that cannot be written (its id is taken) fails
+    // alone: the rows before and after it are stored, inserted() names the one that failed.
+    OpenStore opened;
+    QVERIFY2(opened.ok, qPrintable(opened.error.message));
+    QueueStore &store = opened.store;
+    const TransferRecord first = newRow(store, QStringLiteral("first"));
+    store.insert(first);
+    QVERIFY(flushed(store));
+    QSignalSpy inserted(&store, &QueueStore::inserted);
+    QSignalSpy failed(&store, &QueueStore::writeFailed);
+    const TransferRecord before = newRow(store, QStringLiteral("before"));
+    TransferRecord taken = newRow(store, QStringLiteral("taken"));
+    taken.id = first.id;
+    const TransferRecord after = newRow(store, QStringLiteral("after"));
+    store.insert(before);
+    store.insert(taken);
+    store.insert(after);
+    QVERIFY(flushed(store));
+    // Over every inserted(): the store's thread may have taken the first insert alone.
+    const auto ids = [&inserted](int column) {
+        QList<qint64> all;
+        for (const QList<QVariant> &signal : std::as_const(inserted))
+            all += signal.at(column).value<QList<qint64>>();
+        return all;
+    };
+    QTRY_COMPARE(ids(0).size() + ids(1).size(), 3);
+    QCOMPARE(ids(0), (QList<qint64>{before.id, after.id}));
+    QCOMPARE(ids(1), QList<qint64>{first.id});
+    QCOMPARE(failed.size(), 1);
+    QVERIFY(closed(store));
+    TransferStore check;
+    QVERIFY(check.open(opened.dir.path()));
+    QCOMPARE(check.load(before.id)->url, before.url);
+    QCOMPARE(check.load(after.id)->url, after.url);
+    QCOMPARE(check.load(first.id)->url, first.url);
 }
 
 QTEST_GUILESS_MAIN(TestQueueStore)
