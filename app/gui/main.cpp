@@ -40,7 +40,7 @@ QList<QUrl> urlsOf(const QStringList &arguments)
 int main(int argc, char **argv)
 {
     // Before any thread exists (Qt's, the writer's): caps glibc's per-thread arenas (RSS).
-    bt::NetworkSetup::limitMallocArenas();
+    bt::NetworkSetup::tuneMalloc();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("btfilestream"));
     QApplication::setOrganizationName(QStringLiteral("BTFileStream"));

@@ -25,8 +25,8 @@ using namespace bt;
 
 int main(int argc, char **argv)
 {
-    bt::NetworkSetup::limitMallocArenas(); // as main.cpp: before any thread exists
-    QTemporaryDir config;                  // the settings of this run, not the user's
+    bt::NetworkSetup::tuneMalloc(); // as main.cpp: before any thread exists
+    QTemporaryDir config;           // the settings of this run, not the user's
     qputenv("XDG_CONFIG_HOME", QFile::encodeName(config.path()));
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("btfilestream"));

@@ -20,10 +20,10 @@ namespace bt {
 class NetworkSetup
 {
 public:
-    // Once per process: at most two malloc arenas. glibc gives each thread an arena that keeps
-    // its freed buffers resident (peak RSS target 32 MB). Call it first thing in main(),
-    // before any thread starts.
-    static void limitMallocArenas();
+    // Once per process, first thing in main() before any thread starts: at most two malloc
+    // arenas (glibc gives each thread one that keeps its freed buffers resident; peak RSS
+    // target 32 MB) and fixed heap thresholds for the buffers between the network and the disk.
+    static void tuneMalloc();
 
     // A GET for `url`. first < 0: no Range. last < 0: open-ended range. ifRange may be empty.
     static QNetworkRequest buildRequest(const DownloadRequest &request, const QUrl &url,
