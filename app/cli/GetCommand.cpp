@@ -21,6 +21,7 @@ namespace {
 // of synced data, so that is as safe as a crash).
 constexpr int StopTimeoutMs = 1400;
 constexpr int InterruptDeadlineMs = 1800;
+constexpr int EnqueueSlice = 256;
 
 // What the store matches a download by ("run the same command again").
 QString keyOf(const QUrl &url, const QString &directory, const QString &requestedName)
@@ -151,30 +152,35 @@ void GetCommand::onOpened(const Error &openError)
     }
 
     // Continues a stored transfer of the same URL, folder and name (resume, already complete).
-    QList<int> indexes;
+    // Whole requests only for the queue, which keeps none of them, and a slice at a time:
+    // 3,000 links made three lists of 3,000 at once (requests, records, the store's inserts),
+    // 3.5 MB of a run's peak RSS of 32.
+    QList<int> slice;
+    slice.reserve(EnqueueSlice);
     for (int i = 0; i < m_requests.size(); ++i) {
         if (!noFolder.at(i))
-            indexes.append(i);
-    }
-    QList<qint64> added;
-    {
-        // Whole requests only for the queue, which keeps none of them.
-        QList<DownloadRequest> requests;
-        if (indexes.size() == m_requests.size()) {
-            requests = m_requests.toList();
-        } else {
-            for (int i : std::as_const(indexes))
-                requests.append(m_requests.at(i));
+            slice.append(i);
+        if (slice.size() == EnqueueSlice || (i + 1 == m_requests.size() && !slice.isEmpty())) {
+            enqueueSlice(slice);
+            slice.clear();
         }
-        added = m_queue.enqueue(requests, 0, &error, true);
     }
-    QList<qint64> ids(m_requests.size(), -1);
-    for (int k = 0; k < added.size(); ++k)
-        ids[indexes.at(k)] = added.at(k);
-    for (int i = 0; i < ids.size(); ++i) {
-        const qint64 id = ids.at(i);
-        if (id < 0)
-            continue; // its folder could not be made
+    if (m_pending.isEmpty())
+        finish();
+}
+
+void GetCommand::enqueueSlice(const QList<int> &indexes)
+{
+    QList<DownloadRequest> requests;
+    requests.reserve(indexes.size());
+    for (int i : indexes)
+        requests.append(m_requests.at(i));
+    Error error;
+    const QList<qint64> added = m_queue.enqueue(requests, 0, &error, true);
+    requests.clear();
+    for (int k = 0; k < added.size(); ++k) {
+        const int i = indexes.at(k);
+        const qint64 id = added.at(k);
         if (id == 0) {
             failRequest(i, error.isError() ? error
                                            : Error{ErrorCode::Store,

@@ -45,6 +45,7 @@ private:
     void onMetalinkFetched(const DownloadRequest &source, const QList<DownloadRequest> &requests,
                            const QStringList &warnings, const Error &error);
     void onOpened(const Error &error);
+    void enqueueSlice(const QList<int> &indexes); // m_requests' indexes
     void onShutdownFinished();
     void forgetForNoResume(const QString &dataDir);
     JobFactory jobFactory();

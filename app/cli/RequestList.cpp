@@ -42,13 +42,4 @@ DownloadRequest RequestList::at(qsizetype i) const
     return request;
 }
 
-QList<DownloadRequest> RequestList::toList() const
-{
-    QList<DownloadRequest> list;
-    list.reserve(size());
-    for (qsizetype i = 0; i < size(); ++i)
-        list.append(at(i));
-    return list;
-}
-
 } // namespace bt::cli

@@ -29,7 +29,6 @@ public:
     DownloadRequest at(qsizetype i) const;
     const QUrl &url(qsizetype i) const { return m_links.at(i).url; }
     const QString &directory(qsizetype i) const { return m_links.at(i).directory; }
-    QList<DownloadRequest> toList() const;
 
 private:
     struct Link

@@ -15,6 +15,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 using namespace bt::cli;
@@ -35,12 +36,10 @@ void messageHandler(QtMsgType type, const QMessageLogContext &context, const QSt
                stderr);
 }
 
-} // namespace
-
-int main(int argc, char *argv[])
+int run(int argc, char *argv[])
 {
     // Before any thread exists (Qt's, the writer's): caps glibc's per-thread arenas (RSS).
-    bt::NetworkSetup::limitMallocArenas();
+    bt::NetworkSetup::tuneMalloc();
     qInstallMessageHandler(messageHandler);
     // Qt's own event dispatcher rather than GLib's, on every thread: a post to a thread that is
     // already awake does not write its eventfd again. With 8 small downloads at a time that is
@@ -119,4 +118,21 @@ int main(int argc, char *argv[])
                      Qt::QueuedConnection);
     QTimer::singleShot(0, &command, &GetCommand::start);
     return app.exec();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    const int code = run(argc, argv);
+    // When run() returns, all of ours is closed: threads joined, files synced, the store
+    // checkpointed and closed. What exit() would add are the finalisers of ~60 libraries,
+    // which free what the kernel frees anyway and fault in 0.7 MiB of pages nothing used
+    // before: the peak RSS of a 3,000-file run was there. Leak checkers need the real exit.
+    std::fflush(nullptr);
+#if defined(__SANITIZE_ADDRESS__)
+    return code;
+#else
+    std::_Exit(code);
+#endif
 }

@@ -208,6 +208,37 @@ private Q_SLOTS:
         QVERIFY2(summary.contains("404"), qPrintable(r.describe()));
     }
 
+    // More links than the command hands the queue at once (256): every one gets its row, its
+    // file and its line in the summary, a failure in the second slice included.
+    void moreLinksThanOneSlice()
+    {
+        constexpr int Links = 600;
+        constexpr int Missing = 300;
+        QHash<int, QByteArray> bodies;
+        QStringList links;
+        for (int n = 0; n < Links; ++n) {
+            if (n == Missing) {
+                links << url("/missing.bin");
+                continue;
+            }
+            bodies.insert(n, serve(n, 1000 + n));
+            links << url(path(n));
+        }
+        Btstream p(m_tmp->path());
+        const RunResult r =
+            p.run(arguments(QStringList{QStringLiteral("-j"), QStringLiteral("8")} + links));
+        QVERIFY2(r.exitCode == 4, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains("btstream: 599 of 600 saved, 1 failed: "), r.err.right(400));
+        QCOMPARE(entries(out()).size(), Links - 1);
+        for (auto it = bodies.cbegin(); it != bodies.cend(); ++it)
+            QCOMPARE(fileSha256Hex(out() + QLatin1Char('/') + fileName(it.key())),
+                     sha256Hex(it.value()));
+        const QHash<QString, int> rows = rowsPerUrl();
+        QCOMPARE(rows.size(), Links);
+        for (const QString &link : std::as_const(links))
+            QCOMPARE(rows.value(link), 1);
+    }
+
     void jsonNamesEveryTransfer()
     {
         for (int n = 1; n <= 3; ++n)
