@@ -19,8 +19,6 @@ namespace {
 // 1 MiB the sender filled the socket and then slept in poll() once per MiB (~1,000 wake-ups a
 // GiB), and a loopback upload took 0.6-0.7 s where curl took 0.55 (tus 1.75 s against 1.58).
 constexpr long kUploadBuffer = 64 << 10;
-// curl's receive buffer: one recv() and one write callback at a time.
-constexpr long kReceiveBuffer = 128 << 10;
 // The response headers of one request, all answers together.
 constexpr qsizetype kMaxHeaderBytes = 100 << 10;
 
@@ -86,10 +84,7 @@ struct CurlReplyCallbacks
             r->m_recvPaused = true; // curl keeps this piece and offers it again on resume
             return CURL_WRITEFUNC_PAUSE;
         }
-        // Each piece a buffer of its own, which takePiece() hands on whole: the one copy
-        // between curl and the disk.
-        r->m_pieces.emplace_back(data, n);
-        r->m_unread += n;
+        r->appendPiece(data, n);
         r->m_readyPending = true;
         if (r->m_multi)
             r->m_multi->markPending(r);
@@ -111,6 +106,8 @@ struct CurlReplyCallbacks
         // curl's header API has the fields but not the reason phrase ("HTTP/1.1 201 Created").
         if (line.startsWith("HTTP/")) {
             r->m_headerEnded = false;
+            r->m_bodyLength = -2;
+            r->m_bodyBytes = 0;
             const qsizetype code = line.indexOf(' ');
             const qsizetype reason = code < 0 ? -1 : line.indexOf(' ', code + 1);
             r->m_reason = reason < 0 ? QByteArray() : line.mid(reason + 1);
@@ -181,7 +178,7 @@ bool CurlReply::setUp(const QByteArray &verb, const QNetworkRequest &request,
         setUpRemote(request);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, m_errorText);
-    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, kReceiveBuffer);
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, long(ReceiveBuffer));
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
                      options.http2 ? long(CURL_HTTP_VERSION_2TLS) : long(CURL_HTTP_VERSION_1_1));
     // Redirects by curl only where the request asks for Qt's NoLessSafeRedirectPolicy.

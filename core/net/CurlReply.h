@@ -119,7 +119,9 @@ private:
     void detach();                   // the multi goes away first
     // The pauses that bound the answer and wait for the body (CurlReplyBackpressure.cpp).
     void resumeBody();
-    void takeRoom();         // read() made room: continue receiving
+    static constexpr qint64 ReceiveBuffer = 128 << 10;  // curl's, and the largest piece
+    void appendPiece(const char *data, qsizetype size); // from curl's write callback
+    void takeRoom();                                    // read() made room: continue receiving
     void roomMade();         // after a read: takeRoom() once below half the read buffer
     void unpause(bool send); // the send or the receive direction, from the event loop
     void finishWith(NetworkError code, const QString &text);
@@ -135,6 +137,8 @@ private:
     std::deque<QByteArray> m_pieces; // the answer's body as curl delivered it, not yet read
     qsizetype m_readPos = 0;         // in the first piece
     qint64 m_unread = 0;             // bytes in m_pieces from m_readPos on
+    qint64 m_bodyLength = -2;        // the latest answer's Content-Length, -1 none, -2 not asked
+    qint64 m_bodyBytes = 0;          // of the latest answer's body, so far
     qint64 m_kept = 0;               // keepAnswer: bytes kept so far
     qint64 m_keepAnswer = -1;
     qint64 m_readBufferSize = 0;

@@ -43,6 +43,7 @@ class TestCurlReply : public QObject
 private:
     TlsServers m_servers;
     QByteArray m_large;
+    QByteArray m_mid;
 
     CurlReply *get(HttpClient &client, const QString &url, const CurlReply::Options &extra = {})
     {
@@ -59,6 +60,8 @@ private Q_SLOTS:
         m_large = makeTestData(24 * 1024 * 1024 + 7, 41);
         QVERIFY(m_servers.writeFile(QStringLiteral("large.bin"), m_large));
         QVERIFY(m_servers.writeFile(QStringLiteral("small.bin"), makeTestData(4096, 42)));
+        m_mid = makeTestData(40 * 1024 + 3, 43);
+        QVERIFY(m_servers.writeFile(QStringLiteral("mid.bin"), m_mid));
     }
 
     void backpressure_data()
@@ -109,6 +112,44 @@ private Q_SLOTS:
         QCOMPARE(total, qint64(m_large.size()));
         QCOMPARE(hash.result().toHex(), sha256Hex(m_large));
         QVERIFY2(mostBuffered <= kBuffer + kPiece, qPrintable(QString::number(mostBuffered)));
+    }
+
+    // HTTP/2 hands DATA frames of 16 KiB: the reader gets them grown into pieces of up to
+    // curl's receive buffer, and a small body's piece is no larger than the body.
+    void http2FramesGrowIntoPieces()
+    {
+        HttpClient client;
+        CurlReply *reply =
+            get(client, TlsServers::url(m_servers.good, QStringLiteral("/large.bin"), true));
+        constexpr qint64 kBuffer = 1024 * 1024;
+        reply->setReadBufferSize(kBuffer);
+        QSignalSpy progress(reply, &QNetworkReply::downloadProgress);
+        QVERIFY(QSignalSpy(reply, &QNetworkReply::readyRead).wait(10000));
+        while (progress.wait(500)) {
+        }
+        QCOMPARE(reply->httpVersion(), QByteArray("2"));
+        const qint64 buffered = reply->bytesAvailable();
+        QVERIFY2(buffered >= kBuffer, qPrintable(QString::number(buffered)));
+        qint64 taken = 0;
+        int pieces = 0;
+        while (taken < buffered) {
+            const QByteArray piece = reply->takePiece(kPiece);
+            QVERIFY(!piece.isEmpty());
+            QCOMPARE(piece, m_large.mid(taken, piece.size()));
+            taken += piece.size();
+            ++pieces;
+        }
+        // 16 KiB frames would be 64 pieces and more.
+        QVERIFY2(pieces <= buffered / kPiece + 2,
+                 qPrintable(QStringLiteral("%1 pieces for %2 bytes").arg(pieces).arg(buffered)));
+        reply->abort();
+
+        CurlReply *mid =
+            get(client, TlsServers::url(m_servers.good, QStringLiteral("/mid.bin"), true));
+        QVERIFY(QSignalSpy(mid, &QNetworkReply::finished).wait(10000));
+        const QByteArray whole = mid->takePiece(kPiece);
+        QCOMPARE(whole, m_mid);
+        QVERIFY2(whole.capacity() < 48 * 1024, qPrintable(QString::number(whole.capacity())));
     }
 
     void endlessHeaders_data()
