@@ -3,13 +3,13 @@
 // queued upload comes back after reopening the store and finishes; an order changed while an
 // upload runs stays in its row. Credentials are never written to the store.
 #include "QueueWait.h"
+#include "TestData.h"
 #include "UploadServers.h"
 #include "queue/QueueManager.h"
 #include "store/TransferStore.h"
 #include "upload/UploadRequestCodec.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -17,21 +17,10 @@
 
 using namespace bt;
 using namespace bt::queuetest;
+using bt::test::anyFileContains;
 
 namespace {
 const QByteArray kToken = "queue-test-token-7f3a9c";
-
-// True when any file under dir contains needle (the SQLite file, its WAL, anything).
-bool anyFileContains(const QString &dir, const QByteArray &needle)
-{
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        QFile f(it.next());
-        if (f.open(QIODevice::ReadOnly) && f.readAll().contains(needle))
-            return true;
-    }
-    return false;
-}
 } // namespace
 
 class TestQueueUploads : public QObject

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "TestData.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QList>
@@ -115,10 +117,5 @@ private:
     class Private;
     Private *d;
 };
-
-// Deterministic test data: `size` bytes from a seed (not all zeros, not compressible).
-QByteArray makeTestData(qint64 size, quint32 seed = 1);
-QByteArray sha256Hex(const QByteArray &data);
-QByteArray fileSha256Hex(const QString &path);
 
 } // namespace bt::test

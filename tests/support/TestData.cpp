@@ -1,6 +1,7 @@
-#include "FaultServer.h"
+#include "TestData.h"
 
 #include <QCryptographicHash>
+#include <QDirIterator>
 #include <QFile>
 
 #include <cstring>
@@ -55,6 +56,17 @@ QByteArray fileSha256Hex(const QString &path)
         hash.addData(QByteArrayView(buffer.constData(), n));
     }
     return hash.result().toHex();
+}
+
+bool anyFileContains(const QString &dir, const QByteArray &needle)
+{
+    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        if (f.open(QIODevice::ReadOnly) && f.readAll().contains(needle))
+            return true;
+    }
+    return false;
 }
 
 } // namespace bt::test

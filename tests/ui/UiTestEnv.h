@@ -3,10 +3,10 @@
 #include "MainWindow.h"
 #include "QueueTestUtil.h"
 #include "SettingsDialog.h"
+#include "TestData.h"
 #include "UploadTargetsPage.h"
 
 #include <QApplication>
-#include <QDirIterator>
 #include <QDropEvent>
 #include <QMessageBox>
 #include <QMimeData>
@@ -59,17 +59,7 @@ inline void answerMessageBox(QMessageBox::StandardButton button, QString *seen =
     timer->start();
 }
 
-// Some file under `dir` contains `needle` (a secret that must not be on disk).
-inline bool anyFileContains(const QString &dir, const QByteArray &needle)
-{
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        QFile f(it.next());
-        if (f.open(QIODevice::ReadOnly) && f.readAll().contains(needle))
-            return true;
-    }
-    return false;
-}
+using test::anyFileContains;
 
 // Files dropped on `w` as a file manager drops them.
 inline void drop(QWidget *w, const QStringList &paths)
