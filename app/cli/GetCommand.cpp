@@ -5,6 +5,7 @@
 #include "PartName.h"
 #include "SignalBridge.h"
 #include "io/PartFile.h"
+#include "queue/RequestCodec.h"
 #include "queue/Transfers.h"
 #include "store/TransferStore.h"
 #include "transfer/DestinationResolver.h"
@@ -115,7 +116,12 @@ void GetCommand::openQueue()
     QueueManager::Options options;
     options.loadExisting = false;
     options.reserveIds = int(m_requests.size()); // no request waits for an id
-    m_queue.open(dataDir, options);              // -> onOpened()
+    QList<DownloadKey> keys;
+    keys.reserve(m_requests.size());
+    for (qsizetype i = 0; i < m_requests.size(); ++i)
+        keys.append(requestcodec::downloadKey(m_requests.at(i)));
+    options.storedRowsFor = std::move(keys);
+    m_queue.open(dataDir, options); // -> onOpened()
 }
 
 void GetCommand::onOpened(const Error &openError)

@@ -42,7 +42,8 @@ void QueueManager::open(const QString &dataDir, const Options &options)
     connect(m_pool.get(), &WorkerPool::ready, this, &QueueManager::onPoolReady);
     connect(m_pool.get(), &WorkerPool::stopped, this, &QueueManager::onPoolStopped);
     // Both start at once; the queue opens when both have answered.
-    m_store->open(dataDir, options.reserveIds);
+    m_store->open(dataDir, options.reserveIds,
+                  options.loadExisting ? std::nullopt : options.storedRowsFor);
     m_pool->start(options.threads);
 }
 

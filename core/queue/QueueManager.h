@@ -4,6 +4,7 @@
 #include "actions/AfterDownload.h"
 #include "model/DownloadRequest.h"
 #include "model/UploadRequest.h"
+#include "queue/DownloadKey.h"
 #include "queue/JobContext.h"
 #include "queue/SpeedLimits.h"
 #include "queue/TimeWindow.h"
@@ -66,6 +67,10 @@ public:
         // Ids to hold ready for new rows from the start (a batch this large never waits for
         // the store): btstream gives the number of its requests. 0: the store's block.
         int reserveIds = 0;
+        // Without loadExisting: the downloads this run will ask for. open() then reads only
+        // their rows (and the uploads') instead of every row of the store, which grows with
+        // every download ever made in this data folder. Not set: every row, as before.
+        std::optional<QList<DownloadKey>> storedRowsFor;
     };
 
     // Closed -(open)-> Opening -(opened)-> Open -(shutdown)-> Stopping (the running transfers

@@ -30,7 +30,8 @@ QueueStore::~QueueStore()
     threadEnded();
 }
 
-void QueueStore::open(const QString &dataDir, int reserveIds)
+void QueueStore::open(const QString &dataDir, int reserveIds,
+                      std::optional<QList<DownloadKey>> only)
 {
     if (m_phase != Phase::Closed)
         return;
@@ -51,10 +52,13 @@ void QueueStore::open(const QString &dataDir, int reserveIds)
     m_thread->start();
     const int reserve = qMax(kIdBlock, reserveIds);
     QMetaObject::invokeMethod(
-        m_context, [this, dataDir, reserve] { openThere(dataDir, reserve); }, Qt::QueuedConnection);
+        m_context,
+        [this, dataDir, reserve, only = std::move(only)] { openThere(dataDir, reserve, only); },
+        Qt::QueuedConnection);
 }
 
-void QueueStore::openThere(const QString &dataDir, int reserve)
+void QueueStore::openThere(const QString &dataDir, int reserve,
+                           const std::optional<QList<DownloadKey>> &only)
 {
     m_store = new TransferStore;
     Error e;
@@ -65,7 +69,7 @@ void QueueStore::openThere(const QString &dataDir, int reserve)
     if (ok) {
         // The first ids for new rows (a locked database: later, when the reserve is refilled).
         reserved = m_store->reserveIds(reserve, &first);
-        all = m_store->loadAll();
+        all = only ? loadFor(*only) : m_store->loadAll();
         if (m_store->lastError().isError() && all.isEmpty()) {
             // loadAll() has no error parameter; a failed read is not an empty store.
             const Error last = m_store->lastError();
@@ -101,6 +105,23 @@ void QueueStore::openThere(const QString &dataDir, int reserve)
             Q_EMIT opened({}, all);
         },
         Qt::QueuedConnection);
+}
+
+QList<TransferRecord> QueueStore::loadFor(const QList<DownloadKey> &keys) const
+{
+    // By the store's index on (url, directory, requested_name): a run of a few links does not
+    // read the rows of every download ever made with this data folder.
+    QList<TransferRecord> rows = m_store->loadUploads();
+    QSet<qint64> seen;
+    for (const DownloadKey &key : keys) {
+        std::optional<TransferRecord> row =
+            m_store->findDownload(key.url, key.directory, key.requestedName);
+        if (row && !seen.contains(row->id)) {
+            seen.insert(row->id);
+            rows.append(std::move(*row));
+        }
+    }
+    return rows;
 }
 
 void QueueStore::close()

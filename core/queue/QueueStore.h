@@ -3,6 +3,7 @@
 #include "Error.h"
 #include "PostBack.h"
 #include "model/TransferRecord.h"
+#include "queue/DownloadKey.h"
 #include "transfer/ResumeStorage.h"
 
 #include <QList>
@@ -39,8 +40,10 @@ public:
     ~QueueStore() override;
 
     // Starts the store's thread, which opens the store, reserves max(reserveIds, a block) ids
-    // for new rows and loads every row (ordered by position, then id); opened() follows.
-    void open(const QString &dataDir, int reserveIds = 0);
+    // for new rows and loads every row (ordered by position, then id); opened() follows. With
+    // `only`: the newest download row of each of those keys and every upload row instead.
+    void open(const QString &dataDir, int reserveIds = 0,
+              std::optional<QList<DownloadKey>> only = std::nullopt);
     // Writes what is pending, closes the store and ends its thread; closed() follows. Writes
     // handed over later are dropped. Without open(): closed() on the next turn.
     void close();
@@ -129,7 +132,9 @@ private:
     void enqueueLocked(Op &&op); // m_mutex held
     void drain();                // on the store's thread
     // On the store's thread: open, reserve, load, and the answer.
-    void openThere(const QString &dataDir, int reserve);
+    void openThere(const QString &dataDir, int reserve,
+                   const std::optional<QList<DownloadKey>> &only);
+    QList<TransferRecord> loadFor(const QList<DownloadKey> &keys) const; // on m_thread
     void askForIds();
     void idsArrived(qint64 first, int count, const Error &error);
     // Posts the last drain and the end of the thread (close() and the destructor).

@@ -32,16 +32,22 @@ const QString kPieceAlgorithm = QStringLiteral("pieceAlgorithm");
 const QString kPieceHashes = QStringLiteral("pieceHashes"); // hex digests, concatenated
 } // namespace
 
+DownloadKey downloadKey(const DownloadRequest &r)
+{
+    // The folder as the engine looks it up (absolute), so that it continues this very row.
+    return {r.url, DestinationResolver::directoryOf(r), r.fileName};
+}
+
 TransferRecord toRecord(const DownloadRequest &r)
 {
     const DownloadRequest defaults;
     TransferRecord rec;
     rec.direction = TransferDirection::Download;
     rec.state = TransferState::Queued;
-    rec.url = r.url;
-    // As the engine looks it up (absolute), so that it continues this very row.
-    rec.directory = DestinationResolver::directoryOf(r);
-    rec.requestedName = r.fileName;
+    DownloadKey key = downloadKey(r);
+    rec.url = std::move(key.url);
+    rec.directory = std::move(key.directory);
+    rec.requestedName = std::move(key.requestedName);
     QVariantMap &o = rec.options;
     // Only what differs from the defaults: a later version's better defaults then apply.
     if (r.connections != defaults.connections)

@@ -2,6 +2,7 @@
 
 #include "model/DownloadRequest.h"
 #include "model/TransferRecord.h"
+#include "queue/DownloadKey.h"
 
 namespace bt {
 
@@ -10,6 +11,8 @@ namespace bt {
 namespace requestcodec {
 
 TransferRecord toRecord(const DownloadRequest &request);
+// The key toRecord()'s row is found by again.
+DownloadKey downloadKey(const DownloadRequest &request);
 DownloadRequest fromRecord(const TransferRecord &record);
 // The mirrors of a stored download (DownloadRequest::mirrors).
 QList<QUrl> mirrors(const TransferRecord &record);

@@ -69,6 +69,8 @@ public:
     // The first row of selectSql(tail) with the values bound, or nothing (an error in
     // lastError).
     std::optional<TransferRecord> selectOne(const QString &tail, const QVariantList &values);
+    // Every row of selectSql(tail) with the values bound (an error in lastError).
+    QList<TransferRecord> selectAll(const QString &tail, const QVariantList &values);
 };
 
 namespace {
@@ -173,6 +175,30 @@ bool TransferStore::Private::updateRow(const QString &assignments, const QVarian
     const bool ok = execUpdate(*q, id, out);
     q->finish();
     return ok;
+}
+
+QList<TransferRecord> TransferStore::Private::selectAll(const QString &tail,
+                                                        const QVariantList &values)
+{
+    QList<TransferRecord> all;
+    if (!conn.isOpen()) {
+        notOpen(nullptr);
+        return all;
+    }
+    QSqlQuery q(conn.db());
+    q.setForwardOnly(true);
+    if (!q.prepare(selectSql(tail))) {
+        failQuery(q, nullptr);
+        return all;
+    }
+    bindValues(q, values);
+    if (!q.exec()) {
+        failQuery(q, nullptr);
+        return all;
+    }
+    while (q.next())
+        all.append(readRecord(q));
+    return all;
 }
 
 std::optional<TransferRecord> TransferStore::Private::selectOne(const QString &tail,
@@ -444,20 +470,13 @@ std::optional<TransferRecord> TransferStore::load(qint64 id) const
 
 QList<TransferRecord> TransferStore::loadAll() const
 {
-    QList<TransferRecord> all;
-    if (!isOpen()) {
-        d->notOpen(nullptr);
-        return all;
-    }
-    QSqlQuery q(d->conn.db());
-    q.setForwardOnly(true);
-    if (!q.exec(selectSql(QStringLiteral("ORDER BY position, id")))) {
-        d->failQuery(q, nullptr);
-        return all;
-    }
-    while (q.next())
-        all.append(readRecord(q));
-    return all;
+    return d->selectAll(QStringLiteral("ORDER BY position, id"), {});
+}
+
+QList<TransferRecord> TransferStore::loadUploads() const
+{
+    return d->selectAll(QStringLiteral("WHERE direction = ? ORDER BY position, id"),
+                        {int(TransferDirection::Upload)});
 }
 
 std::optional<TransferRecord> TransferStore::findDownload(const QUrl &url, const QString &directory,

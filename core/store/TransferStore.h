@@ -88,7 +88,8 @@ public:
 
     // Reads.
     std::optional<TransferRecord> load(qint64 id) const;
-    QList<TransferRecord> loadAll() const; // ordered by position, then id
+    QList<TransferRecord> loadAll() const;     // ordered by position, then id
+    QList<TransferRecord> loadUploads() const; // the upload rows, in the same order
     // The newest download of `url` requested into `directory` with `requestedName`
     // (empty = derived): what "run the same command again" resumes. Whatever its state, so
     // that the caller can tell "already complete".

@@ -5,6 +5,7 @@
 #include "queue/QueueStore.h"
 #include "store/TransferStore.h"
 
+#include <QDir>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -99,6 +100,7 @@ private Q_SLOTS:
     void idsComeFromTheReserve();
     void answerDroppedWhenAskerGone();
     void failedRowOfABatchAlone();
+    void openReadsOnlyTheRowsAskedFor();
 };
 
 void TestQueueStore::readSeesWhatCameBefore()
@@ -323,4 +325,53 @@ void TestQueueStore::failedRowOfABatchAlone()
 }
 
 QTEST_GUILESS_MAIN(TestQueueStore)
+void TestQueueStore::openReadsOnlyTheRowsAskedFor()
+{
+    // btstream names the downloads it will ask for: open() reads their newest rows and the
+    // uploads, not every download ever stored in the data folder.
+    QTemporaryDir dir;
+    qint64 other = 0, older = 0, newer = 0, upload = 0;
+    {
+        OpenStore first;
+        QVERIFY2(first.ok, qPrintable(first.error.message));
+        TransferRecord a = newRow(first.store, QStringLiteral("other"));
+        TransferRecord b1 = newRow(first.store, QStringLiteral("wanted"));
+        TransferRecord b2 = newRow(first.store, QStringLiteral("wanted"));
+        TransferRecord up = newRow(first.store, QStringLiteral("upload"));
+        up.direction = TransferDirection::Upload;
+        for (const TransferRecord &r : {a, b1, b2, up})
+            first.store.insert(r);
+        QVERIFY(flushed(first.store));
+        QVERIFY(closed(first.store));
+        other = a.id;
+        older = b1.id;
+        newer = b2.id;
+        upload = up.id;
+        QVERIFY(QDir().rename(first.dir.path(), dir.filePath(QStringLiteral("data"))));
+    }
+    const QString dataDir = dir.filePath(QStringLiteral("data"));
+    const auto idsOf = [](const QList<TransferRecord> &rows) {
+        QList<qint64> ids;
+        for (const TransferRecord &r : rows)
+            ids.append(r.id);
+        std::sort(ids.begin(), ids.end());
+        return ids;
+    };
+    const auto openWith = [&](std::optional<QList<DownloadKey>> only) {
+        QueueStore store;
+        QSignalSpy opened(&store, &QueueStore::opened);
+        store.open(dataDir, 0, std::move(only));
+        QList<TransferRecord> rows;
+        if (opened.wait(20000))
+            rows = opened.at(0).at(1).value<QList<TransferRecord>>();
+        closed(store);
+        return rows;
+    };
+    const DownloadKey wanted{QUrl(QStringLiteral("http://127.0.0.1/wanted")),
+                             QStringLiteral("/tmp"), QString()};
+    QCOMPARE(idsOf(openWith(QList<DownloadKey>{wanted, wanted})), (QList<qint64>{newer, upload}));
+    QCOMPARE(idsOf(openWith(QList<DownloadKey>{})), (QList<qint64>{upload}));
+    QCOMPARE(idsOf(openWith(std::nullopt)), (QList<qint64>{other, older, newer, upload}));
+}
+
 #include "tst_queuestore.moc"
