@@ -102,7 +102,8 @@ void PutCommand::start()
     m_queue.setProxy(m_proxy);
     QueueManager::Options options;
     options.loadExisting = false;
-    m_queue.open(dataDir, options); // -> onOpened()
+    options.storedRowsFor = QList<DownloadKey>{}; // uploads only: none of the stored downloads
+    m_queue.open(dataDir, options);               // -> onOpened()
 }
 
 void PutCommand::onOpened(const Error &openError)
