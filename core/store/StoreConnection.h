@@ -58,6 +58,7 @@ private:
     void restoreSynchronous(); // after a synced batch: back to NORMAL
     bool checkIntegrity(Error *error);
     bool migrate(Error *error);
+    bool enableWal(Error *error); // PRAGMA journal_mode = WAL, waiting out a racing opener
     int readUserVersion(Error *error);
     bool moveAside(Error *error);
     Error inUseError() const;
