@@ -8,7 +8,6 @@
 #include "queue/RequestCodec.h"
 #include "queue/Transfers.h"
 #include "store/TransferStore.h"
-#include "transfer/DestinationResolver.h"
 
 #include <QDir>
 #include <QFile>
@@ -23,13 +22,6 @@ namespace {
 constexpr int StopTimeoutMs = 1400;
 constexpr int InterruptDeadlineMs = 1800;
 constexpr int EnqueueSlice = 256;
-
-// What the store matches a download by ("run the same command again").
-QString keyOf(const QUrl &url, const QString &directory, const QString &requestedName)
-{
-    return url.toString(QUrl::FullyEncoded) + QLatin1Char('\n') + directory + QLatin1Char('\n') +
-           requestedName;
-}
 } // namespace
 
 GetCommand::GetCommand(const RequestList &requests, const QString &dataDir, int jobs,
@@ -216,8 +208,8 @@ void GetCommand::forgetForNoResume(const QString &dataDir)
             if (!store->open(dataDir))
                 return; // the queue's open() reports it
         }
-        const auto found = store->findDownload(
-            request.url, DestinationResolver::directoryOf(request), request.fileName);
+        const DownloadKey key = requestcodec::downloadKey(request);
+        const auto found = store->findDownload(key.url, key.directory, key.requestedName);
         // Another process runs it: leave it; the download then says so (exit 8).
         if (!found || partFileInUse(partPath(found->destination)))
             continue;
@@ -235,7 +227,7 @@ JobFactory GetCommand::jobFactory()
     // By the hash of each key (the keys themselves would be 3,000 strings kept to the end),
     // the request's own key compared on a match. The last of equal keys wins.
     const auto keyOfRequest = [](const DownloadRequest &r) {
-        return keyOf(r.url, DestinationResolver::directoryOf(r), r.fileName);
+        return requestcodec::matchKey(requestcodec::downloadKey(r));
     };
     QMultiHash<size_t, int> byKey;
     byKey.reserve(m_requests.size());
@@ -245,7 +237,7 @@ JobFactory GetCommand::jobFactory()
     const JobFactory fallback = transfers::standard();
     return [byKey, requests, fallback, keyOfRequest](const TransferRecord &record,
                                                      const JobContext &context) -> Transfer * {
-        const QString key = keyOf(record.url, record.directory, record.requestedName);
+        const QString key = requestcodec::matchKey(record);
         const size_t hash = qHash(key);
         int index = -1;
         for (auto it = byKey.constFind(hash); it != byKey.cend() && it.key() == hash; ++it) {

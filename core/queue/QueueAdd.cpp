@@ -152,7 +152,7 @@ QHash<int, TransferRecord> QueueManager::findDownloads(const QList<TransferRecor
 {
     // One pass over the entries for the whole batch, then the rows open() loaded that the
     // queue does not hold (btstream); the newest row of a request wins, as in the store.
-    const auto key = &requestcodec::matchKey;
+    QString (*const key)(const TransferRecord &) = &requestcodec::matchKey;
     QHash<QString, QList<int>> wanted;
     for (int i = 0; i < records.size(); ++i)
         wanted[key(records.at(i))].append(i);

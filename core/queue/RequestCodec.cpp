@@ -201,10 +201,15 @@ qint64 rateLimit(const TransferRecord &record)
     return record.options.value(kRate, 0).toLongLong();
 }
 
+QString matchKey(const DownloadKey &key)
+{
+    return QString::fromUtf8(key.url.toEncoded()) + QChar(0) + key.directory + QChar(0) +
+           key.requestedName; // as the store compares them
+}
+
 QString matchKey(const TransferRecord &record)
 {
-    return QString::fromUtf8(record.url.toEncoded()) + QChar(0) + record.directory + QChar(0) +
-           record.requestedName; // as the store compares them
+    return matchKey(DownloadKey{record.url, record.directory, record.requestedName});
 }
 
 } // namespace bt::requestcodec

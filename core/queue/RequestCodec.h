@@ -23,6 +23,7 @@ qint64 rateLimit(const TransferRecord &record);
 AfterDownloadActions afterDownload(const TransferRecord &record);
 void setAfterDownload(TransferRecord *record, const AfterDownloadActions &actions);
 // What the store matches a stored download by (URL, folder, requested name), as a hash key.
+QString matchKey(const DownloadKey &key);
 QString matchKey(const TransferRecord &record);
 
 } // namespace requestcodec
